@@ -1,0 +1,56 @@
+"""In-memory adapters: faithful fakes of every port, for tests and for trying the core out.
+
+    from commerce_core import Commerce
+    from adapters.memory import bundle
+
+    commerce = Commerce(bundle())
+"""
+
+from __future__ import annotations
+
+from commerce_core.app import Ports
+from commerce_core.payment.ports import PaymentGateway
+from commerce_core.shared.clock import Clock, SystemClock
+from commerce_core.shared.ids import IdGenerator, Uuid7Generator
+
+from adapters.memory.clock import FrozenClock, SequentialIds
+from adapters.memory.payments import Outcome, ScriptedPaymentGateway
+from adapters.memory.store import InMemoryDatabase, InMemoryUnitOfWork
+
+
+class InMemoryUnitOfWorkFactory:
+    def __init__(self, db: InMemoryDatabase, clock: Clock, ids: IdGenerator) -> None:
+        self.db, self._clock, self._ids = db, clock, ids
+
+    def __call__(self) -> InMemoryUnitOfWork:
+        return InMemoryUnitOfWork(self.db, self._clock, self._ids)
+
+
+def bundle(
+    *,
+    gateway: PaymentGateway | None = None,
+    clock: Clock | None = None,
+    ids: IdGenerator | None = None,
+    db: InMemoryDatabase | None = None,
+) -> Ports:
+    """Ports for a shop that lives in this process's memory (nothing survives a restart)."""
+    clock = clock or SystemClock()
+    ids = ids or Uuid7Generator()
+    return Ports(
+        uow=InMemoryUnitOfWorkFactory(db or InMemoryDatabase(), clock, ids),
+        gateway=gateway or ScriptedPaymentGateway(),
+        clock=clock,
+        ids=ids,
+    )
+
+
+__all__ = [
+    "FrozenClock",
+    "InMemoryDatabase",
+    "InMemoryUnitOfWork",
+    "InMemoryUnitOfWorkFactory",
+    "Outcome",
+    "ScriptedPaymentGateway",
+    "SequentialIds",
+    "bundle",
+]

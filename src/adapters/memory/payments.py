@@ -1,0 +1,157 @@
+"""A payment gateway whose outcomes a test (or a demo) scripts: approve, decline, time out, fail.
+
+It keeps the money ledger a real provider would, so tests can assert that no authorization is
+left holding a shopper's funds: every authorization is `held`, `captured`, `voided` or
+`refunded`, and every call is idempotent on its key.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import threading
+from collections import deque
+from collections.abc import Iterable, Mapping
+from enum import StrEnum
+
+import attrs
+
+from commerce_core.payment.errors import GatewayTimeout, GatewayUnavailable, InvalidWebhook
+from commerce_core.payment.ports import AuthorizationRequest, GatewayResult, WebhookEvent
+from commerce_core.shared.money import Money
+
+
+class Outcome(StrEnum):
+    APPROVE = "approve"
+    DECLINE = "decline"
+    TIMEOUT = "timeout"  # no answer, nothing done
+    TIMEOUT_AFTER_AUTHORIZE = "timeout_after_authorize"  # authorized, but the answer was lost
+    ERROR = "error"  # the provider answered with an error, nothing done
+
+
+@attrs.define
+class Authorization:
+    reference: str
+    key: str
+    amount: Money
+    state: str = "held"  # held → captured | voided; captured → refunded
+    captured: Money | None = None
+
+
+class ScriptedPaymentGateway:
+    """The fake `PaymentGateway`. Unscripted calls use `default` (approve)."""
+
+    name = "fake"
+
+    def __init__(
+        self,
+        outcomes: Iterable[Outcome | str] = (),
+        *,
+        default: Outcome = Outcome.APPROVE,
+        webhook_secret: str = "fake-webhook-secret",
+    ) -> None:
+        self._script: deque[Outcome] = deque(Outcome(o) for o in outcomes)
+        self.default = default
+        self._secret = webhook_secret.encode()
+        self._lock = threading.Lock()
+        self.authorizations: dict[str, Authorization] = {}  # by idempotency key
+        self._results: dict[str, GatewayResult] = {}  # idempotent replies by key
+        self.calls: list[tuple[str, str]] = []  # (operation, idempotency key)
+
+    def script(self, *outcomes: Outcome | str) -> None:
+        with self._lock:
+            self._script.extend(Outcome(o) for o in outcomes)
+
+    def _next(self) -> Outcome:
+        return self._script.popleft() if self._script else self.default
+
+    def authorize(self, request: AuthorizationRequest) -> GatewayResult:
+        with self._lock:
+            self.calls.append(("authorize", request.idempotency_key))
+            if request.idempotency_key in self._results:
+                return self._results[request.idempotency_key]
+            outcome = self._next()
+            if outcome is Outcome.TIMEOUT:
+                raise GatewayTimeout("the fake gateway did not answer in time")
+            if outcome is Outcome.ERROR:
+                raise GatewayUnavailable("the fake gateway answered 503")
+            if outcome is Outcome.DECLINE:
+                result = GatewayResult(approved=False, decline_code="card_declined",
+                                       message="Your card was declined.")
+            else:
+                reference = "auth_" + hashlib.sha256(
+                    request.idempotency_key.encode()).hexdigest()[:16]
+                self.authorizations[request.idempotency_key] = Authorization(
+                    reference, request.idempotency_key, request.amount
+                )
+                result = GatewayResult(approved=True, reference=reference)
+            self._results[request.idempotency_key] = result
+            if outcome is Outcome.TIMEOUT_AFTER_AUTHORIZE:
+                raise GatewayTimeout("the fake gateway authorized but the answer was lost")
+            return result
+
+    def _by_reference(self, reference: str) -> Authorization:
+        for authorization in self.authorizations.values():
+            if authorization.reference == reference:
+                return authorization
+        raise GatewayUnavailable(f"unknown authorization {reference}")
+
+    def capture(self, reference: str, amount: Money, idempotency_key: str) -> GatewayResult:
+        with self._lock:
+            self.calls.append(("capture", idempotency_key))
+            if idempotency_key in self._results:
+                return self._results[idempotency_key]
+            authorization = self._by_reference(reference)
+            if authorization.state != "held" or amount > authorization.amount:
+                result = GatewayResult(approved=False, decline_code="capture_not_allowed")
+            else:
+                authorization.state, authorization.captured = "captured", amount
+                result = GatewayResult(approved=True, reference=reference)
+            self._results[idempotency_key] = result
+            return result
+
+    def void(self, authorization_key: str) -> None:
+        with self._lock:
+            self.calls.append(("void", authorization_key))
+            authorization = self.authorizations.get(authorization_key)
+            if authorization is not None and authorization.state == "held":
+                authorization.state = "voided"
+
+    def refund(self, reference: str, amount: Money, idempotency_key: str) -> GatewayResult:
+        with self._lock:
+            self.calls.append(("refund", idempotency_key))
+            if idempotency_key in self._results:
+                return self._results[idempotency_key]
+            authorization = self._by_reference(reference)
+            if authorization.state != "captured":
+                result = GatewayResult(approved=False, decline_code="nothing_to_refund")
+            else:
+                authorization.state = "refunded"
+                result = GatewayResult(approved=True, reference=reference)
+            self._results[idempotency_key] = result
+            return result
+
+    def held(self) -> list[Authorization]:
+        """Authorizations still holding funds (neither captured nor voided)."""
+        with self._lock:
+            return [a for a in self.authorizations.values() if a.state == "held"]
+
+    def sign(self, body: bytes) -> str:
+        return hmac.new(self._secret, body, hashlib.sha256).hexdigest()
+
+    def parse_webhook(self, headers: Mapping[str, str], body: bytes) -> WebhookEvent:
+        """Webhooks signed with HMAC-SHA256 of the body in `X-Fake-Signature`."""
+        signature = {k.lower(): v for k, v in headers.items()}.get("x-fake-signature", "")
+        if not hmac.compare_digest(signature, self.sign(body)):
+            raise InvalidWebhook("webhook signature does not verify")
+        try:
+            data = json.loads(body)
+            amount = data.get("amount")
+            return WebhookEvent(
+                gateway=self.name, event_id=str(data["id"]), kind=str(data["kind"]),
+                reference=str(data["reference"]),
+                amount=Money(int(amount["amount"]), str(amount["currency"])) if amount else None,
+            )
+        except (ValueError, KeyError, TypeError) as exc:
+            raise InvalidWebhook(f"malformed webhook: {exc}") from exc

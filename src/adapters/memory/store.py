@@ -1,0 +1,459 @@
+"""An in-memory database with serialisable transactions, and repositories over it.
+
+Faithful to the SQL adapter where the contract tests look: aggregates are copied in and out (no
+shared references), versions are checked on update, unique keys are enforced on commit, stock
+changes are conditional, and a rollback restores every table, the outbox and the inbox. One
+lock is held from `__enter__` to `__exit__`, so transactions never interleave.
+"""
+
+from __future__ import annotations
+
+import copy
+import threading
+from collections.abc import Callable, Collection, Sequence
+from datetime import datetime
+from types import TracebackType
+from typing import Any, Self
+
+import attrs
+
+from commerce_core.cart.errors import CartNotFound
+from commerce_core.cart.model import Cart
+from commerce_core.catalog.errors import CategoryNotFound, DuplicateSku, DuplicateSlug, ProductNotFound
+from commerce_core.catalog.model import Category, Product, ProductStatus
+from commerce_core.checkout.errors import CheckoutNotFound
+from commerce_core.checkout.model import CheckoutSaga, SagaStatus
+from commerce_core.inventory.errors import (
+    DuplicateWarehouse,
+    InvalidStockChange,
+    ReservationNotFound,
+    StockBelowReserved,
+    WarehouseNotFound,
+)
+from commerce_core.inventory.model import Reservation, ReservationStatus, StockLevel, Warehouse
+from commerce_core.ordering.errors import OrderNotFound
+from commerce_core.ordering.model import Order, OrderStatus
+from commerce_core.payment.errors import PaymentNotFound
+from commerce_core.payment.model import Payment
+from commerce_core.shared.bus import backoff
+from commerce_core.shared.clock import Clock
+from commerce_core.shared.errors import CommerceError, ConcurrencyConflict
+from commerce_core.shared.events import EventEnvelope
+from commerce_core.shared.ids import IdGenerator
+from commerce_core.shared.uow import Tracker, announce_committed
+
+@attrs.define
+class OutboxRow:
+    envelope: EventEnvelope
+    status: str = "pending"
+    attempts: int = 0
+    last_error: str | None = None
+    due_at: datetime | None = None
+
+
+class InMemoryDatabase:
+    """The state every unit of work of one shop shares."""
+
+    def __init__(self) -> None:
+        self.lock = threading.RLock()
+        self.tables: dict[str, dict[str, Any]] = {}
+        self.stock: dict[tuple[str, str], list[int]] = {}  # (sku, warehouse) → [on_hand, reserved]
+        self.outbox: list[OutboxRow] = []
+        self.inbox: set[tuple[str, str]] = set()
+
+    def table(self, kind: str) -> dict[str, Any]:
+        return self.tables.setdefault(kind, {})
+
+    def snapshot(self) -> Any:
+        return (
+            {k: dict(v) for k, v in self.tables.items()},
+            {k: list(v) for k, v in self.stock.items()},
+            [attrs.evolve(r) for r in self.outbox],
+            set(self.inbox),
+        )
+
+    def restore(self, state: Any) -> None:
+        self.tables, self.stock, self.outbox, self.inbox = state
+
+
+class _Repository:
+    """Copy-in/copy-out storage of one aggregate kind with version checks and unique keys."""
+
+    kind = ""
+    not_found: type[CommerceError] = CommerceError
+    unique: tuple[tuple[str, Callable[[Any], Collection[str]], type[CommerceError]], ...] = ()
+
+    def __init__(self, db: InMemoryDatabase, tracker: Tracker) -> None:
+        self._db, self._tracker = db, tracker
+
+    @property
+    def _rows(self) -> dict[str, Any]:
+        return self._db.table(self.kind)
+
+    def add(self, aggregate: Any) -> None:
+        self._tracker.added(self.kind, aggregate)
+
+    def get(self, aggregate_id: str) -> Any:
+        cached = self._tracker.cached(self.kind, aggregate_id)
+        if cached is not None:
+            return cached
+        row = self._rows.get(aggregate_id)
+        if row is None:
+            raise self.not_found(f"{self.kind} {aggregate_id} not found", id=aggregate_id)
+        return self._load(row)
+
+    def _load(self, row: Any) -> Any:
+        cached = self._tracker.cached(self.kind, row.id)
+        if cached is not None:
+            return cached
+        return self._tracker.loaded(self.kind, copy.deepcopy(row))
+
+    def _all(self) -> list[Any]:
+        return list(self._rows.values())
+
+    def flush(self) -> None:
+        for aggregate in self._tracker.new(self.kind):
+            if aggregate.id in self._rows:
+                raise ConcurrencyConflict(f"{self.kind} {aggregate.id} already exists")
+            for name, keys_of, error in self.unique:
+                taken = {k for row in self._rows.values() for k in keys_of(row)}
+                clash = set(keys_of(aggregate)) & taken
+                if clash:
+                    raise error(f"{name} already in use: {', '.join(sorted(clash))}",
+                                keys=sorted(clash))
+            stored = copy.deepcopy(aggregate)
+            stored.events = []
+            self._rows[aggregate.id] = stored
+        for aggregate in self._tracker.changed(self.kind):
+            current = self._rows.get(aggregate.id)
+            if current is None or current.version != aggregate.version:
+                raise ConcurrencyConflict(
+                    f"{self.kind} {aggregate.id} was changed by someone else", id=aggregate.id
+                )
+            aggregate.version += 1
+            stored = copy.deepcopy(aggregate)
+            stored.events = []
+            self._rows[aggregate.id] = stored
+
+
+class InMemoryProductRepository(_Repository):
+    kind = "product"
+    not_found = ProductNotFound
+    unique = (
+        ("SKU", lambda p: [v.sku for v in p.variants], DuplicateSku),
+        ("slug", lambda p: [p.slug], DuplicateSlug),
+    )
+
+    def by_skus(self, skus: Collection[str]) -> dict[str, Product]:
+        wanted = set(skus)
+        found: dict[str, Product] = {}
+        for row in self._all():
+            hits = wanted & {v.sku for v in row.variants}
+            if hits:
+                product = self._load(row)
+                found.update(dict.fromkeys(hits, product))
+        return found
+
+    def by_slug(self, slug: str) -> Product | None:
+        row = next((r for r in self._all() if r.slug == slug), None)
+        return None if row is None else self._load(row)  # type: ignore[no-any-return]
+
+    def list(
+        self, *, status: ProductStatus | None = None, category_id: str | None = None,
+        limit: int = 50, offset: int = 0,
+    ) -> list[Product]:
+        rows = [
+            r for r in self._all()
+            if (status is None or r.status is status)
+            and (category_id is None or category_id in r.category_ids)
+        ]
+        rows.sort(key=lambda r: (r.created_at, r.id))
+        return [self._load(r) for r in rows[offset:offset + limit]]
+
+
+class InMemoryCategoryRepository(_Repository):
+    kind = "category"
+    not_found = CategoryNotFound
+    unique = (("slug", lambda c: [c.slug], DuplicateSlug),)
+
+    def list(self) -> list[Category]:
+        return [self._load(r) for r in sorted(self._all(), key=lambda c: c.slug)]
+
+
+class InMemoryWarehouseRepository(_Repository):
+    kind = "warehouse"
+    not_found = WarehouseNotFound
+    unique = (("warehouse code", lambda w: [w.code], DuplicateWarehouse),)
+
+    def by_code(self, code: str) -> Warehouse | None:
+        row = next((r for r in self._all() if r.code == code), None)
+        return None if row is None else self._load(row)  # type: ignore[no-any-return]
+
+    def list(self) -> list[Warehouse]:
+        rows = sorted(self._all(), key=lambda w: (not w.is_default, w.code))
+        return [self._load(r) for r in rows]
+
+
+class InMemoryStockLevels:
+    def __init__(self, db: InMemoryDatabase) -> None:
+        self._db = db
+
+    def get(self, sku: str, warehouse_id: str) -> StockLevel | None:
+        row = self._db.stock.get((sku, warehouse_id))
+        return None if row is None else StockLevel(sku, warehouse_id, row[0], row[1])
+
+    def list(self, sku: str | None = None) -> list[StockLevel]:
+        return [
+            StockLevel(s, w, row[0], row[1])
+            for (s, w), row in sorted(self._db.stock.items())
+            if sku is None or s == sku
+        ]
+
+    def set_on_hand(self, sku: str, warehouse_id: str, on_hand: int) -> StockLevel | None:
+        before = self.get(sku, warehouse_id)
+        reserved = before.reserved if before else 0
+        if on_hand < reserved:
+            raise StockBelowReserved(
+                f"{reserved} units of {sku} are reserved; on hand cannot drop to {on_hand}",
+                sku=sku, reserved=reserved, on_hand=on_hand,
+            )
+        self._db.stock[(sku, warehouse_id)] = [on_hand, reserved]
+        return before
+
+    def try_reserve(self, sku: str, warehouse_id: str, quantity: int) -> bool:
+        row = self._db.stock.get((sku, warehouse_id))
+        if row is None or row[0] - row[1] < quantity:
+            return False
+        row[1] += quantity
+        return True
+
+    def unreserve(self, sku: str, warehouse_id: str, quantity: int) -> None:
+        row = self._db.stock.get((sku, warehouse_id))
+        if row is None or row[1] < quantity:
+            raise InvalidStockChange(f"fewer than {quantity} units of {sku} are reserved",
+                                     sku=sku, warehouse_id=warehouse_id)
+        row[1] -= quantity
+
+    def commit(self, sku: str, warehouse_id: str, quantity: int) -> None:
+        row = self._db.stock.get((sku, warehouse_id))
+        if row is None or row[1] < quantity or row[0] < quantity:
+            raise InvalidStockChange(f"fewer than {quantity} units of {sku} are reserved",
+                                     sku=sku, warehouse_id=warehouse_id)
+        row[0] -= quantity
+        row[1] -= quantity
+
+
+class InMemoryReservationRepository(_Repository):
+    kind = "reservation"
+    not_found = ReservationNotFound
+
+    def for_reference(self, reference: str) -> list[Reservation]:
+        rows = sorted((r for r in self._all() if r.reference == reference),
+                      key=lambda r: (r.created_at, r.id))
+        return [self._load(r) for r in rows]
+
+    def for_order(self, order_id: str) -> list[Reservation]:
+        rows = sorted((r for r in self._all() if r.order_id == order_id),
+                      key=lambda r: (r.created_at, r.id))
+        return [self._load(r) for r in rows]
+
+    def due_to_expire(self, now: datetime, limit: int) -> list[str]:
+        rows = sorted(
+            (r for r in self._all()
+             if r.status is ReservationStatus.ACTIVE and r.expires_at <= now),
+            key=lambda r: (r.expires_at, r.id),
+        )
+        return [r.id for r in rows[:limit]]
+
+    def count_live(self, sku: str | None = None) -> int:
+        return sum(
+            1 for r in self._all()
+            if r.status in (ReservationStatus.ACTIVE, ReservationStatus.CONFIRMED)
+            and (sku is None or r.sku == sku)
+        )
+
+    def list(self, *, statuses: Sequence[str] | None = None, limit: int = 100) -> list[Reservation]:
+        rows = sorted(
+            (r for r in self._all() if statuses is None or r.status.value in statuses),
+            key=lambda r: (r.created_at, r.id), reverse=True,
+        )
+        return [self._load(r) for r in rows[:limit]]
+
+
+class InMemoryCartRepository(_Repository):
+    kind = "cart"
+    not_found = CartNotFound
+
+
+class InMemoryCheckoutSagaRepository(_Repository):
+    kind = "checkout"
+    not_found = CheckoutNotFound
+    # A reused key is a concurrent duplicate of one request, exactly as the SQL unique index says.
+    unique = (("idempotency key", lambda s: [s.idempotency_key], ConcurrencyConflict),)
+
+    def by_key(self, idempotency_key: str) -> CheckoutSaga | None:
+        row = next((r for r in self._all() if r.idempotency_key == idempotency_key), None)
+        return None if row is None else self._load(row)  # type: ignore[no-any-return]
+
+    def stale(self, now: datetime, limit: int) -> list[str]:
+        rows = sorted(
+            (r for r in self._all()
+             if r.status in (SagaStatus.RUNNING, SagaStatus.COMPENSATING)
+             and r.lease_until <= now),
+            key=lambda r: (r.created_at, r.id),
+        )
+        return [r.id for r in rows[:limit]]
+
+
+class InMemoryOrderRepository(_Repository):
+    kind = "order"
+    not_found = OrderNotFound
+    unique = (("checkout", lambda o: [o.checkout_id], ConcurrencyConflict),)
+
+    def by_number(self, number: str) -> Order | None:
+        row = next((r for r in self._all() if r.number == number), None)
+        return None if row is None else self._load(row)  # type: ignore[no-any-return]
+
+    def by_checkout(self, checkout_id: str) -> Order | None:
+        row = next((r for r in self._all() if r.checkout_id == checkout_id), None)
+        return None if row is None else self._load(row)  # type: ignore[no-any-return]
+
+    def list(
+        self, *, status: OrderStatus | None = None, customer_id: str | None = None,
+        limit: int = 50, offset: int = 0,
+    ) -> list[Order]:
+        rows = sorted(
+            (r for r in self._all()
+             if (status is None or r.status is status)
+             and (customer_id is None or r.customer_id == customer_id)),
+            key=lambda r: (r.created_at, r.id), reverse=True,
+        )
+        return [self._load(r) for r in rows[offset:offset + limit]]
+
+
+class InMemoryPaymentRepository(_Repository):
+    kind = "payment"
+    not_found = PaymentNotFound
+
+    def for_order(self, order_id: str) -> list[Payment]:
+        rows = sorted((r for r in self._all() if r.order_id == order_id),
+                      key=lambda r: (r.created_at, r.id))
+        return [self._load(r) for r in rows]
+
+
+class InMemoryOutbox:
+    def __init__(self, db: InMemoryDatabase, clock: Clock) -> None:
+        self._db, self._clock = db, clock
+
+    def add(self, envelopes: Sequence[EventEnvelope]) -> None:
+        self._db.outbox.extend(OutboxRow(e) for e in envelopes)
+
+    def pending(self, limit: int) -> list[EventEnvelope]:
+        now = self._clock.now()
+        return [
+            r.envelope for r in self._db.outbox
+            if r.status == "pending" and (r.due_at is None or r.due_at <= now)
+        ][:limit]
+
+    def mark_published(self, event_ids: Sequence[str]) -> None:
+        ids = set(event_ids)
+        for row in self._db.outbox:
+            if row.envelope.id in ids:
+                row.status = "published"
+
+    def mark_failed(self, event_id: str, error: str, now: datetime, max_attempts: int) -> None:
+        for row in self._db.outbox:
+            if row.envelope.id == event_id and row.status == "pending":
+                row.attempts += 1
+                row.last_error = error
+                row.due_at = now + backoff(row.attempts)
+                if row.attempts >= max_attempts:
+                    row.status = "failed"
+
+    def stats(self) -> dict[str, int]:
+        counts = {"pending": 0, "published": 0, "failed": 0}
+        for row in self._db.outbox:
+            counts[row.status] += 1
+        return counts
+
+    def all(self) -> list[EventEnvelope]:
+        """Every row, oldest first (tests read what was committed)."""
+        return [r.envelope for r in self._db.outbox]
+
+
+class InMemoryInbox:
+    def __init__(self, db: InMemoryDatabase) -> None:
+        self._db = db
+
+    def seen(self, consumer: str, event_id: str) -> bool:
+        return (consumer, event_id) in self._db.inbox
+
+    def record(self, consumer: str, event_id: str) -> None:
+        self._db.inbox.add((consumer, event_id))
+
+
+class InMemoryUnitOfWork:
+    """One transaction over the in-memory database; satisfies every context's unit of work."""
+
+    def __init__(self, db: InMemoryDatabase, clock: Clock, ids: IdGenerator) -> None:
+        self._db = db
+        self._tracker = Tracker(ids, clock)
+        self.products = InMemoryProductRepository(db, self._tracker)
+        self.categories = InMemoryCategoryRepository(db, self._tracker)
+        self.warehouses = InMemoryWarehouseRepository(db, self._tracker)
+        self.stock = InMemoryStockLevels(db)
+        self.reservations = InMemoryReservationRepository(db, self._tracker)
+        self.carts = InMemoryCartRepository(db, self._tracker)
+        self.checkouts = InMemoryCheckoutSagaRepository(db, self._tracker)
+        self.orders = InMemoryOrderRepository(db, self._tracker)
+        self.payments = InMemoryPaymentRepository(db, self._tracker)
+        self.outbox = InMemoryOutbox(db, clock)
+        self.inbox = InMemoryInbox(db)
+        self.committed: list[EventEnvelope] = []
+        self._repositories: list[_Repository] = [
+            self.products, self.categories, self.warehouses, self.reservations, self.carts,
+            self.checkouts, self.orders, self.payments,
+        ]
+        self._snapshot: Any = None
+
+    def __enter__(self) -> Self:
+        self._db.lock.acquire()
+        self._snapshot = self._db.snapshot()
+        self._tracker.clear()
+        self.committed = []
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            if self._snapshot is not None:
+                self.rollback()
+        finally:
+            self._tracker.clear()
+            self._db.lock.release()
+
+    def record(self, event: Any) -> None:
+        self._tracker.record(event)
+
+    def commit(self) -> None:
+        try:
+            for repository in self._repositories:
+                repository.flush()
+            envelopes = self._tracker.drain_events()
+            self.outbox.add(envelopes)
+        except BaseException:
+            self.rollback()
+            raise
+        self._tracker.after_commit()
+        self._snapshot = self._db.snapshot()
+        self.committed = envelopes
+        announce_committed(envelopes)
+
+    def rollback(self) -> None:
+        if self._snapshot is not None:
+            self._db.restore(self._snapshot)
+            self._snapshot = self._db.snapshot()

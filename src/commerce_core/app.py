@@ -1,0 +1,333 @@
+"""The `Commerce` facade: the core assembled from a bundle of ports.
+
+An embedding app builds it from `adapters.memory.bundle()`, `adapters.sql.bundle(url)` or its own
+adapters; the HTTP API, the CLI and the worker build it the same way through the container.
+
+    commerce = Commerce(adapters.memory.bundle())
+    cart_id = commerce.cart.create("VND")
+    commerce.cart.add_item(cart_id, "LINEN-SHIRT-M", 2)
+    placed = commerce.checkout.place_order(cart_id, idempotency_key="a1")
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import timedelta
+from typing import Any
+
+from attrs import define, field
+
+from commerce_core.cart import handlers as cart_handlers
+from commerce_core.cart.commands import AddCartItem, CreateCart, RemoveCartItem, UpdateCartItem
+from commerce_core.cart.ports import SellableItem
+from commerce_core.cart.queries import CartView, cart_view
+from commerce_core.catalog import handlers as catalog_handlers
+from commerce_core.catalog.commands import (
+    CreateCategory,
+    CreateProduct,
+    PublishProduct,
+    UnpublishProduct,
+    VariantSpec,
+)
+from commerce_core.catalog.model import Category, Product, ProductStatus
+from commerce_core.checkout.commands import PlaceOrder, RecoverCheckouts
+from commerce_core.checkout.handlers import (
+    CheckoutSagaRunner,
+    PlacedOrder,
+    PlaceOrderHandler,
+    RecoverCheckoutsHandler,
+)
+from commerce_core.checkout.model import CheckoutSaga
+from commerce_core.inventory import handlers as inventory_handlers
+from commerce_core.inventory.commands import (
+    CreateWarehouse,
+    ExpireReservations,
+    FulfilReservation,
+    ReleaseReservation,
+    SetStock,
+)
+from commerce_core.inventory.model import Reservation, ReservationPolicy, StockLevel, Warehouse
+from commerce_core.ordering import handlers as ordering_handlers
+from commerce_core.ordering.commands import CancelOrder
+from commerce_core.ordering.model import Order, OrderStatus
+from commerce_core.payment import handlers as payment_handlers
+from commerce_core.payment.commands import CapturePayment
+from commerce_core.payment.model import Payment
+from commerce_core.payment.ports import PaymentGateway
+from commerce_core.shared.bus import MessageBus, Subscriber
+from commerce_core.shared.clock import Clock, SystemClock
+from commerce_core.shared.ids import IdGenerator, Uuid7Generator, normalise_sku
+from commerce_core.shared.money import Money
+from commerce_core.shared.uow import UnitOfWorkFactory
+
+
+@define
+class Ports:
+    """Everything the core needs from the outside world.
+
+    `uow` opens a unit of work that satisfies every context's unit-of-work Protocol (one
+    transaction can span the repositories a checkout step coordinates).
+    """
+
+    uow: UnitOfWorkFactory[Any]
+    gateway: PaymentGateway
+    clock: Clock = field(factory=SystemClock)
+    ids: IdGenerator = field(factory=Uuid7Generator)
+
+
+class CatalogProductLookup:
+    """The cart's and checkout's view of the catalog, read through the catalog's repository."""
+
+    def __init__(self, uow: UnitOfWorkFactory[Any]) -> None:
+        self._uow = uow
+
+    def lookup(self, skus: Collection[str]) -> dict[str, SellableItem]:
+        with self._uow() as uow:
+            products = uow.products.by_skus(skus)
+        items = {}
+        for sku, product in products.items():
+            variant = product.variant(sku)
+            name = product.name if variant.name in ("", sku) else f"{product.name} ({variant.name})"
+            items[sku] = SellableItem(sku, product.id, name, variant.price, product.is_available)
+        return items
+
+
+class Commerce:
+    """The use cases of the shop, for embedding apps and every entry point.
+
+    `handle(command)` runs any command; the context attributes (`catalog`, `inventory`, `cart`,
+    `checkout`, `orders`, `payments`) offer the same use cases as plain methods, plus queries.
+    """
+
+    def __init__(
+        self,
+        ports: Ports,
+        *,
+        dispatch_in_process: bool = True,
+        reservation_policy: ReservationPolicy | None = None,
+        checkout_lease: timedelta = timedelta(seconds=30),
+    ) -> None:
+        self.ports = ports
+        uow, clock, ids, gateway = ports.uow, ports.clock, ports.ids, ports.gateway
+        self.bus = MessageBus(uow, clock, ids, dispatch_in_process=dispatch_in_process)
+        self.products = CatalogProductLookup(uow)
+        self.checkout_runner = CheckoutSagaRunner(
+            uow, self.products, gateway, clock, ids, policy=reservation_policy,
+            lease=checkout_lease,
+        )
+        register = self.bus.register
+        register(CreateProduct, catalog_handlers.CreateProductHandler(uow, clock, ids))
+        register(PublishProduct, catalog_handlers.PublishProductHandler(uow, clock))
+        register(UnpublishProduct, catalog_handlers.UnpublishProductHandler(uow, clock))
+        register(CreateCategory, catalog_handlers.CreateCategoryHandler(uow, clock, ids))
+        register(CreateWarehouse, inventory_handlers.CreateWarehouseHandler(uow, clock, ids))
+        register(SetStock, inventory_handlers.SetStockHandler(uow, clock))
+        register(ReleaseReservation, inventory_handlers.ReleaseReservationHandler(uow, clock))
+        register(FulfilReservation, inventory_handlers.FulfilReservationHandler(uow, clock))
+        register(ExpireReservations, inventory_handlers.ExpireReservationsHandler(uow, clock))
+        register(CreateCart, cart_handlers.CreateCartHandler(uow, clock, ids))
+        register(AddCartItem, cart_handlers.AddCartItemHandler(uow, self.products, clock, ids))
+        register(UpdateCartItem, cart_handlers.UpdateCartItemHandler(uow, clock))
+        register(RemoveCartItem, cart_handlers.RemoveCartItemHandler(uow, clock))
+        register(PlaceOrder, PlaceOrderHandler(self.checkout_runner))
+        register(RecoverCheckouts, RecoverCheckoutsHandler(self.checkout_runner))
+        register(CancelOrder, ordering_handlers.CancelOrderHandler(uow, clock))
+        register(CapturePayment, payment_handlers.CapturePaymentHandler(uow, gateway, clock))
+        for reaction in (
+            inventory_handlers.ReleaseReservationsOnOrderCancelled(clock),
+            ordering_handlers.CancelPendingOrderOnReservationExpired(clock),
+            ordering_handlers.MarkOrderPaidOnPaymentCaptured(clock),
+            payment_handlers.ReleasePaymentOnOrderCancelled(gateway, clock),
+        ):
+            self.bus.subscribe(Subscriber(reaction.name, reaction.event_type, reaction))
+
+        self.catalog = CatalogApi(self)
+        self.inventory = InventoryApi(self)
+        self.cart = CartApi(self)
+        self.checkout = CheckoutApi(self)
+        self.orders = OrdersApi(self)
+        self.payments = PaymentsApi(self)
+
+    def handle(self, command: Any, *, correlation_id: str | None = None) -> Any:
+        """Run one command through the bus and return its handler's result."""
+        return self.bus.handle(command, correlation_id=correlation_id)
+
+    def relay_outbox(self, limit: int = 100) -> int:
+        """Deliver committed events that were not dispatched yet (after a crash, or in the
+        worker); returns how many were delivered."""
+        return self.bus.relay_pending(limit)
+
+    def _read(self) -> Any:
+        return self.ports.uow()
+
+
+class CatalogApi:
+    def __init__(self, commerce: Commerce) -> None:
+        self._c = commerce
+
+    def create_product(
+        self, name: str, slug: str, variants: list[VariantSpec], *, description: str = "",
+        category_ids: tuple[str, ...] = (), attributes: dict[str, str] | None = None,
+        publish: bool = False,
+    ) -> str:
+        return str(self._c.handle(CreateProduct(
+            name, slug, tuple(variants), description, category_ids, attributes or {}, publish,
+        )))
+
+    def publish(self, product_id: str) -> None:
+        self._c.handle(PublishProduct(product_id))
+
+    def unpublish(self, product_id: str) -> None:
+        self._c.handle(UnpublishProduct(product_id))
+
+    def create_category(self, slug: str, name: str, parent_id: str | None = None) -> str:
+        return str(self._c.handle(CreateCategory(slug, name, parent_id)))
+
+    def get(self, product_id: str) -> Product:
+        with self._c._read() as uow:
+            return uow.products.get(product_id)  # type: ignore[no-any-return]
+
+    def by_sku(self, sku: str) -> Product | None:
+        sku = normalise_sku(sku)
+        with self._c._read() as uow:
+            return uow.products.by_skus([sku]).get(sku)  # type: ignore[no-any-return]
+
+    def list(
+        self, *, published_only: bool = True, category_id: str | None = None,
+        limit: int = 50, offset: int = 0,
+    ) -> list[Product]:
+        with self._c._read() as uow:
+            return uow.products.list(  # type: ignore[no-any-return]
+                status=ProductStatus.ACTIVE if published_only else None,
+                category_id=category_id, limit=limit, offset=offset,
+            )
+
+    def categories(self) -> list[Category]:
+        with self._c._read() as uow:
+            return uow.categories.list()  # type: ignore[no-any-return]
+
+
+class InventoryApi:
+    def __init__(self, commerce: Commerce) -> None:
+        self._c = commerce
+
+    def create_warehouse(self, code: str, name: str = "", *, is_default: bool = False) -> str:
+        return str(self._c.handle(CreateWarehouse(code, name, is_default)))
+
+    def warehouses(self) -> list[Warehouse]:
+        with self._c._read() as uow:
+            return uow.warehouses.list()  # type: ignore[no-any-return]
+
+    def set_stock(self, sku: str, warehouse: str, on_hand: int, reason: str = "count") -> None:
+        self._c.handle(SetStock(sku, warehouse, on_hand, reason))
+
+    def levels(self, sku: str | None = None) -> list[StockLevel]:
+        with self._c._read() as uow:
+            return uow.stock.list(  # type: ignore[no-any-return]
+                normalise_sku(sku) if sku else None
+            )
+
+    def reservation(self, reservation_id: str) -> Reservation:
+        with self._c._read() as uow:
+            return uow.reservations.get(reservation_id)  # type: ignore[no-any-return]
+
+    def reservations(self, *, statuses: list[str] | None = None,
+                     limit: int = 100) -> list[Reservation]:
+        with self._c._read() as uow:
+            return uow.reservations.list(  # type: ignore[no-any-return]
+                statuses=statuses, limit=limit
+            )
+
+    def release(self, reservation_id: str, reason: str = "manual") -> int:
+        return int(self._c.handle(ReleaseReservation(reservation_id, reason)))
+
+    def fulfil(self, reservation_id: str, quantity: int) -> None:
+        self._c.handle(FulfilReservation(reservation_id, quantity))
+
+    def expire_reservations(self, batch_size: int = 100) -> int:
+        return int(self._c.handle(ExpireReservations(batch_size)))
+
+
+class CartApi:
+    def __init__(self, commerce: Commerce) -> None:
+        self._c = commerce
+
+    def create(self, currency: str, customer_id: str | None = None) -> str:
+        return str(self._c.handle(CreateCart(currency, customer_id)))
+
+    def add_item(self, cart_id: str, sku: str, quantity: int,
+                 warehouse_id: str | None = None) -> str:
+        return str(self._c.handle(AddCartItem(cart_id, sku, quantity, warehouse_id)))
+
+    def update_item(self, cart_id: str, line_id: str, quantity: int) -> None:
+        self._c.handle(UpdateCartItem(cart_id, line_id, quantity))
+
+    def remove_item(self, cart_id: str, line_id: str) -> None:
+        self._c.handle(RemoveCartItem(cart_id, line_id))
+
+    def get(self, cart_id: str) -> CartView:
+        with self._c._read() as uow:
+            cart = uow.carts.get(cart_id)
+        return cart_view(cart, self._c.products)
+
+
+class CheckoutApi:
+    def __init__(self, commerce: Commerce) -> None:
+        self._c = commerce
+
+    def place_order(
+        self, cart_id: str, *, payment_method: str = "card", email: str | None = None,
+        customer_id: str | None = None, idempotency_key: str | None = None,
+    ) -> PlacedOrder:
+        result: PlacedOrder = self._c.handle(
+            PlaceOrder(cart_id, payment_method, email, customer_id, idempotency_key),
+            correlation_id=idempotency_key,
+        )
+        return result
+
+    def get(self, checkout_id: str) -> CheckoutSaga:
+        with self._c._read() as uow:
+            return uow.checkouts.get(checkout_id)  # type: ignore[no-any-return]
+
+    def recover(self, limit: int = 50) -> dict[str, int]:
+        return dict(self._c.handle(RecoverCheckouts(limit)))
+
+
+class OrdersApi:
+    def __init__(self, commerce: Commerce) -> None:
+        self._c = commerce
+
+    def get(self, order_id: str) -> Order:
+        with self._c._read() as uow:
+            return uow.orders.get(order_id)  # type: ignore[no-any-return]
+
+    def by_number(self, number: str) -> Order | None:
+        with self._c._read() as uow:
+            return uow.orders.by_number(number)  # type: ignore[no-any-return]
+
+    def list(self, *, status: str | None = None, customer_id: str | None = None,
+             limit: int = 50, offset: int = 0) -> list[Order]:
+        with self._c._read() as uow:
+            return uow.orders.list(  # type: ignore[no-any-return]
+                status=OrderStatus(status) if status else None, customer_id=customer_id,
+                limit=limit, offset=offset,
+            )
+
+    def cancel(self, order_id: str, reason: str = "customer_request",
+               changed_by: str = "customer") -> None:
+        self._c.handle(CancelOrder(order_id, reason, changed_by))
+
+
+class PaymentsApi:
+    def __init__(self, commerce: Commerce) -> None:
+        self._c = commerce
+
+    def capture(self, order_id: str) -> str:
+        return str(self._c.handle(CapturePayment(order_id)))
+
+    def for_order(self, order_id: str) -> list[Payment]:
+        with self._c._read() as uow:
+            return uow.payments.for_order(order_id)  # type: ignore[no-any-return]
+
+
+__all__ = ["Commerce", "Money", "Ports", "VariantSpec"]

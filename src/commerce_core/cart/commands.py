@@ -1,0 +1,32 @@
+"""Cart commands."""
+
+from __future__ import annotations
+
+from attrs import frozen
+
+
+@frozen
+class CreateCart:
+    currency: str
+    customer_id: str | None = None
+
+
+@frozen
+class AddCartItem:
+    cart_id: str
+    sku: str
+    quantity: int
+    warehouse_id: str | None = None
+
+
+@frozen
+class UpdateCartItem:
+    cart_id: str
+    line_id: str
+    quantity: int
+
+
+@frozen
+class RemoveCartItem:
+    cart_id: str
+    line_id: str

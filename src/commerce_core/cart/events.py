@@ -1,0 +1,78 @@
+"""Facts the cart publishes (analytics and abandoned-cart reminders listen)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from attrs import frozen
+
+from commerce_core.shared.events import DomainEvent
+from commerce_core.shared.money import Money
+
+
+@frozen
+class CartCreated(DomainEvent):
+    type = "cart.created"
+    cart_id: str
+    customer_id: str | None
+    currency: str
+    occurred_at: datetime
+
+
+@frozen
+class CartItemAdded(DomainEvent):
+    type = "cart.item_added"
+    cart_id: str
+    line_id: str
+    sku: str
+    product_id: str
+    quantity: int
+    unit_price: Money
+    occurred_at: datetime
+
+
+@frozen
+class CartItemUpdated(DomainEvent):
+    type = "cart.item_updated"
+    cart_id: str
+    line_id: str
+    sku: str
+    quantity: int
+    occurred_at: datetime
+
+
+@frozen
+class CartItemRemoved(DomainEvent):
+    type = "cart.item_removed"
+    cart_id: str
+    line_id: str
+    sku: str
+    occurred_at: datetime
+
+
+@frozen
+class CartCheckoutStarted(DomainEvent):
+    type = "cart.checkout_started"
+    cart_id: str
+    occurred_at: datetime
+
+
+@frozen
+class CartReopened(DomainEvent):
+    """A checkout did not finish: the cart is editable again."""
+
+    type = "cart.reopened"
+    cart_id: str
+    reason: str
+    occurred_at: datetime
+
+
+@frozen
+class CartConverted(DomainEvent):
+    type = "cart.converted"
+    cart_id: str
+    order_id: str
+    customer_id: str | None
+    items_count: int
+    cart_total: Money
+    occurred_at: datetime

@@ -1,0 +1,96 @@
+"""Cart use cases."""
+
+from __future__ import annotations
+
+from commerce_core.cart.commands import AddCartItem, CreateCart, RemoveCartItem, UpdateCartItem
+from commerce_core.cart.errors import CurrencyNotSupported, ItemNotForSale, SkuNotSold
+from commerce_core.cart.model import Cart, check_quantity
+from commerce_core.cart.ports import CartUnitOfWork, ProductLookup
+from commerce_core.shared.clock import Clock
+from commerce_core.shared.errors import ConcurrencyConflict
+from commerce_core.shared.ids import IdGenerator, normalise_sku
+from commerce_core.shared.money import EXPONENTS
+from commerce_core.shared.uow import UnitOfWorkFactory, retrying
+
+
+class CreateCartHandler:
+    def __init__(
+        self, uow: UnitOfWorkFactory[CartUnitOfWork], clock: Clock, ids: IdGenerator
+    ) -> None:
+        self._uow, self._clock, self._ids = uow, clock, ids
+
+    def __call__(self, cmd: CreateCart) -> str:
+        currency = cmd.currency.strip().upper()
+        if currency not in EXPONENTS:
+            raise CurrencyNotSupported(f"unknown currency {cmd.currency!r}", currency=cmd.currency)
+        with self._uow() as uow:
+            cart = Cart.open(
+                cart_id=self._ids.new_id(), currency=currency, customer_id=cmd.customer_id,
+                now=self._clock.now(),
+            )
+            uow.carts.add(cart)
+            uow.commit()
+        return cart.id
+
+
+class AddCartItemHandler:
+    """Adds a SKU at its current list price. Concurrent adds to one cart are serialised by the
+    cart's optimistic version and retried, so 20 parallel adds end with the exact sum."""
+
+    def __init__(
+        self,
+        uow: UnitOfWorkFactory[CartUnitOfWork],
+        products: ProductLookup,
+        clock: Clock,
+        ids: IdGenerator,
+    ) -> None:
+        self._uow, self._products, self._clock, self._ids = uow, products, clock, ids
+
+    def __call__(self, cmd: AddCartItem) -> str:
+        check_quantity(cmd.quantity)
+        sku = normalise_sku(cmd.sku)
+        item = self._products.lookup([sku]).get(sku)
+        if item is None:
+            raise SkuNotSold(f"no product sells SKU {sku}", sku=sku)
+        if not item.available:
+            raise ItemNotForSale(f"{sku} is not for sale", sku=sku)
+
+        def attempt() -> str:
+            with self._uow() as uow:
+                line = uow.carts.get(cmd.cart_id).add_item(
+                    line_id=self._ids.new_id(), sku=sku, product_id=item.product_id,
+                    name=item.name, unit_price=item.unit_price, quantity=cmd.quantity,
+                    warehouse_id=cmd.warehouse_id, now=self._clock.now(),
+                )
+                uow.commit()
+                return line.id
+
+        return str(retrying(attempt, retry_on=ConcurrencyConflict, attempts=20))
+
+
+class UpdateCartItemHandler:
+    def __init__(self, uow: UnitOfWorkFactory[CartUnitOfWork], clock: Clock) -> None:
+        self._uow, self._clock = uow, clock
+
+    def __call__(self, cmd: UpdateCartItem) -> None:
+        def attempt() -> None:
+            with self._uow() as uow:
+                uow.carts.get(cmd.cart_id).update_quantity(
+                    cmd.line_id, cmd.quantity, now=self._clock.now()
+                )
+                uow.commit()
+
+        retrying(attempt, retry_on=ConcurrencyConflict)
+
+
+class RemoveCartItemHandler:
+    def __init__(self, uow: UnitOfWorkFactory[CartUnitOfWork], clock: Clock) -> None:
+        self._uow, self._clock = uow, clock
+
+    def __call__(self, cmd: RemoveCartItem) -> None:
+        def attempt() -> None:
+            with self._uow() as uow:
+                uow.carts.get(cmd.cart_id).remove_item(cmd.line_id, now=self._clock.now())
+                uow.commit()
+
+        retrying(attempt, retry_on=ConcurrencyConflict)

@@ -1,0 +1,44 @@
+"""Catalog commands."""
+
+from __future__ import annotations
+
+from attrs import field, frozen
+
+from commerce_core.shared.money import Money
+
+
+@frozen
+class VariantSpec:
+    sku: str
+    price: Money
+    name: str = ""
+    attributes: dict[str, str] = field(factory=dict)
+    weight_grams: int = 0
+
+
+@frozen
+class CreateProduct:
+    name: str
+    slug: str
+    variants: tuple[VariantSpec, ...]
+    description: str = ""
+    category_ids: tuple[str, ...] = ()
+    attributes: dict[str, str] = field(factory=dict)
+    publish: bool = False
+
+
+@frozen
+class PublishProduct:
+    product_id: str
+
+
+@frozen
+class UnpublishProduct:
+    product_id: str
+
+
+@frozen
+class CreateCategory:
+    slug: str
+    name: str
+    parent_id: str | None = None

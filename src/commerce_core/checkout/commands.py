@@ -1,0 +1,28 @@
+"""Checkout commands."""
+
+from __future__ import annotations
+
+from attrs import frozen
+
+
+@frozen
+class PlaceOrder:
+    """Turn a cart into an order: price, reserve, create, authorize, confirm.
+
+    `idempotency_key` names this request: a replay returns the first outcome; the same key with
+    other fields is refused. Without a key, placing an order from a cart that already became one
+    returns that order.
+    """
+
+    cart_id: str
+    payment_method: str = "card"
+    email: str | None = None
+    customer_id: str | None = None
+    idempotency_key: str | None = None
+
+
+@frozen
+class RecoverCheckouts:
+    """Resume or compensate checkouts whose process stopped mid-way (the worker's job)."""
+
+    limit: int = 50

@@ -1,0 +1,31 @@
+"""Checkout errors."""
+
+from commerce_core.shared.errors import BusinessRuleViolation, Conflict, InvalidInput, NotFound
+
+
+class CheckoutNotFound(NotFound):
+    code = "checkout.not_found"
+
+
+class IdempotencyKeyReused(InvalidInput):
+    """The key was first used with a different request; a key names exactly one request."""
+
+    code = "checkout.idempotency_key_reused"
+
+
+class CheckoutInProgress(Conflict):
+    """The same request is being processed right now; retry shortly for its outcome."""
+
+    code = "checkout.in_progress"
+
+
+class CheckoutNotPossible(BusinessRuleViolation):
+    """The cart cannot be checked out as it is (empty, not active, an item no longer sold)."""
+
+    code = "checkout.not_possible"
+
+
+class CheckoutFailed(BusinessRuleViolation):
+    """A replay of a request whose checkout failed: the original failure's code is in details."""
+
+    code = "checkout.failed"

@@ -1,0 +1,38 @@
+"""What checkout needs: its saga storage, plus the units of work of the contexts it coordinates."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Protocol
+
+from commerce_core.cart.ports import CartUnitOfWork
+from commerce_core.checkout.model import CheckoutSaga
+from commerce_core.inventory.ports import InventoryUnitOfWork
+from commerce_core.ordering.ports import OrderingUnitOfWork
+from commerce_core.payment.ports import PaymentUnitOfWork
+
+
+class CheckoutSagaRepository(Protocol):
+    def add(self, saga: CheckoutSaga) -> None:
+        """Idempotency keys are unique: a second saga with a taken key raises
+        `ConcurrencyConflict` at the latest on commit."""
+        ...
+
+    def get(self, saga_id: str) -> CheckoutSaga:
+        """The saga, or `CheckoutNotFound`."""
+        ...
+
+    def by_key(self, idempotency_key: str) -> CheckoutSaga | None: ...
+
+    def stale(self, now: datetime, limit: int) -> list[str]:
+        """Ids of running or compensating sagas whose lease ran out, oldest first."""
+        ...
+
+
+class CheckoutUnitOfWork(
+    CartUnitOfWork, InventoryUnitOfWork, OrderingUnitOfWork, PaymentUnitOfWork, Protocol
+):
+    """The saga's steps each commit the coordinated contexts' changes with the saga's progress
+    in one local transaction (ADR 0003)."""
+
+    checkouts: CheckoutSagaRepository

@@ -1,0 +1,40 @@
+"""Payment errors. A decline is an expected outcome (a result, then `PaymentDeclined` for the
+shopper); outages and timeouts are `ServiceUnavailable` and may be retried."""
+
+from commerce_core.shared.errors import (
+    BusinessRuleViolation,
+    Conflict,
+    InvalidInput,
+    NotFound,
+    ServiceUnavailable,
+)
+
+
+class PaymentDeclined(BusinessRuleViolation):
+    code = "payment.declined"
+
+
+class GatewayUnavailable(ServiceUnavailable):
+    """The gateway answered with an error or could not be reached; nothing was authorized."""
+
+    code = "payment.gateway_unavailable"
+
+
+class GatewayTimeout(ServiceUnavailable):
+    """No answer in time: the gateway may or may not have acted (void by idempotency key)."""
+
+    code = "payment.gateway_timeout"
+
+
+class PaymentNotFound(NotFound):
+    code = "payment.not_found"
+
+
+class InvalidPaymentState(Conflict):
+    code = "payment.invalid_state"
+
+
+class InvalidWebhook(InvalidInput):
+    """A webhook whose signature or shape does not check out; it is ignored."""
+
+    code = "payment.invalid_webhook"

@@ -1,0 +1,172 @@
+"""The message bus: commands to exactly one handler, events to any number of subscribers.
+
+Events reach subscribers only after the transaction that recorded them committed, through the
+outbox. In embedded mode the bus relays the events a command committed as soon as the command
+returns; in service mode a worker relays the outbox to a broker and consumers call `deliver`.
+Every subscriber runs in its own unit of work guarded by the inbox, so a duplicated delivery
+changes nothing; one failing subscriber is logged and does not stop the others.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from datetime import timedelta
+from typing import Any
+
+from attrs import frozen
+
+from commerce_core.shared.clock import Clock
+from commerce_core.shared.events import Causality, EventEnvelope, current_causality
+from commerce_core.shared.ids import IdGenerator
+from commerce_core.shared.uow import UnitOfWork
+from commerce_core.shared.uow import committed_in_context as _committed
+
+log = logging.getLogger("commerce.bus")
+
+SubscriberFn = Callable[[EventEnvelope, Any], None]
+
+
+@frozen
+class Subscriber:
+    """A named reaction to one event type; `name` keys its inbox rows, so never rename it."""
+
+    name: str
+    event_type: str
+    fn: SubscriberFn
+
+
+class MessageBus:
+    def __init__(
+        self,
+        uow: Callable[[], UnitOfWork],
+        clock: Clock,
+        ids: IdGenerator,
+        *,
+        dispatch_in_process: bool = True,
+        max_attempts: int = 10,
+    ) -> None:
+        self._uow, self._clock, self._ids = uow, clock, ids
+        self._handlers: dict[type[Any], Callable[[Any], Any]] = {}
+        self._subscribers: dict[str, list[Subscriber]] = {}
+        self.dispatch_in_process = dispatch_in_process
+        self.max_attempts = max_attempts
+
+    # -- wiring ---------------------------------------------------------------------------------
+    def register(self, command_type: type[Any], handler: Callable[[Any], Any]) -> None:
+        if command_type in self._handlers:
+            raise ValueError(f"{command_type.__name__} already has a handler")
+        self._handlers[command_type] = handler
+
+    def subscribe(self, subscriber: Subscriber) -> None:
+        self._subscribers.setdefault(subscriber.event_type, []).append(subscriber)
+
+    def subscribers(self) -> list[Subscriber]:
+        return [s for group in self._subscribers.values() for s in group]
+
+    def handles(self) -> list[type[Any]]:
+        return list(self._handlers)
+
+    # -- commands -------------------------------------------------------------------------------
+    def handle(self, command: Any, *, correlation_id: str | None = None) -> Any:
+        """Run the command's handler; its error propagates. Then relay what it committed."""
+        handler = self._handlers.get(type(command))
+        if handler is None:
+            raise LookupError(f"no handler for {type(command).__name__}")
+        outer = _committed.get()
+        collected: list[EventEnvelope] = [] if outer is None else outer
+        collected_token = _committed.set(collected)
+        causality = current_causality.get()
+        causality_token = current_causality.set(
+            Causality(
+                correlation_id=correlation_id or causality.correlation_id or self._ids.new_id(),
+                causation_id=causality.causation_id,
+            )
+        )
+        try:
+            return handler(command)
+        finally:
+            current_causality.reset(causality_token)
+            _committed.reset(collected_token)
+            if outer is None and self.dispatch_in_process and collected:
+                self.relay(collected)
+
+    # -- events ---------------------------------------------------------------------------------
+    def deliver(self, envelope: EventEnvelope, *, only: Sequence[str] | None = None) -> dict[str, str]:
+        """Apply one event to its subscribers (each at most once); returns {subscriber: error}."""
+        failures: dict[str, str] = {}
+        for subscriber in self._subscribers.get(envelope.type, []):
+            if only is not None and subscriber.name not in only:
+                continue
+            try:
+                self._apply(subscriber, envelope)
+            except Exception as exc:  # a subscriber's failure must not stop the others
+                log.exception("subscriber %s failed on %s %s", subscriber.name, envelope.type,
+                              envelope.id)
+                failures[subscriber.name] = f"{type(exc).__name__}: {exc}"
+        return failures
+
+    def _apply(self, subscriber: Subscriber, envelope: EventEnvelope) -> None:
+        token = current_causality.set(
+            Causality(correlation_id=envelope.correlation_id, causation_id=envelope.id)
+        )
+        try:
+            with self._uow() as uow:
+                if uow.inbox.seen(subscriber.name, envelope.id):
+                    return
+                subscriber.fn(envelope, uow)
+                uow.inbox.record(subscriber.name, envelope.id)
+                uow.commit()
+        finally:
+            current_causality.reset(token)
+
+    def relay(self, envelopes: Sequence[EventEnvelope]) -> int:
+        """Deliver committed events in-process (and what their subscribers commit), then mark them.
+
+        An event any subscriber failed on stays in the outbox, due again after a backoff, so the
+        worker retries it; subscribers that succeeded skip it then through their inbox.
+        """
+        queue = list(envelopes)
+        delivered = 0
+        collected: list[EventEnvelope] = []
+        token = _committed.set(collected)
+        try:
+            while queue:
+                done: list[str] = []
+                failed: dict[str, str] = {}
+                for envelope in queue:
+                    failures = self.deliver(envelope)
+                    if failures:
+                        failed[envelope.id] = "; ".join(f"{k}: {v}" for k, v in failures.items())
+                    else:
+                        done.append(envelope.id)
+                self._mark(done, failed)
+                delivered += len(done)
+                queue = list(collected)
+                collected.clear()
+        finally:
+            _committed.reset(token)
+        return delivered
+
+    def relay_pending(self, limit: int = 100) -> int:
+        """One pass of the outbox relay for in-process delivery (the worker's loop calls this)."""
+        with self._uow() as uow:
+            envelopes = uow.outbox.pending(limit)
+        return self.relay(envelopes) if envelopes else 0
+
+    def _mark(self, done: list[str], failed: dict[str, str]) -> None:
+        if not done and not failed:
+            return
+        with self._uow() as uow:
+            if done:
+                uow.outbox.mark_published(done)
+            now = self._clock.now()
+            for event_id, error in failed.items():
+                uow.outbox.mark_failed(event_id, error, now, self.max_attempts)
+            uow.commit()
+
+
+def backoff(attempts: int, *, base: timedelta = timedelta(seconds=1),
+            cap: timedelta = timedelta(minutes=5)) -> timedelta:
+    """Exponential backoff 1 s · 2ⁿ capped at 5 min (spec: outbox retries)."""
+    return min(base * (2 ** max(attempts - 1, 0)), cap)

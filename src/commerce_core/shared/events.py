@@ -1,0 +1,120 @@
+"""Domain events, the envelope they travel in, and their JSON-ready payloads.
+
+An event is a frozen attrs class naming a fact in the past tense; its dotted `type`
+(`order.confirmed`) and schema `version` are class constants. Before it leaves the transaction it
+is wrapped in an `EventEnvelope` carrying the UUIDv7 id, causality ids and a payload of JSON types
+only, which is what the outbox stores and what every consumer, in-process or remote, receives.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from contextvars import ContextVar
+from datetime import datetime
+from typing import Any, ClassVar
+
+import attrs
+from attrs import frozen
+
+from commerce_core.shared.money import Money
+
+JsonDict = dict[str, Any]
+
+_REGISTRY: dict[str, type[DomainEvent]] = {}
+
+
+@frozen
+class DomainEvent:
+    """Base of every domain event. Subclasses set `type` and, on a breaking change, `version`."""
+
+    type: ClassVar[str] = ""
+    version: ClassVar[int] = 1
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if cls.type:
+            _REGISTRY[cls.type] = cls
+
+    @property
+    def aggregate_id(self) -> str:
+        """The id of the aggregate the fact is about: the event's first field."""
+        first = attrs.fields(type(self))[0]
+        return str(getattr(self, first.name))
+
+    def payload(self) -> JsonDict:
+        return {a.name: to_json(getattr(self, a.name)) for a in attrs.fields(type(self))}
+
+
+def to_json(value: Any) -> Any:
+    """Translate kernel value objects into JSON types (Money as amount + currency)."""
+    if isinstance(value, Money):
+        return value.to_dict()
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, enum.Enum):
+        return value.value
+    if attrs.has(type(value)):
+        return {a.name: to_json(getattr(value, a.name)) for a in attrs.fields(type(value))}
+    if isinstance(value, list | tuple):
+        return [to_json(v) for v in value]
+    if isinstance(value, Mapping):
+        return {str(k): to_json(v) for k, v in value.items()}
+    return value
+
+
+def event_types() -> dict[str, type[DomainEvent]]:
+    """Every event class defined so far, by type (the catalogue documentation is built from it)."""
+    return dict(_REGISTRY)
+
+
+@frozen
+class EventEnvelope:
+    """What the outbox stores and consumers receive."""
+
+    id: str
+    type: str
+    version: int
+    occurred_at: datetime
+    aggregate_id: str
+    payload: JsonDict
+    correlation_id: str | None = None
+    causation_id: str | None = None
+
+    def to_dict(self) -> JsonDict:
+        return {
+            "id": self.id,
+            "type": self.type,
+            "version": self.version,
+            "occurred_at": self.occurred_at.isoformat(),
+            "aggregate_id": self.aggregate_id,
+            "correlation_id": self.correlation_id,
+            "causation_id": self.causation_id,
+            "payload": self.payload,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> EventEnvelope:
+        occurred = data["occurred_at"]
+        return cls(
+            id=str(data["id"]),
+            type=str(data["type"]),
+            version=int(data["version"]),
+            occurred_at=occurred if isinstance(occurred, datetime)
+            else datetime.fromisoformat(occurred),
+            aggregate_id=str(data["aggregate_id"]),
+            payload=dict(data["payload"]),
+            correlation_id=data.get("correlation_id"),
+            causation_id=data.get("causation_id"),
+        )
+
+
+@frozen
+class Causality:
+    correlation_id: str | None = None
+    causation_id: str | None = None
+
+
+# Set by the message bus around each command or event it handles, so that every event recorded
+# while handling it carries where it came from.
+current_causality: ContextVar[Causality] = ContextVar("current_causality", default=Causality())

@@ -1,0 +1,53 @@
+"""Ports for the transactional outbox, the consumer inbox, and publishing relayed events."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Protocol
+
+from commerce_core.shared.events import EventEnvelope
+
+
+class Outbox(Protocol):
+    """Events committed with the business change they describe, waiting to be published.
+
+    `add` only stages rows in the current transaction: a rolled-back transaction leaves none.
+    `pending` returns unpublished rows oldest first (the order in which they were committed
+    for one aggregate); `mark_published` is idempotent.
+    """
+
+    def add(self, envelopes: Sequence[EventEnvelope]) -> None: ...
+
+    def pending(self, limit: int) -> list[EventEnvelope]:
+        """Unpublished rows that are due, oldest first."""
+        ...
+
+    def mark_published(self, event_ids: Sequence[str]) -> None: ...
+
+    def mark_failed(self, event_id: str, error: str, now: datetime, max_attempts: int) -> None:
+        """Count a failed delivery; the row is due again after `backoff(attempts)` from `now`,
+        and after `max_attempts` it becomes `failed` and is no longer returned by `pending`."""
+        ...
+
+    def stats(self) -> dict[str, int]:
+        """Row counts by status (`pending`, `published`, `failed`)."""
+        ...
+
+
+class Inbox(Protocol):
+    """Which events each consumer has already applied, written with the consumer's effects."""
+
+    def seen(self, consumer: str, event_id: str) -> bool: ...
+
+    def record(self, consumer: str, event_id: str) -> None: ...
+
+
+class EventPublisher(Protocol):
+    """Hands committed events to their consumers (in-process subscribers or a broker).
+
+    Delivery is at least once: a publisher may deliver an event again after a crash, and every
+    consumer absorbs the duplicate through its inbox.
+    """
+
+    def publish(self, envelopes: Sequence[EventEnvelope]) -> None: ...

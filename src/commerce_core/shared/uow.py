@@ -1,0 +1,179 @@
+"""The unit of work: one transaction over the repositories, the outbox and the inbox.
+
+Each context declares its own unit-of-work Protocol exposing only the repositories it needs
+(`OrderingUnitOfWork`); adapters implement one class that satisfies all of them. The behaviour every
+adapter shares (tracking the aggregates a transaction touched, deciding which changed, turning their
+recorded events into envelopes) lives in `Tracker`, a concrete helper adapters compose, not inherit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from contextvars import ContextVar
+from types import TracebackType
+from typing import Any, Protocol, Self, TypeVar
+
+import attrs
+
+from commerce_core.shared.clock import Clock
+from commerce_core.shared.events import DomainEvent, EventEnvelope, current_causality
+from commerce_core.shared.ids import IdGenerator
+from commerce_core.shared.outbox import Inbox, Outbox
+
+
+class Aggregate(Protocol):
+    """What the unit of work needs of an aggregate: an id, a version and recorded events."""
+
+    @property
+    def id(self) -> str: ...
+
+    version: int
+    events: list[DomainEvent]
+
+
+A = TypeVar("A", bound=Aggregate)
+
+
+class UnitOfWork(Protocol):
+    """`with uow: ...; uow.commit()`. Leaving the block without `commit` rolls back.
+
+    `commit` writes every changed aggregate (optimistic version check: a concurrent change raises
+    `ConcurrencyConflict`) and, in the same transaction, the outbox rows of every event recorded.
+    After it returns, `committed` holds those envelopes (in-process dispatch reads them).
+    """
+
+    outbox: Outbox
+    inbox: Inbox
+    committed: list[EventEnvelope]
+
+    def __enter__(self) -> Self: ...
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+
+    def commit(self) -> None: ...
+
+    def rollback(self) -> None: ...
+
+    def record(self, event: DomainEvent) -> None:
+        """Record an event not owned by a tracked aggregate (stock counters, for instance)."""
+        ...
+
+
+U_co = TypeVar("U_co", bound=UnitOfWork, covariant=True)
+
+
+class UnitOfWorkFactory(Protocol[U_co]):
+    """Opens a new unit of work; one per use case call, so handlers are safe across threads."""
+
+    def __call__(self) -> U_co: ...
+
+
+# Envelopes committed while the message bus handles one command, for in-process dispatch after it.
+# None outside a bus call, so units of work used elsewhere (the worker's relay) collect nothing.
+committed_in_context: ContextVar[list[EventEnvelope] | None] = ContextVar(
+    "committed_in_context", default=None
+)
+
+
+def announce_committed(envelopes: Sequence[EventEnvelope]) -> None:
+    """Called by every unit of work right after a successful commit."""
+    collected = committed_in_context.get()
+    if collected is not None:
+        collected.extend(envelopes)
+
+
+def _fingerprint(aggregate: Any) -> Any:
+    return attrs.asdict(aggregate, filter=lambda a, _: a.name != "events", recurse=True)
+
+
+@attrs.define
+class _Entry:
+    aggregate: Any
+    fingerprint: Any  # None for a new aggregate
+
+
+class Tracker:
+    """The aggregates one transaction added or loaded, and the events it recorded outside them."""
+
+    def __init__(self, ids: IdGenerator, clock: Clock) -> None:
+        self._ids, self._clock = ids, clock
+        self._entries: dict[tuple[str, str], _Entry] = {}
+        self._loose: list[DomainEvent] = []
+
+    def added(self, kind: str, aggregate: A) -> A:
+        self._entries[(kind, aggregate.id)] = _Entry(aggregate, None)
+        return aggregate
+
+    def loaded(self, kind: str, aggregate: A) -> A:
+        """Track a freshly loaded aggregate; a second load in the same transaction returns the first."""
+        entry = self._entries.get((kind, aggregate.id))
+        if entry is not None:
+            return entry.aggregate  # type: ignore[no-any-return]
+        self._entries[(kind, aggregate.id)] = _Entry(aggregate, _fingerprint(aggregate))
+        return aggregate
+
+    def cached(self, kind: str, aggregate_id: str) -> Any | None:
+        entry = self._entries.get((kind, aggregate_id))
+        return None if entry is None else entry.aggregate
+
+    def record(self, event: DomainEvent) -> None:
+        self._loose.append(event)
+
+    def new(self, kind: str) -> Iterator[Any]:
+        return (e.aggregate for (k, _), e in self._entries.items()
+                if k == kind and e.fingerprint is None)
+
+    def changed(self, kind: str) -> Iterator[Any]:
+        return (e.aggregate for (k, _), e in self._entries.items()
+                if k == kind and e.fingerprint is not None
+                and _fingerprint(e.aggregate) != e.fingerprint)
+
+    def drain_events(self) -> list[EventEnvelope]:
+        """Turn every recorded event into an envelope, in recording order, and forget them."""
+        events: list[DomainEvent] = []
+        for entry in self._entries.values():
+            events.extend(entry.aggregate.events)
+            entry.aggregate.events.clear()
+        events.extend(self._loose)
+        self._loose.clear()
+        causality = current_causality.get()
+        now = self._clock.now()
+        return [
+            EventEnvelope(
+                id=self._ids.new_id(),
+                type=event.type,
+                version=event.version,
+                occurred_at=getattr(event, "occurred_at", now),
+                aggregate_id=event.aggregate_id,
+                payload=event.payload(),
+                correlation_id=causality.correlation_id,
+                causation_id=causality.causation_id,
+            )
+            for event in events
+        ]
+
+    def after_commit(self) -> None:
+        """Committed aggregates become the new baseline (their version already bumped)."""
+        for entry in self._entries.values():
+            entry.fingerprint = _fingerprint(entry.aggregate)
+
+    def clear(self) -> None:
+        self._entries.clear()
+        self._loose.clear()
+
+
+def retrying(
+    attempt: Callable[[], Any], *, retry_on: type[BaseException], attempts: int = 5
+) -> Any:
+    """Run `attempt` again after an optimistic-lock conflict; the last conflict propagates."""
+    for _ in range(attempts - 1):
+        try:
+            return attempt()
+        except retry_on:
+            continue
+    return attempt()

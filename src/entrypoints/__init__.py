@@ -1,0 +1,1 @@
+"""Entry points: settings, the dependency-injection container, HTTP, CLI and the worker."""
