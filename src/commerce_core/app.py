@@ -11,6 +11,7 @@ adapters; the HTTP API, the CLI and the worker build it the same way through the
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Collection
 from datetime import timedelta
 from typing import Any
@@ -195,14 +196,14 @@ class CatalogApi:
     def list(
         self, *, published_only: bool = True, category_id: str | None = None,
         limit: int = 50, offset: int = 0,
-    ) -> list[Product]:
+    ) -> builtins.list[Product]:
         with self._c._read() as uow:
             return uow.products.list(  # type: ignore[no-any-return]
                 status=ProductStatus.ACTIVE if published_only else None,
                 category_id=category_id, limit=limit, offset=offset,
             )
 
-    def categories(self) -> list[Category]:
+    def categories(self) -> builtins.list[Category]:
         with self._c._read() as uow:
             return uow.categories.list()  # type: ignore[no-any-return]
 

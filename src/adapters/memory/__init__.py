@@ -8,14 +8,13 @@
 
 from __future__ import annotations
 
+from adapters.memory.clock import FrozenClock, SequentialIds
+from adapters.memory.payments import Outcome, ScriptedPaymentGateway
+from adapters.memory.store import InMemoryDatabase, InMemoryUnitOfWork
 from commerce_core.app import Ports
 from commerce_core.payment.ports import PaymentGateway
 from commerce_core.shared.clock import Clock, SystemClock
 from commerce_core.shared.ids import IdGenerator, Uuid7Generator
-
-from adapters.memory.clock import FrozenClock, SequentialIds
-from adapters.memory.payments import Outcome, ScriptedPaymentGateway
-from adapters.memory.store import InMemoryDatabase, InMemoryUnitOfWork
 
 
 class InMemoryUnitOfWorkFactory:

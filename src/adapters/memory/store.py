@@ -18,8 +18,12 @@ from typing import Any, Self
 import attrs
 
 from commerce_core.cart.errors import CartNotFound
-from commerce_core.cart.model import Cart
-from commerce_core.catalog.errors import CategoryNotFound, DuplicateSku, DuplicateSlug, ProductNotFound
+from commerce_core.catalog.errors import (
+    CategoryNotFound,
+    DuplicateSku,
+    DuplicateSlug,
+    ProductNotFound,
+)
 from commerce_core.catalog.model import Category, Product, ProductStatus
 from commerce_core.checkout.errors import CheckoutNotFound
 from commerce_core.checkout.model import CheckoutSaga, SagaStatus
@@ -41,6 +45,7 @@ from commerce_core.shared.errors import CommerceError, ConcurrencyConflict
 from commerce_core.shared.events import EventEnvelope
 from commerce_core.shared.ids import IdGenerator
 from commerce_core.shared.uow import Tracker, announce_committed
+
 
 @attrs.define
 class OutboxRow:
@@ -156,7 +161,7 @@ class InMemoryProductRepository(_Repository):
 
     def by_slug(self, slug: str) -> Product | None:
         row = next((r for r in self._all() if r.slug == slug), None)
-        return None if row is None else self._load(row)  # type: ignore[no-any-return]
+        return None if row is None else self._load(row)
 
     def list(
         self, *, status: ProductStatus | None = None, category_id: str | None = None,
@@ -187,7 +192,7 @@ class InMemoryWarehouseRepository(_Repository):
 
     def by_code(self, code: str) -> Warehouse | None:
         row = next((r for r in self._all() if r.code == code), None)
-        return None if row is None else self._load(row)  # type: ignore[no-any-return]
+        return None if row is None else self._load(row)
 
     def list(self) -> list[Warehouse]:
         rows = sorted(self._all(), key=lambda w: (not w.is_default, w.code))
@@ -293,7 +298,7 @@ class InMemoryCheckoutSagaRepository(_Repository):
 
     def by_key(self, idempotency_key: str) -> CheckoutSaga | None:
         row = next((r for r in self._all() if r.idempotency_key == idempotency_key), None)
-        return None if row is None else self._load(row)  # type: ignore[no-any-return]
+        return None if row is None else self._load(row)
 
     def stale(self, now: datetime, limit: int) -> list[str]:
         rows = sorted(
@@ -312,11 +317,11 @@ class InMemoryOrderRepository(_Repository):
 
     def by_number(self, number: str) -> Order | None:
         row = next((r for r in self._all() if r.number == number), None)
-        return None if row is None else self._load(row)  # type: ignore[no-any-return]
+        return None if row is None else self._load(row)
 
     def by_checkout(self, checkout_id: str) -> Order | None:
         row = next((r for r in self._all() if r.checkout_id == checkout_id), None)
-        return None if row is None else self._load(row)  # type: ignore[no-any-return]
+        return None if row is None else self._load(row)
 
     def list(
         self, *, status: OrderStatus | None = None, customer_id: str | None = None,

@@ -10,10 +10,9 @@ from commerce_core.catalog.commands import (
 )
 from commerce_core.catalog.errors import DuplicateSku, DuplicateSlug
 from commerce_core.catalog.model import Category, Product, Variant
-from commerce_core.shared.ids import normalise_sku
 from commerce_core.catalog.ports import CatalogUnitOfWork
 from commerce_core.shared.clock import Clock
-from commerce_core.shared.ids import IdGenerator
+from commerce_core.shared.ids import IdGenerator, normalise_sku
 from commerce_core.shared.uow import UnitOfWorkFactory
 
 

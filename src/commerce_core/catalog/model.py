@@ -9,7 +9,6 @@ from enum import StrEnum
 from attrs import define, field, frozen
 
 from commerce_core.catalog.errors import InvalidProduct, SkuNotFound
-
 from commerce_core.catalog.events import (
     CategoryCreated,
     ProductCreated,
@@ -17,7 +16,6 @@ from commerce_core.catalog.events import (
     ProductUnpublished,
 )
 from commerce_core.shared.events import DomainEvent
-from commerce_core.shared.ids import normalise_sku
 from commerce_core.shared.money import Money
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -79,7 +77,9 @@ class Product:
         if not name.strip():
             raise InvalidProduct("a product needs a name")
         if not SLUG_PATTERN.match(slug):
-            raise InvalidProduct(f"invalid slug {slug!r}: lower-case words joined by '-'", slug=slug)
+            raise InvalidProduct(
+                f"invalid slug {slug!r}: lower-case words joined by '-'", slug=slug
+            )
         if not variants:
             raise InvalidProduct("a product needs at least one variant")
         skus = [v.sku for v in variants]

@@ -276,7 +276,8 @@ class CheckoutSagaRunner:
 
     def _authorize(self, saga: CheckoutSaga) -> str:
         """Ask the gateway; outside any transaction, idempotent on the checkout's key."""
-        assert saga.order_id is not None and saga.payment_id is not None
+        assert saga.order_id is not None
+        assert saga.payment_id is not None
         result = self._gateway.authorize(
             AuthorizationRequest(
                 payment_id=saga.payment_id, order_id=saga.order_id, amount=saga.total,
@@ -295,7 +296,8 @@ class CheckoutSagaRunner:
         now = self._clock.now()
         with self._uow() as uow:
             saga = self._load_at(uow, saga_id, Step.ORDER_CREATED)
-            assert saga.order_id is not None and saga.payment_id is not None
+            assert saga.order_id is not None
+            assert saga.payment_id is not None
             uow.payments.get(saga.payment_id).authorized(reference, now=now)
             stock.confirm(uow, saga.reservation_ids, order_id=saga.order_id, now=now)
             order = uow.orders.get(saga.order_id)

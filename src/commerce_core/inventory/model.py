@@ -45,7 +45,9 @@ class Warehouse:
         if not code:
             raise InvalidStockChange("a warehouse needs a code")
         warehouse = cls(warehouse_id, code, name.strip() or code, is_default, True, now)
-        warehouse.events.append(WarehouseCreated(warehouse_id, code, warehouse.name, is_default, now))
+        warehouse.events.append(
+            WarehouseCreated(warehouse_id, code, warehouse.name, is_default, now)
+        )
         return warehouse
 
 
@@ -178,7 +180,7 @@ class Reservation:
         return units
 
     def expire(self, *, now: datetime) -> int:
-        """Time ran out before an order confirmed it; returns the units to release (0 if not due)."""
+        """Time ran out before an order confirmed it; returns the units to release (0: not due)."""
         if self.status is not ReservationStatus.ACTIVE or self.expires_at > now:
             return 0
         self.status = ReservationStatus.EXPIRED

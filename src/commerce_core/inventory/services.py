@@ -45,7 +45,7 @@ def reserve(
     for request in requests:
         candidates = [request.warehouse_id] if request.warehouse_id else [w.id for w in warehouses]
         chosen = next(
-            (wid for wid in candidates if uow.stock.try_reserve(request.sku, wid, request.quantity)),
+            (w for w in candidates if uow.stock.try_reserve(request.sku, w, request.quantity)),
             None,
         )
         if chosen is None:

@@ -151,7 +151,9 @@ class Order:
             if line.quantity < 1:
                 raise InvalidOrder(f"line {line.sku} has quantity {line.quantity}", sku=line.sku)
             if not line.warehouse_id or not line.reservation_id:
-                raise InvalidOrder(f"line {line.sku} lacks a warehouse or reservation", sku=line.sku)
+                raise InvalidOrder(
+                    f"line {line.sku} lacks a warehouse or reservation", sku=line.sku
+                )
             if line.unit_price * line.quantity != line.line_total:
                 raise InvalidOrder(f"line {line.sku} total does not add up", sku=line.sku)
             if line.unit_price.currency != currency:

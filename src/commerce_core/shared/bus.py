@@ -92,7 +92,9 @@ class MessageBus:
                 self.relay(collected)
 
     # -- events ---------------------------------------------------------------------------------
-    def deliver(self, envelope: EventEnvelope, *, only: Sequence[str] | None = None) -> dict[str, str]:
+    def deliver(
+        self, envelope: EventEnvelope, *, only: Sequence[str] | None = None
+    ) -> dict[str, str]:
         """Apply one event to its subscribers (each at most once); returns {subscriber: error}."""
         failures: dict[str, str] = {}
         for subscriber in self._subscribers.get(envelope.type, []):
@@ -169,4 +171,5 @@ class MessageBus:
 def backoff(attempts: int, *, base: timedelta = timedelta(seconds=1),
             cap: timedelta = timedelta(minutes=5)) -> timedelta:
     """Exponential backoff 1 s · 2ⁿ capped at 5 min (spec: outbox retries)."""
-    return min(base * (2 ** max(attempts - 1, 0)), cap)
+    delay: timedelta = base * (2 ** max(attempts - 1, 0))
+    return min(delay, cap)

@@ -117,4 +117,5 @@ class Causality:
 
 # Set by the message bus around each command or event it handles, so that every event recorded
 # while handling it carries where it came from.
-current_causality: ContextVar[Causality] = ContextVar("current_causality", default=Causality())
+NO_CAUSALITY = Causality()
+current_causality: ContextVar[Causality] = ContextVar("current_causality", default=NO_CAUSALITY)

@@ -55,7 +55,7 @@ class InvalidSku(InvalidInput):
 
 
 def normalise_sku(raw: str) -> str:
-    """SKUs are case-insensitive on input and kept upper-case (`linen-shirt-m` → `LINEN-SHIRT-M`)."""
+    """SKUs are case-insensitive on input and kept upper-case (`linen-m` → `LINEN-M`)."""
     sku = raw.strip().upper()
     if not SKU_PATTERN.match(sku):
         raise InvalidSku(f"invalid SKU {raw!r}: use letters, digits, '.', '_' or '-'", sku=raw)

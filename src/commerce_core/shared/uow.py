@@ -110,7 +110,7 @@ class Tracker:
         return aggregate
 
     def loaded(self, kind: str, aggregate: A) -> A:
-        """Track a freshly loaded aggregate; a second load in the same transaction returns the first."""
+        """Track a loaded aggregate; a second load in one transaction returns the first."""
         entry = self._entries.get((kind, aggregate.id))
         if entry is not None:
             return entry.aggregate  # type: ignore[no-any-return]
