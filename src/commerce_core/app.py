@@ -24,6 +24,7 @@ from commerce_core.cart.ports import SellableItem
 from commerce_core.cart.queries import CartView, cart_view
 from commerce_core.catalog import handlers as catalog_handlers
 from commerce_core.catalog.commands import (
+    ChangePrice,
     CreateCategory,
     CreateProduct,
     PublishProduct,
@@ -120,6 +121,7 @@ class Commerce:
         register(CreateProduct, catalog_handlers.CreateProductHandler(uow, clock, ids))
         register(PublishProduct, catalog_handlers.PublishProductHandler(uow, clock))
         register(UnpublishProduct, catalog_handlers.UnpublishProductHandler(uow, clock))
+        register(ChangePrice, catalog_handlers.ChangePriceHandler(uow, clock))
         register(CreateCategory, catalog_handlers.CreateCategoryHandler(uow, clock, ids))
         register(CreateWarehouse, inventory_handlers.CreateWarehouseHandler(uow, clock, ids))
         register(SetStock, inventory_handlers.SetStockHandler(uow, clock))
@@ -180,6 +182,9 @@ class CatalogApi:
 
     def unpublish(self, product_id: str) -> None:
         self._c.handle(UnpublishProduct(product_id))
+
+    def change_price(self, sku: str, price: Money) -> None:
+        self._c.handle(ChangePrice(sku, price))
 
     def create_category(self, slug: str, name: str, parent_id: str | None = None) -> str:
         return str(self._c.handle(CreateCategory(slug, name, parent_id)))

@@ -1,6 +1,7 @@
 """Catalog: products, their variants (one SKU each), categories and attributes."""
 
 from commerce_core.catalog.commands import (
+    ChangePrice,
     CreateCategory,
     CreateProduct,
     PublishProduct,
@@ -12,6 +13,7 @@ from commerce_core.catalog.model import Category, Product, ProductStatus, Varian
 
 __all__ = [
     "Category",
+    "ChangePrice",
     "CreateCategory",
     "CreateProduct",
     "Product",

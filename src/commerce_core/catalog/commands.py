@@ -38,6 +38,12 @@ class UnpublishProduct:
 
 
 @frozen
+class ChangePrice:
+    sku: str
+    price: Money
+
+
+@frozen
 class CreateCategory:
     slug: str
     name: str

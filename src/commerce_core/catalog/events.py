@@ -7,6 +7,7 @@ from datetime import datetime
 from attrs import frozen
 
 from commerce_core.shared.events import DomainEvent
+from commerce_core.shared.money import Money
 
 
 @frozen
@@ -31,6 +32,18 @@ class ProductPublished(DomainEvent):
 class ProductUnpublished(DomainEvent):
     type = "catalog.product_unpublished"
     product_id: str
+    occurred_at: datetime
+
+
+@frozen
+class PriceChanged(DomainEvent):
+    """A variant's list price changed; carts show it at once and checkouts charge it."""
+
+    type = "catalog.price_changed"
+    product_id: str
+    sku: str
+    previous_price: Money
+    price: Money
     occurred_at: datetime
 
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from commerce_core.catalog.commands import (
+    ChangePrice,
     CreateCategory,
     CreateProduct,
     PublishProduct,
     UnpublishProduct,
 )
-from commerce_core.catalog.errors import DuplicateSku, DuplicateSlug
+from commerce_core.catalog.errors import DuplicateSku, DuplicateSlug, SkuNotFound
 from commerce_core.catalog.model import Category, Product, Variant
 from commerce_core.catalog.ports import CatalogUnitOfWork
 from commerce_core.shared.clock import Clock
@@ -75,6 +76,20 @@ class UnpublishProductHandler:
     def __call__(self, cmd: UnpublishProduct) -> None:
         with self._uow() as uow:
             uow.products.get(cmd.product_id).unpublish(now=self._clock.now())
+            uow.commit()
+
+
+class ChangePriceHandler:
+    def __init__(self, uow: UnitOfWorkFactory[CatalogUnitOfWork], clock: Clock) -> None:
+        self._uow, self._clock = uow, clock
+
+    def __call__(self, cmd: ChangePrice) -> None:
+        sku = normalise_sku(cmd.sku)
+        with self._uow() as uow:
+            product = uow.products.by_skus([sku]).get(sku)
+            if product is None:
+                raise SkuNotFound(f"no product sells SKU {sku}", sku=sku)
+            product.change_price(sku, cmd.price, now=self._clock.now())
             uow.commit()
 
 

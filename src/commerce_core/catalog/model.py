@@ -6,11 +6,13 @@ import re
 from datetime import datetime
 from enum import StrEnum
 
+import attrs
 from attrs import define, field, frozen
 
 from commerce_core.catalog.errors import InvalidProduct, SkuNotFound
 from commerce_core.catalog.events import (
     CategoryCreated,
+    PriceChanged,
     ProductCreated,
     ProductPublished,
     ProductUnpublished,
@@ -123,6 +125,20 @@ class Product:
         self.status = ProductStatus.ACTIVE
         self.updated_at = now
         self.events.append(ProductPublished(self.id, now))
+
+    def change_price(self, sku: str, price: Money, *, now: datetime) -> None:
+        """Set a variant's list price (same currency as the product's other variants)."""
+        variant = self.variant(sku)
+        if price.currency != variant.price.currency:
+            raise InvalidProduct(
+                f"{sku} is priced in {variant.price.currency}, not {price.currency}", sku=sku
+            )
+        if price == variant.price:
+            return
+        updated = attrs.evolve(variant, price=price)
+        self.variants = [updated if v.sku == sku else v for v in self.variants]
+        self.updated_at = now
+        self.events.append(PriceChanged(self.id, sku, variant.price, price, now))
 
     def unpublish(self, *, now: datetime) -> None:
         """Hide the product; carts keep their lines but cannot check them out."""

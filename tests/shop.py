@@ -1,0 +1,106 @@
+"""Builders for tests: a shop on memory adapters with a frozen clock, and invariant checks."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from adapters.memory import FrozenClock, ScriptedPaymentGateway, SequentialIds, bundle
+from commerce_core import Commerce, Money, VariantSpec
+from commerce_core.app import Ports
+from commerce_core.inventory.model import ReservationStatus
+from commerce_core.ordering.model import OrderStatus
+
+
+class SimulatedCrash(BaseException):
+    """Stands for the process dying: not an `Exception`, so nothing in the core catches it."""
+
+
+def make_commerce(ports: Ports | None = None, **kwargs: Any) -> Commerce:
+    return Commerce(
+        ports or bundle(gateway=ScriptedPaymentGateway(), clock=FrozenClock(), ids=SequentialIds()),
+        **kwargs,
+    )
+
+
+def gateway_of(commerce: Commerce) -> ScriptedPaymentGateway:
+    gateway = commerce.ports.gateway
+    assert isinstance(gateway, ScriptedPaymentGateway)
+    return gateway
+
+
+def clock_of(commerce: Commerce) -> FrozenClock:
+    clock = commerce.ports.clock
+    assert isinstance(clock, FrozenClock)
+    return clock
+
+
+SHIRT = "LINEN-SHIRT-M"
+MUG = "RETRO-MUG"
+LAMP = "BRASS-LAMP"
+
+
+def stock_shop(commerce: Commerce, *, shirts: int = 10, mugs: int = 10, lamps: int = 5) -> None:
+    """One warehouse and three products priced in VND, with stock."""
+    commerce.inventory.create_warehouse("HCM", "Ho Chi Minh City")
+    commerce.catalog.create_product(
+        "Linen shirt", "linen-shirt", [VariantSpec(SHIRT, Money(350_000, "VND"), "M")],
+        publish=True,
+    )
+    commerce.catalog.create_product(
+        "Retro mug", "retro-mug", [VariantSpec(MUG, Money(89_000, "VND"))], publish=True
+    )
+    commerce.catalog.create_product(
+        "Brass lamp", "brass-lamp", [VariantSpec(LAMP, Money(1_250_000, "VND"))], publish=True
+    )
+    commerce.inventory.set_stock(SHIRT, "HCM", shirts)
+    commerce.inventory.set_stock(MUG, "HCM", mugs)
+    commerce.inventory.set_stock(LAMP, "HCM", lamps)
+
+
+def cart_with(commerce: Commerce, *lines: tuple[str, int]) -> str:
+    cart_id = commerce.cart.create("VND")
+    for sku, quantity in lines:
+        commerce.cart.add_item(cart_id, sku, quantity)
+    return cart_id
+
+
+def assert_nothing_leaked(commerce: Commerce) -> None:
+    """Money and stock add up: the invariants every checkout outcome must leave behind.
+
+    - `reserved` of every stock level equals the units of its live reservations;
+    - every live reservation belongs to a confirmed (or later) order, never to a failed checkout;
+    - every confirmed or paid order has confirmed reservations covering each of its lines;
+    - no authorization holds funds unless its order is confirmed or paid.
+    """
+    with commerce.ports.uow() as uow:
+        levels = uow.stock.list()
+        reservations = uow.reservations.list(limit=10_000)
+        orders = uow.orders.list(limit=10_000)
+        payments = [p for order in orders for p in uow.payments.for_order(order.id)]
+    live = [r for r in reservations
+            if r.status in (ReservationStatus.ACTIVE, ReservationStatus.CONFIRMED)]
+    held: Counter[tuple[str, str]] = Counter()
+    for reservation in live:
+        held[(reservation.sku, reservation.warehouse_id)] += reservation.unfulfilled
+    for level in levels:
+        assert level.reserved == held[(level.sku, level.warehouse_id)], level
+        assert 0 <= level.reserved <= level.on_hand, level
+
+    by_id = {r.id: r for r in reservations}
+    live_orders = {o.id for o in orders if o.status in (OrderStatus.CONFIRMED, OrderStatus.PAID)}
+    for reservation in live:
+        assert reservation.status is ReservationStatus.CONFIRMED, reservation
+        assert reservation.order_id in live_orders, reservation
+    for order in orders:
+        if order.id in live_orders:
+            for line in order.lines:
+                reservation = by_id[line.reservation_id]
+                assert reservation.status in (ReservationStatus.CONFIRMED,
+                                              ReservationStatus.FULFILLED), reservation
+                assert reservation.quantity == line.quantity
+
+    order_by_payment_key = {p.idempotency_key: p.order_id for p in payments}
+    for authorization in gateway_of(commerce).held():
+        order_id = order_by_payment_key.get(authorization.key)
+        assert order_id in live_orders, f"authorization {authorization.key} leaked"
