@@ -1,0 +1,1 @@
+"""Benchmarks: run with `uv run python -m benchmarks` (see docs/benchmarks.md)."""

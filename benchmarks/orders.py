@@ -1,0 +1,174 @@
+"""Order placement through commerce-core: embedded (SQLite, PostgreSQL) and over HTTP."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import httpx
+
+from adapters.memory import ScriptedPaymentGateway
+from benchmarks.stats import Run
+from commerce_core import Commerce, Money, VariantSpec
+from commerce_core.shared.clock import SystemClock
+from commerce_core.shared.ids import Uuid7Generator
+
+SKUS = ("BENCH-A", "BENCH-B", "BENCH-C")
+TOKEN = "bench-operator-token"
+
+
+def _timed(work: list[Callable[[], object]], clients: int) -> Run:
+    """Run the calls on `clients` threads, each a fair share; time the whole and each call."""
+    latencies: list[float] = []
+    lock = threading.Lock()
+    barrier = threading.Barrier(clients + 1)
+    errors: list[BaseException] = []
+
+    def client(share: list[Callable[[], object]]) -> None:
+        mine: list[float] = []
+        barrier.wait()
+        try:
+            for call in share:
+                started = time.perf_counter()
+                call()
+                mine.append(time.perf_counter() - started)
+        except BaseException as exc:  # surfaced after the run, never swallowed
+            errors.append(exc)
+        with lock:
+            latencies.extend(mine)
+
+    threads = [threading.Thread(target=client, args=(work[i::clients],)) for i in range(clients)]
+    for thread in threads:
+        thread.start()
+    barrier.wait()
+    started = time.perf_counter()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    if errors:
+        raise RuntimeError(f"{len(errors)} clients failed; first: {errors[0]!r}") from errors[0]
+    return Run(len(latencies), elapsed, tuple(latencies))
+
+
+def _seed(commerce: Commerce, units: int) -> None:
+    commerce.inventory.create_warehouse("W1", "Bench warehouse")
+    for sku in SKUS:
+        commerce.catalog.create_product(
+            sku.title(), sku.lower(), [VariantSpec(sku, Money(350_000, "VND"))], publish=True
+        )
+        commerce.inventory.set_stock(sku, "W1", units)
+
+
+def embedded(url: str, orders: int, clients: int) -> Run:
+    from adapters import sql  # loaded only for the measurements that need it
+
+    ports = sql.bundle(url, gateway=ScriptedPaymentGateway(), clock=SystemClock(),
+                       ids=Uuid7Generator(), pool_size=clients + 2)
+    commerce = Commerce(ports)
+    _seed(commerce, orders * 2)
+    carts = []
+    for _ in range(orders):
+        cart_id = commerce.cart.create("VND")
+        for sku in SKUS:
+            commerce.cart.add_item(cart_id, sku, 1)
+        carts.append(cart_id)
+    work: list[Callable[[], object]] = [
+        (lambda c=cart_id: commerce.checkout.place_order(c, idempotency_key=f"bench-{c}"))
+        for cart_id in carts
+    ]
+    run = _timed(work, clients)
+    levels = commerce.inventory.levels()
+    assert all(level.reserved == orders for level in levels), levels
+    return run
+
+
+def sqlite_embedded(orders: int, clients: int) -> Run:
+    with tempfile.TemporaryDirectory() as folder:
+        return embedded(f"sqlite:///{Path(folder) / 'bench.db'}", orders, clients)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def http(url: str, orders: int, clients: int, workers: int) -> Run:
+    port = _free_port()
+    env = {
+        **os.environ,
+        "COMMERCE_DATABASE_URL": url,
+        "COMMERCE_OPERATOR_TOKEN": TOKEN,
+        "COMMERCE_SEED_SAMPLE_CATALOG": "false",
+        "COMMERCE_LOG_LEVEL": "WARNING",
+        "COMMERCE_DATABASE_POOL_SIZE": str(clients),
+    }
+    server = subprocess.Popen(
+        [sys.executable, "-m", "entrypoints.cli.main", "serve", "--port", str(port),
+         "--workers", str(workers)],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    base = f"http://127.0.0.1:{port}"
+    admin = {"Authorization": f"Bearer {TOKEN}"}
+    try:
+        _wait_until_up(base, server)
+        with httpx.Client(base_url=base, timeout=30) as client:
+            client.post("/admin/warehouses", json={"code": "W1", "name": "Bench"},
+                        headers=admin).raise_for_status()
+            for sku in SKUS:
+                client.post("/admin/products", headers=admin, json={
+                    "name": sku.title(), "slug": sku.lower(), "publish": True,
+                    "variants": [{"sku": sku, "price": {"amount": 350_000, "currency": "VND"}}],
+                }).raise_for_status()
+                client.put(f"/admin/stock/{sku}/W1", json={"on_hand": orders * 2},
+                           headers=admin).raise_for_status()
+            carts = []
+            for _ in range(orders):
+                cart = client.post("/carts", json={"currency": "VND"})
+                cart.raise_for_status()
+                cart_id = cart.json()["id"]
+                for sku in SKUS:
+                    client.post(f"/carts/{cart_id}/items",
+                                json={"sku": sku, "quantity": 1}).raise_for_status()
+                carts.append(cart_id)
+        local = threading.local()
+
+        def place(cart_id: str) -> None:
+            if not hasattr(local, "client"):
+                local.client = httpx.Client(base_url=base, timeout=30)
+            response = local.client.post(
+                "/orders", json={"cart_id": cart_id, "payment_method": "card"},
+                headers={"Idempotency-Key": f"bench-{cart_id}"},
+            )
+            if response.status_code not in (200, 201):
+                raise RuntimeError(f"{response.status_code}: {response.text}")
+
+        return _timed([(lambda c=c: place(c)) for c in carts], clients)
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
+def _wait_until_up(base: str, server: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            stderr = server.stderr.read().decode() if server.stderr else ""
+            raise RuntimeError(f"server exited early: {stderr[-2000:]}")
+        try:
+            if httpx.get(f"{base}/health/ready", timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError("server did not come up in 60 s")
