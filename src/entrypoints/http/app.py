@@ -1,0 +1,52 @@
+"""The FastAPI application: one router per context over a `Commerce` facade handed in.
+
+    app = create_app(Commerce(adapters.memory.bundle()), Settings(database_url="memory://"))
+
+Nothing is global: the facade and settings live on `app.state` and reach routes through
+dependencies, so tests and embedders run several apps side by side. The core is synchronous;
+routes are plain `def` functions, which FastAPI runs in its thread pool.
+"""
+
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version
+
+from fastapi import Depends, FastAPI
+
+from commerce_core.app import Commerce
+from entrypoints.http import carts, catalog, checkout, health, inventory, orders
+from entrypoints.http.dependencies import require_operator
+from entrypoints.http.middleware import RequestContextMiddleware
+from entrypoints.http.problems import PROBLEM_RESPONSES, install_problem_handlers
+from entrypoints.settings import Settings
+
+
+def _package_version() -> str:
+    try:
+        return version("commerce-core")
+    except PackageNotFoundError:  # running from a source tree that was never installed
+        return "0+unknown"
+
+
+def create_app(commerce: Commerce, settings: Settings) -> FastAPI:
+    """The API over `commerce`; `settings` gives the shop currency and the operator token."""
+    app = FastAPI(
+        title="commerce-core",
+        version=_package_version(),
+        description="Catalog, inventory, carts, checkout and orders over HTTP. Errors are "
+        "RFC 9457 problems (`application/problem+json`) with a stable `code`; `/admin` routes "
+        "need the operator's bearer token.",
+    )
+    app.state.commerce = commerce
+    app.state.settings = settings
+    install_problem_handlers(app)
+    app.add_middleware(RequestContextMiddleware)
+
+    for public in (health.router, catalog.router, inventory.router, carts.router,
+                   checkout.router, orders.router):
+        app.include_router(public, responses=PROBLEM_RESPONSES)
+    # The operator guard is attached here, once, so no admin route can be added without it.
+    for operator in (catalog.admin, inventory.admin, orders.admin):
+        app.include_router(operator, prefix="/admin", dependencies=[Depends(require_operator)],
+                           responses=PROBLEM_RESPONSES)
+    return app

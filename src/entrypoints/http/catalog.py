@@ -1,0 +1,102 @@
+"""Catalog routes: published products and categories for shoppers; product admin for operators."""
+
+from __future__ import annotations
+
+from typing import Annotated, cast
+
+from fastapi import APIRouter, Query, Response, status
+
+from commerce_core.app import Commerce
+from commerce_core.catalog.commands import PublishProduct, UnpublishProduct
+from commerce_core.catalog.errors import ProductNotFound
+from commerce_core.catalog.model import Product
+from entrypoints.http.dependencies import CommerceDep, RequestIdDep
+from entrypoints.http.schemas import CategoryOut, NewCategory, NewProduct, ProductOut, ProductPage
+
+router = APIRouter(tags=["catalog"])
+admin = APIRouter(tags=["catalog admin"])
+
+Limit = Annotated[int, Query(ge=1, le=100)]
+Offset = Annotated[int, Query(ge=0)]
+
+
+def _by_slug(commerce: Commerce, slug: str) -> Product | None:
+    # Stopgap until the facade offers `catalog.by_slug`: a plain read through the repository.
+    with commerce.ports.uow() as uow:
+        return cast(Product | None, uow.products.by_slug(slug))
+
+
+@router.get("/products", summary="Published products, oldest first")
+def list_products(
+    commerce: CommerceDep, limit: Limit = 50, offset: Offset = 0, category_id: str | None = None
+) -> ProductPage:
+    products = commerce.catalog.list(
+        published_only=True, category_id=category_id, limit=limit, offset=offset
+    )
+    return ProductPage(items=[ProductOut.of(p) for p in products], limit=limit, offset=offset)
+
+
+@router.get("/products/{id_or_slug}", summary="A published product, by id or slug")
+def get_product(id_or_slug: str, commerce: CommerceDep) -> ProductOut:
+    product = _by_slug(commerce, id_or_slug)
+    if product is None:
+        try:
+            product = commerce.catalog.get(id_or_slug)
+        except ProductNotFound:
+            product = None
+    # Drafts and archived products do not exist for shoppers.
+    if product is None or not product.is_available:
+        raise ProductNotFound(f"product {id_or_slug} not found", id=id_or_slug)
+    return ProductOut.of(product)
+
+
+@router.get("/categories")
+def list_categories(commerce: CommerceDep) -> list[CategoryOut]:
+    return [CategoryOut.of(c) for c in commerce.catalog.categories()]
+
+
+@admin.get("/products", summary="Products in every status, oldest first")
+def admin_list_products(
+    commerce: CommerceDep, limit: Limit = 50, offset: Offset = 0, category_id: str | None = None
+) -> ProductPage:
+    products = commerce.catalog.list(
+        published_only=False, category_id=category_id, limit=limit, offset=offset
+    )
+    return ProductPage(items=[ProductOut.of(p) for p in products], limit=limit, offset=offset)
+
+
+@admin.get("/products/{product_id}")
+def admin_get_product(product_id: str, commerce: CommerceDep) -> ProductOut:
+    return ProductOut.of(commerce.catalog.get(product_id))
+
+
+@admin.post("/products", status_code=status.HTTP_201_CREATED)
+def create_product(
+    body: NewProduct, commerce: CommerceDep, request_id: RequestIdDep, response: Response
+) -> ProductOut:
+    product_id = str(commerce.handle(body.to_command(), correlation_id=request_id))
+    response.headers["Location"] = f"/admin/products/{product_id}"
+    return ProductOut.of(commerce.catalog.get(product_id))
+
+
+@admin.post("/products/{product_id}/publish")
+def publish_product(product_id: str, commerce: CommerceDep, request_id: RequestIdDep) -> ProductOut:
+    commerce.handle(PublishProduct(product_id), correlation_id=request_id)
+    return ProductOut.of(commerce.catalog.get(product_id))
+
+
+@admin.post("/products/{product_id}/unpublish")
+def unpublish_product(
+    product_id: str, commerce: CommerceDep, request_id: RequestIdDep
+) -> ProductOut:
+    commerce.handle(UnpublishProduct(product_id), correlation_id=request_id)
+    return ProductOut.of(commerce.catalog.get(product_id))
+
+
+@admin.post("/categories", status_code=status.HTTP_201_CREATED)
+def create_category(
+    body: NewCategory, commerce: CommerceDep, request_id: RequestIdDep
+) -> CategoryOut:
+    category_id = str(commerce.handle(body.to_command(), correlation_id=request_id))
+    # The facade reads categories only as a list; a shop has few.
+    return CategoryOut.of(next(c for c in commerce.catalog.categories() if c.id == category_id))

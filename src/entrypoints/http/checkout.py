@@ -1,0 +1,45 @@
+"""Checkout routes: place an order from a cart (idempotently), and follow a checkout's progress.
+
+`POST /orders` accepts an `Idempotency-Key` header (spec events-reliability §4.4). Replaying a key
+answers what the first request answered, with the same status (201 and the same order; or the
+same problem if it failed); the same key with another body is refused with 422
+`checkout.idempotency_key_reused`; a duplicate arriving while the first is still running gets
+409 `checkout.in_progress` with the `checkout_id` to poll at `GET /checkouts/{id}`. Without a
+key, the cart's version keys the attempt, so a cart becomes at most one order.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Response, status
+
+from commerce_core.checkout.handlers import PlacedOrder
+from entrypoints.http.dependencies import CommerceDep, RequestIdDep
+from entrypoints.http.schemas import CheckoutOut, NewOrder, PlacedOrderOut
+
+router = APIRouter(tags=["checkout"])
+
+IdempotencyKey = Annotated[
+    str | None,
+    Header(alias="Idempotency-Key", min_length=1, max_length=255,
+           description="Names this request: a retry with the same key cannot place a second order"),
+]
+
+
+@router.post("/orders", status_code=status.HTTP_201_CREATED,
+             summary="Place an order from a cart: reserve stock, authorize payment, confirm")
+def place_order(
+    body: NewOrder, commerce: CommerceDep, request_id: RequestIdDep, response: Response,
+    idempotency_key: IdempotencyKey = None,
+) -> PlacedOrderOut:
+    placed: PlacedOrder = commerce.handle(
+        body.to_command(idempotency_key), correlation_id=request_id
+    )
+    response.headers["Location"] = f"/orders/{placed.order_id}"
+    return PlacedOrderOut.of(placed)
+
+
+@router.get("/checkouts/{checkout_id}", summary="Where a checkout stands")
+def get_checkout(checkout_id: str, commerce: CommerceDep) -> CheckoutOut:
+    return CheckoutOut.of(commerce.checkout.get(checkout_id))

@@ -1,0 +1,86 @@
+"""Cart bodies: opening a cart, adding and changing lines, and the cart as shown."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+from commerce_core.cart.commands import AddCartItem, CreateCart, UpdateCartItem
+from commerce_core.cart.model import MAX_QUANTITY_PER_LINE
+from commerce_core.cart.queries import CartLineView, CartView
+from entrypoints.http.schemas.common import Currency, MoneyOut, Quantity, RequestBody, Sku
+
+
+class NewCart(RequestBody):
+    currency: Currency | None = Field(None, description="Defaults to the shop's currency")
+    customer_id: str | None = None
+
+    def to_command(self, default_currency: str) -> CreateCart:
+        return CreateCart(self.currency or default_currency, self.customer_id)
+
+
+class NewCartItem(RequestBody):
+    """A SKU and how many; the price always comes from the catalog, never from the client."""
+
+    sku: Sku
+    quantity: Quantity
+    warehouse_id: str | None = None
+
+    def to_command(self, cart_id: str) -> AddCartItem:
+        return AddCartItem(cart_id, self.sku, self.quantity, self.warehouse_id)
+
+
+class CartItemChange(RequestBody):
+    quantity: int = Field(strict=True, ge=0, le=MAX_QUANTITY_PER_LINE,
+                          description="0 removes the line")
+
+    def to_command(self, cart_id: str, line_id: str) -> UpdateCartItem:
+        return UpdateCartItem(cart_id, line_id, self.quantity)
+
+
+class CartLineOut(BaseModel):
+    id: str
+    sku: str
+    product_id: str
+    name: str
+    quantity: int
+    unit_price: MoneyOut
+    line_total: MoneyOut
+    warehouse_id: str | None
+    available: bool
+    price_changed: bool
+
+    @classmethod
+    def of(cls, line: CartLineView) -> CartLineOut:
+        return cls(
+            id=line.id, sku=line.sku, product_id=line.product_id, name=line.name,
+            quantity=line.quantity, unit_price=MoneyOut.of(line.unit_price),
+            line_total=MoneyOut.of(line.line_total), warehouse_id=line.warehouse_id,
+            available=line.available, price_changed=line.price_changed,
+        )
+
+
+class CartOut(BaseModel):
+    id: str
+    customer_id: str | None
+    status: str
+    currency: str
+    version: int
+    order_id: str | None
+    lines: list[CartLineOut]
+    subtotal: MoneyOut
+    discount_total: MoneyOut
+    shipping_total: MoneyOut
+    tax_total: MoneyOut
+    total: MoneyOut
+    item_count: int
+
+    @classmethod
+    def of(cls, view: CartView) -> CartOut:
+        return cls(
+            id=view.id, customer_id=view.customer_id, status=view.status,
+            currency=view.currency, version=view.version, order_id=view.order_id,
+            lines=[CartLineOut.of(line) for line in view.lines],
+            subtotal=MoneyOut.of(view.subtotal), discount_total=MoneyOut.of(view.discount_total),
+            shipping_total=MoneyOut.of(view.shipping_total), tax_total=MoneyOut.of(view.tax_total),
+            total=MoneyOut.of(view.total), item_count=view.item_count,
+        )

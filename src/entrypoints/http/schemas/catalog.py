@@ -1,0 +1,96 @@
+"""Catalog bodies: products with their variants, and categories."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+from commerce_core.catalog.commands import CreateCategory, CreateProduct, VariantSpec
+from commerce_core.catalog.model import Category, Product, Variant
+from entrypoints.http.schemas.common import MoneyIn, MoneyOut, RequestBody, Sku, StrictCount
+
+
+class NewVariant(RequestBody):
+    sku: Sku
+    price: MoneyIn
+    name: str = ""
+    attributes: dict[str, str] = Field(default_factory=dict)
+    weight_grams: StrictCount = 0
+
+    def to_spec(self) -> VariantSpec:
+        return VariantSpec(self.sku, self.price.to_money(), self.name, dict(self.attributes),
+                           self.weight_grams)
+
+
+class NewProduct(RequestBody):
+    name: str
+    slug: str = Field(examples=["linen-shirt"])
+    variants: list[NewVariant]
+    description: str = ""
+    category_ids: list[str] = Field(default_factory=list)
+    attributes: dict[str, str] = Field(default_factory=dict)
+    publish: bool = False
+
+    def to_command(self) -> CreateProduct:
+        return CreateProduct(
+            self.name, self.slug, tuple(v.to_spec() for v in self.variants), self.description,
+            tuple(self.category_ids), dict(self.attributes), self.publish,
+        )
+
+
+class VariantOut(BaseModel):
+    sku: str
+    name: str
+    price: MoneyOut
+    attributes: dict[str, str]
+
+    @classmethod
+    def of(cls, variant: Variant) -> VariantOut:
+        return cls(sku=variant.sku, name=variant.name, price=MoneyOut.of(variant.price),
+                   attributes=dict(variant.attributes))
+
+
+class ProductOut(BaseModel):
+    id: str
+    slug: str
+    name: str
+    description: str
+    status: str
+    category_ids: list[str]
+    attributes: dict[str, str]
+    variants: list[VariantOut]
+
+    @classmethod
+    def of(cls, product: Product) -> ProductOut:
+        return cls(
+            id=product.id, slug=product.slug, name=product.name,
+            description=product.description, status=product.status.value,
+            category_ids=list(product.category_ids), attributes=dict(product.attributes),
+            variants=[VariantOut.of(v) for v in product.variants],
+        )
+
+
+class ProductPage(BaseModel):
+    items: list[ProductOut]
+    limit: int
+    offset: int
+
+
+class NewCategory(RequestBody):
+    slug: str = Field(examples=["apparel"])
+    name: str
+    parent_id: str | None = None
+
+    def to_command(self) -> CreateCategory:
+        return CreateCategory(self.slug, self.name, self.parent_id)
+
+
+class CategoryOut(BaseModel):
+    id: str
+    slug: str
+    name: str
+    parent_id: str | None
+
+    @classmethod
+    def of(cls, category: Category) -> CategoryOut:
+        return cls(id=category.id, slug=category.slug, name=category.name,
+                   parent_id=category.parent_id)

@@ -1,0 +1,63 @@
+"""Checkout bodies: placing an order, its outcome, and a checkout's progress."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, Field
+
+from commerce_core.checkout.commands import PlaceOrder
+from commerce_core.checkout.handlers import PlacedOrder
+from commerce_core.checkout.model import CheckoutSaga
+from entrypoints.http.schemas.common import MoneyOut, RequestBody
+
+
+class NewOrder(RequestBody):
+    cart_id: str
+    payment_method: str = Field("card", pattern=r"^[a-z][a-z_]{0,31}$",
+                                examples=["card", "cod", "bank_transfer", "e_wallet"])
+    email: str | None = Field(None, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+    def to_command(self, idempotency_key: str | None) -> PlaceOrder:
+        return PlaceOrder(self.cart_id, self.payment_method, self.email,
+                          idempotency_key=idempotency_key)
+
+
+class PlacedOrderOut(BaseModel):
+    order_id: str
+    order_number: str
+    status: str
+    checkout_id: str
+    total: MoneyOut
+
+    @classmethod
+    def of(cls, placed: PlacedOrder) -> PlacedOrderOut:
+        return cls(order_id=placed.order_id, order_number=placed.order_number,
+                   status=placed.status, checkout_id=placed.checkout_id,
+                   total=MoneyOut.of(placed.total))
+
+
+class CheckoutOut(BaseModel):
+    """Where a checkout stands, for a client whose request timed out or met a 409."""
+
+    id: str
+    cart_id: str
+    status: str = Field(description="running, compensating, completed or failed")
+    step: str = Field(description="The last step that took effect")
+    order_id: str | None
+    payment_method: str
+    total: MoneyOut
+    failure_code: str | None
+    failure_message: str | None
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, saga: CheckoutSaga) -> CheckoutOut:
+        return cls(
+            id=saga.id, cart_id=saga.cart_id, status=saga.status.value, step=saga.step.value,
+            order_id=saga.order_id, payment_method=saga.payment_method,
+            total=MoneyOut.of(saga.total), failure_code=saga.failure_code,
+            failure_message=saga.failure_message, created_at=saga.created_at,
+            updated_at=saga.updated_at,
+        )

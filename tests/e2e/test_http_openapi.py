@@ -1,0 +1,50 @@
+"""The published API description."""
+
+from __future__ import annotations
+
+from importlib.metadata import version
+
+from fastapi.testclient import TestClient
+
+EXPECTED = {
+    ("get", "/products"), ("get", "/products/{id_or_slug}"), ("get", "/categories"),
+    ("post", "/admin/products"), ("post", "/admin/products/{product_id}/publish"),
+    ("post", "/admin/products/{product_id}/unpublish"), ("post", "/admin/categories"),
+    ("post", "/admin/warehouses"), ("get", "/admin/warehouses"),
+    ("put", "/admin/stock/{sku}/{warehouse}"), ("get", "/admin/stock"),
+    ("get", "/admin/reservations"), ("get", "/stock/{sku}"),
+    ("post", "/carts"), ("get", "/carts/{cart_id}"), ("post", "/carts/{cart_id}/items"),
+    ("patch", "/carts/{cart_id}/items/{line_id}"), ("delete", "/carts/{cart_id}/items/{line_id}"),
+    ("post", "/orders"), ("get", "/checkouts/{checkout_id}"), ("get", "/orders/{order_id}"),
+    ("post", "/orders/{order_id}/cancel"), ("get", "/admin/orders"),
+    ("post", "/admin/orders/{order_id}/capture"), ("get", "/health/live"),
+    ("get", "/health/ready"),
+}
+
+
+def test_the_openapi_document_lists_every_route(client: TestClient) -> None:
+    document = client.get("/openapi.json").json()
+
+    operations = {(method, path) for path, item in document["paths"].items() for method in item}
+    assert EXPECTED - operations == set()
+    assert document["info"] == {**document["info"], "title": "commerce-core",
+                                "version": version("commerce-core")}
+
+
+def test_admin_operations_declare_the_bearer_token_and_problems_their_media_type(
+    client: TestClient,
+) -> None:
+    document = client.get("/openapi.json").json()
+
+    capture = document["paths"]["/admin/orders/{order_id}/capture"]["post"]
+    assert capture["security"] == [{"operator": []}]
+    assert document["components"]["securitySchemes"]["operator"]["scheme"] == "bearer"
+    assert "application/problem+json" in capture["responses"]["4XX"]["content"]
+    assert "security" not in document["paths"]["/products"]["get"]
+
+
+def test_the_docs_page_is_served(client: TestClient) -> None:
+    response = client.get("/docs")
+
+    assert response.status_code == 200
+    assert "text/html" in response.headers["content-type"]
