@@ -1,0 +1,59 @@
+"""The `commerce` command: the root app, its settings callback, and every sub-app joined in."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from pydantic import ValidationError
+
+from entrypoints.cli import db, demo, orders, seed, serve, stock, worker
+from entrypoints.cli.errors import ReportingGroup
+from entrypoints.cli.runtime import Runtime
+from entrypoints.settings import Settings
+
+app = typer.Typer(
+    name="commerce",
+    cls=ReportingGroup,
+    no_args_is_help=True,
+    # Locals in a traceback would print database passwords and tokens.
+    pretty_exceptions_show_locals=False,
+    help="commerce-core: run the shop, operate it, or try it out. Settings come from COMMERCE_* "
+    "variables and .env; options given here win.",
+)
+app.add_typer(db.app, name="db")
+app.add_typer(orders.app, name="orders")
+app.add_typer(stock.app, name="stock")
+# One-command sub-apps added without a name contribute their command to the root.
+app.add_typer(seed.app)
+app.add_typer(serve.app)
+app.add_typer(worker.app)
+app.add_typer(demo.app)
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    database_url: Annotated[
+        str | None,
+        typer.Option(
+            "--database-url", metavar="URL",
+            help="sqlite:///path.db, postgresql+psycopg://..., or memory:// "
+                 "(default: COMMERCE_DATABASE_URL, then sqlite:///commerce.db)",
+        ),
+    ] = None,
+) -> None:
+    try:
+        settings = Settings() if database_url is None else Settings(database_url=database_url)
+    except ValidationError as error:
+        problems = "; ".join(
+            f"COMMERCE_{'_'.join(str(part) for part in e['loc']).upper()}: {e['msg']}"
+            for e in error.errors()
+        )
+        typer.echo(f"error: invalid settings: {problems}", err=True)
+        raise typer.Exit(2) from None
+    ctx.obj = Runtime(settings)
+
+
+def main() -> None:
+    app()
