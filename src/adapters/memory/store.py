@@ -2,8 +2,10 @@
 
 Faithful to the SQL adapter where the contract tests look: aggregates are copied in and out (no
 shared references), versions are checked on update, unique keys are enforced on commit, stock
-changes are conditional, and a rollback restores every table, the outbox and the inbox. One
-lock is held from `__enter__` to `__exit__`, so transactions never interleave.
+changes are conditional, and a rollback undoes exactly what its own transaction changed in the
+tables, the stock counters, the outbox and the inbox (an undo journal, so a unit of work opened
+inside another on the same thread keeps its commit when the outer one rolls back). One lock is
+held from `__enter__` to `__exit__`, so transactions of different threads never interleave.
 """
 
 from __future__ import annotations
@@ -69,16 +71,32 @@ class InMemoryDatabase:
     def table(self, kind: str) -> dict[str, Any]:
         return self.tables.setdefault(kind, {})
 
-    def snapshot(self) -> Any:
-        return (
-            {k: dict(v) for k, v in self.tables.items()},
-            {k: list(v) for k, v in self.stock.items()},
-            [attrs.evolve(r) for r in self.outbox],
-            set(self.inbox),
-        )
 
-    def restore(self, state: Any) -> None:
-        self.tables, self.stock, self.outbox, self.inbox = state
+class Journal:
+    """How to undo what one transaction changed, newest first."""
+
+    def __init__(self) -> None:
+        self._undo: list[Callable[[], None]] = []
+
+    def put(self, mapping: dict[Any, Any], key: Any, value: Any) -> None:
+        """`mapping[key] = value`, undone by restoring the previous value (or its absence)."""
+        if key in mapping:
+            previous = mapping[key]
+            self._undo.append(lambda: mapping.__setitem__(key, previous))
+        else:
+            self._undo.append(lambda: mapping.pop(key, None))
+        mapping[key] = value
+
+    def then(self, undo: Callable[[], None]) -> None:
+        self._undo.append(undo)
+
+    def rollback(self) -> None:
+        while self._undo:
+            self._undo.pop()()
+
+    def forget(self) -> None:
+        """The transaction committed: its changes stay."""
+        self._undo.clear()
 
 
 class _Repository:
@@ -88,8 +106,8 @@ class _Repository:
     not_found: type[CommerceError] = CommerceError
     unique: tuple[tuple[str, Callable[[Any], Collection[str]], type[CommerceError]], ...] = ()
 
-    def __init__(self, db: InMemoryDatabase, tracker: Tracker) -> None:
-        self._db, self._tracker = db, tracker
+    def __init__(self, db: InMemoryDatabase, tracker: Tracker, journal: Journal) -> None:
+        self._db, self._tracker, self._journal = db, tracker, journal
 
     @property
     def _rows(self) -> dict[str, Any]:
@@ -128,7 +146,7 @@ class _Repository:
                                 keys=sorted(clash))
             stored = copy.deepcopy(aggregate)
             stored.events = []
-            self._rows[aggregate.id] = stored
+            self._journal.put(self._rows, aggregate.id, stored)
         for aggregate in self._tracker.changed(self.kind):
             current = self._rows.get(aggregate.id)
             if current is None or current.version != aggregate.version:
@@ -138,7 +156,7 @@ class _Repository:
             aggregate.version += 1
             stored = copy.deepcopy(aggregate)
             stored.events = []
-            self._rows[aggregate.id] = stored
+            self._journal.put(self._rows, aggregate.id, stored)
 
 
 class InMemoryProductRepository(_Repository):
@@ -199,9 +217,20 @@ class InMemoryWarehouseRepository(_Repository):
         return [self._load(r) for r in rows]
 
 
+Counters = list[int]  # [on_hand, reserved]
+
+
+def _check_quantity(sku: str, quantity: int) -> None:
+    if quantity < 1:
+        raise InvalidStockChange(
+            f"stock moves in whole units of at least 1, got {quantity}", sku=sku,
+            quantity=quantity,
+        )
+
+
 class InMemoryStockLevels:
-    def __init__(self, db: InMemoryDatabase) -> None:
-        self._db = db
+    def __init__(self, db: InMemoryDatabase, journal: Journal) -> None:
+        self._db, self._journal = db, journal
 
     def get(self, sku: str, warehouse_id: str) -> StockLevel | None:
         row = self._db.stock.get((sku, warehouse_id))
@@ -214,6 +243,17 @@ class InMemoryStockLevels:
             if sku is None or s == sku
         ]
 
+    def _move(self, row: Counters, on_hand: int, reserved: int) -> None:
+        """Apply a change to the counters; rolling back applies the opposite change."""
+        row[0] += on_hand
+        row[1] += reserved
+
+        def undo() -> None:
+            row[0] -= on_hand
+            row[1] -= reserved
+
+        self._journal.then(undo)
+
     def set_on_hand(self, sku: str, warehouse_id: str, on_hand: int) -> StockLevel | None:
         before = self.get(sku, warehouse_id)
         reserved = before.reserved if before else 0
@@ -222,30 +262,36 @@ class InMemoryStockLevels:
                 f"{reserved} units of {sku} are reserved; on hand cannot drop to {on_hand}",
                 sku=sku, reserved=reserved, on_hand=on_hand,
             )
-        self._db.stock[(sku, warehouse_id)] = [on_hand, reserved]
+        row = self._db.stock.get((sku, warehouse_id))
+        if row is None:
+            self._journal.put(self._db.stock, (sku, warehouse_id), [on_hand, 0])
+        else:
+            self._move(row, on_hand - row[0], 0)
         return before
 
     def try_reserve(self, sku: str, warehouse_id: str, quantity: int) -> bool:
+        _check_quantity(sku, quantity)
         row = self._db.stock.get((sku, warehouse_id))
         if row is None or row[0] - row[1] < quantity:
             return False
-        row[1] += quantity
+        self._move(row, 0, quantity)
         return True
 
     def unreserve(self, sku: str, warehouse_id: str, quantity: int) -> None:
+        _check_quantity(sku, quantity)
         row = self._db.stock.get((sku, warehouse_id))
         if row is None or row[1] < quantity:
             raise InvalidStockChange(f"fewer than {quantity} units of {sku} are reserved",
                                      sku=sku, warehouse_id=warehouse_id)
-        row[1] -= quantity
+        self._move(row, 0, -quantity)
 
     def commit(self, sku: str, warehouse_id: str, quantity: int) -> None:
+        _check_quantity(sku, quantity)
         row = self._db.stock.get((sku, warehouse_id))
         if row is None or row[1] < quantity or row[0] < quantity:
             raise InvalidStockChange(f"fewer than {quantity} units of {sku} are reserved",
                                      sku=sku, warehouse_id=warehouse_id)
-        row[0] -= quantity
-        row[1] -= quantity
+        self._move(row, -quantity, -quantity)
 
 
 class InMemoryReservationRepository(_Repository):
@@ -347,11 +393,18 @@ class InMemoryPaymentRepository(_Repository):
 
 
 class InMemoryOutbox:
-    def __init__(self, db: InMemoryDatabase, clock: Clock) -> None:
-        self._db, self._clock = db, clock
+    def __init__(self, db: InMemoryDatabase, clock: Clock, journal: Journal) -> None:
+        self._db, self._clock, self._journal = db, clock, journal
 
     def add(self, envelopes: Sequence[EventEnvelope]) -> None:
-        self._db.outbox.extend(OutboxRow(e) for e in envelopes)
+        rows = [OutboxRow(e) for e in envelopes]
+        self._db.outbox.extend(rows)
+        added = {id(row) for row in rows}
+
+        def undo() -> None:
+            self._db.outbox[:] = [row for row in self._db.outbox if id(row) not in added]
+
+        self._journal.then(undo)
 
     def pending(self, limit: int) -> list[EventEnvelope]:
         now = self._clock.now()
@@ -360,20 +413,31 @@ class InMemoryOutbox:
             if r.status == "pending" and (r.due_at is None or r.due_at <= now)
         ][:limit]
 
+    def _change(self, row: OutboxRow, **changes: Any) -> None:
+        previous = attrs.asdict(row, recurse=False)
+        for name, value in changes.items():
+            setattr(row, name, value)
+
+        def undo() -> None:
+            for name, value in previous.items():
+                setattr(row, name, value)
+
+        self._journal.then(undo)
+
     def mark_published(self, event_ids: Sequence[str]) -> None:
         ids = set(event_ids)
         for row in self._db.outbox:
             if row.envelope.id in ids:
-                row.status = "published"
+                self._change(row, status="published")
 
     def mark_failed(self, event_id: str, error: str, now: datetime, max_attempts: int) -> None:
         for row in self._db.outbox:
             if row.envelope.id == event_id and row.status == "pending":
-                row.attempts += 1
-                row.last_error = error
-                row.due_at = now + backoff(row.attempts)
-                if row.attempts >= max_attempts:
-                    row.status = "failed"
+                attempts = row.attempts + 1
+                self._change(
+                    row, attempts=attempts, last_error=error, due_at=now + backoff(attempts),
+                    status="failed" if attempts >= max_attempts else "pending",
+                )
 
     def stats(self) -> dict[str, int]:
         counts = {"pending": 0, "published": 0, "failed": 0}
@@ -387,14 +451,24 @@ class InMemoryOutbox:
 
 
 class InMemoryInbox:
-    def __init__(self, db: InMemoryDatabase) -> None:
-        self._db = db
+    """A second `record` of one event for one consumer raises `ConcurrencyConflict`, as the SQL
+    inbox's primary key does: the effects of a duplicate delivery must not commit."""
+
+    def __init__(self, db: InMemoryDatabase, journal: Journal) -> None:
+        self._db, self._journal = db, journal
 
     def seen(self, consumer: str, event_id: str) -> bool:
         return (consumer, event_id) in self._db.inbox
 
     def record(self, consumer: str, event_id: str) -> None:
-        self._db.inbox.add((consumer, event_id))
+        key = (consumer, event_id)
+        if key in self._db.inbox:
+            raise ConcurrencyConflict(
+                f"{consumer} already applied event {event_id}", consumer=consumer,
+                event_id=event_id,
+            )
+        self._db.inbox.add(key)
+        self._journal.then(lambda: self._db.inbox.discard(key))
 
 
 class InMemoryUnitOfWork:
@@ -403,27 +477,28 @@ class InMemoryUnitOfWork:
     def __init__(self, db: InMemoryDatabase, clock: Clock, ids: IdGenerator) -> None:
         self._db = db
         self._tracker = Tracker(ids, clock)
-        self.products = InMemoryProductRepository(db, self._tracker)
-        self.categories = InMemoryCategoryRepository(db, self._tracker)
-        self.warehouses = InMemoryWarehouseRepository(db, self._tracker)
-        self.stock = InMemoryStockLevels(db)
-        self.reservations = InMemoryReservationRepository(db, self._tracker)
-        self.carts = InMemoryCartRepository(db, self._tracker)
-        self.checkouts = InMemoryCheckoutSagaRepository(db, self._tracker)
-        self.orders = InMemoryOrderRepository(db, self._tracker)
-        self.payments = InMemoryPaymentRepository(db, self._tracker)
-        self.outbox = InMemoryOutbox(db, clock)
-        self.inbox = InMemoryInbox(db)
+        self._journal = Journal()
+        tracker, journal = self._tracker, self._journal
+        self.products = InMemoryProductRepository(db, tracker, journal)
+        self.categories = InMemoryCategoryRepository(db, tracker, journal)
+        self.warehouses = InMemoryWarehouseRepository(db, tracker, journal)
+        self.stock = InMemoryStockLevels(db, journal)
+        self.reservations = InMemoryReservationRepository(db, tracker, journal)
+        self.carts = InMemoryCartRepository(db, tracker, journal)
+        self.checkouts = InMemoryCheckoutSagaRepository(db, tracker, journal)
+        self.orders = InMemoryOrderRepository(db, tracker, journal)
+        self.payments = InMemoryPaymentRepository(db, tracker, journal)
+        self.outbox = InMemoryOutbox(db, clock, journal)
+        self.inbox = InMemoryInbox(db, journal)
         self.committed: list[EventEnvelope] = []
         self._repositories: list[_Repository] = [
             self.products, self.categories, self.warehouses, self.reservations, self.carts,
             self.checkouts, self.orders, self.payments,
         ]
-        self._snapshot: Any = None
 
     def __enter__(self) -> Self:
         self._db.lock.acquire()
-        self._snapshot = self._db.snapshot()
+        self._journal.forget()
         self._tracker.clear()
         self.committed = []
         return self
@@ -435,8 +510,7 @@ class InMemoryUnitOfWork:
         tb: TracebackType | None,
     ) -> None:
         try:
-            if self._snapshot is not None:
-                self.rollback()
+            self.rollback()
         finally:
             self._tracker.clear()
             self._db.lock.release()
@@ -453,12 +527,10 @@ class InMemoryUnitOfWork:
         except BaseException:
             self.rollback()
             raise
+        self._journal.forget()
         self._tracker.after_commit()
-        self._snapshot = self._db.snapshot()
         self.committed = envelopes
         announce_committed(envelopes)
 
     def rollback(self) -> None:
-        if self._snapshot is not None:
-            self._db.restore(self._snapshot)
-            self._snapshot = self._db.snapshot()
+        self._journal.rollback()

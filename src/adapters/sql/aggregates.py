@@ -1,0 +1,193 @@
+"""Loading and saving one kind of aggregate: a root row, its child rows, and its version.
+
+Each repository composes an `AggregateStore` configured by an `AggregateMap` (the aggregate's
+tables and the explicit functions translating it to rows and back). The store keeps the unit of
+work's `Tracker` informed, loads child collections for many roots in one query per child table,
+and writes on commit: new roots inserted, changed roots updated under an optimistic version check,
+child rows replaced only when they differ from what was last read or written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Generic, TypeVar
+
+import sqlalchemy as sa
+from sqlalchemy.sql.base import Executable
+
+from adapters.sql.transaction import Params, SqlTransaction
+from commerce_core.shared.errors import CommerceError, ConcurrencyConflict
+from commerce_core.shared.uow import Aggregate, Tracker
+
+A = TypeVar("A", bound=Aggregate)
+Row = sa.Row[Any]
+Values = dict[str, object]
+ChildRows = dict[str, list[Values]]  # child table name → rows, in position order
+LoadedChildren = Mapping[str, Sequence[Row]]
+
+_NO_CHILDREN: dict[str, list[Row]] = {}
+
+
+def _parent_column(table: sa.Table) -> str:
+    (key,) = table.foreign_keys
+    return str(key.parent.name)
+
+
+class AggregateMap(Generic[A]):
+    """How one aggregate kind maps to tables; its statements are built once, at import."""
+
+    def __init__(
+        self,
+        *,
+        kind: str,
+        table: sa.Table,
+        children: Sequence[sa.Table] = (),
+        not_found: type[CommerceError],
+        to_row: Callable[[A], Values],
+        to_children: Callable[[A], ChildRows] = lambda _: {},
+        from_rows: Callable[[Row, LoadedChildren], A],
+    ) -> None:
+        self.kind, self.table, self.not_found = kind, table, not_found
+        self.to_row, self.to_children, self.from_rows = to_row, to_children, from_rows
+        self.by_id = sa.select(table).where(table.c.id == sa.bindparam("id"))
+        self.insert = table.insert()
+        self.update = (
+            table.update()
+            .where(table.c.id == sa.bindparam("key"), table.c.version == sa.bindparam("expected"))
+            .values(version=table.c.version + 1)
+        )
+        self.children = {child.name: _parent_column(child) for child in children}
+        self.child_select = {
+            child.name: sa.select(child)
+            .where(child.c[key].in_(sa.bindparam("ids", expanding=True)))
+            .order_by(child.c[key], child.c.position)
+            for child, key in zip(children, self.children.values(), strict=True)
+        }
+        self.child_delete = {
+            child.name: child.delete().where(child.c[key] == sa.bindparam("parent"))
+            for child, key in zip(children, self.children.values(), strict=True)
+        }
+        self.child_insert = {child.name: child.insert() for child in children}
+
+
+class AggregateStore(Generic[A]):
+    """One unit of work's view of one aggregate kind."""
+
+    def __init__(self, db: SqlTransaction, tracker: Tracker, mapping: AggregateMap[A]) -> None:
+        self.db, self._tracker, self._map = db, tracker, mapping
+        self._written: dict[str, ChildRows] = {}  # child rows as the database holds them
+        self._pending: dict[str, ChildRows] = {}  # written by this commit, not yet committed
+        self._bumped: list[A] = []
+
+    # -- reading ------------------------------------------------------------------------------
+    def add(self, aggregate: A) -> None:
+        self._tracker.added(self._map.kind, aggregate)
+
+    def cached(self, aggregate_id: str) -> A | None:
+        found: A | None = self._tracker.cached(self._map.kind, aggregate_id)
+        return found
+
+    def get(self, aggregate_id: str) -> A:
+        found = self.cached(aggregate_id)
+        if found is None:
+            found = self.first(self._map.by_id, {"id": aggregate_id})
+        if found is None:
+            raise self._map.not_found(
+                f"{self._map.kind} {aggregate_id} not found", id=aggregate_id
+            )
+        return found
+
+    def first(self, statement: Executable, params: Params = None) -> A | None:
+        loaded = self.all(statement, params)
+        return loaded[0] if loaded else None
+
+    def all(self, statement: Executable, params: Params = None) -> list[A]:
+        return self.load(self.db.execute(statement, params).all())
+
+    def load(self, rows: Sequence[Row]) -> list[A]:
+        """Aggregates for root rows; one already tracked in this unit of work is returned as is."""
+        kind = self._map.kind
+        fresh = [row.id for row in rows if self._tracker.cached(kind, row.id) is None]
+        children = self._load_children(fresh)
+        result: list[A] = []
+        for row in rows:
+            aggregate = self.cached(row.id)
+            if aggregate is None:
+                built = self._map.from_rows(row, children.get(row.id, _NO_CHILDREN))
+                aggregate = self._tracker.loaded(kind, built)
+                if self._map.children:
+                    self._written[aggregate.id] = self._map.to_children(aggregate)
+            result.append(aggregate)
+        return result
+
+    def _load_children(self, ids: list[str]) -> dict[str, dict[str, list[Row]]]:
+        if not ids or not self._map.children:
+            return {}
+        grouped: dict[str, dict[str, list[Row]]] = {
+            aggregate_id: {name: [] for name in self._map.children} for aggregate_id in ids
+        }
+        for name, key in self._map.children.items():
+            for row in self.db.execute(self._map.child_select[name], {"ids": ids}):
+                grouped[getattr(row, key)][name].append(row)
+        return grouped
+
+    # -- writing ------------------------------------------------------------------------------
+    def flush(self) -> None:
+        """Write this unit of work's new and changed aggregates (inside its transaction)."""
+        mapping = self._map
+        new = list(self._tracker.new(mapping.kind))
+        if new:
+            self.db.execute(mapping.insert, [{**mapping.to_row(a), "version": a.version}
+                                             for a in new])
+            batched: dict[str, list[Values]] = {}
+            for aggregate in new:
+                children = mapping.to_children(aggregate)
+                for name, rows in children.items():
+                    batched.setdefault(name, []).extend(rows)
+                self._pending[aggregate.id] = children
+            for name, rows in batched.items():
+                if rows:
+                    self.db.execute(mapping.child_insert[name], rows)
+        # In id order, so two transactions changing the same aggregates lock them in one order.
+        for aggregate in sorted(self._tracker.changed(mapping.kind), key=lambda a: a.id):
+            values = mapping.to_row(aggregate)
+            values.pop("id")
+            result = self.db.execute(
+                mapping.update, {**values, "key": aggregate.id, "expected": aggregate.version}
+            )
+            if result.rowcount != 1:
+                raise ConcurrencyConflict(
+                    f"{mapping.kind} {aggregate.id} was changed by someone else",
+                    id=aggregate.id,
+                )
+            self._bumped.append(aggregate)
+            if mapping.children:
+                self._replace_children(aggregate)
+
+    def _replace_children(self, aggregate: A) -> None:
+        mapping = self._map
+        before = self._written.get(aggregate.id, {})
+        children = mapping.to_children(aggregate)
+        for name, rows in children.items():
+            if before.get(name) == rows:
+                continue
+            self.db.execute(mapping.child_delete[name], {"parent": aggregate.id})
+            if rows:
+                self.db.execute(mapping.child_insert[name], rows)
+        self._pending[aggregate.id] = children
+
+    def after_commit(self) -> None:
+        """The transaction committed: versions move on and written children become the baseline."""
+        for aggregate in self._bumped:
+            aggregate.version += 1
+        self._bumped.clear()
+        self._written.update(self._pending)
+        self._pending.clear()
+
+    def after_rollback(self) -> None:
+        self._bumped.clear()
+        self._pending.clear()
+
+    def clear(self) -> None:
+        self.after_rollback()
+        self._written.clear()

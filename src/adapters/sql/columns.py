@@ -1,0 +1,73 @@
+"""Column types that keep domain values exact on both SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import orjson
+import sqlalchemy as sa
+from sqlalchemy.engine import Dialect
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import FunctionElement
+
+
+class UtcDateTime(sa.TypeDecorator[datetime]):
+    """Timezone-aware datetimes in UTC, whatever the backend stores.
+
+    SQLite has no timezone type: values go in as naive UTC text (fixed width, so text order is time
+    order) and come back with UTC attached. PostgreSQL keeps `timestamptz`; its values are brought
+    to UTC so they read back exactly as they were written, whatever the session time zone.
+    """
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r}: the core works in aware UTC datetimes")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+class JsonText(sa.TypeDecorator[Any]):
+    """JSON stored as text: the same column on every backend, serialised by orjson."""
+
+    impl = sa.Text
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> str | None:
+        return None if value is None else orjson.dumps(value).decode()
+
+    def process_result_value(self, value: str | None, dialect: Dialect) -> Any:
+        return None if value is None else orjson.loads(value)
+
+
+class CodePointOrder(FunctionElement[str]):
+    """A text column compared by code point, the order Python sorts strings in (and the memory
+    fake lists them). SQLite's default BINARY collation already does; PostgreSQL needs "C"."""
+
+    inherit_cache = True
+    name = "code_point_order"
+
+
+@compiles(CodePointOrder)
+def _code_point_order(element: CodePointOrder, compiler: SQLCompiler, **kw: Any) -> str:
+    return compiler.process(element.clauses, **kw)
+
+
+@compiles(CodePointOrder, "postgresql")
+def _code_point_order_postgresql(
+    element: CodePointOrder, compiler: SQLCompiler, **kw: Any
+) -> str:
+    return f'{compiler.process(element.clauses, **kw)} COLLATE "C"'

@@ -1,0 +1,90 @@
+"""Database constraint violations translated into the errors the ports promise."""
+
+from __future__ import annotations
+
+import re
+
+import sqlalchemy as sa
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+
+from adapters.sql import tables
+from commerce_core.catalog.errors import DuplicateSku, DuplicateSlug
+from commerce_core.inventory.errors import DuplicateWarehouse, InvalidStockChange
+from commerce_core.shared.errors import CommerceError, ConcurrencyConflict, ServiceUnavailable
+
+# Unique keys the ports name; every primary key means "this id already exists".
+_UNIQUE: dict[str, tuple[type[CommerceError], str]] = {
+    "uq_product_variants_sku": (DuplicateSku, "SKU already in use"),
+    "uq_products_slug": (DuplicateSlug, "slug already in use"),
+    "uq_categories_slug": (DuplicateSlug, "slug already in use"),
+    "uq_warehouses_code": (DuplicateWarehouse, "warehouse code already in use"),
+    # A reused key or a second order for one checkout is a concurrent duplicate of one request.
+    "uq_checkouts_idempotency_key": (ConcurrencyConflict, "idempotency key already in use"),
+    "uq_orders_checkout_id": (ConcurrencyConflict, "the checkout already has an order"),
+}
+
+
+def _columns_key(table: sa.Table, columns: sa.ColumnCollection[str, sa.Column[object]]) -> str:
+    return ", ".join(f"{table.name}.{column.name}" for column in columns)
+
+
+def _constraint_names() -> dict[str, str]:
+    """SQLite reports a unique violation by its columns (`products.slug`): map them to names."""
+    names: dict[str, str] = {}
+    for table in tables.metadata.tables.values():
+        for constraint in table.constraints:
+            if isinstance(constraint, sa.UniqueConstraint | sa.PrimaryKeyConstraint):
+                names[_columns_key(table, constraint.columns)] = str(constraint.name)
+    return names
+
+
+_BY_COLUMNS = _constraint_names()
+_SQLITE_UNIQUE = re.compile(r"UNIQUE constraint failed: (.+)$")
+_SQLITE_CHECK = re.compile(r"CHECK constraint failed: (\w+)")
+
+
+def constraint_name(error: IntegrityError) -> str | None:
+    """The violated constraint's name, from PostgreSQL's diagnostics or SQLite's message."""
+    diag = getattr(error.orig, "diag", None)
+    name = getattr(diag, "constraint_name", None)
+    if name:
+        return str(name)
+    message = str(error.orig)
+    unique = _SQLITE_UNIQUE.search(message)
+    if unique:
+        return _BY_COLUMNS.get(unique.group(1).strip())
+    check = _SQLITE_CHECK.search(message)
+    return check.group(1) if check else None
+
+
+# PostgreSQL gave up on a transaction that raced another: retrying with fresh state may succeed.
+_RACE_STATES = {"40001", "40P01"}  # serialization_failure, deadlock_detected
+
+
+def translate_failure(error: DBAPIError) -> CommerceError | None:
+    """A lost race or a database too busy to answer, as the core's errors; None otherwise."""
+    if isinstance(error, IntegrityError):
+        return translate(error)
+    if getattr(error.orig, "sqlstate", None) in _RACE_STATES:
+        return ConcurrencyConflict(f"the database aborted a racing transaction: {error.orig}")
+    if isinstance(error, OperationalError) and "database is locked" in str(error.orig):
+        return ServiceUnavailable("the SQLite database stayed locked by another writer")
+    return None
+
+
+def translate(error: IntegrityError) -> CommerceError | None:
+    """The port's error for a violated constraint, or None when no port names it."""
+    name = constraint_name(error)
+    if name is None:
+        return None
+    detail = getattr(getattr(error.orig, "diag", None), "message_detail", None) or str(error.orig)
+    if name in _UNIQUE:
+        kind, message = _UNIQUE[name]
+        return kind(f"{message} ({detail})", constraint=name)
+    if name.startswith("pk_"):
+        return ConcurrencyConflict(
+            f"{name.removeprefix('pk_')} row already exists ({detail})", constraint=name
+        )
+    if name.startswith("ck_stock_levels_"):
+        return InvalidStockChange(f"stock counters would break {name}", constraint=name)
+    return None

@@ -1,0 +1,165 @@
+"""The transactional outbox and the consumer inbox, in the unit of work's transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from adapters.sql.aggregates import Row
+from adapters.sql.tables import OUTBOX_STATUSES, inbox, outbox
+from adapters.sql.transaction import SqlTransaction
+from commerce_core.shared.bus import backoff
+from commerce_core.shared.clock import Clock
+from commerce_core.shared.events import EventEnvelope
+
+_o = outbox.c
+_ENVELOPE = (
+    _o.id, _o.type, _o.version, _o.aggregate_id, _o.occurred_at, _o.correlation_id,
+    _o.causation_id, _o.payload,
+)
+_INSERT = outbox.insert()
+_NEXT_SEQ = sa.select(sa.func.coalesce(sa.func.max(_o.seq), 0))
+_PENDING = (
+    sa.select(*_ENVELOPE)
+    .where(
+        _o.status == "pending",
+        sa.or_(_o.due_at.is_(None), _o.due_at <= sa.bindparam("now")),
+    )
+    .order_by(_o.seq)
+    .limit(sa.bindparam("limit"))
+)
+# Concurrent relays each claim different rows instead of queueing behind one another.
+_PENDING_CLAIMED = _PENDING.with_for_update(skip_locked=True)
+_PUBLISHED = (
+    outbox.update()
+    .where(_o.id.in_(sa.bindparam("ids", expanding=True)))
+    .values(status="published", published_at=sa.bindparam("now", type_=_o.published_at.type))
+)
+_ATTEMPTS = (
+    sa.select(_o.attempts)
+    .where(_o.id == sa.bindparam("event_id"), _o.status == "pending")
+    .with_for_update()
+)
+_FAILED = (
+    outbox.update()
+    .where(_o.id == sa.bindparam("event_id"))
+    .values(
+        attempts=sa.bindparam("p_attempts"),
+        last_error=sa.bindparam("p_error"),
+        due_at=sa.bindparam("p_due_at", type_=_o.due_at.type),
+        status=sa.bindparam("p_status"),
+    )
+)
+_ALL = sa.select(*_ENVELOPE).order_by(_o.seq)
+_STATS = sa.select(_o.status, sa.func.count().label("n")).group_by(_o.status)
+
+
+class SqlOutbox:
+    def __init__(self, db: SqlTransaction, clock: Clock) -> None:
+        self._db, self._clock = db, clock
+
+    def add(self, envelopes: Sequence[EventEnvelope]) -> None:
+        if not envelopes:
+            return
+        now = self._clock.now()
+        rows: list[dict[str, object]] = [
+            {
+                "id": envelope.id,
+                "type": envelope.type,
+                "version": envelope.version,
+                "aggregate_id": envelope.aggregate_id,
+                "occurred_at": envelope.occurred_at,
+                "correlation_id": envelope.correlation_id,
+                "causation_id": envelope.causation_id,
+                "payload": envelope.payload,
+                "status": "pending",
+                "attempts": 0,
+                "last_error": None,
+                "due_at": None,
+                "published_at": None,
+                "created_at": now,
+            }
+            for envelope in envelopes
+        ]
+        if not self._db.is_postgres:
+            # SQLite numbers the rows here; the unit of work's BEGIN IMMEDIATE holds the write
+            # lock, so no other transaction can take the same numbers.
+            last = int(self._db.execute(_NEXT_SEQ).scalar_one())
+            for offset, row in enumerate(rows, start=1):
+                row["seq"] = last + offset
+        self._db.execute(_INSERT, rows)
+
+    def pending(self, limit: int) -> list[EventEnvelope]:
+        statement = _PENDING_CLAIMED if self._db.is_postgres else _PENDING
+        rows = self._db.execute(statement, {"now": self._clock.now(), "limit": limit})
+        return [_envelope(row) for row in rows]
+
+    def mark_published(self, event_ids: Sequence[str]) -> None:
+        if event_ids:
+            self._db.execute(_PUBLISHED, {"ids": list(event_ids), "now": self._clock.now()})
+
+    def mark_failed(self, event_id: str, error: str, now: datetime, max_attempts: int) -> None:
+        attempts = self._db.execute(_ATTEMPTS, {"event_id": event_id}).scalar_one_or_none()
+        if attempts is None:
+            return  # unknown, published or already failed: nothing left to retry
+        attempts += 1
+        self._db.execute(
+            _FAILED,
+            {
+                "event_id": event_id,
+                "p_attempts": attempts,
+                "p_error": error,
+                "p_due_at": now + backoff(attempts),
+                "p_status": "failed" if attempts >= max_attempts else "pending",
+            },
+        )
+
+    def stats(self) -> dict[str, int]:
+        counts = dict.fromkeys(OUTBOX_STATUSES, 0)
+        for row in self._db.execute(_STATS):
+            counts[row.status] = int(row.n)
+        return counts
+
+    def all(self) -> list[EventEnvelope]:
+        """Every row, oldest first (tests read what was committed)."""
+        return [_envelope(row) for row in self._db.execute(_ALL)]
+
+
+def _envelope(row: Row) -> EventEnvelope:
+    return EventEnvelope(
+        id=row.id,
+        type=row.type,
+        version=row.version,
+        occurred_at=row.occurred_at,
+        aggregate_id=row.aggregate_id,
+        payload=row.payload,
+        correlation_id=row.correlation_id,
+        causation_id=row.causation_id,
+    )
+
+
+_i = inbox.c
+_SEEN = sa.select(sa.literal(1)).where(
+    _i.consumer == sa.bindparam("p_consumer"), _i.event_id == sa.bindparam("p_event_id")
+)
+_RECORD = inbox.insert()
+
+
+class SqlInbox:
+    """A second `record` of one event for one consumer raises `ConcurrencyConflict` (the primary
+    key), so a duplicate delivery that raced past `seen` rolls its effects back."""
+
+    def __init__(self, db: SqlTransaction, clock: Clock) -> None:
+        self._db, self._clock = db, clock
+
+    def seen(self, consumer: str, event_id: str) -> bool:
+        params = {"p_consumer": consumer, "p_event_id": event_id}
+        return self._db.execute(_SEEN, params).first() is not None
+
+    def record(self, consumer: str, event_id: str) -> None:
+        self._db.execute(
+            _RECORD,
+            {"consumer": consumer, "event_id": event_id, "processed_at": self._clock.now()},
+        )
