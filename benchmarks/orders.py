@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import socket
 import subprocess
@@ -9,7 +10,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import httpx
@@ -24,7 +25,7 @@ SKUS = ("BENCH-A", "BENCH-B", "BENCH-C")
 TOKEN = "bench-operator-token"
 
 
-def _timed(work: list[Callable[[], object]], clients: int) -> Run:
+def _timed(work: Sequence[Callable[[], object]], clients: int) -> Run:
     """Run the calls on `clients` threads, each a fair share; time the whole and each call."""
     latencies: list[float] = []
     lock = threading.Lock()
@@ -44,7 +45,8 @@ def _timed(work: list[Callable[[], object]], clients: int) -> Run:
         with lock:
             latencies.extend(mine)
 
-    threads = [threading.Thread(target=client, args=(work[i::clients],)) for i in range(clients)]
+    threads = [threading.Thread(target=client, args=(list(work[i::clients]),))
+               for i in range(clients)]
     for thread in threads:
         thread.start()
     barrier.wait()
@@ -79,10 +81,10 @@ def embedded(url: str, orders: int, clients: int) -> Run:
         for sku in SKUS:
             commerce.cart.add_item(cart_id, sku, 1)
         carts.append(cart_id)
-    work: list[Callable[[], object]] = [
-        (lambda c=cart_id: commerce.checkout.place_order(c, idempotency_key=f"bench-{c}"))
-        for cart_id in carts
-    ]
+    def place(cart_id: str) -> None:
+        commerce.checkout.place_order(cart_id, idempotency_key=f"bench-{cart_id}")
+
+    work = [functools.partial(place, cart_id) for cart_id in carts]
     run = _timed(work, clients)
     levels = commerce.inventory.levels()
     assert all(level.reserved == orders for level in levels), levels
@@ -150,7 +152,7 @@ def http(url: str, orders: int, clients: int, workers: int) -> Run:
             if response.status_code not in (200, 201):
                 raise RuntimeError(f"{response.status_code}: {response.text}")
 
-        return _timed([(lambda c=c: place(c)) for c in carts], clients)
+        return _timed([functools.partial(place, c) for c in carts], clients)
     finally:
         server.terminate()
         try:

@@ -50,8 +50,8 @@ def place(conn: psycopg.Connection[tuple[object, ...]]) -> None:
     with conn.transaction(), conn.cursor() as cur:
         for sku in SKUS:
             cur.execute(
-                "UPDATE raw_stock SET reserved = reserved + 1 WHERE sku = %s AND warehouse_id = 'W1'"
-                " AND on_hand - reserved >= 1", (sku,),
+                "UPDATE raw_stock SET reserved = reserved + 1"
+                " WHERE sku = %s AND warehouse_id = 'W1' AND on_hand - reserved >= 1", (sku,),
             )
             if cur.rowcount != 1:
                 raise RuntimeError("out of stock")

@@ -103,7 +103,8 @@ def render() -> tuple[str, dict[str, str]]:
     for name, cls in catalogue:
         producer = cls.__module__.split(".")[1]
         who = ", ".join(f"`{c}`" for c in sorted(consumers.get(name, []))) or "—"
-        lines.append(f"| [`{name}`](#{name.replace('.', '')}) | {cls.version} | {producer} | {who} |")
+        anchor = name.replace(".", "")
+        lines.append(f"| [`{name}`](#{anchor}) | {cls.version} | {producer} | {who} |")
     for name, cls in catalogue:
         hints = typing.get_type_hints(cls)
         doc = (cls.__doc__ or "").strip()

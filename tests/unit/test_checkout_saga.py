@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 
 from adapters.memory import Outcome
+from commerce_core import Commerce, CommerceError, Money
 from commerce_core.cart.model import CartStatus
 from commerce_core.checkout import (
     CheckoutFailed,
@@ -17,7 +18,6 @@ from commerce_core.checkout import (
     IdempotencyKeyReused,
     SagaStatus,
 )
-from commerce_core import Commerce, CommerceError, Money
 from commerce_core.inventory.errors import InsufficientStock, ReservationNotActive
 from commerce_core.ordering.model import OrderStatus
 from commerce_core.payment.errors import GatewayTimeout, GatewayUnavailable, PaymentDeclined

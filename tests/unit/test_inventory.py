@@ -65,9 +65,11 @@ def test_partial_fulfilment_keeps_it_confirmed_and_full_fulfilment_closes_it() -
     reservation.confirm("o1", now=NOW)
 
     reservation.fulfil(1, now=NOW)
-    assert reservation.status is ReservationStatus.CONFIRMED
+    after_partial = reservation.status
     reservation.fulfil(2, now=NOW)
-    assert reservation.status is ReservationStatus.FULFILLED
+
+    assert (after_partial, reservation.status) == (
+        ReservationStatus.CONFIRMED, ReservationStatus.FULFILLED)
     with pytest.raises(ReservationNotActive):
         reservation.release("manual", now=NOW)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import threading
 from pathlib import Path
 
 from alembic import command
@@ -17,6 +18,9 @@ MIGRATIONS = Path(__file__).with_name("migrations")
 
 # Any constant works: it only has to be the same in every process migrating one database.
 _PG_MIGRATION_LOCK = 0x636F6D6D
+# Alembic keeps its running environment in module globals, so two threads of one process must
+# not run a command at the same time; other processes are queued by the database locks below.
+_ALEMBIC_LOCK = threading.Lock()
 
 
 def alembic_config() -> Config:
@@ -38,7 +42,7 @@ def revision_of(engine: Engine) -> str | None:
 def upgrade_engine(engine: Engine) -> None:
     """Upgrade to head in one transaction. Concurrent callers queue: PostgreSQL on an advisory
     lock, SQLite on the write lock `BEGIN IMMEDIATE` takes; the later ones find nothing to do."""
-    with engine.begin() as connection:
+    with _ALEMBIC_LOCK, engine.begin() as connection:
         if connection.dialect.name == "postgresql":
             connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_PG_MIGRATION_LOCK})")
         config = alembic_config()
