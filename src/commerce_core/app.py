@@ -160,6 +160,11 @@ class Commerce:
         worker); returns how many were delivered."""
         return self.bus.relay_pending(limit)
 
+    def outbox_stats(self) -> dict[str, int]:
+        """Outbox rows by status; reading it also proves the database answers (readiness)."""
+        with self._read() as uow:
+            return dict(uow.outbox.stats())
+
     def _read(self) -> Any:
         return self.ports.uow()
 
@@ -192,6 +197,10 @@ class CatalogApi:
     def get(self, product_id: str) -> Product:
         with self._c._read() as uow:
             return uow.products.get(product_id)  # type: ignore[no-any-return]
+
+    def by_slug(self, slug: str) -> Product | None:
+        with self._c._read() as uow:
+            return uow.products.by_slug(slug)  # type: ignore[no-any-return]
 
     def by_sku(self, sku: str) -> Product | None:
         sku = normalise_sku(sku)
@@ -226,6 +235,13 @@ class InventoryApi:
 
     def set_stock(self, sku: str, warehouse: str, on_hand: int, reason: str = "count") -> None:
         self._c.handle(SetStock(sku, warehouse, on_hand, reason))
+
+    def available(self, sku: str) -> int:
+        """Units of `sku` a shopper can buy now, across active warehouses."""
+        sku = normalise_sku(sku)
+        with self._c._read() as uow:
+            active = {w.id for w in uow.warehouses.list() if w.active}
+            return sum(lv.available for lv in uow.stock.list(sku) if lv.warehouse_id in active)
 
     def levels(self, sku: str | None = None) -> list[StockLevel]:
         with self._c._read() as uow:

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated, cast
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
-from commerce_core.app import Commerce
 from commerce_core.catalog.commands import PublishProduct, UnpublishProduct
 from commerce_core.catalog.errors import ProductNotFound
-from commerce_core.catalog.model import Product
 from entrypoints.http.dependencies import CommerceDep, RequestIdDep
 from entrypoints.http.schemas import CategoryOut, NewCategory, NewProduct, ProductOut, ProductPage
 
@@ -18,12 +16,6 @@ admin = APIRouter(tags=["catalog admin"])
 
 Limit = Annotated[int, Query(ge=1, le=100)]
 Offset = Annotated[int, Query(ge=0)]
-
-
-def _by_slug(commerce: Commerce, slug: str) -> Product | None:
-    # Stopgap until the facade offers `catalog.by_slug`: a plain read through the repository.
-    with commerce.ports.uow() as uow:
-        return cast(Product | None, uow.products.by_slug(slug))
 
 
 @router.get("/products", summary="Published products, oldest first")
@@ -38,7 +30,7 @@ def list_products(
 
 @router.get("/products/{id_or_slug}", summary="A published product, by id or slug")
 def get_product(id_or_slug: str, commerce: CommerceDep) -> ProductOut:
-    product = _by_slug(commerce, id_or_slug)
+    product = commerce.catalog.by_slug(id_or_slug)
     if product is None:
         try:
             product = commerce.catalog.get(id_or_slug)

@@ -22,8 +22,7 @@ async def live() -> Health:
 @router.get("/ready", summary="Ready when a unit of work opens and the outbox can be read")
 def ready(commerce: CommerceDep) -> Health:
     try:
-        with commerce.ports.uow() as uow:
-            outbox = {str(k): int(v) for k, v in uow.outbox.stats().items()}
+        outbox = commerce.outbox_stats()
     except Exception as exc:  # any failure means "not ready"; its details stay in the log
         log.warning("readiness check failed: %s: %s", type(exc).__name__, exc)
         raise HttpProblem(503, "health.not_ready", "The database is not answering.",

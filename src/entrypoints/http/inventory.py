@@ -28,7 +28,7 @@ def availability(sku: str, commerce: CommerceDep) -> Availability:
     sku = normalise_sku(sku)
     if commerce.catalog.by_sku(sku) is None:
         raise SkuNotFound(f"no product sells SKU {sku}", sku=sku)
-    available = sum(level.available for level in commerce.inventory.levels(sku))
+    available = commerce.inventory.available(sku)
     return Availability(sku=sku, available=available, in_stock=available > 0)
 
 
