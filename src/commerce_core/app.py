@@ -88,9 +88,8 @@ class CatalogProductLookup:
             products = uow.products.by_skus(skus)
         items = {}
         for sku, product in products.items():
-            variant = product.variant(sku)
-            name = product.name if variant.name in ("", sku) else f"{product.name} ({variant.name})"
-            items[sku] = SellableItem(sku, product.id, name, variant.price, product.is_available)
+            items[sku] = SellableItem(sku, product.id, product.item_name(sku),
+                                      product.variant(sku).price, product.is_available)
         return items
 
 
@@ -114,8 +113,7 @@ class Commerce:
         self.bus = MessageBus(uow, clock, ids, dispatch_in_process=dispatch_in_process)
         self.products = CatalogProductLookup(uow)
         self.checkout_runner = CheckoutSagaRunner(
-            uow, self.products, gateway, clock, ids, policy=reservation_policy,
-            lease=checkout_lease,
+            uow, gateway, clock, ids, policy=reservation_policy, lease=checkout_lease,
         )
         register = self.bus.register
         register(CreateProduct, catalog_handlers.CreateProductHandler(uow, clock, ids))

@@ -7,7 +7,9 @@
 
 from __future__ import annotations
 
+import importlib
 import json
+import pkgutil
 import sys
 import types
 import typing
@@ -17,6 +19,7 @@ from typing import Any
 
 import attrs
 
+import commerce_core
 from adapters.memory import bundle
 from commerce_core.app import Commerce
 from commerce_core.shared.events import DomainEvent, event_types
@@ -82,7 +85,16 @@ def _short(hint: Any) -> str:
     return text.replace("typing.", "").replace("datetime.", "")
 
 
+def _import_every_event_module() -> None:
+    """Events register themselves when their module is imported; import them all, so the
+    catalogue does not depend on what happened to be imported before."""
+    for module in pkgutil.walk_packages(commerce_core.__path__, "commerce_core."):
+        if module.name.endswith(".events"):
+            importlib.import_module(module.name)
+
+
 def render() -> tuple[str, dict[str, str]]:
+    _import_every_event_module()
     commerce = Commerce(bundle())
     consumers: dict[str, list[str]] = {}
     for subscriber in commerce.bus.subscribers():

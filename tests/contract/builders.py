@@ -117,13 +117,15 @@ def saga(
                      None if i % 2 else "warehouse-1")
         for i, (sku, quantity) in enumerate(lines)
     ]
-    return CheckoutSaga.start(
+    started = CheckoutSaga.start(
         saga_id=store.ids.new_id(), idempotency_key=key, request_hash="hash-" + key,
         cart_id=cart_id, customer_id="customer-1", email="lan@example.vn", payment_method="card",
         currency="VND", lines=checkout_lines,
         total=total([line.line_total for line in checkout_lines], "VND"),
         now=store.clock.now(), lease=lease,
     )
+    started.order_created("order-1", "payment-1", ["r-2", "r-1"])
+    return started
 
 
 def order(

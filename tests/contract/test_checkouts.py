@@ -44,20 +44,19 @@ def test_the_progress_of_a_saga_is_saved(store: Store) -> None:
     add(store, started)
     lease = timedelta(seconds=30)
 
+    store.clock.advance(lease)
     with store.uow() as uow:
-        uow.checkouts.get(started.id).stock_reserved(["r-2", "r-1"], now=store.clock.now(),
-                                                     lease=lease)
+        uow.checkouts.get(started.id).claim(now=store.clock.now(), lease=lease)
         uow.commit()
     with store.uow() as uow:
-        uow.checkouts.get(started.id).order_created("order-1", "payment-1",
-                                                    now=store.clock.now(), lease=lease)
+        uow.checkouts.get(started.id).confirmed(now=store.clock.now())
         uow.commit()
     with store.uow() as uow:
         loaded = uow.checkouts.get(started.id)
 
-    assert (loaded.step, loaded.reservation_ids, loaded.order_id, loaded.payment_id) == (
-        Step.ORDER_CREATED, ["r-2", "r-1"], "order-1", "payment-1"
-    )
+    assert (loaded.step, loaded.status, loaded.reservation_ids, loaded.order_id,
+            loaded.payment_id) == (Step.CONFIRMED, SagaStatus.COMPLETED, ["r-2", "r-1"],
+                                   "order-1", "payment-1")
     assert loaded.version == 2
     assert [line.sku for line in loaded.lines] == [line.sku for line in started.lines]
 

@@ -113,9 +113,8 @@ def test_fifty_shoppers_for_ten_shirts_make_exactly_ten_orders(commerce: Commerc
     with commerce.ports.uow() as uow:
         sagas = [uow.checkouts.by_key(f"buyer-{i}") for i in range(BUYERS)]
         cart_statuses = [uow.carts.get(cart_id).status for cart_id in carts]
-    assert sorted(s.status for s in sagas if s is not None) == sorted(
-        [SagaStatus.COMPLETED] * UNITS + [SagaStatus.FAILED] * (BUYERS - UNITS)
-    )
+    # A refused buyer's checkout rolled back whole: no saga, nothing to compensate.
+    assert [s.status for s in sagas if s is not None] == [SagaStatus.COMPLETED] * UNITS
     assert sorted(cart_statuses) == sorted(
         [CartStatus.COMPLETED] * UNITS + [CartStatus.ACTIVE] * (BUYERS - UNITS)
     )

@@ -18,6 +18,7 @@ from commerce_core.checkout import (
     IdempotencyKeyReused,
     SagaStatus,
 )
+from commerce_core.checkout.handlers import PROBE_POINTS
 from commerce_core.inventory.errors import InsufficientStock, ReservationNotActive
 from commerce_core.ordering.model import OrderStatus
 from commerce_core.payment.errors import GatewayTimeout, GatewayUnavailable, PaymentDeclined
@@ -259,7 +260,7 @@ def test_a_reservation_that_expired_during_payment_voids_and_cancels() -> None:
     assert_nothing_leaked(commerce)
 
 
-CRASH_POINTS = ["priced", "stock_reserved", "order_created", "payment_authorized", "confirmed"]
+CRASH_POINTS = list(PROBE_POINTS)
 
 
 def _crash_at(point: str) -> Callable[[str], None]:
@@ -271,12 +272,10 @@ def _crash_at(point: str) -> Callable[[str], None]:
 
 
 def _expected_after_recovery(point: str, outcome: Outcome) -> SagaStatus:
-    """Before the order exists nobody waits for it: roll back. From the order on, the gateway
-    is asked again with the same key, so an approved checkout completes."""
-    if point in ("priced", "stock_reserved"):
-        return SagaStatus.FAILED
-    if point == "order_created":
-        return SagaStatus.COMPLETED  # crashed before the gateway was asked at all
+    """Before the gateway was asked, recovery asks it (now healthy) with the checkout's key and
+    completes; after an answer, the answer stands: approved completes, anything else failed."""
+    if point in ("priced", "stock_reserved", "order_created"):
+        return SagaStatus.COMPLETED
     return SagaStatus.COMPLETED if outcome is Outcome.APPROVE else SagaStatus.FAILED
 
 

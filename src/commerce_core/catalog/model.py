@@ -118,6 +118,11 @@ class Product:
                 return variant
         raise SkuNotFound(f"product {self.id} has no SKU {sku}", sku=sku, product_id=self.id)
 
+    def item_name(self, sku: str) -> str:
+        """How a line of this SKU reads on a cart or an order: "Linen shirt (M)"."""
+        variant = self.variant(sku)
+        return self.name if variant.name in ("", sku) else f"{self.name} ({variant.name})"
+
     def publish(self, *, now: datetime) -> None:
         """Make the product visible and sellable; publishing an active product changes nothing."""
         if self.status is ProductStatus.ACTIVE:

@@ -1,4 +1,4 @@
-"""The checkout saga runner: places orders, and resumes or compensates interrupted checkouts."""
+"""The checkout saga runner: places orders, and finishes or compensates interrupted checkouts."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from datetime import timedelta
 from attrs import frozen
 
 from commerce_core.cart.model import Cart, CartStatus
-from commerce_core.cart.ports import ProductLookup
 from commerce_core.checkout.commands import PlaceOrder, RecoverCheckouts
 from commerce_core.checkout.errors import (
     CheckoutFailed,
@@ -41,6 +40,8 @@ from commerce_core.shared.uow import UnitOfWorkFactory
 log = logging.getLogger("commerce.checkout")
 
 StepProbe = Callable[[str], None]
+# The points a probe is told about, in order. The first three share one commit.
+PROBE_POINTS = ("priced", "stock_reserved", "order_created", "payment_authorized", "confirmed")
 
 
 @frozen
@@ -53,17 +54,16 @@ class PlacedOrder:
 
 
 class CheckoutSagaRunner:
-    """Runs checkout sagas step by step. One instance serves every thread: all state lives in
-    the persisted saga, never in the runner.
+    """Runs checkout sagas. One instance serves every thread: all state lives in the persisted
+    saga, never in the runner.
 
-    `probe` is called with each step's name right after that step took effect; tests use it to
-    stop the process at exactly that point and check recovery.
+    `probe` is called with each point of `PROBE_POINTS` right after it took effect; tests use it
+    to stop the process at exactly that point and check recovery.
     """
 
     def __init__(
         self,
         uow: UnitOfWorkFactory[CheckoutUnitOfWork],
-        products: ProductLookup,
         gateway: PaymentGateway,
         clock: Clock,
         ids: IdGenerator,
@@ -72,58 +72,23 @@ class CheckoutSagaRunner:
         lease: timedelta = timedelta(seconds=30),
         probe: StepProbe | None = None,
     ) -> None:
-        self._uow, self._products, self._gateway = uow, products, gateway
+        self._uow, self._gateway = uow, gateway
         self._clock, self._ids = clock, ids
         self._policy = policy or ReservationPolicy()
         self._lease = lease
-        self.probe: StepProbe = probe or (lambda step: None)
+        self.probe: StepProbe = probe or (lambda point: None)
 
     # -- placing an order -----------------------------------------------------------------------
     def place(self, cmd: PlaceOrder) -> PlacedOrder:
-        saga_id = self._begin(cmd)
-        return self._drive(saga_id, resume=True)
-
-    def _begin(self, cmd: PlaceOrder) -> str:
-        """Validate and price the cart and persist a new saga, or find the one this request
-        already started (idempotency)."""
         request_hash = fingerprint(cmd.cart_id, cmd.payment_method, cmd.email, cmd.customer_id)
         if cmd.idempotency_key is not None:
             existing = self._by_key(cmd.idempotency_key)
             if existing is not None:
                 return self._replay(existing, request_hash)
-        lookup_skus: set[str] = set()
-        with self._uow() as uow:
-            cart = uow.carts.get(cmd.cart_id)
-            lookup_skus = {line.sku for line in cart.lines}
-        items = self._products.lookup(lookup_skus) if lookup_skus else {}
-        now = self._clock.now()
         try:
-            with self._uow() as uow:
-                cart = uow.carts.get(cmd.cart_id)
-                key = cmd.idempotency_key or f"cart:{cart.id}:v{cart.version}"
-                if cmd.idempotency_key is None and cart.status is CartStatus.COMPLETED:
-                    return self._saga_of_cart(uow, cart)
-                self._check_cart(cart, cmd)
-                lines = []
-                for line in cart.lines:
-                    item = items.get(line.sku)
-                    if item is None or not item.available:
-                        raise CheckoutNotPossible(f"{line.sku} is no longer for sale",
-                                                  sku=line.sku)
-                    lines.append(CheckoutLine(line.sku, item.product_id, item.name,
-                                              line.quantity, item.unit_price, line.warehouse_id))
-                saga = CheckoutSaga.start(
-                    saga_id=self._ids.new_id(), idempotency_key=key, request_hash=request_hash,
-                    cart_id=cart.id, customer_id=cart.customer_id or cmd.customer_id,
-                    email=cmd.email, payment_method=cmd.payment_method, currency=cart.currency,
-                    lines=lines, total=total([ln.line_total for ln in lines], cart.currency),
-                    now=now, lease=self._lease,
-                )
-                cart.begin_checkout(now=now)
-                uow.checkouts.add(saga)
-                uow.commit()
+            opened = self._open(cmd, request_hash)
         except ConcurrencyConflict:
-            # Another request with this key, or on this cart, got there first.
+            # Another request with this key, or on this cart, committed first.
             if cmd.idempotency_key is not None:
                 existing = self._by_key(cmd.idempotency_key)
                 if existing is not None:
@@ -131,31 +96,97 @@ class CheckoutSagaRunner:
             raise CheckoutInProgress(
                 f"cart {cmd.cart_id} is being checked out", cart_id=cmd.cart_id
             ) from None
-        self.probe(Step.PRICED)
-        return saga.id
+        if isinstance(opened, PlacedOrder):
+            return opened
+        for point in PROBE_POINTS[:3]:
+            self.probe(point)
+        return self._finish(opened)
 
-    def _check_cart(self, cart: Cart, cmd: PlaceOrder) -> None:
+    def _open(self, cmd: PlaceOrder, request_hash: str) -> CheckoutSaga | PlacedOrder:
+        """The local steps, in one transaction: validate the cart, price it at today's list
+        price, reserve every line (all or nothing), create the pending order and its payment.
+        Any refusal rolls all of it back: nothing was taken, so nothing needs compensating."""
+        now = self._clock.now()
+        with self._uow() as uow:
+            cart = uow.carts.get(cmd.cart_id)
+            if cmd.idempotency_key is None and cart.status is CartStatus.COMPLETED:
+                assert cart.order_id is not None
+                return self._placed(uow.orders.get(cart.order_id))
+            self._check_cart(cart, cmd)
+            saga = CheckoutSaga.start(
+                saga_id=self._ids.new_id(),
+                idempotency_key=cmd.idempotency_key or f"cart:{cart.id}:v{cart.version}",
+                request_hash=request_hash, cart_id=cart.id,
+                customer_id=cart.customer_id or cmd.customer_id, email=cmd.email,
+                payment_method=cmd.payment_method, currency=cart.currency,
+                lines=(lines := self._price(uow, cart)),
+                total=total([ln.line_total for ln in lines], cart.currency),
+                now=now, lease=self._lease,
+            )
+            cart.begin_checkout(now=now)
+            reservations = stock.reserve(
+                uow, [StockRequest(ln.sku, ln.quantity, ln.warehouse_id) for ln in lines],
+                reference=saga.id, expires_at=now + self._policy.ttl(saga.payment_method),
+                now=now, ids=self._ids,
+            )
+            order_id = self._ids.new_id()
+            zero = Money.zero(saga.currency)
+            order = Order.place(
+                order_id=order_id, number=order_number(order_id, now), checkout_id=saga.id,
+                cart_id=cart.id, customer_id=saga.customer_id, email=saga.email,
+                currency=saga.currency,
+                lines=[
+                    OrderLine(self._ids.new_id(), ln.sku, ln.product_id, ln.name, ln.quantity,
+                              ln.unit_price, ln.line_total, r.warehouse_id, r.id)
+                    for ln, r in zip(lines, reservations, strict=True)
+                ],
+                totals=Totals(saga.total, zero, zero, zero, saga.total),
+                payment_method=saga.payment_method, payment_id=None, now=now,
+            )
+            payment = Payment.start(
+                payment_id=self._ids.new_id(), order_id=order_id, amount=saga.total,
+                method=saga.payment_method, gateway=self._gateway.name,
+                idempotency_key=saga.authorization_key, now=now,
+            )
+            saga.order_created(order.id, payment.id, [r.id for r in reservations])
+            uow.checkouts.add(saga)
+            uow.orders.add(order)
+            uow.payments.add(payment)
+            uow.commit()
+        return saga
+
+    @staticmethod
+    def _check_cart(cart: Cart, cmd: PlaceOrder) -> None:
         if cmd.customer_id is not None and cart.customer_id not in (None, cmd.customer_id):
             raise CheckoutNotPossible("this cart belongs to another customer", cart_id=cart.id)
+        if cart.status is CartStatus.CHECKOUT:
+            raise CheckoutInProgress(f"cart {cart.id} is being checked out", cart_id=cart.id)
         if cart.status is not CartStatus.ACTIVE:
-            raise CheckoutInProgress(
-                f"cart {cart.id} is {cart.status}", cart_id=cart.id, status=cart.status.value
-            ) if cart.status is CartStatus.CHECKOUT else CheckoutNotPossible(
-                f"cart {cart.id} is {cart.status}", cart_id=cart.id, status=cart.status.value
-            )
+            raise CheckoutNotPossible(f"cart {cart.id} is {cart.status}", cart_id=cart.id,
+                                      cart_status=cart.status.value)
         if not cart.lines:
             raise CheckoutNotPossible("the cart is empty", cart_id=cart.id)
 
-    def _saga_of_cart(self, uow: CheckoutUnitOfWork, cart: Cart) -> str:
-        assert cart.order_id is not None
-        order = uow.orders.get(cart.order_id)
-        return order.checkout_id
+    @staticmethod
+    def _price(uow: CheckoutUnitOfWork, cart: Cart) -> list[CheckoutLine]:
+        """Today's list price of every line; the cart's own snapshot is never charged."""
+        products = uow.products.by_skus({line.sku for line in cart.lines})
+        lines = []
+        for line in cart.lines:
+            product = products.get(line.sku)
+            if product is None or not product.is_available:
+                raise CheckoutNotPossible(f"{line.sku} is no longer for sale", sku=line.sku)
+            lines.append(CheckoutLine(line.sku, product.id, product.item_name(line.sku),
+                                      line.quantity, product.variant(line.sku).price,
+                                      line.warehouse_id))
+        return lines
 
     def _by_key(self, key: str) -> CheckoutSaga | None:
         with self._uow() as uow:
             return uow.checkouts.by_key(key)
 
-    def _replay(self, saga: CheckoutSaga, request_hash: str) -> str:
+    def _replay(self, saga: CheckoutSaga, request_hash: str) -> PlacedOrder:
+        """The same request again: its outcome, or (lease expired) take it over and finish it."""
         if saga.request_hash != request_hash:
             raise IdempotencyKeyReused(
                 "this Idempotency-Key was used for a different request",
@@ -166,113 +197,45 @@ class CheckoutSagaRunner:
         ):
             raise CheckoutInProgress("this checkout is still being processed",
                                      checkout_id=saga.id)
-        return saga.id
+        return self._drive(saga.id)
 
-    # -- driving the steps ----------------------------------------------------------------------
-    def _drive(self, saga_id: str, *, resume: bool) -> PlacedOrder:
-        """Take the saga from wherever it stands to completion, or compensate it.
-
-        `resume=False` (the recovery worker's policy) compensates a saga that never reached the
-        payment step instead of placing the order without the shopper waiting for it.
-        """
+    # -- finishing ------------------------------------------------------------------------------
+    def _drive(self, saga_id: str) -> PlacedOrder:
+        """Take a persisted saga to its end: its result, its failure, or a finished run."""
         with self._uow() as uow:
             saga = uow.checkouts.get(saga_id)
-        if saga.status is SagaStatus.COMPLETED:
-            return self._result(saga)
-        if saga.status is SagaStatus.FAILED:
+            if saga.status is SagaStatus.COMPLETED:
+                assert saga.order_id is not None
+                return self._placed(uow.orders.get(saga.order_id))
+        if saga.status is SagaStatus.COMPENSATING:
+            self._compensate(saga_id, saga.failure_code or "", saga.failure_message or "")
+        if saga.status in (SagaStatus.COMPENSATING, SagaStatus.FAILED):
             raise CheckoutFailed(
                 f"this checkout failed: {saga.failure_message}", checkout_id=saga.id,
                 failure_code=saga.failure_code,
             )
-        if saga.status is SagaStatus.COMPENSATING:
-            self._compensate(saga_id, saga.failure_code or "", saga.failure_message or "")
-            raise CheckoutFailed(f"this checkout failed: {saga.failure_message}",
-                                 checkout_id=saga.id, failure_code=saga.failure_code)
-        if not resume and not saga.may_hold_authorization:
-            self._compensate(saga_id, "checkout.abandoned", "the checkout was interrupted")
-            raise CheckoutFailed("the checkout was interrupted and rolled back",
-                                 checkout_id=saga_id, failure_code="checkout.abandoned")
+        return self._finish(saga)
+
+    def _finish(self, saga: CheckoutSaga) -> PlacedOrder:
+        """Authorize, then confirm; or compensate whatever refused."""
         try:
-            if saga.step is Step.PRICED:
-                saga = self._reserve_stock(saga_id)
-                self.probe(Step.STOCK_RESERVED)
-            if saga.step is Step.STOCK_RESERVED:
-                saga = self._create_order(saga_id)
-                self.probe(Step.ORDER_CREATED)
-            if saga.step is Step.ORDER_CREATED:
-                reference = self._authorize(saga)
-                self.probe("payment_authorized")
-                saga = self._confirm(saga_id, reference)
-                self.probe(Step.CONFIRMED)
+            reference = self._authorize(saga)
+            self.probe("payment_authorized")
+            placed = self._confirm(saga.id, reference)
+            self.probe("confirmed")
         except ConcurrencyConflict:
             raise CheckoutInProgress(
-                "another process took over this checkout", checkout_id=saga_id
+                "another process took over this checkout", checkout_id=saga.id
             ) from None
         except CommerceError as error:
-            self._compensate(saga_id, error.code, error.message)
+            self._compensate(saga.id, error.code, error.message)
             raise
-        return self._result(saga)
-
-    def _result(self, saga: CheckoutSaga) -> PlacedOrder:
-        assert saga.order_id is not None
-        with self._uow() as uow:
-            order = uow.orders.get(saga.order_id)
-        return PlacedOrder(order.id, order.number, order.status.value, saga.id, order.totals.total)
+        return placed
 
     @staticmethod
-    def _load_at(uow: CheckoutUnitOfWork, saga_id: str, step: Step) -> CheckoutSaga:
-        """The saga, if it still stands where this runner left it; another process that took it
-        over (and moved it on) wins, and this runner stops."""
-        saga = uow.checkouts.get(saga_id)
-        if saga.status is not SagaStatus.RUNNING or saga.step is not step:
-            raise ConcurrencyConflict(f"checkout {saga_id} moved on", checkout_id=saga_id)
-        return saga
-
-    def _reserve_stock(self, saga_id: str) -> CheckoutSaga:
-        now = self._clock.now()
-        with self._uow() as uow:
-            saga = self._load_at(uow, saga_id, Step.PRICED)
-            reservations = stock.reserve(
-                uow,
-                [StockRequest(ln.sku, ln.quantity, ln.warehouse_id) for ln in saga.lines],
-                reference=saga.id,
-                expires_at=now + self._policy.ttl(saga.payment_method),
-                now=now,
-                ids=self._ids,
-            )
-            saga.stock_reserved([r.id for r in reservations], now=now, lease=self._lease)
-            uow.commit()
-        return saga
-
-    def _create_order(self, saga_id: str) -> CheckoutSaga:
-        now = self._clock.now()
-        with self._uow() as uow:
-            saga = self._load_at(uow, saga_id, Step.STOCK_RESERVED)
-            reservations = [uow.reservations.get(rid) for rid in saga.reservation_ids]
-            order_id = self._ids.new_id()
-            zero = Money.zero(saga.currency)
-            order = Order.place(
-                order_id=order_id, number=order_number(order_id, now), checkout_id=saga.id,
-                cart_id=saga.cart_id, customer_id=saga.customer_id, email=saga.email,
-                currency=saga.currency,
-                lines=[
-                    OrderLine(self._ids.new_id(), ln.sku, ln.product_id, ln.name, ln.quantity,
-                              ln.unit_price, ln.line_total, r.warehouse_id, r.id)
-                    for ln, r in zip(saga.lines, reservations, strict=True)
-                ],
-                totals=Totals(saga.total, zero, zero, zero, saga.total),
-                payment_method=saga.payment_method, payment_id=None, now=now,
-            )
-            payment = Payment.start(
-                payment_id=self._ids.new_id(), order_id=order_id, amount=saga.total,
-                method=saga.payment_method, gateway=self._gateway.name,
-                idempotency_key=saga.authorization_key, now=now,
-            )
-            uow.orders.add(order)
-            uow.payments.add(payment)
-            saga.order_created(order_id, payment.id, now=now, lease=self._lease)
-            uow.commit()
-        return saga
+    def _placed(order: Order) -> PlacedOrder:
+        return PlacedOrder(order.id, order.number, order.status.value, order.checkout_id,
+                           order.totals.total)
 
     def _authorize(self, saga: CheckoutSaga) -> str:
         """Ask the gateway; outside any transaction, idempotent on the checkout's key."""
@@ -292,10 +255,13 @@ class CheckoutSagaRunner:
             )
         return result.reference
 
-    def _confirm(self, saga_id: str, reference: str) -> CheckoutSaga:
+    def _confirm(self, saga_id: str, reference: str) -> PlacedOrder:
         now = self._clock.now()
         with self._uow() as uow:
-            saga = self._load_at(uow, saga_id, Step.ORDER_CREATED)
+            saga = uow.checkouts.get(saga_id)
+            if saga.status is not SagaStatus.RUNNING or saga.step is not Step.ORDER_CREATED:
+                # Another process took the saga over and moved it on; it owns the outcome.
+                raise ConcurrencyConflict(f"checkout {saga_id} moved on", checkout_id=saga_id)
             assert saga.order_id is not None
             assert saga.payment_id is not None
             uow.payments.get(saga.payment_id).authorized(reference, now=now)
@@ -305,15 +271,15 @@ class CheckoutSagaRunner:
             uow.carts.get(saga.cart_id).complete(order.id, order.totals.total, now=now)
             saga.confirmed(now=now)
             uow.commit()
-        return saga
+        return self._placed(order)
 
     # -- compensation ---------------------------------------------------------------------------
     def _compensate(self, saga_id: str, code: str, message: str) -> None:
         """Give back everything the saga took. Safe to repeat: each undo is idempotent.
 
-        If the gateway cannot void right now, the saga stays `compensating` and the recovery
-        worker tries again; stock is released only together with the rest, in one transaction,
-        once the money side is settled.
+        The authorization is voided by key first (a timeout may have authorized). If the gateway
+        cannot void right now, the saga stays `compensating` and the recovery worker tries again;
+        stock is released together with the rest, in one transaction, once money is settled.
         """
         now = self._clock.now()
         with self._uow() as uow:
@@ -322,7 +288,7 @@ class CheckoutSagaRunner:
                 return
             saga.compensating(code, message, now=now, lease=self._lease)
             uow.commit()
-        if saga.may_hold_authorization and code != PaymentDeclined.code:
+        if code != PaymentDeclined.code:  # a decline authorized nothing
             try:
                 self._gateway.void(saga.authorization_key)
             except ServiceUnavailable:
@@ -347,9 +313,10 @@ class CheckoutSagaRunner:
 
     # -- recovery -------------------------------------------------------------------------------
     def recover(self, cmd: RecoverCheckouts) -> dict[str, int]:
-        """Claim stale sagas one by one and finish them: a saga that may hold an authorization is
-        driven forward (the gateway answers the same key with the same outcome, so it is confirmed
-        or voided, never charged twice); an earlier one is compensated (ADR 0003)."""
+        """Claim checkouts whose lease ran out and finish them. Each has its order already (the
+        local steps commit together), so it is driven forward: the gateway answers the same key
+        with the same outcome, so the checkout is confirmed, or compensated, and the shopper is
+        never charged twice. A checkout stuck compensating gets its void retried (ADR 0003)."""
         now = self._clock.now()
         with self._uow() as uow:
             stale = uow.checkouts.stale(now, cmd.limit)
@@ -363,9 +330,9 @@ class CheckoutSagaRunner:
                     saga.claim(now=now, lease=self._lease)
                     uow.commit()
             except ConcurrencyConflict:
-                continue
+                continue  # another worker claimed it
             try:
-                self._drive(saga_id, resume=False)
+                self._drive(saga_id)
                 outcome["completed"] += 1
             except ServiceUnavailable:
                 outcome["retry_later"] += 1

@@ -1,13 +1,15 @@
 """The checkout saga: a persisted process manager that turns a cart into a confirmed order.
 
-Steps, in order (the issue's order: stock is reserved and the order exists before the shopper
-pays, which redirect gateways need):
+Logical steps, in order (stock is reserved and the order exists before the shopper pays, which
+redirect gateways need):
 
-    validated → priced → stock_reserved → order_created → payment_authorized → confirmed
+    validate cart → price at list price → reserve stock → create order   (one local transaction)
+    → authorize payment (the gateway, outside any transaction)
+    → confirm: payment, reservations, order and cart                      (one local transaction)
 
-Every step that changes state commits in ONE local transaction together with the saga's own
-progress, so after a crash the saga's `step` says exactly what happened. Each step has a
-compensation (reopen the cart, release stock, cancel the order, void the authorization).
+The local steps commit together with the saga's own progress, so after a crash the saga's `step`
+says exactly what happened (ADR 0003). Each step has a compensation: release the stock, cancel the
+order, void the authorization, reopen the cart.
 """
 
 from __future__ import annotations
@@ -24,13 +26,16 @@ from commerce_core.shared.money import Money
 
 
 class Step(StrEnum):
-    PRICED = "priced"  # the cart was validated and priced at list price
-    STOCK_RESERVED = "stock_reserved"
-    ORDER_CREATED = "order_created"
+    ORDER_CREATED = "order_created"  # validated, priced, stock reserved, order + payment pending
     CONFIRMED = "confirmed"  # payment authorized, stock confirmed, order confirmed
 
 
-STEP_ORDER = [Step.PRICED, Step.STOCK_RESERVED, Step.ORDER_CREATED, Step.CONFIRMED]
+# What each durable step means, for people reading a saga (CLI, HTTP, demo).
+STEP_DONE = {
+    Step.ORDER_CREATED: ("cart validated", "priced at list price", "stock reserved",
+                         "order created"),
+    Step.CONFIRMED: ("payment authorized", "order confirmed"),
+}
 
 
 class SagaStatus(StrEnum):
@@ -103,8 +108,8 @@ class CheckoutSaga:
     ) -> CheckoutSaga:
         saga = cls(
             saga_id, idempotency_key, request_hash, cart_id, customer_id, email, payment_method,
-            currency, lines, total, Step.PRICED, SagaStatus.RUNNING, [], None, None, None, None,
-            now + lease, now, now,
+            currency, lines, total, Step.ORDER_CREATED, SagaStatus.RUNNING, [], None, None, None,
+            None, now + lease, now, now,
         )
         saga.events.append(
             CheckoutStarted(saga_id, cart_id, customer_id, total,
@@ -117,11 +122,6 @@ class CheckoutSaga:
         """The gateway idempotency key of this checkout's one authorization."""
         return f"checkout:{self.id}:auth"
 
-    @property
-    def may_hold_authorization(self) -> bool:
-        """From order creation on, an authorization may exist at the gateway."""
-        return STEP_ORDER.index(self.step) >= STEP_ORDER.index(Step.ORDER_CREATED)
-
     def is_stale(self, now: datetime) -> bool:
         """Unfinished and nobody working on it: its lease ran out."""
         return self.status in (SagaStatus.RUNNING, SagaStatus.COMPENSATING) and (
@@ -133,23 +133,14 @@ class CheckoutSaga:
         self.lease_until = now + lease
         self.updated_at = now
 
-    def _advance(self, step: Step, now: datetime, lease: timedelta) -> None:
-        self.step, self.updated_at, self.lease_until = step, now, now + lease
-
-    def stock_reserved(self, reservation_ids: list[str], *, now: datetime,
-                       lease: timedelta) -> None:
-        self.reservation_ids = list(reservation_ids)
-        self._advance(Step.STOCK_RESERVED, now, lease)
-
-    def order_created(self, order_id: str, payment_id: str, *, now: datetime,
-                      lease: timedelta) -> None:
+    def order_created(self, order_id: str, payment_id: str, reservation_ids: list[str]) -> None:
+        """What the first local transaction made, recorded in that same transaction."""
         self.order_id, self.payment_id = order_id, payment_id
-        self._advance(Step.ORDER_CREATED, now, lease)
+        self.reservation_ids = list(reservation_ids)
 
     def confirmed(self, *, now: datetime) -> None:
         assert self.order_id is not None
-        self._advance(Step.CONFIRMED, now, timedelta(0))
-        self.status = SagaStatus.COMPLETED
+        self.step, self.status, self.updated_at = Step.CONFIRMED, SagaStatus.COMPLETED, now
         self.events.append(CheckoutCompleted(self.id, self.order_id, now))
 
     def compensating(self, code: str, message: str, *, now: datetime, lease: timedelta) -> None:

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Protocol
 
 from commerce_core.cart.ports import CartUnitOfWork
+from commerce_core.catalog.ports import CatalogUnitOfWork
 from commerce_core.checkout.model import CheckoutSaga
 from commerce_core.inventory.ports import InventoryUnitOfWork
 from commerce_core.ordering.ports import OrderingUnitOfWork
@@ -30,9 +31,10 @@ class CheckoutSagaRepository(Protocol):
 
 
 class CheckoutUnitOfWork(
-    CartUnitOfWork, InventoryUnitOfWork, OrderingUnitOfWork, PaymentUnitOfWork, Protocol
+    CatalogUnitOfWork, CartUnitOfWork, InventoryUnitOfWork, OrderingUnitOfWork,
+    PaymentUnitOfWork, Protocol,
 ):
-    """The saga's steps each commit the coordinated contexts' changes with the saga's progress
-    in one local transaction (ADR 0003)."""
+    """The saga's local steps commit the coordinated contexts' changes together with the saga's
+    progress, in one transaction (ADR 0003)."""
 
     checkouts: CheckoutSagaRepository

@@ -27,8 +27,8 @@ from entrypoints.sample_data import PRODUCTS, WAREHOUSES, seed_sample_catalog
 app = typer.Typer()
 
 STEP_LABELS: dict[str, str] = {
-    Step.PRICED: "cart validated and priced",
-    Step.STOCK_RESERVED: "stock reserved",
+    "priced": "cart validated and priced",
+    "stock_reserved": "stock reserved",
     Step.ORDER_CREATED: "order created, awaiting payment",
     "payment_authorized": "payment authorized",
     Step.CONFIRMED: "order confirmed",
@@ -87,7 +87,7 @@ class Journey:
 
         def probe(step: str) -> None:
             label = STEP_LABELS.get(step, step)
-            if step == Step.STOCK_RESERVED:
+            if step == "stock_reserved":
                 label += ": " + ", ".join(
                     f"{sku} available {before[sku]} → {self.available(sku)}" for sku in watch
                 )
