@@ -124,3 +124,25 @@ def test_events_left_undelivered_by_a_crash_are_relayed_later() -> None:
         pass
 
     assert [lv.reserved for lv in commerce.inventory.levels(MUG)] == [0]
+
+
+def test_in_process_an_event_nobody_listens_to_is_stored_already_published() -> None:
+    commerce = make_commerce()
+    stock_shop(commerce)
+
+    commerce.checkout.place_order(cart_with(commerce, (SHIRT, 1)))
+
+    with commerce.ports.uow() as uow:
+        assert uow.outbox.stats()["pending"] == 0
+        assert uow.outbox.pending(100) == []
+
+
+def test_with_an_external_bus_every_event_waits_for_the_relay() -> None:
+    commerce = make_commerce(dispatch_in_process=False)
+    stock_shop(commerce)
+
+    commerce.checkout.place_order(cart_with(commerce, (SHIRT, 1)))
+
+    with commerce.ports.uow() as uow:
+        everything = uow.outbox.all()
+        assert {e.id for e in uow.outbox.pending(1000)} == {e.id for e in everything}

@@ -46,7 +46,7 @@ from commerce_core.shared.clock import Clock
 from commerce_core.shared.errors import CommerceError, ConcurrencyConflict
 from commerce_core.shared.events import EventEnvelope
 from commerce_core.shared.ids import IdGenerator
-from commerce_core.shared.uow import Tracker, announce_committed
+from commerce_core.shared.uow import Tracker, announce_committed, outbox_status
 
 
 @attrs.define
@@ -397,7 +397,7 @@ class InMemoryOutbox:
         self._db, self._clock, self._journal = db, clock, journal
 
     def add(self, envelopes: Sequence[EventEnvelope]) -> None:
-        rows = [OutboxRow(e) for e in envelopes]
+        rows = [OutboxRow(e, status=outbox_status(e.type)) for e in envelopes]
         self._db.outbox.extend(rows)
         added = {id(row) for row in rows}
 

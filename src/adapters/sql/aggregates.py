@@ -148,20 +148,25 @@ class AggregateStore(Generic[A]):
             for name, rows in batched.items():
                 if rows:
                     self.db.execute(mapping.child_insert[name], rows)
-        # In id order, so two transactions changing the same aggregates lock them in one order.
-        for aggregate in sorted(self._tracker.changed(mapping.kind), key=lambda a: a.id):
+        # In id order, so two transactions changing the same aggregates lock them in one order;
+        # one statement for all of them (the driver reports the rows matched in total).
+        changed = sorted(self._tracker.changed(mapping.kind), key=lambda a: a.id)
+        if not changed:
+            return
+        updates = []
+        for aggregate in changed:
             values = mapping.to_row(aggregate)
             values.pop("id")
-            result = self.db.execute(
-                mapping.update, {**values, "key": aggregate.id, "expected": aggregate.version}
+            updates.append({**values, "key": aggregate.id, "expected": aggregate.version})
+        result = self.db.execute(mapping.update, updates if len(updates) > 1 else updates[0])
+        if result.rowcount != len(changed):
+            ids = [a.id for a in changed]
+            raise ConcurrencyConflict(
+                f"{mapping.kind} {', '.join(ids)} was changed by someone else", ids=ids
             )
-            if result.rowcount != 1:
-                raise ConcurrencyConflict(
-                    f"{mapping.kind} {aggregate.id} was changed by someone else",
-                    id=aggregate.id,
-                )
-            self._bumped.append(aggregate)
-            if mapping.children:
+        self._bumped.extend(changed)
+        if mapping.children:
+            for aggregate in changed:
                 self._replace_children(aggregate)
 
     def _replace_children(self, aggregate: A) -> None:
@@ -169,7 +174,12 @@ class AggregateStore(Generic[A]):
         before = self._written.get(aggregate.id, {})
         children = mapping.to_children(aggregate)
         for name, rows in children.items():
-            if before.get(name) == rows:
+            old = before.get(name, [])
+            if old == rows:
+                continue
+            if rows[:len(old)] == old:
+                # Only appended (a status history grows this way): write just the new rows.
+                self.db.execute(mapping.child_insert[name], rows[len(old):])
                 continue
             self.db.execute(mapping.child_delete[name], {"parent": aggregate.id})
             if rows:

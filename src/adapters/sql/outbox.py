@@ -13,6 +13,7 @@ from adapters.sql.transaction import SqlTransaction
 from commerce_core.shared.bus import backoff
 from commerce_core.shared.clock import Clock
 from commerce_core.shared.events import EventEnvelope
+from commerce_core.shared.uow import outbox_status
 
 _o = outbox.c
 _ENVELOPE = (
@@ -74,11 +75,11 @@ class SqlOutbox:
                 "correlation_id": envelope.correlation_id,
                 "causation_id": envelope.causation_id,
                 "payload": envelope.payload,
-                "status": "pending",
+                "status": (status := outbox_status(envelope.type)),
                 "attempts": 0,
                 "last_error": None,
                 "due_at": None,
-                "published_at": None,
+                "published_at": now if status == "published" else None,
                 "created_at": now,
             }
             for envelope in envelopes

@@ -53,6 +53,13 @@ class PlacedOrder:
     total: Money
 
 
+@frozen
+class _Found:
+    """The saga an earlier request with the same idempotency key started."""
+
+    saga: CheckoutSaga
+
+
 class CheckoutSagaRunner:
     """Runs checkout sagas. One instance serves every thread: all state lives in the persisted
     saga, never in the runner.
@@ -81,10 +88,6 @@ class CheckoutSagaRunner:
     # -- placing an order -----------------------------------------------------------------------
     def place(self, cmd: PlaceOrder) -> PlacedOrder:
         request_hash = fingerprint(cmd.cart_id, cmd.payment_method, cmd.email, cmd.customer_id)
-        if cmd.idempotency_key is not None:
-            existing = self._by_key(cmd.idempotency_key)
-            if existing is not None:
-                return self._replay(existing, request_hash)
         try:
             opened = self._open(cmd, request_hash)
         except ConcurrencyConflict:
@@ -98,16 +101,25 @@ class CheckoutSagaRunner:
             ) from None
         if isinstance(opened, PlacedOrder):
             return opened
+        if isinstance(opened, _Found):
+            return self._replay(opened.saga, request_hash)
         for point in PROBE_POINTS[:3]:
             self.probe(point)
         return self._finish(opened)
 
-    def _open(self, cmd: PlaceOrder, request_hash: str) -> CheckoutSaga | PlacedOrder:
+    def _open(self, cmd: PlaceOrder, request_hash: str) -> CheckoutSaga | PlacedOrder | _Found:
         """The local steps, in one transaction: validate the cart, price it at today's list
         price, reserve every line (all or nothing), create the pending order and its payment.
-        Any refusal rolls all of it back: nothing was taken, so nothing needs compensating."""
+        Any refusal rolls all of it back: nothing was taken, so nothing needs compensating.
+
+        Returns the new saga; or, when the key was used before, the saga it started; or the
+        order a key-less request's cart already became."""
         now = self._clock.now()
         with self._uow() as uow:
+            if cmd.idempotency_key is not None:
+                existing = uow.checkouts.by_key(cmd.idempotency_key)
+                if existing is not None:
+                    return _Found(existing)
             cart = uow.carts.get(cmd.cart_id)
             if cmd.idempotency_key is None and cart.status is CartStatus.COMPLETED:
                 assert cart.order_id is not None

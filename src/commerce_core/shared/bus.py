@@ -21,6 +21,7 @@ from commerce_core.shared.events import Causality, EventEnvelope, current_causal
 from commerce_core.shared.ids import IdGenerator
 from commerce_core.shared.uow import UnitOfWork
 from commerce_core.shared.uow import committed_in_context as _committed
+from commerce_core.shared.uow import in_process_subscribers
 
 log = logging.getLogger("commerce.bus")
 
@@ -67,6 +68,9 @@ class MessageBus:
     def handles(self) -> list[type[Any]]:
         return list(self._handlers)
 
+    def has_subscribers(self, event_type: str) -> bool:
+        return event_type in self._subscribers
+
     # -- commands -------------------------------------------------------------------------------
     def handle(self, command: Any, *, correlation_id: str | None = None) -> Any:
         """Run the command's handler; its error propagates. Then relay what it committed."""
@@ -76,6 +80,9 @@ class MessageBus:
         outer = _committed.get()
         collected: list[EventEnvelope] = [] if outer is None else outer
         collected_token = _committed.set(collected)
+        filter_token = in_process_subscribers.set(
+            self.has_subscribers if self.dispatch_in_process else None
+        )
         causality = current_causality.get()
         causality_token = current_causality.set(
             Causality(
@@ -88,6 +95,7 @@ class MessageBus:
         finally:
             current_causality.reset(causality_token)
             _committed.reset(collected_token)
+            in_process_subscribers.reset(filter_token)
             if outer is None and self.dispatch_in_process and collected:
                 self.relay(collected)
 
@@ -128,10 +136,11 @@ class MessageBus:
         An event any subscriber failed on stays in the outbox, due again after a backoff, so the
         worker retries it; subscribers that succeeded skip it then through their inbox.
         """
-        queue = list(envelopes)
+        queue = [e for e in envelopes if self.has_subscribers(e.type)]
         delivered = 0
         collected: list[EventEnvelope] = []
         token = _committed.set(collected)
+        filter_token = in_process_subscribers.set(self.has_subscribers)
         try:
             while queue:
                 done: list[str] = []
@@ -144,17 +153,20 @@ class MessageBus:
                         done.append(envelope.id)
                 self._mark(done, failed)
                 delivered += len(done)
-                queue = list(collected)
+                queue = [e for e in collected if self.has_subscribers(e.type)]
                 collected.clear()
         finally:
             _committed.reset(token)
+            in_process_subscribers.reset(filter_token)
         return delivered
 
     def relay_pending(self, limit: int = 100) -> int:
         """One pass of the outbox relay for in-process delivery (the worker's loop calls this)."""
         with self._uow() as uow:
             envelopes = uow.outbox.pending(limit)
-        return self.relay(envelopes) if envelopes else 0
+        idle = [e.id for e in envelopes if not self.has_subscribers(e.type)]
+        self._mark(idle, {})  # nothing in this process listens to them
+        return self.relay(envelopes) + len(idle) if envelopes else 0
 
     def _mark(self, done: list[str], failed: dict[str, str]) -> None:
         if not done and not failed:

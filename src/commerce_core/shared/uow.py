@@ -8,6 +8,7 @@ recorded events into envelopes) lives in `Tracker`, a concrete helper adapters c
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator, Sequence
 from contextvars import ContextVar
 from types import TracebackType
@@ -80,6 +81,22 @@ committed_in_context: ContextVar[list[EventEnvelope] | None] = ContextVar(
 )
 
 
+# Set by the message bus while it handles a command in embedded mode: tells whether an event type
+# has an in-process subscriber. An event nobody in this process listens to has nothing left to
+# deliver once committed, so its outbox row is written already published (no second write).
+in_process_subscribers: ContextVar[Callable[[str], bool] | None] = ContextVar(
+    "in_process_subscribers", default=None
+)
+
+
+def outbox_status(event_type: str) -> str:
+    """The status an outbox row starts with: `pending` unless nobody will ever relay it."""
+    has_subscribers = in_process_subscribers.get()
+    if has_subscribers is not None and not has_subscribers(event_type):
+        return "published"
+    return "pending"
+
+
 def announce_committed(envelopes: Sequence[EventEnvelope]) -> None:
     """Called by every unit of work right after a successful commit."""
     collected = committed_in_context.get()
@@ -87,14 +104,36 @@ def announce_committed(envelopes: Sequence[EventEnvelope]) -> None:
         collected.extend(envelopes)
 
 
+def _snapshot(value: Any) -> Any:
+    """A comparable copy of an aggregate's state: tuples all the way down (cheaper than
+    `attrs.asdict`), leaving out recorded events."""
+    if isinstance(value, list | tuple):
+        return tuple(_snapshot(v) for v in value)
+    if isinstance(value, dict):
+        return tuple((k, _snapshot(v)) for k, v in value.items())
+    cls: Any = type(value)
+    names = _field_names(cls)
+    if names is None:
+        return value
+    return tuple(_snapshot(getattr(value, name)) for name in names)
+
+
+@functools.cache
+def _field_names(cls: Any) -> tuple[str, ...] | None:
+    if not attrs.has(cls):
+        return None
+    return tuple(a.name for a in attrs.fields(cls) if a.name != "events")
+
+
 def _fingerprint(aggregate: Any) -> Any:
-    return attrs.asdict(aggregate, filter=lambda a, _: a.name != "events", recurse=True)
+    return _snapshot(aggregate)
 
 
 @attrs.define
 class _Entry:
     aggregate: Any
     fingerprint: Any  # None for a new aggregate
+    written: Any = None  # the state this transaction writes, the baseline once it commits
 
 
 class Tracker:
@@ -129,9 +168,13 @@ class Tracker:
                 if k == kind and e.fingerprint is None)
 
     def changed(self, kind: str) -> Iterator[Any]:
-        return (e.aggregate for (k, _), e in self._entries.items()
-                if k == kind and e.fingerprint is not None
-                and _fingerprint(e.aggregate) != e.fingerprint)
+        for (k, _), entry in self._entries.items():
+            if k != kind or entry.fingerprint is None:
+                continue
+            now = _fingerprint(entry.aggregate)
+            if now != entry.fingerprint:
+                entry.written = now
+                yield entry.aggregate
 
     def drain_events(self) -> list[EventEnvelope]:
         """Turn every recorded event into an envelope, in recording order, and forget them."""
@@ -158,9 +201,12 @@ class Tracker:
         ]
 
     def after_commit(self) -> None:
-        """Committed aggregates become the new baseline (their version already bumped)."""
+        """What was written is the new baseline; unchanged aggregates keep theirs."""
         for entry in self._entries.values():
-            entry.fingerprint = _fingerprint(entry.aggregate)
+            if entry.fingerprint is None:
+                entry.fingerprint = _fingerprint(entry.aggregate)
+            elif entry.written is not None:
+                entry.fingerprint, entry.written = entry.written, None
 
     def clear(self) -> None:
         self._entries.clear()
