@@ -1,0 +1,133 @@
+"""Promotion commands: campaign, promotion and coupon administration, and usage lifecycle."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from attrs import field, frozen
+
+from commerce_core.promotion.model import CampaignType, CouponType, RuleKind
+from commerce_core.promotion.terms import Benefit, ConditionNode, ProductScope
+from commerce_core.shared.money import Money
+
+
+@frozen
+class CreateCampaign:
+    name: str
+    campaign_type: CampaignType
+    starts_at: datetime
+    ends_at: datetime | None = None
+    budget_limit: Money | None = None
+    priority: int = 0
+    target_segments: tuple[str, ...] = ()
+    description: str = ""
+    created_by: str | None = None
+
+
+@frozen
+class ActivateCampaign:
+    campaign_id: str
+
+
+@frozen
+class DeactivateCampaign:
+    """Deactivates the campaign and every promotion in it."""
+
+    campaign_id: str
+    reason: str = "deactivated"
+
+
+@frozen
+class CreatePromotion:
+    name: str
+    benefit: Benefit
+    campaign_id: str | None = None
+    rule_kind: RuleKind = RuleKind.CART
+    scope: ProductScope = field(factory=ProductScope)
+    conditions: ConditionNode | None = None
+    minimum_order_amount: Money | None = None
+    maximum_discount_amount: Money | None = None
+    customer_segments: tuple[str, ...] = ()
+    usage_limit_per_customer: int | None = None
+    total_usage_limit: int | None = None
+    is_stackable: bool = False
+    requires_coupon: bool = False
+    stop_rules_processing: bool = False
+    priority: int = 0
+    starts_at: datetime | None = None
+    ends_at: datetime | None = None
+    description: str = ""
+
+
+@frozen
+class DisablePromotion:
+    promotion_id: str
+    reason: str = "disabled"
+
+
+@frozen
+class CreateCoupon:
+    promotion_id: str
+    code: str
+    coupon_type: CouponType = CouponType.MULTI_USE
+    usage_limit: int | None = None
+    usage_limit_per_customer: int | None = None
+    customer_id: str | None = None
+    customer_segments: tuple[str, ...] = ()
+    minimum_order_amount: Money | None = None
+    first_order_only: bool = False
+    starts_at: datetime | None = None
+    expires_at: datetime | None = None
+
+
+@frozen
+class GenerateCoupons:
+    """Up to 10,000 unique single-use (by default) codes `PREFIX-XXXX-XXXX` for a promotion."""
+
+    promotion_id: str
+    count: int
+    prefix: str
+    usage_limit: int | None = 1
+    usage_limit_per_customer: int | None = None
+    customer_segments: tuple[str, ...] = ()
+    minimum_order_amount: Money | None = None
+    first_order_only: bool = False
+    starts_at: datetime | None = None
+    expires_at: datetime | None = None
+
+
+@frozen
+class DeactivateCoupon:
+    code: str
+    reason: str = "blocked"
+
+
+@frozen
+class UsageLine:
+    """One promotion the priced order used, with the amounts the engine computed."""
+
+    promotion_id: str
+    discount: Money
+    original_amount: Money
+    final_amount: Money
+    coupon_id: str | None = None
+
+
+@frozen
+class ApplyPromotionUsages:
+    """Record every promotion an order used, all or none (spec §2.2)."""
+
+    order_id: str
+    customer_id: str | None
+    usages: tuple[UsageLine, ...]
+
+
+@frozen
+class ReleasePromotionUsages:
+    order_id: str
+    reason: str = "order_cancelled"
+
+
+@frozen
+class RedeemPromotionUsages:
+    order_id: str

@@ -1,0 +1,270 @@
+"""Builders for pricing, promotion and tax tests: engine inputs with sane defaults, and a shop on
+memory adapters wired the way the facade will wire it (unit of work, bus, subscribers)."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterable, Sequence
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from adapters.memory.clock import FrozenClock, SequentialIds
+from adapters.memory.pricing import (
+    FixedExchangeRates,
+    InMemoryPriceCache,
+    InMemoryPriceRepository,
+    InMemoryPriceRuleRepository,
+)
+from adapters.memory.promotion import (
+    InMemoryCampaignRepository,
+    InMemoryCouponRepository,
+    InMemoryPromotionRepository,
+    InMemoryPromotionUsageLedger,
+    SeededCodeGenerator,
+)
+from adapters.memory.store import InMemoryDatabase, InMemoryUnitOfWork
+from adapters.memory.tax import InMemoryTaxRuleRepository, SwitchableTaxRuleSource
+from commerce_core.pricing import commands as pc
+from commerce_core.pricing import handlers as ph
+from commerce_core.pricing.currency import ExchangeRateTable
+from commerce_core.pricing.engine import (
+    CartLineInput,
+    CustomerContext,
+    PriceBreakdown,
+    PriceCatalogue,
+    PricingContext,
+    PricingInput,
+    ShippingSelection,
+    price_cart,
+)
+from commerce_core.pricing.model import PricePoint
+from commerce_core.pricing.ports import PriceRepository, PriceRuleRepository
+from commerce_core.pricing.rules import PriceRuleDefinition
+from commerce_core.pricing.service import CartPricingService
+from commerce_core.promotion import commands as mc
+from commerce_core.promotion import handlers as mh
+from commerce_core.promotion.model import (
+    CampaignDefinition,
+    CampaignType,
+    CouponDefinition,
+    PromotionDefinition,
+)
+from commerce_core.promotion.ports import (
+    CampaignRepository,
+    CouponRepository,
+    PromotionRepository,
+    PromotionUsageLedger,
+)
+from commerce_core.promotion.terms import Benefit
+from commerce_core.promotion.values import PromotionSnapshot, UsageCounts
+from commerce_core.shared.bus import MessageBus, Subscriber
+from commerce_core.shared.clock import Clock
+from commerce_core.shared.events import EventEnvelope
+from commerce_core.shared.ids import IdGenerator
+from commerce_core.shared.money import Money
+from commerce_core.tax import commands as tc
+from commerce_core.tax import handlers as th
+from commerce_core.tax.model import TaxDestination, TaxRuleDefinition
+from commerce_core.tax.ports import TaxRuleRepository
+from commerce_core.tax.services import StoredTaxRules
+
+NOW = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)  # a Monday
+VN = TaxDestination("VN", "HCM", "700000")
+_ids = itertools.count(1)
+
+
+def vnd(amount: int) -> Money:
+    return Money(amount, "VND")
+
+
+def usd(cents: int) -> Money:
+    return Money(cents, "USD")
+
+
+def _next(prefix: str) -> str:
+    return f"{prefix}-{next(_ids):06d}"
+
+
+def _created() -> datetime:
+    """Strictly increasing creation times, so creation order is the call order."""
+    return NOW - timedelta(days=30) + timedelta(microseconds=next(_ids))
+
+
+# -- engine inputs ---------------------------------------------------------------------------------
+
+def price(product_id: str, amount: Money | int, *, sku: str | None = None,
+          warehouse_id: str | None = None, sale: Money | int | None = None,
+          **fields: Any) -> PricePoint:
+    base = amount if isinstance(amount, Money) else vnd(amount)
+    sale_price = sale if isinstance(sale, Money) or sale is None else vnd(sale)
+    defaults: dict[str, Any] = {
+        "price_id": _next("price"), "effective_from": NOW - timedelta(days=10),
+        "created_at": _created(),
+    }
+    return PricePoint(product_id=product_id, currency=base.currency, base_price=base,
+                      sku=sku, warehouse_id=warehouse_id, sale_price=sale_price,
+                      **{**defaults, **fields})
+
+
+def line(product_id: str, quantity: int = 1, *, line_id: str | None = None,
+         **fields: Any) -> CartLineInput:
+    return CartLineInput(line_id=line_id or f"line-{product_id}", product_id=product_id,
+                         quantity=quantity, **fields)
+
+
+def promotion(name: str, benefit: Benefit, **fields: Any) -> PromotionDefinition:
+    return PromotionDefinition(promotion_id=fields.pop("promotion_id", _next("promo")),
+                               name=name, benefit=benefit, created_at=_created(), **fields)
+
+
+def campaign(name: str = "Spring", **fields: Any) -> CampaignDefinition:
+    return CampaignDefinition(
+        campaign_id=fields.pop("campaign_id", _next("campaign")), name=name,
+        campaign_type=fields.pop("campaign_type", CampaignType.SEASONAL),
+        starts_at=fields.pop("starts_at", NOW - timedelta(days=1)), created_at=_created(),
+        **fields,
+    )
+
+
+def coupon(code: str, promotion_id: str, **fields: Any) -> CouponDefinition:
+    return CouponDefinition(coupon_id=fields.pop("coupon_id", _next("coupon")),
+                            promotion_id=promotion_id, code=code, created_at=_created(), **fields)
+
+
+def tax_rule(rate: str | int, *, name: str | None = None, tax_type: str = "VAT",
+             country_code: str = "VN", **fields: Any) -> TaxRuleDefinition:
+    return TaxRuleDefinition(rule_id=fields.pop("rule_id", _next("tax")),
+                             name=name or f"{tax_type} {rate}%", country_code=country_code,
+                             tax_type=tax_type, rate=Decimal(rate), created_at=_created(),
+                             **fields)
+
+
+def quote(
+    lines: Sequence[CartLineInput],
+    *,
+    prices: Iterable[PricePoint] = (),
+    rules: Iterable[PriceRuleDefinition] = (),
+    promotions: Iterable[PromotionDefinition] = (),
+    campaigns: Iterable[CampaignDefinition] = (),
+    coupons: Iterable[CouponDefinition] = (),
+    usage: UsageCounts | None = None,
+    codes: Sequence[str] = (),
+    tax_rules: Iterable[TaxRuleDefinition] = (),
+    destination: TaxDestination | None = VN,
+    shipping: ShippingSelection | None = None,
+    customer: CustomerContext | None = None,
+    context: PricingContext | None = None,
+    rates: ExchangeRateTable | None = None,
+    currency: str = "VND",
+    at: datetime = NOW,
+) -> PriceBreakdown:
+    return price_cart(
+        PricingInput(currency, tuple(lines), tuple(codes), shipping, destination),
+        customer or CustomerContext(customer_id="cust-1"), context or PricingContext(), at,
+        prices=PriceCatalogue(tuple(prices), tuple(rules)),
+        promotions=PromotionSnapshot(tuple(promotions), tuple(campaigns), tuple(coupons),
+                                     usage or UsageCounts()),
+        tax_rules=tuple(tax_rules), rates=rates or ExchangeRateTable(),
+    )
+
+
+# -- a shop on memory adapters ---------------------------------------------------------------------
+
+class PricingUnitOfWork(InMemoryUnitOfWork):
+    """The memory unit of work with the new repositories, exactly as `store.py` will add them."""
+
+    def __init__(self, db: InMemoryDatabase, clock: Clock, ids: IdGenerator) -> None:
+        super().__init__(db, clock, ids)
+        tracker, journal = self._tracker, self._journal
+        # Annotated with the ports, so mypy checks each fake against its Protocol.
+        prices = InMemoryPriceRepository(db, tracker, journal)
+        price_rules = InMemoryPriceRuleRepository(db, tracker, journal)
+        campaigns = InMemoryCampaignRepository(db, tracker, journal)
+        promotions = InMemoryPromotionRepository(db, tracker, journal)
+        coupons = InMemoryCouponRepository(db, tracker, journal)
+        tax_rules = InMemoryTaxRuleRepository(db, tracker, journal)
+        self.prices: PriceRepository = prices
+        self.price_rules: PriceRuleRepository = price_rules
+        self.campaigns: CampaignRepository = campaigns
+        self.promotions: PromotionRepository = promotions
+        self.coupons: CouponRepository = coupons
+        self.promotion_usage: PromotionUsageLedger = InMemoryPromotionUsageLedger(db, journal)
+        self.tax_rules: TaxRuleRepository = tax_rules
+        self._repositories += [prices, price_rules, campaigns, promotions, coupons, tax_rules]
+
+
+@attrs.define
+class Shop:
+    db: InMemoryDatabase
+    clock: FrozenClock
+    ids: SequentialIds
+    bus: MessageBus
+    rates: FixedExchangeRates
+    cache: InMemoryPriceCache
+    tax: SwitchableTaxRuleSource
+    pricing: CartPricingService
+
+    def uow(self) -> PricingUnitOfWork:
+        return PricingUnitOfWork(self.db, self.clock, self.ids)
+
+    def handle(self, command: Any) -> Any:
+        return self.bus.handle(command)
+
+    def outbox_types(self) -> list[str]:
+        with self.uow() as uow:
+            return [e.type for e in uow.outbox.all()]
+
+    def deliver(self, event_type: str, **payload: Any) -> None:
+        """Deliver an event from another context (an order's), as the worker would."""
+        envelope = EventEnvelope(self.ids.new_id(), event_type, 1, self.clock.now(), "order",
+                                 payload)
+        failures = self.bus.deliver(envelope)
+        assert not failures, failures
+
+
+def make_shop() -> Shop:
+    clock, ids, db = FrozenClock(NOW), SequentialIds(), InMemoryDatabase()
+    cache, rates = InMemoryPriceCache(), FixedExchangeRates()
+
+    def uow() -> Any:  # satisfies every context's unit of work, like the store's
+        return PricingUnitOfWork(db, clock, ids)
+
+    bus = MessageBus(uow, clock, ids)
+    handlers: dict[type[Any], Callable[[Any], Any]] = {
+        pc.CreatePrice: ph.CreatePriceHandler(uow, clock, ids),
+        pc.UpdatePrice: ph.UpdatePriceHandler(uow, clock),
+        pc.DeactivatePrice: ph.DeactivatePriceHandler(uow, clock),
+        pc.BulkUpdatePrices: ph.BulkUpdatePricesHandler(uow, clock, ids),
+        pc.CreatePriceRule: ph.CreatePriceRuleHandler(uow, clock, ids),
+        pc.DeactivatePriceRule: ph.DeactivatePriceRuleHandler(uow, clock),
+        mc.CreateCampaign: mh.CreateCampaignHandler(uow, clock, ids),
+        mc.ActivateCampaign: mh.ActivateCampaignHandler(uow, clock),
+        mc.DeactivateCampaign: mh.DeactivateCampaignHandler(uow, clock),
+        mc.CreatePromotion: mh.CreatePromotionHandler(uow, clock, ids),
+        mc.DisablePromotion: mh.DisablePromotionHandler(uow, clock),
+        mc.CreateCoupon: mh.CreateCouponHandler(uow, clock, ids),
+        mc.GenerateCoupons: mh.GenerateCouponsHandler(uow, clock, ids, SeededCodeGenerator()),
+        mc.DeactivateCoupon: mh.DeactivateCouponHandler(uow, clock),
+        mc.ApplyPromotionUsages: mh.ApplyPromotionUsagesHandler(uow, clock, ids),
+        mc.ReleasePromotionUsages: mh.ReleasePromotionUsagesHandler(uow, clock),
+        mc.RedeemPromotionUsages: mh.RedeemPromotionUsagesHandler(uow, clock),
+        tc.CreateTaxRule: th.CreateTaxRuleHandler(uow, clock, ids),
+        tc.ChangeTaxRate: th.ChangeTaxRateHandler(uow, clock),
+        tc.DeactivateTaxRule: th.DeactivateTaxRuleHandler(uow, clock),
+    }
+    for command_type, handler in handlers.items():
+        bus.register(command_type, handler)
+    reactions: list[Any] = [
+        mh.ReleasePromotionUsageOnOrderCancelled(clock),
+        mh.SettlePromotionUsageOnOrderStatusChanged(clock),
+        *(ph.InvalidatePriceCache(cache, t)
+          for t in ("price.updated", "price.deleted", "promotion.deactivated")),
+    ]
+    for reaction in reactions:
+        bus.subscribe(Subscriber(reaction.name, reaction.event_type, reaction))
+    tax = SwitchableTaxRuleSource(StoredTaxRules(uow))
+    pricing = CartPricingService(uow, tax, rates, clock)
+    return Shop(db, clock, ids, bus, rates, cache, tax, pricing)
