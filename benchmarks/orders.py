@@ -113,7 +113,7 @@ def http(url: str, orders: int, clients: int, workers: int) -> Run:
         "COMMERCE_DATABASE_POOL_SIZE": str(clients),
     }
     server = subprocess.Popen(
-        [sys.executable, "-m", "entrypoints.cli.main", "serve", "--port", str(port),
+        [sys.executable, "-m", "entrypoints.cli", "serve", "--port", str(port),
          "--workers", str(workers)],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )

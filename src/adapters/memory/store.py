@@ -116,6 +116,10 @@ class _Repository:
     def add(self, aggregate: Any) -> None:
         self._tracker.added(self.kind, aggregate)
 
+    def attach(self, aggregate: Any) -> Any:
+        cached = self._tracker.cached(self.kind, aggregate.id)
+        return cached if cached is not None else self._tracker.loaded(self.kind, aggregate)
+
     def get(self, aggregate_id: str) -> Any:
         cached = self._tracker.cached(self.kind, aggregate_id)
         if cached is not None:

@@ -83,6 +83,18 @@ class AggregateStore(Generic[A]):
     def add(self, aggregate: A) -> None:
         self._tracker.added(self._map.kind, aggregate)
 
+    def attach(self, aggregate: A) -> A:
+        """Adopt an aggregate an earlier unit of work committed, without reading it again: its
+        changes are written under the version it carries, and its children as it holds them
+        are taken to be what the database holds (true exactly when that version still is)."""
+        found = self.cached(aggregate.id)
+        if found is not None:
+            return found
+        tracked = self._tracker.loaded(self._map.kind, aggregate)
+        if self._map.children:
+            self._written[aggregate.id] = self._map.to_children(aggregate)
+        return tracked
+
     def cached(self, aggregate_id: str) -> A | None:
         found: A | None = self._tracker.cached(self._map.kind, aggregate_id)
         return found

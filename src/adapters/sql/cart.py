@@ -93,5 +93,8 @@ class SqlCartRepository:
     def add(self, cart: Cart) -> None:
         self._store.add(cart)
 
+    def attach(self, cart: Cart) -> Cart:
+        return self._store.attach(cart)
+
     def get(self, cart_id: str) -> Cart:
         return self._store.get(cart_id)

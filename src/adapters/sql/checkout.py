@@ -133,6 +133,9 @@ class SqlCheckoutSagaRepository:
     def add(self, saga: CheckoutSaga) -> None:
         self._store.add(saga)
 
+    def attach(self, saga: CheckoutSaga) -> CheckoutSaga:
+        return self._store.attach(saga)
+
     def get(self, saga_id: str) -> CheckoutSaga:
         return self._store.get(saga_id)
 

@@ -174,6 +174,9 @@ class SqlOrderRepository:
     def add(self, order: Order) -> None:
         self._store.add(order)
 
+    def attach(self, order: Order) -> Order:
+        return self._store.attach(order)
+
     def get(self, order_id: str) -> Order:
         return self._store.get(order_id)
 

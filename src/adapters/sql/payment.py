@@ -68,6 +68,9 @@ class SqlPaymentRepository:
     def add(self, payment: Payment) -> None:
         self._store.add(payment)
 
+    def attach(self, payment: Payment) -> Payment:
+        return self._store.attach(payment)
+
     def get(self, payment_id: str) -> Payment:
         return self._store.get(payment_id)
 

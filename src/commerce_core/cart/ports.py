@@ -33,6 +33,12 @@ class ProductLookup(Protocol):
 class CartRepository(Protocol):
     def add(self, cart: Cart) -> None: ...
 
+    def attach(self, cart: Cart) -> Cart:
+        """Adopt a Cart an earlier unit of work committed, without reading it again; its
+        changes are written under the version it carries, so a change made meanwhile by someone
+        else raises `ConcurrencyConflict` on commit."""
+        ...
+
     def get(self, cart_id: str) -> Cart:
         """The cart, or `CartNotFound`."""
         ...

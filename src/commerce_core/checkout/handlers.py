@@ -60,6 +60,16 @@ class _Found:
     saga: CheckoutSaga
 
 
+@frozen
+class _Opened:
+    """What the local steps committed, kept so confirming needs not read it all back."""
+
+    saga: CheckoutSaga
+    cart: Cart
+    order: Order
+    payment: Payment
+
+
 class CheckoutSagaRunner:
     """Runs checkout sagas. One instance serves every thread: all state lives in the persisted
     saga, never in the runner.
@@ -105,9 +115,9 @@ class CheckoutSagaRunner:
             return self._replay(opened.saga, request_hash)
         for point in PROBE_POINTS[:3]:
             self.probe(point)
-        return self._finish(opened)
+        return self._finish(opened.saga, opened)
 
-    def _open(self, cmd: PlaceOrder, request_hash: str) -> CheckoutSaga | PlacedOrder | _Found:
+    def _open(self, cmd: PlaceOrder, request_hash: str) -> _Opened | PlacedOrder | _Found:
         """The local steps, in one transaction: validate the cart, price it at today's list
         price, reserve every line (all or nothing), create the pending order and its payment.
         Any refusal rolls all of it back: nothing was taken, so nothing needs compensating.
@@ -165,7 +175,7 @@ class CheckoutSagaRunner:
             uow.orders.add(order)
             uow.payments.add(payment)
             uow.commit()
-        return saga
+        return _Opened(saga, cart, order, payment)
 
     @staticmethod
     def _check_cart(cart: Cart, cmd: PlaceOrder) -> None:
@@ -228,12 +238,12 @@ class CheckoutSagaRunner:
             )
         return self._finish(saga)
 
-    def _finish(self, saga: CheckoutSaga) -> PlacedOrder:
+    def _finish(self, saga: CheckoutSaga, opened: _Opened | None = None) -> PlacedOrder:
         """Authorize, then confirm; or compensate whatever refused."""
         try:
             reference = self._authorize(saga)
             self.probe("payment_authorized")
-            placed = self._confirm(saga.id, reference)
+            placed = self._confirm(saga.id, reference, opened)
             self.probe("confirmed")
         except ConcurrencyConflict:
             raise CheckoutInProgress(
@@ -267,16 +277,26 @@ class CheckoutSagaRunner:
             )
         return result.reference
 
-    def _confirm(self, saga_id: str, reference: str) -> PlacedOrder:
+    def _confirm(self, saga_id: str, reference: str, opened: _Opened | None) -> PlacedOrder:
+        """The second local transaction. Right after the first one, its aggregates are adopted
+        as committed rather than read again: their versions guard against anyone (a recovery
+        worker) having changed them meanwhile, which fails this commit instead."""
         now = self._clock.now()
         with self._uow() as uow:
-            saga = uow.checkouts.get(saga_id)
+            if opened is not None:
+                saga = uow.checkouts.attach(opened.saga)
+                uow.carts.attach(opened.cart)
+                uow.orders.attach(opened.order)
+                uow.payments.attach(opened.payment)
+            else:
+                saga = uow.checkouts.get(saga_id)
             if saga.status is not SagaStatus.RUNNING or saga.step is not Step.ORDER_CREATED:
                 # Another process took the saga over and moved it on; it owns the outcome.
                 raise ConcurrencyConflict(f"checkout {saga_id} moved on", checkout_id=saga_id)
             assert saga.order_id is not None
             assert saga.payment_id is not None
             uow.payments.get(saga.payment_id).authorized(reference, now=now)
+            uow.reservations.for_reference(saga.id)  # one read for all of them
             stock.confirm(uow, saga.reservation_ids, order_id=saga.order_id, now=now)
             order = uow.orders.get(saga.order_id)
             order.confirm(saga.payment_id, now=now)

@@ -19,9 +19,8 @@ from attrs import frozen
 from commerce_core.shared.clock import Clock
 from commerce_core.shared.events import Causality, EventEnvelope, current_causality
 from commerce_core.shared.ids import IdGenerator
-from commerce_core.shared.uow import UnitOfWork
+from commerce_core.shared.uow import UnitOfWork, in_process_subscribers
 from commerce_core.shared.uow import committed_in_context as _committed
-from commerce_core.shared.uow import in_process_subscribers
 
 log = logging.getLogger("commerce.bus")
 
