@@ -48,3 +48,5 @@ def configure_logging(settings: Settings) -> None:
         level=settings.log_level.upper(),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    # Alembic narrates every plugin it loads at INFO; migrations worth reading log as warnings.
+    logging.getLogger("alembic").setLevel(max(logging.WARNING, logging.root.level))
