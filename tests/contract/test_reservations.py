@@ -116,3 +116,55 @@ def test_reservations_list_newest_first_by_status(store: Store) -> None:
     assert active == [made[3].id, made[2].id, made[0].id]
     assert either == [made[1].id]
     assert none == []
+
+
+def test_the_lifecycle_of_a_reservation_reads_back(store: Store) -> None:
+    held = reservation(store, quantity=5)
+    now = store.clock.now()
+    held.extend(held.expires_at + timedelta(minutes=10), now=now)
+    held.confirm("order-3", now=now)
+    held.fulfil(2, now=now)
+    held.release("order_cancelled", now=now)
+    add(store, held)
+
+    with store.uow() as uow:
+        loaded = uow.reservations.get(held.id)
+
+    assert state(loaded) == state(held)
+    assert (loaded.ttl, loaded.release_reason, loaded.confirmed_at) == (
+        timedelta(minutes=30), "order_cancelled", now)
+
+
+def test_live_units_are_the_unfulfilled_units_of_active_and_confirmed_reservations(
+    store: Store,
+) -> None:
+    active, confirmed, released = (reservation(store, quantity=2), reservation(store, quantity=5),
+                                   reservation(store, quantity=7))
+    confirmed.confirm("order-1", now=store.clock.now())
+    confirmed.fulfil(3, now=store.clock.now())
+    released.release("test", now=store.clock.now())
+    elsewhere = reservation(store, warehouse_id="warehouse-2", quantity=4)
+    add(store, active, confirmed, released, elsewhere)
+
+    with store.uow() as uow:
+        units = (uow.reservations.live_units(SHIRT, "warehouse-1"),
+                 uow.reservations.live_units(SHIRT, "warehouse-2"),
+                 uow.reservations.live_units(MUG, "warehouse-1"))
+
+    assert units == (4, 4, 0)
+
+
+def test_leaked_reservations_are_active_old_and_not_reported_yet(store: Store) -> None:
+    old, reported, confirmed = reservation(store), reservation(store), reservation(store)
+    reported.report_leak(now=store.clock.now())
+    confirmed.confirm("order-1", now=store.clock.now())
+    store.clock.advance(timedelta(hours=2))
+    young = reservation(store)
+    add(store, old, reported, confirmed, young)
+    cutoff = store.clock.now() - timedelta(hours=1)
+
+    with store.uow() as uow:
+        leaked = [r.id for r in uow.reservations.leaked(cutoff, limit=10)]
+        counted = uow.reservations.count_active_before(cutoff)
+
+    assert (leaked, counted) == ([old.id], 2)

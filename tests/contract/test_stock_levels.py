@@ -1,11 +1,23 @@
-"""StockLevels contract: single guarded changes that keep 0 <= reserved <= on_hand."""
+"""StockLevels and StockLedger contract: single guarded changes that keep
+0 <= reserved <= on_hand, each with its ledger movement; settings and batches of a row."""
 
 from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
 
 import pytest
 
 from commerce_core.inventory.errors import InvalidStockChange, StockBelowReserved
 from commerce_core.inventory.model import StockLevel
+from commerce_core.inventory.stock import (
+    Batch,
+    LedgerBalance,
+    MovementInfo,
+    MovementType,
+    StockItem,
+    StockSettings,
+)
 from tests.contract.builders import MUG, SHIRT
 from tests.contract.conftest import Store
 
@@ -177,3 +189,173 @@ def test_changes_are_visible_inside_their_unit_of_work(store: Store) -> None:
         inside = uow.stock.get(SHIRT, W1)
 
     assert inside == StockLevel(SHIRT, W1, 5, 2)
+
+
+# -- guarded changes with their ledger ------------------------------------------------------------
+
+
+def info(kind: MovementType = MovementType.ADJUSTMENT, **extra: Any) -> MovementInfo:
+    return MovementInfo(kind, **extra)
+
+
+def test_a_change_applies_both_deltas_and_returns_its_movement(store: Store) -> None:
+    stocked(store, on_hand=10, reserved=2)
+
+    with store.uow() as uow:
+        movement = uow.stock.change(SHIRT, W1, on_hand=-3, reserved=-1, info=info(
+            MovementType.FULFILLMENT, reason="picked", reference_type="reservation",
+            reference_id="r-1", batch_number="LOT-1", expiry_date=date(2027, 1, 31)))
+        uow.commit()
+
+    assert movement is not None
+    assert (movement.on_hand_before, movement.on_hand_after) == (10, 7)
+    assert (movement.reserved_before, movement.reserved_after) == (2, 1)
+    assert level(store) == StockLevel(SHIRT, W1, 7, 1)
+    with store.uow() as uow:
+        (latest, *_) = uow.ledger.movements(sku=SHIRT)
+    assert latest == movement
+
+
+@pytest.mark.parametrize(("on_hand", "reserved"), [(0, 9), (-6, 0), (0, -3), (-4, -4)])
+def test_a_change_that_would_break_the_counters_is_refused_and_records_nothing(
+    store: Store, on_hand: int, reserved: int
+) -> None:
+    stocked(store, on_hand=5, reserved=2)
+    with store.uow() as uow:
+        before = uow.ledger.movements()
+
+    with store.uow() as uow:
+        refused = uow.stock.change(SHIRT, W1, on_hand=on_hand, reserved=reserved, info=info())
+        uow.commit()
+
+    assert refused is None
+    assert level(store) == StockLevel(SHIRT, W1, 5, 2)
+    with store.uow() as uow:
+        assert uow.ledger.movements() == before
+
+
+def test_a_change_creates_an_absent_row_only_when_the_deltas_alone_are_valid(
+    store: Store,
+) -> None:
+    with store.uow() as uow:
+        assert uow.stock.change(SHIRT, W1, reserved=1, info=info()) is None
+        created = uow.stock.change(SHIRT, W1, on_hand=4, reserved=1, info=info())
+        uow.commit()
+
+    assert created is not None
+    assert created.on_hand_before == 0
+    assert level(store) == StockLevel(SHIRT, W1, 4, 1)
+
+
+def test_a_change_of_nothing_is_refused(store: Store) -> None:
+    stocked(store)
+
+    with store.uow() as uow, pytest.raises(InvalidStockChange):
+        uow.stock.change(SHIRT, W1, info=info())
+
+
+def test_every_counter_method_appends_to_the_ledger_which_sums_to_the_counters(
+    store: Store,
+) -> None:
+    with store.uow() as uow:
+        uow.stock.set_on_hand(SHIRT, W1, 9)
+        uow.stock.try_reserve(SHIRT, W1, 4)
+        uow.stock.unreserve(SHIRT, W1, 1)
+        uow.stock.commit(SHIRT, W1, 2)
+        uow.stock.set_on_hand(SHIRT, W1, 5)
+        uow.stock.set_on_hand(MUG, W2, 0)
+        uow.commit()
+
+    with store.uow() as uow:
+        kinds = [m.type for m in reversed(uow.ledger.movements(sku=SHIRT))]
+        balances = uow.ledger.balances()
+
+    assert kinds == [MovementType.COUNT, MovementType.RESERVATION, MovementType.CANCELLATION,
+                     MovementType.FULFILLMENT, MovementType.COUNT]
+    assert balances == [LedgerBalance(SHIRT, W1, 5, 1, 5, 1), LedgerBalance(MUG, W2, 0, 0, 0, 0)]
+
+
+def test_the_ledger_rolls_back_with_its_unit_of_work(store: Store) -> None:
+    stocked(store, on_hand=5)
+
+    with store.uow() as uow:
+        uow.stock.change(SHIRT, W1, on_hand=3, info=info())
+
+    with store.uow() as uow:
+        assert [m.on_hand_after for m in uow.ledger.movements(sku=SHIRT)] == [5]
+
+
+def test_movements_filter_by_row_and_reference_newest_first(store: Store) -> None:
+    with store.uow() as uow:
+        uow.stock.change(SHIRT, W1, on_hand=5, info=info(reference_id="a"))
+        store.clock.advance(timedelta(seconds=1))
+        uow.stock.change(MUG, W1, on_hand=2, info=info(reference_id="b"))
+        store.clock.advance(timedelta(seconds=1))
+        uow.stock.change(SHIRT, W2, on_hand=1, info=info(reference_id="a"))
+        uow.commit()
+
+    with store.uow() as uow:
+        everything = [(m.sku, m.warehouse_id) for m in uow.ledger.movements()]
+        shirt_w1 = [m.on_hand_after for m in uow.ledger.movements(sku=SHIRT, warehouse_id=W1)]
+        referenced = [m.warehouse_id for m in uow.ledger.movements(reference_id="a")]
+        latest = [m.sku for m in uow.ledger.movements(limit=1)]
+
+    assert everything == [(SHIRT, W2), (MUG, W1), (SHIRT, W1)]
+    assert (shirt_w1, referenced, latest) == ([5], [W2, W1], [SHIRT])
+
+
+def test_settings_are_kept_apart_from_the_counters(store: Store) -> None:
+    settings = StockSettings(reorder_point=8, reorder_quantity=20, min_level=2, max_level=40,
+                             bin_location="a-12-3")
+
+    with store.uow() as uow:
+        uow.stock.configure(SHIRT, W1, settings)
+        uow.stock.configure(MUG, W1, StockSettings())
+        uow.stock.change(MUG, W1, on_hand=3, info=info())
+        uow.commit()
+
+    with store.uow() as uow:
+        shirt = uow.stock.item(SHIRT, W1)
+        items = uow.stock.items(warehouse_id=W1)
+        movements = uow.ledger.movements()
+
+    assert shirt == StockItem(SHIRT, W1, 0, 0, settings)
+    assert shirt is not None
+    assert shirt.bin_location == "A-12-03"
+    assert [(i.sku, i.on_hand) for i in items] == [(SHIRT, 0), (MUG, 3)]
+    assert len(movements) == 1
+    with store.uow() as uow:
+        assert uow.stock.item(SHIRT, W2) is None
+        assert uow.stock.items(sku="NOPE") == []
+
+
+def test_batches_grow_shrink_and_list_soonest_expiry_first(store: Store) -> None:
+    with store.uow() as uow:
+        uow.stock.change_batch(SHIRT, W1, "LOT-B", 5, date(2027, 6, 1))
+        uow.stock.change_batch(SHIRT, W1, "LOT-A", 2, date(2027, 3, 1))
+        uow.stock.change_batch(SHIRT, W1, "LOT-X", 1)
+        uow.stock.change_batch(SHIRT, W1, "LOT-B", -1)
+        uow.stock.change_batch(MUG, W2, "LOT-C", 4, date(2026, 1, 1))
+        uow.stock.change_batch(MUG, W2, "LOT-C", -4)
+        uow.commit()
+
+    with store.uow() as uow:
+        shirts = uow.stock.batches(sku=SHIRT, warehouse_id=W1)
+        everything = uow.stock.batches()
+        with pytest.raises(InvalidStockChange):
+            uow.stock.change_batch(SHIRT, W1, "LOT-A", -3)
+        with pytest.raises(InvalidStockChange):
+            uow.stock.change_batch(SHIRT, W1, "LOT-NEW", -1)
+
+    assert shirts == [Batch(SHIRT, W1, "LOT-A", date(2027, 3, 1), 2),
+                      Batch(SHIRT, W1, "LOT-B", date(2027, 6, 1), 4),
+                      Batch(SHIRT, W1, "LOT-X", None, 1)]
+    assert everything == shirts  # an emptied batch is not listed
+
+
+def test_locking_a_level_reads_it(store: Store) -> None:
+    stocked(store, on_hand=4, reserved=1)
+
+    with store.uow() as uow:
+        assert uow.stock.lock(SHIRT, W1) == StockLevel(SHIRT, W1, 4, 1)
+        assert uow.stock.lock(MUG, W1) is None

@@ -1,10 +1,24 @@
-"""WarehouseRepository contract."""
+"""WarehouseRepository and DistributorRepository contract."""
 
 from __future__ import annotations
 
 import pytest
 
-from commerce_core.inventory.errors import DuplicateWarehouse, WarehouseNotFound
+from commerce_core.inventory.allocation import GeoPoint
+from commerce_core.inventory.errors import (
+    DistributorNotFound,
+    DuplicateDistributor,
+    DuplicateWarehouse,
+    WarehouseNotFound,
+)
+from commerce_core.inventory.warehouses import (
+    Address,
+    Capacity,
+    Contact,
+    Distributor,
+    Warehouse,
+    WarehouseDetails,
+)
 from tests.contract.builders import state, warehouse
 from tests.contract.conftest import Store
 
@@ -68,3 +82,61 @@ def test_a_changed_default_is_saved(store: Store) -> None:
         listed = [(w.code, w.is_default, w.version) for w in uow.warehouses.list()]
 
     assert listed == [("HN", True, 1), ("HCM", False, 1)]
+
+
+def test_warehouse_details_read_back_exactly(store: Store) -> None:
+    details = WarehouseDetails(
+        description="Riverside depot", warehouse_type="cross_dock",
+        address=Address("1 Bach Dang", "Dock 4", "Da Nang", "DN", "550000", "VN"),
+        phone="+84 236 000", email="dn@example.vn", manager_name="Minh",
+        location=GeoPoint(16.0678, 108.2208), capacity=Capacity(800, 120, 5000, 20000),
+        cost_ratio=0.35, distributor_id="distributor-1",
+    )
+    depot = Warehouse.create(warehouse_id=store.ids.new_id(), code="DN", name="Da Nang",
+                             is_default=False, now=store.clock.now(), details=details)
+    with store.uow() as uow:
+        uow.warehouses.add(depot)
+        uow.commit()
+    with store.uow() as uow:
+        uow.warehouses.get(depot.id).deactivate(now=store.clock.now())
+        uow.commit()
+
+    with store.uow() as uow:
+        loaded = uow.warehouses.get(depot.id)
+
+    assert (loaded.details, loaded.active, loaded.updated_at) == (
+        details, False, store.clock.now())
+
+
+def test_distributors_read_back_with_their_regions_by_code(store: Store) -> None:
+    south = Distributor.create(distributor_id=store.ids.new_id(), code="south", name="South",
+                               contact=Contact("s@example.vn", "028"),
+                               region_codes=["hcm", "ct"], now=store.clock.now())
+    north = Distributor.create(distributor_id=store.ids.new_id(), code="north", name="North",
+                               contact=Contact(), region_codes=[], now=store.clock.now())
+    with store.uow() as uow:
+        uow.distributors.add(south)
+        uow.distributors.add(north)
+        uow.commit()
+
+    with store.uow() as uow:
+        listed = uow.distributors.list()
+        with pytest.raises(DistributorNotFound):
+            uow.distributors.get("nobody")
+
+    assert [state(d) for d in listed] == [state(north), state(south)]
+    assert listed[1].region_codes == ["CT", "HCM"]
+
+
+def test_a_distributor_code_already_in_use_is_refused_on_commit(store: Store) -> None:
+    def make() -> Distributor:
+        return Distributor.create(distributor_id=store.ids.new_id(), code="SOUTH", name="",
+                                  contact=Contact(), region_codes=[], now=store.clock.now())
+    with store.uow() as uow:
+        uow.distributors.add(make())
+        uow.commit()
+
+    with store.uow() as uow:
+        uow.distributors.add(make())
+        with pytest.raises(DuplicateDistributor):
+            uow.commit()

@@ -1,35 +1,51 @@
-"""Inventory storage: warehouses, stock counters (single guarded statements) and reservations."""
+"""Inventory storage: warehouses, distributors and reservations. Stock counters and their ledger
+are in `stock.py`, adjustment requests and transfers in `movements.py`."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from datetime import datetime
+from collections.abc import Sequence
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 
-from adapters.sql.aggregates import AggregateMap, AggregateStore, LoadedChildren, Row, Values
+from adapters.sql.aggregates import (
+    AggregateMap,
+    AggregateStore,
+    ChildRows,
+    LoadedChildren,
+    Row,
+    Values,
+)
 from adapters.sql.columns import CodePointOrder
-from adapters.sql.tables import reservations, stock_levels, warehouses
-from adapters.sql.transaction import SqlTransaction
+from adapters.sql.tables import (
+    distributor_regions,
+    distributors,
+    reservations,
+    warehouses,
+)
+from commerce_core.inventory.allocation import GeoPoint
 from commerce_core.inventory.errors import (
-    InvalidStockChange,
+    DistributorNotFound,
     ReservationNotFound,
-    StockBelowReserved,
     WarehouseNotFound,
 )
-from commerce_core.inventory.model import (
-    LIVE,
-    Reservation,
-    ReservationStatus,
-    StockLevel,
+from commerce_core.inventory.model import LIVE, Reservation, ReservationStatus
+from commerce_core.inventory.warehouses import (
+    Address,
+    Capacity,
+    Contact,
+    Distributor,
+    DistributorStatus,
     Warehouse,
+    WarehouseDetails,
 )
 
 # -- warehouses ---------------------------------------------------------------------------------
 
 
 def _warehouse_row(warehouse: Warehouse) -> Values:
+    details = warehouse.details
+    address, capacity, location = details.address, details.capacity, details.location
     return {
         "id": warehouse.id,
         "code": warehouse.code,
@@ -37,10 +53,33 @@ def _warehouse_row(warehouse: Warehouse) -> Values:
         "is_default": warehouse.is_default,
         "active": warehouse.active,
         "created_at": warehouse.created_at,
+        "description": details.description,
+        "warehouse_type": details.warehouse_type,
+        "address_line1": address.line1,
+        "address_line2": address.line2,
+        "city": address.city,
+        "state_province": address.state_province,
+        "postal_code": address.postal_code,
+        "country_code": address.country_code,
+        "phone": details.phone,
+        "email": details.email,
+        "manager_name": details.manager_name,
+        "latitude": None if location is None else location.latitude,
+        "longitude": None if location is None else location.longitude,
+        "capacity_orders_per_day": capacity.orders_per_day,
+        "capacity_items_per_hour": capacity.items_per_hour,
+        "capacity_cubic_meters": capacity.cubic_meters,
+        "capacity_weight_kg": capacity.weight_kg,
+        "cost_ratio": details.cost_ratio,
+        "distributor_id": details.distributor_id,
+        "updated_at": warehouse.updated_at,
     }
 
 
 def _warehouse_from(row: Row, _: LoadedChildren) -> Warehouse:
+    # Rows from before migration 0002 hold NULL details: they read as the defaults.
+    location = (None if row.latitude is None or row.longitude is None
+                else GeoPoint(row.latitude, row.longitude))
     return Warehouse(
         id=row.id,
         code=row.code,
@@ -49,6 +88,22 @@ def _warehouse_from(row: Row, _: LoadedChildren) -> Warehouse:
         active=bool(row.active),
         created_at=row.created_at,
         version=row.version,
+        details=WarehouseDetails(
+            description=row.description or "",
+            warehouse_type=row.warehouse_type or "fulfillment",
+            address=Address(row.address_line1 or "", row.address_line2 or "", row.city or "",
+                            row.state_province or "", row.postal_code or "",
+                            row.country_code or ""),
+            phone=row.phone or "",
+            email=row.email or "",
+            manager_name=row.manager_name or "",
+            location=location,
+            capacity=Capacity(row.capacity_orders_per_day, row.capacity_items_per_hour,
+                              row.capacity_cubic_meters, row.capacity_weight_kg),
+            cost_ratio=row.cost_ratio or 0.0,
+            distributor_id=row.distributor_id,
+        ),
+        updated_at=row.updated_at,
     )
 
 
@@ -84,120 +139,61 @@ class SqlWarehouseRepository:
         return self._store.all(_WAREHOUSES)
 
 
-# -- stock counters -----------------------------------------------------------------------------
+# -- distributors -------------------------------------------------------------------------------
 
-_SKU = sa.bindparam("p_sku", type_=sa.String)
-_WAREHOUSE = sa.bindparam("p_warehouse", type_=sa.String)
-_QUANTITY = sa.bindparam("p_quantity", type_=sa.Integer)
-_AT = (stock_levels.c.sku == _SKU, stock_levels.c.warehouse_id == _WAREHOUSE)
 
-_LEVEL = sa.select(stock_levels.c.on_hand, stock_levels.c.reserved).where(*_AT)
-_LEVEL_LOCKED = _LEVEL.with_for_update()
-_LEVELS = sa.select(stock_levels).order_by(
-    CodePointOrder(stock_levels.c.sku), CodePointOrder(stock_levels.c.warehouse_id)
-)
-_LEVELS_OF_SKU = _LEVELS.where(stock_levels.c.sku == _SKU)
+def _distributor_row(distributor: Distributor) -> Values:
+    return {
+        "id": distributor.id,
+        "code": distributor.code,
+        "name": distributor.name,
+        "status": distributor.status.value,
+        "email": distributor.contact.email,
+        "phone": distributor.contact.phone,
+        "created_at": distributor.created_at,
+    }
 
-_RESERVE = (
-    stock_levels.update()
-    .where(*_AT, stock_levels.c.on_hand - stock_levels.c.reserved >= _QUANTITY)
-    .values(reserved=stock_levels.c.reserved + _QUANTITY)
-)
-_UNRESERVE = (
-    stock_levels.update()
-    .where(*_AT, stock_levels.c.reserved >= _QUANTITY)
-    .values(reserved=stock_levels.c.reserved - _QUANTITY)
-)
-_COMMIT = (
-    stock_levels.update()
-    .where(*_AT, stock_levels.c.reserved >= _QUANTITY, stock_levels.c.on_hand >= _QUANTITY)
-    .values(
-        on_hand=stock_levels.c.on_hand - _QUANTITY,
-        reserved=stock_levels.c.reserved - _QUANTITY,
+
+def _distributor_children(distributor: Distributor) -> ChildRows:
+    return {distributor_regions.name: [
+        {"distributor_id": distributor.id, "position": position, "region_code": code}
+        for position, code in enumerate(distributor.region_codes)
+    ]}
+
+
+def _distributor_from(row: Row, children: LoadedChildren) -> Distributor:
+    return Distributor(
+        id=row.id, code=row.code, name=row.name, status=DistributorStatus(row.status),
+        contact=Contact(row.email, row.phone),
+        region_codes=[r.region_code for r in children[distributor_regions.name]],
+        created_at=row.created_at, version=row.version,
     )
+
+
+DISTRIBUTORS = AggregateMap[Distributor](
+    kind="distributor",
+    table=distributors,
+    children=(distributor_regions,),
+    not_found=DistributorNotFound,
+    to_row=_distributor_row,
+    to_children=_distributor_children,
+    from_rows=_distributor_from,
 )
+_DISTRIBUTORS = sa.select(distributors).order_by(CodePointOrder(distributors.c.code))
 
 
-def _set_on_hand(
-    insert: Callable[[sa.Table], postgresql.Insert] | Callable[[sa.Table], sqlite.Insert],
-) -> postgresql.Insert | sqlite.Insert:
-    """Create the row, or set on hand unless that would drop below what is reserved."""
-    statement = insert(stock_levels).values(
-        sku=_SKU, warehouse_id=_WAREHOUSE, on_hand=sa.bindparam("p_on_hand"), reserved=0
-    )
-    return statement.on_conflict_do_update(
-        index_elements=[stock_levels.c.sku, stock_levels.c.warehouse_id],
-        set_={"on_hand": statement.excluded.on_hand},
-        where=stock_levels.c.reserved <= statement.excluded.on_hand,
-    ).execution_options(preserve_rowcount=True)  # kept for UPDATE and DELETE only by default
+class SqlDistributorRepository:
+    def __init__(self, store: AggregateStore[Distributor]) -> None:
+        self._store = store
 
+    def add(self, distributor: Distributor) -> None:
+        self._store.add(distributor)
 
-_SET_ON_HAND = {
-    "postgresql": _set_on_hand(postgresql.insert),
-    "sqlite": _set_on_hand(sqlite.insert),
-}
+    def get(self, distributor_id: str) -> Distributor:
+        return self._store.get(distributor_id)
 
-
-def _check_quantity(sku: str, quantity: int) -> None:
-    if quantity < 1:
-        raise InvalidStockChange(
-            f"stock moves in whole units of at least 1, got {quantity}", sku=sku,
-            quantity=quantity,
-        )
-
-
-class SqlStockLevels:
-    """Every change is one guarded statement: the database decides, never a value read earlier."""
-
-    def __init__(self, db: SqlTransaction) -> None:
-        self._db = db
-
-    def _at(self, sku: str, warehouse_id: str, quantity: int = 0) -> dict[str, object]:
-        return {"p_sku": sku, "p_warehouse": warehouse_id, "p_quantity": quantity}
-
-    def get(self, sku: str, warehouse_id: str) -> StockLevel | None:
-        row = self._db.execute(_LEVEL, self._at(sku, warehouse_id)).first()
-        return None if row is None else StockLevel(sku, warehouse_id, row.on_hand, row.reserved)
-
-    def list(self, sku: str | None = None) -> list[StockLevel]:
-        rows = (
-            self._db.execute(_LEVELS) if sku is None
-            else self._db.execute(_LEVELS_OF_SKU, {"p_sku": sku})
-        )
-        return [StockLevel(r.sku, r.warehouse_id, r.on_hand, r.reserved) for r in rows]
-
-    def set_on_hand(self, sku: str, warehouse_id: str, on_hand: int) -> StockLevel | None:
-        # The level before is read under the row's lock (SQLite already holds the database's
-        # write lock), so it is the level the upsert below replaces.
-        row = self._db.execute(_LEVEL_LOCKED, self._at(sku, warehouse_id)).first()
-        before = None if row is None else StockLevel(sku, warehouse_id, row.on_hand, row.reserved)
-        reserved = 0 if before is None else before.reserved
-        refused = StockBelowReserved(
-            f"{reserved} units of {sku} are reserved; on hand cannot drop to {on_hand}",
-            sku=sku, reserved=reserved, on_hand=on_hand,
-        )
-        if on_hand < 0:
-            raise refused
-        params = {"p_sku": sku, "p_warehouse": warehouse_id, "p_on_hand": on_hand}
-        if self._db.execute(_SET_ON_HAND[self._db.dialect], params).rowcount != 1:
-            raise refused
-        return before
-
-    def try_reserve(self, sku: str, warehouse_id: str, quantity: int) -> bool:
-        _check_quantity(sku, quantity)
-        return self._db.execute(_RESERVE, self._at(sku, warehouse_id, quantity)).rowcount == 1
-
-    def unreserve(self, sku: str, warehouse_id: str, quantity: int) -> None:
-        _check_quantity(sku, quantity)
-        if self._db.execute(_UNRESERVE, self._at(sku, warehouse_id, quantity)).rowcount != 1:
-            raise InvalidStockChange(f"fewer than {quantity} units of {sku} are reserved",
-                                     sku=sku, warehouse_id=warehouse_id)
-
-    def commit(self, sku: str, warehouse_id: str, quantity: int) -> None:
-        _check_quantity(sku, quantity)
-        if self._db.execute(_COMMIT, self._at(sku, warehouse_id, quantity)).rowcount != 1:
-            raise InvalidStockChange(f"fewer than {quantity} units of {sku} are reserved",
-                                     sku=sku, warehouse_id=warehouse_id)
+    def list(self) -> list[Distributor]:
+        return self._store.all(_DISTRIBUTORS)
 
 
 # -- reservations -------------------------------------------------------------------------------
@@ -216,6 +212,15 @@ def _reservation_row(reservation: Reservation) -> Values:
         "expires_at": reservation.expires_at,
         "created_at": reservation.created_at,
         "updated_at": reservation.updated_at,
+        "ttl_seconds": None if reservation.ttl is None else int(reservation.ttl.total_seconds()),
+        "payment_method": reservation.payment_method,
+        "customer_id": reservation.customer_id,
+        "reference_type": reservation.reference_type,
+        "confirmed_at": reservation.confirmed_at,
+        "fulfilled_at": reservation.fulfilled_at,
+        "released_at": reservation.released_at,
+        "release_reason": reservation.release_reason,
+        "leak_reported_at": reservation.leak_reported_at,
     }
 
 
@@ -233,6 +238,15 @@ def _reservation_from(row: Row, _: LoadedChildren) -> Reservation:
         created_at=row.created_at,
         updated_at=row.updated_at,
         version=row.version,
+        ttl=None if row.ttl_seconds is None else timedelta(seconds=row.ttl_seconds),
+        payment_method=row.payment_method,
+        customer_id=row.customer_id,
+        reference_type=row.reference_type or "checkout",
+        confirmed_at=row.confirmed_at,
+        fulfilled_at=row.fulfilled_at,
+        released_at=row.released_at,
+        release_reason=row.release_reason,
+        leak_reported_at=row.leak_reported_at,
     )
 
 
@@ -263,6 +277,19 @@ _DUE = (
 _LIVE = _r.status.in_(sorted(status.value for status in LIVE))
 _COUNT_LIVE = sa.select(sa.func.count()).select_from(reservations).where(_LIVE)
 _COUNT_LIVE_OF_SKU = _COUNT_LIVE.where(_r.sku == sa.bindparam("sku"))
+_LIVE_UNITS = sa.select(sa.func.coalesce(sa.func.sum(_r.quantity - _r.fulfilled), 0)).where(
+    _LIVE, _r.sku == sa.bindparam("sku"), _r.warehouse_id == sa.bindparam("warehouse_id")
+)
+_ACTIVE_BEFORE = (_r.status == ReservationStatus.ACTIVE.value,
+                  _r.created_at < sa.bindparam("before"))
+_LEAKED = (
+    sa.select(reservations)
+    .where(*_ACTIVE_BEFORE, _r.leak_reported_at.is_(None))
+    .order_by(*_OLDEST_FIRST)
+    .limit(sa.bindparam("limit"))
+)
+_COUNT_ACTIVE_BEFORE = sa.select(sa.func.count()).select_from(reservations).where(
+    *_ACTIVE_BEFORE)
 _NEWEST = sa.select(reservations).order_by(
     _r.created_at.desc(), CodePointOrder(_r.id).desc()
 )
@@ -296,6 +323,17 @@ class SqlReservationRepository:
         if sku is None:
             return int(self._store.db.execute(_COUNT_LIVE).scalar_one())
         return int(self._store.db.execute(_COUNT_LIVE_OF_SKU, {"sku": sku}).scalar_one())
+
+    def live_units(self, sku: str, warehouse_id: str) -> int:
+        return int(self._store.db.execute(
+            _LIVE_UNITS, {"sku": sku, "warehouse_id": warehouse_id}).scalar_one())
+
+    def leaked(self, created_before: datetime, limit: int) -> list[Reservation]:
+        return self._store.all(_LEAKED, {"before": created_before, "limit": limit})
+
+    def count_active_before(self, created_before: datetime) -> int:
+        return int(self._store.db.execute(
+            _COUNT_ACTIVE_BEFORE, {"before": created_before}).scalar_one())
 
     def list(
         self, *, statuses: Sequence[str] | None = None, limit: int = 100

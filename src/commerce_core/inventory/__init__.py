@@ -1,10 +1,20 @@
-"""Inventory: warehouses, stock per SKU per warehouse, and reservations with an expiry."""
+"""Inventory: warehouses, stock per SKU per warehouse with its ledger, batches and bins,
+reservations with an expiry, allocation across warehouses, adjustments and transfers."""
 
 from commerce_core.inventory.commands import (
+    ApproveAdjustment,
+    ConfigureStockItem,
     CreateWarehouse,
+    DeactivateWarehouse,
     ExpireReservations,
+    ExtendReservation,
     FulfilReservation,
+    ReceiveStock,
+    ReconcileReservedCounts,
     ReleaseReservation,
+    RequestAdjustment,
+    RequestTransfer,
+    ReserveStock,
     SetStock,
 )
 from commerce_core.inventory.errors import InsufficientStock, ReservationNotActive
@@ -15,18 +25,31 @@ from commerce_core.inventory.model import (
     StockLevel,
     Warehouse,
 )
+from commerce_core.inventory.stock import MovementType, StockMovement, StockSettings
 
 __all__ = [
+    "ApproveAdjustment",
+    "ConfigureStockItem",
     "CreateWarehouse",
+    "DeactivateWarehouse",
     "ExpireReservations",
+    "ExtendReservation",
     "FulfilReservation",
     "InsufficientStock",
+    "MovementType",
+    "ReceiveStock",
+    "ReconcileReservedCounts",
     "ReleaseReservation",
+    "RequestAdjustment",
+    "RequestTransfer",
     "Reservation",
     "ReservationNotActive",
     "ReservationPolicy",
     "ReservationStatus",
+    "ReserveStock",
     "SetStock",
     "StockLevel",
+    "StockMovement",
+    "StockSettings",
     "Warehouse",
 ]

@@ -14,41 +14,32 @@ from enum import StrEnum
 
 from attrs import define, field, frozen
 
-from commerce_core.inventory.errors import InvalidStockChange, ReservationNotActive
+from commerce_core.inventory.errors import (
+    ExtensionRefused,
+    InvalidStockChange,
+    ReservationNotActive,
+)
 from commerce_core.inventory.events import (
     ReservationConfirmed,
     ReservationExpired,
+    ReservationExtended,
+    ReservationLeaked,
     ReservationReleased,
     StockCommitted,
     StockReserved,
-    WarehouseCreated,
 )
+from commerce_core.inventory.warehouses import Distributor, Warehouse
 from commerce_core.shared.events import DomainEvent
 
-
-@define(eq=False)
-class Warehouse:
-    id: str
-    code: str
-    name: str
-    is_default: bool
-    active: bool
-    created_at: datetime
-    version: int = 0
-    events: list[DomainEvent] = field(factory=list, repr=False)
-
-    @classmethod
-    def create(
-        cls, *, warehouse_id: str, code: str, name: str, is_default: bool, now: datetime
-    ) -> Warehouse:
-        code = code.strip().upper()
-        if not code:
-            raise InvalidStockChange("a warehouse needs a code")
-        warehouse = cls(warehouse_id, code, name.strip() or code, is_default, True, now)
-        warehouse.events.append(
-            WarehouseCreated(warehouse_id, code, warehouse.name, is_default, now)
-        )
-        return warehouse
+__all__ = [
+    "LIVE",
+    "Distributor",
+    "Reservation",
+    "ReservationPolicy",
+    "ReservationStatus",
+    "StockLevel",
+    "Warehouse",
+]
 
 
 @frozen
@@ -74,9 +65,18 @@ class ReservationStatus(StrEnum):
 LIVE = frozenset({ReservationStatus.ACTIVE, ReservationStatus.CONFIRMED})
 
 
+# Names the spec and gateways use for the same payment method (spec A2.4 lists both spellings).
+METHOD_ALIASES = {
+    "cash_on_delivery": "cod",
+    "credit_card": "card",
+    "ewallet": "e_wallet",
+}
+
+
 @frozen
 class ReservationPolicy:
-    """How long a reservation holds stock before payment, by payment method (spec A2.4)."""
+    """How long a reservation holds stock before payment, by payment method (spec A2.4), and
+    how far it may be extended: to at most `max_extension_factor` x its TTL from creation."""
 
     ttl_by_method: dict[str, timedelta] = field(
         factory=lambda: {
@@ -88,9 +88,11 @@ class ReservationPolicy:
         }
     )
     default_ttl: timedelta = timedelta(minutes=30)
+    max_extension_factor: int = 2
 
     def ttl(self, payment_method: str | None) -> timedelta:
-        return self.ttl_by_method.get(payment_method or "", self.default_ttl)
+        method = (payment_method or "").strip().lower()
+        return self.ttl_by_method.get(METHOD_ALIASES.get(method, method), self.default_ttl)
 
 
 @define(eq=False)
@@ -108,6 +110,15 @@ class Reservation:
     updated_at: datetime
     version: int = 0
     events: list[DomainEvent] = field(factory=list, repr=False)
+    ttl: timedelta | None = None  # as first granted; None on rows older than the ledger
+    payment_method: str | None = None
+    customer_id: str | None = None
+    reference_type: str = "checkout"  # checkout, order, transfer, return
+    confirmed_at: datetime | None = None
+    fulfilled_at: datetime | None = None
+    released_at: datetime | None = None
+    release_reason: str | None = None
+    leak_reported_at: datetime | None = None
 
     @classmethod
     def hold(
@@ -120,16 +131,25 @@ class Reservation:
         reference: str,
         expires_at: datetime,
         now: datetime,
+        reference_type: str = "checkout",
+        payment_method: str | None = None,
+        customer_id: str | None = None,
     ) -> Reservation:
         """A reservation for stock the caller has just taken from `available`."""
         if quantity < 1:
             raise InvalidStockChange("a reservation holds at least one unit", quantity=quantity)
+        if expires_at <= now:
+            raise InvalidStockChange("a reservation must expire in the future",
+                                     expires_at=expires_at.isoformat())
         reservation = cls(
             reservation_id, sku, warehouse_id, quantity, 0, ReservationStatus.ACTIVE,
-            reference, None, expires_at, now, now,
+            reference, None, expires_at, now, now, ttl=expires_at - now,
+            payment_method=payment_method, customer_id=customer_id,
+            reference_type=reference_type,
         )
         reservation.events.append(
-            StockReserved(reservation_id, sku, warehouse_id, quantity, reference, expires_at, now)
+            StockReserved(reservation_id, sku, warehouse_id, quantity, reference, expires_at, now,
+                          payment_method, customer_id)
         )
         return reservation
 
@@ -137,11 +157,55 @@ class Reservation:
     def unfulfilled(self) -> int:
         return self.quantity - self.fulfilled
 
-    def confirm(self, order_id: str, *, now: datetime) -> None:
-        """An order now owns the stock: it stays reserved with no expiry until fulfilled.
+    @property
+    def original_ttl(self) -> timedelta:
+        return self.ttl if self.ttl is not None else self.expires_at - self.created_at
+
+    def extend(self, expires_at: datetime, *, now: datetime, factor: int = 2) -> None:
+        """Hold the stock longer. Only an active reservation that has not run out, only to a
+        later time in the future, and never past `factor` x its TTL counted from creation
+        (spec A2.5; ambiguity 7 read as a cap on the total lifetime)."""
+        if self.status is not ReservationStatus.ACTIVE or self.expires_at <= now:
+            raise ReservationNotActive(
+                f"reservation {self.id} is {self.status} and cannot be extended",
+                reservation_id=self.id, status=self.status.value,
+            )
+        if expires_at == self.expires_at:
+            return
+        limit = self.created_at + self.original_ttl * factor
+        if expires_at <= now or expires_at < self.expires_at:
+            raise ExtensionRefused(
+                "an extension moves the expiry later, into the future",
+                reservation_id=self.id, expires_at=self.expires_at.isoformat(),
+            )
+        if expires_at > limit:
+            raise ExtensionRefused(
+                f"a reservation lives at most {factor}x its time to live; "
+                f"it can be extended to {limit.isoformat()} at the latest",
+                reservation_id=self.id, latest=limit.isoformat(),
+            )
+        previous, self.expires_at, self.updated_at = self.expires_at, expires_at, now
+        self.events.append(
+            ReservationExtended(self.id, self.sku, self.warehouse_id, previous, expires_at, now)
+        )
+
+    def report_leak(self, *, now: datetime) -> bool:
+        """Flag an active reservation older than 24 h, once; returns whether it was flagged."""
+        if self.status is not ReservationStatus.ACTIVE or self.leak_reported_at is not None:
+            return False
+        self.leak_reported_at = now
+        self.events.append(
+            ReservationLeaked(self.id, self.sku, self.warehouse_id, self.quantity,
+                              self.reference, self.created_at, now)
+        )
+        return True
+
+    def confirm(self, order_id: str | None, *, now: datetime) -> None:
+        """An owner now has the stock: it stays reserved with no expiry until fulfilled. The
+        owner is an order, or None for a reservation a transfer holds.
 
         Only an active reservation that has not run out can be confirmed; confirming it again
-        for the same order changes nothing.
+        for the same owner changes nothing.
         """
         if self.status is ReservationStatus.CONFIRMED and self.order_id == order_id:
             return
@@ -152,7 +216,7 @@ class Reservation:
             )
         self.status = ReservationStatus.CONFIRMED
         self.order_id = order_id
-        self.updated_at = now
+        self.updated_at = self.confirmed_at = now
         self.events.append(
             ReservationConfirmed(self.id, self.sku, self.warehouse_id, self.quantity, order_id, now)
         )
@@ -172,7 +236,8 @@ class Reservation:
             )
         units = self.unfulfilled
         self.status = ReservationStatus.RELEASED
-        self.updated_at = now
+        self.updated_at = self.released_at = now
+        self.release_reason = reason
         self.events.append(
             ReservationReleased(self.id, self.sku, self.warehouse_id, units, reason,
                                 self.reference, self.order_id, now)
@@ -184,7 +249,7 @@ class Reservation:
         if self.status is not ReservationStatus.ACTIVE or self.expires_at > now:
             return 0
         self.status = ReservationStatus.EXPIRED
-        self.updated_at = now
+        self.updated_at = self.released_at = now
         self.events.append(
             ReservationExpired(self.id, self.sku, self.warehouse_id, self.quantity,
                                self.reference, self.order_id, self.expires_at, now)
@@ -206,6 +271,7 @@ class Reservation:
         self.fulfilled += quantity
         if self.fulfilled == self.quantity:
             self.status = ReservationStatus.FULFILLED
+            self.fulfilled_at = now
         self.updated_at = now
         self.events.append(
             StockCommitted(self.id, self.sku, self.warehouse_id, quantity, self.order_id, now)

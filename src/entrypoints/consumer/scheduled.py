@@ -1,0 +1,56 @@
+"""The worker's slower jobs, each on its own interval: reconciliation of reserved counts with
+the leak report (hourly), and the fulfillment jobs (SLA breaches, auto-completion, expired pick
+lists; every 30 minutes). Every job is idempotent, so a second worker running them is harmless.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+
+from commerce_core import Commerce
+from entrypoints.settings import Settings
+
+log = logging.getLogger("commerce.worker")
+
+Job = Callable[[], dict[str, int]]
+
+
+class ScheduledJobs:
+    """Runs each job when its interval has passed since it last ran (at once on the first
+    call); `run_due` returns what the jobs that ran did, by counter name."""
+
+    def __init__(self, commerce: Commerce, settings: Settings,
+                 monotonic: Callable[[], float] = time.monotonic) -> None:
+        self._monotonic = monotonic
+        inventory, fulfillment = commerce.inventory, commerce.fulfillment
+
+        def reconcile() -> dict[str, int]:
+            drifts = inventory.reconcile()
+            return {"reserved_corrected": sum(d.corrected for d in drifts),
+                    "reserved_uncorrected": sum(not d.corrected for d in drifts),
+                    "leaks_reported": inventory.report_leaks()}
+
+        def fulfillment_jobs() -> dict[str, int]:
+            return {"sla_breaches": fulfillment.check_sla(),
+                    "auto_completed": fulfillment.complete_shipped(),
+                    "picklists_expired": fulfillment.expire_picklists()}
+
+        self._jobs: list[tuple[str, float, Job]] = [
+            ("reservation reconciliation", settings.reconciliation_interval_seconds, reconcile),
+            ("fulfillment jobs", settings.fulfillment_jobs_interval_seconds, fulfillment_jobs),
+        ]
+        self._last_run: dict[str, float] = {}
+
+    def run_due(self) -> dict[str, int]:
+        done: dict[str, int] = {}
+        now = self._monotonic()
+        for name, interval, job in self._jobs:
+            last = self._last_run.get(name)
+            if last is not None and now - last < interval:
+                continue
+            self._last_run[name] = now  # a failing job waits its interval too, no tight retry
+            done.update(job())
+            log.debug("%s ran: %s", name, done)
+        return done

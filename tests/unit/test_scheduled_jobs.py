@@ -1,0 +1,26 @@
+"""The worker's interval jobs: reconciliation with the leak report, and the fulfillment jobs."""
+
+from __future__ import annotations
+
+from entrypoints.consumer.scheduled import ScheduledJobs
+from entrypoints.settings import Settings
+from tests.shop import make_commerce
+
+
+def test_interval_jobs_run_at_once_then_only_when_their_interval_passed() -> None:
+    now = [1000.0]
+    jobs = ScheduledJobs(make_commerce(), Settings(database_url="memory://",
+                                                   reconciliation_interval_seconds=60,
+                                                   fulfillment_jobs_interval_seconds=30),
+                         monotonic=lambda: now[0])
+
+    first = jobs.run_due()
+    now[0] += 31
+    second = jobs.run_due()
+    now[0] += 30
+    third = jobs.run_due()
+
+    assert set(first) == {"reserved_corrected", "reserved_uncorrected", "leaks_reported",
+                          "sla_breaches", "auto_completed", "picklists_expired"}
+    assert set(second) == {"sla_breaches", "auto_completed", "picklists_expired"}
+    assert set(third) == set(first)
