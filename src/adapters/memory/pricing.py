@@ -11,7 +11,7 @@ from collections.abc import Collection, Iterable
 from datetime import datetime
 from typing import Any
 
-from adapters.memory.store import _Repository
+from adapters.memory.base import _Repository
 from commerce_core.pricing.currency import ExchangeRate
 from commerce_core.pricing.errors import (
     DuplicatePrice,

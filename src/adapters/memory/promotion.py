@@ -16,7 +16,7 @@ from typing import Any
 
 import attrs
 
-from adapters.memory.store import InMemoryDatabase, Journal, _Repository
+from adapters.memory.base import InMemoryDatabase, Journal, _Repository
 from commerce_core.promotion.coupons import ALPHABET
 from commerce_core.promotion.errors import (
     CampaignNotFound,
@@ -69,6 +69,9 @@ class InMemoryPromotionRepository(_Repository):
         rows = sorted((r for r in self._all() if r.id in wanted),
                       key=lambda r: r.definition.order_key)
         return [self._load(r) for r in rows]
+
+    def list(self) -> list[Promotion]:
+        return [self._load(r) for r in sorted(self._all(), key=lambda r: r.definition.order_key)]
 
 
 class InMemoryCouponRepository(_Repository):

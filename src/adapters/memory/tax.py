@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from adapters.memory.store import _Repository
+from adapters.memory.base import _Repository
 from commerce_core.tax.errors import TaxRuleNotFound, TaxServiceUnavailable
 from commerce_core.tax.model import TaxRule, TaxRuleDefinition
 from commerce_core.tax.ports import TaxRuleSource

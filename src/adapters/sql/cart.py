@@ -10,6 +10,7 @@ from adapters.sql.aggregates import (
     Row,
     Values,
 )
+from adapters.sql.pricing_tables import cart_coupons
 from adapters.sql.tables import cart_lines, carts
 from commerce_core.cart.errors import CartNotFound
 from commerce_core.cart.model import Cart, CartLine, CartStatus
@@ -45,7 +46,11 @@ def _cart_children(cart: Cart) -> ChildRows:
                 "added_at": line.added_at,
             }
             for position, line in enumerate(cart.lines)
-        ]
+        ],
+        cart_coupons.name: [
+            {"cart_id": cart.id, "position": position, "code": code}
+            for position, code in enumerate(cart.coupon_codes)
+        ],
     }
 
 
@@ -72,13 +77,14 @@ def _cart_from(row: Row, children: LoadedChildren) -> Cart:
         created_at=row.created_at,
         updated_at=row.updated_at,
         version=row.version,
+        coupon_codes=[c.code for c in children[cart_coupons.name]],
     )
 
 
 CARTS = AggregateMap[Cart](
     kind="cart",
     table=carts,
-    children=(cart_lines,),
+    children=(cart_lines, cart_coupons),
     not_found=CartNotFound,
     to_row=_cart_row,
     to_children=_cart_children,

@@ -30,3 +30,15 @@ class UpdateCartItem:
 class RemoveCartItem:
     cart_id: str
     line_id: str
+
+
+@frozen
+class ApplyCoupon:
+    cart_id: str
+    code: str
+
+
+@frozen
+class RemoveCoupon:
+    cart_id: str
+    code: str

@@ -41,3 +41,11 @@ class ItemNotForSale(BusinessRuleViolation):
     """The SKU exists but its product is not published."""
 
     code = "cart.item_not_for_sale"
+
+
+class CouponNotOnCart(NotFound):
+    code = "cart.coupon_not_found"
+
+
+class InvalidCouponCode(InvalidInput):
+    code = "cart.invalid_coupon_code"

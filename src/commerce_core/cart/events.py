@@ -76,3 +76,21 @@ class CartConverted(DomainEvent):
     items_count: int
     cart_total: Money
     occurred_at: datetime
+
+
+@frozen
+class CartCouponApplied(DomainEvent):
+    """A code was put on the cart; whether it gives anything is the price engine's answer."""
+
+    type = "cart.coupon_applied"
+    cart_id: str
+    code: str
+    occurred_at: datetime
+
+
+@frozen
+class CartCouponRemoved(DomainEvent):
+    type = "cart.coupon_removed"
+    cart_id: str
+    code: str
+    occurred_at: datetime

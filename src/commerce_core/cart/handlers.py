@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from commerce_core.cart.commands import AddCartItem, CreateCart, RemoveCartItem, UpdateCartItem
+from commerce_core.cart.commands import (
+    AddCartItem,
+    ApplyCoupon,
+    CreateCart,
+    RemoveCartItem,
+    RemoveCoupon,
+    UpdateCartItem,
+)
 from commerce_core.cart.errors import CurrencyNotSupported, ItemNotForSale, SkuNotSold
 from commerce_core.cart.model import Cart, check_quantity
 from commerce_core.cart.ports import CartUnitOfWork, ProductLookup
@@ -91,6 +98,33 @@ class RemoveCartItemHandler:
         def attempt() -> None:
             with self._uow() as uow:
                 uow.carts.get(cmd.cart_id).remove_item(cmd.line_id, now=self._clock.now())
+                uow.commit()
+
+        retrying(attempt, retry_on=ConcurrencyConflict)
+
+
+class ApplyCouponHandler:
+    def __init__(self, uow: UnitOfWorkFactory[CartUnitOfWork], clock: Clock) -> None:
+        self._uow, self._clock = uow, clock
+
+    def __call__(self, cmd: ApplyCoupon) -> str:
+        def attempt() -> str:
+            with self._uow() as uow:
+                code = uow.carts.get(cmd.cart_id).apply_coupon(cmd.code, now=self._clock.now())
+                uow.commit()
+                return code
+
+        return str(retrying(attempt, retry_on=ConcurrencyConflict))
+
+
+class RemoveCouponHandler:
+    def __init__(self, uow: UnitOfWorkFactory[CartUnitOfWork], clock: Clock) -> None:
+        self._uow, self._clock = uow, clock
+
+    def __call__(self, cmd: RemoveCoupon) -> None:
+        def attempt() -> None:
+            with self._uow() as uow:
+                uow.carts.get(cmd.cart_id).remove_coupon(cmd.code, now=self._clock.now())
                 uow.commit()
 
         retrying(attempt, retry_on=ConcurrencyConflict)

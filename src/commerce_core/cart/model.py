@@ -15,11 +15,15 @@ from commerce_core.cart.errors import (
     CartLimitReached,
     CartLineNotFound,
     CartNotEditable,
+    CouponNotOnCart,
+    InvalidCouponCode,
     InvalidQuantity,
 )
 from commerce_core.cart.events import (
     CartCheckoutStarted,
     CartConverted,
+    CartCouponApplied,
+    CartCouponRemoved,
     CartCreated,
     CartItemAdded,
     CartItemRemoved,
@@ -31,6 +35,7 @@ from commerce_core.shared.money import Money
 
 MAX_LINES = 100
 MAX_QUANTITY_PER_LINE = 99
+MAX_COUPONS = 5
 
 
 class CartStatus(StrEnum):
@@ -74,6 +79,7 @@ class Cart:
     created_at: datetime
     updated_at: datetime
     version: int = 0
+    coupon_codes: list[str] = field(factory=list)
     events: list[DomainEvent] = field(factory=list, repr=False)
 
     @classmethod
@@ -157,6 +163,32 @@ class Cart:
         self.lines.remove(line)
         self.updated_at = now
         self.events.append(CartItemRemoved(self.id, line.id, line.sku, now))
+
+    def apply_coupon(self, code: str, *, now: datetime) -> str:
+        """Keep a code for pricing (normalised upper-case, at most five, each once); whether it
+        gives a discount is decided when the cart is priced. Returns the stored code."""
+        self._editable()
+        code = code.strip().upper()
+        if not code or len(code) > 64 or any(c.isspace() for c in code):
+            raise InvalidCouponCode(f"invalid coupon code {code!r}", code=code)
+        if code in self.coupon_codes:
+            return code
+        if len(self.coupon_codes) >= MAX_COUPONS:
+            raise CartLimitReached(f"a cart holds at most {MAX_COUPONS} coupon codes",
+                                   maximum=MAX_COUPONS)
+        self.coupon_codes.append(code)
+        self.updated_at = now
+        self.events.append(CartCouponApplied(self.id, code, now))
+        return code
+
+    def remove_coupon(self, code: str, *, now: datetime) -> None:
+        self._editable()
+        code = code.strip().upper()
+        if code not in self.coupon_codes:
+            raise CouponNotOnCart(f"cart {self.id} has no coupon {code}", code=code)
+        self.coupon_codes.remove(code)
+        self.updated_at = now
+        self.events.append(CartCouponRemoved(self.id, code, now))
 
     def begin_checkout(self, *, now: datetime) -> None:
         """Freeze the lines while an order is being placed from them."""

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from commerce_core.catalog.commands import (
     ChangePrice,
     CreateCategory,
@@ -16,12 +19,22 @@ from commerce_core.shared.clock import Clock
 from commerce_core.shared.ids import IdGenerator, normalise_sku
 from commerce_core.shared.uow import UnitOfWorkFactory
 
+# Runs inside the catalog's transaction after a product's prices were set (the facade passes
+# pricing's bridge, so list prices and price rows commit together).
+PricesWritten = Callable[[Any, Product], None]
+
+
+def _nothing(uow: Any, product: Product) -> None:
+    return None
+
 
 class CreateProductHandler:
     def __init__(
-        self, uow: UnitOfWorkFactory[CatalogUnitOfWork], clock: Clock, ids: IdGenerator
+        self, uow: UnitOfWorkFactory[CatalogUnitOfWork], clock: Clock, ids: IdGenerator,
+        prices_written: PricesWritten = _nothing,
     ) -> None:
         self._uow, self._clock, self._ids = uow, clock, ids
+        self._prices_written = prices_written
 
     def __call__(self, cmd: CreateProduct) -> str:
         variants = [
@@ -55,6 +68,7 @@ class CreateProductHandler:
                 now=self._clock.now(),
             )
             uow.products.add(product)
+            self._prices_written(uow, product)
             uow.commit()
         return product.id
 
@@ -80,8 +94,10 @@ class UnpublishProductHandler:
 
 
 class ChangePriceHandler:
-    def __init__(self, uow: UnitOfWorkFactory[CatalogUnitOfWork], clock: Clock) -> None:
+    def __init__(self, uow: UnitOfWorkFactory[CatalogUnitOfWork], clock: Clock,
+                 prices_written: PricesWritten = _nothing) -> None:
         self._uow, self._clock = uow, clock
+        self._prices_written = prices_written
 
     def __call__(self, cmd: ChangePrice) -> None:
         sku = normalise_sku(cmd.sku)
@@ -90,6 +106,7 @@ class ChangePriceHandler:
             if product is None:
                 raise SkuNotFound(f"no product sells SKU {sku}", sku=sku)
             product.change_price(sku, cmd.price, now=self._clock.now())
+            self._prices_written(uow, product)
             uow.commit()
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from attrs import frozen
 
+from commerce_core.tax.model import TaxDestination
+
 
 @frozen
 class PlaceOrder:
@@ -11,7 +13,7 @@ class PlaceOrder:
 
     `idempotency_key` names this request: a replay returns the first outcome; the same key with
     other fields is refused. Without a key, placing an order from a cart that already became one
-    returns that order.
+    returns that order. Without a `destination`, tax is computed for the shop's tax origin.
     """
 
     cart_id: str
@@ -19,6 +21,7 @@ class PlaceOrder:
     email: str | None = None
     customer_id: str | None = None
     idempotency_key: str | None = None
+    destination: TaxDestination | None = None  # the shipping address tax is computed for
 
 
 @frozen

@@ -3,7 +3,7 @@
 Logical steps, in order (stock is reserved and the order exists before the shopper pays, which
 redirect gateways need):
 
-    validate cart → price at list price → reserve stock → create order   (one local transaction)
+    validate cart → price (engine) → reserve stock → create order    (one local transaction)
     → authorize payment (the gateway, outside any transaction)
     → confirm: payment, reservations, order and cart                      (one local transaction)
 
@@ -32,7 +32,7 @@ class Step(StrEnum):
 
 # What each durable step means, for people reading a saga (CLI, HTTP, demo).
 STEP_DONE = {
-    Step.ORDER_CREATED: ("cart validated", "priced at list price", "stock reserved",
+    Step.ORDER_CREATED: ("cart validated", "priced by the price engine", "stock reserved",
                          "order created"),
     Step.CONFIRMED: ("payment authorized", "order confirmed"),
 }

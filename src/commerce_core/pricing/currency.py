@@ -70,3 +70,14 @@ class ExchangeRateTable:
                 source=source, target=target, fetched_at=rate.fetched_at.isoformat(),
             )
         return rate
+
+
+class NoExchangeRates:
+    """The `ExchangeRates` of a shop that sells in one currency: any conversion is refused (a
+    rate of 1 is never invented), so a product priced only elsewhere cannot be sold."""
+
+    def rate(self, source: str, target: str) -> ExchangeRate:
+        raise ExchangeRateUnavailable(
+            f"no exchange-rate provider is configured ({source}->{target})",
+            source=source, target=target,
+        )

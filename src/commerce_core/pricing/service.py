@@ -34,7 +34,7 @@ from commerce_core.shared.clock import Clock
 from commerce_core.shared.errors import ServiceUnavailable
 from commerce_core.shared.uow import UnitOfWorkFactory
 from commerce_core.tax.errors import TaxServiceUnavailable
-from commerce_core.tax.model import TaxRuleDefinition
+from commerce_core.tax.model import TaxDestination, TaxRuleDefinition
 from commerce_core.tax.ports import TaxRuleSource
 
 log = logging.getLogger("commerce.pricing")
@@ -56,21 +56,48 @@ class CartPricingService:
 
     def price(self, cart: PricingInput, customer: CustomerContext,
               context: PricingContext | None = None) -> PriceBreakdown:
+        """Price in units of work of its own (a cart view, the price endpoint)."""
         context = context or PricingContext()
         at = self._clock.now()
+        destination = self.destination_for(cart, context)
+        tax_rules = self.tax_rules(destination.country_code, at) if destination else ()
         with self._uow() as uow:
-            points = uow.prices.points_for(sorted({ln.product_id for ln in cart.lines}))
-            rules = [r.definition for r in uow.price_rules.live(at)]
+            prices = self._catalogue(uow, cart, at)
         warnings: list[PricingWarning] = []
         promotions = self._promotions(cart, customer, context, at, warnings)
-        destination = cart.destination
-        if destination is None and context.stage is PricingStage.QUOTE:
-            destination = context.default_destination
-        tax_rules = self._tax_rules(destination.country_code, at) if destination else ()
+        return self._run(cart, customer, context, at, prices, promotions, tax_rules, warnings)
+
+    def price_within(self, uow: PricingReadUnitOfWork, cart: PricingInput,
+                     customer: CustomerContext, context: PricingContext,
+                     tax_rules: Sequence[TaxRuleDefinition]) -> PriceBreakdown:
+        """Price inside the caller's transaction (checkout's): prices, rules and promotions
+        are read through `uow`; tax rules were fetched by the caller beforehand, so a tax
+        outage stops it before anything is written."""
+        at = self._clock.now()
+        prices = self._catalogue(uow, cart, at)
+        promotions = load_snapshot(uow, coupon_codes=cart.coupon_codes,
+                                   customer_id=customer.customer_id, at=at)
+        return self._run(cart, customer, context, at, prices, promotions, tax_rules, [])
+
+    @staticmethod
+    def destination_for(cart: PricingInput, context: PricingContext) -> TaxDestination | None:
+        if cart.destination is None and context.stage is PricingStage.QUOTE:
+            return context.default_destination
+        return cart.destination
+
+    def _catalogue(self, uow: PricingReadUnitOfWork, cart: PricingInput,
+                   at: datetime) -> PriceCatalogue:
+        points = uow.prices.points_for(sorted({ln.product_id for ln in cart.lines}))
+        rules = [r.definition for r in uow.price_rules.live(at)]
+        return PriceCatalogue(tuple(points), tuple(rules))
+
+    def _run(self, cart: PricingInput, customer: CustomerContext, context: PricingContext,
+             at: datetime, prices: PriceCatalogue, promotions: PromotionSnapshot,
+             tax_rules: Sequence[TaxRuleDefinition],
+             warnings: list[PricingWarning]) -> PriceBreakdown:
         breakdown = price_cart(
-            cart, customer, context, at,
-            prices=PriceCatalogue(tuple(points), tuple(rules)), promotions=promotions,
-            tax_rules=tax_rules, rates=self._needed_rates(cart, points, at),
+            cart, customer, context, at, prices=prices, promotions=promotions,
+            tax_rules=tax_rules, rates=self._needed_rates(cart, prices.prices, at),
         )
         if warnings:
             breakdown = attrs.evolve(breakdown, warnings=(*breakdown.warnings, *warnings))
@@ -91,7 +118,8 @@ class CartPricingService:
                 "promotion.unavailable", "discounts could not be checked and are not shown"))
             return PromotionSnapshot()
 
-    def _tax_rules(self, country_code: str, at: datetime) -> Sequence[TaxRuleDefinition]:
+    def tax_rules(self, country_code: str, at: datetime) -> Sequence[TaxRuleDefinition]:
+        """Every rule of the country, or `TaxServiceUnavailable`: never an empty guess."""
         try:
             return tuple(self._tax.rules_for(country_code, at))
         except TaxServiceUnavailable:

@@ -47,6 +47,10 @@ class PromotionRepository(Protocol):
 
     def by_ids(self, promotion_ids: Collection[str]) -> list[Promotion]: ...
 
+    def list(self) -> list[Promotion]:
+        """Every promotion, active or not, in priority order."""
+        ...
+
 
 class CouponRepository(Protocol):
     def add(self, coupon: Coupon) -> None:

@@ -15,18 +15,12 @@ from adapters.memory.clock import FrozenClock, SequentialIds
 from adapters.memory.pricing import (
     FixedExchangeRates,
     InMemoryPriceCache,
-    InMemoryPriceRepository,
-    InMemoryPriceRuleRepository,
 )
 from adapters.memory.promotion import (
-    InMemoryCampaignRepository,
-    InMemoryCouponRepository,
-    InMemoryPromotionRepository,
-    InMemoryPromotionUsageLedger,
     SeededCodeGenerator,
 )
 from adapters.memory.store import InMemoryDatabase, InMemoryUnitOfWork
-from adapters.memory.tax import InMemoryTaxRuleRepository, SwitchableTaxRuleSource
+from adapters.memory.tax import SwitchableTaxRuleSource
 from commerce_core.pricing import commands as pc
 from commerce_core.pricing import handlers as ph
 from commerce_core.pricing.currency import ExchangeRateTable
@@ -41,7 +35,6 @@ from commerce_core.pricing.engine import (
     price_cart,
 )
 from commerce_core.pricing.model import PricePoint
-from commerce_core.pricing.ports import PriceRepository, PriceRuleRepository
 from commerce_core.pricing.rules import PriceRuleDefinition
 from commerce_core.pricing.service import CartPricingService
 from commerce_core.promotion import commands as mc
@@ -52,23 +45,14 @@ from commerce_core.promotion.model import (
     CouponDefinition,
     PromotionDefinition,
 )
-from commerce_core.promotion.ports import (
-    CampaignRepository,
-    CouponRepository,
-    PromotionRepository,
-    PromotionUsageLedger,
-)
 from commerce_core.promotion.terms import Benefit
 from commerce_core.promotion.values import PromotionSnapshot, UsageCounts
 from commerce_core.shared.bus import MessageBus, Subscriber
-from commerce_core.shared.clock import Clock
 from commerce_core.shared.events import EventEnvelope
-from commerce_core.shared.ids import IdGenerator
 from commerce_core.shared.money import Money
 from commerce_core.tax import commands as tc
 from commerce_core.tax import handlers as th
 from commerce_core.tax.model import TaxDestination, TaxRuleDefinition
-from commerce_core.tax.ports import TaxRuleRepository
 from commerce_core.tax.services import StoredTaxRules
 
 NOW = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)  # a Monday
@@ -174,26 +158,7 @@ def quote(
 # -- a shop on memory adapters ---------------------------------------------------------------------
 
 class PricingUnitOfWork(InMemoryUnitOfWork):
-    """The memory unit of work with the new repositories, exactly as `store.py` will add them."""
-
-    def __init__(self, db: InMemoryDatabase, clock: Clock, ids: IdGenerator) -> None:
-        super().__init__(db, clock, ids)
-        tracker, journal = self._tracker, self._journal
-        # Annotated with the ports, so mypy checks each fake against its Protocol.
-        prices = InMemoryPriceRepository(db, tracker, journal)
-        price_rules = InMemoryPriceRuleRepository(db, tracker, journal)
-        campaigns = InMemoryCampaignRepository(db, tracker, journal)
-        promotions = InMemoryPromotionRepository(db, tracker, journal)
-        coupons = InMemoryCouponRepository(db, tracker, journal)
-        tax_rules = InMemoryTaxRuleRepository(db, tracker, journal)
-        self.prices: PriceRepository = prices
-        self.price_rules: PriceRuleRepository = price_rules
-        self.campaigns: CampaignRepository = campaigns
-        self.promotions: PromotionRepository = promotions
-        self.coupons: CouponRepository = coupons
-        self.promotion_usage: PromotionUsageLedger = InMemoryPromotionUsageLedger(db, journal)
-        self.tax_rules: TaxRuleRepository = tax_rules
-        self._repositories += [prices, price_rules, campaigns, promotions, coupons, tax_rules]
+    """The memory unit of work, which carries every pricing, promotion and tax repository."""
 
 
 @attrs.define

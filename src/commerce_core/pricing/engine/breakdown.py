@@ -212,6 +212,11 @@ class PriceBreakdown:
         return result
 
 
+def json_ready(value: Any) -> Any:
+    """Any engine or definition value as JSON-ready data, the way `to_dict` renders it."""
+    return _json(value)
+
+
 def _json(value: Any) -> Any:
     if isinstance(value, Money):
         return value.to_dict()

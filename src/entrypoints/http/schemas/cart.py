@@ -73,6 +73,9 @@ class CartOut(BaseModel):
     tax_total: MoneyOut
     total: MoneyOut
     item_count: int
+    coupon_codes: list[str] = Field(default_factory=list,
+                                    description="Codes on the cart; the price says which apply")
+    tax_status: str = Field("pending", description="pending until the address is known")
 
     @classmethod
     def of(cls, view: CartView) -> CartOut:
@@ -83,4 +86,5 @@ class CartOut(BaseModel):
             subtotal=MoneyOut.of(view.subtotal), discount_total=MoneyOut.of(view.discount_total),
             shipping_total=MoneyOut.of(view.shipping_total), tax_total=MoneyOut.of(view.tax_total),
             total=MoneyOut.of(view.total), item_count=view.item_count,
+            coupon_codes=list(view.coupon_codes), tax_status=view.tax_status,
         )
