@@ -10,17 +10,16 @@ from typing import Any
 import pytest
 import redis
 
-from adapters.redis.streams import (
+from adapters.redis import (
     ConsumerSettings,
     DeadLetters,
     RedisStreamsPublisher,
     StreamConsumer,
     StreamLayout,
-    _fields,
     bus_status,
-    decode,
     trim,
 )
+from adapters.redis.streams import _fields, decode
 from commerce_core import Commerce
 from commerce_core.shared.bus import Subscriber
 from commerce_core.shared.events import EventEnvelope

@@ -1,19 +1,37 @@
-"""Redis adapters: the Redis Streams event bus (publisher, consumer groups, dead letters)."""
+"""Redis adapters: the Redis Streams event bus (publisher, consumer groups, dead letters) and
+what operating it needs (status, trimming, following new entries)."""
 
-from adapters.redis.streams import (
-    ConsumerSettings,
+from adapters.redis.admin import (
+    DeadLetter,
+    DeadLetterNotFound,
     DeadLetters,
+    ReplayFailed,
+    StreamTail,
+    bus_status,
+    trim,
+)
+from adapters.redis.client import broker_errors, connect
+from adapters.redis.streams import (
+    BrokerUnavailable,
+    ConsumerSettings,
     RedisStreamsPublisher,
     StreamConsumer,
     StreamLayout,
-    bus_status,
 )
 
 __all__ = [
+    "BrokerUnavailable",
     "ConsumerSettings",
+    "DeadLetter",
+    "DeadLetterNotFound",
     "DeadLetters",
     "RedisStreamsPublisher",
+    "ReplayFailed",
     "StreamConsumer",
     "StreamLayout",
+    "StreamTail",
+    "broker_errors",
     "bus_status",
+    "connect",
+    "trim",
 ]

@@ -20,7 +20,6 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-import attrs
 import redis
 from attrs import frozen
 
@@ -32,6 +31,10 @@ log = logging.getLogger("commerce.redis")
 
 Fields = dict[str, str]
 Entry = tuple[str, Fields]
+
+# What became of one entry for one group, for whoever counts (the worker's metrics).
+APPLIED, RETRIED, DEAD_LETTERED = "applied", "retried", "dead_lettered"
+Outcome = Callable[[str, str], None]  # (group, outcome)
 
 
 class BrokerUnavailable(ServiceUnavailable):
@@ -45,7 +48,11 @@ class StreamLayout:
     prefix: str = "commerce"
 
     def stream(self, event_type: str) -> str:
-        return f"{self.prefix}:events:{event_type.split('.', 1)[0]}"
+        return self.stream_named(event_type.split(".", 1)[0])
+
+    def stream_named(self, name: str) -> str:
+        """The key of a stream by its name (an event type's first segment)."""
+        return f"{self.prefix}:events:{name}"
 
     def streams_for(self, event_types: Iterable[str]) -> list[str]:
         return sorted({self.stream(t) for t in event_types})
@@ -121,7 +128,10 @@ class StreamConsumer:
         layout: StreamLayout | None = None,
         sleep: Callable[[float], None] = time.sleep,
         rng: random.Random | None = None,
+        on_outcome: Outcome | None = None,
     ) -> None:
+        """`sleep` waits between attempts; it may raise to abandon the entry (a stopping
+        worker), which leaves it pending with its attempts counted, for a reclaim."""
         self._client, self._bus = client, bus
         self.group, self.consumer = subscriber, consumer
         self._types = frozenset(event_types)
@@ -129,7 +139,13 @@ class StreamConsumer:
         self._layout = layout or StreamLayout()
         self._streams = self._layout.streams_for(self._types)
         self._sleep, self._rng = sleep, rng or random.Random()
+        self._on_outcome = on_outcome or _ignore
         self._groups_ready = False
+        self._reclaimed_at: float | None = None
+
+    @property
+    def streams(self) -> list[str]:
+        return list(self._streams)
 
     def ensure_groups(self) -> None:
         """Create the group on each stream (from the beginning, so nothing published before the
@@ -147,7 +163,7 @@ class StreamConsumer:
         if not self._groups_ready:
             self.ensure_groups()
         try:
-            handled = self._reclaim()
+            handled = self._reclaim() if self._reclaim_due() else 0
             block = self._settings.block_ms if block_ms is None else block_ms
             reply = self._client.xreadgroup(
                 self.group, self.consumer, dict.fromkeys(self._streams, ">"),
@@ -159,10 +175,18 @@ class StreamConsumer:
                 return 0
             raise
         for stream, entries in _as_text(reply):
-            for entry_id, fields in entries:
-                self._handle(stream, entry_id, fields)
-                handled += 1
+            handled += self._handle_all(stream, entries)
         return handled
+
+    def _reclaim_due(self) -> bool:
+        # An entry becomes claimable only after `claim_idle_ms`; looking twice per that period
+        # is enough, and saves a round trip per stream on every poll of a busy consumer.
+        now = time.monotonic()
+        last = self._reclaimed_at
+        if last is not None and now - last < self._settings.claim_idle_ms / 2000:
+            return False
+        self._reclaimed_at = now
+        return True
 
     def _reclaim(self) -> int:
         handled = 0
@@ -171,40 +195,54 @@ class StreamConsumer:
                 stream, self.group, self.consumer, self._settings.claim_idle_ms,
                 start_id="0-0", count=self._settings.batch,
             )
-            for entry_id, fields in _entries(reply[1]):
-                self._handle(stream, entry_id, fields)
-                handled += 1
+            handled += self._handle_all(stream, _entries(reply[1]))
         return handled
 
-    def _handle(self, stream: str, entry_id: str, fields: Fields | None) -> None:
-        if not fields:  # trimmed or deleted while pending: nothing left to deliver
-            self._client.xack(stream, self.group, entry_id)
+    def _handle_all(self, stream: str, entries: list[Entry]) -> int:
+        # Acknowledged once per batch rather than per entry: entries that are not ours (a stream
+        # carries the types of many groups) and entries applied (their transaction committed;
+        # a crash before the acknowledgement only means a redelivery the inbox absorbs).
+        others: list[str] = []
+        applied: list[str] = []
+        try:
+            for entry_id, fields in entries:
+                if not fields or fields.get("type") not in self._types:
+                    others.append(entry_id)  # not ours, or trimmed while pending
+                elif self._handle(stream, entry_id, fields):
+                    applied.append(entry_id)
+        finally:
+            self._acknowledge(stream, others + applied, applied)
+        return len(entries)
+
+    def _acknowledge(self, stream: str, entry_ids: list[str], applied: list[str]) -> None:
+        if not entry_ids:
             return
+        with self._client.pipeline(transaction=False) as pipe:
+            pipe.xack(stream, self.group, *entry_ids)
+            if applied:
+                pipe.hdel(self._layout.attempts(self.group), *applied)
+            pipe.execute()
+
+    def _handle(self, stream: str, entry_id: str, fields: Fields) -> bool:
+        """Apply one entry, retrying in place; True once applied, False if dead-lettered."""
         envelope = decode(fields)
-        if envelope.type not in self._types:
-            self._client.xack(stream, self.group, entry_id)
-            return
         attempts_key = self._layout.attempts(self.group)
         while True:
             attempt = int(self._client.hincrby(attempts_key, entry_id, 1))
             failures = self._bus.deliver(envelope, only=[self.group])
             if not failures:
-                self._finish(stream, entry_id)
-                return
+                self._on_outcome(self.group, APPLIED)
+                return True
             error = failures[self.group]
             if attempt >= self._settings.max_attempts:
                 self._dead_letter(stream, entry_id, fields, error, attempt)
-                return
+                self._on_outcome(self.group, DEAD_LETTERED)
+                return False
             delay = retry_delay(attempt, self._settings, self._rng)
             log.warning("%s failed on %s (attempt %d/%d), retrying in %.2fs: %s", self.group,
                         envelope.id, attempt, self._settings.max_attempts, delay, error)
+            self._on_outcome(self.group, RETRIED)
             self._sleep(delay)
-
-    def _finish(self, stream: str, entry_id: str) -> None:
-        with self._client.pipeline() as pipe:
-            pipe.xack(stream, self.group, entry_id)
-            pipe.hdel(self._layout.attempts(self.group), entry_id)
-            pipe.execute()
 
     def _dead_letter(self, stream: str, entry_id: str, fields: Fields, error: str,
                      attempts: int) -> None:
@@ -221,97 +259,8 @@ class StreamConsumer:
             pipe.execute()
 
 
-@attrs.frozen
-class DeadLetter:
-    id: str
-    group: str
-    stream: str
-    entry_id: str
-    error: str
-    attempts: int
-    failed_at: str
-    envelope: EventEnvelope
-
-
-class DeadLetters:
-    """The dead-letter streams: list, show, replay (through the same idempotent path), purge."""
-
-    def __init__(self, client: redis.Redis, layout: StreamLayout | None = None) -> None:
-        self._client, self._layout = client, layout or StreamLayout()
-
-    def groups(self) -> list[str]:
-        prefix = self._layout.dead_letters("")
-        keys = self._client.scan_iter(match=self._layout.all_dead_letters_pattern())
-        return sorted(_text(k)[len(prefix):] for k in keys)
-
-    def list(self, group: str | None = None, limit: int = 100) -> list[DeadLetter]:
-        found: list[DeadLetter] = []
-        for name in [group] if group else self.groups():
-            entries = self._client.xrange(self._layout.dead_letters(name), count=limit)
-            found += [_dead_letter(name, eid, fields) for eid, fields in _entries(entries)]
-        return found[:limit]
-
-    def show(self, dead_letter_id: str) -> DeadLetter | None:
-        for group in self.groups():
-            entries = self._client.xrange(self._layout.dead_letters(group),
-                                          min=dead_letter_id, max=dead_letter_id)
-            for entry_id, fields in _entries(entries):
-                return _dead_letter(group, entry_id, fields)
-        return None
-
-    def replay(self, bus: MessageBus, dead_letter: DeadLetter) -> bool:
-        """Deliver the event to its subscriber again; on success it leaves the dead letters.
-        The subscriber's inbox makes a replay of an already applied event a no-op."""
-        failures = bus.deliver(dead_letter.envelope, only=[dead_letter.group])
-        if failures:
-            return False
-        self._client.xdel(self._layout.dead_letters(dead_letter.group), dead_letter.id)
-        return True
-
-    def purge(self, group: str | None = None) -> int:
-        removed = 0
-        for name in [group] if group else self.groups():
-            key = self._layout.dead_letters(name)
-            removed += int(self._client.xlen(key))
-            self._client.delete(key)
-        return removed
-
-
-def trim(client: redis.Redis, stream: str) -> int:
-    """Drop entries every group has acknowledged: trim to the oldest id any group still needs
-    (its oldest pending entry, else the one after its last delivered). A stuck group therefore
-    keeps the stream growing, which `bus_status` shows as lag; nothing it needs is ever lost."""
-    groups = client.xinfo_groups(stream)
-    if not groups:
-        return 0
-    needed: list[str] = []
-    for group in groups:
-        name = _text(group["name"])
-        pending = client.xpending(stream, name)
-        if pending["pending"]:
-            needed.append(_text(pending["min"]))
-        else:
-            needed.append(_next_id(_text(group["last-delivered-id"])))
-    oldest = min(needed, key=_id_key)
-    return int(client.xtrim(stream, minid=oldest, approximate=False))
-
-
-def bus_status(client: redis.Redis, layout: StreamLayout | None = None) -> dict[str, Any]:
-    """Length per stream; lag, pending and retrying per group; dead letters per group."""
-    layout = layout or StreamLayout()
-    status: dict[str, Any] = {"streams": {}, "groups": {}, "dead_letters": {}}
-    for key in sorted(_text(k) for k in client.scan_iter(match=layout.all_streams_pattern())):
-        status["streams"][key] = int(client.xlen(key))
-        for group in client.xinfo_groups(key):
-            name = _text(group["name"])
-            entry = status["groups"].setdefault(name, {"lag": 0, "pending": 0, "retrying": 0})
-            entry["lag"] += int(group.get("lag") or 0)
-            entry["pending"] += int(group["pending"])
-    for name in status["groups"]:
-        status["groups"][name]["retrying"] = int(client.hlen(layout.attempts(name)))
-    for dead in DeadLetters(client, layout).groups():
-        status["dead_letters"][dead] = int(client.xlen(layout.dead_letters(dead)))
-    return status
+def _ignore(group: str, outcome: str) -> None:
+    return None
 
 
 def _text(value: Any) -> str:
@@ -328,22 +277,3 @@ def _entries(raw: Any) -> list[Entry]:
 
 def _as_text(reply: Any) -> list[tuple[str, list[Entry]]]:
     return [(_text(stream), _entries(entries)) for stream, entries in reply or []]
-
-
-def _dead_letter(group: str, entry_id: str, fields: Fields) -> DeadLetter:
-    return DeadLetter(
-        id=entry_id, group=group, stream=fields.get("stream", ""),
-        entry_id=fields.get("entry_id", ""), error=fields.get("error", ""),
-        attempts=int(fields.get("attempts", "0")), failed_at=fields.get("failed_at", ""),
-        envelope=decode(fields),
-    )
-
-
-def _id_key(entry_id: str) -> tuple[int, int]:
-    ms, _, seq = entry_id.partition("-")
-    return int(ms), int(seq or 0)
-
-
-def _next_id(entry_id: str) -> str:
-    ms, seq = _id_key(entry_id)
-    return f"{ms}-{seq + 1}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -33,6 +34,26 @@ _PENDING = (
 )
 # Concurrent relays each claim different rows instead of queueing behind one another.
 _PENDING_CLAIMED = _PENDING.with_for_update(skip_locked=True)
+_STREAM = (
+    sa.select(*_ENVELOPE)
+    .where(
+        _o.status == "pending",
+        sa.or_(_o.due_at.is_(None), _o.due_at <= sa.bindparam("now")),
+        # An exact prefix test: LIKE would read `_` in a stream name as a wildcard.
+        sa.func.substr(_o.type, 1, sa.bindparam("head_length")) == sa.bindparam("head"),
+    )
+    .order_by(_o.seq)
+    .limit(sa.bindparam("limit"))
+)
+_STREAM_CLAIMED = _STREAM.with_for_update(skip_locked=True)
+# The two-key form of the advisory lock, with a key space of our own, so a stream's lock cannot
+# collide with advisory locks other code takes on the same database.
+_RELAY_LOCK_SPACE = 0x6F62_7872  # "obxr"
+_TRY_STREAM_LOCK = sa.select(
+    sa.func.pg_try_advisory_xact_lock(
+        sa.bindparam("space", type_=sa.Integer), sa.bindparam("key", type_=sa.Integer)
+    )
+)
 _PUBLISHED = (
     outbox.update()
     .where(_o.id.in_(sa.bindparam("ids", expanding=True)))
@@ -97,6 +118,17 @@ class SqlOutbox:
         rows = self._db.execute(statement, {"now": self._clock.now(), "limit": limit})
         return [_envelope(row) for row in rows]
 
+    def claim_stream(self, prefix: str, limit: int) -> list[EventEnvelope] | None:
+        params = {"now": self._clock.now(), "limit": limit, "head": f"{prefix}.",
+                  "head_length": len(prefix) + 1}
+        if not self._db.is_postgres:
+            # SQLite: the unit of work's BEGIN IMMEDIATE already keeps every other writer out.
+            return [_envelope(row) for row in self._db.execute(_STREAM, params)]
+        lock = {"space": _RELAY_LOCK_SPACE, "key": stream_lock_key(prefix)}
+        if not self._db.execute(_TRY_STREAM_LOCK, lock).scalar_one():
+            return None
+        return [_envelope(row) for row in self._db.execute(_STREAM_CLAIMED, params)]
+
     def mark_published(self, event_ids: Sequence[str]) -> None:
         if event_ids:
             self._db.execute(_PUBLISHED, {"ids": list(event_ids), "now": self._clock.now()})
@@ -126,6 +158,12 @@ class SqlOutbox:
     def all(self) -> list[EventEnvelope]:
         """Every row, oldest first (tests read what was committed)."""
         return [_envelope(row) for row in self._db.execute(_ALL)]
+
+
+def stream_lock_key(prefix: str) -> int:
+    """A stream's advisory lock key: the same in every process and release (CRC-32, as int4)."""
+    key = zlib.crc32(prefix.encode())
+    return key - (1 << 32) if key >= 1 << 31 else key
 
 
 def _envelope(row: Row) -> EventEnvelope:

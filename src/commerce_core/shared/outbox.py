@@ -23,6 +23,16 @@ class Outbox(Protocol):
         """Unpublished rows that are due, oldest first."""
         ...
 
+    def claim_stream(self, prefix: str, limit: int) -> list[EventEnvelope] | None:
+        """Unpublished due rows of one stream (types `prefix.*`), oldest first, held for this
+        transaction; None when another transaction holds that stream.
+
+        While one transaction holds a stream, no other gets its rows until it ends, so a relay
+        can publish them and mark them published before anyone else sees them. Stores that let
+        one writer in at a time (SQLite, memory) never answer None.
+        """
+        ...
+
     def mark_published(self, event_ids: Sequence[str]) -> None: ...
 
     def mark_failed(self, event_id: str, error: str, now: datetime, max_attempts: int) -> None:

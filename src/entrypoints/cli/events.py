@@ -1,0 +1,233 @@
+"""`commerce events`: the event bus on Redis Streams as an operator sees it: status, new entries
+as they arrive, and the dead letters (list, show, replay, purge)."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Annotated
+
+import redis
+import typer
+from attrs import frozen
+from rich.table import Table
+from rich.text import Text
+
+from adapters.redis import (
+    DeadLetter,
+    DeadLetters,
+    ReplayFailed,
+    StreamLayout,
+    StreamTail,
+    broker_errors,
+    bus_status,
+)
+from commerce_core.shared.relay import streams_of
+from entrypoints.cli.output import console, failed, ok
+from entrypoints.cli.runtime import Runtime, runtime
+from entrypoints.consumer.service import catalogue
+
+app = typer.Typer(no_args_is_help=True,
+                  help="The event bus (Redis Streams): status, tail, dead letters.")
+dlq = typer.Typer(no_args_is_help=True,
+                  help="Dead letters: events a subscriber gave up on after its retries.")
+app.add_typer(dlq, name="dlq")
+
+Group = Annotated[str | None, typer.Option("--group", help="Only this subscriber's dead letters")]
+
+
+@frozen
+class Bus:
+    state: Runtime
+    client: redis.Redis
+    layout: StreamLayout
+
+    @property
+    def dead_letters(self) -> DeadLetters:
+        return DeadLetters(self.client, self.layout)
+
+
+@contextmanager
+def bus(ctx: typer.Context) -> Iterator[Bus]:
+    """The bus of these settings; a Redis failure inside becomes the one-line error."""
+    state = runtime(ctx)
+    with broker_errors(state.settings.redis_url):
+        yield Bus(state, state.container.redis_client(), state.container.stream_layout())
+
+
+@app.command("status")
+def status(ctx: typer.Context) -> None:
+    """Streams, consumer groups (lag, pending, retrying, dead letters) and the outbox."""
+    with bus(ctx) as b:
+        found = bus_status(b.client, b.layout)
+    outbox = b.state.commerce.outbox_stats()
+
+    streams = Table(title="Streams")
+    streams.add_column("Stream", no_wrap=True)
+    streams.add_column("Entries", justify="right")
+    for key, length in found["streams"].items():
+        streams.add_row(key, str(length))
+    console.print(streams if found["streams"] else "no streams yet")
+
+    groups = Table(title="Consumer groups")
+    groups.add_column("Group (subscriber)", no_wrap=True)
+    for heading in ("Lag", "Pending", "Retrying", "Dead letters"):
+        groups.add_column(heading, justify="right")
+    names = sorted(set(found["groups"]) | set(found["dead_letters"]))
+    for name in names:
+        figures = found["groups"].get(name, {"lag": 0, "pending": 0, "retrying": 0})
+        dead = found["dead_letters"].get(name, 0)
+        groups.add_row(name, str(figures["lag"]), str(figures["pending"]),
+                       str(figures["retrying"]),
+                       Text(str(dead), style="red" if dead else ""))
+    console.print(groups if names else "no consumer groups yet")
+
+    rows = Table(title="Outbox")
+    for heading in ("Pending", "Published", "Failed"):
+        rows.add_column(heading, justify="right")
+    rows.add_row(*(str(outbox.get(key, 0)) for key in ("pending", "published", "failed")))
+    console.print(rows)
+
+
+@app.command("tail")
+def tail(
+    ctx: typer.Context,
+    count: Annotated[
+        int | None, typer.Option("--count", min=1, help="Stop after this many entries")
+    ] = None,
+) -> None:
+    """Print events as they are added to the streams, until Ctrl-C (or --count entries)."""
+    seen = 0
+    try:
+        with bus(ctx) as b:
+            known = {b.layout.stream_named(name) for name in streams_of(catalogue())}
+            existing = {key.decode() if isinstance(key, bytes) else str(key)
+                        for key in b.client.scan_iter(match=b.layout.all_streams_pattern())}
+            follower = StreamTail(b.client, sorted(known | existing))
+            console.print(f"following {len(known | existing)} streams (Ctrl-C to stop)")
+            while count is None or seen < count:
+                for key, entry_id, envelope in follower.read(block_ms=1000):
+                    console.print(f"{entry_id}  {key.rsplit(':', 1)[-1]:<12} "
+                                  f"{envelope.type:<36} {envelope.aggregate_id}  {envelope.id}")
+                    seen += 1
+                    if count is not None and seen >= count:
+                        break
+    except KeyboardInterrupt:
+        raise typer.Exit(0) from None
+
+
+@dlq.command("list")
+def list_dead_letters(
+    ctx: typer.Context,
+    group: Group = None,
+    limit: Annotated[int, typer.Option(min=1, max=10_000, help="At most this many")] = 100,
+) -> None:
+    """Dead letters, oldest first."""
+    with bus(ctx) as b:
+        letters = b.dead_letters.list(group, limit=limit)
+    if not letters:
+        console.print("no dead letters" + (f" for {group}" if group else ""))
+        return
+    table = Table()
+    for heading in ("Id", "Group (subscriber)", "Event type", "Event id", "Attempts",
+                    "Failed at", "Error"):
+        table.add_column(heading, no_wrap=heading != "Error")
+    for letter in letters:
+        table.add_row(letter.id, letter.group, letter.envelope.type, letter.envelope.id,
+                      str(letter.attempts), letter.failed_at[:19], _first_line(letter.error))
+    console.print(table)
+
+
+@dlq.command("show")
+def show(ctx: typer.Context, dead_letter_id: Annotated[str, typer.Argument(metavar="ID")]) -> None:
+    """One dead letter: where it came from, the error, and the event."""
+    with bus(ctx) as b:
+        letter = b.dead_letters.get(dead_letter_id)
+    envelope = letter.envelope
+    grid = Table.grid(padding=(0, 2))
+    for name, value in (
+        ("Dead letter", letter.id), ("Group", letter.group), ("Stream", letter.stream),
+        ("Entry", letter.entry_id), ("Attempts", str(letter.attempts)),
+        ("Failed at", letter.failed_at), ("Event", f"{envelope.type} v{envelope.version}"),
+        ("Event id", envelope.id), ("Aggregate", envelope.aggregate_id),
+        ("Occurred", envelope.occurred_at.isoformat()),
+        ("Correlation", envelope.correlation_id or "-"),
+    ):
+        grid.add_row(name, value)
+    console.print(grid)
+    console.print(Text("Error", style="bold"))
+    console.print(letter.error)
+    console.print(Text("Payload", style="bold"))
+    console.print(json.dumps(envelope.payload, indent=2, ensure_ascii=False))
+
+
+@dlq.command("replay")
+def replay(
+    ctx: typer.Context,
+    dead_letter_id: Annotated[str | None, typer.Argument(metavar="[ID]")] = None,
+    every: Annotated[bool, typer.Option("--all", help="Replay every dead letter")] = False,
+    group: Group = None,
+) -> None:
+    """Deliver dead letters to their subscriber again, through its inbox (an event it already
+    applied changes nothing); each one that succeeds leaves the dead letters."""
+    if (dead_letter_id is None) == (not every):
+        raise typer.BadParameter("give one dead letter ID or --all")
+    with bus(ctx) as b:
+        commerce = b.state.commerce
+        if dead_letter_id is not None:
+            letters = [b.dead_letters.get(dead_letter_id)]
+        else:
+            letters = b.dead_letters.list(group, limit=1_000_000)
+        still_failing: list[tuple[DeadLetter, str]] = []
+        with _quiet("commerce.bus"):
+            for letter in letters:
+                error = b.dead_letters.redeliver(commerce.bus, letter)
+                if error is None:
+                    ok(f"replayed {letter.id}: {letter.envelope.type} to {letter.group}")
+                else:
+                    still_failing.append((letter, error))
+    if dead_letter_id is not None and still_failing:
+        raise ReplayFailed(f"{dead_letter_id} failed again in {letters[0].group}: "
+                           f"{_first_line(still_failing[0][1])}; it stays in the dead letters",
+                           id=dead_letter_id)
+    if not letters:
+        console.print("no dead letters" + (f" for {group}" if group else ""))
+    for letter, error in still_failing:
+        failed(f"{letter.id}: {letter.group} failed again: {_first_line(error)}")
+    if still_failing:
+        raise ReplayFailed(f"{len(still_failing)} of {len(letters)} dead letters failed again; "
+                           "they stay in the dead letters", count=len(still_failing))
+
+
+@dlq.command("purge")
+def purge(
+    ctx: typer.Context,
+    group: Group = None,
+    yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation")] = False,
+) -> None:
+    """Delete dead letters for good (every group's, or one group's)."""
+    scope = f"the dead letters of {group}" if group else "every dead letter"
+    if not yes:
+        typer.confirm(f"Delete {scope}? They cannot be replayed afterwards", abort=True)
+    with bus(ctx) as b:
+        removed = b.dead_letters.purge(group)
+    ok(f"purged {removed} dead letters")
+
+
+def _first_line(text: str) -> str:
+    lines = text.strip().splitlines()
+    return lines[0][:160] if lines else ""
+
+
+@contextmanager
+def _quiet(logger_name: str) -> Iterator[None]:
+    # A subscriber that fails again is reported as this command's one-line outcome; the
+    # traceback the bus logs would bury it.
+    logger = logging.getLogger(logger_name)
+    disabled, logger.disabled = logger.disabled, True
+    try:
+        yield
+    finally:
+        logger.disabled = disabled
