@@ -69,8 +69,11 @@ def assert_nothing_leaked(commerce: Commerce) -> None:
     """Money and stock add up: the invariants every checkout outcome must leave behind.
 
     - `reserved` of every stock level equals the units of its live reservations;
-    - every live reservation belongs to a confirmed (or later) order, never to a failed checkout;
-    - every confirmed or paid order has confirmed reservations covering each of its lines;
+    - the stock ledger of every row sums to its counters;
+    - every live reservation a checkout made belongs to a confirmed (or later) order, never to a
+      failed checkout (transfers and manual holds have owners of their own);
+    - every confirmed or paid order has confirmed reservations covering each of its lines, one
+      per warehouse a line was split across;
     - no authorization holds funds unless its order is confirmed or paid.
     """
     with commerce.ports.uow() as uow:
@@ -78,6 +81,8 @@ def assert_nothing_leaked(commerce: Commerce) -> None:
         reservations = uow.reservations.list(limit=10_000)
         orders = uow.orders.list(limit=10_000)
         payments = [p for order in orders for p in uow.payments.for_order(order.id)]
+        balances = uow.ledger.balances()
+    assert [b for b in balances if b.drift] == [], "the ledger does not sum to the counters"
     live = [r for r in reservations
             if r.status in (ReservationStatus.ACTIVE, ReservationStatus.CONFIRMED)]
     held: Counter[tuple[str, str]] = Counter()
@@ -90,17 +95,47 @@ def assert_nothing_leaked(commerce: Commerce) -> None:
     by_id = {r.id: r for r in reservations}
     live_orders = {o.id for o in orders if o.status in (OrderStatus.CONFIRMED, OrderStatus.PAID)}
     for reservation in live:
+        if reservation.reference_type != "checkout":
+            continue
         assert reservation.status is ReservationStatus.CONFIRMED, reservation
         assert reservation.order_id in live_orders, reservation
     for order in orders:
         if order.id in live_orders:
             for line in order.lines:
-                reservation = by_id[line.reservation_id]
-                assert reservation.status in (ReservationStatus.CONFIRMED,
-                                              ReservationStatus.FULFILLED), reservation
-                assert reservation.quantity == line.quantity
+                parts = [by_id[part.reservation_id] for part in line.parts]
+                for reservation in parts:
+                    assert reservation.status in (ReservationStatus.CONFIRMED,
+                                                  ReservationStatus.FULFILLED), reservation
+                assert sum(r.quantity for r in parts) == line.quantity
+                assert len({r.warehouse_id for r in parts}) == len(parts)
 
     order_by_payment_key = {p.idempotency_key: p.order_id for p in payments}
     for authorization in gateway_of(commerce).held():
         order_id = order_by_payment_key.get(authorization.key)
         assert order_id in live_orders, f"authorization {authorization.key} leaked"
+
+
+def events_of(commerce: Commerce, event_type: str) -> list[dict[str, Any]]:
+    """Payloads of every committed event of one type, oldest first."""
+    with commerce.ports.uow() as uow:
+        return [e.payload for e in uow.outbox.all() if e.type == event_type]
+
+
+def two_warehouse_shop(commerce: Commerce, *, shirts_hcm: int = 10, shirts_hn: int = 0,
+                       mugs_hcm: int = 0, mugs_hn: int = 10) -> dict[str, str]:
+    """HCM (the default) and HN, the shirt and the mug in VND; returns warehouse ids by code."""
+    ids = {"HCM": commerce.inventory.create_warehouse("HCM", "Ho Chi Minh City"),
+           "HN": commerce.inventory.create_warehouse("HN", "Ha Noi")}
+    commerce.catalog.create_product(
+        "Linen shirt", "linen-shirt",
+        [VariantSpec(SHIRT, Money(350_000, "VND"), "M", weight_grams=250)], publish=True,
+    )
+    commerce.catalog.create_product(
+        "Retro mug", "retro-mug", [VariantSpec(MUG, Money(89_000, "VND"), weight_grams=400)],
+        publish=True,
+    )
+    for sku, code, units in ((SHIRT, "HCM", shirts_hcm), (SHIRT, "HN", shirts_hn),
+                             (MUG, "HCM", mugs_hcm), (MUG, "HN", mugs_hn)):
+        if units:
+            commerce.inventory.set_stock(sku, code, units)
+    return ids

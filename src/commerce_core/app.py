@@ -19,7 +19,14 @@ from typing import Any
 from attrs import define, field
 
 from commerce_core.cart import handlers as cart_handlers
-from commerce_core.cart.commands import AddCartItem, CreateCart, RemoveCartItem, UpdateCartItem
+from commerce_core.cart.commands import (
+    AddCartItem,
+    ApplyCoupon,
+    CreateCart,
+    RemoveCartItem,
+    RemoveCoupon,
+    UpdateCartItem,
+)
 from commerce_core.cart.ports import SellableItem
 from commerce_core.cart.queries import CartView, cart_view
 from commerce_core.catalog import handlers as catalog_handlers
@@ -40,15 +47,14 @@ from commerce_core.checkout.handlers import (
     RecoverCheckoutsHandler,
 )
 from commerce_core.checkout.model import CheckoutSaga
+from commerce_core.fulfillment import handlers as fulfillment_handlers
+from commerce_core.fulfillment.api import FulfillmentApi
+from commerce_core.fulfillment.model import FulfillmentPolicy
+from commerce_core.fulfillment.ports import ShipmentGateway
 from commerce_core.inventory import handlers as inventory_handlers
-from commerce_core.inventory.commands import (
-    CreateWarehouse,
-    ExpireReservations,
-    FulfilReservation,
-    ReleaseReservation,
-    SetStock,
-)
-from commerce_core.inventory.model import Reservation, ReservationPolicy, StockLevel, Warehouse
+from commerce_core.inventory import reservation_handlers
+from commerce_core.inventory.api import InventoryApi
+from commerce_core.inventory.model import ReservationPolicy
 from commerce_core.ordering import handlers as ordering_handlers
 from commerce_core.ordering.commands import CancelOrder
 from commerce_core.ordering.model import Order, OrderStatus
@@ -56,11 +62,21 @@ from commerce_core.payment import handlers as payment_handlers
 from commerce_core.payment.commands import CapturePayment
 from commerce_core.payment.model import Payment
 from commerce_core.payment.ports import PaymentGateway
+from commerce_core.pricing import api as pricing_api
+from commerce_core.pricing.api import PricingApi, PricingPolicy, PromotionsApi, TaxApi
+from commerce_core.pricing.catalog_prices import CatalogPriceBridge
+from commerce_core.pricing.currency import NoExchangeRates
+from commerce_core.pricing.ports import ExchangeRates
+from commerce_core.pricing.service import CartPricingService
+from commerce_core.promotion.ports import CouponCodeGenerator
 from commerce_core.shared.bus import MessageBus, Subscriber
 from commerce_core.shared.clock import Clock, SystemClock
 from commerce_core.shared.ids import IdGenerator, Uuid7Generator, normalise_sku
 from commerce_core.shared.money import Money
 from commerce_core.shared.uow import UnitOfWorkFactory
+from commerce_core.tax.model import TaxDestination
+from commerce_core.tax.ports import TaxRuleSource
+from commerce_core.tax.services import StoredTaxRules
 
 
 @define
@@ -75,6 +91,10 @@ class Ports:
     gateway: PaymentGateway
     clock: Clock = field(factory=SystemClock)
     ids: IdGenerator = field(factory=Uuid7Generator)
+    carrier: ShipmentGateway | None = None  # none: fulfillments stop at ready to ship
+    exchange_rates: ExchangeRates | None = None  # none: one-currency shop, no conversion
+    tax_rules: TaxRuleSource | None = None  # none: the shop's own tax rule table
+    coupon_codes: CouponCodeGenerator | None = None  # none: cryptographic random codes
 
 
 class CatalogProductLookup:
@@ -97,7 +117,8 @@ class Commerce:
     """The use cases of the shop, for embedding apps and every entry point.
 
     `handle(command)` runs any command; the context attributes (`catalog`, `inventory`, `cart`,
-    `checkout`, `orders`, `payments`) offer the same use cases as plain methods, plus queries.
+    `checkout`, `orders`, `payments`, `fulfillment`) offer the same use cases as plain methods,
+    plus queries.
     """
 
     def __init__(
@@ -106,48 +127,72 @@ class Commerce:
         *,
         dispatch_in_process: bool = True,
         reservation_policy: ReservationPolicy | None = None,
+        fulfillment_policy: FulfillmentPolicy | None = None,
         checkout_lease: timedelta = timedelta(seconds=30),
+        pricing_policy: PricingPolicy | None = None,
     ) -> None:
         self.ports = ports
+        self.pricing_policy = pricing_policy or PricingPolicy()
+        self.reservation_policy = reservation_policy or ReservationPolicy()
+        self.fulfillment_policy = fulfillment_policy or FulfillmentPolicy()
         uow, clock, ids, gateway = ports.uow, ports.clock, ports.ids, ports.gateway
         self.bus = MessageBus(uow, clock, ids, dispatch_in_process=dispatch_in_process)
         self.products = CatalogProductLookup(uow)
-        self.checkout_runner = CheckoutSagaRunner(
-            uow, gateway, clock, ids, policy=reservation_policy, lease=checkout_lease,
+        self.pricing_service = CartPricingService(
+            uow, ports.tax_rules or StoredTaxRules(uow), ports.exchange_rates or NoExchangeRates(),
+            clock,
         )
+        self.checkout_runner = CheckoutSagaRunner(
+            uow, gateway, clock, ids, policy=self.reservation_policy, lease=checkout_lease,
+            pricing=self.pricing_service, pricing_policy=self.pricing_policy,
+        )
+        list_prices = CatalogPriceBridge(clock, ids)
         register = self.bus.register
-        register(CreateProduct, catalog_handlers.CreateProductHandler(uow, clock, ids))
+        register(CreateProduct,
+                 catalog_handlers.CreateProductHandler(uow, clock, ids, list_prices))
         register(PublishProduct, catalog_handlers.PublishProductHandler(uow, clock))
         register(UnpublishProduct, catalog_handlers.UnpublishProductHandler(uow, clock))
-        register(ChangePrice, catalog_handlers.ChangePriceHandler(uow, clock))
+        register(ChangePrice, catalog_handlers.ChangePriceHandler(uow, clock, list_prices))
         register(CreateCategory, catalog_handlers.CreateCategoryHandler(uow, clock, ids))
-        register(CreateWarehouse, inventory_handlers.CreateWarehouseHandler(uow, clock, ids))
-        register(SetStock, inventory_handlers.SetStockHandler(uow, clock))
-        register(ReleaseReservation, inventory_handlers.ReleaseReservationHandler(uow, clock))
-        register(FulfilReservation, inventory_handlers.FulfilReservationHandler(uow, clock))
-        register(ExpireReservations, inventory_handlers.ExpireReservationsHandler(uow, clock))
+        for command, handler in (
+            *inventory_handlers.handlers(uow, clock, ids).items(),
+            *reservation_handlers.handlers(uow, clock, ids, self.reservation_policy).items(),
+            *fulfillment_handlers.handlers(uow, clock, ids, self.fulfillment_policy,
+                                           ports.carrier).items(),
+            *pricing_api.handlers(uow, clock, ids, ports.coupon_codes).items(),
+        ):
+            register(command, handler)
         register(CreateCart, cart_handlers.CreateCartHandler(uow, clock, ids))
         register(AddCartItem, cart_handlers.AddCartItemHandler(uow, self.products, clock, ids))
         register(UpdateCartItem, cart_handlers.UpdateCartItemHandler(uow, clock))
         register(RemoveCartItem, cart_handlers.RemoveCartItemHandler(uow, clock))
+        register(ApplyCoupon, cart_handlers.ApplyCouponHandler(uow, clock))
+        register(RemoveCoupon, cart_handlers.RemoveCouponHandler(uow, clock))
         register(PlaceOrder, PlaceOrderHandler(self.checkout_runner))
         register(RecoverCheckouts, RecoverCheckoutsHandler(self.checkout_runner))
         register(CancelOrder, ordering_handlers.CancelOrderHandler(uow, clock))
         register(CapturePayment, payment_handlers.CapturePaymentHandler(uow, gateway, clock))
         for reaction in (
-            inventory_handlers.ReleaseReservationsOnOrderCancelled(clock),
+            reservation_handlers.ReleaseReservationsOnOrderCancelled(clock),
+            *fulfillment_handlers.subscribers(clock, ids, self.fulfillment_policy),
             ordering_handlers.CancelPendingOrderOnReservationExpired(clock),
             ordering_handlers.MarkOrderPaidOnPaymentCaptured(clock),
             payment_handlers.ReleasePaymentOnOrderCancelled(gateway, clock),
+            *pricing_api.subscribers(clock),
         ):
             self.bus.subscribe(Subscriber(reaction.name, reaction.event_type, reaction))
 
         self.catalog = CatalogApi(self)
-        self.inventory = InventoryApi(self)
+        self.inventory = InventoryApi(self.handle, self._read, clock)
+        self.fulfillment = FulfillmentApi(self.handle, self._read)
         self.cart = CartApi(self)
         self.checkout = CheckoutApi(self)
         self.orders = OrdersApi(self)
         self.payments = PaymentsApi(self)
+        self.pricing = PricingApi(self.handle, self._read, self.pricing_service,
+                                  self.pricing_policy)
+        self.promotions = PromotionsApi(self.handle, self._read)
+        self.tax = TaxApi(self.handle, self._read)
 
     def handle(self, command: Any, *, correlation_id: str | None = None) -> Any:
         """Run one command through the bus and return its handler's result."""
@@ -220,54 +265,6 @@ class CatalogApi:
             return uow.categories.list()  # type: ignore[no-any-return]
 
 
-class InventoryApi:
-    def __init__(self, commerce: Commerce) -> None:
-        self._c = commerce
-
-    def create_warehouse(self, code: str, name: str = "", *, is_default: bool = False) -> str:
-        return str(self._c.handle(CreateWarehouse(code, name, is_default)))
-
-    def warehouses(self) -> list[Warehouse]:
-        with self._c._read() as uow:
-            return uow.warehouses.list()  # type: ignore[no-any-return]
-
-    def set_stock(self, sku: str, warehouse: str, on_hand: int, reason: str = "count") -> None:
-        self._c.handle(SetStock(sku, warehouse, on_hand, reason))
-
-    def available(self, sku: str) -> int:
-        """Units of `sku` a shopper can buy now, across active warehouses."""
-        sku = normalise_sku(sku)
-        with self._c._read() as uow:
-            active = {w.id for w in uow.warehouses.list() if w.active}
-            return sum(lv.available for lv in uow.stock.list(sku) if lv.warehouse_id in active)
-
-    def levels(self, sku: str | None = None) -> list[StockLevel]:
-        with self._c._read() as uow:
-            return uow.stock.list(  # type: ignore[no-any-return]
-                normalise_sku(sku) if sku else None
-            )
-
-    def reservation(self, reservation_id: str) -> Reservation:
-        with self._c._read() as uow:
-            return uow.reservations.get(reservation_id)  # type: ignore[no-any-return]
-
-    def reservations(self, *, statuses: list[str] | None = None,
-                     limit: int = 100) -> list[Reservation]:
-        with self._c._read() as uow:
-            return uow.reservations.list(  # type: ignore[no-any-return]
-                statuses=statuses, limit=limit
-            )
-
-    def release(self, reservation_id: str, reason: str = "manual") -> int:
-        return int(self._c.handle(ReleaseReservation(reservation_id, reason)))
-
-    def fulfil(self, reservation_id: str, quantity: int) -> None:
-        self._c.handle(FulfilReservation(reservation_id, quantity))
-
-    def expire_reservations(self, batch_size: int = 100) -> int:
-        return int(self._c.handle(ExpireReservations(batch_size)))
-
-
 class CartApi:
     def __init__(self, commerce: Commerce) -> None:
         self._c = commerce
@@ -285,10 +282,18 @@ class CartApi:
     def remove_item(self, cart_id: str, line_id: str) -> None:
         self._c.handle(RemoveCartItem(cart_id, line_id))
 
+    def apply_coupon(self, cart_id: str, code: str) -> str:
+        return str(self._c.handle(ApplyCoupon(cart_id, code)))
+
+    def remove_coupon(self, cart_id: str, code: str) -> None:
+        self._c.handle(RemoveCoupon(cart_id, code))
+
     def get(self, cart_id: str) -> CartView:
+        """The cart priced by the engine (quote stage: tax pending until the address is known)."""
         with self._c._read() as uow:
             cart = uow.carts.get(cart_id)
-        return cart_view(cart, self._c.products)
+        breakdown = self._c.pricing.quote(cart_id) if cart.lines else None
+        return cart_view(cart, self._c.products, breakdown)
 
 
 class CheckoutApi:
@@ -298,9 +303,11 @@ class CheckoutApi:
     def place_order(
         self, cart_id: str, *, payment_method: str = "card", email: str | None = None,
         customer_id: str | None = None, idempotency_key: str | None = None,
+        destination: TaxDestination | None = None,
     ) -> PlacedOrder:
         result: PlacedOrder = self._c.handle(
-            PlaceOrder(cart_id, payment_method, email, customer_id, idempotency_key),
+            PlaceOrder(cart_id, payment_method, email, customer_id, idempotency_key,
+                       destination),
             correlation_id=idempotency_key,
         )
         return result

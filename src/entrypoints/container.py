@@ -6,15 +6,21 @@ Embedding apps never need it: they call `Commerce(adapters.memory.bundle())` or
 
 from __future__ import annotations
 
+import importlib
 from datetime import timedelta
 
+import redis
 from dependency_injector import containers, providers
 
 from adapters.memory import Outcome, ScriptedPaymentGateway
 from adapters.memory import bundle as memory_bundle
+from adapters.redis import StreamLayout, connect
 from commerce_core.app import Commerce, Ports
+from commerce_core.fulfillment.model import FulfillmentPolicy
+from commerce_core.inventory.model import ReservationPolicy
 from commerce_core.payment.ports import PaymentGateway
 from commerce_core.shared.clock import Clock, SystemClock
+from commerce_core.shared.errors import InvalidInput
 from commerce_core.shared.ids import IdGenerator, Uuid7Generator
 from entrypoints.settings import Settings
 
@@ -36,12 +42,59 @@ def build_ports(
     )
 
 
-def build_commerce(settings: Settings, ports: Ports) -> Commerce:
-    return Commerce(
+def build_reservation_policy(settings: Settings) -> ReservationPolicy:
+    return ReservationPolicy(
+        ttl_by_method={
+            "cod": timedelta(minutes=settings.reservation_ttl_cod_minutes),
+            "bank_transfer": timedelta(minutes=settings.reservation_ttl_bank_transfer_minutes),
+            "card": timedelta(minutes=settings.reservation_ttl_card_minutes),
+            "e_wallet": timedelta(minutes=settings.reservation_ttl_e_wallet_minutes),
+            "installment": timedelta(minutes=settings.reservation_ttl_installment_minutes),
+        },
+        default_ttl=timedelta(minutes=settings.reservation_ttl_default_minutes),
+        max_extension_factor=settings.reservation_max_extension_factor,
+    )
+
+
+def build_fulfillment_policy(settings: Settings) -> FulfillmentPolicy:
+    return FulfillmentPolicy(qc_sample_percent=settings.fulfillment_qc_sample_percent)
+
+
+def build_commerce(
+    settings: Settings, ports: Ports, reservation_policy: ReservationPolicy | None = None,
+    fulfillment_policy: FulfillmentPolicy | None = None,
+) -> Commerce:
+    commerce = Commerce(
         ports,
         dispatch_in_process=settings.bus == "inprocess",
+        reservation_policy=reservation_policy or build_reservation_policy(settings),
+        fulfillment_policy=fulfillment_policy or build_fulfillment_policy(settings),
         checkout_lease=timedelta(seconds=settings.checkout_lease_seconds),
     )
+    register_extra_subscribers(commerce, settings.extra_subscribers)
+    return commerce
+
+
+def register_extra_subscribers(commerce: Commerce, hooks: str) -> None:
+    """`COMMERCE_EXTRA_SUBSCRIBERS`: each `module:function` is called with the Commerce and
+    subscribes the embedder's own subscribers, which the worker then runs like the core's."""
+    for hook in filter(None, (part.strip() for part in hooks.split(","))):
+        module_name, _, function_name = hook.partition(":")
+        try:
+            register = getattr(importlib.import_module(module_name), function_name)
+        except (ImportError, AttributeError, ValueError) as exc:
+            raise InvalidInput(
+                f"COMMERCE_EXTRA_SUBSCRIBERS: cannot load {hook!r} ({exc})", hook=hook
+            ) from exc
+        register(commerce)
+
+
+def build_redis(settings: Settings) -> redis.Redis:
+    return connect(settings.redis_url)
+
+
+def build_layout(settings: Settings) -> StreamLayout:
+    return StreamLayout(prefix=settings.redis_prefix)
 
 
 class Container(containers.DeclarativeContainer):
@@ -50,7 +103,12 @@ class Container(containers.DeclarativeContainer):
     ids = providers.Singleton(Uuid7Generator)
     gateway = providers.Singleton(build_gateway, settings)
     ports = providers.Singleton(build_ports, settings, gateway, clock, ids)
-    commerce = providers.Singleton(build_commerce, settings, ports)
+    reservation_policy = providers.Singleton(build_reservation_policy, settings)
+    fulfillment_policy = providers.Singleton(build_fulfillment_policy, settings)
+    commerce = providers.Singleton(build_commerce, settings, ports, reservation_policy,
+                                   fulfillment_policy)
+    redis_client = providers.Singleton(build_redis, settings)
+    stream_layout = providers.Singleton(build_layout, settings)
 
 
 def make_container(settings: Settings | None = None) -> Container:

@@ -24,6 +24,7 @@ from adapters.memory import bundle
 from commerce_core.app import Commerce
 from commerce_core.shared.events import DomainEvent, event_types
 from commerce_core.shared.money import Money
+from commerce_core.shared.relay import stream_of, streams_of
 
 ROOT = Path(__file__).resolve().parents[2]
 MONEY_SCHEMA = {
@@ -93,6 +94,55 @@ def _import_every_event_module() -> None:
             importlib.import_module(module.name)
 
 
+OPERATIONS = """
+## Operations
+
+In service mode (`COMMERCE_BUS=redis`) events travel on Redis Streams, one stream per producing
+context (`{prefix}:events:{context}`, prefix `COMMERCE_REDIS_PREFIX`), and every subscriber reads
+them through a consumer group of its own name ([ADR 0006](adr/0006-redis-streams-event-bus.md)).
+
+**Scaling workers.** Start more `commerce worker` processes (same settings, any host). Each
+relays the streams no other relay holds at that moment (one relay per stream at a time, so a
+stream's events keep their order) and joins every subscriber's group as consumer
+`{host}-{pid}`, so the groups share the work. `--only inventory,ordering` runs the subscribers of
+those contexts only, to give a busy context processes of its own; every worker still relays.
+Give each process `COMMERCE_DATABASE_POOL_SIZE` of at least the number of its subscribers plus
+two. A worker stopped with SIGTERM finishes and acknowledges what it read, then exits 0; one that
+dies leaves its entries pending, and another worker takes them over after
+`COMMERCE_CONSUMER_CLAIM_IDLE_MS` (a subscriber's inbox absorbs any event applied twice).
+
+**Reading lag.** `commerce events status` shows every stream's length; per group its lag
+(entries not read yet), pending (read, not acknowledged), retrying and dead letters; and the
+outbox by status. `commerce events tail` prints events as they are published. The worker's
+`--metrics-port` (`COMMERCE_METRICS_PORT`) serves the same figures to Prometheus:
+`commerce_consumer_group_lag`, `commerce_consumer_group_pending`,
+`commerce_consumer_group_retrying`, `commerce_dead_letters` (by `group`),
+`commerce_stream_length`, `commerce_outbox_rows` (by `status`), `commerce_event_bus_up`,
+`commerce_database_up`, and the counters `commerce_events_relayed_total`,
+`commerce_events_applied_total`, `commerce_event_retries_total` and
+`commerce_events_dead_lettered_total` (by `subscriber`). Alert on lag that keeps growing (a
+group without workers, or too few), on outbox rows pending above 1,000 (no relay running, or
+Redis down), and on any dead letter.
+
+**Draining the dead letters.** A subscriber that fails an event `COMMERCE_CONSUMER_MAX_ATTEMPTS`
+times (with backoff) moves it to its dead-letter stream, and its group moves on.
+`commerce events dlq list` and `dlq show ID` tell which event and why. Fix the cause first, then
+`commerce events dlq replay ID` or `dlq replay --all [--group G]`: the event is delivered to that
+subscriber again through its inbox (an event it already applied changes nothing) and leaves the
+dead letters when it succeeds; one that fails again stays, and the command exits 1. `dlq purge
+[--group G]` deletes dead letters for good.
+
+**Redis durability.** Published events live only in Redis once the outbox marked them: run Redis
+with the append-only file (`appendonly yes`). `appendfsync everysec` may lose the last second of
+events on a crash of the Redis host; use `appendfsync always` where that matters. Never let Redis
+evict keys (`maxmemory-policy noeviction`). Workers reconnect by themselves with a jittered backoff
+(0.5 s doubling to 30 s) after a Redis restart, and recreate a missing group from the start of
+its stream. Streams are trimmed every minute to what every group has acknowledged (a stream no
+group reads keeps about its newest 10,000 entries), so a stopped group makes its streams grow:
+watch its lag.
+"""
+
+
 def render() -> tuple[str, dict[str, str]]:
     _import_every_event_module()
     commerce = Commerce(bundle())
@@ -107,7 +157,7 @@ def render() -> tuple[str, dict[str, str]]:
         "edit by hand. Every event travels in the envelope described in",
         "[architecture.md](architecture.md#events) and is written to the outbox in the same",
         "transaction as the change it describes. JSON Schemas of the payloads are in",
-        "[events/](events/).",
+        "[events/](events/). How to run the bus in production: [Operations](#operations).",
         "",
         "| type | version | producer | consumers (subscriber names) |",
         "|---|---|---|---|",
@@ -125,11 +175,27 @@ def render() -> tuple[str, dict[str, str]]:
             lines += [doc, ""]
         lines += ["| field | type |", "|---|---|"]
         lines += [f"| `{f.name}` | `{_short(hints[f.name])}` |" for f in attrs.fields(cls)]
+    lines += _streams(catalogue, commerce)
+    lines += OPERATIONS.rstrip("\n").split("\n")
     schemas = {
         name: json.dumps(event_schema(cls), indent=2, sort_keys=True) + "\n"
         for name, cls in catalogue
     }
     return "\n".join(lines) + "\n", schemas
+
+
+def _streams(catalogue: list[tuple[str, type[DomainEvent]]], commerce: Commerce) -> list[str]:
+    """Which stream each event travels on in service mode, and the groups that read it."""
+    lines = ["", "## Streams and consumer groups", "",
+             "| stream | event types | consumer groups (subscribers) |", "|---|---|---|"]
+    groups: dict[str, set[str]] = {}
+    for subscriber in commerce.bus.subscribers():
+        groups.setdefault(stream_of(subscriber.event_type), set()).add(subscriber.name)
+    for stream in streams_of(name for name, _ in catalogue):
+        types = ", ".join(f"`{n}`" for n, _ in catalogue if stream_of(n) == stream)
+        readers = ", ".join(f"`{g}`" for g in sorted(groups.get(stream, ()))) or "—"
+        lines.append(f"| `{stream}` | {types} | {readers} |")
+    return lines
 
 
 def main(argv: list[str]) -> int:

@@ -20,6 +20,27 @@ class Settings(BaseSettings):
         "inprocess", description="Where events go after commit: in-process or Redis Streams"
     )
     redis_url: str = Field("redis://127.0.0.1:6379/0", description="Redis for the event bus")
+    redis_prefix: str = Field(
+        "commerce", min_length=1, pattern=r"^[^\s*?\[\]]+$",
+        description="Prefix of every Redis key of the event bus (one per shop sharing a Redis)",
+    )
+    relay_batch: int = Field(
+        100, ge=1, le=10_000, description="Outbox rows one relay pass publishes per stream"
+    )
+    consumer_max_attempts: int = Field(
+        5, ge=1, description="Attempts of a failing subscriber before the event is dead-lettered"
+    )
+    consumer_claim_idle_ms: int = Field(
+        60_000, ge=0,
+        description="An unacknowledged event idle this long is taken over by another consumer",
+    )
+    metrics_port: int = Field(
+        0, ge=0, le=65535, description="Port of the worker's Prometheus metrics (0: off)"
+    )
+    extra_subscribers: str = Field(
+        "", description="Comma-separated `module:function` hooks called with the Commerce to "
+        "subscribe the embedder's own subscribers",
+    )
     gateway: Literal["fake"] = Field("fake", description="Payment gateway adapter")
     fake_gateway_default: Literal["approve", "decline", "timeout", "error"] = Field(
         "approve", description="What the fake gateway answers when nothing is scripted"
@@ -39,5 +60,37 @@ class Settings(BaseSettings):
     )
     worker_interval_seconds: float = Field(
         1.0, gt=0, description="How often the worker polls the outbox and its jobs"
+    )
+    # Reservation lifetime before payment, by payment method (inventory spec A2.4).
+    reservation_ttl_cod_minutes: int = Field(
+        1440, ge=1, description="Reservation TTL for cash on delivery"
+    )
+    reservation_ttl_bank_transfer_minutes: int = Field(
+        240, ge=1, description="Reservation TTL for bank transfers"
+    )
+    reservation_ttl_card_minutes: int = Field(30, ge=1, description="Reservation TTL for cards")
+    reservation_ttl_e_wallet_minutes: int = Field(
+        15, ge=1, description="Reservation TTL for e-wallets"
+    )
+    reservation_ttl_installment_minutes: int = Field(
+        120, ge=1, description="Reservation TTL for installment plans"
+    )
+    reservation_ttl_default_minutes: int = Field(
+        30, ge=1, description="Reservation TTL for any other payment method"
+    )
+    reservation_max_extension_factor: int = Field(
+        2, ge=1, description="A reservation lives at most this many times its TTL"
+    )
+    reconciliation_interval_seconds: float = Field(
+        3600, gt=0, description="How often the worker reconciles reserved counts and reports "
+        "reservations active for more than 24 h"
+    )
+    fulfillment_jobs_interval_seconds: float = Field(
+        1800, gt=0, description="How often the worker checks fulfillment SLAs, completes "
+        "fulfillments shipped 7 days ago and expires unstarted pick lists"
+    )
+    fulfillment_qc_sample_percent: int = Field(
+        10, ge=0, le=100, description="Share of fulfillments below the QC value threshold "
+        "that get a quality check"
     )
     log_level: str = Field("INFO", description="Python logging level")

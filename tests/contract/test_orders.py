@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import attrs
 import pytest
 
 from commerce_core.ordering.errors import OrderNotFound
-from commerce_core.ordering.model import Order, OrderStatus
+from commerce_core.ordering.model import LineAllocation, Order, OrderStatus
 from commerce_core.shared.errors import ConcurrencyConflict
-from tests.contract.builders import order, state
+from tests.contract.builders import SHIRT, order, state
 from tests.contract.conftest import Store
 
 
@@ -100,3 +101,19 @@ def test_orders_list_newest_first_with_filters_and_paging(store: Store) -> None:
     assert pending_lans == [made[3].id, made[0].id]
     assert confirmed == [made[2].id]
     assert page == [made[2].id, made[1].id]
+
+
+def test_a_line_split_across_warehouses_reads_back_with_every_part(store: Store) -> None:
+    placed = order(store, lines=((SHIRT, 5),))
+    line = placed.lines[0]
+    split = attrs.evolve(line, warehouse_id="warehouse-2", reservation_id="reservation-b",
+                         allocations=(LineAllocation("warehouse-2", "reservation-b", 3),
+                                      LineAllocation("warehouse-1", "reservation-a", 2)))
+    placed.lines[0] = split
+    add(store, placed)
+
+    with store.uow() as uow:
+        loaded = uow.orders.get(placed.id)
+
+    assert loaded.lines[0].parts == split.allocations
+    assert loaded.reservation_ids == ("reservation-b", "reservation-a")

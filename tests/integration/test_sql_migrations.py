@@ -74,7 +74,7 @@ def test_the_migrated_check_constraints_are_the_tables_modules(url: str) -> None
         if isinstance(constraint, sa.CheckConstraint)
     }
     assert migrated == declared
-    assert len(declared) == 4
+    assert len(declared) == 5
 
 
 @pytest.mark.parametrize(
@@ -104,7 +104,7 @@ def test_an_empty_database_is_at_no_revision_until_upgraded(url: str) -> None:
     sql.upgrade(url)
 
     assert before is None
-    assert sql.current_revision(url) == head_revision() == "0001"
+    assert sql.current_revision(url) == head_revision() == "0003"
     assert set(metadata.tables) | {"alembic_version"} == table_names(url)
 
 
@@ -153,3 +153,35 @@ def test_downgrading_to_base_removes_every_table(url: str) -> None:
 
     assert table_names(url) == {"alembic_version"}
     assert sql.current_revision(url) is None
+
+
+def test_upgrading_a_shop_with_stock_opens_the_ledger_with_each_rows_balance(url: str) -> None:
+    engine = sql.create_engine(url, pool_size=1)
+    try:
+        with engine.begin() as connection:
+            config = alembic_config()
+            config.attributes["connection"] = connection
+            command.upgrade(config, "0001")
+            connection.execute(sa.text(
+                "INSERT INTO stock_levels (sku, warehouse_id, on_hand, reserved) VALUES "
+                "('LINEN-SHIRT-M', 'w-1', 7, 2), ('RETRO-MUG', 'w-1', 0, 0)"))
+    finally:
+        engine.dispose()
+
+    ports = sql.bundle(url, gateway=ScriptedPaymentGateway(), clock=FrozenClock(),
+                       ids=SequentialIds(), pool_size=1)
+    factory = ports.uow
+    assert isinstance(factory, sql.SqlUnitOfWorkFactory)
+    try:
+        with factory() as uow:
+            balances = uow.ledger.balances()
+            (opening,) = uow.ledger.movements()
+            item = uow.stock.item("LINEN-SHIRT-M", "w-1")
+    finally:
+        factory.dispose()
+
+    assert [b for b in balances if b.drift] == []
+    assert (opening.type.value, opening.on_hand_change, opening.reserved_change) == (
+        "opening", 7, 2)
+    assert item is not None
+    assert item.settings.reorder_point == 0

@@ -10,15 +10,32 @@ held from `__enter__` to `__exit__`, so transactions of different threads never 
 
 from __future__ import annotations
 
-import copy
-import threading
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from types import TracebackType
 from typing import Any, Self
 
 import attrs
 
+from adapters.memory.base import InMemoryDatabase, Journal, OutboxRow, _Repository
+from adapters.memory.fulfillment import InMemoryFulfillmentRepository, InMemoryPicklistRepository
+from adapters.memory.inventory import (
+    InMemoryAdjustmentRequestRepository,
+    InMemoryDistributorRepository,
+    InMemoryReservationRepository,
+    InMemoryStockLedger,
+    InMemoryStockLevels,
+    InMemoryTransferRepository,
+    InMemoryWarehouseRepository,
+)
+from adapters.memory.pricing import InMemoryPriceRepository, InMemoryPriceRuleRepository
+from adapters.memory.promotion import (
+    InMemoryCampaignRepository,
+    InMemoryCouponRepository,
+    InMemoryPromotionRepository,
+    InMemoryPromotionUsageLedger,
+)
+from adapters.memory.tax import InMemoryTaxRuleRepository
 from commerce_core.cart.errors import CartNotFound
 from commerce_core.catalog.errors import (
     CategoryNotFound,
@@ -29,138 +46,25 @@ from commerce_core.catalog.errors import (
 from commerce_core.catalog.model import Category, Product, ProductStatus
 from commerce_core.checkout.errors import CheckoutNotFound
 from commerce_core.checkout.model import CheckoutSaga, SagaStatus
-from commerce_core.inventory.errors import (
-    DuplicateWarehouse,
-    InvalidStockChange,
-    ReservationNotFound,
-    StockBelowReserved,
-    WarehouseNotFound,
-)
-from commerce_core.inventory.model import Reservation, ReservationStatus, StockLevel, Warehouse
 from commerce_core.ordering.errors import OrderNotFound
 from commerce_core.ordering.model import Order, OrderStatus
 from commerce_core.payment.errors import PaymentNotFound
 from commerce_core.payment.model import Payment
 from commerce_core.shared.bus import backoff
 from commerce_core.shared.clock import Clock
-from commerce_core.shared.errors import CommerceError, ConcurrencyConflict
+from commerce_core.shared.errors import ConcurrencyConflict
 from commerce_core.shared.events import EventEnvelope
 from commerce_core.shared.ids import IdGenerator
 from commerce_core.shared.uow import Tracker, announce_committed, outbox_status
 
-
-@attrs.define
-class OutboxRow:
-    envelope: EventEnvelope
-    status: str = "pending"
-    attempts: int = 0
-    last_error: str | None = None
-    due_at: datetime | None = None
-
-
-class InMemoryDatabase:
-    """The state every unit of work of one shop shares."""
-
-    def __init__(self) -> None:
-        self.lock = threading.RLock()
-        self.tables: dict[str, dict[str, Any]] = {}
-        self.stock: dict[tuple[str, str], list[int]] = {}  # (sku, warehouse) → [on_hand, reserved]
-        self.outbox: list[OutboxRow] = []
-        self.inbox: set[tuple[str, str]] = set()
-
-    def table(self, kind: str) -> dict[str, Any]:
-        return self.tables.setdefault(kind, {})
-
-
-class Journal:
-    """How to undo what one transaction changed, newest first."""
-
-    def __init__(self) -> None:
-        self._undo: list[Callable[[], None]] = []
-
-    def put(self, mapping: dict[Any, Any], key: Any, value: Any) -> None:
-        """`mapping[key] = value`, undone by restoring the previous value (or its absence)."""
-        if key in mapping:
-            previous = mapping[key]
-            self._undo.append(lambda: mapping.__setitem__(key, previous))
-        else:
-            self._undo.append(lambda: mapping.pop(key, None))
-        mapping[key] = value
-
-    def then(self, undo: Callable[[], None]) -> None:
-        self._undo.append(undo)
-
-    def rollback(self) -> None:
-        while self._undo:
-            self._undo.pop()()
-
-    def forget(self) -> None:
-        """The transaction committed: its changes stay."""
-        self._undo.clear()
-
-
-class _Repository:
-    """Copy-in/copy-out storage of one aggregate kind with version checks and unique keys."""
-
-    kind = ""
-    not_found: type[CommerceError] = CommerceError
-    unique: tuple[tuple[str, Callable[[Any], Collection[str]], type[CommerceError]], ...] = ()
-
-    def __init__(self, db: InMemoryDatabase, tracker: Tracker, journal: Journal) -> None:
-        self._db, self._tracker, self._journal = db, tracker, journal
-
-    @property
-    def _rows(self) -> dict[str, Any]:
-        return self._db.table(self.kind)
-
-    def add(self, aggregate: Any) -> None:
-        self._tracker.added(self.kind, aggregate)
-
-    def attach(self, aggregate: Any) -> Any:
-        cached = self._tracker.cached(self.kind, aggregate.id)
-        return cached if cached is not None else self._tracker.loaded(self.kind, aggregate)
-
-    def get(self, aggregate_id: str) -> Any:
-        cached = self._tracker.cached(self.kind, aggregate_id)
-        if cached is not None:
-            return cached
-        row = self._rows.get(aggregate_id)
-        if row is None:
-            raise self.not_found(f"{self.kind} {aggregate_id} not found", id=aggregate_id)
-        return self._load(row)
-
-    def _load(self, row: Any) -> Any:
-        cached = self._tracker.cached(self.kind, row.id)
-        if cached is not None:
-            return cached
-        return self._tracker.loaded(self.kind, copy.deepcopy(row))
-
-    def _all(self) -> list[Any]:
-        return list(self._rows.values())
-
-    def flush(self) -> None:
-        for aggregate in self._tracker.new(self.kind):
-            if aggregate.id in self._rows:
-                raise ConcurrencyConflict(f"{self.kind} {aggregate.id} already exists")
-            for name, keys_of, error in self.unique:
-                taken = {k for row in self._rows.values() for k in keys_of(row)}
-                clash = set(keys_of(aggregate)) & taken
-                if clash:
-                    raise error(f"{name} already in use: {', '.join(sorted(clash))}",
-                                keys=sorted(clash))
-            stored = copy.deepcopy(aggregate)
-            stored.events = []
-            self._journal.put(self._rows, aggregate.id, stored)
-        for aggregate in self._tracker.changed(self.kind):
-            current = self._rows.get(aggregate.id)
-            if current is None or current.version != aggregate.version:
-                raise ConcurrencyConflict(
-                    f"{self.kind} {aggregate.id} was changed by someone else", id=aggregate.id
-                )
-            aggregate.version += 1
-            stored = copy.deepcopy(aggregate)
-            stored.events = []
-            self._journal.put(self._rows, aggregate.id, stored)
+# The shared base lives in `base.py`; these names stay importable from here as before.
+__all__ = [
+    "InMemoryDatabase",
+    "InMemoryUnitOfWork",
+    "Journal",
+    "OutboxRow",
+    "_Repository",
+]
 
 
 class InMemoryProductRepository(_Repository):
@@ -205,134 +109,6 @@ class InMemoryCategoryRepository(_Repository):
 
     def list(self) -> list[Category]:
         return [self._load(r) for r in sorted(self._all(), key=lambda c: c.slug)]
-
-
-class InMemoryWarehouseRepository(_Repository):
-    kind = "warehouse"
-    not_found = WarehouseNotFound
-    unique = (("warehouse code", lambda w: [w.code], DuplicateWarehouse),)
-
-    def by_code(self, code: str) -> Warehouse | None:
-        row = next((r for r in self._all() if r.code == code), None)
-        return None if row is None else self._load(row)
-
-    def list(self) -> list[Warehouse]:
-        rows = sorted(self._all(), key=lambda w: (not w.is_default, w.code))
-        return [self._load(r) for r in rows]
-
-
-Counters = list[int]  # [on_hand, reserved]
-
-
-def _check_quantity(sku: str, quantity: int) -> None:
-    if quantity < 1:
-        raise InvalidStockChange(
-            f"stock moves in whole units of at least 1, got {quantity}", sku=sku,
-            quantity=quantity,
-        )
-
-
-class InMemoryStockLevels:
-    def __init__(self, db: InMemoryDatabase, journal: Journal) -> None:
-        self._db, self._journal = db, journal
-
-    def get(self, sku: str, warehouse_id: str) -> StockLevel | None:
-        row = self._db.stock.get((sku, warehouse_id))
-        return None if row is None else StockLevel(sku, warehouse_id, row[0], row[1])
-
-    def list(self, sku: str | None = None) -> list[StockLevel]:
-        return [
-            StockLevel(s, w, row[0], row[1])
-            for (s, w), row in sorted(self._db.stock.items())
-            if sku is None or s == sku
-        ]
-
-    def _move(self, row: Counters, on_hand: int, reserved: int) -> None:
-        """Apply a change to the counters; rolling back applies the opposite change."""
-        row[0] += on_hand
-        row[1] += reserved
-
-        def undo() -> None:
-            row[0] -= on_hand
-            row[1] -= reserved
-
-        self._journal.then(undo)
-
-    def set_on_hand(self, sku: str, warehouse_id: str, on_hand: int) -> StockLevel | None:
-        before = self.get(sku, warehouse_id)
-        reserved = before.reserved if before else 0
-        if on_hand < reserved:
-            raise StockBelowReserved(
-                f"{reserved} units of {sku} are reserved; on hand cannot drop to {on_hand}",
-                sku=sku, reserved=reserved, on_hand=on_hand,
-            )
-        row = self._db.stock.get((sku, warehouse_id))
-        if row is None:
-            self._journal.put(self._db.stock, (sku, warehouse_id), [on_hand, 0])
-        else:
-            self._move(row, on_hand - row[0], 0)
-        return before
-
-    def try_reserve(self, sku: str, warehouse_id: str, quantity: int) -> bool:
-        _check_quantity(sku, quantity)
-        row = self._db.stock.get((sku, warehouse_id))
-        if row is None or row[0] - row[1] < quantity:
-            return False
-        self._move(row, 0, quantity)
-        return True
-
-    def unreserve(self, sku: str, warehouse_id: str, quantity: int) -> None:
-        _check_quantity(sku, quantity)
-        row = self._db.stock.get((sku, warehouse_id))
-        if row is None or row[1] < quantity:
-            raise InvalidStockChange(f"fewer than {quantity} units of {sku} are reserved",
-                                     sku=sku, warehouse_id=warehouse_id)
-        self._move(row, 0, -quantity)
-
-    def commit(self, sku: str, warehouse_id: str, quantity: int) -> None:
-        _check_quantity(sku, quantity)
-        row = self._db.stock.get((sku, warehouse_id))
-        if row is None or row[1] < quantity or row[0] < quantity:
-            raise InvalidStockChange(f"fewer than {quantity} units of {sku} are reserved",
-                                     sku=sku, warehouse_id=warehouse_id)
-        self._move(row, -quantity, -quantity)
-
-
-class InMemoryReservationRepository(_Repository):
-    kind = "reservation"
-    not_found = ReservationNotFound
-
-    def for_reference(self, reference: str) -> list[Reservation]:
-        rows = sorted((r for r in self._all() if r.reference == reference),
-                      key=lambda r: (r.created_at, r.id))
-        return [self._load(r) for r in rows]
-
-    def for_order(self, order_id: str) -> list[Reservation]:
-        rows = sorted((r for r in self._all() if r.order_id == order_id),
-                      key=lambda r: (r.created_at, r.id))
-        return [self._load(r) for r in rows]
-
-    def due_to_expire(self, now: datetime, limit: int) -> list[str]:
-        rows = sorted(
-            (r for r in self._all()
-             if r.status is ReservationStatus.ACTIVE and r.expires_at <= now),
-            key=lambda r: (r.expires_at, r.id),
-        )
-        return [r.id for r in rows[:limit]]
-
-    def count_live(self, sku: str | None = None) -> int:
-        return sum(
-            1 for r in self._all()
-            if r.status in (ReservationStatus.ACTIVE, ReservationStatus.CONFIRMED)
-            and (sku is None or r.sku == sku)
-        )
-
-    def list(self, *, statuses: Sequence[str] | None = None, limit: int = 100) -> list[Reservation]:
-        rows = sorted(
-            (r for r in self._all() if statuses is None or r.status.value in statuses),
-            key=lambda r: (r.created_at, r.id), reverse=True,
-        )
-        return [self._load(r) for r in rows[:limit]]
 
 
 class InMemoryCartRepository(_Repository):
@@ -417,6 +193,16 @@ class InMemoryOutbox:
             if r.status == "pending" and (r.due_at is None or r.due_at <= now)
         ][:limit]
 
+    def claim_stream(self, prefix: str, limit: int) -> list[EventEnvelope] | None:
+        # The unit of work holds the database lock: nobody else can hold the stream meanwhile.
+        head = f"{prefix}."
+        now = self._clock.now()
+        return [
+            r.envelope for r in self._db.outbox
+            if r.status == "pending" and r.envelope.type.startswith(head)
+            and (r.due_at is None or r.due_at <= now)
+        ][:limit]
+
     def _change(self, row: OutboxRow, **changes: Any) -> None:
         previous = attrs.asdict(row, recurse=False)
         for name, value in changes.items():
@@ -486,18 +272,33 @@ class InMemoryUnitOfWork:
         self.products = InMemoryProductRepository(db, tracker, journal)
         self.categories = InMemoryCategoryRepository(db, tracker, journal)
         self.warehouses = InMemoryWarehouseRepository(db, tracker, journal)
-        self.stock = InMemoryStockLevels(db, journal)
+        self.distributors = InMemoryDistributorRepository(db, tracker, journal)
+        self.stock = InMemoryStockLevels(db, journal, clock, ids)
+        self.ledger = InMemoryStockLedger(db)
         self.reservations = InMemoryReservationRepository(db, tracker, journal)
+        self.adjustments = InMemoryAdjustmentRequestRepository(db, tracker, journal)
+        self.transfers = InMemoryTransferRepository(db, tracker, journal)
+        self.fulfillments = InMemoryFulfillmentRepository(db, tracker, journal)
+        self.picklists = InMemoryPicklistRepository(db, tracker, journal)
         self.carts = InMemoryCartRepository(db, tracker, journal)
         self.checkouts = InMemoryCheckoutSagaRepository(db, tracker, journal)
         self.orders = InMemoryOrderRepository(db, tracker, journal)
         self.payments = InMemoryPaymentRepository(db, tracker, journal)
+        self.prices = InMemoryPriceRepository(db, tracker, journal)
+        self.price_rules = InMemoryPriceRuleRepository(db, tracker, journal)
+        self.campaigns = InMemoryCampaignRepository(db, tracker, journal)
+        self.promotions = InMemoryPromotionRepository(db, tracker, journal)
+        self.coupons = InMemoryCouponRepository(db, tracker, journal)
+        self.promotion_usage = InMemoryPromotionUsageLedger(db, journal)
+        self.tax_rules = InMemoryTaxRuleRepository(db, tracker, journal)
         self.outbox = InMemoryOutbox(db, clock, journal)
         self.inbox = InMemoryInbox(db, journal)
         self.committed: list[EventEnvelope] = []
         self._repositories: list[_Repository] = [
-            self.products, self.categories, self.warehouses, self.reservations, self.carts,
-            self.checkouts, self.orders, self.payments,
+            self.products, self.categories, self.warehouses, self.distributors,
+            self.reservations, self.adjustments, self.transfers, self.carts, self.checkouts,
+            self.orders, self.payments, self.fulfillments, self.picklists, self.prices,
+            self.price_rules, self.campaigns, self.promotions, self.coupons, self.tax_rules,
         ]
 
     def __enter__(self) -> Self:

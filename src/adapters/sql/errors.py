@@ -9,7 +9,11 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from adapters.sql import tables
 from commerce_core.catalog.errors import DuplicateSku, DuplicateSlug
-from commerce_core.inventory.errors import DuplicateWarehouse, InvalidStockChange
+from commerce_core.inventory.errors import (
+    DuplicateDistributor,
+    DuplicateWarehouse,
+    InvalidStockChange,
+)
 from commerce_core.shared.errors import CommerceError, ConcurrencyConflict, ServiceUnavailable
 
 # Unique keys the ports name; every primary key means "this id already exists".
@@ -18,6 +22,10 @@ _UNIQUE: dict[str, tuple[type[CommerceError], str]] = {
     "uq_products_slug": (DuplicateSlug, "slug already in use"),
     "uq_categories_slug": (DuplicateSlug, "slug already in use"),
     "uq_warehouses_code": (DuplicateWarehouse, "warehouse code already in use"),
+    "uq_distributors_code": (DuplicateDistributor, "distributor code already in use"),
+    # A second fulfillment of one order in one warehouse is a duplicate delivery of its event.
+    "uq_fulfillments_order_id_warehouse_id": (
+        ConcurrencyConflict, "the order already has a fulfillment in this warehouse"),
     # A reused key or a second order for one checkout is a concurrent duplicate of one request.
     "uq_checkouts_idempotency_key": (ConcurrencyConflict, "idempotency key already in use"),
     "uq_orders_checkout_id": (ConcurrencyConflict, "the checkout already has an order"),
@@ -85,6 +93,6 @@ def translate(error: IntegrityError) -> CommerceError | None:
         return ConcurrencyConflict(
             f"{name.removeprefix('pk_')} row already exists ({detail})", constraint=name
         )
-    if name.startswith("ck_stock_levels_"):
+    if name.startswith(("ck_stock_levels_", "ck_stock_batches_")):
         return InvalidStockChange(f"stock counters would break {name}", constraint=name)
     return None

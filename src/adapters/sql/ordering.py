@@ -13,9 +13,21 @@ from adapters.sql.aggregates import (
     Values,
 )
 from adapters.sql.columns import CodePointOrder
-from adapters.sql.tables import order_lines, order_status_history, orders
+from adapters.sql.tables import (
+    order_line_allocations,
+    order_lines,
+    order_status_history,
+    orders,
+)
 from commerce_core.ordering.errors import OrderNotFound
-from commerce_core.ordering.model import Order, OrderLine, OrderStatus, StatusChange, Totals
+from commerce_core.ordering.model import (
+    LineAllocation,
+    Order,
+    OrderLine,
+    OrderStatus,
+    StatusChange,
+    Totals,
+)
 from commerce_core.shared.money import Money
 
 
@@ -63,6 +75,20 @@ def _order_children(order: Order) -> ChildRows:
             }
             for position, line in enumerate(order.lines)
         ],
+        # The warehouse parts of each line, in line order (lines written before 0002 have none
+        # and read as one part: their own warehouse and reservation).
+        order_line_allocations.name: [
+            {
+                "order_id": order.id,
+                "position": position,
+                "line_id": line_id,
+                "warehouse_id": part.warehouse_id,
+                "reservation_id": part.reservation_id,
+                "quantity": part.quantity,
+            }
+            for position, (line_id, part) in enumerate(
+                (line.id, part) for line in order.lines for part in line.allocations)
+        ],
         order_status_history.name: [
             {
                 "order_id": order.id,
@@ -81,6 +107,11 @@ def _order_children(order: Order) -> ChildRows:
 def _order_from(row: Row, children: LoadedChildren) -> Order:
     def money(amount: int) -> Money:
         return Money(amount, row.currency)
+
+    parts: dict[str, list[LineAllocation]] = {}
+    for part in children[order_line_allocations.name]:
+        parts.setdefault(part.line_id, []).append(
+            LineAllocation(part.warehouse_id, part.reservation_id, part.quantity))
 
     return Order(
         id=row.id,
@@ -102,6 +133,7 @@ def _order_from(row: Row, children: LoadedChildren) -> Order:
                 line_total=Money(line.line_total_amount, line.currency),
                 warehouse_id=line.warehouse_id,
                 reservation_id=line.reservation_id,
+                allocations=tuple(parts.get(line.line_id, ())),
             )
             for line in children[order_lines.name]
         ],
@@ -135,7 +167,7 @@ def _order_from(row: Row, children: LoadedChildren) -> Order:
 ORDERS = AggregateMap[Order](
     kind="order",
     table=orders,
-    children=(order_lines, order_status_history),
+    children=(order_lines, order_line_allocations, order_status_history),
     not_found=OrderNotFound,
     to_row=_order_row,
     to_children=_order_children,

@@ -104,6 +104,15 @@ categories = sa.Table(
 )
 
 # -- inventory ----------------------------------------------------------------------------------
+def _optional_int(name: str) -> sa.Column[int]:
+    return sa.Column(name, sa.Integer, nullable=True)
+
+
+def _setting(name: str) -> sa.Column[int]:
+    """A stock threshold; rows from before 0002 read 0 (not set)."""
+    return sa.Column(name, sa.Integer, nullable=False, server_default="0")
+
+
 warehouses = sa.Table(
     "warehouses", metadata,
     _id(),
@@ -113,6 +122,46 @@ warehouses = sa.Table(
     sa.Column("active", sa.Boolean, nullable=False),
     _time("created_at"),
     _version(),
+    # 0002: details. Nullable: rows written before them read as empty.
+    sa.Column("description", sa.Text, nullable=True),
+    _text("warehouse_type", nullable=True),
+    _text("address_line1", nullable=True),
+    _text("address_line2", nullable=True),
+    _text("city", nullable=True),
+    _text("state_province", nullable=True),
+    _text("postal_code", nullable=True),
+    _text("country_code", nullable=True),
+    _text("phone", nullable=True),
+    _text("email", nullable=True),
+    _text("manager_name", nullable=True),
+    sa.Column("latitude", sa.Float, nullable=True),
+    sa.Column("longitude", sa.Float, nullable=True),
+    _optional_int("capacity_orders_per_day"),
+    _optional_int("capacity_items_per_hour"),
+    _optional_int("capacity_cubic_meters"),
+    _optional_int("capacity_weight_kg"),
+    sa.Column("cost_ratio", sa.Float, nullable=True),
+    _text("distributor_id", nullable=True),
+    _time("updated_at", nullable=True),
+)
+
+distributors = sa.Table(
+    "distributors", metadata,
+    _id(),
+    sa.Column("code", sa.String, nullable=False, unique=True),
+    _text("name"),
+    _text("status"),
+    _text("email"),
+    _text("phone"),
+    _time("created_at"),
+    _version(),
+)
+
+distributor_regions = sa.Table(
+    "distributor_regions", metadata,
+    _parent("distributor_id", "distributors"),
+    _position(),
+    _text("region_code"),
 )
 
 stock_levels = sa.Table(
@@ -124,6 +173,47 @@ stock_levels = sa.Table(
     sa.CheckConstraint("on_hand >= 0", name="on_hand_not_negative"),
     sa.CheckConstraint("reserved >= 0", name="reserved_not_negative"),
     sa.CheckConstraint("reserved <= on_hand", name="reserved_within_on_hand"),
+    # 0002: settings of the stock item; counters above change only with a ledger row.
+    _setting("reorder_point"),
+    _setting("reorder_quantity"),
+    _setting("min_level"),
+    _setting("max_level"),
+    _text("bin_location", nullable=True),
+)
+
+stock_movements = sa.Table(
+    "stock_movements", metadata,
+    _id(),
+    _text("sku"),
+    _text("warehouse_id"),
+    _text("movement_type"),
+    _int("on_hand_change"),
+    _int("reserved_change"),
+    _int("on_hand_after"),
+    _int("reserved_after"),
+    sa.Column("reason", sa.Text, nullable=False),
+    _text("reference_type"),
+    _text("reference_id"),
+    _text("batch_number", nullable=True),
+    sa.Column("expiry_date", sa.Date, nullable=True),
+    _text("transfer_id", nullable=True),
+    _text("counterpart_warehouse_id", nullable=True),
+    sa.Column("notes", sa.Text, nullable=False),
+    _text("actor"),
+    _time("created_at"),
+    sa.Index(None, "sku", "warehouse_id"),
+    sa.Index(None, "reference_id"),
+    sa.Index(None, "created_at", "id"),
+)
+
+stock_batches = sa.Table(
+    "stock_batches", metadata,
+    sa.Column("sku", sa.String, primary_key=True),
+    sa.Column("warehouse_id", sa.String, primary_key=True),
+    sa.Column("batch_number", sa.String, primary_key=True),
+    sa.Column("expiry_date", sa.Date, nullable=True),
+    _int("on_hand"),
+    sa.CheckConstraint("on_hand >= 0", name="on_hand_not_negative"),
 )
 
 reservations = sa.Table(
@@ -143,6 +233,56 @@ reservations = sa.Table(
     sa.Index(None, "reference"),
     sa.Index(None, "order_id"),
     sa.Index(None, "status", "expires_at"),
+    sa.Index(None, "created_at", "id"),
+    # 0002
+    _optional_int("ttl_seconds"),
+    _text("payment_method", nullable=True),
+    _text("customer_id", nullable=True),
+    _text("reference_type", nullable=True),
+    _time("confirmed_at", nullable=True),
+    _time("fulfilled_at", nullable=True),
+    _time("released_at", nullable=True),
+    _text("release_reason", nullable=True),
+    _time("leak_reported_at", nullable=True),
+    sa.Index(None, "status", "created_at"),
+    sa.Index(None, "sku", "warehouse_id", "status"),
+)
+
+adjustment_requests = sa.Table(
+    "adjustment_requests", metadata,
+    _id(),
+    _text("sku"),
+    _text("warehouse_id"),
+    _int("quantity_change"),
+    _text("reason"),
+    sa.Column("notes", sa.Text, nullable=False),
+    _text("status"),
+    _text("requested_by"),
+    _time("requested_at"),
+    _text("decided_by", nullable=True),
+    _time("decided_at", nullable=True),
+    sa.Column("rejection_reason", sa.Text, nullable=True),
+    _version(),
+    sa.Index(None, "requested_at", "id"),
+)
+
+stock_transfers = sa.Table(
+    "stock_transfers", metadata,
+    _id(),
+    _text("sku"),
+    _text("from_warehouse_id"),
+    _text("to_warehouse_id"),
+    _int("quantity"),
+    _text("status"),
+    _text("reservation_id"),
+    _text("reason"),
+    _text("requested_by"),
+    _time("created_at"),
+    _time("updated_at"),
+    _time("shipped_at", nullable=True),
+    _time("received_at", nullable=True),
+    _time("cancelled_at", nullable=True),
+    _version(),
     sa.Index(None, "created_at", "id"),
 )
 
@@ -263,6 +403,16 @@ order_lines = sa.Table(
     _text("reservation_id"),
 )
 
+order_line_allocations = sa.Table(
+    "order_line_allocations", metadata,
+    _parent("order_id", "orders"),
+    _position(),
+    _text("line_id"),
+    _text("warehouse_id"),
+    _text("reservation_id"),
+    _int("quantity"),
+)
+
 order_status_history = sa.Table(
     "order_status_history", metadata,
     _parent("order_id", "orders"),
@@ -291,6 +441,129 @@ payments = sa.Table(
     _time("updated_at"),
     _version(),
     sa.Index(None, "order_id"),
+)
+
+# -- fulfillment --------------------------------------------------------------------------------
+fulfillments = sa.Table(
+    "fulfillments", metadata,
+    _id(),
+    _text("number"),
+    _text("order_id"),
+    _text("order_number"),
+    _text("warehouse_id"),
+    _text("status"),
+    _text("priority"),
+    _text("payment_method"),
+    _text("currency"),
+    _amount("order_value_amount"),
+    sa.Column("cod_amount", sa.BigInteger, nullable=True),
+    sa.Column("qc_required", sa.Boolean, nullable=False),
+    sa.Column("qc_passed", sa.Boolean, nullable=True),
+    sa.Column("qc_reason", sa.Text, nullable=True),
+    _text("picklist_id", nullable=True),
+    _text("shipment_id", nullable=True),
+    _text("carrier", nullable=True),
+    _text("service_type"),
+    sa.Column("cancel_reason", sa.Text, nullable=True),
+    _time("created_at"),
+    _time("updated_at"),
+    _time("status_since", nullable=True),
+    _version(),
+    # One per order and warehouse: a duplicate `order.paid` delivery creates nothing twice.
+    sa.UniqueConstraint("order_id", "warehouse_id"),
+    sa.Index(None, "status", "warehouse_id", "created_at"),
+    sa.Index(None, "status", "status_since"),
+)
+
+fulfillment_items = sa.Table(
+    "fulfillment_items", metadata,
+    _parent("fulfillment_id", "fulfillments"),
+    _position(),
+    _text("item_id"),
+    _text("sku"),
+    _text("product_id"),
+    _text("name"),
+    _int("quantity_ordered"),
+    _int("quantity_picked"),
+    _int("quantity_packed"),
+    _text("reservation_id"),
+    _amount("unit_price_amount"),
+    _int("weight_grams"),
+)
+
+fulfillment_packages = sa.Table(
+    "fulfillment_packages", metadata,
+    _parent("fulfillment_id", "fulfillments"),
+    _position(),
+    _text("package_id"),
+    _text("number"),
+    _int("weight_grams"),
+    _int("length_cm"),
+    _int("width_cm"),
+    _int("height_cm"),
+    _amount("declared_value_amount"),
+    sa.Column("insured", sa.Boolean, nullable=False),
+    _text("status"),
+    _text("tracking_number", nullable=True),
+)
+
+fulfillment_package_items = sa.Table(
+    "fulfillment_package_items", metadata,
+    _parent("fulfillment_id", "fulfillments"),
+    _position(),
+    _text("package_id"),
+    _text("item_id"),
+    _int("quantity"),
+)
+
+fulfillment_sla_breaches = sa.Table(
+    "fulfillment_sla_breaches", metadata,
+    _parent("fulfillment_id", "fulfillments"),
+    _position(),
+    _text("status"),
+)
+
+picklists = sa.Table(
+    "picklists", metadata,
+    _id(),
+    _text("number"),
+    _text("warehouse_id"),
+    _text("status"),
+    _time("created_at"),
+    _time("expires_at"),
+    _time("started_at", nullable=True),
+    _time("completed_at", nullable=True),
+    _version(),
+    sa.Index(None, "warehouse_id", "status"),
+    sa.Index(None, "created_at", "id"),
+)
+
+picklist_lines = sa.Table(
+    "picklist_lines", metadata,
+    _parent("picklist_id", "picklists"),
+    _position(),
+    _int("sequence"),
+    _text("sku"),
+    _text("bin_location", nullable=True),
+    _int("quantity"),
+    _int("quantity_picked"),
+)
+
+picklist_sources = sa.Table(
+    "picklist_sources", metadata,
+    _parent("picklist_id", "picklists"),
+    _position(),
+    _int("line_sequence"),
+    _text("fulfillment_id"),
+    _text("item_id"),
+    _int("quantity"),
+)
+
+picklist_fulfillments = sa.Table(
+    "picklist_fulfillments", metadata,
+    _parent("picklist_id", "picklists"),
+    _position(),
+    _text("fulfillment_id"),
 )
 
 # -- messaging ----------------------------------------------------------------------------------

@@ -16,32 +16,77 @@ from adapters.sql.catalog import (
     SqlProductRepository,
 )
 from adapters.sql.checkout import CHECKOUTS, SqlCheckoutSagaRepository
+from adapters.sql.fulfillment import (
+    FULFILLMENTS,
+    PICKLISTS,
+    SqlFulfillmentRepository,
+    SqlPicklistRepository,
+)
 from adapters.sql.inventory import (
+    DISTRIBUTORS,
     RESERVATIONS,
     WAREHOUSES,
+    SqlDistributorRepository,
     SqlReservationRepository,
-    SqlStockLevels,
     SqlWarehouseRepository,
+)
+from adapters.sql.movements import (
+    ADJUSTMENTS,
+    TRANSFERS,
+    SqlAdjustmentRequestRepository,
+    SqlTransferRepository,
 )
 from adapters.sql.ordering import ORDERS, SqlOrderRepository
 from adapters.sql.outbox import SqlInbox, SqlOutbox
 from adapters.sql.payment import PAYMENTS, SqlPaymentRepository
+from adapters.sql.pricing import (
+    PRICE_RULES,
+    PRICES,
+    PriceStore,
+    SqlPriceRepository,
+    SqlPriceRuleRepository,
+)
+from adapters.sql.promotion import (
+    CAMPAIGNS,
+    COUPONS,
+    PROMOTIONS,
+    CouponStore,
+    SqlCampaignRepository,
+    SqlCouponRepository,
+    SqlPromotionRepository,
+    SqlPromotionUsageLedger,
+)
+from adapters.sql.stock import SqlStockLedger, SqlStockLevels
+from adapters.sql.tax import TAX_RULES, SqlTaxRuleRepository
 from adapters.sql.transaction import SqlTransaction
 from commerce_core.cart.ports import CartRepository
 from commerce_core.catalog.ports import CategoryRepository, ProductRepository
 from commerce_core.checkout.ports import CheckoutSagaRepository
+from commerce_core.fulfillment.ports import FulfillmentRepository, PicklistRepository
 from commerce_core.inventory.ports import (
+    AdjustmentRequestRepository,
+    DistributorRepository,
     ReservationRepository,
+    StockLedger,
     StockLevels,
+    TransferRepository,
     WarehouseRepository,
 )
 from commerce_core.ordering.ports import OrderRepository
 from commerce_core.payment.ports import PaymentRepository
+from commerce_core.pricing.ports import PriceRepository, PriceRuleRepository
+from commerce_core.promotion.ports import (
+    CampaignRepository,
+    CouponRepository,
+    PromotionRepository,
+    PromotionUsageLedger,
+)
 from commerce_core.shared.clock import Clock
 from commerce_core.shared.events import DomainEvent, EventEnvelope
 from commerce_core.shared.ids import IdGenerator
 from commerce_core.shared.outbox import Inbox, Outbox
 from commerce_core.shared.uow import Tracker, announce_committed
+from commerce_core.tax.ports import TaxRuleRepository
 
 
 class SqlUnitOfWork:
@@ -60,6 +105,11 @@ class SqlUnitOfWork:
         categories = AggregateStore(db, tracker, CATEGORIES)
         warehouses = AggregateStore(db, tracker, WAREHOUSES)
         reservations = AggregateStore(db, tracker, RESERVATIONS)
+        distributors = AggregateStore(db, tracker, DISTRIBUTORS)
+        adjustments = AggregateStore(db, tracker, ADJUSTMENTS)
+        transfers = AggregateStore(db, tracker, TRANSFERS)
+        fulfillments = AggregateStore(db, tracker, FULFILLMENTS)
+        picklists = AggregateStore(db, tracker, PICKLISTS)
         carts = AggregateStore(db, tracker, CARTS)
         checkouts = AggregateStore(db, tracker, CHECKOUTS)
         orders = AggregateStore(db, tracker, ORDERS)
@@ -68,17 +118,39 @@ class SqlUnitOfWork:
         self.products: ProductRepository = SqlProductRepository(products)
         self.categories: CategoryRepository = SqlCategoryRepository(categories)
         self.warehouses: WarehouseRepository = SqlWarehouseRepository(warehouses)
-        self.stock: StockLevels = SqlStockLevels(db)
+        self.distributors: DistributorRepository = SqlDistributorRepository(distributors)
+        self.stock: StockLevels = SqlStockLevels(db, clock, ids)
+        self.ledger: StockLedger = SqlStockLedger(db)
         self.reservations: ReservationRepository = SqlReservationRepository(reservations)
+        self.adjustments: AdjustmentRequestRepository = SqlAdjustmentRequestRepository(
+            adjustments)
+        self.transfers: TransferRepository = SqlTransferRepository(transfers)
+        self.fulfillments: FulfillmentRepository = SqlFulfillmentRepository(fulfillments)
+        self.picklists: PicklistRepository = SqlPicklistRepository(picklists)
         self.carts: CartRepository = SqlCartRepository(carts)
         self.checkouts: CheckoutSagaRepository = SqlCheckoutSagaRepository(checkouts)
         self.orders: OrderRepository = SqlOrderRepository(orders)
         self.payments: PaymentRepository = SqlPaymentRepository(payments)
+        prices = PriceStore(db, tracker, PRICES)
+        price_rules = AggregateStore(db, tracker, PRICE_RULES)
+        campaigns = AggregateStore(db, tracker, CAMPAIGNS)
+        promotions = AggregateStore(db, tracker, PROMOTIONS)
+        coupons = CouponStore(db, tracker, COUPONS)
+        tax_rules = AggregateStore(db, tracker, TAX_RULES)
+        self.prices: PriceRepository = SqlPriceRepository(prices)
+        self.price_rules: PriceRuleRepository = SqlPriceRuleRepository(price_rules)
+        self.campaigns: CampaignRepository = SqlCampaignRepository(campaigns)
+        self.promotions: PromotionRepository = SqlPromotionRepository(promotions)
+        self.coupons: CouponRepository = SqlCouponRepository(coupons)
+        self.promotion_usage: PromotionUsageLedger = SqlPromotionUsageLedger(db)
+        self.tax_rules: TaxRuleRepository = SqlTaxRuleRepository(tax_rules)
         self.outbox: Outbox = SqlOutbox(db, clock)
         self.inbox: Inbox = SqlInbox(db, clock)
         self.committed: list[EventEnvelope] = []
         self._stores: list[AggregateStore[Any]] = [
-            products, categories, warehouses, reservations, carts, checkouts, orders, payments,
+            products, categories, warehouses, distributors, reservations, adjustments,
+            transfers, carts, checkouts, orders, payments, fulfillments, picklists,
+            prices, price_rules, campaigns, promotions, coupons, tax_rules,
         ]
 
     def __enter__(self) -> Self:
@@ -101,6 +173,12 @@ class SqlUnitOfWork:
         self._tracker.clear()
         for store in self._stores:
             store.clear()
+
+    @property
+    def transaction(self) -> SqlTransaction:
+        """This unit of work's transaction, for an embedder's own tables written atomically with
+        the core's (a subscriber's read model commits with its inbox row)."""
+        return self._db
 
     def record(self, event: DomainEvent) -> None:
         self._tracker.record(event)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from datetime import timedelta
+from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta
 
 from attrs import frozen
 
@@ -27,15 +27,24 @@ from commerce_core.checkout.ports import CheckoutUnitOfWork
 from commerce_core.inventory import services as stock
 from commerce_core.inventory.model import ReservationPolicy
 from commerce_core.inventory.services import StockRequest
-from commerce_core.ordering.model import Order, OrderLine, Totals, order_number
+from commerce_core.ordering.model import LineAllocation, Order, OrderLine, Totals, order_number
 from commerce_core.payment.errors import PaymentDeclined
 from commerce_core.payment.model import Payment
 from commerce_core.payment.ports import AuthorizationRequest, PaymentGateway
+from commerce_core.pricing.api import PricingPolicy
+from commerce_core.pricing.carts import cart_input
+from commerce_core.pricing.engine import CustomerContext, PriceBreakdown, PricingStage
+from commerce_core.pricing.service import CartPricingService
+from commerce_core.promotion import services as promotions
+from commerce_core.promotion.commands import UsageLine
+from commerce_core.promotion.errors import PromotionNotApplicable
 from commerce_core.shared.clock import Clock
 from commerce_core.shared.errors import CommerceError, ConcurrencyConflict, ServiceUnavailable
 from commerce_core.shared.ids import IdGenerator
-from commerce_core.shared.money import Money, total
+from commerce_core.shared.money import Money
 from commerce_core.shared.uow import UnitOfWorkFactory
+from commerce_core.tax.errors import TaxDestinationRequired
+from commerce_core.tax.model import TaxDestination, TaxRuleDefinition
 
 log = logging.getLogger("commerce.checkout")
 
@@ -88,8 +97,12 @@ class CheckoutSagaRunner:
         policy: ReservationPolicy | None = None,
         lease: timedelta = timedelta(seconds=30),
         probe: StepProbe | None = None,
+        pricing: CartPricingService,
+        pricing_policy: PricingPolicy | None = None,
     ) -> None:
         self._uow, self._gateway = uow, gateway
+        self._pricing = pricing
+        self._pricing_policy = pricing_policy or PricingPolicy()
         self._clock, self._ids = clock, ids
         self._policy = policy or ReservationPolicy()
         self._lease = lease
@@ -97,7 +110,10 @@ class CheckoutSagaRunner:
 
     # -- placing an order -----------------------------------------------------------------------
     def place(self, cmd: PlaceOrder) -> PlacedOrder:
-        request_hash = fingerprint(cmd.cart_id, cmd.payment_method, cmd.email, cmd.customer_id)
+        parts: tuple[object, ...] = (cmd.cart_id, cmd.payment_method, cmd.email, cmd.customer_id)
+        if cmd.destination is not None:  # keeps the hashes of address-less requests as they were
+            parts += (cmd.destination,)
+        request_hash = fingerprint(*parts)
         try:
             opened = self._open(cmd, request_hash)
         except ConcurrencyConflict:
@@ -123,8 +139,15 @@ class CheckoutSagaRunner:
         Any refusal rolls all of it back: nothing was taken, so nothing needs compensating.
 
         Returns the new saga; or, when the key was used before, the saga it started; or the
-        order a key-less request's cart already became."""
+        order a key-less request's cart already became.
+
+        Tax rules are fetched first, outside the transaction: an unreachable tax source stops
+        the checkout before anything is written (tax is never assumed 0)."""
         now = self._clock.now()
+        destination = cmd.destination or self._pricing_policy.tax_origin
+        if destination is None:
+            raise TaxDestinationRequired("placing an order needs a shipping address for tax")
+        tax_rules = self._pricing.tax_rules(destination.country_code, now)
         with self._uow() as uow:
             if cmd.idempotency_key is not None:
                 existing = uow.checkouts.by_key(cmd.idempotency_key)
@@ -135,34 +158,39 @@ class CheckoutSagaRunner:
                 assert cart.order_id is not None
                 return self._placed(uow.orders.get(cart.order_id))
             self._check_cart(cart, cmd)
+            breakdown = self._price(uow, cart, cmd, destination, tax_rules)
+            lines = self._lines(uow, cart, breakdown)
             saga = CheckoutSaga.start(
                 saga_id=self._ids.new_id(),
                 idempotency_key=cmd.idempotency_key or f"cart:{cart.id}:v{cart.version}",
                 request_hash=request_hash, cart_id=cart.id,
                 customer_id=cart.customer_id or cmd.customer_id, email=cmd.email,
                 payment_method=cmd.payment_method, currency=cart.currency,
-                lines=(lines := self._price(uow, cart)),
-                total=total([ln.line_total for ln in lines], cart.currency),
+                lines=lines, total=breakdown.totals.total,
                 now=now, lease=self._lease,
             )
             cart.begin_checkout(now=now)
-            reservations = stock.reserve(
+            held = stock.reserve(
                 uow, [StockRequest(ln.sku, ln.quantity, ln.warehouse_id) for ln in lines],
                 reference=saga.id, expires_at=now + self._policy.ttl(saga.payment_method),
-                now=now, ids=self._ids,
+                now=now, ids=self._ids, payment_method=saga.payment_method,
+                customer_id=saga.customer_id,
             )
             order_id = self._ids.new_id()
-            zero = Money.zero(saga.currency)
+            t = breakdown.totals
             order = Order.place(
                 order_id=order_id, number=order_number(order_id, now), checkout_id=saga.id,
                 cart_id=cart.id, customer_id=saga.customer_id, email=saga.email,
                 currency=saga.currency,
                 lines=[
                     OrderLine(self._ids.new_id(), ln.sku, ln.product_id, ln.name, ln.quantity,
-                              ln.unit_price, ln.line_total, r.warehouse_id, r.id)
-                    for ln, r in zip(lines, reservations, strict=True)
+                              ln.unit_price, ln.line_total, h.warehouse_id, h.reservation_id,
+                              tuple(LineAllocation(r.warehouse_id, r.id, r.quantity)
+                                    for r in h.reservations))
+                    for ln, h in zip(lines, held, strict=True)
                 ],
-                totals=Totals(saga.total, zero, zero, zero, saga.total),
+                totals=Totals(t.subtotal, t.discount_total + t.shipping_discount, t.shipping,
+                              t.tax_added, t.total),
                 payment_method=saga.payment_method, payment_id=None, now=now,
             )
             payment = Payment.start(
@@ -170,7 +198,9 @@ class CheckoutSagaRunner:
                 method=saga.payment_method, gateway=self._gateway.name,
                 idempotency_key=saga.authorization_key, now=now,
             )
-            saga.order_created(order.id, payment.id, [r.id for r in reservations])
+            saga.order_created(order.id, payment.id,
+                               [r.id for h in held for r in h.reservations])
+            self._record_promotions(uow, breakdown, order_id, saga.customer_id, now)
             uow.checkouts.add(saga)
             uow.orders.add(order)
             uow.payments.add(payment)
@@ -189,19 +219,58 @@ class CheckoutSagaRunner:
         if not cart.lines:
             raise CheckoutNotPossible("the cart is empty", cart_id=cart.id)
 
-    @staticmethod
-    def _price(uow: CheckoutUnitOfWork, cart: Cart) -> list[CheckoutLine]:
-        """Today's list price of every line; the cart's own snapshot is never charged."""
+    def _price(self, uow: CheckoutUnitOfWork, cart: Cart, cmd: PlaceOrder,
+               destination: TaxDestination,
+               tax_rules: Sequence[TaxRuleDefinition]) -> PriceBreakdown:
+        """The price engine at the confirm stage, in this transaction: list prices, rules,
+        promotions and coupons, tax by destination. A coupon on the cart that gives nothing now
+        (used up, expired) stops the checkout: the shopper was shown a discount."""
         products = uow.products.by_skus({line.sku for line in cart.lines})
-        lines = []
         for line in cart.lines:
             product = products.get(line.sku)
             if product is None or not product.is_available:
                 raise CheckoutNotPossible(f"{line.sku} is no longer for sale", sku=line.sku)
-            lines.append(CheckoutLine(line.sku, product.id, product.item_name(line.sku),
-                                      line.quantity, product.variant(line.sku).price,
-                                      line.warehouse_id))
-        return lines
+        breakdown = self._pricing.price_within(
+            uow, cart_input(cart, products, destination=destination,
+                            payment_method=cmd.payment_method),
+            CustomerContext(customer_id=cart.customer_id or cmd.customer_id),
+            self._pricing_policy.context(PricingStage.CONFIRM), tax_rules,
+        )
+        refused = [c for c in breakdown.invalid_coupons if c.reason != "coupon.not_combinable"]
+        if refused:
+            first = refused[0]
+            raise PromotionNotApplicable(
+                f"coupon {first.code} cannot be used: {first.message}", coupon_code=first.code,
+                reason=first.reason,
+            )
+        return breakdown
+
+    @staticmethod
+    def _lines(uow: CheckoutUnitOfWork, cart: Cart,
+               breakdown: PriceBreakdown) -> list[CheckoutLine]:
+        """Each cart line at the unit price the engine computed (after sale price and price
+        rules; promotions are order-level and frozen in the order's totals)."""
+        products = uow.products.by_skus({line.sku for line in cart.lines})
+        return [
+            CheckoutLine(line.sku, products[line.sku].id,
+                         products[line.sku].item_name(line.sku), line.quantity,
+                         breakdown.line(line.id).unit_price, line.warehouse_id)
+            for line in cart.lines
+        ]
+
+    def _record_promotions(self, uow: CheckoutUnitOfWork, breakdown: PriceBreakdown,
+                           order_id: str, customer_id: str | None, now: datetime) -> None:
+        """Every promotion the order uses, all or none, with conditional updates of their
+        counters and budgets: a refusal raises and rolls the whole checkout back."""
+        if not breakdown.offers:
+            return
+        t = breakdown.totals
+        original = t.subtotal + t.shipping
+        promotions.apply_usages(
+            uow, order_id=order_id, customer_id=customer_id, now=now, ids=self._ids,
+            usages=[UsageLine(o.promotion_id, o.total, original, t.total, o.coupon_id)
+                    for o in breakdown.offers],
+        )
 
     def _by_key(self, key: str) -> CheckoutSaga | None:
         with self._uow() as uow:

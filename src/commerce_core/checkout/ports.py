@@ -11,6 +11,8 @@ from commerce_core.checkout.model import CheckoutSaga
 from commerce_core.inventory.ports import InventoryUnitOfWork
 from commerce_core.ordering.ports import OrderingUnitOfWork
 from commerce_core.payment.ports import PaymentUnitOfWork
+from commerce_core.pricing.ports import PricingUnitOfWork
+from commerce_core.promotion.ports import PromotionUnitOfWork
 
 
 class CheckoutSagaRepository(Protocol):
@@ -38,9 +40,10 @@ class CheckoutSagaRepository(Protocol):
 
 class CheckoutUnitOfWork(
     CatalogUnitOfWork, CartUnitOfWork, InventoryUnitOfWork, OrderingUnitOfWork,
-    PaymentUnitOfWork, Protocol,
+    PaymentUnitOfWork, PricingUnitOfWork, PromotionUnitOfWork, Protocol,
 ):
     """The saga's local steps commit the coordinated contexts' changes together with the saga's
-    progress, in one transaction (ADR 0003)."""
+    progress, in one transaction (ADR 0003): pricing is read and promotion usage is recorded
+    in it too."""
 
     checkouts: CheckoutSagaRepository

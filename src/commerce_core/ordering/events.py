@@ -21,6 +21,20 @@ class OrderLineSnapshot:
 
 
 @frozen
+class AllocatedItem:
+    """What one warehouse ships of one order line, and the reservation holding it there."""
+
+    line_id: str
+    sku: str
+    product_id: str
+    name: str
+    quantity: int
+    unit_price: Money
+    warehouse_id: str
+    reservation_id: str
+
+
+@frozen
 class OrderCreated(DomainEvent):
     type = "order.created"
     order_id: str
@@ -53,16 +67,26 @@ class OrderConfirmed(DomainEvent):
     payment_id: str
     total: Money
     occurred_at: datetime
+    order_number: str = ""
+    payment_method: str = ""
+    customer_id: str | None = None
+    items: tuple[AllocatedItem, ...] = ()
 
 
 @frozen
 class OrderPaid(DomainEvent):
+    """The order is paid: fulfilment may start, one fulfilment per warehouse of `items`."""
+
     type = "order.paid"
     order_id: str
     payment_id: str
     total: Money
     reservation_ids: tuple[str, ...]
     occurred_at: datetime
+    order_number: str = ""
+    payment_method: str = ""
+    customer_id: str | None = None
+    items: tuple[AllocatedItem, ...] = ()
 
 
 @frozen

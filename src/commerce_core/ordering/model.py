@@ -13,6 +13,7 @@ from attrs import define, field, frozen
 
 from commerce_core.ordering.errors import InvalidOrder, InvalidTransition, OrderNotCancellable
 from commerce_core.ordering.events import (
+    AllocatedItem,
     OrderCancelled,
     OrderConfirmed,
     OrderCreated,
@@ -62,7 +63,19 @@ CANCELLABLE = frozenset({S.PENDING, S.CONFIRMED, S.PAID, S.PROCESSING})
 
 
 @frozen
+class LineAllocation:
+    """The part of a line one warehouse serves, held there by one reservation."""
+
+    warehouse_id: str
+    reservation_id: str
+    quantity: int
+
+
+@frozen
 class OrderLine:
+    """A line as bought. A line split across warehouses keeps one allocation per warehouse;
+    `warehouse_id` and `reservation_id` name its largest part (the only one, usually)."""
+
     id: str
     sku: str
     product_id: str
@@ -72,6 +85,13 @@ class OrderLine:
     line_total: Money
     warehouse_id: str
     reservation_id: str
+    allocations: tuple[LineAllocation, ...] = ()
+
+    @property
+    def parts(self) -> tuple[LineAllocation, ...]:
+        return self.allocations or (
+            LineAllocation(self.warehouse_id, self.reservation_id, self.quantity),
+        )
 
 
 @frozen
@@ -154,6 +174,15 @@ class Order:
                 raise InvalidOrder(
                     f"line {line.sku} lacks a warehouse or reservation", sku=line.sku
                 )
+            parts = line.parts
+            if (sum(p.quantity for p in parts) != line.quantity
+                    or any(p.quantity < 1 or not p.warehouse_id or not p.reservation_id
+                           for p in parts)
+                    or (line.warehouse_id, line.reservation_id) not in
+                    {(p.warehouse_id, p.reservation_id) for p in parts}):
+                raise InvalidOrder(
+                    f"the warehouse parts of line {line.sku} do not add up to it", sku=line.sku
+                )
             if line.unit_price * line.quantity != line.line_total:
                 raise InvalidOrder(f"line {line.sku} total does not add up", sku=line.sku)
             if line.unit_price.currency != currency:
@@ -178,7 +207,15 @@ class Order:
 
     @property
     def reservation_ids(self) -> tuple[str, ...]:
-        return tuple(line.reservation_id for line in self.lines)
+        return tuple(part.reservation_id for line in self.lines for part in line.parts)
+
+    def allocated_items(self) -> tuple[AllocatedItem, ...]:
+        """One item per warehouse part of every line: what each warehouse must ship."""
+        return tuple(
+            AllocatedItem(line.id, line.sku, line.product_id, line.name, part.quantity,
+                          line.unit_price, part.warehouse_id, part.reservation_id)
+            for line in self.lines for part in line.parts
+        )
 
     def _record_change(
         self, previous: OrderStatus | None, new: OrderStatus, reason: str, by: str, now: datetime
@@ -208,7 +245,9 @@ class Order:
             return
         self._move(OrderStatus.CONFIRMED, "payment_authorized", "checkout", now)
         self.payment_id = payment_id
-        self.events.append(OrderConfirmed(self.id, payment_id, self.totals.total, now))
+        self.events.append(OrderConfirmed(self.id, payment_id, self.totals.total, now,
+                                          self.number, self.payment_method, self.customer_id,
+                                          self.allocated_items()))
 
     def mark_paid(self, *, now: datetime) -> None:
         """The payment was captured. Idempotent."""
@@ -217,7 +256,9 @@ class Order:
         self._move(OrderStatus.PAID, "payment_captured", "payment", now)
         assert self.payment_id is not None
         self.events.append(
-            OrderPaid(self.id, self.payment_id, self.totals.total, self.reservation_ids, now)
+            OrderPaid(self.id, self.payment_id, self.totals.total, self.reservation_ids, now,
+                      self.number, self.payment_method, self.customer_id,
+                      self.allocated_items())
         )
 
     def cancel(self, reason: str, *, changed_by: str, now: datetime) -> bool:

@@ -7,7 +7,19 @@ from typing import Annotated
 import typer
 from pydantic import ValidationError
 
-from entrypoints.cli import db, demo, orders, seed, serve, stock, worker
+from entrypoints.cli import (
+    db,
+    demo,
+    events,
+    fulfillment,
+    orders,
+    pricing,
+    seed,
+    serve,
+    stock,
+    warehouses,
+    worker,
+)
 from entrypoints.cli.errors import ReportingGroup
 from entrypoints.cli.runtime import Runtime
 from entrypoints.settings import Settings
@@ -22,8 +34,14 @@ app = typer.Typer(
     "variables and .env; options given here win.",
 )
 app.add_typer(db.app, name="db")
+app.add_typer(events.app, name="events")
 app.add_typer(orders.app, name="orders")
 app.add_typer(stock.app, name="stock")
+app.add_typer(warehouses.app, name="warehouses")
+app.add_typer(fulfillment.app, name="fulfillment")
+app.add_typer(pricing.price_app, name="price")
+app.add_typer(pricing.promotions_app, name="promotions")
+app.add_typer(pricing.coupons_app, name="coupons")
 # One-command sub-apps added without a name contribute their command to the root.
 app.add_typer(seed.app)
 app.add_typer(serve.app)

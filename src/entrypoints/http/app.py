@@ -14,7 +14,16 @@ from importlib.metadata import PackageNotFoundError, version
 from fastapi import Depends, FastAPI
 
 from commerce_core.app import Commerce
-from entrypoints.http import carts, catalog, checkout, health, inventory, orders
+from entrypoints.http import (
+    carts,
+    catalog,
+    checkout,
+    fulfillment,
+    health,
+    inventory,
+    orders,
+    pricing,
+)
 from entrypoints.http.dependencies import require_operator
 from entrypoints.http.middleware import RequestContextMiddleware
 from entrypoints.http.problems import PROBLEM_RESPONSES, install_problem_handlers
@@ -43,10 +52,11 @@ def create_app(commerce: Commerce, settings: Settings) -> FastAPI:
     app.add_middleware(RequestContextMiddleware)
 
     for public in (health.router, catalog.router, inventory.router, carts.router,
-                   checkout.router, orders.router):
+                   checkout.router, orders.router, pricing.router):
         app.include_router(public, responses=PROBLEM_RESPONSES)
     # The operator guard is attached here, once, so no admin route can be added without it.
-    for operator in (catalog.admin, inventory.admin, orders.admin):
+    for operator in (catalog.admin, inventory.admin, orders.admin, fulfillment.admin,
+                     pricing.admin):
         app.include_router(operator, prefix="/admin", dependencies=[Depends(require_operator)],
                            responses=PROBLEM_RESPONSES)
     return app

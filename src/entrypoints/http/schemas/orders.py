@@ -19,6 +19,12 @@ class CancelRequest(RequestBody):
         return CancelOrder(order_id, self.reason, changed_by="customer")
 
 
+class LinePartOut(BaseModel):
+    warehouse_id: str
+    reservation_id: str
+    quantity: int
+
+
 class OrderLineOut(BaseModel):
     id: str
     sku: str
@@ -27,8 +33,10 @@ class OrderLineOut(BaseModel):
     quantity: int
     unit_price: MoneyOut
     line_total: MoneyOut
-    warehouse_id: str
+    warehouse_id: str = Field(description="The warehouse shipping most of the line")
     reservation_id: str
+    parts: list[LinePartOut] = Field(
+        description="What each warehouse ships of the line (one part unless it was split)")
 
     @classmethod
     def of(cls, line: OrderLine) -> OrderLineOut:
@@ -37,6 +45,8 @@ class OrderLineOut(BaseModel):
             quantity=line.quantity, unit_price=MoneyOut.of(line.unit_price),
             line_total=MoneyOut.of(line.line_total), warehouse_id=line.warehouse_id,
             reservation_id=line.reservation_id,
+            parts=[LinePartOut(warehouse_id=p.warehouse_id, reservation_id=p.reservation_id,
+                               quantity=p.quantity) for p in line.parts],
         )
 
 
