@@ -180,7 +180,12 @@ class Commerce:
             payment_handlers.ReleasePaymentOnOrderCancelled(gateway, clock),
             *pricing_api.subscribers(clock),
         ):
-            self.bus.subscribe(Subscriber(reaction.name, reaction.event_type, reaction))
+            wants = getattr(reaction, "wants", None)
+            self.bus.subscribe(
+                Subscriber(reaction.name, reaction.event_type, reaction)
+                if wants is None
+                else Subscriber(reaction.name, reaction.event_type, reaction, wants)
+            )
 
         self.catalog = CatalogApi(self)
         self.inventory = InventoryApi(self.handle, self._read, clock)

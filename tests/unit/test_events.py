@@ -146,3 +146,22 @@ def test_with_an_external_bus_every_event_waits_for_the_relay() -> None:
     with commerce.ports.uow() as uow:
         everything = uow.outbox.all()
         assert {e.id for e in uow.outbox.pending(1000)} == {e.id for e in everything}
+
+
+def test_an_event_every_subscriber_declines_costs_no_transaction_and_no_inbox_row() -> None:
+    commerce = make_commerce()
+    stock_shop(commerce)
+    calls: list[str] = []
+    commerce.bus.subscribe(Subscriber(
+        "test.cod_only", "order.confirmed", lambda envelope, uow: calls.append(envelope.id),
+        wants=lambda envelope: envelope.payload.get("payment_method") == "cod",
+    ))
+
+    commerce.checkout.place_order(cart_with(commerce, (SHIRT, 1)), payment_method="card")
+    commerce.checkout.place_order(cart_with(commerce, (MUG, 1)), payment_method="cod")
+
+    with commerce.ports.uow() as uow:
+        confirmed = [e for e in uow.outbox.all() if e.type == "order.confirmed"]
+        assert [uow.inbox.seen("test.cod_only", e.id) for e in confirmed] == [False, True]
+        assert uow.outbox.stats()["pending"] == 0
+    assert calls == [confirmed[1].id]

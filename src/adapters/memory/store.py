@@ -177,7 +177,7 @@ class InMemoryOutbox:
         self._db, self._clock, self._journal = db, clock, journal
 
     def add(self, envelopes: Sequence[EventEnvelope]) -> None:
-        rows = [OutboxRow(e, status=outbox_status(e.type)) for e in envelopes]
+        rows = [OutboxRow(e, status=outbox_status(e)) for e in envelopes]
         self._db.outbox.extend(rows)
         added = {id(row) for row in rows}
 

@@ -96,7 +96,7 @@ class SqlOutbox:
                 "correlation_id": envelope.correlation_id,
                 "causation_id": envelope.causation_id,
                 "payload": envelope.payload,
-                "status": (status := outbox_status(envelope.type)),
+                "status": (status := outbox_status(envelope)),
                 "attempts": 0,
                 "last_error": None,
                 "due_at": None,

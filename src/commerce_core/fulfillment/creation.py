@@ -76,6 +76,10 @@ class CreateFulfillmentsOnCodOrderConfirmed(_CreateFulfillments):
     name = "fulfillment.create_fulfillments_on_cod_order_confirmed"
     event_type = "order.confirmed"
 
+    @staticmethod
+    def wants(envelope: EventEnvelope) -> bool:
+        return envelope.payload.get("payment_method") == "cod"
+
     def __call__(self, envelope: EventEnvelope, uow: Any) -> None:
-        if envelope.payload.get("payment_method") == "cod":
+        if self.wants(envelope):
             self.create(envelope.payload, uow)

@@ -258,6 +258,9 @@ class SettlePromotionUsageOnOrderStatusChanged:
     def __init__(self, clock: Clock) -> None:
         self._clock = clock
 
+    def wants(self, envelope: EventEnvelope) -> bool:
+        return str(envelope.payload.get("new_status", "")) in self.REDEEM_ON | self.RELEASE_ON
+
     def __call__(self, envelope: EventEnvelope, uow: Any) -> None:
         order_id = str(envelope.payload["order_id"])
         status = str(envelope.payload.get("new_status", ""))

@@ -29,11 +29,17 @@ SubscriberFn = Callable[[EventEnvelope, Any], None]
 
 @frozen
 class Subscriber:
-    """A named reaction to one event type; `name` keys its inbox rows, so never rename it."""
+    """A named reaction to one event type; `name` keys its inbox rows, so never rename it.
+
+    `wants` looks at an event before any transaction opens: an event it declines is one the
+    subscriber would ignore anyway (a card order for a cash-on-delivery reaction), so it costs
+    nothing and records nothing. It must depend on the event alone, never on stored state.
+    """
 
     name: str
     event_type: str
     fn: SubscriberFn
+    wants: Callable[[EventEnvelope], bool] = lambda envelope: True
 
 
 class MessageBus:
@@ -70,6 +76,10 @@ class MessageBus:
     def has_subscribers(self, event_type: str) -> bool:
         return event_type in self._subscribers
 
+    def wanted(self, envelope: EventEnvelope) -> bool:
+        """Whether any in-process subscriber will act on this event."""
+        return any(s.wants(envelope) for s in self._subscribers.get(envelope.type, ()))
+
     # -- commands -------------------------------------------------------------------------------
     def handle(self, command: Any, *, correlation_id: str | None = None) -> Any:
         """Run the command's handler; its error propagates. Then relay what it committed."""
@@ -80,7 +90,7 @@ class MessageBus:
         collected: list[EventEnvelope] = [] if outer is None else outer
         collected_token = _committed.set(collected)
         filter_token = in_process_subscribers.set(
-            self.has_subscribers if self.dispatch_in_process else None
+            self.wanted if self.dispatch_in_process else None
         )
         causality = current_causality.get()
         causality_token = current_causality.set(
@@ -106,6 +116,8 @@ class MessageBus:
         failures: dict[str, str] = {}
         for subscriber in self._subscribers.get(envelope.type, []):
             if only is not None and subscriber.name not in only:
+                continue
+            if not subscriber.wants(envelope):
                 continue
             try:
                 self._apply(subscriber, envelope)
@@ -135,11 +147,11 @@ class MessageBus:
         An event any subscriber failed on stays in the outbox, due again after a backoff, so the
         worker retries it; subscribers that succeeded skip it then through their inbox.
         """
-        queue = [e for e in envelopes if self.has_subscribers(e.type)]
+        queue = [e for e in envelopes if self.wanted(e)]
         delivered = 0
         collected: list[EventEnvelope] = []
         token = _committed.set(collected)
-        filter_token = in_process_subscribers.set(self.has_subscribers)
+        filter_token = in_process_subscribers.set(self.wanted)
         try:
             while queue:
                 done: list[str] = []
@@ -152,7 +164,7 @@ class MessageBus:
                         done.append(envelope.id)
                 self._mark(done, failed)
                 delivered += len(done)
-                queue = [e for e in collected if self.has_subscribers(e.type)]
+                queue = [e for e in collected if self.wanted(e)]
                 collected.clear()
         finally:
             _committed.reset(token)
@@ -163,7 +175,7 @@ class MessageBus:
         """One pass of the outbox relay for in-process delivery (the worker's loop calls this)."""
         with self._uow() as uow:
             envelopes = uow.outbox.pending(limit)
-        idle = [e.id for e in envelopes if not self.has_subscribers(e.type)]
+        idle = [e.id for e in envelopes if not self.wanted(e)]
         self._mark(idle, {})  # nothing in this process listens to them
         return self.relay(envelopes) + len(idle) if envelopes else 0
 

@@ -81,18 +81,18 @@ committed_in_context: ContextVar[list[EventEnvelope] | None] = ContextVar(
 )
 
 
-# Set by the message bus while it handles a command in embedded mode: tells whether an event type
-# has an in-process subscriber. An event nobody in this process listens to has nothing left to
+# Set by the message bus while it handles a command in embedded mode: tells whether an in-process
+# subscriber will act on an event. An event nobody in this process acts on has nothing left to
 # deliver once committed, so its outbox row is written already published (no second write).
-in_process_subscribers: ContextVar[Callable[[str], bool] | None] = ContextVar(
+in_process_subscribers: ContextVar[Callable[[EventEnvelope], bool] | None] = ContextVar(
     "in_process_subscribers", default=None
 )
 
 
-def outbox_status(event_type: str) -> str:
+def outbox_status(envelope: EventEnvelope) -> str:
     """The status an outbox row starts with: `pending` unless nobody will ever relay it."""
-    has_subscribers = in_process_subscribers.get()
-    if has_subscribers is not None and not has_subscribers(event_type):
+    wanted = in_process_subscribers.get()
+    if wanted is not None and not wanted(envelope):
         return "published"
     return "pending"
 
