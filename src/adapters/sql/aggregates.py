@@ -213,3 +213,19 @@ class AggregateStore(Generic[A]):
     def clear(self) -> None:
         self.after_rollback()
         self._written.clear()
+
+
+class AggregateRepository(Generic[A]):
+    """What every aggregate repository answers the same way, over its `AggregateStore`."""
+
+    def __init__(self, store: AggregateStore[A]) -> None:
+        self._store = store
+
+    def add(self, aggregate: A) -> None:
+        self._store.add(aggregate)
+
+    def attach(self, aggregate: A) -> A:
+        return self._store.attach(aggregate)
+
+    def get(self, aggregate_id: str) -> A:
+        return self._store.get(aggregate_id)

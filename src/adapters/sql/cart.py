@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from adapters.sql.aggregates import (
     AggregateMap,
-    AggregateStore,
+    AggregateRepository,
     ChildRows,
     LoadedChildren,
     Row,
@@ -92,15 +92,5 @@ CARTS = AggregateMap[Cart](
 )
 
 
-class SqlCartRepository:
-    def __init__(self, store: AggregateStore[Cart]) -> None:
-        self._store = store
-
-    def add(self, cart: Cart) -> None:
-        self._store.add(cart)
-
-    def attach(self, cart: Cart) -> Cart:
-        return self._store.attach(cart)
-
-    def get(self, cart_id: str) -> Cart:
-        return self._store.get(cart_id)
+class SqlCartRepository(AggregateRepository[Cart]):
+    """Carts are only ever read by id."""

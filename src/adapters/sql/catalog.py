@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from adapters.sql.aggregates import (
     AggregateMap,
-    AggregateStore,
+    AggregateRepository,
     ChildRows,
     LoadedChildren,
     Row,
@@ -129,16 +129,7 @@ _PRODUCT_LISTS = {
 }
 
 
-class SqlProductRepository:
-    def __init__(self, store: AggregateStore[Product]) -> None:
-        self._store = store
-
-    def add(self, product: Product) -> None:
-        self._store.add(product)
-
-    def get(self, product_id: str) -> Product:
-        return self._store.get(product_id)
-
+class SqlProductRepository(AggregateRepository[Product]):
     def by_skus(self, skus: Collection[str]) -> dict[str, Product]:
         wanted = set(skus)
         if not wanted:
@@ -200,15 +191,6 @@ CATEGORIES = AggregateMap[Category](
 _CATEGORIES_BY_SLUG = sa.select(categories).order_by(CodePointOrder(categories.c.slug))
 
 
-class SqlCategoryRepository:
-    def __init__(self, store: AggregateStore[Category]) -> None:
-        self._store = store
-
-    def add(self, category: Category) -> None:
-        self._store.add(category)
-
-    def get(self, category_id: str) -> Category:
-        return self._store.get(category_id)
-
+class SqlCategoryRepository(AggregateRepository[Category]):
     def list(self) -> list[Category]:
         return self._store.all(_CATEGORIES_BY_SLUG)

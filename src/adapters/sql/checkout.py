@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from adapters.sql.aggregates import (
     AggregateMap,
-    AggregateStore,
+    AggregateRepository,
     ChildRows,
     LoadedChildren,
     Row,
@@ -126,19 +126,7 @@ _STALE = (
 )
 
 
-class SqlCheckoutSagaRepository:
-    def __init__(self, store: AggregateStore[CheckoutSaga]) -> None:
-        self._store = store
-
-    def add(self, saga: CheckoutSaga) -> None:
-        self._store.add(saga)
-
-    def attach(self, saga: CheckoutSaga) -> CheckoutSaga:
-        return self._store.attach(saga)
-
-    def get(self, saga_id: str) -> CheckoutSaga:
-        return self._store.get(saga_id)
-
+class SqlCheckoutSagaRepository(AggregateRepository[CheckoutSaga]):
     def by_key(self, idempotency_key: str) -> CheckoutSaga | None:
         return self._store.first(_BY_KEY, {"key": idempotency_key})
 

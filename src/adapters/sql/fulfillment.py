@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from adapters.sql.aggregates import (
     AggregateMap,
-    AggregateStore,
+    AggregateRepository,
     ChildRows,
     LoadedChildren,
     Row,
@@ -154,16 +154,7 @@ _SINCE = (
 )
 
 
-class SqlFulfillmentRepository:
-    def __init__(self, store: AggregateStore[Fulfillment]) -> None:
-        self._store = store
-
-    def add(self, fulfillment: Fulfillment) -> None:
-        self._store.add(fulfillment)
-
-    def get(self, fulfillment_id: str) -> Fulfillment:
-        return self._store.get(fulfillment_id)
-
+class SqlFulfillmentRepository(AggregateRepository[Fulfillment]):
     def for_order(self, order_id: str) -> list[Fulfillment]:
         return self._store.all(_FOR_ORDER, {"order_id": order_id})
 
@@ -246,16 +237,7 @@ PICKLISTS = AggregateMap[Picklist](
 _p = picklists.c
 
 
-class SqlPicklistRepository:
-    def __init__(self, store: AggregateStore[Picklist]) -> None:
-        self._store = store
-
-    def add(self, picklist: Picklist) -> None:
-        self._store.add(picklist)
-
-    def get(self, picklist_id: str) -> Picklist:
-        return self._store.get(picklist_id)
-
+class SqlPicklistRepository(AggregateRepository[Picklist]):
     def list(self, *, warehouse_id: str | None = None,
              statuses: Collection[str] | None = None, limit: int = 100) -> builtins.list[Picklist]:
         statement = sa.select(picklists)

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from adapters.sql.aggregates import (
     AggregateMap,
-    AggregateStore,
+    AggregateRepository,
     ChildRows,
     LoadedChildren,
     Row,
@@ -122,16 +122,7 @@ _WAREHOUSES = (
 )
 
 
-class SqlWarehouseRepository:
-    def __init__(self, store: AggregateStore[Warehouse]) -> None:
-        self._store = store
-
-    def add(self, warehouse: Warehouse) -> None:
-        self._store.add(warehouse)
-
-    def get(self, warehouse_id: str) -> Warehouse:
-        return self._store.get(warehouse_id)
-
+class SqlWarehouseRepository(AggregateRepository[Warehouse]):
     def by_code(self, code: str) -> Warehouse | None:
         return self._store.first(_WAREHOUSE_BY_CODE, {"code": code})
 
@@ -182,16 +173,7 @@ DISTRIBUTORS = AggregateMap[Distributor](
 _DISTRIBUTORS = sa.select(distributors).order_by(CodePointOrder(distributors.c.code))
 
 
-class SqlDistributorRepository:
-    def __init__(self, store: AggregateStore[Distributor]) -> None:
-        self._store = store
-
-    def add(self, distributor: Distributor) -> None:
-        self._store.add(distributor)
-
-    def get(self, distributor_id: str) -> Distributor:
-        return self._store.get(distributor_id)
-
+class SqlDistributorRepository(AggregateRepository[Distributor]):
     def list(self) -> list[Distributor]:
         return self._store.all(_DISTRIBUTORS)
 
@@ -299,16 +281,7 @@ _LIST_BY_STATUS = _NEWEST.where(
 ).limit(sa.bindparam("limit"))
 
 
-class SqlReservationRepository:
-    def __init__(self, store: AggregateStore[Reservation]) -> None:
-        self._store = store
-
-    def add(self, reservation: Reservation) -> None:
-        self._store.add(reservation)
-
-    def get(self, reservation_id: str) -> Reservation:
-        return self._store.get(reservation_id)
-
+class SqlReservationRepository(AggregateRepository[Reservation]):
     def for_reference(self, reference: str) -> list[Reservation]:
         return self._store.all(_FOR_REFERENCE, {"reference": reference})
 

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from adapters.sql.aggregates import AggregateMap, AggregateStore, LoadedChildren, Row, Values
+from adapters.sql.aggregates import (
+    AggregateMap,
+    AggregateRepository,
+    LoadedChildren,
+    Row,
+    Values,
+)
 from adapters.sql.columns import CodePointOrder
 from adapters.sql.tables import adjustment_requests, stock_transfers
 from commerce_core.inventory.errors import AdjustmentNotFound, TransferNotFound
@@ -84,32 +90,14 @@ _ADJUSTMENTS, _ADJUSTMENTS_BY_STATUS = _newest_first(adjustment_requests, "reque
 _TRANSFERS, _TRANSFERS_BY_STATUS = _newest_first(stock_transfers, "created_at")
 
 
-class SqlAdjustmentRequestRepository:
-    def __init__(self, store: AggregateStore[AdjustmentRequest]) -> None:
-        self._store = store
-
-    def add(self, request: AdjustmentRequest) -> None:
-        self._store.add(request)
-
-    def get(self, adjustment_id: str) -> AdjustmentRequest:
-        return self._store.get(adjustment_id)
-
+class SqlAdjustmentRequestRepository(AggregateRepository[AdjustmentRequest]):
     def list(self, *, status: str | None = None, limit: int = 100) -> list[AdjustmentRequest]:
         if status is None:
             return self._store.all(_ADJUSTMENTS, {"limit": limit})
         return self._store.all(_ADJUSTMENTS_BY_STATUS, {"status": status, "limit": limit})
 
 
-class SqlTransferRepository:
-    def __init__(self, store: AggregateStore[Transfer]) -> None:
-        self._store = store
-
-    def add(self, transfer: Transfer) -> None:
-        self._store.add(transfer)
-
-    def get(self, transfer_id: str) -> Transfer:
-        return self._store.get(transfer_id)
-
+class SqlTransferRepository(AggregateRepository[Transfer]):
     def list(self, *, status: str | None = None, limit: int = 100) -> list[Transfer]:
         if status is None:
             return self._store.all(_TRANSFERS, {"limit": limit})

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from adapters.sql.aggregates import (
     AggregateMap,
-    AggregateStore,
+    AggregateRepository,
     ChildRows,
     LoadedChildren,
     Row,
@@ -199,19 +199,7 @@ _ORDER_LISTS = {
 }
 
 
-class SqlOrderRepository:
-    def __init__(self, store: AggregateStore[Order]) -> None:
-        self._store = store
-
-    def add(self, order: Order) -> None:
-        self._store.add(order)
-
-    def attach(self, order: Order) -> Order:
-        return self._store.attach(order)
-
-    def get(self, order_id: str) -> Order:
-        return self._store.get(order_id)
-
+class SqlOrderRepository(AggregateRepository[Order]):
     def by_number(self, number: str) -> Order | None:
         return self._store.first(_BY_NUMBER, {"number": number})
 

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from adapters.sql.aggregates import AggregateMap, AggregateStore, LoadedChildren, Row, Values
+from adapters.sql.aggregates import (
+    AggregateMap,
+    AggregateRepository,
+    LoadedChildren,
+    Row,
+    Values,
+)
 from adapters.sql.columns import CodePointOrder
 from adapters.sql.tables import payments
 from commerce_core.payment.errors import PaymentNotFound
@@ -61,18 +67,6 @@ _FOR_ORDER = (
 )
 
 
-class SqlPaymentRepository:
-    def __init__(self, store: AggregateStore[Payment]) -> None:
-        self._store = store
-
-    def add(self, payment: Payment) -> None:
-        self._store.add(payment)
-
-    def attach(self, payment: Payment) -> Payment:
-        return self._store.attach(payment)
-
-    def get(self, payment_id: str) -> Payment:
-        return self._store.get(payment_id)
-
+class SqlPaymentRepository(AggregateRepository[Payment]):
     def for_order(self, order_id: str) -> list[Payment]:
         return self._store.all(_FOR_ORDER, {"order_id": order_id})

@@ -9,7 +9,14 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
-from adapters.sql.aggregates import AggregateMap, AggregateStore, LoadedChildren, Row, Values
+from adapters.sql.aggregates import (
+    AggregateMap,
+    AggregateRepository,
+    AggregateStore,
+    LoadedChildren,
+    Row,
+    Values,
+)
 from adapters.sql.pricing_tables import price_rules, price_sequences, prices
 from adapters.sql.terms import decode, encode
 from adapters.sql.transaction import SqlTransaction
@@ -135,16 +142,7 @@ class PriceStore(AggregateStore[Price]):
         super().flush()
 
 
-class SqlPriceRepository:
-    def __init__(self, store: AggregateStore[Price]) -> None:
-        self._store = store
-
-    def add(self, price: Price) -> None:
-        self._store.add(price)
-
-    def get(self, price_id: str) -> Price:
-        return self._store.get(price_id)
-
+class SqlPriceRepository(AggregateRepository[Price]):
     def for_key(
         self, product_id: str, sku: str | None, warehouse_id: str | None, currency: str
     ) -> list[Price]:
@@ -173,16 +171,7 @@ _LIVE_RULES = sa.select(price_rules).where(price_rules.c.is_active)
 _ALL_RULES = sa.select(price_rules)
 
 
-class SqlPriceRuleRepository:
-    def __init__(self, store: AggregateStore[PriceRule]) -> None:
-        self._store = store
-
-    def add(self, rule: PriceRule) -> None:
-        self._store.add(rule)
-
-    def get(self, rule_id: str) -> PriceRule:
-        return self._store.get(rule_id)
-
+class SqlPriceRuleRepository(AggregateRepository[PriceRule]):
     def live(self, at: datetime) -> list[PriceRule]:
         rules = [r for r in self._store.all(_LIVE_RULES) if r.definition.live_at(at)]
         return sorted(rules, key=lambda r: r.definition.order_key)

@@ -16,7 +16,14 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from adapters.sql.aggregates import AggregateMap, AggregateStore, LoadedChildren, Row, Values
+from adapters.sql.aggregates import (
+    AggregateMap,
+    AggregateRepository,
+    AggregateStore,
+    LoadedChildren,
+    Row,
+    Values,
+)
 from adapters.sql.pricing import upsert
 from adapters.sql.pricing_tables import (
     campaigns,
@@ -91,16 +98,7 @@ CAMPAIGNS = AggregateMap[Campaign](
 )
 
 
-class SqlCampaignRepository:
-    def __init__(self, store: AggregateStore[Campaign]) -> None:
-        self._store = store
-
-    def add(self, campaign: Campaign) -> None:
-        self._store.add(campaign)
-
-    def get(self, campaign_id: str) -> Campaign:
-        return self._store.get(campaign_id)
-
+class SqlCampaignRepository(AggregateRepository[Campaign]):
     def by_ids(self, campaign_ids: Collection[str]) -> list[Campaign]:
         if not campaign_ids:
             return []
@@ -163,16 +161,7 @@ PROMOTIONS = AggregateMap[Promotion](
 )
 
 
-class SqlPromotionRepository:
-    def __init__(self, store: AggregateStore[Promotion]) -> None:
-        self._store = store
-
-    def add(self, promotion: Promotion) -> None:
-        self._store.add(promotion)
-
-    def get(self, promotion_id: str) -> Promotion:
-        return self._store.get(promotion_id)
-
+class SqlPromotionRepository(AggregateRepository[Promotion]):
     def for_campaign(self, campaign_id: str) -> list[Promotion]:
         found = self._store.all(
             sa.select(promotions).where(promotions.c.campaign_id == campaign_id))
@@ -246,20 +235,12 @@ class CouponStore(AggregateStore[Coupon]):
             raise DuplicateCouponCode("coupon code already taken") from error
 
 
-class SqlCouponRepository:
-    def __init__(self, store: AggregateStore[Coupon]) -> None:
-        self._store = store
-
-    def add(self, coupon: Coupon) -> None:
-        self._store.add(coupon)
-
+class SqlCouponRepository(AggregateRepository[Coupon]):
     def add_many(self, coupons: Sequence[Coupon]) -> None:
         # The store inserts every new row of a commit in one executemany.
         for coupon in coupons:
             self._store.add(coupon)
 
-    def get(self, coupon_id: str) -> Coupon:
-        return self._store.get(coupon_id)
 
     def by_codes(self, codes: Collection[str]) -> list[Coupon]:
         if not codes:

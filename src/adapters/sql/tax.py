@@ -6,7 +6,13 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
-from adapters.sql.aggregates import AggregateMap, AggregateStore, LoadedChildren, Row, Values
+from adapters.sql.aggregates import (
+    AggregateMap,
+    AggregateRepository,
+    LoadedChildren,
+    Row,
+    Values,
+)
 from adapters.sql.pricing_tables import tax_rules
 from commerce_core.tax.errors import TaxRuleNotFound
 from commerce_core.tax.model import TaxRule, TaxRuleDefinition
@@ -47,16 +53,7 @@ TAX_RULES = AggregateMap[TaxRule](
 _C = tax_rules.c
 
 
-class SqlTaxRuleRepository:
-    def __init__(self, store: AggregateStore[TaxRule]) -> None:
-        self._store = store
-
-    def add(self, rule: TaxRule) -> None:
-        self._store.add(rule)
-
-    def get(self, rule_id: str) -> TaxRule:
-        return self._store.get(rule_id)
-
+class SqlTaxRuleRepository(AggregateRepository[TaxRule]):
     def for_country(self, country_code: str) -> list[TaxRule]:
         return self._store.all(sa.select(tax_rules).where(_C.country_code == country_code)
                                .order_by(_C.created_at, _C.id))
