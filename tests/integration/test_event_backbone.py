@@ -242,6 +242,10 @@ def settled(shop: Shop, client: redis.Redis) -> bool:
     return all(g["lag"] == 0 and g["pending"] == 0 for g in groups.values())
 
 
+def applied_count(shop: Shop) -> int:
+    return sum(helpers.applied(shop.engine).values())
+
+
 def assert_applied_exactly_once(shop: Shop, client: redis.Redis) -> None:
     wanted = expected(shop)
     applied = helpers.applied(shop.engine)
@@ -403,15 +407,19 @@ def test_a_redis_restart_loses_nothing_and_the_worker_reconnects_by_itself(
     client = connect(own_redis.url)
 
     placing.start()
-    time.sleep(3)
+    # The outage starts once the worker is really consuming, and lasts until it has noticed:
+    # a worker still starting up, or a client retrying quietly, would never see it.
+    wait_until(lambda: applied_count(shop) >= 20, timeout=60, what="consuming",
+               logs=worker.output)
     own_redis.kill()
-    time.sleep(2)
+    wait_until(lambda: "reconnecting in" in worker.output(), timeout=30,
+               what="aware of the outage", logs=worker.output)
     own_redis.start()
     placing.join()
     wait_until(lambda: settled(shop, client), timeout=90, what="settled", logs=worker.output)
 
     assert worker.process.poll() is None, "the worker should have survived the outage"
-    assert "reconnecting in" in worker.output()
+    assert "working again after" in worker.output()
     assert_applied_exactly_once(shop, client)
     assert worker.stop() == 0
 
