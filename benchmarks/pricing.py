@@ -23,7 +23,9 @@ from commerce_core.pricing.engine import (
     price_cart,
 )
 from commerce_core.pricing.model import PricePoint
+from commerce_core.pricing.ports import TaxDestination
 from commerce_core.pricing.rules import PriceRuleDefinition, RuleAction, RuleCondition, RuleType
+from commerce_core.promotion.evaluation import PromotionSnapshot
 from commerce_core.promotion.model import PromotionDefinition
 from commerce_core.promotion.terms import (
     Benefit,
@@ -34,9 +36,9 @@ from commerce_core.promotion.terms import (
     Tier,
     Tiered,
 )
-from commerce_core.promotion.values import PromotionSnapshot
 from commerce_core.shared.money import Money
-from commerce_core.tax.model import TaxDestination, TaxRuleDefinition
+from commerce_core.tax.calculation import TaxRuleSet
+from commerce_core.tax.model import TaxRuleDefinition
 
 NOW = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
 LINES, PROMOTIONS, RULES = 50, 200, 20
@@ -106,18 +108,19 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--repeat", type=int, default=200)
     args = parser.parse_args(argv)
     prices, offers, basket = catalogue(), promotions(), cart()
-    tax = (TaxRuleDefinition(rule_id="vat", name="VAT", country_code="VN", tax_type="VAT",
-                             rate=Decimal(10), created_at=NOW - timedelta(days=9)),)
+    tax = TaxRuleSet((TaxRuleDefinition(rule_id="vat", name="VAT", country_code="VN",
+                                        tax_type="VAT", rate=Decimal(10),
+                                        created_at=NOW - timedelta(days=9)),))
     customer, context, rates = CustomerContext("c-1"), PricingContext(), ExchangeRateTable()
 
     def priced(snapshot: PromotionSnapshot) -> Callable[[], object]:
         return lambda: price_cart(basket, customer, context, NOW, prices=prices,
-                                  promotions=snapshot, tax_rules=tax, rates=rates)
+                                  promotions=snapshot, taxes=tax, rates=rates)
 
     with_promotions = median_ms(priced(offers), args.repeat)
     without = median_ms(priced(PromotionSnapshot()), args.repeat)
     applied = len(price_cart(basket, customer, context, NOW, prices=prices, promotions=offers,
-                             tax_rules=tax, rates=rates).offers)
+                             taxes=tax, rates=rates).offers)
     print(f"{LINES}-line cart, {PROMOTIONS} promotions ({applied} applied), {RULES} price rules, "
           f"median of {args.repeat}:")
     print(f"  with promotions: {with_promotions:.2f} ms")

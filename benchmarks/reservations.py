@@ -148,7 +148,9 @@ def raw(url: str, shape: str, count: int, workers: int) -> Run:
     """The same rows written by hand: one transaction per reservation."""
     commerce, dispose = _shop(url, shape, workers)  # the same schema and stock, set up alike
     with commerce.ports.uow() as uow:
-        warehouse_id = uow.warehouses.by_code("W1").id
+        warehouse = uow.warehouses.by_code("W1")
+    assert warehouse is not None
+    warehouse_id = warehouse.id
     dispose()
     names = skus(shape)
     connections = [psycopg.connect(dsn(url)) for _ in range(workers)]

@@ -8,8 +8,9 @@ Pure Python (standard library and attrs only). Build the shop from a bundle of a
     commerce = Commerce(bundle())
 """
 
-from commerce_core.app import Commerce, Ports
+from commerce_core.app import Commerce
 from commerce_core.catalog.commands import VariantSpec
+from commerce_core.ports import Ports
 from commerce_core.shared.errors import CommerceError
 from commerce_core.shared.money import Money
 

@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 from commerce_core.app import Commerce
 from entrypoints.http import create_app
 from tests.e2e.conftest import Seeded, assert_problem, settings
+from tests.shop import every_event
 
 
 def test_every_response_carries_a_request_id(client: TestClient) -> None:
@@ -37,7 +38,7 @@ def test_events_of_a_request_carry_its_id_as_correlation_id(
     response = client.post("/carts", json={}, headers={"X-Request-ID": "req-cart-1"})
 
     with commerce.ports.uow() as uow:
-        created = [e for e in uow.outbox.all() if e.type == "cart.created"
+        created = [e for e in every_event(uow) if e.type == "cart.created"
                    and e.aggregate_id == response.json()["id"]]
     assert [e.correlation_id for e in created] == ["req-cart-1"]
 

@@ -41,7 +41,7 @@ from entrypoints.consumer.service import EventService
 from entrypoints.consumer.worker import Worker
 from entrypoints.settings import Settings
 from tests.integration import helpers
-from tests.shop import SimulatedCrash
+from tests.shop import SimulatedCrash, every_event
 
 ROOT = Path(__file__).resolve().parents[2]
 SKU = "BACKBONE-TEE"
@@ -215,7 +215,7 @@ def expected(shop: Shop) -> dict[str, set[str]]:
     for name, types in helpers.COUNTED.items():
         wanted[name] = {i for t in types for i in committed.get(t, [])}
     with shop.commerce.ports.uow() as uow:
-        envelopes = uow.outbox.all()
+        envelopes = every_event(uow)
     for subscriber in shop.commerce.bus.subscribers():
         wanted.setdefault(subscriber.name, set()).update(
             e.id for e in envelopes if e.type == subscriber.event_type and subscriber.wants(e)

@@ -12,7 +12,7 @@ import pytest
 from adapters import sql
 from adapters.memory import ScriptedPaymentGateway
 from commerce_core import Commerce
-from commerce_core.checkout.handlers import PlacedOrder
+from commerce_core.checkout.queries import PlacedOrder
 from commerce_core.promotion.commands import CreateCampaign, CreateCoupon, CreatePromotion
 from commerce_core.promotion.errors import PromotionNotApplicable
 from commerce_core.promotion.model import CampaignType, UsageStatus
@@ -21,7 +21,7 @@ from commerce_core.shared.clock import SystemClock
 from commerce_core.shared.ids import Uuid7Generator
 from commerce_core.shared.money import Money
 from tests.integration.test_sql_concurrency import all_at_once
-from tests.shop import SHIRT, assert_nothing_leaked, cart_with, events_of, stock_shop
+from tests.shop import SHIRT, assert_nothing_leaked, cart_with, events_of, every_event, stock_shop
 
 SHOPPERS = 100
 
@@ -110,7 +110,7 @@ def test_cancelling_releases_the_usage_once_when_the_event_arrives_twice(
 
     commerce.orders.cancel(placed.order_id)
     with commerce.ports.uow() as uow:
-        (cancelled,) = [e for e in uow.outbox.all() if e.type == "order.cancelled"]
+        (cancelled,) = [e for e in every_event(uow) if e.type == "order.cancelled"]
     all_at_once([partial(commerce.bus.deliver, cancelled) for _ in range(2)])
 
     (usage,) = commerce.promotions.usages(placed.order_id)

@@ -14,8 +14,8 @@ from adapters import sql
 from adapters.memory import ScriptedPaymentGateway
 from commerce_core import Commerce
 from commerce_core.cart.model import CartStatus
-from commerce_core.checkout.handlers import PlacedOrder
 from commerce_core.checkout.model import SagaStatus
+from commerce_core.checkout.queries import PlacedOrder
 from commerce_core.inventory.errors import InsufficientStock
 from commerce_core.inventory.model import ReservationStatus, StockLevel
 from commerce_core.shared.clock import SystemClock

@@ -11,14 +11,14 @@ import pytest
 from adapters.memory import Outcome
 from commerce_core import Commerce, CommerceError, Money
 from commerce_core.cart.model import CartStatus
-from commerce_core.checkout import (
+from commerce_core.checkout.errors import (
     CheckoutFailed,
     CheckoutInProgress,
     CheckoutNotPossible,
     IdempotencyKeyReused,
-    SagaStatus,
 )
-from commerce_core.checkout.handlers import PROBE_POINTS
+from commerce_core.checkout.model import SagaStatus
+from commerce_core.checkout.runner import PROBE_POINTS
 from commerce_core.inventory.errors import InsufficientStock, ReservationNotActive
 from commerce_core.ordering.model import OrderStatus
 from commerce_core.payment.errors import GatewayTimeout, GatewayUnavailable, PaymentDeclined

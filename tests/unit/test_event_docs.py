@@ -7,7 +7,7 @@ import json
 import jsonschema
 
 from entrypoints import eventdocs
-from tests.shop import MUG, SHIRT, cart_with, make_commerce, stock_shop
+from tests.shop import MUG, SHIRT, cart_with, every_event, make_commerce, stock_shop
 
 
 def test_the_committed_event_docs_are_up_to_date() -> None:
@@ -23,7 +23,7 @@ def test_every_payload_of_a_whole_journey_matches_its_published_schema() -> None
     _, schemas = eventdocs.render()
 
     with commerce.ports.uow() as uow:
-        envelopes = uow.outbox.all()
+        envelopes = every_event(uow)
     for envelope in envelopes:
         jsonschema.validate(envelope.payload, json.loads(schemas[envelope.type]))
     assert len({e.type for e in envelopes}) >= 15

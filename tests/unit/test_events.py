@@ -8,12 +8,12 @@ import pytest
 
 from commerce_core.shared.bus import Subscriber
 from commerce_core.shared.events import EventEnvelope
-from tests.shop import MUG, SHIRT, cart_with, make_commerce, stock_shop
+from tests.shop import MUG, SHIRT, cart_with, every_event, make_commerce, stock_shop
 
 
 def _outbox_types(commerce: Any) -> list[str]:
     with commerce.ports.uow() as uow:
-        return [e.type for e in uow.outbox.all()]
+        return [e.type for e in every_event(uow)]
 
 
 def test_a_rolled_back_transaction_leaves_no_event() -> None:
@@ -48,7 +48,7 @@ def test_events_carry_the_correlation_id_of_the_request() -> None:
     commerce.checkout.place_order(cart_with(commerce, (SHIRT, 1)), idempotency_key="req-7")
 
     with commerce.ports.uow() as uow:
-        created = next(e for e in uow.outbox.all() if e.type == "order.created")
+        created = next(e for e in every_event(uow) if e.type == "order.created")
     assert created.correlation_id == "req-7"
 
 
@@ -60,7 +60,7 @@ def test_a_duplicated_delivery_changes_nothing() -> None:
                                       lambda envelope, uow: applied.append(envelope.id)))
     commerce.checkout.place_order(cart_with(commerce, (SHIRT, 1)))
     with commerce.ports.uow() as uow:
-        created = next(e for e in uow.outbox.all() if e.type == "order.created")
+        created = next(e for e in every_event(uow) if e.type == "order.created")
 
     commerce.bus.deliver(created)
     commerce.bus.deliver(created)
@@ -74,7 +74,7 @@ def test_cancellation_delivered_twice_releases_stock_once() -> None:
     placed = commerce.checkout.place_order(cart_with(commerce, (MUG, 4)))
     commerce.orders.cancel(placed.order_id)
     with commerce.ports.uow() as uow:
-        cancelled = next(e for e in uow.outbox.all() if e.type == "order.cancelled")
+        cancelled = next(e for e in every_event(uow) if e.type == "order.cancelled")
 
     commerce.bus.deliver(cancelled)
     commerce.bus.deliver(cancelled)
@@ -144,7 +144,7 @@ def test_with_an_external_bus_every_event_waits_for_the_relay() -> None:
     commerce.checkout.place_order(cart_with(commerce, (SHIRT, 1)))
 
     with commerce.ports.uow() as uow:
-        everything = uow.outbox.all()
+        everything = every_event(uow)
         assert {e.id for e in uow.outbox.pending(1000)} == {e.id for e in everything}
 
 
@@ -161,7 +161,7 @@ def test_an_event_every_subscriber_declines_costs_no_transaction_and_no_inbox_ro
     commerce.checkout.place_order(cart_with(commerce, (MUG, 1)), payment_method="cod")
 
     with commerce.ports.uow() as uow:
-        confirmed = [e for e in uow.outbox.all() if e.type == "order.confirmed"]
+        confirmed = [e for e in every_event(uow) if e.type == "order.confirmed"]
         assert [uow.inbox.seen("test.cod_only", e.id) for e in confirmed] == [False, True]
         assert uow.outbox.stats()["pending"] == 0
     assert calls == [confirmed[1].id]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import builtins
 from collections.abc import Sequence
 from datetime import date, datetime
+from typing import Any
 
 import attrs
 
@@ -286,7 +287,7 @@ class InMemoryReservationRepository(_Repository):
 class _NewestFirst(_Repository):
     created = "created_at"  # the attribute that orders rows
 
-    def list(self, *, status: str | None = None, limit: int = 100) -> list[object]:
+    def list(self, *, status: str | None = None, limit: int = 100) -> list[Any]:
         rows = sorted((r for r in self._all() if status is None or r.status.value == status),
                       key=lambda r: (getattr(r, self.created), r.id), reverse=True)
         return [self._load(r) for r in rows[:limit]]

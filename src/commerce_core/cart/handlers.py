@@ -12,7 +12,8 @@ from commerce_core.cart.commands import (
 )
 from commerce_core.cart.errors import CurrencyNotSupported, ItemNotForSale, SkuNotSold
 from commerce_core.cart.model import Cart, check_quantity
-from commerce_core.cart.ports import CartUnitOfWork, ProductLookup
+from commerce_core.cart.ports import CartUnitOfWork
+from commerce_core.catalog import services as catalog
 from commerce_core.shared.clock import Clock
 from commerce_core.shared.errors import ConcurrencyConflict
 from commerce_core.shared.ids import IdGenerator, normalise_sku
@@ -41,29 +42,26 @@ class CreateCartHandler:
 
 
 class AddCartItemHandler:
-    """Adds a SKU at its current list price. Concurrent adds to one cart are serialised by the
-    cart's optimistic version and retried, so 20 parallel adds end with the exact sum."""
+    """Adds a SKU at its current list price, read in the cart's transaction. Concurrent adds to
+    one cart are serialised by the cart's optimistic version and retried, so 20 parallel adds
+    end with the exact sum."""
 
     def __init__(
-        self,
-        uow: UnitOfWorkFactory[CartUnitOfWork],
-        products: ProductLookup,
-        clock: Clock,
-        ids: IdGenerator,
+        self, uow: UnitOfWorkFactory[CartUnitOfWork], clock: Clock, ids: IdGenerator,
     ) -> None:
-        self._uow, self._products, self._clock, self._ids = uow, products, clock, ids
+        self._uow, self._clock, self._ids = uow, clock, ids
 
     def __call__(self, cmd: AddCartItem) -> str:
         check_quantity(cmd.quantity)
         sku = normalise_sku(cmd.sku)
-        item = self._products.lookup([sku]).get(sku)
-        if item is None:
-            raise SkuNotSold(f"no product sells SKU {sku}", sku=sku)
-        if not item.available:
-            raise ItemNotForSale(f"{sku} is not for sale", sku=sku)
 
         def attempt() -> str:
             with self._uow() as uow:
+                item = catalog.sellable(uow, [sku]).get(sku)
+                if item is None:
+                    raise SkuNotSold(f"no product sells SKU {sku}", sku=sku)
+                if not item.available:
+                    raise ItemNotForSale(f"{sku} is not for sale", sku=sku)
                 line = uow.carts.get(cmd.cart_id).add_item(
                     line_id=self._ids.new_id(), sku=sku, product_id=item.product_id,
                     name=item.name, unit_price=item.unit_price, quantity=cmd.quantity,

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 from commerce_core.catalog.commands import (
     ChangePrice,
     CreateCategory,
@@ -15,26 +12,27 @@ from commerce_core.catalog.commands import (
 from commerce_core.catalog.errors import DuplicateSku, DuplicateSlug, SkuNotFound
 from commerce_core.catalog.model import Category, Product, Variant
 from commerce_core.catalog.ports import CatalogUnitOfWork
+from commerce_core.pricing import services as pricing
 from commerce_core.shared.clock import Clock
 from commerce_core.shared.ids import IdGenerator, normalise_sku
 from commerce_core.shared.uow import UnitOfWorkFactory
 
-# Runs inside the catalog's transaction after a product's prices were set (the facade passes
-# pricing's bridge, so list prices and price rows commit together).
-PricesWritten = Callable[[Any, Product], None]
 
-
-def _nothing(uow: Any, product: Product) -> None:
-    return None
+def _set_list_prices(uow: CatalogUnitOfWork, product: Product, ids: IdGenerator,
+                     clock: Clock) -> None:
+    """Each variant's list price becomes its SKU price in pricing, in this transaction (the
+    catalog keeps a price per variant for display; pricing is the source of what is charged)."""
+    now = clock.now()
+    for variant in product.variants:
+        pricing.set_list_price(uow, product_id=product.id, sku=variant.sku,
+                               price=variant.price, now=now, ids=ids)
 
 
 class CreateProductHandler:
     def __init__(
         self, uow: UnitOfWorkFactory[CatalogUnitOfWork], clock: Clock, ids: IdGenerator,
-        prices_written: PricesWritten = _nothing,
     ) -> None:
         self._uow, self._clock, self._ids = uow, clock, ids
-        self._prices_written = prices_written
 
     def __call__(self, cmd: CreateProduct) -> str:
         variants = [
@@ -68,7 +66,7 @@ class CreateProductHandler:
                 now=self._clock.now(),
             )
             uow.products.add(product)
-            self._prices_written(uow, product)
+            _set_list_prices(uow, product, self._ids, self._clock)
             uow.commit()
         return product.id
 
@@ -95,9 +93,8 @@ class UnpublishProductHandler:
 
 class ChangePriceHandler:
     def __init__(self, uow: UnitOfWorkFactory[CatalogUnitOfWork], clock: Clock,
-                 prices_written: PricesWritten = _nothing) -> None:
-        self._uow, self._clock = uow, clock
-        self._prices_written = prices_written
+                 ids: IdGenerator) -> None:
+        self._uow, self._clock, self._ids = uow, clock, ids
 
     def __call__(self, cmd: ChangePrice) -> None:
         sku = normalise_sku(cmd.sku)
@@ -106,7 +103,7 @@ class ChangePriceHandler:
             if product is None:
                 raise SkuNotFound(f"no product sells SKU {sku}", sku=sku)
             product.change_price(sku, cmd.price, now=self._clock.now())
-            self._prices_written(uow, product)
+            _set_list_prices(uow, product, self._ids, self._clock)
             uow.commit()
 
 

@@ -6,6 +6,7 @@ from collections.abc import Collection
 from typing import Protocol
 
 from commerce_core.catalog.model import Category, Product, ProductStatus
+from commerce_core.pricing.ports import PricingUnitOfWork
 from commerce_core.shared.uow import UnitOfWork
 
 
@@ -47,6 +48,16 @@ class CategoryRepository(Protocol):
     def list(self) -> list[Category]: ...
 
 
-class CatalogUnitOfWork(UnitOfWork, Protocol):
-    products: ProductRepository
-    categories: CategoryRepository
+class ProductReadUnitOfWork(UnitOfWork, Protocol):
+    """Reading products: what another context needs to call `catalog.services.sellable`."""
+
+    @property
+    def products(self) -> ProductRepository: ...
+
+
+class CatalogUnitOfWork(ProductReadUnitOfWork, PricingUnitOfWork, Protocol):
+    """The catalog's own: its list prices become pricing's SKU prices in the same transaction."""
+
+    @property
+    def categories(self) -> CategoryRepository: ...
+

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from attrs import frozen
 
-from commerce_core.tax.model import TaxDestination
+from commerce_core.pricing.ports import TaxDestination
 
 
 @frozen

@@ -6,7 +6,6 @@ from datetime import datetime
 from typing import Protocol
 
 from commerce_core.cart.ports import CartUnitOfWork
-from commerce_core.catalog.ports import CatalogUnitOfWork
 from commerce_core.checkout.model import CheckoutSaga
 from commerce_core.inventory.ports import InventoryUnitOfWork
 from commerce_core.ordering.ports import OrderingUnitOfWork
@@ -39,11 +38,13 @@ class CheckoutSagaRepository(Protocol):
 
 
 class CheckoutUnitOfWork(
-    CatalogUnitOfWork, CartUnitOfWork, InventoryUnitOfWork, OrderingUnitOfWork,
-    PaymentUnitOfWork, PricingUnitOfWork, PromotionUnitOfWork, Protocol,
+    CartUnitOfWork, InventoryUnitOfWork, OrderingUnitOfWork, PaymentUnitOfWork,
+    PricingUnitOfWork, PromotionUnitOfWork, Protocol,
 ):
     """The saga's local steps commit the coordinated contexts' changes together with the saga's
     progress, in one transaction (ADR 0003): pricing is read and promotion usage is recorded
     in it too."""
 
-    checkouts: CheckoutSagaRepository
+    @property
+    def checkouts(self) -> CheckoutSagaRepository: ...
+

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from collections.abc import Mapping, Sequence
 
 from commerce_core.fulfillment.commands import (
     CancelFulfillment,
@@ -26,38 +25,44 @@ from commerce_core.fulfillment.commands import (
 )
 from commerce_core.fulfillment.model import Fulfillment, PackageSpec
 from commerce_core.fulfillment.picklists import Picklist
-from commerce_core.inventory.handlers import resolve_warehouse
+from commerce_core.fulfillment.ports import FulfillmentUnitOfWork
+from commerce_core.inventory.services import resolve_warehouse
+from commerce_core.shared.bus import Handle
+from commerce_core.shared.uow import UnitOfWorkFactory
 
 
 class FulfillmentApi:
-    def __init__(self, handle: Callable[[Any], Any], read: Callable[[], Any]) -> None:
+    """Fulfillments of paid orders: pick lists, picking, packing, hand-over."""
+
+    def __init__(self, handle: Handle,
+                 read: UnitOfWorkFactory[FulfillmentUnitOfWork]) -> None:
         self._handle, self._read = handle, read
 
     # -- queries --------------------------------------------------------------------------------
     def get(self, fulfillment_id: str) -> Fulfillment:
         with self._read() as uow:
-            return uow.fulfillments.get(fulfillment_id)  # type: ignore[no-any-return]
+            return uow.fulfillments.get(fulfillment_id)
 
     def for_order(self, order_id: str) -> builtins.list[Fulfillment]:
         with self._read() as uow:
-            return uow.fulfillments.for_order(order_id)  # type: ignore[no-any-return]
+            return uow.fulfillments.for_order(order_id)
 
     def list(self, *, warehouse: str | None = None, statuses: Sequence[str] | None = None,
              limit: int = 100) -> builtins.list[Fulfillment]:
         with self._read() as uow:
             warehouse_id = resolve_warehouse(uow, warehouse).id if warehouse else None
-            return uow.fulfillments.list(  # type: ignore[no-any-return]
+            return uow.fulfillments.list(
                 warehouse_id=warehouse_id, statuses=statuses, limit=limit)
 
     def picklist(self, picklist_id: str) -> Picklist:
         with self._read() as uow:
-            return uow.picklists.get(picklist_id)  # type: ignore[no-any-return]
+            return uow.picklists.get(picklist_id)
 
     def picklists(self, *, warehouse: str | None = None, statuses: Sequence[str] | None = None,
                   limit: int = 100) -> builtins.list[Picklist]:
         with self._read() as uow:
             warehouse_id = resolve_warehouse(uow, warehouse).id if warehouse else None
-            return uow.picklists.list(  # type: ignore[no-any-return]
+            return uow.picklists.list(
                 warehouse_id=warehouse_id, statuses=statuses, limit=limit)
 
     # -- picking --------------------------------------------------------------------------------

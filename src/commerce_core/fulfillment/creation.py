@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from commerce_core.catalog import services as catalog
 from commerce_core.fulfillment.model import (
     Fulfillment,
     FulfillmentItem,
@@ -37,8 +38,7 @@ class _CreateFulfillments:
         now = self._clock.now()
         items = list(payload.get("items") or [])
         skus = {str(item["sku"]) for item in items}
-        products = uow.products.by_skus(skus)
-        weights = {sku: products[sku].variant(sku).weight_grams for sku in skus if sku in products}
+        weights = {sku: item.weight_grams for sku, item in catalog.sellable(uow, skus).items()}
         by_warehouse: dict[str, list[Mapping[str, Any]]] = {}
         for item in items:
             by_warehouse.setdefault(str(item["warehouse_id"]), []).append(item)

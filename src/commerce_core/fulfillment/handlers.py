@@ -12,15 +12,11 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from commerce_core.fulfillment import creation, jobs
 from commerce_core.fulfillment.commands import (
     CancelFulfillment,
-    CheckFulfillmentSla,
     CompletePicklist,
-    CompleteShippedFulfillments,
     ConfirmPacked,
     ConfirmPicked,
-    ExpirePicklists,
     GeneratePicklist,
     MarkCompensated,
     MarkDelivered,
@@ -49,8 +45,7 @@ from commerce_core.fulfillment.ports import (
     ShipmentRequest,
 )
 from commerce_core.inventory import services as stock
-from commerce_core.inventory.handlers import resolve_warehouse
-from commerce_core.inventory.stock import MovementInfo, MovementType
+from commerce_core.inventory.services import MovementInfo, MovementType, resolve_warehouse
 from commerce_core.shared.clock import Clock
 from commerce_core.shared.events import EventEnvelope
 from commerce_core.shared.ids import IdGenerator
@@ -111,7 +106,7 @@ class GeneratePicklistHandler:
             if not chosen:
                 raise NothingToPick(f"no fulfillment of {warehouse.code} waits for picking",
                                     warehouse_id=warehouse.id)
-            bins = {i.sku: i.bin_location for i in uow.stock.items(warehouse_id=warehouse.id)}
+            bins = stock.bins(uow, warehouse.id)
             picklist = Picklist.generate(picklist_id=self._ids.new_id(),
                                          warehouse_id=warehouse.id, fulfillments=chosen,
                                          bins=bins, ttl=self._policy.picklist_ttl, now=now)
@@ -329,34 +324,3 @@ class CancelFulfillmentsOnOrderCancelled:
         now = self._clock.now()
         for fulfillment in uow.fulfillments.for_order(str(envelope.payload["order_id"])):
             cancel(uow, fulfillment, "order_cancelled", now=now)
-
-
-def handlers(uow: UnitOfWorkFactory[Any], clock: Clock, ids: IdGenerator,
-             policy: FulfillmentPolicy, carrier: ShipmentGateway | None) -> dict[type, Any]:
-    """Every fulfillment command with its handler, for the facade to register."""
-    return {
-        GeneratePicklist: GeneratePicklistHandler(uow, clock, ids, policy),
-        StartPicklist: StartPicklistHandler(uow, clock),
-        CompletePicklist: CompletePicklistHandler(uow, clock),
-        ConfirmPicked: ConfirmPickedHandler(uow, clock),
-        RetryPick: RetryPickHandler(uow, clock),
-        StartPacking: StartPackingHandler(uow, clock),
-        ConfirmPacked: ConfirmPackedHandler(uow, clock, ids, policy),
-        RecordQcResult: RecordQcResultHandler(uow, clock, ids),
-        MarkReadyToShip: MarkReadyToShipHandler(uow, clock),
-        ShipFulfillment: ShipFulfillmentHandler(uow, clock, carrier),
-        MarkDelivered: MarkDeliveredHandler(uow, clock),
-        CancelFulfillment: CancelFulfillmentHandler(uow, clock),
-        MarkCompensated: MarkCompensatedHandler(uow, clock),
-        CompleteShippedFulfillments: jobs.CompleteShippedFulfillmentsHandler(uow, clock, policy),
-        CheckFulfillmentSla: jobs.CheckFulfillmentSlaHandler(uow, clock, policy),
-        ExpirePicklists: jobs.ExpirePicklistsHandler(uow, clock, policy),
-    }
-
-
-def subscribers(clock: Clock, ids: IdGenerator, policy: FulfillmentPolicy) -> list[Any]:
-    return [
-        creation.CreateFulfillmentsOnOrderPaid(clock, ids, policy),
-        creation.CreateFulfillmentsOnCodOrderConfirmed(clock, ids, policy),
-        CancelFulfillmentsOnOrderCancelled(clock),
-    ]

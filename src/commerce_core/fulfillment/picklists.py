@@ -17,7 +17,7 @@ from attrs import define, evolve, field, frozen
 from commerce_core.fulfillment.errors import InvalidPackage, InvalidTransition, NothingToPick
 from commerce_core.fulfillment.events import PicklistStatusChanged
 from commerce_core.fulfillment.model import Fulfillment
-from commerce_core.inventory.stock import walk_order
+from commerce_core.inventory.services import walk_order
 from commerce_core.shared.events import DomainEvent
 
 

@@ -9,7 +9,7 @@ from typing import Protocol
 
 from attrs import frozen
 
-from commerce_core.catalog.ports import CatalogUnitOfWork
+from commerce_core.catalog.ports import ProductReadUnitOfWork
 from commerce_core.fulfillment.model import Fulfillment
 from commerce_core.fulfillment.picklists import Picklist
 from commerce_core.inventory.ports import InventoryUnitOfWork
@@ -54,12 +54,15 @@ class PicklistRepository(Protocol):
         ...
 
 
-class FulfillmentUnitOfWork(CatalogUnitOfWork, InventoryUnitOfWork, Protocol):
+class FulfillmentUnitOfWork(ProductReadUnitOfWork, InventoryUnitOfWork, Protocol):
     """Picking deducts stock and cancelling releases it in the fulfillment's transaction; the
     catalog gives the unit weights packing is checked against."""
 
-    fulfillments: FulfillmentRepository
-    picklists: PicklistRepository
+    @property
+    def fulfillments(self) -> FulfillmentRepository: ...
+
+    @property
+    def picklists(self) -> PicklistRepository: ...
 
 
 @frozen

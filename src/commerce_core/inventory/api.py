@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
-from typing import Any
 
 from commerce_core.inventory.alerts import StockAlert, leak_cutoff
 from commerce_core.inventory.commands import (
@@ -37,11 +36,11 @@ from commerce_core.inventory.commands import (
     ShipTransfer,
     UpdateWarehouse,
 )
-from commerce_core.inventory.handlers import resolve_warehouse
 from commerce_core.inventory.model import Distributor, Reservation, StockLevel, Warehouse
 from commerce_core.inventory.movements import AdjustmentRequest, Transfer
+from commerce_core.inventory.ports import InventoryUnitOfWork
 from commerce_core.inventory.queries import ledger_audit, stock_alerts
-from commerce_core.inventory.services import ReservedDrift
+from commerce_core.inventory.services import ReservedDrift, resolve_warehouse
 from commerce_core.inventory.stock import (
     Batch,
     LedgerBalance,
@@ -50,16 +49,20 @@ from commerce_core.inventory.stock import (
     StockSettings,
 )
 from commerce_core.inventory.warehouses import WarehouseDetails
+from commerce_core.shared.bus import Handle
 from commerce_core.shared.clock import Clock
 from commerce_core.shared.ids import normalise_sku
+from commerce_core.shared.uow import UnitOfWorkFactory
 
 
 class InventoryApi:
-    def __init__(self, handle: Callable[[Any], Any], read: Callable[[], Any],
+    """Warehouses, stock, reservations, adjustments and transfers."""
+
+    def __init__(self, handle: Handle, read: UnitOfWorkFactory[InventoryUnitOfWork],
                  clock: Clock) -> None:
         self._handle, self._read, self._clock = handle, read, clock
 
-    def _warehouse_id(self, uow: Any, ref: str | None) -> str | None:
+    def _warehouse_id(self, uow: InventoryUnitOfWork, ref: str | None) -> str | None:
         return None if ref is None else resolve_warehouse(uow, ref).id
 
     # -- warehouses and distributors ------------------------------------------------------------
@@ -82,7 +85,7 @@ class InventoryApi:
 
     def warehouses(self) -> builtins.list[Warehouse]:
         with self._read() as uow:
-            return uow.warehouses.list()  # type: ignore[no-any-return]
+            return uow.warehouses.list()
 
     def warehouse(self, ref: str) -> Warehouse:
         with self._read() as uow:
@@ -96,11 +99,11 @@ class InventoryApi:
 
     def distributor(self, distributor_id: str) -> Distributor:
         with self._read() as uow:
-            return uow.distributors.get(distributor_id)  # type: ignore[no-any-return]
+            return uow.distributors.get(distributor_id)
 
     def distributors(self) -> builtins.list[Distributor]:
         with self._read() as uow:
-            return uow.distributors.list()  # type: ignore[no-any-return]
+            return uow.distributors.list()
 
     # -- stock ----------------------------------------------------------------------------------
     def set_stock(self, sku: str, warehouse: str, on_hand: int, reason: str = "count") -> None:
@@ -132,14 +135,14 @@ class InventoryApi:
 
     def levels(self, sku: str | None = None) -> builtins.list[StockLevel]:
         with self._read() as uow:
-            return uow.stock.list(  # type: ignore[no-any-return]
+            return uow.stock.list(
                 normalise_sku(sku) if sku else None
             )
 
     def items(self, *, sku: str | None = None,
               warehouse: str | None = None) -> builtins.list[StockItem]:
         with self._read() as uow:
-            return uow.stock.items(  # type: ignore[no-any-return]
+            return uow.stock.items(
                 sku=normalise_sku(sku) if sku else None,
                 warehouse_id=self._warehouse_id(uow, warehouse),
             )
@@ -147,7 +150,7 @@ class InventoryApi:
     def batches(self, *, sku: str | None = None,
                 warehouse: str | None = None) -> builtins.list[Batch]:
         with self._read() as uow:
-            return uow.stock.batches(  # type: ignore[no-any-return]
+            return uow.stock.batches(
                 sku=normalise_sku(sku) if sku else None,
                 warehouse_id=self._warehouse_id(uow, warehouse),
             )
@@ -157,7 +160,7 @@ class InventoryApi:
                   limit: int = 100) -> builtins.list[StockMovement]:
         """Ledger lines, newest first."""
         with self._read() as uow:
-            return uow.ledger.movements(  # type: ignore[no-any-return]
+            return uow.ledger.movements(
                 sku=normalise_sku(sku) if sku else None,
                 warehouse_id=self._warehouse_id(uow, warehouse), reference_id=reference_id,
                 limit=limit,
@@ -189,12 +192,12 @@ class InventoryApi:
 
     def adjustment(self, adjustment_id: str) -> AdjustmentRequest:
         with self._read() as uow:
-            return uow.adjustments.get(adjustment_id)  # type: ignore[no-any-return]
+            return uow.adjustments.get(adjustment_id)
 
     def adjustments(self, *, status: str | None = None,
                     limit: int = 100) -> builtins.list[AdjustmentRequest]:
         with self._read() as uow:
-            return uow.adjustments.list(  # type: ignore[no-any-return]
+            return uow.adjustments.list(
                 status=status, limit=limit)
 
     def request_transfer(self, sku: str, from_warehouse: str, to_warehouse: str,
@@ -213,12 +216,12 @@ class InventoryApi:
 
     def transfer(self, transfer_id: str) -> Transfer:
         with self._read() as uow:
-            return uow.transfers.get(transfer_id)  # type: ignore[no-any-return]
+            return uow.transfers.get(transfer_id)
 
     def transfers(self, *, status: str | None = None,
                   limit: int = 100) -> builtins.list[Transfer]:
         with self._read() as uow:
-            return uow.transfers.list(status=status, limit=limit)  # type: ignore[no-any-return]
+            return uow.transfers.list(status=status, limit=limit)
 
     # -- reservations ---------------------------------------------------------------------------
     def reserve(self, reference: str, lines: Sequence[tuple[str, int] | ReserveLine], *,
@@ -238,12 +241,12 @@ class InventoryApi:
 
     def reservation(self, reservation_id: str) -> Reservation:
         with self._read() as uow:
-            return uow.reservations.get(reservation_id)  # type: ignore[no-any-return]
+            return uow.reservations.get(reservation_id)
 
     def reservations(self, *, statuses: builtins.list[str] | None = None,
                      limit: int = 100) -> builtins.list[Reservation]:
         with self._read() as uow:
-            return uow.reservations.list(  # type: ignore[no-any-return]
+            return uow.reservations.list(
                 statuses=statuses, limit=limit
             )
 

@@ -5,8 +5,6 @@ Reservations and the background jobs are in `reservation_handlers.py`.
 
 from __future__ import annotations
 
-from typing import Any
-
 from attrs import evolve
 
 from commerce_core.inventory import services
@@ -47,11 +45,6 @@ from commerce_core.shared.ids import IdGenerator, normalise_sku
 from commerce_core.shared.uow import UnitOfWorkFactory
 
 
-def resolve_warehouse(uow: InventoryUnitOfWork, ref: str) -> Warehouse:
-    """A warehouse by code (case-insensitive) or id."""
-    return uow.warehouses.by_code(ref.strip().upper()) or uow.warehouses.get(ref)
-
-
 class _Handler:
     def __init__(self, uow: UnitOfWorkFactory[InventoryUnitOfWork], clock: Clock) -> None:
         self._uow, self._clock = uow, clock
@@ -88,7 +81,7 @@ class CreateWarehouseHandler:
 class UpdateWarehouseHandler(_Handler):
     def __call__(self, cmd: UpdateWarehouse) -> None:
         with self._uow() as uow:
-            resolve_warehouse(uow, cmd.warehouse).update(cmd.name, cmd.details,
+            services.resolve_warehouse(uow, cmd.warehouse).update(cmd.name, cmd.details,
                                                          now=self._clock.now())
             uow.commit()
 
@@ -99,7 +92,7 @@ class SetDefaultWarehouseHandler(_Handler):
     def __call__(self, cmd: SetDefaultWarehouse) -> None:
         now = self._clock.now()
         with self._uow() as uow:
-            chosen = resolve_warehouse(uow, cmd.warehouse)
+            chosen = services.resolve_warehouse(uow, cmd.warehouse)
             chosen.make_default(True, now=now)
             for other in uow.warehouses.list():
                 if other.id != chosen.id:
@@ -110,14 +103,14 @@ class SetDefaultWarehouseHandler(_Handler):
 class ActivateWarehouseHandler(_Handler):
     def __call__(self, cmd: ActivateWarehouse) -> None:
         with self._uow() as uow:
-            resolve_warehouse(uow, cmd.warehouse).activate(now=self._clock.now())
+            services.resolve_warehouse(uow, cmd.warehouse).activate(now=self._clock.now())
             uow.commit()
 
 
 class DeactivateWarehouseHandler(_Handler):
     def __call__(self, cmd: DeactivateWarehouse) -> None:
         with self._uow() as uow:
-            resolve_warehouse(uow, cmd.warehouse).deactivate(now=self._clock.now())
+            services.resolve_warehouse(uow, cmd.warehouse).deactivate(now=self._clock.now())
             uow.commit()
 
 
@@ -151,7 +144,7 @@ class SetStockHandler(_Handler):
             raise InvalidStockChange("on hand cannot be negative", on_hand=cmd.on_hand)
         sku = normalise_sku(cmd.sku)
         with self._uow() as uow:
-            warehouse = resolve_warehouse(uow, cmd.warehouse)
+            warehouse = services.resolve_warehouse(uow, cmd.warehouse)
             services.count(uow, sku, warehouse.id, cmd.on_hand, reason=cmd.reason,
                            now=self._clock.now())
             uow.commit()
@@ -161,7 +154,7 @@ class ConfigureStockItemHandler(_Handler):
     def __call__(self, cmd: ConfigureStockItem) -> None:
         sku, now = normalise_sku(cmd.sku), self._clock.now()
         with self._uow() as uow:
-            warehouse = resolve_warehouse(uow, cmd.warehouse)
+            warehouse = services.resolve_warehouse(uow, cmd.warehouse)
             uow.stock.configure(sku, warehouse.id, cmd.settings)
             s = cmd.settings
             uow.record(StockItemConfigured(sku, warehouse.id, s.reorder_point, s.reorder_quantity,
@@ -175,7 +168,7 @@ class ReceiveStockHandler(_Handler):
     def __call__(self, cmd: ReceiveStock) -> None:
         sku, now = normalise_sku(cmd.sku), self._clock.now()
         with self._uow() as uow:
-            warehouse = resolve_warehouse(uow, cmd.warehouse)
+            warehouse = services.resolve_warehouse(uow, cmd.warehouse)
             batch = cmd.batch_number.strip().upper() if cmd.batch_number else None
             services.add_on_hand(
                 uow, sku, warehouse.id, cmd.quantity, now=now,
@@ -196,7 +189,7 @@ class RecordDamageHandler(_Handler):
     def __call__(self, cmd: RecordDamage) -> None:
         sku = normalise_sku(cmd.sku)
         with self._uow() as uow:
-            warehouse = resolve_warehouse(uow, cmd.warehouse)
+            warehouse = services.resolve_warehouse(uow, cmd.warehouse)
             services.damage(uow, sku, warehouse.id, cmd.quantity,
                             batch_number=cmd.batch_number, reason=cmd.reason, actor=cmd.actor,
                             now=self._clock.now())
@@ -207,7 +200,7 @@ class RestockReturnHandler(_Handler):
     def __call__(self, cmd: RestockReturn) -> None:
         sku = normalise_sku(cmd.sku)
         with self._uow() as uow:
-            warehouse = resolve_warehouse(uow, cmd.warehouse)
+            warehouse = services.resolve_warehouse(uow, cmd.warehouse)
             services.add_on_hand(
                 uow, sku, warehouse.id, cmd.quantity, now=self._clock.now(),
                 info=MovementInfo(MovementType.RETURN, reason="return",
@@ -230,7 +223,7 @@ class RequestAdjustmentHandler:
     def __call__(self, cmd: RequestAdjustment) -> str:
         sku = normalise_sku(cmd.sku)
         with self._uow() as uow:
-            warehouse = resolve_warehouse(uow, cmd.warehouse)
+            warehouse = services.resolve_warehouse(uow, cmd.warehouse)
             if cmd.quantity_change < 0:
                 # Refused early when it could not execute now; approval checks again, for real.
                 level = uow.stock.get(sku, warehouse.id)
@@ -296,8 +289,10 @@ class RequestTransferHandler:
         sku, now = normalise_sku(cmd.sku), self._clock.now()
         transfer_id = self._ids.new_id()
         with self._uow() as uow:
-            source = services.active_warehouse(uow, resolve_warehouse(uow, cmd.from_warehouse).id)
-            target = services.active_warehouse(uow, resolve_warehouse(uow, cmd.to_warehouse).id)
+            source = services.active_warehouse(
+                uow, services.resolve_warehouse(uow, cmd.from_warehouse).id)
+            target = services.active_warehouse(
+                uow, services.resolve_warehouse(uow, cmd.to_warehouse).id)
             (held,) = services.reserve(
                 uow, [services.StockRequest(sku, cmd.quantity, source.id)],
                 reference=transfer_id, reference_type="transfer",
@@ -353,27 +348,3 @@ class CancelTransferHandler(_Handler):
                 services.release(uow, [transfer.reservation_id], reason="transfer_cancelled",
                                  now=now)
             uow.commit()
-
-
-def handlers(uow: UnitOfWorkFactory[Any], clock: Clock, ids: IdGenerator) -> dict[type, Any]:
-    """Every command of this module with its handler, for the facade to register."""
-    return {
-        CreateWarehouse: CreateWarehouseHandler(uow, clock, ids),
-        UpdateWarehouse: UpdateWarehouseHandler(uow, clock),
-        SetDefaultWarehouse: SetDefaultWarehouseHandler(uow, clock),
-        ActivateWarehouse: ActivateWarehouseHandler(uow, clock),
-        DeactivateWarehouse: DeactivateWarehouseHandler(uow, clock),
-        CreateDistributor: CreateDistributorHandler(uow, clock, ids),
-        SetStock: SetStockHandler(uow, clock),
-        ConfigureStockItem: ConfigureStockItemHandler(uow, clock),
-        ReceiveStock: ReceiveStockHandler(uow, clock),
-        RecordDamage: RecordDamageHandler(uow, clock),
-        RestockReturn: RestockReturnHandler(uow, clock),
-        RequestAdjustment: RequestAdjustmentHandler(uow, clock, ids),
-        ApproveAdjustment: ApproveAdjustmentHandler(uow, clock),
-        RejectAdjustment: RejectAdjustmentHandler(uow, clock),
-        RequestTransfer: RequestTransferHandler(uow, clock, ids),
-        ShipTransfer: ShipTransferHandler(uow, clock),
-        ReceiveTransfer: ReceiveTransferHandler(uow, clock),
-        CancelTransfer: CancelTransferHandler(uow, clock),
-    }

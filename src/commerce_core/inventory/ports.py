@@ -205,10 +205,24 @@ class TransferRepository(Protocol):
 
 
 class InventoryUnitOfWork(UnitOfWork, Protocol):
-    warehouses: WarehouseRepository
-    distributors: DistributorRepository
-    stock: StockLevels
-    ledger: StockLedger
-    reservations: ReservationRepository
-    adjustments: AdjustmentRequestRepository
-    transfers: TransferRepository
+    @property
+    def warehouses(self) -> WarehouseRepository: ...
+
+    @property
+    def distributors(self) -> DistributorRepository: ...
+
+    @property
+    def stock(self) -> StockLevels: ...
+
+    @property
+    def ledger(self) -> StockLedger: ...
+
+    @property
+    def reservations(self) -> ReservationRepository: ...
+
+    @property
+    def adjustments(self) -> AdjustmentRequestRepository: ...
+
+    @property
+    def transfers(self) -> TransferRepository: ...
+

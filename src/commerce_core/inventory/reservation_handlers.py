@@ -18,10 +18,9 @@ from commerce_core.inventory.commands import (
     ReportLeakedReservations,
     ReserveStock,
 )
-from commerce_core.inventory.handlers import resolve_warehouse
 from commerce_core.inventory.model import ReservationPolicy
 from commerce_core.inventory.ports import InventoryUnitOfWork
-from commerce_core.inventory.services import ReservedDrift, StockRequest
+from commerce_core.inventory.services import ReservedDrift, StockRequest, resolve_warehouse
 from commerce_core.shared.clock import Clock
 from commerce_core.shared.errors import ConcurrencyConflict
 from commerce_core.shared.events import EventEnvelope
@@ -192,18 +191,3 @@ class ReleaseReservationsOnOrderCancelled:
         ids = [str(r) for r in envelope.payload.get("reservation_ids", [])]
         services.release(uow, ids, reason="order_cancelled", now=self._clock.now(),
                          skip_fulfilled=True)
-
-
-def handlers(uow: UnitOfWorkFactory[Any], clock: Clock, ids: IdGenerator,
-             policy: ReservationPolicy) -> dict[type, Any]:
-    """Every command of this module with its handler, for the facade to register."""
-    return {
-        ReserveStock: ReserveStockHandler(uow, clock, ids, policy),
-        ExtendReservation: ExtendReservationHandler(uow, clock, policy),
-        ConfirmReservation: ConfirmReservationHandler(uow, clock),
-        ReleaseReservation: ReleaseReservationHandler(uow, clock),
-        FulfilReservation: FulfilReservationHandler(uow, clock),
-        ExpireReservations: ExpireReservationsHandler(uow, clock),
-        ReconcileReservedCounts: ReconcileReservedCountsHandler(uow, clock),
-        ReportLeakedReservations: ReportLeakedReservationsHandler(uow, clock),
-    }

@@ -1,4 +1,5 @@
-"""Stock operations that run inside a caller's unit of work; the caller commits.
+"""What inventory offers other contexts: stock operations that run inside a caller's unit of
+work (the caller commits), and the values they take and return.
 
 The checkout saga reserves, confirms and releases through them, fulfillment fulfils through
 them, and the inventory handlers wrap them in their own transactions. Each keeps the counters,
@@ -27,7 +28,12 @@ from commerce_core.inventory.events import (
     StockChanged,
     StockDamaged,
 )
-from commerce_core.inventory.model import Reservation, ReservationStatus, Warehouse
+from commerce_core.inventory.model import (
+    Reservation,
+    ReservationPolicy,
+    ReservationStatus,
+    Warehouse,
+)
 from commerce_core.inventory.ports import InventoryUnitOfWork
 from commerce_core.inventory.stock import (
     Batch,
@@ -36,8 +42,16 @@ from commerce_core.inventory.stock import (
     StockItem,
     StockMovement,
     fefo,
+    walk_order,
 )
 from commerce_core.shared.ids import IdGenerator
+
+__all__ = [
+    "LineReservation", "MovementInfo", "MovementType", "ReservationPolicy", "StockRequest",
+    "active_warehouse", "add_on_hand", "bins", "change", "confirm", "count", "damage", "expire",
+    "fulfil", "never_expires", "reconcile", "release", "remove_on_hand", "reserve",
+    "resolve_warehouse", "walk_order",
+]
 
 # A plan made on figures another buyer just changed is made again this many times before the
 # request is refused; each retry reads fresh figures, so only real scarcity exhausts it.
@@ -98,6 +112,16 @@ def _alert_on_crossing(
 
 
 # -- reservations ----------------------------------------------------------------------------
+
+
+def resolve_warehouse(uow: InventoryUnitOfWork, ref: str) -> Warehouse:
+    """A warehouse by code (case-insensitive) or id."""
+    return uow.warehouses.by_code(ref.strip().upper()) or uow.warehouses.get(ref)
+
+
+def bins(uow: InventoryUnitOfWork, warehouse_id: str) -> dict[str, str | None]:
+    """The bin location of every SKU stocked in the warehouse."""
+    return {i.sku: i.bin_location for i in uow.stock.items(warehouse_id=warehouse_id)}
 
 
 def active_warehouse(uow: InventoryUnitOfWork, warehouse_id: str) -> Warehouse:
@@ -199,9 +223,13 @@ def _items(uow: InventoryUnitOfWork, skus: set[str]) -> dict[tuple[str, str], St
 
 
 def confirm(
-    uow: InventoryUnitOfWork, reservation_ids: Sequence[str], *, order_id: str, now: datetime
+    uow: InventoryUnitOfWork, reservation_ids: Sequence[str], *, order_id: str, now: datetime,
+    reference: str | None = None,
 ) -> None:
-    """Hand reserved stock to an order; raises `ReservationNotActive` if any ran out."""
+    """Hand reserved stock to an order; raises `ReservationNotActive` if any ran out. With the
+    `reference` they were made for, all of them are read in one query."""
+    if reference is not None:
+        uow.reservations.for_reference(reference)
     for reservation_id in reservation_ids:
         uow.reservations.get(reservation_id).confirm(order_id, now=now)
 

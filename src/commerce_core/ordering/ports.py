@@ -37,4 +37,6 @@ class OrderRepository(Protocol):
 
 
 class OrderingUnitOfWork(UnitOfWork, Protocol):
-    orders: OrderRepository
+    @property
+    def orders(self) -> OrderRepository: ...
+

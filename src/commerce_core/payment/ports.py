@@ -88,4 +88,6 @@ class PaymentRepository(Protocol):
 
 
 class PaymentUnitOfWork(UnitOfWork, Protocol):
-    payments: PaymentRepository
+    @property
+    def payments(self) -> PaymentRepository: ...
+

@@ -55,3 +55,13 @@ class InvalidPricingInput(InvalidInput):
     """The cart handed to the engine is malformed (quantity < 1, mixed currency, duplicates)."""
 
     code = "pricing.invalid_input"
+
+
+class InvalidDestination(InvalidInput):
+    code = "tax.invalid_destination"
+
+
+class TaxDestinationRequired(InvalidInput):
+    """Confirming an order needs the shipping destination: tax is never guessed at confirm."""
+
+    code = "tax.destination_required"

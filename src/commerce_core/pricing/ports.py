@@ -1,14 +1,27 @@
-"""What pricing needs: price and rule storage, exchange rates, and a price cache to invalidate."""
+"""What pricing needs and offers: price and rule storage, exchange rates, a price cache to
+invalidate, and the two collaborators the engine calls, with the data they exchange.
+
+`PromotionEvaluator` (implemented by the promotion context) takes off promotions and coupons;
+`TaxCalculator` (implemented by the tax context) computes tax by destination. Both are loaded
+for one cart beforehand (`PromotionSource`, `TaxSource`), so the engine itself stays pure.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Collection
+import re
+from collections.abc import Collection, Sequence
 from datetime import datetime
+from decimal import Decimal
+from enum import StrEnum
 from typing import Protocol
 
+from attrs import field, frozen
+
 from commerce_core.pricing.currency import ExchangeRate
+from commerce_core.pricing.errors import InvalidDestination
 from commerce_core.pricing.model import Price, PricePoint
 from commerce_core.pricing.rules import PriceRule
+from commerce_core.shared.money import Money
 from commerce_core.shared.uow import UnitOfWork
 
 
@@ -59,8 +72,11 @@ class PriceRuleRepository(Protocol):
 
 
 class PricingUnitOfWork(UnitOfWork, Protocol):
-    prices: PriceRepository
-    price_rules: PriceRuleRepository
+    @property
+    def prices(self) -> PriceRepository: ...
+
+    @property
+    def price_rules(self) -> PriceRuleRepository: ...
 
 
 class ExchangeRates(Protocol):
@@ -82,3 +98,211 @@ class PriceCache(Protocol):
     def clear(self) -> None:
         """Drop everything (a promotion or rule change can touch any product)."""
         ...
+
+
+# -- promotions, as the engine sees them ------------------------------------------------------
+@frozen
+class PromotionLine:
+    """A cart line as promotions see it: `unit_price` is after price rules, before promotions."""
+
+    line_id: str
+    product_id: str
+    quantity: int
+    unit_price: Money
+    sku: str | None = None
+    category_ids: tuple[str, ...] = ()
+    brand_id: str | None = None
+
+    @property
+    def amount(self) -> Money:
+        return self.unit_price * self.quantity
+
+
+@frozen
+class PromotionRequest:
+    """The cart as promotions see it: explicit lines (spec §2 validation context)."""
+
+    currency: str
+    lines: tuple[PromotionLine, ...]
+    coupon_codes: tuple[str, ...] = ()
+    shipping_method: str | None = None
+    shipping_amount: Money | None = None
+    shipping_country: str | None = None
+    shipping_region: str | None = None
+    shipping_postcode: str | None = None
+    payment_method: str | None = None
+
+
+@frozen
+class Shopper:
+    customer_id: str | None = None
+    segments: tuple[str, ...] = ()
+    completed_orders: int | None = None  # None: unknown (a guest)
+
+
+@frozen
+class LineDiscount:
+    line_id: str
+    amount: Money
+
+
+@frozen
+class AppliedPromotion:
+    promotion_id: str
+    name: str
+    discount_type: str  # the promotion's own vocabulary (percentage, fixed_amount, ...)
+    is_stackable: bool
+    line_discounts: tuple[LineDiscount, ...]
+    item_discount: Money
+    shipping_discount: Money
+    campaign_id: str | None = None
+    coupon_id: str | None = None
+    coupon_code: str | None = None
+
+    @property
+    def total(self) -> Money:
+        return self.item_discount + self.shipping_discount
+
+
+@frozen
+class RejectedCoupon:
+    code: str
+    reason: str  # a stable code such as "coupon.expired"
+    message: str
+    promotion_id: str | None = None
+
+
+@frozen
+class PromotionOutcome:
+    applied: tuple[AppliedPromotion, ...]
+    invalid_coupons: tuple[RejectedCoupon, ...]
+    item_discount: Money
+    shipping_discount: Money
+
+
+class PromotionEvaluator(Protocol):
+    """The promotions that may apply to one cart, loaded beforehand. `evaluate` is pure: the same
+    request, shopper and time give the same outcome; every code that gives nothing is reported
+    in `invalid_coupons` with its reason, never dropped."""
+
+    def evaluate(self, request: PromotionRequest, shopper: Shopper,
+                 at: datetime) -> PromotionOutcome: ...
+
+
+class PromotionSource(Protocol):
+    """Loads the promotions for one cart in a unit of work of its own (quotes). An outage raises
+    `ServiceUnavailable`: a quote then goes on without discounts, a confirmation stops."""
+
+    def load(self, *, coupon_codes: Sequence[str], customer_id: str | None,
+             at: datetime) -> PromotionEvaluator: ...
+
+
+# -- tax, as the engine sees it ---------------------------------------------------------------
+COUNTRY_CODE = re.compile(r"^[A-Z]{2}$")
+
+
+def _country(value: str) -> str:
+    return value.strip().upper()
+
+
+def _upper(value: str | None) -> str | None:
+    return None if value is None else value.strip().upper() or None
+
+
+@frozen
+class TaxDestination:
+    """Where the goods go: tax is computed by the shipping destination (spec §0)."""
+
+    country_code: str = field(converter=_country)
+    region: str | None = field(default=None, converter=_upper)
+    postcode: str | None = field(default=None, converter=_upper)
+
+    def __attrs_post_init__(self) -> None:
+        if not COUNTRY_CODE.match(self.country_code):
+            raise InvalidDestination(f"{self.country_code!r} is not an ISO 3166 alpha-2 code",
+                                     country_code=self.country_code)
+
+
+class NoRulePolicy(StrEnum):
+    """What to do when no rule covers a line (spec tax rule 4)."""
+
+    ZERO_WITH_WARNING = "zero_with_warning"
+    FAIL = "fail"
+
+
+@frozen
+class TaxableLine:
+    line_id: str
+    amount: Money  # after discounts; net, or gross for inclusive rules
+    tax_class: str | None = None
+    category_ids: tuple[str, ...] = ()
+
+
+@frozen
+class TaxRequest:
+    currency: str
+    destination: TaxDestination
+    lines: tuple[TaxableLine, ...]
+    shipping: Money | None = None  # after the shipping discount
+    customer_group_id: str | None = None
+    tax_exempt: bool = False
+
+
+@frozen
+class AppliedTax:
+    rule_id: str
+    name: str
+    tax_type: str
+    rate: Decimal
+    amount: Money
+    inclusive: bool = False
+    compound: bool = False
+
+
+@frozen
+class LineTax:
+    line_id: str
+    taxes: tuple[AppliedTax, ...]
+    tax: Money  # every tax of the line, inclusive ones too
+    included: Money  # the part already inside the amount (inclusive rules)
+    net: Money  # the amount without any tax
+    no_rule_matched: bool = False
+
+
+@frozen
+class RateTotal:
+    """One rule's tax over the whole order."""
+
+    rule_id: str
+    name: str
+    tax_type: str
+    rate: Decimal
+    inclusive: bool
+    amount: Money
+
+
+@frozen
+class TaxResult:
+    lines: tuple[LineTax, ...]
+    shipping: LineTax | None
+    tax: Money
+    included: Money
+    rates: tuple[RateTotal, ...]
+    no_rule_matched: bool  # some product line had no rule at all (not the same as a 0% rule)
+    unmatched_line_ids: tuple[str, ...] = ()
+    exempt: bool = False
+
+
+class TaxCalculator(Protocol):
+    """The tax rules of one destination country, loaded beforehand. `calculate` is pure; under
+    `NoRulePolicy.FAIL` a line no rule covers raises `NoTaxRuleMatched`."""
+
+    def calculate(self, request: TaxRequest, *, at: datetime,
+                  policy: NoRulePolicy) -> TaxResult: ...
+
+
+class TaxSource(Protocol):
+    """Loads the tax rules of a country. The answer is complete or the call fails: an outage or
+    a timeout raises `TaxServiceUnavailable`, never an empty rule set (spec tax rules 4 and 5)."""
+
+    def for_country(self, country_code: str, at: datetime) -> TaxCalculator: ...

@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from attrs import frozen
 
+from commerce_core.pricing.ports import PromotionLine
 from commerce_core.promotion.terms import (
     Benefit,
     BundlePrice,
@@ -31,24 +32,8 @@ from commerce_core.shared.money import Money
 Discounts = dict[str, int]  # line id -> minor units taken off
 
 
-@frozen
-class PromotionLine:
-    """A cart line as promotions see it: `unit_price` is after price rules, before promotions."""
-
-    line_id: str
-    product_id: str
-    quantity: int
-    unit_price: Money
-    sku: str | None = None
-    category_ids: tuple[str, ...] = ()
-    brand_id: str | None = None
-
-    @property
-    def amount(self) -> Money:
-        return self.unit_price * self.quantity
-
-    def in_scope(self, scope: ProductScope) -> bool:
-        return scope.matches(self.product_id, self.category_ids, self.brand_id)
+def in_scope(line: PromotionLine, scope: ProductScope) -> bool:
+    return scope.matches(line.product_id, line.category_ids, line.brand_id)
 
 
 @frozen
@@ -205,7 +190,7 @@ def item_discounts(
         return _off_the_whole(amount, eligible, remaining, currency)
     if isinstance(benefit, BuyXGetY):
         get_lines = (None if benefit.get_scope is None
-                     else [ln for ln in all_lines if ln.in_scope(benefit.get_scope)])
+                     else [ln for ln in all_lines if in_scope(ln, benefit.get_scope)])
         return _buy_x_get_y(benefit, eligible, get_lines, remaining, currency)
     if isinstance(benefit, ItemSelection):
         units = _units(eligible, remaining, currency)

@@ -20,26 +20,42 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
-from attrs import frozen
+from attrs import field, frozen
 
-from commerce_core.promotion.calculators import Discounts, PromotionLine, cap, item_discounts
+from commerce_core.pricing.ports import (
+    AppliedPromotion,
+    LineDiscount,
+    PromotionLine,
+    PromotionOutcome,
+    PromotionRequest,
+    RejectedCoupon,
+    Shopper,
+)
+from commerce_core.promotion.calculators import Discounts, cap, in_scope, item_discounts
 from commerce_core.promotion.model import (
+    CampaignDefinition,
     CouponDefinition,
     PromotionDefinition,
     normalise_code,
 )
 from commerce_core.promotion.terms import FactValue, FreeShipping
-from commerce_core.promotion.values import (
-    AppliedPromotion,
-    InvalidReason,
-    LineDiscount,
-    PromotionOutcome,
-    PromotionRequest,
-    PromotionSnapshot,
-    RejectedCoupon,
-    Shopper,
-)
+from commerce_core.promotion.values import InvalidReason, UsageCounts
 from commerce_core.shared.money import Money
+
+
+@frozen
+class PromotionSnapshot:
+    """Everything evaluation needs, loaded beforehand: live definitions, the coupons named by
+    the cart's codes, and usage counts. It is pricing's `PromotionEvaluator` for that cart."""
+
+    promotions: tuple[PromotionDefinition, ...] = ()
+    campaigns: tuple[CampaignDefinition, ...] = ()
+    coupons: tuple[CouponDefinition, ...] = ()
+    usage: UsageCounts = field(factory=UsageCounts)
+
+    def evaluate(self, request: PromotionRequest, shopper: Shopper,
+                 at: datetime) -> PromotionOutcome:
+        return evaluate_promotions(request, shopper, self, at)
 
 
 @frozen
@@ -174,7 +190,7 @@ class _Evaluation:
 
     # -- amounts ----------------------------------------------------------------------------------
     def eligible(self, promotion: PromotionDefinition) -> list[PromotionLine]:
-        return [ln for ln in self.request.lines if ln.in_scope(promotion.scope)]
+        return [ln for ln in self.request.lines if in_scope(ln, promotion.scope)]
 
     def shipping_discount(self, promotion: PromotionDefinition, shipping_left: int) -> int:
         benefit = promotion.benefit

@@ -187,7 +187,15 @@ class CouponCodeGenerator(Protocol):
 
 
 class PromotionUnitOfWork(UnitOfWork, Protocol):
-    campaigns: CampaignRepository
-    promotions: PromotionRepository
-    coupons: CouponRepository
-    promotion_usage: PromotionUsageLedger
+    @property
+    def campaigns(self) -> CampaignRepository: ...
+
+    @property
+    def promotions(self) -> PromotionRepository: ...
+
+    @property
+    def coupons(self) -> CouponRepository: ...
+
+    @property
+    def promotion_usage(self) -> PromotionUsageLedger: ...
+

@@ -1,5 +1,7 @@
-"""Promotion operations that run inside a caller's unit of work (checkout calls them in its own
-transaction), and the loading of what evaluation needs."""
+"""What promotion offers other contexts: usage operations inside the caller's unit of work
+(checkout records usage in its own transaction), and the loading of the promotions a cart may
+get, which is pricing's `PromotionEvaluator` (in the caller's transaction, or as a
+`PromotionSource` opening its own)."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from commerce_core.promotion.errors import (
     PromotionNotApplicable,
     UsageLimitReached,
 )
+from commerce_core.promotion.evaluation import PromotionSnapshot
 from commerce_core.promotion.events import (
     CampaignBudgetExhausted,
     CouponExhausted,
@@ -27,8 +30,8 @@ from commerce_core.promotion.ports import (
     PromotionUnitOfWork,
     UsageRequest,
 )
-from commerce_core.promotion.values import PromotionSnapshot
 from commerce_core.shared.ids import IdGenerator
+from commerce_core.shared.uow import UnitOfWorkFactory
 
 _REFUSALS: dict[ApplyOutcome, type[PromotionNotApplicable]] = {
     ApplyOutcome.BUDGET_EXCEEDED: BudgetExceeded,
@@ -139,3 +142,15 @@ def load_snapshot(
         coupons=tuple(sorted((c.definition for c in coupons), key=lambda d: d.code)),
         usage=counts,
     )
+
+
+class StoredPromotions:
+    """Pricing's `PromotionSource` over the shop's promotion tables."""
+
+    def __init__(self, uow: UnitOfWorkFactory[PromotionUnitOfWork]) -> None:
+        self._uow = uow
+
+    def load(self, *, coupon_codes: Sequence[str], customer_id: str | None,
+             at: datetime) -> PromotionSnapshot:
+        with self._uow() as uow:
+            return load_snapshot(uow, coupon_codes=coupon_codes, customer_id=customer_id, at=at)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from datetime import timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from attrs import frozen
 
@@ -25,6 +25,27 @@ from commerce_core.shared.uow import committed_in_context as _committed
 log = logging.getLogger("commerce.bus")
 
 SubscriberFn = Callable[[EventEnvelope, Any], None]
+
+
+class Handle(Protocol):
+    """Runs one command and returns its handler's result (the facades' way into the bus);
+    `correlation_id` ties the events it causes to the request (its idempotency key)."""
+
+    def __call__(self, command: Any, *, correlation_id: str | None = None) -> Any: ...
+
+
+Handlers = dict[type[Any], Callable[[Any], Any]]
+"""A context's commands, each with its one handler."""
+
+
+class Reaction(Protocol):
+    """A context's event reaction: named (the name keys its inbox rows), for one event type,
+    called with the event and the unit of work it runs in."""
+
+    name: str
+    event_type: str
+
+    def __call__(self, envelope: EventEnvelope, uow: Any) -> None: ...
 
 
 @frozen
@@ -40,6 +61,15 @@ class Subscriber:
     event_type: str
     fn: SubscriberFn
     wants: Callable[[EventEnvelope], bool] = lambda envelope: True
+
+    @classmethod
+    def of(cls, reaction: Reaction) -> Subscriber:
+        """The subscriber of a reaction; one that declines some events up front says so with
+        a `wants(envelope)` method."""
+        wants: Callable[[EventEnvelope], bool] | None = getattr(reaction, "wants", None)
+        if wants is None:
+            return cls(reaction.name, reaction.event_type, reaction)
+        return cls(reaction.name, reaction.event_type, reaction, wants)
 
 
 class MessageBus:

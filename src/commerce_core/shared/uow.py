@@ -43,9 +43,15 @@ class UnitOfWork(Protocol):
     After it returns, `committed` holds those envelopes (in-process dispatch reads them).
     """
 
-    outbox: Outbox
-    inbox: Inbox
     committed: list[EventEnvelope]
+
+    # Read-only, as every repository of a context's unit of work is: an adapter may hold a
+    # subtype of the port (its own repository class), which a mutable attribute would forbid.
+    @property
+    def outbox(self) -> Outbox: ...
+
+    @property
+    def inbox(self) -> Inbox: ...
 
     def __enter__(self) -> Self: ...
 

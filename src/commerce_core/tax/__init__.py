@@ -22,37 +22,3 @@ Choices where the spec is silent:
   needs the destination; a quote without it shows tax as pending, or estimates it from a
   configured default location.
 """
-
-from commerce_core.tax.calculation import (
-    AppliedTax,
-    NoRulePolicy,
-    TaxableLine,
-    TaxRequest,
-    TaxResult,
-    calculate_tax,
-)
-from commerce_core.tax.commands import ChangeTaxRate, CreateTaxRule, DeactivateTaxRule
-from commerce_core.tax.errors import (
-    NoTaxRuleMatched,
-    TaxDestinationRequired,
-    TaxServiceUnavailable,
-)
-from commerce_core.tax.model import TaxDestination, TaxRule, TaxRuleDefinition
-
-__all__ = [
-    "AppliedTax",
-    "ChangeTaxRate",
-    "CreateTaxRule",
-    "DeactivateTaxRule",
-    "NoRulePolicy",
-    "NoTaxRuleMatched",
-    "TaxDestination",
-    "TaxDestinationRequired",
-    "TaxRequest",
-    "TaxResult",
-    "TaxRule",
-    "TaxRuleDefinition",
-    "TaxServiceUnavailable",
-    "TaxableLine",
-    "calculate_tax",
-]

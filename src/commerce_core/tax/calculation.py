@@ -13,85 +13,22 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from decimal import ROUND_HALF_EVEN, Decimal
-from enum import StrEnum
 
 from attrs import frozen
 
+from commerce_core.pricing.ports import (
+    AppliedTax,
+    LineTax,
+    NoRulePolicy,
+    RateTotal,
+    TaxRequest,
+    TaxResult,
+)
 from commerce_core.shared.money import Money
 from commerce_core.tax.errors import NoTaxRuleMatched
-from commerce_core.tax.model import TaxDestination, TaxRuleDefinition
+from commerce_core.tax.model import TaxRuleDefinition
 
 SHIPPING_LINE = "shipping"
-
-
-class NoRulePolicy(StrEnum):
-    """What to do when no rule covers a line (spec tax rule 4)."""
-
-    ZERO_WITH_WARNING = "zero_with_warning"
-    FAIL = "fail"
-
-
-@frozen
-class TaxableLine:
-    line_id: str
-    amount: Money  # after discounts; net, or gross for inclusive rules
-    tax_class: str | None = None
-    category_ids: tuple[str, ...] = ()
-
-
-@frozen
-class TaxRequest:
-    currency: str
-    destination: TaxDestination
-    lines: tuple[TaxableLine, ...]
-    shipping: Money | None = None  # after the shipping discount
-    customer_group_id: str | None = None
-    tax_exempt: bool = False
-
-
-@frozen
-class AppliedTax:
-    rule_id: str
-    name: str
-    tax_type: str
-    rate: Decimal
-    amount: Money
-    inclusive: bool = False
-    compound: bool = False
-
-
-@frozen
-class LineTax:
-    line_id: str
-    taxes: tuple[AppliedTax, ...]
-    tax: Money  # every tax of the line, inclusive ones too
-    included: Money  # the part already inside the amount (inclusive rules)
-    net: Money  # the amount without any tax
-    no_rule_matched: bool = False
-
-
-@frozen
-class RateTotal:
-    """One rule's tax over the whole order."""
-
-    rule_id: str
-    name: str
-    tax_type: str
-    rate: Decimal
-    inclusive: bool
-    amount: Money
-
-
-@frozen
-class TaxResult:
-    lines: tuple[LineTax, ...]
-    shipping: LineTax | None
-    tax: Money
-    included: Money
-    rates: tuple[RateTotal, ...]
-    no_rule_matched: bool  # some product line had no rule at all (not the same as a 0% rule)
-    unmatched_line_ids: tuple[str, ...] = ()
-    exempt: bool = False
 
 
 def _round(value: Decimal) -> int:
@@ -200,3 +137,14 @@ def calculate_tax(
         rates=tuple(sorted(totals.values(), key=lambda r: (r.tax_type, r.rule_id))),
         no_rule_matched=bool(unmatched), unmatched_line_ids=tuple(unmatched),
     )
+
+
+@frozen
+class TaxRuleSet:
+    """The rules of one country, loaded for a calculation: pricing's `TaxCalculator`."""
+
+    rules: tuple[TaxRuleDefinition, ...]
+
+    def calculate(self, request: TaxRequest, *, at: datetime,
+                  policy: NoRulePolicy) -> TaxResult:
+        return calculate_tax(request, self.rules, at=at, policy=policy)

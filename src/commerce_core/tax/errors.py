@@ -1,4 +1,4 @@
-"""Tax errors."""
+"""Tax errors (a destination's errors belong to pricing, whose engine asks for one)."""
 
 from commerce_core.shared.errors import (
     BusinessRuleViolation,
@@ -16,21 +16,11 @@ class TaxRuleNotFound(NotFound):
     code = "tax.rule_not_found"
 
 
-class InvalidDestination(InvalidInput):
-    code = "tax.invalid_destination"
-
-
 class NoTaxRuleMatched(BusinessRuleViolation):
     """No rule covers these lines at this destination and the policy is to fail, not to
     charge 0 (`details["line_ids"]`)."""
 
     code = "tax.no_rule_matched"
-
-
-class TaxDestinationRequired(InvalidInput):
-    """Confirming an order needs the shipping destination: tax is never guessed at confirm."""
-
-    code = "tax.destination_required"
 
 
 class TaxServiceUnavailable(ServiceUnavailable):

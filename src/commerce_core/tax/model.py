@@ -3,40 +3,20 @@
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 from decimal import Decimal
 
 import attrs
 from attrs import define, field, frozen
 
+from commerce_core.pricing.ports import COUNTRY_CODE, TaxDestination
 from commerce_core.shared.events import DomainEvent
-from commerce_core.tax.errors import InvalidDestination, InvalidTaxRule
+from commerce_core.tax.errors import InvalidTaxRule
 from commerce_core.tax.events import TaxRateChanged, TaxRuleCreated, TaxRuleDeactivated
-
-COUNTRY = re.compile(r"^[A-Z]{2}$")
-
-
-def _country(value: str) -> str:
-    return value.strip().upper()
 
 
 def _upper(value: str | None) -> str | None:
     return None if value is None else value.strip().upper() or None
-
-
-@frozen
-class TaxDestination:
-    """Where the goods go: tax is computed by the shipping destination (spec §0)."""
-
-    country_code: str = field(converter=_country)
-    region: str | None = field(default=None, converter=_upper)
-    postcode: str | None = field(default=None, converter=_upper)
-
-    def __attrs_post_init__(self) -> None:
-        if not COUNTRY.match(self.country_code):
-            raise InvalidDestination(f"{self.country_code!r} is not an ISO 3166 alpha-2 code",
-                                     country_code=self.country_code)
 
 
 def check_rate(rate: Decimal) -> Decimal:
@@ -76,7 +56,7 @@ class TaxRuleDefinition:
     def __attrs_post_init__(self) -> None:
         if not self.name.strip():
             raise InvalidTaxRule("a tax rule needs a name")
-        if not COUNTRY.match(self.country_code):
+        if not COUNTRY_CODE.match(self.country_code):
             raise InvalidTaxRule("the country is an upper-case ISO 3166 alpha-2 code",
                                  country_code=self.country_code)
         if not self.tax_type.strip() or self.tax_type != self.tax_type.upper():

@@ -25,7 +25,8 @@ class TaxRuleRepository(Protocol):
 
 
 class TaxUnitOfWork(UnitOfWork, Protocol):
-    tax_rules: TaxRuleRepository
+    @property
+    def tax_rules(self) -> TaxRuleRepository: ...
 
 
 class TaxRuleSource(Protocol):

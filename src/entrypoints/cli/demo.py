@@ -13,8 +13,8 @@ from rich.table import Table
 from adapters.memory import Outcome, ScriptedPaymentGateway
 from commerce_core import Commerce, CommerceError
 from commerce_core.checkout.errors import CheckoutFailed
-from commerce_core.checkout.handlers import PlacedOrder
 from commerce_core.checkout.model import SagaStatus, Step
+from commerce_core.checkout.queries import PlacedOrder
 from commerce_core.inventory.model import ReservationStatus
 from commerce_core.ordering.model import OrderStatus
 from commerce_core.payment.errors import PaymentDeclined

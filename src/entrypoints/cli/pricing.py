@@ -15,10 +15,10 @@ from rich.table import Table
 from rich.text import Text
 
 from commerce_core.pricing.engine import PriceBreakdown
+from commerce_core.pricing.ports import TaxDestination
 from commerce_core.promotion.commands import CreatePromotion, GenerateCoupons
 from commerce_core.promotion.terms import Benefit, FixedAmountOff, FreeShipping, PercentageOff
 from commerce_core.shared.money import Money
-from commerce_core.tax.model import TaxDestination
 from entrypoints.cli.output import console, ok, styled
 from entrypoints.cli.runtime import runtime
 
@@ -66,7 +66,7 @@ def explain_cart(
     """How each line's price came about: list price, sale, rules, promotions, coupons, tax."""
     commerce = runtime(ctx).commerce
     destination = TaxDestination(country) if country else None
-    breakdown = commerce.pricing.quote(cart_id, destination=destination)
+    breakdown = commerce.cart.price(cart_id, destination=destination)
     if as_json:
         typer.echo(json.dumps(breakdown.to_dict(), indent=2, sort_keys=True))
         return

@@ -14,7 +14,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Response, status
 
-from commerce_core.checkout.handlers import PlacedOrder
+from commerce_core.checkout.queries import PlacedOrder
 from entrypoints.http.dependencies import CommerceDep, RequestIdDep
 from entrypoints.http.schemas import CheckoutOut, NewOrder, PlacedOrderOut
 

@@ -12,13 +12,13 @@ from fastapi import APIRouter, Query, Response, status
 
 from commerce_core.cart.commands import ApplyCoupon, RemoveCoupon
 from commerce_core.pricing.commands import DeactivatePrice, DeactivatePriceRule
+from commerce_core.pricing.ports import TaxDestination
 from commerce_core.promotion.commands import (
     DeactivateCampaign,
     DeactivateCoupon,
     DisablePromotion,
 )
 from commerce_core.tax.commands import DeactivateTaxRule
-from commerce_core.tax.model import TaxDestination
 from entrypoints.http.dependencies import CommerceDep, RequestIdDep
 from entrypoints.http.schemas import CartOut
 from entrypoints.http.schemas.pricing import (
@@ -49,7 +49,7 @@ def cart_price(
     """The engine's breakdown at the quote stage; with `country`, tax is computed for that
     destination, otherwise it is pending."""
     destination = TaxDestination(country, region, postcode) if country else None
-    return commerce.pricing.quote(cart_id, destination=destination).to_dict()
+    return commerce.cart.price(cart_id, destination=destination).to_dict()
 
 
 @router.post("/{cart_id}/coupons", status_code=status.HTTP_201_CREATED,

@@ -21,7 +21,6 @@ from adapters.memory.promotion import (
 )
 from adapters.memory.store import InMemoryDatabase, InMemoryUnitOfWork
 from adapters.memory.tax import SwitchableTaxRuleSource
-from commerce_core.pricing import commands as pc
 from commerce_core.pricing import handlers as ph
 from commerce_core.pricing.currency import ExchangeRateTable
 from commerce_core.pricing.engine import (
@@ -35,25 +34,29 @@ from commerce_core.pricing.engine import (
     price_cart,
 )
 from commerce_core.pricing.model import PricePoint
+from commerce_core.pricing.ports import TaxDestination
 from commerce_core.pricing.rules import PriceRuleDefinition
-from commerce_core.pricing.service import CartPricingService
-from commerce_core.promotion import commands as mc
-from commerce_core.promotion import handlers as mh
+from commerce_core.pricing.services import CartPricer
+from commerce_core.pricing.wiring import PricingWiring
+from commerce_core.promotion.evaluation import PromotionSnapshot
 from commerce_core.promotion.model import (
     CampaignDefinition,
     CampaignType,
     CouponDefinition,
     PromotionDefinition,
 )
+from commerce_core.promotion.services import StoredPromotions
 from commerce_core.promotion.terms import Benefit
-from commerce_core.promotion.values import PromotionSnapshot, UsageCounts
+from commerce_core.promotion.values import UsageCounts
+from commerce_core.promotion.wiring import PromotionWiring
 from commerce_core.shared.bus import MessageBus, Subscriber
 from commerce_core.shared.events import EventEnvelope
 from commerce_core.shared.money import Money
-from commerce_core.tax import commands as tc
-from commerce_core.tax import handlers as th
-from commerce_core.tax.model import TaxDestination, TaxRuleDefinition
-from commerce_core.tax.services import StoredTaxRules
+from commerce_core.tax.calculation import TaxRuleSet
+from commerce_core.tax.model import TaxRuleDefinition
+from commerce_core.tax.services import StoredTaxRules, TaxRates
+from commerce_core.tax.wiring import TaxWiring
+from tests.shop import every_event
 
 NOW = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)  # a Monday
 VN = TaxDestination("VN", "HCM", "700000")
@@ -151,7 +154,7 @@ def quote(
         prices=PriceCatalogue(tuple(prices), tuple(rules)),
         promotions=PromotionSnapshot(tuple(promotions), tuple(campaigns), tuple(coupons),
                                      usage or UsageCounts()),
-        tax_rules=tuple(tax_rules), rates=rates or ExchangeRateTable(),
+        taxes=TaxRuleSet(tuple(tax_rules)), rates=rates or ExchangeRateTable(),
     )
 
 
@@ -170,7 +173,7 @@ class Shop:
     rates: FixedExchangeRates
     cache: InMemoryPriceCache
     tax: SwitchableTaxRuleSource
-    pricing: CartPricingService
+    pricing: CartPricer
 
     def uow(self) -> PricingUnitOfWork:
         return PricingUnitOfWork(self.db, self.clock, self.ids)
@@ -180,7 +183,7 @@ class Shop:
 
     def outbox_types(self) -> list[str]:
         with self.uow() as uow:
-            return [e.type for e in uow.outbox.all()]
+            return [e.type for e in every_event(uow)]
 
     def deliver(self, event_type: str, **payload: Any) -> None:
         """Deliver an event from another context (an order's), as the worker would."""
@@ -199,37 +202,19 @@ def make_shop() -> Shop:
 
     bus = MessageBus(uow, clock, ids)
     handlers: dict[type[Any], Callable[[Any], Any]] = {
-        pc.CreatePrice: ph.CreatePriceHandler(uow, clock, ids),
-        pc.UpdatePrice: ph.UpdatePriceHandler(uow, clock),
-        pc.DeactivatePrice: ph.DeactivatePriceHandler(uow, clock),
-        pc.BulkUpdatePrices: ph.BulkUpdatePricesHandler(uow, clock, ids),
-        pc.CreatePriceRule: ph.CreatePriceRuleHandler(uow, clock, ids),
-        pc.DeactivatePriceRule: ph.DeactivatePriceRuleHandler(uow, clock),
-        mc.CreateCampaign: mh.CreateCampaignHandler(uow, clock, ids),
-        mc.ActivateCampaign: mh.ActivateCampaignHandler(uow, clock),
-        mc.DeactivateCampaign: mh.DeactivateCampaignHandler(uow, clock),
-        mc.CreatePromotion: mh.CreatePromotionHandler(uow, clock, ids),
-        mc.DisablePromotion: mh.DisablePromotionHandler(uow, clock),
-        mc.CreateCoupon: mh.CreateCouponHandler(uow, clock, ids),
-        mc.GenerateCoupons: mh.GenerateCouponsHandler(uow, clock, ids, SeededCodeGenerator()),
-        mc.DeactivateCoupon: mh.DeactivateCouponHandler(uow, clock),
-        mc.ApplyPromotionUsages: mh.ApplyPromotionUsagesHandler(uow, clock, ids),
-        mc.ReleasePromotionUsages: mh.ReleasePromotionUsagesHandler(uow, clock),
-        mc.RedeemPromotionUsages: mh.RedeemPromotionUsagesHandler(uow, clock),
-        tc.CreateTaxRule: th.CreateTaxRuleHandler(uow, clock, ids),
-        tc.ChangeTaxRate: th.ChangeTaxRateHandler(uow, clock),
-        tc.DeactivateTaxRule: th.DeactivateTaxRuleHandler(uow, clock),
+        **PricingWiring(uow, clock, ids).handlers(),
+        **PromotionWiring(uow, clock, ids, SeededCodeGenerator()).handlers(),
+        **TaxWiring(uow, clock, ids).handlers(),
     }
     for command_type, handler in handlers.items():
         bus.register(command_type, handler)
-    reactions: list[Any] = [
-        mh.ReleasePromotionUsageOnOrderCancelled(clock),
-        mh.SettlePromotionUsageOnOrderStatusChanged(clock),
-        *(ph.InvalidatePriceCache(cache, t)
+    subscribers = [
+        *PromotionWiring(uow, clock, ids).subscribers(),
+        *(Subscriber.of(ph.InvalidatePriceCache(cache, t))
           for t in ("price.updated", "price.deleted", "promotion.deactivated")),
     ]
-    for reaction in reactions:
-        bus.subscribe(Subscriber(reaction.name, reaction.event_type, reaction))
+    for subscriber in subscribers:
+        bus.subscribe(subscriber)
     tax = SwitchableTaxRuleSource(StoredTaxRules(uow))
-    pricing = CartPricingService(uow, tax, rates, clock)
+    pricing = CartPricer(uow, StoredPromotions(uow), TaxRates(tax), rates, clock)
     return Shop(db, clock, ids, bus, rates, cache, tax, pricing)

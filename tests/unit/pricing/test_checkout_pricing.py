@@ -4,21 +4,27 @@ its own transaction."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import datetime
 from decimal import Decimal
 
+import attrs
 import pytest
 
+from adapters.memory import FrozenClock, ScriptedPaymentGateway, SequentialIds, bundle
 from commerce_core import Commerce
 from commerce_core.cart.errors import CartLimitReached
 from commerce_core.pricing.commands import UpdatePrice
+from commerce_core.pricing.ports import TaxDestination
 from commerce_core.promotion.commands import CreateCampaign, CreateCoupon, CreatePromotion
 from commerce_core.promotion.errors import PromotionNotApplicable
 from commerce_core.promotion.model import CampaignType, UsageStatus
 from commerce_core.promotion.terms import FixedAmountOff, PercentageOff
+from commerce_core.shared.errors import ServiceUnavailable
 from commerce_core.shared.money import Money
 from commerce_core.tax.commands import CreateTaxRule
 from commerce_core.tax.errors import TaxServiceUnavailable
-from commerce_core.tax.model import TaxDestination
+from commerce_core.tax.model import TaxRuleDefinition
 from tests.shop import (
     MUG,
     SHIRT,
@@ -26,6 +32,7 @@ from tests.shop import (
     cart_with,
     clock_of,
     events_of,
+    every_event,
     make_commerce,
     stock_shop,
 )
@@ -188,15 +195,17 @@ def test_a_campaign_budget_refusal_rolls_the_whole_checkout_back() -> None:
     assert len(events_of(commerce, "campaign.budget_exhausted")) == 1
 
 
+class _TaxServiceDown:
+    def rules_for(self, country_code: str, at: datetime) -> Sequence[TaxRuleDefinition]:
+        raise ServiceUnavailable("the tax service timed out")
+
+
 def test_a_tax_outage_blocks_checkout_and_creates_no_order() -> None:
-    commerce = shop()
-    source = commerce.pricing_service
+    ports = bundle(gateway=ScriptedPaymentGateway(), clock=FrozenClock(), ids=SequentialIds())
+    commerce = make_commerce(attrs.evolve(ports, tax_rules=_TaxServiceDown()))
+    stock_shop(commerce)
     cart_id = cart_with(commerce, (MUG, 1))
 
-    def down(country_code: str, at: object) -> None:
-        raise TaxServiceUnavailable("the tax service timed out")
-
-    source.tax_rules = down  # type: ignore[method-assign,assignment]
     with pytest.raises(TaxServiceUnavailable):
         commerce.checkout.place_order(cart_id)
 
@@ -224,7 +233,7 @@ def test_cancelling_an_order_releases_its_promotion_usage_once() -> None:
 
     commerce.orders.cancel(placed.order_id)
     with commerce.ports.uow() as uow:
-        (cancelled,) = [e for e in uow.outbox.all() if e.type == "order.cancelled"]
+        (cancelled,) = [e for e in every_event(uow) if e.type == "order.cancelled"]
     commerce.bus.deliver(cancelled)
 
     (usage,) = commerce.promotions.usages(placed.order_id)

@@ -50,7 +50,7 @@ def test_regression_tax_is_never_added_inside_the_unit_price_and_again_on_the_to
     shop.handle(CreatePrice(JACKET, vnd(120_000), sale_price=vnd(110_000)))
     shop.handle(CreateTaxRule("VAT 15%", "VN", "VAT", Decimal(15)))
 
-    breakdown = shop.pricing.price(
+    breakdown = shop.pricing.quote(
         PricingInput("VND", (CartLineInput("l1", JACKET, 2),), destination=VN),
         CustomerContext("alice"))
 

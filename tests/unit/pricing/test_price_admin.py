@@ -16,6 +16,7 @@ from commerce_core.pricing.commands import (
 )
 from commerce_core.pricing.errors import BulkLimitExceeded, DuplicatePrice
 from commerce_core.shared.errors import CommerceError, ConcurrencyConflict
+from tests.shop import every_event
 from tests.unit.pricing.support import NOW, make_shop, vnd
 
 LAMP = "prod-lamp"
@@ -99,7 +100,7 @@ def test_price_events_carry_a_growing_sequence_per_product() -> None:
     shop.handle(CreatePrice("prod-other", vnd(10_000)))
 
     with shop.uow() as uow:
-        events = [e for e in uow.outbox.all() if e.type in ("price.updated", "price.deleted")]
+        events = [e for e in every_event(uow) if e.type in ("price.updated", "price.deleted")]
     lamp = [e.payload["sequence"] for e in events if e.payload["product_id"] == LAMP]
 
     assert lamp == [1, 2, 3, 4]

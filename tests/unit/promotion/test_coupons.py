@@ -54,7 +54,7 @@ def shop_with_coupon(**coupon_fields: object) -> tuple[Shop, str, str]:
 
 
 def priced_for(shop: Shop, customer_id: str, code: str = "WELCOME") -> tuple[int, list[str]]:
-    breakdown = shop.pricing.price(
+    breakdown = shop.pricing.quote(
         PricingInput("VND", (CartLineInput("l1", KETTLE, 1),), coupon_codes=(code,)),
         CustomerContext(customer_id=customer_id),
     )

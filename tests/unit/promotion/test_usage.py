@@ -169,12 +169,12 @@ def test_scenario_26_a_deactivated_campaign_takes_its_promotions_down() -> None:
             name, PercentageOff(Decimal(5)) if name == "5%" else FixedAmountOff(vnd(10_000)),
             campaign_id=campaign_id, is_stackable=True))
     cart = PricingInput("VND", (CartLineInput("l1", TOASTER, 1),))
-    before = shop.pricing.price(cart, CustomerContext("alice"))
+    before = shop.pricing.quote(cart, CustomerContext("alice"))
     shop.cache.put(TOASTER, before)
 
     shop.handle(DeactivateCampaign(campaign_id, "ended early"))
 
-    after = shop.pricing.price(cart, CustomerContext("alice"))
+    after = shop.pricing.quote(cart, CustomerContext("alice"))
     with shop.uow() as uow:
         assert not any(p.definition.is_active
                        for p in uow.promotions.for_campaign(campaign_id))

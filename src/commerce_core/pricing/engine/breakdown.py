@@ -20,10 +20,9 @@ import attrs
 from attrs import frozen
 
 from commerce_core.pricing.model import PriceLevel
-from commerce_core.promotion.terms import DiscountType
+from commerce_core.pricing.ports import AppliedTax, RateTotal
 from commerce_core.shared.errors import CommerceError
 from commerce_core.shared.money import Money
-from commerce_core.tax.calculation import AppliedTax, RateTotal
 
 
 class PricingInconsistency(CommerceError):
@@ -125,7 +124,7 @@ class AppliedOffer:
     kind: AdjustmentKind
     promotion_id: str
     name: str
-    discount_type: DiscountType
+    discount_type: str  # the promotion's own vocabulary (percentage, fixed_amount, ...)
     is_stackable: bool
     item_discount: Money
     shipping_discount: Money

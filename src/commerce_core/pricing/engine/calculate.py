@@ -38,27 +38,26 @@ from commerce_core.pricing.engine.inputs import (
     PricingInput,
     PricingStage,
 )
-from commerce_core.pricing.errors import InvalidPricingInput, PriceNotFound
+from commerce_core.pricing.errors import (
+    InvalidPricingInput,
+    PriceNotFound,
+    TaxDestinationRequired,
+)
 from commerce_core.pricing.model import LOOKUP_ORDER, ResolvedPrice, resolve_price
-from commerce_core.pricing.rules import RuleApplication, RuleSubject, apply_rules
-from commerce_core.promotion.calculators import PromotionLine
-from commerce_core.promotion.evaluation import evaluate_promotions
-from commerce_core.promotion.values import (
+from commerce_core.pricing.ports import (
+    LineTax,
+    PromotionEvaluator,
+    PromotionLine,
     PromotionOutcome,
     PromotionRequest,
-    PromotionSnapshot,
     Shopper,
-)
-from commerce_core.shared.money import EXPONENTS, Money
-from commerce_core.tax.calculation import (
-    LineTax,
     TaxableLine,
+    TaxCalculator,
     TaxRequest,
     TaxResult,
-    calculate_tax,
 )
-from commerce_core.tax.errors import TaxDestinationRequired
-from commerce_core.tax.model import TaxRuleDefinition
+from commerce_core.pricing.rules import RuleApplication, RuleSubject, apply_rules
+from commerce_core.shared.money import EXPONENTS, Money
 
 
 @frozen
@@ -148,7 +147,7 @@ def _based_lines(lines: Sequence[CartLineInput], cart: PricingInput, customer: C
 
 
 def _promotions(based: Sequence[_Based], cart: PricingInput, customer: CustomerContext,
-                snapshot: PromotionSnapshot, at: datetime) -> PromotionOutcome:
+                promotions: PromotionEvaluator, at: datetime) -> PromotionOutcome:
     dest = cart.destination
     request = PromotionRequest(
         currency=cart.currency,
@@ -166,12 +165,12 @@ def _promotions(based: Sequence[_Based], cart: PricingInput, customer: CustomerC
         payment_method=cart.payment_method,
     )
     shopper = Shopper(customer.customer_id, customer.segments, customer.completed_orders)
-    return evaluate_promotions(request, shopper, snapshot, at)
+    return promotions.evaluate(request, shopper, at)
 
 
 def _tax(based: Sequence[_Based], discounted: dict[str, Money], shipping_net: Money | None,
          cart: PricingInput, customer: CustomerContext, context: PricingContext, at: datetime,
-         rules: Sequence[TaxRuleDefinition],
+         taxes: TaxCalculator | None,
          warnings: list[PricingWarning]) -> tuple[TaxResult | None, TaxStatus]:
     destination, status = cart.destination, TaxStatus.CALCULATED
     if destination is None:
@@ -192,7 +191,10 @@ def _tax(based: Sequence[_Based], discounted: dict[str, Money], shipping_net: Mo
         shipping=shipping_net, customer_group_id=customer.customer_group_id,
         tax_exempt=customer.tax_exempt,
     )
-    result = calculate_tax(request, rules, at=at, policy=context.no_tax_rule_policy)
+    if taxes is None:
+        raise InvalidPricingInput(f"no tax rules were loaded for {destination.country_code}",
+                                  country_code=destination.country_code)
+    result = taxes.calculate(request, at=at, policy=context.no_tax_rule_policy)
     if result.no_rule_matched:
         warnings.append(PricingWarning(
             "tax.no_rule_matched", "no tax rule matched these lines; they carry no tax",
@@ -212,11 +214,14 @@ def price_cart(
     at: datetime,
     *,
     prices: PriceCatalogue,
-    promotions: PromotionSnapshot,
-    tax_rules: Sequence[TaxRuleDefinition],
+    promotions: PromotionEvaluator,
+    taxes: TaxCalculator | None,
     rates: ExchangeRateTable,
 ) -> PriceBreakdown:
     """Price a cart: pure, deterministic and independent of the order of its lines.
+
+    `promotions` and `taxes` were loaded for this cart (`taxes` for its destination's country;
+    None only when no destination is known, so tax stays pending).
 
     Raises `PriceNotFound` for a line without any price (never 0), `ExchangeRateUnavailable` /
     `ExchangeRateTooOld` when a needed conversion is impossible, `TaxDestinationRequired` at
@@ -246,7 +251,7 @@ def price_cart(
     shipping_amount = cart.shipping.amount if cart.shipping else zero
     shipping_net = shipping_amount - outcome.shipping_discount if cart.shipping else None
     tax, tax_status = _tax(based, discounted, shipping_net, cart, customer, context, at,
-                           tax_rules, warnings)
+                           taxes, warnings)
     line_taxes = {lt.line_id: lt for lt in tax.lines} if tax else {}
 
     breakdown_lines = [
@@ -285,7 +290,7 @@ def price_cart(
         ),
         tax_rates=tax.rates if tax else (), tax_status=tax_status,
         no_tax_rule_matched=bool(tax and tax.no_rule_matched), totals=totals,
-        invalid_coupons=tuple(InvalidCoupon(r.code, r.reason.value, r.message)
+        invalid_coupons=tuple(InvalidCoupon(r.code, str(r.reason), r.message)
                               for r in outcome.invalid_coupons),
         warnings=tuple(warnings),
     )

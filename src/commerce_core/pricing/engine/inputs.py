@@ -9,10 +9,9 @@ from enum import StrEnum
 from attrs import field, frozen
 
 from commerce_core.pricing.model import PricePoint
+from commerce_core.pricing.ports import NoRulePolicy, TaxDestination
 from commerce_core.pricing.rules import PriceRuleDefinition
 from commerce_core.shared.money import Money
-from commerce_core.tax.calculation import NoRulePolicy
-from commerce_core.tax.model import TaxDestination
 
 
 @frozen

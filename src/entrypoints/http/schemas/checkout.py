@@ -7,8 +7,8 @@ from datetime import datetime
 from pydantic import BaseModel, Field
 
 from commerce_core.checkout.commands import PlaceOrder
-from commerce_core.checkout.handlers import PlacedOrder
 from commerce_core.checkout.model import CheckoutSaga
+from commerce_core.checkout.queries import PlacedOrder
 from entrypoints.http.schemas.common import MoneyOut, RequestBody
 
 

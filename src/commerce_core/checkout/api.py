@@ -1,0 +1,37 @@
+"""`commerce.checkout`: placing orders and following checkouts as plain methods."""
+
+from __future__ import annotations
+
+from commerce_core.checkout.commands import PlaceOrder, RecoverCheckouts
+from commerce_core.checkout.model import CheckoutSaga
+from commerce_core.checkout.ports import CheckoutUnitOfWork
+from commerce_core.checkout.queries import PlacedOrder
+from commerce_core.pricing.ports import TaxDestination
+from commerce_core.shared.bus import Handle
+from commerce_core.shared.uow import UnitOfWorkFactory
+
+
+class CheckoutApi:
+    """Turns carts into orders through the checkout saga."""
+
+    def __init__(self, handle: Handle, read: UnitOfWorkFactory[CheckoutUnitOfWork]) -> None:
+        self._handle, self._read = handle, read
+
+    def place_order(
+        self, cart_id: str, *, payment_method: str = "card", email: str | None = None,
+        customer_id: str | None = None, idempotency_key: str | None = None,
+        destination: TaxDestination | None = None,
+    ) -> PlacedOrder:
+        result: PlacedOrder = self._handle(
+            PlaceOrder(cart_id, payment_method, email, customer_id, idempotency_key,
+                       destination),
+            correlation_id=idempotency_key,
+        )
+        return result
+
+    def get(self, checkout_id: str) -> CheckoutSaga:
+        with self._read() as uow:
+            return uow.checkouts.get(checkout_id)
+
+    def recover(self, limit: int = 50) -> dict[str, int]:
+        return dict(self._handle(RecoverCheckouts(limit)))

@@ -1,0 +1,285 @@
+"""The checkout saga's steps: open (the local steps, one transaction), authorize (the gateway),
+confirm (one transaction) and compensate. Each step calls one published function per context it
+coordinates; none builds another context's aggregates. The runner (`runner.py`) decides which
+step comes next.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from attrs import frozen
+
+from commerce_core.cart import services as carts
+from commerce_core.cart.queries import CartSnapshot
+from commerce_core.catalog import services as catalog
+from commerce_core.catalog.queries import SellableItem
+from commerce_core.checkout.commands import PlaceOrder
+from commerce_core.checkout.errors import CheckoutInProgress, CheckoutNotPossible
+from commerce_core.checkout.model import CheckoutLine, CheckoutSaga, SagaStatus, Step
+from commerce_core.checkout.ports import CheckoutUnitOfWork
+from commerce_core.checkout.queries import PlacedOrder
+from commerce_core.inventory import services as stock
+from commerce_core.inventory.services import ReservationPolicy, StockRequest
+from commerce_core.ordering import services as orders
+from commerce_core.ordering.queries import OrderSummary
+from commerce_core.payment import services as payments
+from commerce_core.payment.errors import PaymentDeclined
+from commerce_core.payment.ports import AuthorizationRequest, PaymentGateway
+from commerce_core.pricing.errors import TaxDestinationRequired
+from commerce_core.pricing.ports import TaxCalculator
+from commerce_core.pricing.queries import CustomerContext, PriceBreakdown
+from commerce_core.pricing.services import CartPricer
+from commerce_core.promotion import services as promotions
+from commerce_core.promotion.commands import UsageLine
+from commerce_core.promotion.errors import PromotionNotApplicable
+from commerce_core.shared.clock import Clock
+from commerce_core.shared.errors import ConcurrencyConflict, ServiceUnavailable
+from commerce_core.shared.ids import IdGenerator
+from commerce_core.shared.uow import UnitOfWorkFactory
+
+log = logging.getLogger("commerce.checkout")
+
+
+@frozen
+class Found:
+    """The saga an earlier request with the same idempotency key started."""
+
+    saga: CheckoutSaga
+
+
+@frozen
+class Opened:
+    """The saga the local steps committed."""
+
+    saga: CheckoutSaga
+
+
+def placed(order: OrderSummary) -> PlacedOrder:
+    return PlacedOrder(order.order_id, order.number, order.status, order.checkout_id,
+                       order.total)
+
+
+class CheckoutSteps:
+    """The steps, sharing the collaborators every checkout needs. Stateless between calls."""
+
+    def __init__(
+        self,
+        uow: UnitOfWorkFactory[CheckoutUnitOfWork],
+        gateway: PaymentGateway,
+        pricer: CartPricer,
+        clock: Clock,
+        ids: IdGenerator,
+        *,
+        policy: ReservationPolicy,
+        lease: timedelta,
+    ) -> None:
+        self.uow, self._gateway, self._pricer = uow, gateway, pricer
+        self._clock, self._ids = clock, ids
+        self._policy, self.lease = policy, lease
+
+    # -- open -----------------------------------------------------------------------------------
+    def taxes(self, cmd: PlaceOrder) -> TaxCalculator:
+        """Tax rules for the order's destination, fetched before any transaction opens: an
+        unreachable tax source stops the checkout before anything is written (tax is never
+        assumed 0). Without an address the shop's tax origin applies; without one, refused."""
+        destination = cmd.destination or self._pricer.policy.tax_origin
+        if destination is None:
+            raise TaxDestinationRequired("placing an order needs a shipping address for tax")
+        return self._pricer.taxes_for(destination, self._clock.now())
+
+    def open(self, cmd: PlaceOrder, request_hash: str,
+             taxes: TaxCalculator) -> Opened | PlacedOrder | Found:
+        """The local steps, in one transaction: validate the cart, price it at today's list
+        price, reserve every line (all or nothing), create the pending order and its payment,
+        record promotion usage. Any refusal rolls all of it back: nothing was taken, so nothing
+        needs compensating.
+
+        Returns the new saga; or, when the key was used before, the saga it started; or the
+        order a key-less request's cart already became."""
+        now = self._clock.now()
+        with self.uow() as uow:
+            if cmd.idempotency_key is not None:
+                existing = uow.checkouts.by_key(cmd.idempotency_key)
+                if existing is not None:
+                    return Found(existing)
+            cart = carts.for_checkout(uow, cmd.cart_id)
+            if cmd.idempotency_key is None and cart.is_completed:
+                assert cart.order_id is not None
+                return placed(orders.summary(uow, cart.order_id))
+            _check_cart(cart, cmd)
+            items = catalog.sellable(uow, {line.sku for line in cart.lines})
+            for line in cart.lines:
+                item = items.get(line.sku)
+                if item is None or not item.available:
+                    raise CheckoutNotPossible(f"{line.sku} is no longer for sale", sku=line.sku)
+            customer_id = cart.customer_id or cmd.customer_id
+            breakdown = self._price(uow, cart, items, cmd, taxes, customer_id)
+            lines = [
+                CheckoutLine(line.sku, items[line.sku].product_id, items[line.sku].name,
+                             line.quantity, breakdown.line(line.id).unit_price,
+                             line.warehouse_id)
+                for line in cart.lines
+            ]
+            saga = CheckoutSaga.start(
+                saga_id=self._ids.new_id(),
+                idempotency_key=cmd.idempotency_key or f"cart:{cart.id}:v{cart.version}",
+                request_hash=request_hash, cart_id=cart.id, customer_id=customer_id,
+                email=cmd.email, payment_method=cmd.payment_method, currency=cart.currency,
+                lines=lines, total=breakdown.totals.total, now=now, lease=self.lease,
+            )
+            carts.begin_checkout(uow, cart.id, now=now)
+            held = stock.reserve(
+                uow, [StockRequest(ln.sku, ln.quantity, ln.warehouse_id) for ln in lines],
+                reference=saga.id, expires_at=now + self._policy.ttl(saga.payment_method),
+                now=now, ids=self._ids, payment_method=saga.payment_method,
+                customer_id=saga.customer_id,
+            )
+            t = breakdown.totals
+            order_id = orders.place_pending(
+                uow, checkout_id=saga.id, cart_id=cart.id, customer_id=saga.customer_id,
+                email=saga.email, currency=saga.currency,
+                lines=[
+                    orders.PendingLine(
+                        ln.sku, ln.product_id, ln.name, ln.quantity, ln.unit_price,
+                        ln.line_total,
+                        tuple(orders.LineAllocation(r.warehouse_id, r.id, r.quantity)
+                              for r in h.reservations))
+                    for ln, h in zip(lines, held, strict=True)
+                ],
+                totals=orders.Totals(t.subtotal, t.discount_total + t.shipping_discount,
+                                     t.shipping, t.tax_added, t.total),
+                payment_method=saga.payment_method, now=now, ids=self._ids,
+            )
+            payment_id = payments.start(
+                uow, order_id=order_id, amount=saga.total, method=saga.payment_method,
+                gateway=self._gateway.name, idempotency_key=saga.authorization_key, now=now,
+                ids=self._ids,
+            )
+            saga.order_created(order_id, payment_id, [r.id for h in held for r in h.reservations])
+            self._record_promotions(uow, breakdown, order_id, saga.customer_id)
+            uow.checkouts.add(saga)
+            uow.commit()
+        return Opened(saga)
+
+    def _price(self, uow: CheckoutUnitOfWork, cart: CartSnapshot,
+               items: dict[str, SellableItem], cmd: PlaceOrder, taxes: TaxCalculator,
+               customer_id: str | None) -> PriceBreakdown:
+        """The price engine at the confirm stage, in this transaction: list prices, rules,
+        promotions and coupons, tax by destination. A coupon on the cart that gives nothing now
+        (used up, expired) stops the checkout: the shopper was shown a discount."""
+        breakdown = self._pricer.price_within(
+            uow,
+            carts.pricing_input(cart, items,
+                                destination=cmd.destination or self._pricer.policy.tax_origin,
+                                payment_method=cmd.payment_method),
+            CustomerContext(customer_id=customer_id),
+            promotions=promotions.load_snapshot(uow, coupon_codes=cart.coupon_codes,
+                                                customer_id=customer_id,
+                                                at=self._clock.now()),
+            taxes=taxes,
+        )
+        refused = [c for c in breakdown.invalid_coupons if c.reason != "coupon.not_combinable"]
+        if refused:
+            first = refused[0]
+            raise PromotionNotApplicable(
+                f"coupon {first.code} cannot be used: {first.message}", coupon_code=first.code,
+                reason=first.reason,
+            )
+        return breakdown
+
+    def _record_promotions(self, uow: CheckoutUnitOfWork, breakdown: PriceBreakdown,
+                           order_id: str, customer_id: str | None) -> None:
+        """Every promotion the order uses, all or none, with conditional updates of their
+        counters and budgets: a refusal raises and rolls the whole checkout back."""
+        if not breakdown.offers:
+            return
+        t = breakdown.totals
+        original = t.subtotal + t.shipping
+        promotions.apply_usages(
+            uow, order_id=order_id, customer_id=customer_id, now=self._clock.now(),
+            ids=self._ids,
+            usages=[UsageLine(o.promotion_id, o.total, original, t.total, o.coupon_id)
+                    for o in breakdown.offers],
+        )
+
+    # -- authorize and confirm ------------------------------------------------------------------
+    def authorize(self, saga: CheckoutSaga) -> str:
+        """Ask the gateway; outside any transaction, idempotent on the checkout's key."""
+        assert saga.order_id is not None
+        assert saga.payment_id is not None
+        return payments.authorize(self._gateway, AuthorizationRequest(
+            payment_id=saga.payment_id, order_id=saga.order_id, amount=saga.total,
+            method=saga.payment_method, idempotency_key=saga.authorization_key,
+            customer_email=saga.email,
+        ))
+
+    def confirm(self, saga_id: str, reference: str) -> PlacedOrder:
+        """The second local transaction: payment, reservations, order and cart confirmed. A saga
+        someone else moved on meanwhile fails it with `ConcurrencyConflict`."""
+        now = self._clock.now()
+        with self.uow() as uow:
+            saga = uow.checkouts.get(saga_id)
+            if saga.status is not SagaStatus.RUNNING or saga.step is not Step.ORDER_CREATED:
+                # Another process took the saga over and moved it on; it owns the outcome.
+                raise ConcurrencyConflict(f"checkout {saga_id} moved on", checkout_id=saga_id)
+            assert saga.order_id is not None
+            assert saga.payment_id is not None
+            payments.authorized(uow, saga.payment_id, reference, now=now)
+            stock.confirm(uow, saga.reservation_ids, order_id=saga.order_id, now=now,
+                          reference=saga.id)
+            order = orders.confirm(uow, saga.order_id, saga.payment_id, now=now)
+            carts.complete(uow, saga.cart_id, order.order_id, order.total, now=now)
+            saga.confirmed(now=now)
+            uow.commit()
+        return placed(order)
+
+    # -- compensate -----------------------------------------------------------------------------
+    def compensate(self, saga_id: str, code: str, message: str) -> None:
+        """Give back everything the saga took. Safe to repeat: each undo is idempotent.
+
+        The authorization is voided by key first (a timeout may have authorized). If the gateway
+        cannot void right now, the saga stays `compensating` and the recovery worker tries again;
+        stock is released together with the rest, in one transaction, once money is settled.
+        """
+        now = self._clock.now()
+        with self.uow() as uow:
+            saga = uow.checkouts.get(saga_id)
+            if saga.status in (SagaStatus.FAILED, SagaStatus.COMPLETED):
+                return
+            saga.compensating(code, message, now=now, lease=self.lease)
+            uow.commit()
+        if code != PaymentDeclined.code:  # a decline authorized nothing
+            try:
+                self._gateway.void(saga.authorization_key)
+            except ServiceUnavailable:
+                log.warning("void of checkout %s failed; the recovery worker retries", saga_id)
+                return
+        with self.uow() as uow:
+            saga = uow.checkouts.get(saga_id)
+            if saga.status is not SagaStatus.COMPENSATING:
+                return  # another process finished the compensation
+            stock.release(uow, saga.reservation_ids, reason="checkout_failed", now=now)
+            if saga.order_id is not None:
+                orders.cancel(uow, saga.order_id, code, changed_by="checkout", now=now)
+            if saga.payment_id is not None:
+                if code == PaymentDeclined.code:
+                    payments.failed(uow, saga.payment_id, code, message, now=now)
+                else:
+                    payments.voided(uow, saga.payment_id, now=now)
+            carts.reopen(uow, saga.cart_id, code, now=now)
+            saga.failed(now=now)
+            uow.commit()
+
+
+def _check_cart(cart: CartSnapshot, cmd: PlaceOrder) -> None:
+    if cmd.customer_id is not None and cart.customer_id not in (None, cmd.customer_id):
+        raise CheckoutNotPossible("this cart belongs to another customer", cart_id=cart.id)
+    if cart.in_checkout:
+        raise CheckoutInProgress(f"cart {cart.id} is being checked out", cart_id=cart.id)
+    if not cart.is_active:
+        raise CheckoutNotPossible(f"cart {cart.id} is {cart.status}", cart_id=cart.id,
+                                  cart_status=cart.status)
+    if not cart.lines:
+        raise CheckoutNotPossible("the cart is empty", cart_id=cart.id)

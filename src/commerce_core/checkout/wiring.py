@@ -1,0 +1,37 @@
+"""Checkout's handlers, built from what the composition root gives it."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from commerce_core.checkout import commands as cc
+from commerce_core.checkout.handlers import PlaceOrderHandler, RecoverCheckoutsHandler
+from commerce_core.checkout.ports import CheckoutUnitOfWork
+from commerce_core.checkout.runner import CheckoutSagaRunner
+from commerce_core.checkout.steps import CheckoutSteps
+from commerce_core.inventory.services import ReservationPolicy
+from commerce_core.payment.ports import PaymentGateway
+from commerce_core.pricing.services import CartPricer
+from commerce_core.shared.bus import Handlers, Subscriber
+from commerce_core.shared.clock import Clock
+from commerce_core.shared.ids import IdGenerator
+from commerce_core.shared.uow import UnitOfWorkFactory
+
+
+class CheckoutWiring:
+    def __init__(
+        self, uow: UnitOfWorkFactory[CheckoutUnitOfWork], gateway: PaymentGateway,
+        pricer: CartPricer, clock: Clock, ids: IdGenerator, *, policy: ReservationPolicy,
+        lease: timedelta,
+    ) -> None:
+        steps = CheckoutSteps(uow, gateway, pricer, clock, ids, policy=policy, lease=lease)
+        self.runner = CheckoutSagaRunner(steps, clock)
+
+    def handlers(self) -> Handlers:
+        return {
+            cc.PlaceOrder: PlaceOrderHandler(self.runner),
+            cc.RecoverCheckouts: RecoverCheckoutsHandler(self.runner),
+        }
+
+    def subscribers(self) -> list[Subscriber]:
+        return []

@@ -1,0 +1,78 @@
+"""What ordering offers other contexts inside their own transaction: placing the pending
+order of a checkout, confirming it once its payment is secured, and cancelling it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from attrs import frozen
+
+from commerce_core.ordering.model import LineAllocation, Order, OrderLine, Totals, order_number
+from commerce_core.ordering.ports import OrderingUnitOfWork
+from commerce_core.ordering.queries import OrderSummary
+from commerce_core.shared.ids import IdGenerator
+from commerce_core.shared.money import Money
+
+__all__ = [
+    "LineAllocation", "PendingLine", "Totals", "cancel", "confirm", "place_pending", "summary",
+]
+
+
+@frozen
+class PendingLine:
+    """A line as bought: its price frozen, its units held by one reservation per warehouse."""
+
+    sku: str
+    product_id: str
+    name: str
+    quantity: int
+    unit_price: Money
+    line_total: Money
+    allocations: tuple[LineAllocation, ...]
+
+
+def _summary(order: Order) -> OrderSummary:
+    return OrderSummary(order.id, order.number, order.status.value, order.checkout_id,
+                        order.totals.total)
+
+
+def place_pending(
+    uow: OrderingUnitOfWork, *, checkout_id: str, cart_id: str, customer_id: str | None,
+    email: str | None, currency: str, lines: Sequence[PendingLine], totals: Totals,
+    payment_method: str, now: datetime, ids: IdGenerator,
+) -> str:
+    """A new order awaiting payment (its math checked exactly); returns its id. One order per
+    checkout: a second one for the same checkout fails the commit with `ConcurrencyConflict`."""
+    order_id = ids.new_id()
+    order = Order.place(
+        order_id=order_id, number=order_number(order_id, now), checkout_id=checkout_id,
+        cart_id=cart_id, customer_id=customer_id, email=email, currency=currency,
+        lines=[
+            OrderLine(ids.new_id(), ln.sku, ln.product_id, ln.name, ln.quantity, ln.unit_price,
+                      ln.line_total, main.warehouse_id, main.reservation_id, ln.allocations)
+            for ln in lines
+            for main in (max(ln.allocations, key=lambda part: part.quantity),)
+        ],
+        totals=totals, payment_method=payment_method, payment_id=None, now=now,
+    )
+    uow.orders.add(order)
+    return order_id
+
+
+def confirm(uow: OrderingUnitOfWork, order_id: str, payment_id: str, *,
+            now: datetime) -> OrderSummary:
+    """The order's payment is secured: the shop commits to deliver (idempotent)."""
+    order = uow.orders.get(order_id)
+    order.confirm(payment_id, now=now)
+    return _summary(order)
+
+
+def cancel(uow: OrderingUnitOfWork, order_id: str, reason: str, *, changed_by: str,
+           now: datetime) -> None:
+    order = uow.orders.get(order_id)
+    order.cancel(reason, changed_by=changed_by, now=now)
+
+
+def summary(uow: OrderingUnitOfWork, order_id: str) -> OrderSummary:
+    return _summary(uow.orders.get(order_id))

@@ -1,0 +1,22 @@
+"""Payment's handlers and subscribers, built from what the composition root gives it."""
+
+from __future__ import annotations
+
+from commerce_core.payment import handlers as ph
+from commerce_core.payment.commands import CapturePayment
+from commerce_core.payment.ports import PaymentGateway, PaymentUnitOfWork
+from commerce_core.shared.bus import Handlers, Subscriber
+from commerce_core.shared.clock import Clock
+from commerce_core.shared.uow import UnitOfWorkFactory
+
+
+class PaymentWiring:
+    def __init__(self, uow: UnitOfWorkFactory[PaymentUnitOfWork], gateway: PaymentGateway,
+                 clock: Clock) -> None:
+        self._uow, self._gateway, self._clock = uow, gateway, clock
+
+    def handlers(self) -> Handlers:
+        return {CapturePayment: ph.CapturePaymentHandler(self._uow, self._gateway, self._clock)}
+
+    def subscribers(self) -> list[Subscriber]:
+        return [Subscriber.of(ph.ReleasePaymentOnOrderCancelled(self._gateway, self._clock))]

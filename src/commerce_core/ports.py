@@ -1,0 +1,43 @@
+"""Everything the core needs from the outside world, as one bundle an adapter set provides."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from attrs import define, field
+
+from commerce_core.catalog.ports import CatalogUnitOfWork
+from commerce_core.checkout.ports import CheckoutUnitOfWork
+from commerce_core.fulfillment.ports import FulfillmentUnitOfWork, ShipmentGateway
+from commerce_core.payment.ports import PaymentGateway
+from commerce_core.pricing.ports import ExchangeRates
+from commerce_core.promotion.ports import CouponCodeGenerator
+from commerce_core.shared.clock import Clock, SystemClock
+from commerce_core.shared.ids import IdGenerator, Uuid7Generator
+from commerce_core.shared.uow import UnitOfWorkFactory
+from commerce_core.tax.ports import TaxRuleSource, TaxUnitOfWork
+
+
+class ShopUnitOfWork(
+    CatalogUnitOfWork, CheckoutUnitOfWork, FulfillmentUnitOfWork, TaxUnitOfWork, Protocol,
+):
+    """One transaction over every context's repositories: an adapter's unit of work satisfies
+    each context's unit-of-work Protocol, so a checkout step can coordinate several."""
+
+
+@define
+class Ports:
+    """Everything the core needs from the outside world.
+
+    `uow` opens a unit of work that satisfies every context's unit-of-work Protocol (one
+    transaction can span the repositories a checkout step coordinates).
+    """
+
+    uow: UnitOfWorkFactory[ShopUnitOfWork]
+    gateway: PaymentGateway
+    clock: Clock = field(factory=SystemClock)
+    ids: IdGenerator = field(factory=Uuid7Generator)
+    carrier: ShipmentGateway | None = None  # none: fulfillments stop at ready to ship
+    exchange_rates: ExchangeRates | None = None  # none: one-currency shop, no conversion
+    tax_rules: TaxRuleSource | None = None  # none: the shop's own tax rule table
+    coupon_codes: CouponCodeGenerator | None = None  # none: cryptographic random codes
