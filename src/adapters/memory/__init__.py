@@ -8,21 +8,14 @@
 
 from __future__ import annotations
 
+from adapters.memory.base import InMemoryDatabase
 from adapters.memory.clock import FrozenClock, SequentialIds
 from adapters.memory.payments import Outcome, ScriptedPaymentGateway
-from adapters.memory.store import InMemoryDatabase, InMemoryUnitOfWork
-from commerce_core.app import Ports
+from adapters.memory.store import InMemoryUnitOfWork, InMemoryUnitOfWorkFactory
 from commerce_core.payment.ports import PaymentGateway
+from commerce_core.ports import Ports
 from commerce_core.shared.clock import Clock, SystemClock
 from commerce_core.shared.ids import IdGenerator, Uuid7Generator
-
-
-class InMemoryUnitOfWorkFactory:
-    def __init__(self, db: InMemoryDatabase, clock: Clock, ids: IdGenerator) -> None:
-        self.db, self._clock, self._ids = db, clock, ids
-
-    def __call__(self) -> InMemoryUnitOfWork:
-        return InMemoryUnitOfWork(self.db, self._clock, self._ids)
 
 
 def bundle(

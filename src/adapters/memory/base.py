@@ -1,7 +1,7 @@
 """The in-memory database every fake shares: tables, an undo journal, and the repository base.
 
-Kept apart from the unit of work so the fakes of each context (`store.py`, `inventory.py`,
-`fulfillment.py`) build on it without importing one another.
+Kept apart from the unit of work so the fakes of each context (one module per context, as in
+`sql/`) build on it without importing one another.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import copy
 import threading
 from collections.abc import Callable, Collection
 from datetime import datetime
-from typing import Any
+from typing import Any, Self
 
 import attrs
 
@@ -82,16 +82,17 @@ class _Repository:
     def __init__(self, db: InMemoryDatabase, tracker: Tracker, journal: Journal) -> None:
         self._db, self._tracker, self._journal = db, tracker, journal
 
+    @classmethod
+    def over(cls, scope: Any) -> Self:
+        """The repository in a unit of work's scope (its `Slot` builds it with this)."""
+        return cls(scope.db, scope.tracker, scope.journal)
+
     @property
     def _rows(self) -> dict[str, Any]:
         return self._db.table(self.kind)
 
     def add(self, aggregate: Any) -> None:
         self._tracker.added(self.kind, aggregate)
-
-    def attach(self, aggregate: Any) -> Any:
-        cached = self._tracker.cached(self.kind, aggregate.id)
-        return cached if cached is not None else self._tracker.loaded(self.kind, aggregate)
 
     def get(self, aggregate_id: str) -> Any:
         cached = self._tracker.cached(self.kind, aggregate_id)
@@ -107,6 +108,11 @@ class _Repository:
         if cached is not None:
             return cached
         return self._tracker.loaded(self.kind, copy.deepcopy(row))
+
+    # Written on flush under the journal; nothing to settle after the transaction ends.
+    def after_commit(self) -> None: ...
+
+    def after_rollback(self) -> None: ...
 
     def _all(self) -> list[Any]:
         return list(self._rows.values())

@@ -75,25 +75,14 @@ class AggregateStore(Generic[A]):
 
     def __init__(self, db: SqlTransaction, tracker: Tracker, mapping: AggregateMap[A]) -> None:
         self.db, self._tracker, self._map = db, tracker, mapping
-        self._written: dict[str, ChildRows] = {}  # child rows as the database holds them
+        # Child rows as the database holds them are kept with each aggregate's tracker entry, so
+        # they travel with it when a later unit of work adopts it (`Held`).
         self._pending: dict[str, ChildRows] = {}  # written by this commit, not yet committed
         self._bumped: list[A] = []
 
     # -- reading ------------------------------------------------------------------------------
     def add(self, aggregate: A) -> None:
         self._tracker.added(self._map.kind, aggregate)
-
-    def attach(self, aggregate: A) -> A:
-        """Adopt an aggregate an earlier unit of work committed, without reading it again: its
-        changes are written under the version it carries, and its children as it holds them
-        are taken to be what the database holds (true exactly when that version still is)."""
-        found = self.cached(aggregate.id)
-        if found is not None:
-            return found
-        tracked = self._tracker.loaded(self._map.kind, aggregate)
-        if self._map.children:
-            self._written[aggregate.id] = self._map.to_children(aggregate)
-        return tracked
 
     def cached(self, aggregate_id: str) -> A | None:
         found: A | None = self._tracker.cached(self._map.kind, aggregate_id)
@@ -128,7 +117,7 @@ class AggregateStore(Generic[A]):
                 built = self._map.from_rows(row, children.get(row.id, _NO_CHILDREN))
                 aggregate = self._tracker.loaded(kind, built)
                 if self._map.children:
-                    self._written[aggregate.id] = self._map.to_children(aggregate)
+                    self._tracker.keep(kind, aggregate.id, self._map.to_children(aggregate))
             result.append(aggregate)
         return result
 
@@ -183,7 +172,7 @@ class AggregateStore(Generic[A]):
 
     def _replace_children(self, aggregate: A) -> None:
         mapping = self._map
-        before = self._written.get(aggregate.id, {})
+        before: ChildRows = self._tracker.stored(mapping.kind, aggregate.id) or {}
         children = mapping.to_children(aggregate)
         for name, rows in children.items():
             old = before.get(name, [])
@@ -203,29 +192,33 @@ class AggregateStore(Generic[A]):
         for aggregate in self._bumped:
             aggregate.version += 1
         self._bumped.clear()
-        self._written.update(self._pending)
+        for aggregate_id, children in self._pending.items():
+            self._tracker.keep(self._map.kind, aggregate_id, children)
         self._pending.clear()
 
     def after_rollback(self) -> None:
         self._bumped.clear()
         self._pending.clear()
 
-    def clear(self) -> None:
-        self.after_rollback()
-        self._written.clear()
-
 
 class AggregateRepository(Generic[A]):
-    """What every aggregate repository answers the same way, over its `AggregateStore`."""
+    """What every aggregate repository answers the same way, over its `AggregateStore`; the
+    unit of work stages it (flush on commit) through the store."""
 
     def __init__(self, store: AggregateStore[A]) -> None:
         self._store = store
 
+    def flush(self) -> None:
+        self._store.flush()
+
+    def after_commit(self) -> None:
+        self._store.after_commit()
+
+    def after_rollback(self) -> None:
+        self._store.after_rollback()
+
     def add(self, aggregate: A) -> None:
         self._store.add(aggregate)
-
-    def attach(self, aggregate: A) -> A:
-        return self._store.attach(aggregate)
 
     def get(self, aggregate_id: str) -> A:
         return self._store.get(aggregate_id)

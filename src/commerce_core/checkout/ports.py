@@ -20,12 +20,6 @@ class CheckoutSagaRepository(Protocol):
         `ConcurrencyConflict` at the latest on commit."""
         ...
 
-    def attach(self, saga: CheckoutSaga) -> CheckoutSaga:
-        """Adopt a CheckoutSaga an earlier unit of work committed, without reading it again; its
-        changes are written under the version it carries, so a change made meanwhile by someone
-        else raises `ConcurrencyConflict` on commit."""
-        ...
-
     def get(self, saga_id: str) -> CheckoutSaga:
         """The saga, or `CheckoutNotFound`."""
         ...

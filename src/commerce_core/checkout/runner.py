@@ -13,6 +13,7 @@ from commerce_core.checkout.steps import CheckoutSteps, Found, placed
 from commerce_core.ordering import services as orders
 from commerce_core.shared.clock import Clock
 from commerce_core.shared.errors import CommerceError, ConcurrencyConflict, ServiceUnavailable
+from commerce_core.shared.uow import Held
 
 StepProbe = Callable[[str], None]
 # The points a probe is told about, in order. The first three share one commit.
@@ -57,7 +58,7 @@ class CheckoutSagaRunner:
             return self._replay(opened.saga, request_hash)
         for point in PROBE_POINTS[:3]:
             self.probe(point)
-        return self._finish(opened.saga)
+        return self._finish(opened.saga, opened.held)
 
     def _by_key(self, key: str) -> CheckoutSaga | None:
         with self._uow() as uow:
@@ -94,12 +95,12 @@ class CheckoutSagaRunner:
             )
         return self._finish(saga)
 
-    def _finish(self, saga: CheckoutSaga) -> PlacedOrder:
+    def _finish(self, saga: CheckoutSaga, held: Held | None = None) -> PlacedOrder:
         """Authorize, then confirm; or compensate whatever refused."""
         try:
             reference = self._steps.authorize(saga)
             self.probe("payment_authorized")
-            result = self._steps.confirm(saga.id, reference)
+            result = self._steps.confirm(saga.id, reference, held)
             self.probe("confirmed")
         except ConcurrencyConflict:
             raise CheckoutInProgress(

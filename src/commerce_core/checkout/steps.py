@@ -37,7 +37,7 @@ from commerce_core.promotion.errors import PromotionNotApplicable
 from commerce_core.shared.clock import Clock
 from commerce_core.shared.errors import ConcurrencyConflict, ServiceUnavailable
 from commerce_core.shared.ids import IdGenerator
-from commerce_core.shared.uow import UnitOfWorkFactory
+from commerce_core.shared.uow import Held, UnitOfWorkFactory
 
 log = logging.getLogger("commerce.checkout")
 
@@ -51,9 +51,11 @@ class Found:
 
 @frozen
 class Opened:
-    """The saga the local steps committed."""
+    """The saga the local steps committed, and what their transaction held: the confirm step
+    adopts it rather than reading the saga, order, payment and cart again."""
 
     saga: CheckoutSaga
+    held: Held
 
 
 def placed(order: OrderSummary) -> PlacedOrder:
@@ -161,7 +163,7 @@ class CheckoutSteps:
             self._record_promotions(uow, breakdown, order_id, saga.customer_id)
             uow.checkouts.add(saga)
             uow.commit()
-        return Opened(saga)
+            return Opened(saga, uow.held())
 
     def _price(self, uow: CheckoutUnitOfWork, cart: CartSnapshot,
                items: dict[str, SellableItem], cmd: PlaceOrder, taxes: TaxCalculator,
@@ -215,11 +217,14 @@ class CheckoutSteps:
             customer_email=saga.email,
         ))
 
-    def confirm(self, saga_id: str, reference: str) -> PlacedOrder:
+    def confirm(self, saga_id: str, reference: str, held: Held | None = None) -> PlacedOrder:
         """The second local transaction: payment, reservations, order and cart confirmed. A saga
-        someone else moved on meanwhile fails it with `ConcurrencyConflict`."""
+        someone else moved on meanwhile fails it with `ConcurrencyConflict` (also when adopted
+        from `held`: every adopted aggregate is written under the version it was read at)."""
         now = self._clock.now()
         with self.uow() as uow:
+            if held is not None:
+                uow.adopt(held)
             saga = uow.checkouts.get(saga_id)
             if saga.status is not SagaStatus.RUNNING or saga.step is not Step.ORDER_CREATED:
                 # Another process took the saga over and moved it on; it owns the outcome.

@@ -14,12 +14,6 @@ class OrderRepository(Protocol):
         `ConcurrencyConflict` at the latest on commit."""
         ...
 
-    def attach(self, order: Order) -> Order:
-        """Adopt an Order an earlier unit of work committed, without reading it again; its
-        changes are written under the version it carries, so a change made meanwhile by someone
-        else raises `ConcurrencyConflict` on commit."""
-        ...
-
     def get(self, order_id: str) -> Order:
         """The order, or `OrderNotFound`."""
         ...

@@ -74,12 +74,6 @@ class PaymentGateway(Protocol):
 class PaymentRepository(Protocol):
     def add(self, payment: Payment) -> None: ...
 
-    def attach(self, payment: Payment) -> Payment:
-        """Adopt a Payment an earlier unit of work committed, without reading it again; its
-        changes are written under the version it carries, so a change made meanwhile by someone
-        else raises `ConcurrencyConflict` on commit."""
-        ...
-
     def get(self, payment_id: str) -> Payment:
         """The payment, or `PaymentNotFound`."""
         ...

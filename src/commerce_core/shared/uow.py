@@ -2,8 +2,10 @@
 
 Each context declares its own unit-of-work Protocol exposing only the repositories it needs
 (`OrderingUnitOfWork`); adapters implement one class that satisfies all of them. The behaviour every
-adapter shares (tracking the aggregates a transaction touched, deciding which changed, turning their
-recorded events into envelopes) lives in `Tracker`, a concrete helper adapters compose, not inherit.
+adapter shares lives here once: `Tracker` (the aggregates a transaction touched, which of them
+changed, their recorded events as envelopes) and `TrackedUnitOfWork`, the commit sequence itself.
+An adapter's unit of work declares its repositories as `Slot`s in its class body, in flush order,
+and says how to begin, commit, roll back and end its transaction.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import functools
 from collections.abc import Callable, Iterator, Sequence
 from contextvars import ContextVar
 from types import TracebackType
-from typing import Any, Protocol, Self, TypeVar
+from typing import Any, ClassVar, Generic, Protocol, Self, TypeVar, overload
 
 import attrs
 
@@ -33,6 +35,17 @@ class Aggregate(Protocol):
 
 
 A = TypeVar("A", bound=Aggregate)
+R = TypeVar("R")
+
+
+@attrs.frozen
+class Held:
+    """The aggregates a committed unit of work held, as committed: the next unit of work of the
+    same use case adopts them instead of reading them again. Their changes are then written
+    under the versions they carry, so a change made meanwhile by someone else raises
+    `ConcurrencyConflict` on commit. Valid only until someone changes the objects."""
+
+    entries: tuple[Any, ...] = ()
 
 
 class UnitOfWork(Protocol):
@@ -68,6 +81,14 @@ class UnitOfWork(Protocol):
 
     def record(self, event: DomainEvent) -> None:
         """Record an event not owned by a tracked aggregate (stock counters, for instance)."""
+        ...
+
+    def held(self) -> Held:
+        """What this unit of work holds, once it committed (see `Held`)."""
+        ...
+
+    def adopt(self, held: Held) -> None:
+        """Take over what an earlier unit of work held, without reading it again."""
         ...
 
 
@@ -126,9 +147,10 @@ def _snapshot(value: Any) -> Any:
 
 @functools.cache
 def _field_names(cls: Any) -> tuple[str, ...] | None:
+    # The version belongs to the store, which moves it on commit: not a change of state.
     if not attrs.has(cls):
         return None
-    return tuple(a.name for a in attrs.fields(cls) if a.name != "events")
+    return tuple(a.name for a in attrs.fields(cls) if a.name not in ("events", "version"))
 
 
 def _fingerprint(aggregate: Any) -> Any:
@@ -140,6 +162,7 @@ class _Entry:
     aggregate: Any
     fingerprint: Any  # None for a new aggregate
     written: Any = None  # the state this transaction writes, the baseline once it commits
+    stored: Any = None  # what the adapter last read or wrote for it (SQL: its child rows)
 
 
 class Tracker:
@@ -165,6 +188,24 @@ class Tracker:
     def cached(self, kind: str, aggregate_id: str) -> Any | None:
         entry = self._entries.get((kind, aggregate_id))
         return None if entry is None else entry.aggregate
+
+    def stored(self, kind: str, aggregate_id: str) -> Any:
+        entry = self._entries.get((kind, aggregate_id))
+        return None if entry is None else entry.stored
+
+    def keep(self, kind: str, aggregate_id: str, stored: Any) -> None:
+        """Remember what the adapter read or wrote for a tracked aggregate."""
+        self._entries[(kind, aggregate_id)].stored = stored
+
+    def held(self) -> Held:
+        return Held(tuple(
+            (key, attrs.evolve(entry)) for key, entry in self._entries.items()
+            if entry.fingerprint is not None
+        ))
+
+    def adopt(self, held: Held) -> None:
+        for key, entry in held.entries:
+            self._entries.setdefault(key, attrs.evolve(entry))
 
     def record(self, event: DomainEvent) -> None:
         self._loose.append(event)
@@ -214,9 +255,138 @@ class Tracker:
             elif entry.written is not None:
                 entry.fingerprint, entry.written = entry.written, None
 
+    def after_rollback(self) -> None:
+        for entry in self._entries.values():
+            entry.written = None
+
     def clear(self) -> None:
         self._entries.clear()
         self._loose.clear()
+
+
+class Staged(Protocol):
+    """A repository that writes on commit (aggregate repositories); the others write at once."""
+
+    def flush(self) -> None: ...
+
+    def after_commit(self) -> None: ...
+
+    def after_rollback(self) -> None: ...
+
+
+class Slot(Generic[R]):
+    """One repository of a unit of work, declared in the class body and built on first use.
+
+    The declarations are the adapter's table of repositories: their order is the flush order.
+    Built from the unit of work's `scope` (its transaction, tracker, clock, ids), then kept in
+    the instance's `__dict__`, which shadows this (non-data) descriptor from then on.
+    """
+
+    def __init__(self, build: Callable[[Any], R]) -> None:
+        self.build = build
+        self.name = ""
+
+    def __set_name__(self, owner: type[TrackedUnitOfWork], name: str) -> None:
+        self.name = name
+        owner.slots = (*owner.slots, self)
+
+    @overload
+    def __get__(self, instance: None, owner: type[Any]) -> Slot[R]: ...
+
+    @overload
+    def __get__(self, instance: TrackedUnitOfWork, owner: type[Any]) -> R: ...
+
+    def __get__(self, instance: TrackedUnitOfWork | None, owner: type[Any]) -> Slot[R] | R:
+        if instance is None:
+            return self
+        built = self.build(instance.scope)
+        instance.__dict__[self.name] = built
+        return built
+
+
+class TrackedUnitOfWork:
+    """The commit sequence every adapter's unit of work shares: flush the staged repositories
+    in declaration order, turn recorded events into outbox rows, commit the transaction, settle
+    versions and baselines, announce what committed. Subclasses declare their repositories as
+    `Slot`s (an `outbox` and an `inbox` among them) and implement the transaction hooks."""
+
+    slots: ClassVar[tuple[Slot[Any], ...]] = ()
+    scope: Any
+    committed: list[EventEnvelope]
+    outbox: Outbox
+    inbox: Inbox
+
+    def __init__(self, tracker: Tracker) -> None:
+        self._tracker = tracker
+        self.committed = []
+
+    # -- the adapter's transaction --------------------------------------------------------------
+    def _begin(self) -> None: ...
+
+    def _commit_transaction(self) -> None: ...
+
+    def _rollback_transaction(self) -> None: ...
+
+    def _end(self) -> None: ...
+
+    # -- the sequence ---------------------------------------------------------------------------
+    def _staged(self) -> list[Staged]:
+        built = self.__dict__
+        return [built[s.name] for s in self.slots
+                if s.name in built and hasattr(built[s.name], "flush")]
+
+    def __enter__(self) -> Self:
+        self._begin()
+        self._tracker.clear()
+        self.committed = []
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            self._end()
+        finally:
+            self._tracker.clear()
+            for repository in self._staged():
+                repository.after_rollback()
+
+    def record(self, event: DomainEvent) -> None:
+        self._tracker.record(event)
+
+    def commit(self) -> None:
+        staged = self._staged()
+        try:
+            for repository in staged:
+                repository.flush()
+            envelopes = self._tracker.drain_events()
+            self.outbox.add(envelopes)
+            self._commit_transaction()
+        except BaseException:
+            self.rollback()
+            raise
+        for repository in staged:
+            repository.after_commit()
+        self._tracker.after_commit()
+        self.committed = envelopes
+        announce_committed(envelopes)
+
+    def rollback(self) -> None:
+        try:
+            self._rollback_transaction()
+        finally:
+            self._tracker.after_rollback()
+            for repository in self._staged():
+                repository.after_rollback()
+
+    def held(self) -> Held:
+        return self._tracker.held()
+
+    def adopt(self, held: Held) -> None:
+        self._tracker.adopt(held)
 
 
 def retrying(

@@ -11,6 +11,7 @@ from typing import Any
 
 import attrs
 
+from adapters.memory.base import InMemoryDatabase
 from adapters.memory.clock import FrozenClock, SequentialIds
 from adapters.memory.pricing import (
     FixedExchangeRates,
@@ -19,7 +20,7 @@ from adapters.memory.pricing import (
 from adapters.memory.promotion import (
     SeededCodeGenerator,
 )
-from adapters.memory.store import InMemoryDatabase, InMemoryUnitOfWork
+from adapters.memory.store import InMemoryUnitOfWork
 from adapters.memory.tax import SwitchableTaxRuleSource
 from commerce_core.pricing import handlers as ph
 from commerce_core.pricing.currency import ExchangeRateTable

@@ -1,0 +1,30 @@
+"""Checkout sagas in memory."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from adapters.memory.base import _Repository
+from commerce_core.checkout.errors import CheckoutNotFound
+from commerce_core.checkout.model import CheckoutSaga, SagaStatus
+from commerce_core.shared.errors import ConcurrencyConflict
+
+
+class InMemoryCheckoutSagaRepository(_Repository):
+    kind = "checkout"
+    not_found = CheckoutNotFound
+    # A reused key is a concurrent duplicate of one request, exactly as the SQL unique index says.
+    unique = (("idempotency key", lambda s: [s.idempotency_key], ConcurrencyConflict),)
+
+    def by_key(self, idempotency_key: str) -> CheckoutSaga | None:
+        row = next((r for r in self._all() if r.idempotency_key == idempotency_key), None)
+        return None if row is None else self._load(row)
+
+    def stale(self, now: datetime, limit: int) -> list[str]:
+        rows = sorted(
+            (r for r in self._all()
+             if r.status in (SagaStatus.RUNNING, SagaStatus.COMPENSATING)
+             and r.lease_until <= now),
+            key=lambda r: (r.created_at, r.id),
+        )
+        return [r.id for r in rows[:limit]]

@@ -1,0 +1,34 @@
+"""Orders in memory."""
+
+from __future__ import annotations
+
+from adapters.memory.base import _Repository
+from commerce_core.ordering.errors import OrderNotFound
+from commerce_core.ordering.model import Order, OrderStatus
+from commerce_core.shared.errors import ConcurrencyConflict
+
+
+class InMemoryOrderRepository(_Repository):
+    kind = "order"
+    not_found = OrderNotFound
+    unique = (("checkout", lambda o: [o.checkout_id], ConcurrencyConflict),)
+
+    def by_number(self, number: str) -> Order | None:
+        row = next((r for r in self._all() if r.number == number), None)
+        return None if row is None else self._load(row)
+
+    def by_checkout(self, checkout_id: str) -> Order | None:
+        row = next((r for r in self._all() if r.checkout_id == checkout_id), None)
+        return None if row is None else self._load(row)
+
+    def list(
+        self, *, status: OrderStatus | None = None, customer_id: str | None = None,
+        limit: int = 50, offset: int = 0,
+    ) -> list[Order]:
+        rows = sorted(
+            (r for r in self._all()
+             if (status is None or r.status is status)
+             and (customer_id is None or r.customer_id == customer_id)),
+            key=lambda r: (r.created_at, r.id), reverse=True,
+        )
+        return [self._load(r) for r in rows[offset:offset + limit]]
