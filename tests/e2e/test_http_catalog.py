@@ -104,3 +104,51 @@ def test_an_operator_adds_a_category_and_shoppers_see_it(api: Api) -> None:
     assert created.json()["slug"] == "kitchen"
     assert [c["slug"] for c in api.client.get("/categories").json()] == [
         "apparel", "bags", "kitchen"]
+
+
+def test_an_operator_edits_a_product_and_only_the_fields_sent_change(
+    api: Api, seeded: Seeded
+) -> None:
+    product_id = seeded.product_ids["linen-shirt"]
+
+    edited = api.client.patch(f"/admin/products/{product_id}", headers=ADMIN,
+                              json={"name": "Washed linen shirt", "description": "Soft."})
+
+    assert edited.status_code == 200, edited.text
+    body = edited.json()
+    assert (body["name"], body["description"], body["slug"]) == (
+        "Washed linen shirt", "Soft.", "linen-shirt")
+    assert api.client.get("/products/linen-shirt").json()["name"] == "Washed linen shirt"
+
+
+def test_a_bad_edit_is_a_problem_and_changes_nothing(api: Api, seeded: Seeded) -> None:
+    product_id = seeded.product_ids["linen-shirt"]
+    path = f"/admin/products/{product_id}"
+
+    assert_problem(api.client.patch(path, headers=ADMIN, json={"slug": "Not A Slug"}), 422,
+                   "request.invalid")
+    assert_problem(api.client.patch(path, headers=ADMIN, json={"slug": "canvas-tote"}), 409,
+                   "catalog.duplicate_slug")
+    assert_problem(api.client.patch(path, headers=ADMIN, json={"surprise": 1}), 422,
+                   "request.invalid")
+    assert_problem(api.client.patch("/admin/products/nope", headers=ADMIN, json={}), 404,
+                   "catalog.product_not_found")
+    assert_problem(api.client.patch(path, json={"name": "x"}), 401, "auth.unauthenticated")
+    assert api.client.get(path, headers=ADMIN).json()["slug"] == "linen-shirt"
+
+
+def test_an_archived_product_is_gone_for_shoppers_and_carts(api: Api, seeded: Seeded) -> None:
+    cart_id = api.new_cart()
+
+    archived = api.client.post(
+        f"/admin/products/{seeded.product_ids['linen-shirt']}/archive", headers=ADMIN)
+    added = api.client.post(f"/carts/{cart_id}/items",
+                            json={"sku": "LINEN-SHIRT-M", "quantity": 1})
+
+    assert archived.status_code == 200, archived.text
+    assert archived.json()["status"] == "archived"
+    assert "linen-shirt" not in slugs(api.client.get("/products"))
+    assert_problem(added, 422, "cart.item_not_for_sale")
+    assert_problem(api.client.post(
+        f"/admin/products/{seeded.product_ids['linen-shirt']}/publish", headers=ADMIN), 422,
+        "catalog.product_not_available")

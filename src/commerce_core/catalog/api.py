@@ -5,11 +5,13 @@ from __future__ import annotations
 import builtins
 
 from commerce_core.catalog.commands import (
+    ArchiveProduct,
     ChangePrice,
     CreateCategory,
     CreateProduct,
     PublishProduct,
     UnpublishProduct,
+    UpdateProduct,
     VariantSpec,
 )
 from commerce_core.catalog.model import Category, Product, ProductStatus
@@ -40,6 +42,20 @@ class CatalogApi:
 
     def unpublish(self, product_id: str) -> None:
         self._handle(UnpublishProduct(product_id))
+
+    def update(
+        self, product_id: str, *, name: str | None = None, slug: str | None = None,
+        description: str | None = None, category_ids: tuple[str, ...] | None = None,
+        attributes: dict[str, str] | None = None,
+    ) -> tuple[str, ...]:
+        """Change the fields given; returns the names of those that changed."""
+        changes = self._handle(UpdateProduct(product_id, name, slug, description, category_ids,
+                                             attributes))
+        assert isinstance(changes, tuple)
+        return changes
+
+    def archive(self, product_id: str) -> None:
+        self._handle(ArchiveProduct(product_id))
 
     def change_price(self, sku: str, price: Money) -> None:
         self._handle(ChangePrice(sku, price))
@@ -73,3 +89,7 @@ class CatalogApi:
     def categories(self) -> builtins.list[Category]:
         with self._read() as uow:
             return uow.categories.list()
+
+    def category(self, category_id: str) -> Category:
+        with self._read() as uow:
+            return uow.categories.get(category_id)

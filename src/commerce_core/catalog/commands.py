@@ -38,6 +38,26 @@ class UnpublishProduct:
 
 
 @frozen
+class UpdateProduct:
+    """Change what a product says about itself; a field left `None` stays as it is. Prices
+    change with `ChangePrice`, visibility with publish, unpublish and archive."""
+
+    product_id: str
+    name: str | None = None
+    slug: str | None = None
+    description: str | None = None
+    category_ids: tuple[str, ...] | None = None
+    attributes: dict[str, str] | None = None
+
+
+@frozen
+class ArchiveProduct:
+    """Retire a product for good: never sold or shown again, kept for the orders that name it."""
+
+    product_id: str
+
+
+@frozen
 class ChangePrice:
     sku: str
     price: Money

@@ -36,6 +36,30 @@ class ProductUnpublished(DomainEvent):
 
 
 @frozen
+class ProductUpdated(DomainEvent):
+    """What a product says about itself changed; `changes` names the fields (search reindexes,
+    pricing reads categories afresh at the next price)."""
+
+    type = "catalog.product_updated"
+    product_id: str
+    slug: str
+    name: str
+    category_ids: tuple[str, ...]
+    changes: tuple[str, ...]
+    occurred_at: datetime
+
+
+@frozen
+class ProductArchived(DomainEvent):
+    """The product is retired: its SKUs are no longer sold (carts refuse them, checkouts too)."""
+
+    type = "catalog.product_archived"
+    product_id: str
+    skus: tuple[str, ...]
+    occurred_at: datetime
+
+
+@frozen
 class PriceChanged(DomainEvent):
     """A variant's list price changed; carts show it at once and checkouts charge it."""
 

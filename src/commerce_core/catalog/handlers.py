@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from commerce_core.catalog.commands import (
+    ArchiveProduct,
     ChangePrice,
     CreateCategory,
     CreateProduct,
     PublishProduct,
     UnpublishProduct,
+    UpdateProduct,
 )
 from commerce_core.catalog.errors import DuplicateSku, DuplicateSlug, SkuNotFound
 from commerce_core.catalog.model import Category, Product, Variant
@@ -88,6 +90,38 @@ class UnpublishProductHandler:
     def __call__(self, cmd: UnpublishProduct) -> None:
         with self._uow() as uow:
             uow.products.get(cmd.product_id).unpublish(now=self._clock.now())
+            uow.commit()
+
+
+class UpdateProductHandler:
+    def __init__(self, uow: UnitOfWorkFactory[CatalogUnitOfWork], clock: Clock) -> None:
+        self._uow, self._clock = uow, clock
+
+    def __call__(self, cmd: UpdateProduct) -> tuple[str, ...]:
+        with self._uow() as uow:
+            product = uow.products.get(cmd.product_id)
+            for category_id in cmd.category_ids or ():
+                uow.categories.get(category_id)
+            if cmd.slug is not None and cmd.slug != product.slug:
+                holder = uow.products.by_slug(cmd.slug)
+                if holder is not None:
+                    raise DuplicateSlug(f"slug already in use: {cmd.slug}", slug=cmd.slug)
+            changes = product.update(
+                now=self._clock.now(), name=cmd.name, slug=cmd.slug, description=cmd.description,
+                category_ids=None if cmd.category_ids is None else list(cmd.category_ids),
+                attributes=None if cmd.attributes is None else dict(cmd.attributes),
+            )
+            uow.commit()
+        return changes
+
+
+class ArchiveProductHandler:
+    def __init__(self, uow: UnitOfWorkFactory[CatalogUnitOfWork], clock: Clock) -> None:
+        self._uow, self._clock = uow, clock
+
+    def __call__(self, cmd: ArchiveProduct) -> None:
+        with self._uow() as uow:
+            uow.products.get(cmd.product_id).archive(now=self._clock.now())
             uow.commit()
 
 

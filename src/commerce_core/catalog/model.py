@@ -9,13 +9,15 @@ from enum import StrEnum
 import attrs
 from attrs import define, field, frozen
 
-from commerce_core.catalog.errors import InvalidProduct, SkuNotFound
+from commerce_core.catalog.errors import InvalidProduct, ProductNotAvailable, SkuNotFound
 from commerce_core.catalog.events import (
     CategoryCreated,
     PriceChanged,
+    ProductArchived,
     ProductCreated,
     ProductPublished,
     ProductUnpublished,
+    ProductUpdated,
 )
 from commerce_core.shared.events import DomainEvent
 from commerce_core.shared.money import Money
@@ -76,12 +78,8 @@ class Product:
         publish: bool = False,
     ) -> Product:
         """A new product. It needs a name, a URL slug and at least one variant of unique SKU."""
-        if not name.strip():
-            raise InvalidProduct("a product needs a name")
-        if not SLUG_PATTERN.match(slug):
-            raise InvalidProduct(
-                f"invalid slug {slug!r}: lower-case words joined by '-'", slug=slug
-            )
+        _check_name(name)
+        _check_slug(slug)
         if not variants:
             raise InvalidProduct("a product needs at least one variant")
         skus = [v.sku for v in variants]
@@ -123,8 +121,53 @@ class Product:
         variant = self.variant(sku)
         return self.name if variant.name in ("", sku) else f"{self.name} ({variant.name})"
 
+    @property
+    def is_archived(self) -> bool:
+        return self.status is ProductStatus.ARCHIVED
+
+    def update(
+        self, *, now: datetime, name: str | None = None, slug: str | None = None,
+        description: str | None = None, category_ids: list[str] | None = None,
+        attributes: dict[str, str] | None = None,
+    ) -> tuple[str, ...]:
+        """Change what the product says about itself; `None` leaves a field as it is. Returns
+        the fields that changed (none: no event). An archived product is not edited."""
+        self._refuse_if_archived("edited")
+        if name is not None:
+            _check_name(name)
+            name = name.strip()
+        if slug is not None:
+            _check_slug(slug)
+        wanted = {"name": name, "slug": slug, "description": description,
+                  "category_ids": category_ids, "attributes": attributes}
+        changes = tuple(field for field, value in wanted.items()
+                        if value is not None and value != getattr(self, field))
+        if not changes:
+            return ()
+        for field_name in changes:
+            setattr(self, field_name, wanted[field_name])
+        self.updated_at = now
+        self.events.append(ProductUpdated(self.id, self.slug, self.name,
+                                          tuple(self.category_ids), changes, now))
+        return changes
+
+    def archive(self, *, now: datetime) -> None:
+        """Retire the product for good; archiving it again changes nothing."""
+        if self.is_archived:
+            return
+        self.status = ProductStatus.ARCHIVED
+        self.updated_at = now
+        self.events.append(ProductArchived(self.id, tuple(v.sku for v in self.variants), now))
+
+    def _refuse_if_archived(self, what: str) -> None:
+        if self.is_archived:
+            raise ProductNotAvailable(f"product {self.id} is archived and cannot be {what}",
+                                      product_id=self.id)
+
     def publish(self, *, now: datetime) -> None:
-        """Make the product visible and sellable; publishing an active product changes nothing."""
+        """Make the product visible and sellable; publishing an active product changes nothing.
+        An archived product stays archived (a merchant re-lists it as a new product)."""
+        self._refuse_if_archived("published")
         if self.status is ProductStatus.ACTIVE:
             return
         self.status = ProductStatus.ACTIVE
@@ -133,6 +176,7 @@ class Product:
 
     def change_price(self, sku: str, price: Money, *, now: datetime) -> None:
         """Set a variant's list price (same currency as the product's other variants)."""
+        self._refuse_if_archived("repriced")
         variant = self.variant(sku)
         if price.currency != variant.price.currency:
             raise InvalidProduct(
@@ -152,6 +196,16 @@ class Product:
         self.status = ProductStatus.DRAFT
         self.updated_at = now
         self.events.append(ProductUnpublished(self.id, now))
+
+
+def _check_name(name: str) -> None:
+    if not name.strip():
+        raise InvalidProduct("a product needs a name")
+
+
+def _check_slug(slug: str) -> None:
+    if not SLUG_PATTERN.match(slug):
+        raise InvalidProduct(f"invalid slug {slug!r}: lower-case words joined by '-'", slug=slug)
 
 
 @define(eq=False)

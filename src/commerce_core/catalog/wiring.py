@@ -22,6 +22,8 @@ class CatalogWiring:
             cc.CreateProduct: ch.CreateProductHandler(uow, clock, ids),
             cc.PublishProduct: ch.PublishProductHandler(uow, clock),
             cc.UnpublishProduct: ch.UnpublishProductHandler(uow, clock),
+            cc.UpdateProduct: ch.UpdateProductHandler(uow, clock),
+            cc.ArchiveProduct: ch.ArchiveProductHandler(uow, clock),
             cc.ChangePrice: ch.ChangePriceHandler(uow, clock, ids),
             cc.CreateCategory: ch.CreateCategoryHandler(uow, clock, ids),
         }

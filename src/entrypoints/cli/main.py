@@ -8,6 +8,7 @@ import typer
 from pydantic import ValidationError
 
 from entrypoints.cli import (
+    catalog,
     db,
     demo,
     events,
@@ -33,6 +34,7 @@ app = typer.Typer(
     help="commerce-core: run the shop, operate it, or try it out. Settings come from COMMERCE_* "
     "variables and .env; options given here win.",
 )
+app.add_typer(catalog.app, name="catalog")
 app.add_typer(db.app, name="db")
 app.add_typer(events.app, name="events")
 app.add_typer(orders.app, name="orders")

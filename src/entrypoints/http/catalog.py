@@ -6,10 +6,17 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
-from commerce_core.catalog.commands import PublishProduct, UnpublishProduct
+from commerce_core.catalog.commands import ArchiveProduct, PublishProduct, UnpublishProduct
 from commerce_core.catalog.errors import ProductNotFound
 from entrypoints.http.dependencies import CommerceDep, RequestIdDep
-from entrypoints.http.schemas import CategoryOut, NewCategory, NewProduct, ProductOut, ProductPage
+from entrypoints.http.schemas import (
+    CategoryOut,
+    NewCategory,
+    NewProduct,
+    ProductChanges,
+    ProductOut,
+    ProductPage,
+)
 
 router = APIRouter(tags=["catalog"])
 admin = APIRouter(tags=["catalog admin"])
@@ -82,6 +89,21 @@ def unpublish_product(
     product_id: str, commerce: CommerceDep, request_id: RequestIdDep
 ) -> ProductOut:
     commerce.handle(UnpublishProduct(product_id), correlation_id=request_id)
+    return ProductOut.of(commerce.catalog.get(product_id))
+
+
+@admin.patch("/products/{product_id}", summary="Change a product's name, slug, description, "
+             "categories or attributes")
+def update_product(
+    product_id: str, body: ProductChanges, commerce: CommerceDep, request_id: RequestIdDep
+) -> ProductOut:
+    commerce.handle(body.to_command(product_id), correlation_id=request_id)
+    return ProductOut.of(commerce.catalog.get(product_id))
+
+
+@admin.post("/products/{product_id}/archive", summary="Retire a product for good")
+def archive_product(product_id: str, commerce: CommerceDep, request_id: RequestIdDep) -> ProductOut:
+    commerce.handle(ArchiveProduct(product_id), correlation_id=request_id)
     return ProductOut.of(commerce.catalog.get(product_id))
 
 

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-from commerce_core.catalog.commands import CreateCategory, CreateProduct, VariantSpec
-from commerce_core.catalog.model import Category, Product, Variant
+from commerce_core.catalog.commands import (
+    CreateCategory,
+    CreateProduct,
+    UpdateProduct,
+    VariantSpec,
+)
+from commerce_core.catalog.model import SLUG_PATTERN, Category, Product, Variant
 from entrypoints.http.schemas.common import MoneyIn, MoneyOut, RequestBody, Sku, StrictCount
 
 
@@ -94,3 +99,21 @@ class CategoryOut(BaseModel):
     def of(cls, category: Category) -> CategoryOut:
         return cls(id=category.id, slug=category.slug, name=category.name,
                    parent_id=category.parent_id)
+
+
+class ProductChanges(RequestBody):
+    """The fields to change; a field left out (or null) stays as it is. Prices change through
+    the pricing routes, visibility through publish, unpublish and archive."""
+
+    name: str | None = Field(default=None, min_length=1, pattern=r"\S")
+    slug: str | None = Field(default=None, pattern=SLUG_PATTERN.pattern, examples=["linen-shirt"])
+    description: str | None = None
+    category_ids: list[str] | None = None
+    attributes: dict[str, str] | None = None
+
+    def to_command(self, product_id: str) -> UpdateProduct:
+        return UpdateProduct(
+            product_id, self.name, self.slug, self.description,
+            None if self.category_ids is None else tuple(self.category_ids),
+            None if self.attributes is None else dict(self.attributes),
+        )
