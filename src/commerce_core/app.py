@@ -72,6 +72,7 @@ class Commerce:
         reservation_policy: ReservationPolicy | None = None,
         fulfillment_policy: FulfillmentPolicy | None = None,
         checkout_lease: timedelta = timedelta(seconds=30),
+        idempotency_retention: timedelta = timedelta(hours=24),
         pricing_policy: PricingPolicy | None = None,
     ) -> None:
         self.ports = ports
@@ -85,7 +86,8 @@ class Commerce:
             ports.exchange_rates or NoExchangeRates(), clock, pricing_policy,
         )
         checkout = CheckoutWiring(uow, gateway, self.pricer, clock, ids,
-                                  policy=self.reservation_policy, lease=checkout_lease)
+                                  policy=self.reservation_policy, lease=checkout_lease,
+                                  retention=idempotency_retention)
         self.checkout_runner = checkout.runner
         contexts: list[ContextWiring] = [
             PricingWiring(uow, clock, ids),

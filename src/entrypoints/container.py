@@ -70,6 +70,7 @@ def build_commerce(
         reservation_policy=reservation_policy or build_reservation_policy(settings),
         fulfillment_policy=fulfillment_policy or build_fulfillment_policy(settings),
         checkout_lease=timedelta(seconds=settings.checkout_lease_seconds),
+        idempotency_retention=timedelta(hours=settings.idempotency_retention_hours),
     )
     register_extra_subscribers(commerce, settings.extra_subscribers)
     return commerce

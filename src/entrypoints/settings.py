@@ -58,6 +58,14 @@ class Settings(BaseSettings):
     checkout_lease_seconds: int = Field(
         30, ge=1, description="A checkout idle this long is taken over by the worker"
     )
+    idempotency_retention_hours: float = Field(
+        24, gt=0, le=24 * 365,
+        description="How long a finished checkout's Idempotency-Key is honoured; a request "
+                    "bearing it afterwards is a new request",
+    )
+    idempotency_release_interval_seconds: float = Field(
+        3600, gt=0, description="How often the worker frees expired idempotency keys"
+    )
     worker_interval_seconds: float = Field(
         1.0, gt=0, description="How often the worker polls the outbox and its jobs"
     )

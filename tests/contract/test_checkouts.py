@@ -93,3 +93,36 @@ def test_stale_sagas_are_unfinished_with_an_expired_lease_oldest_first(store: St
     assert first == [oldest.id]
     assert none_yet == []
     assert finished.status is SagaStatus.FAILED
+
+
+def test_keys_to_release_are_those_of_finished_sagas_created_by_the_time(
+    store: Store,
+) -> None:
+    done, failed, running = (saga(store, key=f"key-{n}", cart_id=f"cart-{n}") for n in range(3))
+    done.confirmed(now=store.clock.now())
+    failed.compensating("payment.declined", "declined", now=store.clock.now(),
+                        lease=timedelta(seconds=30))
+    failed.failed(now=store.clock.now())
+    add(store, done, failed, running)
+    store.clock.advance(timedelta(hours=1))
+    later = saga(store, key="key-later", cart_id="cart-later")
+    later.confirmed(now=store.clock.now())
+    add(store, later)
+
+    before_later = store.clock.now() - timedelta(seconds=1)
+    with store.uow() as uow:
+        due = uow.checkouts.keys_to_release(before_later, limit=10)
+        first = uow.checkouts.keys_to_release(before_later, limit=1)
+        uow.checkouts.get(done.id).release_key(now=store.clock.now())
+        uow.commit()
+    with store.uow() as uow:
+        after = uow.checkouts.keys_to_release(before_later, limit=10)
+        released = uow.checkouts.get(done.id)
+        freed = uow.checkouts.by_key("key-0")
+
+    assert sorted(due) == sorted([done.id, failed.id])
+    assert len(first) == 1
+    assert first[0] in due
+    assert after == [failed.id]
+    assert released.idempotency_key == f"released:{done.id}"
+    assert freed is None

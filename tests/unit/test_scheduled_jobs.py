@@ -1,4 +1,5 @@
-"""The worker's interval jobs: reconciliation with the leak report, and the fulfillment jobs."""
+"""The worker's interval jobs: reconciliation with the leak report, the fulfillment jobs, and the
+release of expired idempotency keys."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ def test_interval_jobs_run_at_once_then_only_when_their_interval_passed() -> Non
     now = [1000.0]
     jobs = ScheduledJobs(make_commerce(), Settings(database_url="memory://",
                                                    reconciliation_interval_seconds=60,
-                                                   fulfillment_jobs_interval_seconds=30),
+                                                   fulfillment_jobs_interval_seconds=30,
+                                                   idempotency_release_interval_seconds=60),
                          monotonic=lambda: now[0])
 
     first = jobs.run_due()
@@ -21,6 +23,7 @@ def test_interval_jobs_run_at_once_then_only_when_their_interval_passed() -> Non
     third = jobs.run_due()
 
     assert set(first) == {"reserved_corrected", "reserved_uncorrected", "leaks_reported",
-                          "sla_breaches", "auto_completed", "picklists_expired"}
+                          "sla_breaches", "auto_completed", "picklists_expired",
+                          "idempotency_keys_released"}
     assert set(second) == {"sla_breaches", "auto_completed", "picklists_expired"}
     assert set(third) == set(first)

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from adapters.memory.base import _Repository
 from commerce_core.checkout.errors import CheckoutNotFound
-from commerce_core.checkout.model import CheckoutSaga, SagaStatus
+from commerce_core.checkout.model import RELEASED_KEY_PREFIX, CheckoutSaga, SagaStatus
 from commerce_core.shared.errors import ConcurrencyConflict
 
 
@@ -19,6 +19,16 @@ class InMemoryCheckoutSagaRepository(_Repository):
     def by_key(self, idempotency_key: str) -> CheckoutSaga | None:
         row = next((r for r in self._all() if r.idempotency_key == idempotency_key), None)
         return None if row is None else self._load(row)
+
+    def keys_to_release(self, created_before: datetime, limit: int) -> list[str]:
+        rows = sorted(
+            (r for r in self._all()
+             if r.status in (SagaStatus.COMPLETED, SagaStatus.FAILED)
+             and r.created_at <= created_before
+             and not r.idempotency_key.startswith(RELEASED_KEY_PREFIX)),
+            key=lambda r: (r.created_at, r.id),
+        )
+        return [r.id for r in rows[:limit]]
 
     def stale(self, now: datetime, limit: int) -> list[str]:
         rows = sorted(

@@ -17,7 +17,13 @@ from adapters.sql.aggregates import (
 from adapters.sql.columns import CodePointOrder
 from adapters.sql.tables import checkout_lines, checkout_reservations, checkouts
 from commerce_core.checkout.errors import CheckoutNotFound
-from commerce_core.checkout.model import CheckoutLine, CheckoutSaga, SagaStatus, Step
+from commerce_core.checkout.model import (
+    RELEASED_KEY_PREFIX,
+    CheckoutLine,
+    CheckoutSaga,
+    SagaStatus,
+    Step,
+)
 from commerce_core.shared.money import Money
 
 
@@ -126,9 +132,26 @@ _STALE = (
 )
 
 
+_KEYS_TO_RELEASE = (
+    sa.select(_c.id)
+    .where(
+        _c.status.in_([SagaStatus.COMPLETED.value, SagaStatus.FAILED.value]),
+        _c.created_at <= sa.bindparam("before"),
+        sa.not_(_c.idempotency_key.startswith(RELEASED_KEY_PREFIX, autoescape=True)),
+    )
+    .order_by(_c.created_at, CodePointOrder(_c.id))
+    .limit(sa.bindparam("limit"))
+)
+
+
 class SqlCheckoutSagaRepository(AggregateRepository[CheckoutSaga]):
     def by_key(self, idempotency_key: str) -> CheckoutSaga | None:
         return self._store.first(_BY_KEY, {"key": idempotency_key})
 
     def stale(self, now: datetime, limit: int) -> list[str]:
         return [row.id for row in self._store.db.execute(_STALE, {"now": now, "limit": limit})]
+
+    def keys_to_release(self, created_before: datetime, limit: int) -> list[str]:
+        rows = self._store.db.execute(_KEYS_TO_RELEASE, {"before": created_before,
+                                                         "limit": limit})
+        return [row.id for row in rows]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from commerce_core.checkout.commands import PlaceOrder, RecoverCheckouts
+from commerce_core.checkout.commands import PlaceOrder, RecoverCheckouts, ReleaseIdempotencyKeys
 from commerce_core.checkout.model import CheckoutSaga
 from commerce_core.checkout.ports import CheckoutUnitOfWork
 from commerce_core.checkout.queries import PlacedOrder
@@ -35,3 +35,7 @@ class CheckoutApi:
 
     def recover(self, limit: int = 50) -> dict[str, int]:
         return dict(self._handle(RecoverCheckouts(limit)))
+
+    def release_idempotency_keys(self, limit: int = 500) -> int:
+        """Free the keys of checkouts finished longer ago than the retention; how many."""
+        return int(self._handle(ReleaseIdempotencyKeys(limit)))

@@ -25,6 +25,13 @@ class PlaceOrder:
 
 
 @frozen
+class ReleaseIdempotencyKeys:
+    """Free the keys of checkouts finished longer ago than the retention (the worker's job)."""
+
+    limit: int = 500
+
+
+@frozen
 class RecoverCheckouts:
     """Resume or compensate checkouts whose process stopped mid-way (the worker's job)."""
 

@@ -13,6 +13,13 @@ class IdempotencyKeyReused(InvalidInput):
     code = "checkout.idempotency_key_reused"
 
 
+class InvalidIdempotencyKey(InvalidInput):
+    """Keys beginning with `cart:` or `released:` are the shop's own (keyless checkouts and
+    released keys); a client's key may not look like them."""
+
+    code = "checkout.invalid_idempotency_key"
+
+
 class CheckoutInProgress(Conflict):
     """The same request is being processed right now; retry shortly for its outcome."""
 

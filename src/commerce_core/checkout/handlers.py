@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from commerce_core.checkout.commands import PlaceOrder, RecoverCheckouts
+from commerce_core.checkout.commands import PlaceOrder, RecoverCheckouts, ReleaseIdempotencyKeys
 from commerce_core.checkout.queries import PlacedOrder
 from commerce_core.checkout.runner import CheckoutSagaRunner
 
@@ -21,3 +21,11 @@ class RecoverCheckoutsHandler:
 
     def __call__(self, cmd: RecoverCheckouts) -> dict[str, int]:
         return self._runner.recover(cmd)
+
+
+class ReleaseIdempotencyKeysHandler:
+    def __init__(self, runner: CheckoutSagaRunner) -> None:
+        self._runner = runner
+
+    def __call__(self, cmd: ReleaseIdempotencyKeys) -> int:
+        return self._runner.release_keys(cmd)

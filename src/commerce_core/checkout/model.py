@@ -59,6 +59,12 @@ class CheckoutLine:
         return self.unit_price * self.quantity
 
 
+# The shop's own keys: a keyless checkout is keyed by its cart's version, a released key by its
+# checkout's id. Client keys may not start so (`InvalidIdempotencyKey`), so they never collide.
+KEYLESS_KEY_PREFIX = "cart:"
+RELEASED_KEY_PREFIX = "released:"
+
+
 def fingerprint(*parts: object) -> str:
     """A stable digest of a request, to tell a replay from another request under the same key."""
     return hashlib.sha256("\x1f".join(repr(p) for p in parts).encode()).hexdigest()
@@ -116,6 +122,21 @@ class CheckoutSaga:
                             sum(ln.quantity for ln in lines), payment_method, now)
         )
         return saga
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (SagaStatus.COMPLETED, SagaStatus.FAILED)
+
+    def key_expired(self, now: datetime, retention: timedelta) -> bool:
+        """A finished checkout's key is kept for `retention`; after that the key is free and
+        a request bearing it is a new request. An unfinished one keeps its key: its retry must
+        reach it."""
+        return self.is_finished and self.created_at + retention <= now
+
+    def release_key(self, *, now: datetime) -> None:
+        """Free the idempotency key; the checkout stays, under a key no request can send."""
+        self.idempotency_key = f"{RELEASED_KEY_PREFIX}{self.id}"
+        self.updated_at = now
 
     @property
     def authorization_key(self) -> str:

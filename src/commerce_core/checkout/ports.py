@@ -30,6 +30,11 @@ class CheckoutSagaRepository(Protocol):
         """Ids of running or compensating sagas whose lease ran out, oldest first."""
         ...
 
+    def keys_to_release(self, created_before: datetime, limit: int) -> list[str]:
+        """Ids of completed or failed sagas created at or before the time whose idempotency key
+        was not released yet, oldest first."""
+        ...
+
 
 class CheckoutUnitOfWork(
     CartUnitOfWork, InventoryUnitOfWork, OrderingUnitOfWork, PaymentUnitOfWork,

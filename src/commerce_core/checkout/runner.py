@@ -5,9 +5,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from commerce_core.checkout.commands import PlaceOrder, RecoverCheckouts
-from commerce_core.checkout.errors import CheckoutFailed, CheckoutInProgress, IdempotencyKeyReused
-from commerce_core.checkout.model import CheckoutSaga, SagaStatus, fingerprint
+from commerce_core.checkout.commands import PlaceOrder, RecoverCheckouts, ReleaseIdempotencyKeys
+from commerce_core.checkout.errors import (
+    CheckoutFailed,
+    CheckoutInProgress,
+    IdempotencyKeyReused,
+    InvalidIdempotencyKey,
+)
+from commerce_core.checkout.model import (
+    KEYLESS_KEY_PREFIX,
+    RELEASED_KEY_PREFIX,
+    CheckoutSaga,
+    SagaStatus,
+    fingerprint,
+)
 from commerce_core.checkout.queries import PlacedOrder
 from commerce_core.checkout.steps import CheckoutSteps, Found, placed
 from commerce_core.ordering import services as orders
@@ -36,6 +47,11 @@ class CheckoutSagaRunner:
 
     # -- placing an order -----------------------------------------------------------------------
     def place(self, cmd: PlaceOrder) -> PlacedOrder:
+        key = cmd.idempotency_key
+        if key is not None and key.startswith((KEYLESS_KEY_PREFIX, RELEASED_KEY_PREFIX)):
+            raise InvalidIdempotencyKey(
+                f"an Idempotency-Key may not start with {KEYLESS_KEY_PREFIX!r} or "
+                f"{RELEASED_KEY_PREFIX!r}", idempotency_key=key)
         parts: tuple[object, ...] = (cmd.cart_id, cmd.payment_method, cmd.email, cmd.customer_id)
         if cmd.destination is not None:  # keeps the hashes of address-less requests as they were
             parts += (cmd.destination,)
@@ -55,6 +71,10 @@ class CheckoutSagaRunner:
         if isinstance(opened, PlacedOrder):
             return opened
         if isinstance(opened, Found):
+            if opened.saga.key_expired(self._clock.now(), self._steps.retention):
+                # Past the retention a key means nothing any more: this is a new request.
+                self._steps.release_key(opened.saga.id)
+                return self.place(cmd)
             return self._replay(opened.saga, request_hash)
         for point in PROBE_POINTS[:3]:
             self.probe(point)
@@ -63,6 +83,9 @@ class CheckoutSagaRunner:
     def _by_key(self, key: str) -> CheckoutSaga | None:
         with self._uow() as uow:
             return uow.checkouts.by_key(key)
+
+    def release_keys(self, cmd: ReleaseIdempotencyKeys) -> int:
+        return self._steps.release_keys(cmd.limit)
 
     def _replay(self, saga: CheckoutSaga, request_hash: str) -> PlacedOrder:
         """The same request again: its outcome, or (lease expired) take it over and finish it."""

@@ -17,7 +17,13 @@ from commerce_core.catalog import services as catalog
 from commerce_core.catalog.queries import SellableItem
 from commerce_core.checkout.commands import PlaceOrder
 from commerce_core.checkout.errors import CheckoutInProgress, CheckoutNotPossible
-from commerce_core.checkout.model import CheckoutLine, CheckoutSaga, SagaStatus, Step
+from commerce_core.checkout.model import (
+    KEYLESS_KEY_PREFIX,
+    CheckoutLine,
+    CheckoutSaga,
+    SagaStatus,
+    Step,
+)
 from commerce_core.checkout.ports import CheckoutUnitOfWork
 from commerce_core.checkout.queries import PlacedOrder
 from commerce_core.inventory import services as stock
@@ -76,10 +82,11 @@ class CheckoutSteps:
         *,
         policy: ReservationPolicy,
         lease: timedelta,
+        retention: timedelta = timedelta(hours=24),
     ) -> None:
         self.uow, self._gateway, self._pricer = uow, gateway, pricer
         self._clock, self._ids = clock, ids
-        self._policy, self.lease = policy, lease
+        self._policy, self.lease, self.retention = policy, lease, retention
 
     # -- open -----------------------------------------------------------------------------------
     def taxes(self, cmd: PlaceOrder) -> TaxCalculator:
@@ -126,7 +133,8 @@ class CheckoutSteps:
             ]
             saga = CheckoutSaga.start(
                 saga_id=self._ids.new_id(),
-                idempotency_key=cmd.idempotency_key or f"cart:{cart.id}:v{cart.version}",
+                idempotency_key=cmd.idempotency_key
+                or f"{KEYLESS_KEY_PREFIX}{cart.id}:v{cart.version}",
                 request_hash=request_hash, cart_id=cart.id, customer_id=customer_id,
                 email=cmd.email, payment_method=cmd.payment_method, currency=cart.currency,
                 lines=lines, total=breakdown.totals.total, now=now, lease=self.lease,
@@ -239,6 +247,27 @@ class CheckoutSteps:
             saga.confirmed(now=now)
             uow.commit()
         return placed(order)
+
+    # -- idempotency keys -----------------------------------------------------------------------
+    def release_keys(self, limit: int) -> int:
+        """Free the keys of checkouts finished longer ago than the retention, in one
+        transaction; returns how many."""
+        now = self._clock.now()
+        with self.uow() as uow:
+            ids = uow.checkouts.keys_to_release(now - self.retention, limit)
+            for saga_id in ids:
+                uow.checkouts.get(saga_id).release_key(now=now)
+            uow.commit()
+        return len(ids)
+
+    def release_key(self, saga_id: str) -> None:
+        """Free one expired key now (a request bearing it came before the worker did)."""
+        now = self._clock.now()
+        with self.uow() as uow:
+            saga = uow.checkouts.get(saga_id)
+            if saga.key_expired(now, self.retention):
+                saga.release_key(now=now)
+                uow.commit()
 
     # -- compensate -----------------------------------------------------------------------------
     def compensate(self, saga_id: str, code: str, message: str) -> None:

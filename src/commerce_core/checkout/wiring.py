@@ -5,7 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 from commerce_core.checkout import commands as cc
-from commerce_core.checkout.handlers import PlaceOrderHandler, RecoverCheckoutsHandler
+from commerce_core.checkout.handlers import (
+    PlaceOrderHandler,
+    RecoverCheckoutsHandler,
+    ReleaseIdempotencyKeysHandler,
+)
 from commerce_core.checkout.ports import CheckoutUnitOfWork
 from commerce_core.checkout.runner import CheckoutSagaRunner
 from commerce_core.checkout.steps import CheckoutSteps
@@ -22,15 +26,17 @@ class CheckoutWiring:
     def __init__(
         self, uow: UnitOfWorkFactory[CheckoutUnitOfWork], gateway: PaymentGateway,
         pricer: CartPricer, clock: Clock, ids: IdGenerator, *, policy: ReservationPolicy,
-        lease: timedelta,
+        lease: timedelta, retention: timedelta,
     ) -> None:
-        steps = CheckoutSteps(uow, gateway, pricer, clock, ids, policy=policy, lease=lease)
+        steps = CheckoutSteps(uow, gateway, pricer, clock, ids, policy=policy, lease=lease,
+                              retention=retention)
         self.runner = CheckoutSagaRunner(steps, clock)
 
     def handlers(self) -> Handlers:
         return {
             cc.PlaceOrder: PlaceOrderHandler(self.runner),
             cc.RecoverCheckouts: RecoverCheckoutsHandler(self.runner),
+            cc.ReleaseIdempotencyKeys: ReleaseIdempotencyKeysHandler(self.runner),
         }
 
     def subscribers(self) -> list[Subscriber]:

@@ -1,6 +1,7 @@
 """The worker's slower jobs, each on its own interval: reconciliation of reserved counts with
-the leak report (hourly), and the fulfillment jobs (SLA breaches, auto-completion, expired pick
-lists; every 30 minutes). Every job is idempotent, so a second worker running them is harmless.
+the leak report (hourly), the fulfillment jobs (SLA breaches, auto-completion, expired pick
+lists; every 30 minutes), and the release of expired idempotency keys (hourly). Every job is
+idempotent, so a second worker running them is harmless.
 """
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ class ScheduledJobs:
     def __init__(self, commerce: Commerce, settings: Settings,
                  monotonic: Callable[[], float] = time.monotonic) -> None:
         self._monotonic = monotonic
-        inventory, fulfillment = commerce.inventory, commerce.fulfillment
+        inventory, fulfillment, checkout = commerce.inventory, commerce.fulfillment, \
+            commerce.checkout
 
         def reconcile() -> dict[str, int]:
             drifts = inventory.reconcile()
@@ -37,9 +39,13 @@ class ScheduledJobs:
                     "auto_completed": fulfillment.complete_shipped(),
                     "picklists_expired": fulfillment.expire_picklists()}
 
+        def release_keys() -> dict[str, int]:
+            return {"idempotency_keys_released": checkout.release_idempotency_keys()}
+
         self._jobs: list[tuple[str, float, Job]] = [
             ("reservation reconciliation", settings.reconciliation_interval_seconds, reconcile),
             ("fulfillment jobs", settings.fulfillment_jobs_interval_seconds, fulfillment_jobs),
+            ("idempotency keys", settings.idempotency_release_interval_seconds, release_keys),
         ]
         self._last_run: dict[str, float] = {}
 
