@@ -181,7 +181,8 @@ class Tracker:
         """Track a loaded aggregate; a second load in one transaction returns the first."""
         entry = self._entries.get((kind, aggregate.id))
         if entry is not None:
-            return entry.aggregate  # type: ignore[no-any-return]
+            first: A = entry.aggregate
+            return first
         self._entries[(kind, aggregate.id)] = _Entry(aggregate, _fingerprint(aggregate))
         return aggregate
 
