@@ -15,6 +15,7 @@ from commerce_core.inventory.stock import (
     LedgerBalance,
     MovementInfo,
     MovementType,
+    StockChange,
     StockItem,
     StockSettings,
 )
@@ -359,3 +360,70 @@ def test_locking_a_level_reads_it(store: Store) -> None:
     with store.uow() as uow:
         assert uow.stock.lock(SHIRT, W1) == StockLevel(SHIRT, W1, 4, 1)
         assert uow.stock.lock(MUG, W1) is None
+
+
+def reserve(sku: str, warehouse_id: str, quantity: int, ref: str) -> StockChange:
+    return StockChange(sku, warehouse_id, reserved=quantity,
+                       info=info(MovementType.RESERVATION, reference_id=ref))
+
+
+def test_a_batch_of_changes_ends_as_the_same_changes_one_by_one(store: Store) -> None:
+    with store.uow() as uow:
+        uow.stock.set_on_hand(SHIRT, W1, 5)
+        uow.stock.set_on_hand(SHIRT, W2, 1)
+        uow.stock.set_on_hand(MUG, W1, 3)
+        uow.commit()
+
+    with store.uow() as uow:
+        moved = uow.stock.change_many([
+            reserve(SHIRT, W1, 2, "a"),
+            reserve(SHIRT, W2, 2, "refused"),  # only 1 there: refused, the others go on
+            reserve(MUG, W1, 3, "b"),
+            reserve(SHIRT, W1, 3, "c"),  # the same row again: applied after the first
+            reserve(SHIRT, W1, 1, "too-many"),  # nothing left after a and c
+            StockChange(MUG, W2, on_hand=4, info=info()),  # no row yet: created
+        ])
+        uow.commit()
+
+    with store.uow() as uow:
+        levels = {(lv.sku, lv.warehouse_id): (lv.on_hand, lv.reserved)
+                  for lv in uow.stock.list()}
+        balances = uow.ledger.balances()
+    assert [None if m is None else (m.reference_id, m.on_hand_after, m.reserved_after)
+            for m in moved] == [("a", 5, 2), None, ("b", 3, 3), ("c", 5, 5), None, ("", 4, 0)]
+    assert levels == {(SHIRT, W1): (5, 5), (SHIRT, W2): (1, 0), (MUG, W1): (3, 3),
+                      (MUG, W2): (4, 0)}
+    assert all(b.on_hand == b.ledger_on_hand and b.reserved == b.ledger_reserved
+               for b in balances)
+
+
+def test_a_batch_of_changes_rolls_back_with_its_unit_of_work(store: Store) -> None:
+    stocked(store, on_hand=5)
+
+    with store.uow() as uow:
+        uow.stock.change_many([reserve(SHIRT, W1, 1, "a"), reserve(SHIRT, W1, 1, "b")])
+
+    assert level(store) == StockLevel(SHIRT, W1, 5, 0)
+
+
+def test_a_batch_with_a_change_of_nothing_is_refused(store: Store) -> None:
+    stocked(store, on_hand=5)
+
+    with store.uow() as uow, pytest.raises(InvalidStockChange):
+        uow.stock.change_many([reserve(SHIRT, W1, 1, "a"),
+                               StockChange(MUG, W1, info=info())])
+
+
+def test_items_for_many_skus_are_read_at_once_in_sku_then_warehouse_order(
+    store: Store,
+) -> None:
+    with store.uow() as uow:
+        for sku, warehouse_id in ((SHIRT, W2), (MUG, W1), (SHIRT, W1), ("OTHER", W1)):
+            uow.stock.set_on_hand(sku, warehouse_id, 1)
+        uow.commit()
+
+    with store.uow() as uow:
+        found = [(i.sku, i.warehouse_id) for i in uow.stock.items_for({SHIRT, MUG}, lock=True)]
+        assert uow.stock.items_for(set()) == []
+
+    assert found == sorted([(SHIRT, W2), (MUG, W1), (SHIRT, W1)])

@@ -8,7 +8,7 @@ keeps `0 <= reserved <= on_hand`, and appends its movement in the same (journall
 from __future__ import annotations
 
 import builtins
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -39,6 +39,7 @@ from commerce_core.inventory.stock import (
     LedgerBalance,
     MovementInfo,
     MovementType,
+    StockChange,
     StockItem,
     StockMovement,
     StockSettings,
@@ -178,6 +179,16 @@ class InMemoryStockLevels:
             for (s, w), row in sorted(self._db.stock.items())
             if (sku is None or s == sku) and (warehouse_id is None or w == warehouse_id)
         ]
+
+    def items_for(self, skus: Collection[str], *, lock: bool = False) -> builtins.list[StockItem]:
+        # The database lock is held for the whole transaction already.
+        wanted = set(skus)
+        return [StockItem(s, w, row.on_hand, row.reserved, row.settings)
+                for (s, w), row in sorted(self._db.stock.items()) if s in wanted]
+
+    def change_many(self, changes: Sequence[StockChange]) -> builtins.list[StockMovement | None]:
+        return [self.change(c.sku, c.warehouse_id, on_hand=c.on_hand, reserved=c.reserved,
+                            info=c.info) for c in changes]
 
     def configure(self, sku: str, warehouse_id: str, settings: StockSettings) -> None:
         row = self._row(sku, warehouse_id) or StockRow(0, 0)

@@ -8,7 +8,7 @@ this module changes `on_hand` or `reserved` without a `stock_movements` row.
 from __future__ import annotations
 
 import builtins
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Sequence
 from datetime import date
 from typing import Any
 
@@ -26,6 +26,7 @@ from commerce_core.inventory.stock import (
     LedgerBalance,
     MovementInfo,
     MovementType,
+    StockChange,
     StockItem,
     StockMovement,
     StockSettings,
@@ -52,6 +53,30 @@ _CHANGE = (
     .values(on_hand=s.on_hand + _ON_HAND, reserved=s.reserved + _RESERVED)
     .returning(s.on_hand, s.reserved)
 )
+
+
+_ITEMS_FOR = _LEVELS.where(s.sku.in_(sa.bindparam("p_skus", expanding=True)))
+# Locked in (SKU, warehouse) order: PostgreSQL locks rows after sorting them.
+_ITEMS_FOR_LOCKED = _ITEMS_FOR.with_for_update()
+
+
+def _change_of_many(count: int) -> sa.Update:
+    """The guarded change of `count` distinct rows as one `UPDATE … RETURNING`: each row gets
+    its own deltas (a CASE on its key) and its own guard, so a refused row leaves the others."""
+    matches = [sa.and_(s.sku == sa.bindparam(f"s{n}", type_=sa.String),
+                       s.warehouse_id == sa.bindparam(f"w{n}", type_=sa.String))
+               for n in range(count)]
+    on_hand = sa.case(*((match, sa.bindparam(f"o{n}", type_=sa.Integer))
+                        for n, match in enumerate(matches)), else_=0)
+    reserved = sa.case(*((match, sa.bindparam(f"r{n}", type_=sa.Integer))
+                         for n, match in enumerate(matches)), else_=0)
+    return (
+        stock_levels.update()
+        .where(sa.or_(*matches), s.on_hand + on_hand >= s.reserved + reserved,
+               s.reserved + reserved >= 0)
+        .values(on_hand=s.on_hand + on_hand, reserved=s.reserved + reserved)
+        .returning(s.sku, s.warehouse_id, s.on_hand, s.reserved)
+    )
 
 
 def _upserts(
@@ -245,6 +270,64 @@ class SqlStockLevels:
                                 reserved_after=after.reserved)
         self._db.execute(_INSERT_MOVEMENT, _movement_row(movement))
         return movement
+
+    def change_many(self, changes: Sequence[StockChange]) -> builtins.list[StockMovement | None]:
+        results: builtins.list[StockMovement | None] = [None] * len(changes)
+        pending = builtins.list(enumerate(changes))
+        while pending:
+            # A row changed twice in one batch is changed by the next statement, after the
+            # first change: the result is that of calling `change` in order.
+            batch: builtins.list[tuple[int, StockChange]] = []
+            later: builtins.list[tuple[int, StockChange]] = []
+            keys: set[tuple[str, str]] = set()
+            for index, wanted in pending:
+                key = (wanted.sku, wanted.warehouse_id)
+                (later if key in keys else batch).append((index, wanted))
+                keys.add(key)
+            self._change_rows(batch, results)
+            pending = later
+        return results
+
+    def _change_rows(self, batch: builtins.list[tuple[int, StockChange]],
+                     results: builtins.list[StockMovement | None]) -> None:
+        if len(batch) == 1:
+            (index, c), = batch
+            results[index] = self.change(c.sku, c.warehouse_id, on_hand=c.on_hand,
+                                         reserved=c.reserved, info=c.info)
+            return
+        params: dict[str, object] = {}
+        for n, (_, c) in enumerate(batch):
+            if c.on_hand == 0 and c.reserved == 0:
+                raise InvalidStockChange("a stock change moves at least one counter", sku=c.sku)
+            params.update({f"s{n}": c.sku, f"w{n}": c.warehouse_id, f"o{n}": c.on_hand,
+                           f"r{n}": c.reserved})
+        after = {(row.sku, row.warehouse_id): row
+                 for row in self._db.execute(_change_of_many(len(batch)), params)}
+        now = self._clock.now()
+        recorded = []
+        for index, c in batch:
+            row = after.get((c.sku, c.warehouse_id))
+            if row is None:
+                # Refused, or no row yet: `change` decides (and creates the row when it may).
+                results[index] = self.change(c.sku, c.warehouse_id, on_hand=c.on_hand,
+                                             reserved=c.reserved, info=c.info)
+                continue
+            movement = StockMovement.record(
+                self._ids.new_id(), c.sku, c.warehouse_id, c.info, on_hand_change=c.on_hand,
+                reserved_change=c.reserved, on_hand_after=row.on_hand,
+                reserved_after=row.reserved, now=now,
+            )
+            results[index] = movement
+            recorded.append(_movement_row(movement))
+        if recorded:
+            self._db.execute(_INSERT_MOVEMENT, recorded)
+
+    def items_for(self, skus: Collection[str], *, lock: bool = False) -> builtins.list[StockItem]:
+        if not skus:
+            return []
+        statement = _ITEMS_FOR_LOCKED if lock else _ITEMS_FOR
+        return [StockItem(r.sku, r.warehouse_id, r.on_hand, r.reserved, _settings(r))
+                for r in self._db.execute(statement, {"p_skus": sorted(set(skus))})]
 
     def set_on_hand(
         self, sku: str, warehouse_id: str, on_hand: int, *, info: MovementInfo | None = None

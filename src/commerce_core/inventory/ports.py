@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import date, datetime
 from typing import Protocol
 
@@ -13,6 +13,7 @@ from commerce_core.inventory.stock import (
     Batch,
     LedgerBalance,
     MovementInfo,
+    StockChange,
     StockItem,
     StockMovement,
     StockSettings,
@@ -80,6 +81,19 @@ class StockLevels(Protocol):
         afterwards `0 <= reserved <= on_hand`; an absent row is created when the deltas alone
         satisfy that. Returns the movement appended, or None when refused (nothing changed).
         Both deltas zero raise `InvalidStockChange`."""
+        ...
+
+    def change_many(self, changes: Sequence[StockChange]) -> builtins.list[StockMovement | None]:
+        """`change` for each, in order, as if called one after the other (a refused one changes
+        nothing and does not stop the others), but in a number of statements that does not
+        grow with the batch, so an order of many lines costs what an order of one does. Rows
+        that do not exist yet are created as `change` would."""
+        ...
+
+    def items_for(self, skus: Collection[str], *, lock: bool = False) -> builtins.list[StockItem]:
+        """The rows of these SKUs in every warehouse, ordered by SKU then warehouse id, in one
+        read; with `lock`, each row is locked until the transaction ends (in that order, so
+        two transactions locking overlapping SKUs cannot deadlock)."""
         ...
 
     def set_on_hand(

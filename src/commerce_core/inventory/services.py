@@ -39,6 +39,7 @@ from commerce_core.inventory.stock import (
     Batch,
     MovementInfo,
     MovementType,
+    StockChange,
     StockItem,
     StockMovement,
     fefo,
@@ -154,35 +155,46 @@ def reserve(
     order, so concurrent orders lock them in one order.
     """
     sites = [w.site() for w in uow.warehouses.list() if w.active]
-    items = _items(uow, {r.sku for r in requests})
+    # Locked as read (in SKU, warehouse order): the plan is made on counters nobody changes
+    # before this transaction ends, and concurrent orders lock in one order.
+    items = _items(uow, {r.sku for r in requests}, lock=True)
     lines = [Line(r.sku, r.quantity, r.warehouse_id) for r in requests]
     plan = allocate(lines, sites, {key: item.available for key, item in items.items()},
                     destination)
     taken: list[dict[str, int]] = [{} for _ in requests]
     reservation_ids: dict[tuple[int, str], str] = {}
 
-    def take(index: int, part: Part) -> bool:
-        sku = lines[index].sku
+    def wanted(index: int, part: Part) -> StockChange:
         key = (index, part.warehouse_id)
         if key not in reservation_ids:
             reservation_ids[key] = ids.new_id()
-        item = items.get((sku, part.warehouse_id))
-        moved = change(
-            uow, sku, part.warehouse_id, reserved=part.quantity, now=now,
+        return StockChange(
+            lines[index].sku, part.warehouse_id, reserved=part.quantity,
             info=MovementInfo(MovementType.RESERVATION, reason=reference_type,
                               reference_type="reservation", reference_id=reservation_ids[key],
                               notes=f"{reference_type}:{reference}"),
-            reorder_point=item.settings.reorder_point if item else 0,
         )
+
+    def took(index: int, part: Part, moved: StockMovement | None) -> bool:
         if moved is None:
             return False
+        item = items.get((lines[index].sku, part.warehouse_id))
+        if moved.available_after < moved.available_before:
+            _alert_on_crossing(uow, moved, item.settings.reorder_point if item else 0, now)
         taken[index][part.warehouse_id] = taken[index].get(part.warehouse_id, 0) + part.quantity
         return True
 
+    def take(index: int, part: Part) -> bool:
+        (moved,) = uow.stock.change_many([wanted(index, part)])
+        return took(index, part, moved)
+
+    # Every part in one batch: the statements do not grow with the number of lines.
+    planned = sorted(((i, p) for i, line_parts in enumerate(plan) for p in line_parts),
+                     key=lambda ip: (lines[ip[0]].sku, ip[1].warehouse_id))
+    moved_all = uow.stock.change_many([wanted(i, p) for i, p in planned])
     missing = [0] * len(lines)
-    for index, part in sorted(((i, p) for i, parts in enumerate(plan) for p in parts),
-                              key=lambda ip: (lines[ip[0]].sku, ip[1].warehouse_id)):
-        if not take(index, part):
+    for (index, part), moved in zip(planned, moved_all, strict=True):
+        if not took(index, part, moved):
             missing[index] += part.quantity
     for index, short in enumerate(missing):
         for _ in range(REPLAN_ATTEMPTS):
@@ -218,8 +230,9 @@ def reserve(
     return held
 
 
-def _items(uow: InventoryUnitOfWork, skus: set[str]) -> dict[tuple[str, str], StockItem]:
-    return {(i.sku, i.warehouse_id): i for sku in sorted(skus) for i in uow.stock.items(sku=sku)}
+def _items(uow: InventoryUnitOfWork, skus: set[str],
+           lock: bool = False) -> dict[tuple[str, str], StockItem]:
+    return {(i.sku, i.warehouse_id): i for i in uow.stock.items_for(skus, lock=lock)}
 
 
 def confirm(

@@ -50,6 +50,17 @@ class MovementInfo:
 
 
 @frozen
+class StockChange:
+    """One guarded counter change of a batch (`StockLevels.change_many`)."""
+
+    sku: str
+    warehouse_id: str
+    info: MovementInfo
+    on_hand: int = 0
+    reserved: int = 0
+
+
+@frozen
 class StockMovement:
     """One line of the append-only ledger: signed changes and the counters right after them."""
 
