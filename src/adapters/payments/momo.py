@@ -184,7 +184,12 @@ class MomoGateway:
         if self._auto_capture:
             return
         order_id = momo_id(authorization_key)
-        state = self._query(order_id)
+        try:
+            state = self._query(order_id)
+        except GatewayUnavailable as exc:
+            if exc.details.get("provider_code") == 42:
+                return  # MoMo knows no payment under this key: nothing was authorized
+            raise
         if state.get("resultCode") == 9000:
             self._confirm(order_id, int(state["amount"]), "cancel", authorization_key)
 
