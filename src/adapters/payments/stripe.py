@@ -13,7 +13,6 @@ References are PaymentIntent ids: capture and refund take them, webhooks carry t
 from __future__ import annotations
 
 import json
-import logging
 import threading
 from collections.abc import Mapping
 from typing import Any
@@ -28,8 +27,6 @@ from commerce_core.payment.ports import AuthorizationRequest, GatewayResult, Web
 from commerce_core.shared.clock import Clock
 from commerce_core.shared.errors import CommerceError
 from commerce_core.shared.money import Money
-
-log = logging.getLogger(__name__)
 
 PROVIDER = "Stripe"
 DEFAULT_TOLERANCE = 300
