@@ -14,22 +14,39 @@ from commerce_core.shared.uow import UnitOfWork
 
 @frozen
 class AuthorizationRequest:
+    """What to authorize. The last three fields are optional and serve provider adapters:
+    `payment_token` is the provider's token for the shopper's instrument (a Stripe
+    `pm_...`; never card data), `return_url` where a redirect gateway sends the shopper back,
+    `client_ip` the shopper's address some providers require (VNPay)."""
+
     payment_id: str
     order_id: str
     amount: Money
     method: str
     idempotency_key: str
     customer_email: str | None = None
+    payment_token: str | None = None
+    return_url: str | None = None
+    client_ip: str | None = None
 
 
 @frozen
 class GatewayResult:
-    """The gateway's answer to an authorize, capture or refund it could act on."""
+    """The gateway's answer to an authorize, capture or refund it could act on.
+
+    `pending` (with `approved=False`) means no outcome yet: the shopper must act on the
+    provider's page at `redirect_url` (PayPal approval, VNPay, MoMo, 3-D Secure), or the provider
+    is still processing. `reference` then names the attempt, so `RedirectGateway.complete` or a
+    webhook can settle it. Both fields default to the synchronous case, so callers that predate
+    them read a pending answer as "not approved", never as money held.
+    """
 
     approved: bool
     reference: str | None = None
     decline_code: str | None = None
     message: str = ""
+    pending: bool = False
+    redirect_url: str | None = None
 
 
 @frozen
@@ -38,7 +55,9 @@ class WebhookEvent:
 
     gateway: str
     event_id: str
-    kind: str  # authorized, captured, failed, voided, refunded
+    # authorized, captured, failed, voided, refunded; provider adapters add pending,
+    # cancelled, expired, partially_refunded, disputed, and ignored (verified, nothing to apply).
+    kind: str
     reference: str
     amount: Money | None = None
 
@@ -69,6 +88,15 @@ class PaymentGateway(Protocol):
     def parse_webhook(self, headers: Mapping[str, str], body: bytes) -> WebhookEvent:
         """Verify the signature and translate; raises `InvalidWebhook` when it does not verify."""
         ...
+
+
+class RedirectGateway(PaymentGateway, Protocol):
+    """A gateway whose `authorize` may answer `pending` with a `redirect_url`: the shopper
+    approves or pays on the provider's page, then `complete` asks the provider for the outcome
+    (PayPal authorizes the approved order; VNPay and MoMo query the payment). Same contract as
+    the other calls: idempotent on its key, a decline is a result."""
+
+    def complete(self, reference: str, idempotency_key: str) -> GatewayResult: ...
 
 
 class PaymentRepository(Protocol):
