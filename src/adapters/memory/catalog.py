@@ -23,18 +23,15 @@ class InMemoryProductRepository(_Repository):
     )
 
     def by_skus(self, skus: Collection[str]) -> dict[str, Product]:
-        wanted = set(skus)
         found: dict[str, Product] = {}
-        for row in self._all():
-            hits = wanted & {v.sku for v in row.variants}
-            if hits:
-                product = self._load(row)
-                found.update(dict.fromkeys(hits, product))
+        for sku in set(skus):
+            for row in self._by("SKU", sku):
+                found[sku] = self._load(row)
         return found
 
     def by_slug(self, slug: str) -> Product | None:
-        row = next((r for r in self._all() if r.slug == slug), None)
-        return None if row is None else self._load(row)
+        rows = self._by("slug", slug)
+        return self._load(rows[0]) if rows else None
 
     def list(
         self, *, status: ProductStatus | None = None, category_id: str | None = None,

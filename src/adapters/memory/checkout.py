@@ -17,8 +17,8 @@ class InMemoryCheckoutSagaRepository(_Repository):
     unique = (("idempotency key", lambda s: [s.idempotency_key], ConcurrencyConflict),)
 
     def by_key(self, idempotency_key: str) -> CheckoutSaga | None:
-        row = next((r for r in self._all() if r.idempotency_key == idempotency_key), None)
-        return None if row is None else self._load(row)
+        rows = self._by("idempotency key", idempotency_key)
+        return self._load(rows[0]) if rows else None
 
     def keys_to_release(self, created_before: datetime, limit: int) -> list[str]:
         rows = sorted(

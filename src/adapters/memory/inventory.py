@@ -249,15 +249,15 @@ class InMemoryStockLedger:
 class InMemoryReservationRepository(_Repository):
     kind = "reservation"
     not_found = ReservationNotFound
+    indexed = (("reference", lambda r: [r.reference]),
+               ("order", lambda r: [] if r.order_id is None else [r.order_id]))
 
     def for_reference(self, reference: str) -> list[Reservation]:
-        rows = sorted((r for r in self._all() if r.reference == reference),
-                      key=lambda r: (r.created_at, r.id))
+        rows = sorted(self._by("reference", reference), key=lambda r: (r.created_at, r.id))
         return [self._load(r) for r in rows]
 
     def for_order(self, order_id: str) -> list[Reservation]:
-        rows = sorted((r for r in self._all() if r.order_id == order_id),
-                      key=lambda r: (r.created_at, r.id))
+        rows = sorted(self._by("order", order_id), key=lambda r: (r.created_at, r.id))
         return [self._load(r) for r in rows]
 
     def due_to_expire(self, now: datetime, limit: int) -> list[str]:

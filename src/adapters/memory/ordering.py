@@ -12,14 +12,15 @@ class InMemoryOrderRepository(_Repository):
     kind = "order"
     not_found = OrderNotFound
     unique = (("checkout", lambda o: [o.checkout_id], ConcurrencyConflict),)
+    indexed = (("number", lambda o: [o.number]),)
 
     def by_number(self, number: str) -> Order | None:
-        row = next((r for r in self._all() if r.number == number), None)
-        return None if row is None else self._load(row)
+        rows = self._by("number", number)
+        return self._load(rows[0]) if rows else None
 
     def by_checkout(self, checkout_id: str) -> Order | None:
-        row = next((r for r in self._all() if r.checkout_id == checkout_id), None)
-        return None if row is None else self._load(row)
+        rows = self._by("checkout", checkout_id)
+        return self._load(rows[0]) if rows else None
 
     def list(
         self, *, status: OrderStatus | None = None, customer_id: str | None = None,

@@ -10,8 +10,9 @@ from commerce_core.payment.model import Payment
 class InMemoryPaymentRepository(_Repository):
     kind = "payment"
     not_found = PaymentNotFound
+    indexed = (("order", lambda p: [p.order_id]),)
 
     def for_order(self, order_id: str) -> list[Payment]:
-        rows = sorted((r for r in self._all() if r.order_id == order_id),
+        rows = sorted(self._by("order", order_id),
                       key=lambda r: (r.created_at, r.id))
         return [self._load(r) for r in rows]
