@@ -41,3 +41,17 @@ def test_subscriber_names_are_unique_because_they_key_the_inbox() -> None:
     names = [s.name for s in make_commerce().bus.subscribers()]
 
     assert len(names) == len(set(names))
+
+
+def test_every_package_ships_its_typing_marker() -> None:
+    """PEP 561: `py.typed` in each top-level package; the wheel takes the package folders
+    whole (`tool.hatch.build.targets.wheel.packages`), markers included."""
+    import tomllib
+
+    src = CORE.parent
+    pyproject = tomllib.loads((src.parent / "pyproject.toml").read_text())
+    packaged = pyproject["tool"]["hatch"]["build"]["targets"]["wheel"]["packages"]
+
+    for package in ("commerce_core", "adapters", "entrypoints"):
+        assert (src / package / "py.typed").is_file(), package
+        assert f"src/{package}" in packaged
