@@ -23,7 +23,7 @@ def cart_id(api: Api) -> str:
     [
         pytest.param({"sku": "NO-SUCH-SKU", "quantity": 1}, 404, "cart.sku_not_found",
                      id="unknown-sku"),
-        pytest.param({"sku": "not a sku!", "quantity": 1}, 422, "catalog.invalid_sku",
+        pytest.param({"sku": "not a sku!", "quantity": 1}, 422, "request.invalid",
                      id="malformed-sku"),
         pytest.param({"sku": "RETRO-CLOCK", "quantity": 1}, 422, "cart.item_not_for_sale",
                      id="draft-product"),

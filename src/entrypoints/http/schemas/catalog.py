@@ -6,7 +6,15 @@ from pydantic import BaseModel, Field
 
 from commerce_core.catalog.commands import CreateCategory, CreateProduct, VariantSpec
 from commerce_core.catalog.model import Category, Product, Variant
-from entrypoints.http.schemas.common import MoneyIn, MoneyOut, RequestBody, Sku, StrictCount
+from entrypoints.http.schemas.common import (
+    MoneyIn,
+    MoneyOut,
+    Name,
+    RequestBody,
+    Sku,
+    Slug,
+    StrictCount,
+)
 
 
 class NewVariant(RequestBody):
@@ -22,9 +30,10 @@ class NewVariant(RequestBody):
 
 
 class NewProduct(RequestBody):
-    name: str
-    slug: str = Field(examples=["linen-shirt"])
-    variants: list[NewVariant]
+    name: Name
+    slug: Slug
+    variants: list[NewVariant] = Field(min_length=1, max_length=100,
+                                       description="At least one; SKUs unique, one currency")
     description: str = ""
     category_ids: list[str] = Field(default_factory=list)
     attributes: dict[str, str] = Field(default_factory=dict)
@@ -76,8 +85,8 @@ class ProductPage(BaseModel):
 
 
 class NewCategory(RequestBody):
-    slug: str = Field(examples=["apparel"])
-    name: str
+    slug: Slug
+    name: Name
     parent_id: str | None = None
 
     def to_command(self) -> CreateCategory:
