@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Annotated, Final
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from commerce_core.cart.model import MAX_QUANTITY_PER_LINE
 from commerce_core.catalog.commands import SLUG_FORMAT
@@ -21,9 +21,20 @@ MAX_AMOUNT: Final = 10**15  # minor units
 MAX_OFFSET: Final = 1_000_000
 MAX_PRIORITY: Final = 1_000_000
 
-StrictCount = Annotated[int, Field(strict=True, ge=0, le=MAX_COUNT)]
-Priority = Annotated[int, Field(strict=True, ge=-MAX_PRIORITY, le=MAX_PRIORITY)]
-Quantity = Annotated[int, Field(strict=True, ge=1, le=MAX_QUANTITY_PER_LINE)]
+
+
+def _integral(value: object) -> object:
+    """JSON Schema's `integer` includes `2.0`; strict integers take it as 2 and still refuse
+    `2.5`, `"2"` and `true`."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+Integral = BeforeValidator(_integral)
+StrictCount = Annotated[int, Integral, Field(strict=True, ge=0, le=MAX_COUNT)]
+Priority = Annotated[int, Integral, Field(strict=True, ge=-MAX_PRIORITY, le=MAX_PRIORITY)]
+Quantity = Annotated[int, Integral, Field(strict=True, ge=1, le=MAX_QUANTITY_PER_LINE)]
 Currency = Annotated[str, Field(pattern=CURRENCY_FORMAT, examples=["VND"],
                                 description="ISO 4217, upper-case, one the shop knows")]
 Sku = Annotated[str, Field(pattern=SKU_FORMAT, examples=["LINEN-SHIRT-M"],
@@ -45,7 +56,7 @@ class RequestBody(BaseModel):
 
 
 class MoneyIn(RequestBody):
-    amount: int = Field(strict=True, ge=0, le=MAX_AMOUNT,
+    amount: Annotated[int, Integral] = Field(strict=True, ge=0, le=MAX_AMOUNT,
                         description="Integer amount in minor units (VND has none)")
     currency: Currency
 
@@ -56,7 +67,7 @@ class MoneyIn(RequestBody):
 class PositiveMoneyIn(MoneyIn):
     """An amount above zero: a base price, a budget, a cap."""
 
-    amount: int = Field(strict=True, ge=1, le=MAX_AMOUNT,
+    amount: Annotated[int, Integral] = Field(strict=True, ge=1, le=MAX_AMOUNT,
                         description="Integer amount in minor units, above zero")
 
 

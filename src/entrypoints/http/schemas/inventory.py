@@ -23,13 +23,14 @@ from commerce_core.inventory.warehouses import Address, Capacity, WarehouseDetai
 from entrypoints.http.schemas.common import (
     Code,
     CountryCode,
+    Integral,
     Name,
     RequestBody,
     Sku,
     StrictCount,
 )
 
-PositiveCount = Annotated[int, Field(strict=True, ge=1, le=1_000_000)]
+PositiveCount = Annotated[int, Integral, Field(strict=True, ge=1, le=1_000_000)]
 
 
 class NewWarehouse(RequestBody):

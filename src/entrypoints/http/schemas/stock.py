@@ -4,6 +4,7 @@ ledger and its audit, alerts, adjustment requests and transfers."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Annotated
 
 from pydantic import BaseModel, Field
 
@@ -24,7 +25,7 @@ from commerce_core.inventory.stock import (
     StockMovement,
     StockSettings,
 )
-from entrypoints.http.schemas.common import BinLocation, RequestBody, Sku, StrictCount
+from entrypoints.http.schemas.common import BinLocation, Integral, RequestBody, Sku, StrictCount
 from entrypoints.http.schemas.inventory import PositiveCount, StockLevelOut
 
 # -- stock items, batches, the ledger ---------------------------------------------------------
@@ -168,7 +169,7 @@ class AlertOut(BaseModel):
 class NewAdjustment(RequestBody):
     sku: Sku
     warehouse: str
-    quantity_change: int = Field(strict=True, ge=-1_000_000, le=1_000_000,
+    quantity_change: Annotated[int, Integral] = Field(strict=True, ge=-1_000_000, le=1_000_000,
                                  description="Signed change of on hand, never 0")
     reason: str = "correction"
     notes: str = ""
