@@ -102,3 +102,18 @@ class Settings(BaseSettings):
         "that get a quality check"
     )
     log_level: str = Field("INFO", description="Python logging level")
+    log_format: Literal["text", "json"] = Field(
+        "text", description="`json`: one JSON object per log line, with the request id"
+    )
+    max_body_bytes: int = Field(
+        1024 * 1024, ge=1, description="Largest request body the API reads; larger ones get 413"
+    )
+    body_read_timeout_seconds: float = Field(
+        30.0, gt=0, description="A request body must arrive within this; slower ones get 408"
+    )
+    http_keep_alive_seconds: int = Field(
+        5, ge=1, description="`commerce serve` closes an idle keep-alive connection after this"
+    )
+    http_graceful_shutdown_seconds: int = Field(
+        10, ge=1, description="On SIGTERM, `commerce serve` waits this long for open requests"
+    )

@@ -20,7 +20,8 @@ def test_a_cart_may_name_its_customer_but_not_an_unknown_currency(api: Api) -> N
 
     assert named.status_code == 201
     assert (named.json()["customer_id"], named.json()["currency"]) == ("cus-42", "VND")
-    assert_problem(unknown, 422, "cart.currency_not_supported")
+    # The schema names the currencies, so an unknown one never reaches the core.
+    assert_problem(unknown, 422, "request.invalid")
 
 
 def test_adding_a_sku_again_adds_to_its_line(api: Api) -> None:
@@ -58,3 +59,15 @@ def test_a_cart_that_became_an_order_cannot_change(api: Api) -> None:
 
     problem = assert_problem(response, 409, "cart.not_editable")
     assert problem["resource_status"] == "completed"
+
+
+def test_a_whole_number_written_as_a_float_is_an_integer_as_json_schema_says(api: Api) -> None:
+    cart_id = api.new_cart()
+
+    whole = api.client.post(f"/carts/{cart_id}/items", json={"sku": "CANVAS-TOTE", "quantity": 2.0})
+    fraction = api.client.post(f"/carts/{cart_id}/items",
+                               json={"sku": "CANVAS-TOTE", "quantity": 2.5})
+
+    assert whole.status_code == 201, whole.text
+    assert whole.json()["lines"][0]["quantity"] == 2
+    assert_problem(fraction, 422, "request.invalid")

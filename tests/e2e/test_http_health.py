@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import socket
+
 import pytest
 from fastapi.testclient import TestClient
 
 from commerce_core.app import Commerce
+from entrypoints.http import create_app
+from entrypoints.settings import Settings
 from tests.e2e.conftest import Api, assert_problem
 
 
@@ -39,3 +43,39 @@ def test_readiness_is_a_503_problem_when_the_database_fails(
     assert_problem(response, 503, "health.not_ready")
     assert "db.internal" not in response.text
     assert client.get("/health/live").status_code == 200
+
+
+def _closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_readiness_with_the_redis_bus_is_a_503_when_redis_is_down(commerce: Commerce) -> None:
+    down = Settings(database_url="memory://", operator_token="t" * 16, bus="redis",
+                    redis_url=f"redis://127.0.0.1:{_closed_port()}/0")
+
+    with TestClient(create_app(commerce, down)) as client:
+        response = client.get("/health/ready")
+
+        assert_problem(response, 503, "health.redis_down")
+        assert "127.0.0.1" not in response.text
+        assert client.get("/health/live").status_code == 200
+
+
+def test_readiness_without_the_redis_bus_never_asks_redis(client: TestClient) -> None:
+    assert client.app.state.redis is None  # type: ignore[attr-defined]
+    assert client.get("/health/ready").status_code == 200
+
+
+def test_readiness_with_the_redis_bus_is_ok_when_redis_answers(
+    commerce: Commerce, redis_url: str
+) -> None:
+    up = Settings(database_url="memory://", operator_token="t" * 16, bus="redis",
+                  redis_url=redis_url)
+
+    with TestClient(create_app(commerce, up)) as client:
+        response = client.get("/health/ready")
+
+    assert response.status_code == 200, response.text
+    assert response.json()["status"] == "ok"

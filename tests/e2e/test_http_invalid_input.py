@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import Api, assert_problem
+from tests.e2e.conftest import ADMIN, Api, assert_problem
 
 
 def snapshot(api: Api, cart_id: str) -> tuple[Any, ...]:
@@ -23,7 +23,7 @@ def cart_id(api: Api) -> str:
     [
         pytest.param({"sku": "NO-SUCH-SKU", "quantity": 1}, 404, "cart.sku_not_found",
                      id="unknown-sku"),
-        pytest.param({"sku": "not a sku!", "quantity": 1}, 422, "catalog.invalid_sku",
+        pytest.param({"sku": "not a sku!", "quantity": 1}, 422, "request.invalid",
                      id="malformed-sku"),
         pytest.param({"sku": "RETRO-CLOCK", "quantity": 1}, 422, "cart.item_not_for_sale",
                      id="draft-product"),
@@ -136,3 +136,18 @@ def test_unknown_routes_and_methods_are_problems_too(api: Api) -> None:
     wrong_method = api.client.delete("/products")
     assert_problem(wrong_method, 405, "http.method_not_allowed")
     assert wrong_method.headers["allow"] == "GET"
+
+
+def test_a_405_allows_every_method_of_the_path_whichever_route_answered(api: Api) -> None:
+    """Paths served by several routes (one per method) list all of them in `Allow`."""
+    document = api.client.get("/openapi.json").json()
+    shared = {path: sorted(m.upper() for m in item) for path, item in document["paths"].items()
+              if len(item) > 1}
+    assert "/admin/adjustments" in shared
+
+    for path, methods in shared.items():
+        concrete = path.replace("{", "x-").replace("}", "")
+        response = api.client.options(concrete, headers=ADMIN)
+        assert_problem(response, 405, "http.method_not_allowed")
+        assert response.headers["allow"].split(", ") == [
+            m for m in ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE") if m in methods], path

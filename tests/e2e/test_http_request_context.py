@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import io
+import json
+import logging
 from collections.abc import Iterator
 from typing import Any
 
@@ -9,8 +12,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from commerce_core.app import Commerce
+from entrypoints import logs
 from entrypoints.http import create_app
-from tests.e2e.conftest import Seeded, assert_problem, settings
+from tests.e2e.conftest import OPERATOR_TOKEN, Seeded, assert_problem, settings
 from tests.shop import every_event
 
 
@@ -79,3 +83,33 @@ def test_an_unexpected_error_is_a_500_problem_that_leaks_nothing(
     assert "hunter2" not in response.text
     assert any(r.name == "commerce.http.access" and r.http["status"] == 500  # type: ignore[attr-defined]
                for r in caplog.records)
+
+
+def test_json_logs_carry_the_request_id_on_every_line_of_the_request(
+    commerce: Commerce, seeded: Seeded, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    listing = commerce.catalog.list
+
+    def logged(**kwargs: Any) -> Any:  # runs in the worker thread, like the core does
+        logging.getLogger("commerce.catalog").info("listing with Bearer %s", OPERATOR_TOKEN)
+        return listing(**kwargs)
+
+    monkeypatch.setattr(commerce.catalog, "list", logged)
+    stream = io.StringIO()
+    root = logging.getLogger()
+    saved = list(root.handlers), root.level
+    logs.configure("INFO", "json", secrets=(OPERATOR_TOKEN,), stream=stream)
+    try:
+        with TestClient(create_app(commerce, settings())) as client:
+            client.get("/products", headers={"X-Request-ID": "req-json-1"})
+    finally:
+        root.handlers[:] = saved[0]
+        root.setLevel(saved[1])
+
+    lines = [json.loads(line) for line in stream.getvalue().splitlines()]
+    mine = [line for line in lines if line["logger"] in ("commerce.catalog",
+                                                         "commerce.http.access")]
+    assert [line["logger"] for line in mine] == ["commerce.catalog", "commerce.http.access"]
+    assert {line["request_id"] for line in mine} == {"req-json-1"}
+    assert mine[1]["http"]["route"] == "/products"
+    assert OPERATOR_TOKEN not in stream.getvalue()

@@ -119,3 +119,17 @@ def test_an_import_that_breaks_the_rules_fails_the_import_contracts(
     assert run.returncode == 1, run.stdout
     broken = run.stdout.partition("Broken contracts")[2]
     assert contract in broken, run.stdout
+
+
+def test_every_package_ships_its_typing_marker() -> None:
+    """PEP 561: `py.typed` in each top-level package; the wheel takes the package folders
+    whole (`tool.hatch.build.targets.wheel.packages`), markers included."""
+    import tomllib
+
+    src = CORE.parent
+    pyproject = tomllib.loads((src.parent / "pyproject.toml").read_text())
+    packaged = pyproject["tool"]["hatch"]["build"]["targets"]["wheel"]["packages"]
+
+    for package in ("commerce_core", "adapters", "entrypoints"):
+        assert (src / package / "py.typed").is_file(), package
+        assert f"src/{package}" in packaged

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Final
+
 from attrs import field, frozen
 
 from commerce_core.shared.money import Money
+
+# Formats of catalog input, stated by entry points in their schemas from these constants.
+SLUG_FORMAT: Final = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 
 
 @frozen

@@ -9,6 +9,7 @@ from enum import StrEnum
 import attrs
 from attrs import define, field, frozen
 
+from commerce_core.catalog.commands import SLUG_FORMAT
 from commerce_core.catalog.errors import InvalidProduct, ProductNotAvailable, SkuNotFound
 from commerce_core.catalog.events import (
     CategoryCreated,
@@ -22,7 +23,7 @@ from commerce_core.catalog.events import (
 from commerce_core.shared.events import DomainEvent
 from commerce_core.shared.money import Money
 
-SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+SLUG_PATTERN = re.compile(SLUG_FORMAT)
 
 
 class ProductStatus(StrEnum):

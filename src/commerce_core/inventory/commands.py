@@ -6,7 +6,10 @@ from datetime import date, datetime
 
 from attrs import field, frozen
 
+# Formats of inventory input, re-exported for entry points to state in their schemas.
+from commerce_core.inventory.stock import BIN_LOCATION_FORMAT as BIN_LOCATION_FORMAT
 from commerce_core.inventory.stock import StockSettings
+from commerce_core.inventory.warehouses import CODE_FORMAT as CODE_FORMAT
 from commerce_core.inventory.warehouses import WarehouseDetails
 
 

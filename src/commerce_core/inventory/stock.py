@@ -11,6 +11,7 @@ import re
 from collections.abc import Sequence
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Final
 
 from attrs import field, frozen
 
@@ -129,7 +130,9 @@ class LedgerBalance:
         return (self.on_hand, self.reserved) != (self.ledger_on_hand, self.ledger_reserved)
 
 
-_BIN = re.compile(r"^([A-Z0-9]{1,8})-(\d{1,4})-(\d{1,4})$")
+# A bin location as given: aisle-shelf-bin (case-insensitive; kept upper-case).
+BIN_LOCATION_FORMAT: Final = r"^([A-Za-z0-9]{1,8})-([0-9]{1,4})-([0-9]{1,4})$"
+_BIN = re.compile(BIN_LOCATION_FORMAT)
 
 
 @frozen(order=False)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from enum import StrEnum
+from typing import Final
 
 from attrs import define, field, fields, frozen
 
@@ -19,7 +20,9 @@ from commerce_core.inventory.events import (
 )
 from commerce_core.shared.events import DomainEvent
 
-_CODE = re.compile(r"^[A-Z0-9][A-Z0-9_-]{0,31}$")
+# A warehouse or distributor code as given (case-insensitive; kept upper-case).
+CODE_FORMAT: Final = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$"
+_CODE = re.compile(CODE_FORMAT)
 
 
 def _code(raw: str, what: str) -> str:

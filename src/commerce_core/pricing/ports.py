@@ -13,7 +13,7 @@ from collections.abc import Collection, Sequence
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
-from typing import Protocol
+from typing import Final, Protocol
 
 from attrs import field, frozen
 
@@ -198,7 +198,9 @@ class PromotionSource(Protocol):
 
 
 # -- tax, as the engine sees it ---------------------------------------------------------------
-COUNTRY_CODE = re.compile(r"^[A-Z]{2}$")
+# An ISO 3166 alpha-2 country code, upper-case, as entry points state it in their schemas.
+COUNTRY_CODE_FORMAT: Final = r"^[A-Z]{2}$"
+COUNTRY_CODE = re.compile(COUNTRY_CODE_FORMAT)
 
 
 def _country(value: str) -> str:

@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Final
 
 from attrs import field, frozen
 
+from commerce_core.promotion.coupons import COUPON_PREFIX_FORMAT as COUPON_PREFIX_FORMAT
 from commerce_core.promotion.model import CampaignType, CouponType, RuleKind
 from commerce_core.promotion.terms import Benefit, ConditionNode, ProductScope
 from commerce_core.shared.money import Money
+
+# Coupon codes the core takes whatever the context (case-insensitive, kept upper-case): entry
+# points state this in their schemas. The core itself refuses only blanks and codes that do not
+# survive normalisation, so every code of this form is one it accepts.
+COUPON_CODE_FORMAT: Final = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"
 
 
 @frozen

@@ -5,12 +5,15 @@ from __future__ import annotations
 import re
 import secrets
 from collections.abc import Callable, Collection
+from typing import Final
 
 from commerce_core.promotion.errors import CouponBatchTooLarge, InvalidCoupon
 
 ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: codes are read aloud and typed
 MAX_BATCH = 10_000
-PREFIX_PATTERN = re.compile(r"^[A-Z0-9]{1,12}$")
+# A code prefix as given (case-insensitive; kept upper-case).
+COUPON_PREFIX_FORMAT: Final = r"^[A-Za-z0-9]{1,12}$"
+PREFIX_PATTERN = re.compile(COUPON_PREFIX_FORMAT)
 _MAX_ROUNDS = 20
 
 

@@ -7,7 +7,7 @@ import re
 import threading
 import time
 import uuid
-from typing import Protocol
+from typing import Final, Protocol
 
 from commerce_core.shared.errors import InvalidInput
 
@@ -47,7 +47,10 @@ class Uuid7Generator:
         return str(uuid7())
 
 
-SKU_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9._-]{0,63}$")
+# What a SKU may be as given (case-insensitive; kept upper-case). Entry points state it in their
+# schemas from this constant, so they and the core cannot drift apart.
+SKU_FORMAT: Final = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
+SKU_PATTERN = re.compile(SKU_FORMAT)
 
 
 class InvalidSku(InvalidInput):

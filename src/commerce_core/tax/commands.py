@@ -4,8 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from typing import Final
 
 from attrs import frozen
+
+# A tax type as given (case-insensitive; kept upper-case): VAT, GST, IMPORT_DUTY. Entry points
+# state it in their schemas; every such name is one the core accepts.
+TAX_TYPE_FORMAT: Final = r"^[A-Za-z][A-Za-z0-9_]{0,31}$"
 
 
 @frozen

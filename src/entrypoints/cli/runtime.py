@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import logging
-
 import typer
 from attrs import define, field
 
 from commerce_core import Commerce
+from entrypoints import logs
 from entrypoints.container import Container, make_container
 from entrypoints.settings import Settings
 
@@ -44,9 +43,6 @@ def runtime(ctx: typer.Context) -> Runtime:
 
 
 def configure_logging(settings: Settings) -> None:
-    logging.basicConfig(
-        level=settings.log_level.upper(),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
-    # Alembic narrates every plugin it loads at INFO; migrations worth reading log as warnings.
-    logging.getLogger("alembic").setLevel(max(logging.WARNING, logging.root.level))
+    """Text or JSON lines (`COMMERCE_LOG_FORMAT`), with the operator token scrubbed."""
+    secrets = (settings.operator_token,) if settings.operator_token else ()
+    logs.configure(settings.log_level, settings.log_format, secrets)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 import uvicorn
@@ -68,14 +68,27 @@ def serve(
                       f"{settings.operator_token}")
     url = base_url(settings.host, settings.port)
     console.print(f"commerce-core listening on {url} (docs at /docs)")
-    log_level = settings.log_level.lower()
+    server = server_options(settings)
     if settings.workers == 1:
         # FastAPI is imported only for this command; the other commands start faster without it.
         from entrypoints.http.app import create_app
 
-        uvicorn.run(create_app(commerce, settings), host=settings.host, port=settings.port,
-                    log_level=log_level)
+        uvicorn.run(create_app(commerce, settings), **server)
     else:
         export(settings)
         uvicorn.run("entrypoints.cli.asgi:create", factory=True, workers=settings.workers,
-                    host=settings.host, port=settings.port, log_level=log_level)
+                    **server)
+
+
+def server_options(settings: Settings) -> dict[str, Any]:
+    """What uvicorn is told. Slow clients are bounded at both ends: an idle keep-alive
+    connection closes after `http_keep_alive_seconds`, and a request body must arrive within
+    `body_read_timeout_seconds` and `max_body_bytes` (the app's `BodyLimitMiddleware`). Logging
+    stays ours (`log_config=None`), so uvicorn's lines share the format; our access log
+    replaces uvicorn's, since it carries the request id."""
+    return {
+        "host": settings.host, "port": settings.port, "log_level": settings.log_level.lower(),
+        "log_config": None, "access_log": False,
+        "timeout_keep_alive": settings.http_keep_alive_seconds,
+        "timeout_graceful_shutdown": settings.http_graceful_shutdown_seconds,
+    }

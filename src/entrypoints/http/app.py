@@ -25,6 +25,9 @@ from entrypoints.http import (
     pricing,
 )
 from entrypoints.http.dependencies import require_operator
+from entrypoints.http.limits import BodyLimitMiddleware
+from entrypoints.http.metrics import HttpMetrics
+from entrypoints.http.metrics import router as metrics_router
 from entrypoints.http.middleware import RequestContextMiddleware
 from entrypoints.http.problems import PROBLEM_RESPONSES, install_problem_handlers
 from entrypoints.settings import Settings
@@ -48,12 +51,20 @@ def create_app(commerce: Commerce, settings: Settings) -> FastAPI:
     )
     app.state.commerce = commerce
     app.state.settings = settings
+    app.state.metrics = HttpMetrics()
+    app.state.redis = health.readiness_redis(settings)
     install_problem_handlers(app)
-    app.add_middleware(RequestContextMiddleware)
+    # Added innermost first: the request context (id, access log, metrics) wraps everything,
+    # the body limit wraps the app.
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes,
+                       read_timeout=settings.body_read_timeout_seconds)
+    app.add_middleware(RequestContextMiddleware, metrics=app.state.metrics)
 
     for public in (health.router, catalog.router, inventory.router, carts.router,
                    checkout.router, orders.router, pricing.router):
         app.include_router(public, responses=PROBLEM_RESPONSES)
+    # `/metrics` carries the operator guard on its route (see `entrypoints.http.metrics`).
+    app.include_router(metrics_router, responses=PROBLEM_RESPONSES)
     # The operator guard is attached here, once, so no admin route can be added without it.
     for operator in (catalog.admin, inventory.admin, orders.admin, fulfillment.admin,
                      pricing.admin):

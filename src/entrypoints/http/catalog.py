@@ -17,12 +17,13 @@ from entrypoints.http.schemas import (
     ProductOut,
     ProductPage,
 )
+from entrypoints.http.schemas.common import MAX_OFFSET
 
 router = APIRouter(tags=["catalog"])
 admin = APIRouter(tags=["catalog admin"])
 
 Limit = Annotated[int, Query(ge=1, le=100)]
-Offset = Annotated[int, Query(ge=0)]
+Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET)]
 
 
 @router.get("/products", summary="Published products, oldest first")

@@ -15,7 +15,9 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Response, status
 
 from commerce_core.checkout.queries import PlacedOrder
+from commerce_core.shared.errors import CommerceError
 from entrypoints.http.dependencies import CommerceDep, RequestIdDep
+from entrypoints.http.metrics import MetricsDep
 from entrypoints.http.schemas import CheckoutOut, NewOrder, PlacedOrderOut
 
 router = APIRouter(tags=["checkout"])
@@ -31,11 +33,16 @@ IdempotencyKey = Annotated[
              summary="Place an order from a cart: reserve stock, authorize payment, confirm")
 def place_order(
     body: NewOrder, commerce: CommerceDep, request_id: RequestIdDep, response: Response,
-    idempotency_key: IdempotencyKey = None,
+    metrics: MetricsDep, idempotency_key: IdempotencyKey = None,
 ) -> PlacedOrderOut:
-    placed: PlacedOrder = commerce.handle(
-        body.to_command(idempotency_key), correlation_id=request_id
-    )
+    try:
+        placed: PlacedOrder = commerce.handle(
+            body.to_command(idempotency_key), correlation_id=request_id
+        )
+    except CommerceError as error:  # refused: counted by its stable code
+        metrics.checkout(error.code)
+        raise
+    metrics.checkout(placed.status)
     response.headers["Location"] = f"/orders/{placed.order_id}"
     return PlacedOrderOut.of(placed)
 

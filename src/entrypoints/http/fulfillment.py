@@ -17,6 +17,7 @@ from commerce_core.fulfillment.commands import (
     StartPacking,
     StartPicklist,
 )
+from commerce_core.fulfillment.model import FulfillmentStatus
 from entrypoints.http.dependencies import CommerceDep, RequestIdDep
 from entrypoints.http.schemas.fulfillment import (
     Cancellation,
@@ -35,11 +36,12 @@ admin = APIRouter(tags=["fulfillment admin"])
 @admin.get("/fulfillments", summary="Fulfillments, oldest first")
 def list_fulfillments(
     commerce: CommerceDep, warehouse: str | None = None,
-    statuses: Annotated[list[str] | None, Query(alias="status")] = None,
+    statuses: Annotated[list[FulfillmentStatus] | None, Query(alias="status")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> list[FulfillmentOut]:
     return [FulfillmentOut.of(f) for f in commerce.fulfillment.list(
-        warehouse=warehouse, statuses=statuses, limit=limit)]
+        warehouse=warehouse, statuses=[s.value for s in statuses] if statuses else None,
+        limit=limit)]
 
 
 @admin.get("/orders/{order_id}/fulfillments", summary="What each warehouse ships of an order")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Path, Query, status
 
 from commerce_core import Commerce
 from commerce_core.catalog.errors import SkuNotFound
@@ -26,7 +26,8 @@ from commerce_core.inventory.commands import (
     ShipTransfer,
 )
 from commerce_core.inventory.model import ReservationStatus
-from commerce_core.shared.ids import normalise_sku
+from commerce_core.inventory.movements import AdjustmentStatus, TransferStatus
+from commerce_core.shared.ids import SKU_FORMAT, normalise_sku
 from entrypoints.http.dependencies import CommerceDep, RequestIdDep
 from entrypoints.http.schemas import (
     Availability,
@@ -65,12 +66,15 @@ from entrypoints.http.schemas.stock import (
     TransferOut,
 )
 
+SkuPath = Annotated[str, Path(pattern=SKU_FORMAT)]
+SkuQuery = Annotated[str | None, Query(pattern=SKU_FORMAT)]
+
 router = APIRouter(tags=["inventory"])
 admin = APIRouter(tags=["inventory admin"])
 
 
 @router.get("/stock/{sku}", summary="How many units of a SKU can be bought now")
-def availability(sku: str, commerce: CommerceDep) -> Availability:
+def availability(sku: SkuPath, commerce: CommerceDep) -> Availability:
     sku = normalise_sku(sku)
     if commerce.catalog.by_sku(sku) is None:
         raise SkuNotFound(f"no product sells SKU {sku}", sku=sku)
@@ -92,7 +96,7 @@ def create_warehouse(
 
 
 @admin.get("/stock", summary="Stock levels per SKU and warehouse")
-def list_stock(commerce: CommerceDep, sku: str | None = None) -> list[StockLevelOut]:
+def list_stock(commerce: CommerceDep, sku: SkuQuery = None) -> list[StockLevelOut]:
     return [StockLevelOut.of(level) for level in commerce.inventory.levels(sku)]
 
 
@@ -102,7 +106,7 @@ def list_stock(commerce: CommerceDep, sku: str | None = None) -> list[StockLevel
     description="`warehouse` is its id or code. Answers the SKU's levels in every warehouse.",
 )
 def set_stock(
-    sku: str, warehouse: str, body: StockCount, commerce: CommerceDep, request_id: RequestIdDep
+    sku: SkuPath, warehouse: str, body: StockCount, commerce: CommerceDep, request_id: RequestIdDep
 ) -> list[StockLevelOut]:
     commerce.handle(body.to_command(sku, warehouse), correlation_id=request_id)
     return [StockLevelOut.of(level) for level in commerce.inventory.levels(sku)]
@@ -163,7 +167,7 @@ def create_distributor(body: NewDistributor, commerce: CommerceDep,
 
 
 @admin.get("/stock-items", summary="Stock items with their settings, by SKU and warehouse")
-def list_stock_items(commerce: CommerceDep, sku: str | None = None,
+def list_stock_items(commerce: CommerceDep, sku: SkuQuery = None,
                      warehouse: str | None = None) -> list[StockItemOut]:
     return [StockItemOut.of_item(i) for i in commerce.inventory.items(sku=sku,
                                                                       warehouse=warehouse)]
@@ -171,7 +175,7 @@ def list_stock_items(commerce: CommerceDep, sku: str | None = None,
 
 @admin.put("/stock/{sku}/{warehouse}/settings",
            summary="Reorder point, min/max levels and bin location of a stock item")
-def configure_stock_item(sku: str, warehouse: str, body: StockSettingsBody,
+def configure_stock_item(sku: SkuPath, warehouse: str, body: StockSettingsBody,
                          commerce: CommerceDep, request_id: RequestIdDep) -> StockItemOut:
     commerce.handle(body.to_command(sku, warehouse), correlation_id=request_id)
     (item,) = commerce.inventory.items(sku=sku, warehouse=warehouse)
@@ -185,35 +189,35 @@ def _item_after(commerce: Commerce, sku: str, warehouse: str) -> StockItemOut:
 
 @admin.post("/stock/{sku}/{warehouse}/receipts", status_code=status.HTTP_201_CREATED,
             summary="Receive goods, into a batch and a bin when given")
-def receive_stock(sku: str, warehouse: str, body: Receipt, commerce: CommerceDep,
+def receive_stock(sku: SkuPath, warehouse: str, body: Receipt, commerce: CommerceDep,
                   request_id: RequestIdDep) -> StockItemOut:
     commerce.handle(body.to_command(sku, warehouse), correlation_id=request_id)
     return _item_after(commerce, sku, warehouse)
 
 
 @admin.post("/stock/{sku}/{warehouse}/damage", summary="Write off damaged units")
-def record_damage(sku: str, warehouse: str, body: Damage, commerce: CommerceDep,
+def record_damage(sku: SkuPath, warehouse: str, body: Damage, commerce: CommerceDep,
                   request_id: RequestIdDep) -> StockItemOut:
     commerce.handle(body.to_command(sku, warehouse), correlation_id=request_id)
     return _item_after(commerce, sku, warehouse)
 
 
 @admin.post("/stock/{sku}/{warehouse}/returns", summary="Put returned units back on the shelf")
-def restock_return(sku: str, warehouse: str, body: ReturnRestock, commerce: CommerceDep,
+def restock_return(sku: SkuPath, warehouse: str, body: ReturnRestock, commerce: CommerceDep,
                    request_id: RequestIdDep) -> StockItemOut:
     commerce.handle(body.to_command(sku, warehouse), correlation_id=request_id)
     return _item_after(commerce, sku, warehouse)
 
 
 @admin.get("/stock-batches")
-def list_batches(commerce: CommerceDep, sku: str | None = None,
+def list_batches(commerce: CommerceDep, sku: SkuQuery = None,
                  warehouse: str | None = None) -> list[BatchOut]:
     return [BatchOut.of(b) for b in commerce.inventory.batches(sku=sku, warehouse=warehouse)]
 
 
 @admin.get("/stock-movements", summary="The stock ledger, newest first")
 def list_movements(
-    commerce: CommerceDep, sku: str | None = None, warehouse: str | None = None,
+    commerce: CommerceDep, sku: SkuQuery = None, warehouse: str | None = None,
     reference: str | None = None, limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> list[MovementOut]:
     return [MovementOut.of(m) for m in commerce.inventory.movements(
@@ -234,8 +238,10 @@ def list_alerts(commerce: CommerceDep, warehouse: str | None = None) -> list[Ale
 
 
 @admin.get("/adjustments")
-def list_adjustments(commerce: CommerceDep, status: str | None = None) -> list[AdjustmentOut]:
-    return [AdjustmentOut.of(a) for a in commerce.inventory.adjustments(status=status)]
+def list_adjustments(commerce: CommerceDep,
+                     status: AdjustmentStatus | None = None) -> list[AdjustmentOut]:
+    return [AdjustmentOut.of(a) for a in commerce.inventory.adjustments(
+        status=status.value if status else None)]
 
 
 def _adjustment(commerce: Commerce, adjustment_id: str) -> AdjustmentOut:
@@ -261,8 +267,10 @@ def decide_adjustment(adjustment_id: str, decision: Literal["approve", "reject"]
 
 
 @admin.get("/transfers")
-def list_transfers(commerce: CommerceDep, status: str | None = None) -> list[TransferOut]:
-    return [TransferOut.of(t) for t in commerce.inventory.transfers(status=status)]
+def list_transfers(commerce: CommerceDep,
+                   status: TransferStatus | None = None) -> list[TransferOut]:
+    return [TransferOut.of(t) for t in commerce.inventory.transfers(
+        status=status.value if status else None)]
 
 
 def _transfer(commerce: Commerce, transfer_id: str) -> TransferOut:

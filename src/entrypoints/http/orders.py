@@ -11,6 +11,7 @@ from commerce_core.ordering.model import OrderStatus
 from commerce_core.payment.commands import CapturePayment
 from entrypoints.http.dependencies import CommerceDep, RequestIdDep
 from entrypoints.http.schemas import CancelRequest, OrderOut, OrderSummary
+from entrypoints.http.schemas.common import MAX_OFFSET
 
 router = APIRouter(prefix="/orders", tags=["orders"])
 admin = APIRouter(prefix="/orders", tags=["orders admin"])
@@ -41,7 +42,7 @@ def list_orders(
     commerce: CommerceDep,
     status: OrderStatus | None = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> list[OrderSummary]:
     orders = commerce.orders.list(status=status.value if status else None, limit=limit,
                                   offset=offset)

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Query, Response, status
 
 from commerce_core.cart.commands import ApplyCoupon, RemoveCoupon
 from commerce_core.pricing.commands import DeactivatePrice, DeactivatePriceRule
-from commerce_core.pricing.ports import TaxDestination
+from commerce_core.pricing.ports import COUNTRY_CODE_FORMAT, TaxDestination
 from commerce_core.promotion.commands import (
     DeactivateCampaign,
     DeactivateCoupon,
@@ -43,7 +43,7 @@ Json = dict[str, Any]
             summary="How the cart's price comes about: every line, adjustment and tax")
 def cart_price(
     cart_id: str, commerce: CommerceDep,
-    country: Annotated[str | None, Query(min_length=2, max_length=2)] = None,
+    country: Annotated[str | None, Query(pattern=COUNTRY_CODE_FORMAT)] = None,
     region: str | None = None, postcode: str | None = None,
 ) -> Json:
     """The engine's breakdown at the quote stage; with `country`, tax is computed for that

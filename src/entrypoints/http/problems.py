@@ -29,6 +29,7 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException
 from starlette.responses import JSONResponse
+from starlette.routing import Match
 
 from commerce_core.shared.errors import (
     BusinessRuleViolation,
@@ -205,8 +206,28 @@ async def _framework_http_error(request: Request, exc: Exception) -> ProblemResp
     assert isinstance(exc, HTTPException)
     phrase = HTTPStatus(exc.status_code).phrase
     detail = exc.detail if isinstance(exc.detail, str) and exc.detail else phrase
-    code = "http." + re.sub(r"[^a-z0-9]+", "_", phrase.lower()).strip("_")
-    return problem(request, exc.status_code, code, detail, headers=exc.headers)
+    # An exception of our own may name its stable code (`problem_code`); framework ones get
+    # theirs from the status phrase.
+    code = getattr(exc, "problem_code", None) or (
+        "http." + re.sub(r"[^a-z0-9]+", "_", phrase.lower()).strip("_"))
+    headers = dict(exc.headers or {})
+    if exc.status_code == 405:
+        # Routing answers 405 from the first route whose path matched, naming its methods only;
+        # `Allow` must list what every route of the path takes (RFC 9110 §15.5.6).
+        headers["Allow"] = ", ".join(allowed_methods(request))
+    return problem(request, exc.status_code, code, detail, headers=headers)
+
+
+_METHODS: Final = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method some route answers on the request's path: the request is matched again
+    against the app's routes once per method, so included routers count like plain routes."""
+    routes = request.app.router.routes
+    return [method for method in _METHODS
+            if any(route.matches({**request.scope, "method": method})[0] == Match.FULL
+                   for route in routes)]
 
 
 async def _unexpected_error(request: Request, exc: Exception) -> ProblemResponse:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from pydantic import BaseModel, Field
 
 from commerce_core.cart.commands import AddCartItem, CreateCart, UpdateCartItem
 from commerce_core.cart.model import MAX_QUANTITY_PER_LINE
 from commerce_core.cart.queries import CartLineView, CartView
-from entrypoints.http.schemas.common import Currency, MoneyOut, Quantity, RequestBody, Sku
+from entrypoints.http.schemas.common import Currency, Integral, MoneyOut, Quantity, RequestBody, Sku
 
 
 class NewCart(RequestBody):
@@ -30,7 +32,7 @@ class NewCartItem(RequestBody):
 
 
 class CartItemChange(RequestBody):
-    quantity: int = Field(strict=True, ge=0, le=MAX_QUANTITY_PER_LINE,
+    quantity: Annotated[int, Integral] = Field(strict=True, ge=0, le=MAX_QUANTITY_PER_LINE,
                           description="0 removes the line")
 
     def to_command(self, cart_id: str, line_id: str) -> UpdateCartItem:

@@ -10,8 +10,16 @@ from commerce_core.catalog.commands import (
     UpdateProduct,
     VariantSpec,
 )
-from commerce_core.catalog.model import SLUG_PATTERN, Category, Product, Variant
-from entrypoints.http.schemas.common import MoneyIn, MoneyOut, RequestBody, Sku, StrictCount
+from commerce_core.catalog.model import Category, Product, Variant
+from entrypoints.http.schemas.common import (
+    MoneyIn,
+    MoneyOut,
+    Name,
+    RequestBody,
+    Sku,
+    Slug,
+    StrictCount,
+)
 
 
 class NewVariant(RequestBody):
@@ -27,9 +35,10 @@ class NewVariant(RequestBody):
 
 
 class NewProduct(RequestBody):
-    name: str
-    slug: str = Field(examples=["linen-shirt"])
-    variants: list[NewVariant]
+    name: Name
+    slug: Slug
+    variants: list[NewVariant] = Field(min_length=1, max_length=100,
+                                       description="At least one; SKUs unique, one currency")
     description: str = ""
     category_ids: list[str] = Field(default_factory=list)
     attributes: dict[str, str] = Field(default_factory=dict)
@@ -81,8 +90,8 @@ class ProductPage(BaseModel):
 
 
 class NewCategory(RequestBody):
-    slug: str = Field(examples=["apparel"])
-    name: str
+    slug: Slug
+    name: Name
     parent_id: str | None = None
 
     def to_command(self) -> CreateCategory:
@@ -105,8 +114,8 @@ class ProductChanges(RequestBody):
     """The fields to change; a field left out (or null) stays as it is. Prices change through
     the pricing routes, visibility through publish, unpublish and archive."""
 
-    name: str | None = Field(default=None, min_length=1, pattern=r"\S")
-    slug: str | None = Field(default=None, pattern=SLUG_PATTERN.pattern, examples=["linen-shirt"])
+    name: Name | None = None
+    slug: Slug | None = None
     description: str | None = None
     category_ids: list[str] | None = None
     attributes: dict[str, str] | None = None

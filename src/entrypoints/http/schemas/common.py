@@ -1,18 +1,54 @@
-"""Building blocks every body shares: strict integers, money, the base of request bodies."""
+"""Building blocks every body shares: strict integers, money, the base of request bodies, and
+the formats the core enforces, each stated from the core's own constant so the OpenAPI document
+and the domain cannot drift apart."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Final
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from commerce_core.cart.model import MAX_QUANTITY_PER_LINE
-from commerce_core.shared.money import Money
+from commerce_core.catalog.commands import SLUG_FORMAT
+from commerce_core.inventory.commands import BIN_LOCATION_FORMAT, CODE_FORMAT
+from commerce_core.pricing.ports import COUNTRY_CODE_FORMAT
+from commerce_core.shared.ids import SKU_FORMAT
+from commerce_core.shared.money import CURRENCY_FORMAT, Money
 
-StrictCount = Annotated[int, Field(strict=True, ge=0)]
-Quantity = Annotated[int, Field(strict=True, ge=1, le=MAX_QUANTITY_PER_LINE)]
-Currency = Annotated[str, Field(min_length=3, max_length=3, examples=["VND"])]
-Sku = Annotated[str, Field(min_length=1, max_length=64, examples=["LINEN-SHIRT-M"])]
+# Integers the API takes are bounded, so none can overflow a 64-bit database column.
+MAX_COUNT: Final = 1_000_000_000
+MAX_AMOUNT: Final = 10**15  # minor units
+MAX_OFFSET: Final = 1_000_000
+MAX_PRIORITY: Final = 1_000_000
+
+
+
+def _integral(value: object) -> object:
+    """JSON Schema's `integer` includes `2.0`; strict integers take it as 2 and still refuse
+    `2.5`, `"2"` and `true`."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+Integral = BeforeValidator(_integral)
+StrictCount = Annotated[int, Integral, Field(strict=True, ge=0, le=MAX_COUNT)]
+Priority = Annotated[int, Integral, Field(strict=True, ge=-MAX_PRIORITY, le=MAX_PRIORITY)]
+Quantity = Annotated[int, Integral, Field(strict=True, ge=1, le=MAX_QUANTITY_PER_LINE)]
+Currency = Annotated[str, Field(pattern=CURRENCY_FORMAT, examples=["VND"],
+                                description="ISO 4217, upper-case, one the shop knows")]
+Sku = Annotated[str, Field(pattern=SKU_FORMAT, examples=["LINEN-SHIRT-M"],
+                           description="Letters, digits, '.', '_', '-'; case-insensitive")]
+Slug = Annotated[str, Field(pattern=SLUG_FORMAT, max_length=128, examples=["linen-shirt"])]
+Code = Annotated[str, Field(pattern=CODE_FORMAT, examples=["HCM"],
+                            description="1-32 letters, digits, '-' or '_'; case-insensitive")]
+CountryCode = Annotated[str, Field(pattern=COUNTRY_CODE_FORMAT, examples=["VN"],
+                                   description="ISO 3166 alpha-2, upper-case")]
+BinLocation = Annotated[str, Field(pattern=BIN_LOCATION_FORMAT, examples=["A-12-03"],
+                                   description="aisle-shelf-bin")]
+Name = Annotated[str, Field(min_length=1, max_length=200, pattern=r"\S")]
+Limit = Annotated[int, Field(ge=1, le=100)]
+Offset = Annotated[int, Field(ge=0, le=MAX_OFFSET)]
 
 
 class RequestBody(BaseModel):
@@ -20,11 +56,19 @@ class RequestBody(BaseModel):
 
 
 class MoneyIn(RequestBody):
-    amount: int = Field(strict=True, description="Integer amount in minor units (VND has none)")
+    amount: Annotated[int, Integral] = Field(strict=True, ge=0, le=MAX_AMOUNT,
+                        description="Integer amount in minor units (VND has none)")
     currency: Currency
 
     def to_money(self) -> Money:
         return Money(self.amount, self.currency.upper())
+
+
+class PositiveMoneyIn(MoneyIn):
+    """An amount above zero: a base price, a budget, a cap."""
+
+    amount: Annotated[int, Integral] = Field(strict=True, ge=1, le=MAX_AMOUNT,
+                        description="Integer amount in minor units, above zero")
 
 
 class MoneyOut(BaseModel):

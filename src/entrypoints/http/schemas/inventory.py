@@ -20,14 +20,22 @@ from commerce_core.inventory.commands import (
 )
 from commerce_core.inventory.model import Distributor, Reservation, StockLevel, Warehouse
 from commerce_core.inventory.warehouses import Address, Capacity, WarehouseDetails
-from entrypoints.http.schemas.common import RequestBody, Sku, StrictCount
+from entrypoints.http.schemas.common import (
+    Code,
+    CountryCode,
+    Integral,
+    Name,
+    RequestBody,
+    Sku,
+    StrictCount,
+)
 
-PositiveCount = Annotated[int, Field(strict=True, ge=1, le=1_000_000)]
+PositiveCount = Annotated[int, Integral, Field(strict=True, ge=1, le=1_000_000)]
 
 
 class NewWarehouse(RequestBody):
-    code: str = Field(min_length=1, max_length=32, examples=["HCM"])
-    name: str = ""
+    code: Code
+    name: str = Field("", max_length=200)
     is_default: bool = False
 
     def to_command(self) -> CreateWarehouse:
@@ -108,7 +116,7 @@ class AddressBody(RequestBody):
     city: str = ""
     state_province: str = ""
     postal_code: str = ""
-    country_code: str = Field("", max_length=2)
+    country_code: CountryCode
 
 
 class CapacityBody(RequestBody):
@@ -121,10 +129,10 @@ class CapacityBody(RequestBody):
 class WarehouseDetailsBody(RequestBody):
     """A warehouse's details; every field replaces the current value."""
 
-    name: str = ""
+    name: Name
     description: str = ""
     warehouse_type: str = "fulfillment"
-    address: AddressBody = Field(default_factory=AddressBody)
+    address: AddressBody | None = None
     phone: str = ""
     email: str = ""
     manager_name: str = ""
@@ -139,7 +147,8 @@ class WarehouseDetailsBody(RequestBody):
                     else GeoPoint(self.latitude, self.longitude))
         return WarehouseDetails(
             description=self.description, warehouse_type=self.warehouse_type,
-            address=Address(**self.address.model_dump()), phone=self.phone, email=self.email,
+            address=Address(**self.address.model_dump()) if self.address else Address(),
+            phone=self.phone, email=self.email,
             manager_name=self.manager_name, location=location,
             capacity=Capacity(**self.capacity.model_dump()), cost_ratio=self.cost_ratio,
             distributor_id=self.distributor_id,
@@ -183,8 +192,8 @@ class WarehouseDetailsOut(BaseModel):
 
 
 class NewDistributor(RequestBody):
-    code: str = Field(min_length=1, max_length=32)
-    name: str = ""
+    code: Code
+    name: str = Field("", max_length=200)
     region_codes: list[str] = Field(default_factory=list)
     email: str = ""
     phone: str = ""

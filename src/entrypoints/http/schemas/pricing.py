@@ -14,6 +14,8 @@ from commerce_core.pricing.commands import CreatePrice, CreatePriceRule, UpdateP
 from commerce_core.pricing.engine.breakdown import json_ready
 from commerce_core.pricing.rules import RuleAction, RuleCondition, RuleType
 from commerce_core.promotion.commands import (
+    COUPON_CODE_FORMAT,
+    COUPON_PREFIX_FORMAT,
     CreateCampaign,
     CreateCoupon,
     CreatePromotion,
@@ -29,8 +31,16 @@ from commerce_core.promotion.terms import (
     ProductScope,
 )
 from commerce_core.shared.errors import InvalidInput
-from commerce_core.tax.commands import CreateTaxRule
-from entrypoints.http.schemas.common import MoneyIn, RequestBody
+from commerce_core.tax.commands import TAX_TYPE_FORMAT, CreateTaxRule
+from entrypoints.http.schemas.common import (
+    MAX_COUNT,
+    CountryCode,
+    MoneyIn,
+    Name,
+    PositiveMoneyIn,
+    Priority,
+    RequestBody,
+)
 
 Percent = Field(gt=0, le=100, description="A percentage, e.g. 10 for 10%")
 
@@ -44,12 +54,12 @@ def definition_json(aggregate: Any) -> dict[str, Any]:
 
 
 class CouponIn(RequestBody):
-    code: str = Field(min_length=1, max_length=64, examples=["TET10"])
+    code: str = Field(pattern=COUPON_CODE_FORMAT, examples=["TET10"])
 
 
 class PriceIn(RequestBody):
     product_id: str
-    base_price: MoneyIn
+    base_price: PositiveMoneyIn
     sku: str | None = None
     warehouse_id: str | None = None
     sale_price: MoneyIn | None = None
@@ -67,8 +77,9 @@ class PriceIn(RequestBody):
 
 
 class PriceChangeIn(RequestBody):
-    expected_version: int = Field(ge=0, description="The version you read (optimistic lock)")
-    base_price: MoneyIn
+    expected_version: int = Field(ge=0, le=2**31,
+                                  description="The version you read (optimistic lock)")
+    base_price: PositiveMoneyIn
     sale_price: MoneyIn | None = None
     sale_starts_at: datetime | None = None
     sale_ends_at: datetime | None = None
@@ -83,21 +94,21 @@ class PriceChangeIn(RequestBody):
 
 
 class TierIn(RequestBody):
-    min_quantity: int = Field(ge=1)
+    min_quantity: int = Field(ge=1, le=MAX_COUNT)
     unit_price: MoneyIn
 
 
 class PriceRuleIn(RequestBody):
     """One action: `percent_off`, `amount_off`, `set_price` or `tiers` (volume pricing)."""
 
-    name: str = Field(min_length=1)
+    name: Name
     rule_type: RuleType
-    priority: int = 0
+    priority: Priority = 0
     product_ids: list[str] = Field(default_factory=list)
     skus: list[str] = Field(default_factory=list)
     category_ids: list[str] = Field(default_factory=list)
     customer_segments: list[str] = Field(default_factory=list)
-    min_quantity: int | None = Field(None, ge=1)
+    min_quantity: int | None = Field(None, ge=1, le=MAX_COUNT)
     percent_off: Decimal | None = Percent
     amount_off: MoneyIn | None = None
     set_price: MoneyIn | None = None
@@ -129,12 +140,12 @@ class PriceRuleIn(RequestBody):
 
 
 class CampaignIn(RequestBody):
-    name: str = Field(min_length=1)
+    name: Name
     campaign_type: CampaignType
     starts_at: datetime
     ends_at: datetime | None = None
-    budget_limit: MoneyIn | None = None
-    priority: int = 0
+    budget_limit: PositiveMoneyIn | None = None
+    priority: Priority = 0
     description: str = ""
 
     def to_command(self) -> CreateCampaign:
@@ -148,24 +159,24 @@ class CampaignIn(RequestBody):
 class PromotionIn(RequestBody):
     """The common benefits; `kind` picks one and its fields."""
 
-    name: str = Field(min_length=1)
+    name: Name
     kind: Literal["percentage", "fixed_amount", "buy_x_get_y", "free_shipping"]
     percent: Decimal | None = Percent
     amount: MoneyIn | None = None
-    buy_quantity: int | None = Field(None, ge=1)
-    get_quantity: int | None = Field(None, ge=1)
+    buy_quantity: int | None = Field(None, ge=1, le=MAX_COUNT)
+    get_quantity: int | None = Field(None, ge=1, le=MAX_COUNT)
     shipping_methods: list[str] = Field(default_factory=list)
     campaign_id: str | None = None
     product_ids: list[str] = Field(default_factory=list)
     category_ids: list[str] = Field(default_factory=list)
     minimum_order_amount: MoneyIn | None = None
-    maximum_discount_amount: MoneyIn | None = None
-    total_usage_limit: int | None = Field(None, ge=1)
-    usage_limit_per_customer: int | None = Field(None, ge=1)
+    maximum_discount_amount: PositiveMoneyIn | None = None
+    total_usage_limit: int | None = Field(None, ge=1, le=MAX_COUNT)
+    usage_limit_per_customer: int | None = Field(None, ge=1, le=MAX_COUNT)
     is_stackable: bool = False
     requires_coupon: bool = False
     stop_rules_processing: bool = False
-    priority: int = 0
+    priority: Priority = 0
     starts_at: datetime | None = None
     ends_at: datetime | None = None
 
@@ -199,9 +210,9 @@ class PromotionIn(RequestBody):
 
 
 class NewCouponIn(RequestBody):
-    code: str = Field(min_length=1, max_length=64)
-    usage_limit: int | None = Field(None, ge=1)
-    usage_limit_per_customer: int | None = Field(None, ge=1)
+    code: str = Field(pattern=COUPON_CODE_FORMAT, examples=["TET10"])
+    usage_limit: int | None = Field(None, ge=1, le=MAX_COUNT)
+    usage_limit_per_customer: int | None = Field(None, ge=1, le=MAX_COUNT)
     customer_id: str | None = None
     expires_at: datetime | None = None
 
@@ -213,8 +224,8 @@ class NewCouponIn(RequestBody):
 
 class CouponBatchIn(RequestBody):
     count: int = Field(ge=1, le=10_000)
-    prefix: str = Field(min_length=1, max_length=12, examples=["TET"])
-    usage_limit: int | None = Field(1, ge=1)
+    prefix: str = Field(pattern=COUPON_PREFIX_FORMAT, examples=["TET"])
+    usage_limit: int | None = Field(1, ge=1, le=MAX_COUNT)
     expires_at: datetime | None = None
 
     def to_command(self, promotion_id: str) -> GenerateCoupons:
@@ -223,9 +234,9 @@ class CouponBatchIn(RequestBody):
 
 
 class TaxRuleIn(RequestBody):
-    name: str = Field(min_length=1)
-    country_code: str = Field(min_length=2, max_length=2, examples=["VN"])
-    tax_type: str = Field(min_length=1, examples=["VAT"])
+    name: Name
+    country_code: CountryCode
+    tax_type: str = Field(pattern=TAX_TYPE_FORMAT, examples=["VAT"])
     rate: Decimal = Field(ge=0, le=100, description="Percent, up to 4 decimals")
     region: str | None = None
     postcode: str | None = None
@@ -235,7 +246,7 @@ class TaxRuleIn(RequestBody):
     is_compound: bool = False
     is_inclusive: bool = False
     applies_to_shipping: bool = False
-    priority: int = 0
+    priority: Priority = 0
     effective_from: datetime | None = None
     effective_to: datetime | None = None
 

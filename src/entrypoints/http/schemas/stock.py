@@ -4,6 +4,7 @@ ledger and its audit, alerts, adjustment requests and transfers."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Annotated
 
 from pydantic import BaseModel, Field
 
@@ -24,7 +25,7 @@ from commerce_core.inventory.stock import (
     StockMovement,
     StockSettings,
 )
-from entrypoints.http.schemas.common import RequestBody, Sku, StrictCount
+from entrypoints.http.schemas.common import BinLocation, Integral, RequestBody, Sku, StrictCount
 from entrypoints.http.schemas.inventory import PositiveCount, StockLevelOut
 
 # -- stock items, batches, the ledger ---------------------------------------------------------
@@ -35,7 +36,7 @@ class StockSettingsBody(RequestBody):
     reorder_quantity: StrictCount = 0
     min_level: StrictCount = 0
     max_level: StrictCount = 0
-    bin_location: str | None = Field(None, examples=["A-12-03"])
+    bin_location: BinLocation | None = None
 
     def to_command(self, sku: str, warehouse: str) -> ConfigureStockItem:
         return ConfigureStockItem(sku, warehouse, StockSettings(
@@ -66,7 +67,7 @@ class Receipt(RequestBody):
     quantity: PositiveCount
     batch_number: str | None = Field(None, max_length=64)
     expiry_date: date | None = None
-    bin_location: str | None = Field(None, examples=["A-12-03"])
+    bin_location: BinLocation | None = None
 
     def to_command(self, sku: str, warehouse: str) -> ReceiveStock:
         return ReceiveStock(sku, warehouse, self.quantity, self.batch_number, self.expiry_date,
@@ -168,7 +169,8 @@ class AlertOut(BaseModel):
 class NewAdjustment(RequestBody):
     sku: Sku
     warehouse: str
-    quantity_change: int = Field(strict=True, description="Signed change of on hand")
+    quantity_change: Annotated[int, Integral] = Field(strict=True, ge=-1_000_000, le=1_000_000,
+                                 description="Signed change of on hand, never 0")
     reason: str = "correction"
     notes: str = ""
     requested_by: str = "operator"
