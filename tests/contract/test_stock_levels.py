@@ -29,7 +29,7 @@ def stocked(store: Store, on_hand: int = 10, reserved: int = 0) -> None:
     with store.uow() as uow:
         uow.stock.set_on_hand(SHIRT, W1, on_hand)
         if reserved:
-            assert uow.stock.try_reserve(SHIRT, W1, reserved)
+            assert uow.stock.change(SHIRT, W1, reserved=reserved, info=info())
         uow.commit()
 
 
@@ -78,79 +78,55 @@ def test_on_hand_cannot_be_negative(store: Store) -> None:
     assert level(store) is None
 
 
+def reserve_units(uow: Any, sku: str, warehouse_id: str, quantity: int) -> bool:
+    """What a reservation asks of the counters: `reserved += quantity` if available."""
+    moved = uow.stock.change(sku, warehouse_id, reserved=quantity,
+                             info=MovementInfo(MovementType.RESERVATION))
+    return moved is not None
+
+
 def test_reserving_takes_available_units_only(store: Store) -> None:
     stocked(store, on_hand=5)
 
     with store.uow() as uow:
-        took_four = uow.stock.try_reserve(SHIRT, W1, 4)
-        took_two = uow.stock.try_reserve(SHIRT, W1, 2)
-        took_last = uow.stock.try_reserve(SHIRT, W1, 1)
-        took_more = uow.stock.try_reserve(SHIRT, W1, 1)
+        took = [reserve_units(uow, SHIRT, W1, n) for n in (4, 2, 1, 1)]
         uow.commit()
 
-    assert (took_four, took_two, took_last, took_more) == (True, False, True, False)
+    assert took == [True, False, True, False]
     assert level(store) == StockLevel(SHIRT, W1, 5, 5)
 
 
 def test_reserving_where_nothing_is_stocked_fails(store: Store) -> None:
     with store.uow() as uow:
-        assert uow.stock.try_reserve(SHIRT, W1, 1) is False
+        assert reserve_units(uow, SHIRT, W1, 1) is False
+    assert level(store) is None
 
 
-def test_unreserving_gives_units_back(store: Store) -> None:
+def test_giving_back_and_shipping_reserved_units(store: Store) -> None:
     stocked(store, on_hand=5, reserved=3)
 
     with store.uow() as uow:
-        uow.stock.unreserve(SHIRT, W1, 2)
+        given_back = uow.stock.change(SHIRT, W1, reserved=-1,
+                                      info=info(MovementType.CANCELLATION))
+        shipped = uow.stock.change(SHIRT, W1, on_hand=-2, reserved=-2,
+                                   info=info(MovementType.FULFILLMENT))
         uow.commit()
 
-    assert level(store) == StockLevel(SHIRT, W1, 5, 1)
+    assert given_back is not None
+    assert shipped is not None
+    assert level(store) == StockLevel(SHIRT, W1, 3, 0)
 
 
-def test_unreserving_more_than_is_reserved_is_refused(store: Store) -> None:
+def test_giving_back_or_shipping_more_than_is_reserved_is_refused(store: Store) -> None:
     stocked(store, on_hand=5, reserved=1)
 
     with store.uow() as uow:
-        with pytest.raises(InvalidStockChange):
-            uow.stock.unreserve(SHIRT, W1, 2)
-        with pytest.raises(InvalidStockChange):
-            uow.stock.unreserve(MUG, W1, 1)
-
-    assert level(store) == StockLevel(SHIRT, W1, 5, 1)
-
-
-def test_committing_takes_reserved_units_off_the_shelf(store: Store) -> None:
-    stocked(store, on_hand=5, reserved=3)
-
-    with store.uow() as uow:
-        uow.stock.commit(SHIRT, W1, 2)
+        assert uow.stock.change(SHIRT, W1, reserved=-2, info=info()) is None
+        assert uow.stock.change(SHIRT, W1, on_hand=-2, reserved=-2, info=info()) is None
+        assert uow.stock.change(MUG, W1, reserved=-1, info=info()) is None
         uow.commit()
 
-    assert level(store) == StockLevel(SHIRT, W1, 3, 1)
-
-
-def test_committing_more_than_is_reserved_is_refused(store: Store) -> None:
-    stocked(store, on_hand=5, reserved=1)
-
-    with store.uow() as uow, pytest.raises(InvalidStockChange):
-        uow.stock.commit(SHIRT, W1, 2)
-
     assert level(store) == StockLevel(SHIRT, W1, 5, 1)
-
-
-@pytest.mark.parametrize("quantity", [0, -3])
-def test_quantities_below_one_are_refused(store: Store, quantity: int) -> None:
-    stocked(store, on_hand=5, reserved=2)
-
-    with store.uow() as uow:
-        with pytest.raises(InvalidStockChange):
-            uow.stock.try_reserve(SHIRT, W1, quantity)
-        with pytest.raises(InvalidStockChange):
-            uow.stock.unreserve(SHIRT, W1, quantity)
-        with pytest.raises(InvalidStockChange):
-            uow.stock.commit(SHIRT, W1, quantity)
-
-    assert level(store) == StockLevel(SHIRT, W1, 5, 2)
 
 
 def test_levels_list_by_sku_then_warehouse(store: Store) -> None:
@@ -174,8 +150,8 @@ def test_stock_changes_roll_back_with_their_unit_of_work(store: Store) -> None:
     stocked(store, on_hand=5, reserved=1)
 
     with store.uow() as uow:
-        uow.stock.try_reserve(SHIRT, W1, 2)
-        uow.stock.commit(SHIRT, W1, 1)
+        reserve_units(uow, SHIRT, W1, 2)
+        uow.stock.change(SHIRT, W1, on_hand=-1, reserved=-1, info=info(MovementType.FULFILLMENT))
         uow.stock.set_on_hand(MUG, W1, 9)
 
     assert level(store) == StockLevel(SHIRT, W1, 5, 1)
@@ -186,7 +162,7 @@ def test_changes_are_visible_inside_their_unit_of_work(store: Store) -> None:
     stocked(store, on_hand=5)
 
     with store.uow() as uow:
-        uow.stock.try_reserve(SHIRT, W1, 2)
+        reserve_units(uow, SHIRT, W1, 2)
         inside = uow.stock.get(SHIRT, W1)
 
     assert inside == StockLevel(SHIRT, W1, 5, 2)
@@ -260,9 +236,9 @@ def test_every_counter_method_appends_to_the_ledger_which_sums_to_the_counters(
 ) -> None:
     with store.uow() as uow:
         uow.stock.set_on_hand(SHIRT, W1, 9)
-        uow.stock.try_reserve(SHIRT, W1, 4)
-        uow.stock.unreserve(SHIRT, W1, 1)
-        uow.stock.commit(SHIRT, W1, 2)
+        reserve_units(uow, SHIRT, W1, 4)
+        uow.stock.change(SHIRT, W1, reserved=-1, info=info(MovementType.CANCELLATION))
+        uow.stock.change(SHIRT, W1, on_hand=-2, reserved=-2, info=info(MovementType.FULFILLMENT))
         uow.stock.set_on_hand(SHIRT, W1, 5)
         uow.stock.set_on_hand(MUG, W2, 0)
         uow.commit()

@@ -18,6 +18,7 @@ from commerce_core.checkout.model import SagaStatus
 from commerce_core.checkout.queries import PlacedOrder
 from commerce_core.inventory.errors import InsufficientStock
 from commerce_core.inventory.model import ReservationStatus, StockLevel
+from commerce_core.inventory.stock import MovementInfo, MovementType
 from commerce_core.shared.clock import SystemClock
 from commerce_core.shared.errors import CommerceError, ConcurrencyConflict
 from commerce_core.shared.ids import Uuid7Generator
@@ -43,6 +44,9 @@ def commerce(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Commerc
         yield Commerce(ports)
     finally:
         factory.dispose()
+
+
+RESERVE = MovementInfo(MovementType.RESERVATION)
 
 
 def all_at_once(calls: list[Callable[[], T]]) -> list[T | CommerceError]:
@@ -153,10 +157,10 @@ def test_a_deadlock_between_two_transactions_is_a_concurrency_conflict(
     def reserve_both(first: str, second: str, mine: int) -> str:
         try:
             with factory() as uow:
-                uow.stock.try_reserve(first, "w-1", 1)
+                uow.stock.change(first, "w-1", reserved=1, info=RESERVE)
                 holding[mine].set()
                 holding[1 - mine].wait(5)
-                uow.stock.try_reserve(second, "w-1", 1)
+                uow.stock.change(second, "w-1", reserved=1, info=RESERVE)
                 uow.commit()
             return "committed"
         except ConcurrencyConflict:

@@ -78,14 +78,6 @@ class StockRow:
     settings: StockSettings = attrs.field(factory=StockSettings)
 
 
-def _check_quantity(sku: str, quantity: int) -> None:
-    if quantity < 1:
-        raise InvalidStockChange(
-            f"stock moves in whole units of at least 1, got {quantity}", sku=sku,
-            quantity=quantity,
-        )
-
-
 class InMemoryStockLevels:
     def __init__(self, db: InMemoryDatabase, journal: Journal, clock: Clock,
                  ids: IdGenerator) -> None:
@@ -147,25 +139,6 @@ class InMemoryStockLevels:
         elif before is None:
             self._journal.put(self._db.stock, (sku, warehouse_id), StockRow(0, 0))
         return before
-
-    def try_reserve(self, sku: str, warehouse_id: str, quantity: int) -> bool:
-        _check_quantity(sku, quantity)
-        return self.change(sku, warehouse_id, reserved=quantity,
-                           info=MovementInfo(MovementType.RESERVATION)) is not None
-
-    def unreserve(self, sku: str, warehouse_id: str, quantity: int) -> None:
-        _check_quantity(sku, quantity)
-        if self.change(sku, warehouse_id, reserved=-quantity,
-                       info=MovementInfo(MovementType.CANCELLATION)) is None:
-            raise InvalidStockChange(f"fewer than {quantity} units of {sku} are reserved",
-                                     sku=sku, warehouse_id=warehouse_id)
-
-    def commit(self, sku: str, warehouse_id: str, quantity: int) -> None:
-        _check_quantity(sku, quantity)
-        if self.change(sku, warehouse_id, on_hand=-quantity, reserved=-quantity,
-                       info=MovementInfo(MovementType.FULFILLMENT)) is None:
-            raise InvalidStockChange(f"fewer than {quantity} units of {sku} are reserved",
-                                     sku=sku, warehouse_id=warehouse_id)
 
     def item(self, sku: str, warehouse_id: str) -> StockItem | None:
         row = self._row(sku, warehouse_id)

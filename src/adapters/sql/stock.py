@@ -151,14 +151,6 @@ _BALANCES = (
 )
 
 
-def _check_quantity(sku: str, quantity: int) -> None:
-    if quantity < 1:
-        raise InvalidStockChange(
-            f"stock moves in whole units of at least 1, got {quantity}", sku=sku,
-            quantity=quantity,
-        )
-
-
 def _settings(row: Any) -> StockSettings:
     return StockSettings(row.reorder_point, row.reorder_quantity, row.min_level, row.max_level,
                          row.bin_location)
@@ -352,25 +344,6 @@ class SqlStockLevels:
             self._db.execute(_UPSERT[self._db.dialect]["create"],
                              {**self._at(sku, warehouse_id), "p_on_hand": 0, "p_reserved": 0})
         return before
-
-    def try_reserve(self, sku: str, warehouse_id: str, quantity: int) -> bool:
-        _check_quantity(sku, quantity)
-        return self.change(sku, warehouse_id, reserved=quantity,
-                           info=MovementInfo(MovementType.RESERVATION)) is not None
-
-    def unreserve(self, sku: str, warehouse_id: str, quantity: int) -> None:
-        _check_quantity(sku, quantity)
-        if self.change(sku, warehouse_id, reserved=-quantity,
-                       info=MovementInfo(MovementType.CANCELLATION)) is None:
-            raise InvalidStockChange(f"fewer than {quantity} units of {sku} are reserved",
-                                     sku=sku, warehouse_id=warehouse_id)
-
-    def commit(self, sku: str, warehouse_id: str, quantity: int) -> None:
-        _check_quantity(sku, quantity)
-        if self.change(sku, warehouse_id, on_hand=-quantity, reserved=-quantity,
-                       info=MovementInfo(MovementType.FULFILLMENT)) is None:
-            raise InvalidStockChange(f"fewer than {quantity} units of {sku} are reserved",
-                                     sku=sku, warehouse_id=warehouse_id)
 
     def item(self, sku: str, warehouse_id: str) -> StockItem | None:
         row = self._db.execute(_ITEM, self._at(sku, warehouse_id)).first()

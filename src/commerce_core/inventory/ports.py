@@ -104,18 +104,6 @@ class StockLevels(Protocol):
         movement records the difference (type `count` unless `info` says otherwise)."""
         ...
 
-    def try_reserve(self, sku: str, warehouse_id: str, quantity: int) -> bool:
-        """`reserved += quantity` only if `on_hand - reserved >= quantity`; False otherwise."""
-        ...
-
-    def unreserve(self, sku: str, warehouse_id: str, quantity: int) -> None:
-        """`reserved -= quantity`; raises `InvalidStockChange` if fewer units are reserved."""
-        ...
-
-    def commit(self, sku: str, warehouse_id: str, quantity: int) -> None:
-        """Reserved units leave: `on_hand -= quantity` and `reserved -= quantity`."""
-        ...
-
     def item(self, sku: str, warehouse_id: str) -> StockItem | None: ...
 
     def items(
