@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from adapters.sql.aggregates import AggregateMap, AggregateRepository
 from adapters.sql.codec import IGNORED, RowCodec, by_value, child_values, children, column, money
-from adapters.sql.pricing_tables import cart_coupons
-from adapters.sql.tables import cart_lines, carts
+from adapters.sql.tables.cart import cart_coupons, cart_lines, carts
 from commerce_core.cart.errors import CartNotFound
 from commerce_core.cart.model import Cart, CartLine, CartStatus
 

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from adapters.sql.aggregates import AggregateMap, AggregateRepository
 from adapters.sql.codec import IGNORED, RowCodec, by_value, child_values, children, column, money
 from adapters.sql.columns import CodePointOrder
-from adapters.sql.tables import categories, product_categories, product_variants, products
+from adapters.sql.tables.catalog import categories, product_categories, product_variants, products
 from commerce_core.catalog.errors import CategoryNotFound, ProductNotFound
 from commerce_core.catalog.model import Category, Product, ProductStatus, Variant
 

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from adapters.sql.aggregates import AggregateMap, AggregateRepository
 from adapters.sql.codec import IGNORED, RowCodec, by_value, child_values, children, money
 from adapters.sql.columns import CodePointOrder
-from adapters.sql.tables import checkout_lines, checkout_reservations, checkouts
+from adapters.sql.tables.checkout import checkout_lines, checkout_reservations, checkouts
 from commerce_core.checkout.errors import CheckoutNotFound
 from commerce_core.checkout.model import CheckoutLine, CheckoutSaga, SagaStatus, Step
 

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from adapters.sql.aggregates import AggregateMap, AggregateRepository
 from adapters.sql.codec import IGNORED, RowCodec, by_value, child_values, children, column, money
 from adapters.sql.columns import CodePointOrder
-from adapters.sql.tables import (
+from adapters.sql.tables.fulfillment import (
     fulfillment_items,
     fulfillment_package_items,
     fulfillment_packages,

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from adapters.sql.aggregates import AggregateMap, AggregateRepository
 from adapters.sql.codec import IGNORED, RowCodec, by_value, child_values, column, flat
 from adapters.sql.columns import CodePointOrder
-from adapters.sql.tables import (
+from adapters.sql.tables.inventory import (
     distributor_regions,
     distributors,
     reservations,

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from adapters.sql.aggregates import AggregateMap, AggregateRepository
 from adapters.sql.codec import IGNORED, RowCodec, by_value
 from adapters.sql.columns import CodePointOrder
-from adapters.sql.tables import adjustment_requests, stock_transfers
+from adapters.sql.tables.inventory import adjustment_requests, stock_transfers
 from commerce_core.inventory.errors import AdjustmentNotFound, TransferNotFound
 from commerce_core.inventory.movements import (
     AdjustmentRequest,

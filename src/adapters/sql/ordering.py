@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from adapters.sql.aggregates import AggregateMap, AggregateRepository
 from adapters.sql.codec import IGNORED, RowCodec, by_value, children, column, flat, money
 from adapters.sql.columns import CodePointOrder
-from adapters.sql.tables import (
+from adapters.sql.tables.ordering import (
     order_line_allocations,
     order_lines,
     order_status_history,

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from adapters.sql.aggregates import AggregateMap, AggregateRepository
 from adapters.sql.codec import IGNORED, RowCodec, by_value, money
 from adapters.sql.columns import CodePointOrder
-from adapters.sql.tables import payments
+from adapters.sql.tables.payment import payments
 from commerce_core.payment.errors import PaymentNotFound
 from commerce_core.payment.model import Payment, PaymentStatus
 

@@ -11,7 +11,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from adapters.sql.aggregates import AggregateMap, AggregateRepository, AggregateStore, Row
 from adapters.sql.codec import IGNORED, RowCodec, by_value, column, flat, money
-from adapters.sql.pricing_tables import price_rules, price_sequences, prices
+from adapters.sql.tables.pricing import price_rules, price_sequences, prices
 from adapters.sql.terms import TERM
 from adapters.sql.transaction import SqlTransaction
 from commerce_core.pricing.errors import DuplicatePrice, PriceNotFound, PriceRuleNotFound

@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from adapters.sql.aggregates import AggregateMap, AggregateRepository, AggregateStore
 from adapters.sql.codec import AS_JSON_LIST, IGNORED, RowCodec, by_value, column, flat, money
 from adapters.sql.pricing import upsert
-from adapters.sql.pricing_tables import (
+from adapters.sql.tables.promotion import (
     campaigns,
     coupon_customer_usage,
     coupons,

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from adapters.sql.aggregates import AggregateMap, AggregateRepository
 from adapters.sql.codec import AS_JSON_LIST, IGNORED, RowCodec, column, flat
-from adapters.sql.pricing_tables import tax_rules
+from adapters.sql.tables.tax import tax_rules
 from commerce_core.tax.errors import TaxRuleNotFound
 from commerce_core.tax.model import TaxRule, TaxRuleDefinition
 
