@@ -202,28 +202,11 @@ class _Money:
 
 
 @attrs.frozen
-class _Computed:
-    column: str
-    compute: Callable[[Any], object]
-    shared: tuple[str, ...] = ()
-
-    @property
-    def owned(self) -> tuple[str, ...]:
-        return (self.column,)
-
-
-@attrs.frozen
 class _Flat:
     shape: _Shape
     optional: bool
-
-    @property
-    def owned(self) -> tuple[str, ...]:
-        return self.shape.owned
-
-    @property
-    def shared(self) -> tuple[str, ...]:
-        return self.shape.shared
+    owned: tuple[str, ...]
+    shared: tuple[str, ...]
 
     def store(self, value: Any, row: Values) -> None:
         if value is not None:
@@ -255,27 +238,31 @@ class _Shape:
     """How one attrs class maps to columns of a row (and its collections to child tables)."""
 
     cls: type[Any]
-    parts: tuple[tuple[str, _Part], ...]
-    computed: tuple[_Computed, ...]
+    plain: tuple[tuple[str, str], ...]  # field name → its column, the value as it is
+    parts: tuple[tuple[str, _Part], ...]  # field name → its columns, otherwise
+    computed: tuple[tuple[str, Callable[[Any], object]], ...]  # column → its value of the object
     collections: tuple[_Collection, ...]
-    or_default: frozenset[str]
+    or_default: frozenset[str]  # fields whose NULL reads as their default
 
     @property
     def owned(self) -> tuple[str, ...]:
-        return (*(c for _, p in self.parts for c in p.owned), *(c.column for c in self.computed))
+        return (*(c for _, c in self.plain), *(c for _, p in self.parts for c in p.owned),
+                *(c for c, _ in self.computed))
 
     @property
     def shared(self) -> tuple[str, ...]:
         return tuple(c for _, p in self.parts for c in p.shared)
 
     def store(self, obj: Any, row: Values) -> None:
+        for name, column in self.plain:
+            row[column] = getattr(obj, name)
         for name, part in self.parts:
             part.store(getattr(obj, name), row)
-        for computed in self.computed:
-            row[computed.column] = computed.compute(obj)
+        for column, compute in self.computed:
+            row[column] = compute(obj)
 
     def load(self, row: Row, root: Row, loaded: LoadedChildren, grouped: _Grouped) -> Any:
-        values: Values = {}
+        values: Values = {name: getattr(row, column) for name, column in self.plain}
         for name, part in self.parts:
             value = part.load(row, root)
             if value is not None or name not in self.or_default:
@@ -292,13 +279,14 @@ class _Shape:
 
 
 def _shape(cls: type[Any], fields: Mapping[str, Field], *, prefix: str, or_default: bool,
-           computed: Mapping[str, Callable[[Any], object]], table: sa.Table, root: sa.Table,
+           computed: Mapping[str, Callable[[Any], object]], root: sa.Table,
            nested: bool) -> _Shape:
     if not attrs.has(cls):
         raise MappingMismatch(f"{cls.__name__} is not an attrs class")
     unknown = set(fields) - {f.name for f in attrs.fields(cls)}
     if unknown:
         raise MappingMismatch(f"{cls.__name__} has no fields {sorted(unknown)}")
+    plain: list[tuple[str, str]] = []
     parts: list[tuple[str, _Part]] = []
     collections: list[_Collection] = []
     defaults: set[str] = set()
@@ -307,23 +295,24 @@ def _shape(cls: type[Any], fields: Mapping[str, Field], *, prefix: str, or_defau
         if isinstance(override, _Ignored):
             continue
         if isinstance(override, Children):
-            collections.append(_collection(field, override, table=table, root=root,
-                                           nested=nested))
+            collections.append(_collection(field, override, root=root, nested=nested))
             continue
         if or_default or (isinstance(override, Column) and override.or_default):
             if field.default is attrs.NOTHING:
                 raise MappingMismatch(f"{cls.__name__}.{field.name} has no default to read")
             defaults.add(field.name)
-        parts.append((field.name, _part(field.name, override, prefix=prefix,
-                                        or_default=or_default, table=table, root=root)))
-    return _Shape(
-        cls, tuple(parts), tuple(_Computed(name, f) for name, f in computed.items()),
-        tuple(collections), frozenset(defaults),
-    )
+        part = _part(field.name, override, prefix=prefix, or_default=or_default, root=root)
+        if isinstance(part, _Scalar) and part.to_row is part.from_row is None \
+                and field.name not in defaults:
+            plain.append((field.name, part.column))
+        else:
+            parts.append((field.name, part))
+    return _Shape(cls, tuple(plain), tuple(parts), tuple(computed.items()), tuple(collections),
+                  frozenset(defaults))
 
 
 def _part(name: str, override: Column | MoneyColumns | Flat, *, prefix: str, or_default: bool,
-          table: sa.Table, root: sa.Table) -> _Part:
+          root: sa.Table) -> _Part:
     if isinstance(override, Column):
         return _Scalar(override.name or prefix + name, override.store, override.load)
     if isinstance(override, MoneyColumns):
@@ -334,15 +323,14 @@ def _part(name: str, override: Column | MoneyColumns | Flat, *, prefix: str, or_
     shape = _shape(override.cls, override.fields, prefix=prefix + override.prefix,
                    # NULL columns of an optional object read as None, not as defaults
                    or_default=(or_default or override.or_default) and not override.optional,
-                   computed=override.computed,
-                   table=table, root=root, nested=True)
+                   computed=override.computed, root=root, nested=True)
     if shape.collections:
         raise MappingMismatch(f"{override.cls.__name__}: a flattened object has no collections")
-    return _Flat(shape, override.optional)
+    return _Flat(shape, override.optional, shape.owned, shape.shared)
 
 
-def _collection(field: attrs.Attribute[Any], spec: Children, *, table: sa.Table,
-                root: sa.Table, nested: bool) -> _Collection:
+def _collection(field: attrs.Attribute[Any], spec: Children, *, root: sa.Table,
+                nested: bool) -> _Collection:
     if nested != (spec.link is not None):
         raise MappingMismatch(f"{field.name}: a collection inside a child needs a link, and only "
                               "there")
@@ -396,7 +384,7 @@ class RowCodec(Generic[T]):
                ) -> None:
         self.table = table
         self.shape = _shape(cls, fields, prefix="", or_default=False, computed=computed or {},
-                            table=table, root=root, nested=nested)
+                            root=root, nested=nested)
         _check(table, owned=self.shape.owned, shared=self.shape.shared,
                also=(*structural, *not_mapped), name=cls.__name__)
         links: list[tuple[str, str]] = []
