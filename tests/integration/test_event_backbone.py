@@ -29,7 +29,7 @@ from adapters import sql
 from adapters.memory import ScriptedPaymentGateway
 from adapters.redis import DeadLetters, RedisStreamsPublisher, StreamLayout, bus_status, connect
 from adapters.redis.streams import _entries, decode
-from adapters.sql.tables import inbox, outbox
+from adapters.sql.tables.messaging import inbox, outbox
 from commerce_core import Commerce, Money, VariantSpec
 from commerce_core.shared.clock import SystemClock
 from commerce_core.shared.events import EventEnvelope

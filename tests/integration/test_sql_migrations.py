@@ -14,7 +14,8 @@ from alembic.runtime.migration import MigrationContext
 from adapters import sql
 from adapters.memory import FrozenClock, ScriptedPaymentGateway, SequentialIds
 from adapters.sql.migrate import alembic_config, head_revision
-from adapters.sql.tables import metadata, stock_levels
+from adapters.sql.tables import metadata
+from adapters.sql.tables.inventory import stock_levels
 from adapters.sql.transaction import SqlTransaction
 from commerce_core.inventory.errors import InvalidStockChange
 

@@ -1,7 +1,8 @@
 """Loading and saving one kind of aggregate: a root row, its child rows, and its version.
 
 Each repository composes an `AggregateStore` configured by an `AggregateMap` (the aggregate's
-tables and the explicit functions translating it to rows and back). The store keeps the unit of
+kind and its `RowCodec`, which names the root and child tables and translates the aggregate to
+rows and back). The store keeps the unit of
 work's `Tracker` informed, loads child collections for many roots in one query per child table,
 and writes on commit: new roots inserted, changed roots updated under an optimistic version check,
 child rows replaced only when they differ from what was last read or written.
@@ -9,21 +10,20 @@ child rows replaced only when they differ from what was last read or written.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from typing import Any, Generic, TypeVar
+from collections.abc import Sequence
+from typing import Generic, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.sql.base import Executable
 
+from adapters.sql.codec import ChildRows, LoadedChildren, Row, RowCodec, Values
 from adapters.sql.transaction import Params, SqlTransaction
 from commerce_core.shared.errors import CommerceError, ConcurrencyConflict
 from commerce_core.shared.uow import Aggregate, Tracker
 
 A = TypeVar("A", bound=Aggregate)
-Row = sa.Row[Any]
-Values = dict[str, object]
-ChildRows = dict[str, list[Values]]  # child table name → rows, in position order
-LoadedChildren = Mapping[str, Sequence[Row]]
+__all__ = ["AggregateMap", "AggregateRepository", "AggregateStore", "ChildRows",
+           "LoadedChildren", "Row", "Values"]
 
 _NO_CHILDREN: dict[str, list[Row]] = {}
 
@@ -36,19 +36,10 @@ def _parent_column(table: sa.Table) -> str:
 class AggregateMap(Generic[A]):
     """How one aggregate kind maps to tables; its statements are built once, at import."""
 
-    def __init__(
-        self,
-        *,
-        kind: str,
-        table: sa.Table,
-        children: Sequence[sa.Table] = (),
-        not_found: type[CommerceError],
-        to_row: Callable[[A], Values],
-        to_children: Callable[[A], ChildRows] = lambda _: {},
-        from_rows: Callable[[Row, LoadedChildren], A],
-    ) -> None:
-        self.kind, self.table, self.not_found = kind, table, not_found
-        self.to_row, self.to_children, self.from_rows = to_row, to_children, from_rows
+    def __init__(self, *, kind: str, not_found: type[CommerceError], codec: RowCodec[A]) -> None:
+        self.kind, self.not_found, self.codec = kind, not_found, codec
+        self.table = table = codec.table
+        children = codec.child_tables
         self.by_id = sa.select(table).where(table.c.id == sa.bindparam("id"))
         self.insert = table.insert()
         self.update = (
@@ -68,6 +59,18 @@ class AggregateMap(Generic[A]):
             for child, key in zip(children, self.children.values(), strict=True)
         }
         self.child_insert = {child.name: child.insert() for child in children}
+
+    def to_row(self, aggregate: A) -> Values:
+        """The root row without `version`: the store writes versions itself."""
+        row = self.codec.encode(aggregate)
+        del row["version"]
+        return row
+
+    def to_children(self, aggregate: A) -> ChildRows:
+        return self.codec.child_rows(aggregate, aggregate.id) if self.children else {}
+
+    def from_rows(self, row: Row, children: LoadedChildren) -> A:
+        return self.codec.decode(row, children)
 
 
 class AggregateStore(Generic[A]):

@@ -6,91 +6,25 @@ from collections.abc import Collection
 
 import sqlalchemy as sa
 
-from adapters.sql.aggregates import (
-    AggregateMap,
-    AggregateRepository,
-    ChildRows,
-    LoadedChildren,
-    Row,
-    Values,
-)
+from adapters.sql.aggregates import AggregateMap, AggregateRepository
+from adapters.sql.codec import IGNORED, RowCodec, by_value, child_values, children, column, money
 from adapters.sql.columns import CodePointOrder
-from adapters.sql.tables import categories, product_categories, product_variants, products
+from adapters.sql.tables.catalog import categories, product_categories, product_variants, products
 from commerce_core.catalog.errors import CategoryNotFound, ProductNotFound
 from commerce_core.catalog.model import Category, Product, ProductStatus, Variant
-from commerce_core.shared.money import Money
-
-
-def _product_row(product: Product) -> Values:
-    return {
-        "id": product.id,
-        "slug": product.slug,
-        "name": product.name,
-        "description": product.description,
-        "status": product.status.value,
-        "attributes": dict(product.attributes),
-        "created_at": product.created_at,
-        "updated_at": product.updated_at,
-    }
-
-
-def _product_children(product: Product) -> ChildRows:
-    return {
-        product_variants.name: [
-            {
-                "product_id": product.id,
-                "position": position,
-                "sku": variant.sku,
-                "name": variant.name,
-                "price_amount": variant.price.amount,
-                "currency": variant.price.currency,
-                "attributes": dict(variant.attributes),
-                "weight_grams": variant.weight_grams,
-            }
-            for position, variant in enumerate(product.variants)
-        ],
-        product_categories.name: [
-            {"product_id": product.id, "position": position, "category_id": category_id}
-            for position, category_id in enumerate(product.category_ids)
-        ],
-    }
-
-
-def _product_from(row: Row, children: LoadedChildren) -> Product:
-    return Product(
-        id=row.id,
-        slug=row.slug,
-        name=row.name,
-        description=row.description,
-        status=ProductStatus(row.status),
-        category_ids=[link.category_id for link in children[product_categories.name]],
-        attributes=row.attributes,
-        variants=[
-            Variant(
-                sku=variant.sku,
-                name=variant.name,
-                price=Money(variant.price_amount, variant.currency),
-                attributes=variant.attributes,
-                weight_grams=variant.weight_grams,
-            )
-            for variant in children[product_variants.name]
-        ],
-        created_at=row.created_at,
-        updated_at=row.updated_at,
-        version=row.version,
-    )
-
 
 PRODUCTS = AggregateMap[Product](
     kind="product",
-    table=products,
-    children=(product_variants, product_categories),
     not_found=ProductNotFound,
-    to_row=_product_row,
-    to_children=_product_children,
-    from_rows=_product_from,
+    codec=RowCodec(
+        Product, products,
+        status=by_value(ProductStatus),
+        category_ids=child_values(product_categories, "category_id"),
+        attributes=column(store=dict),
+        variants=children(product_variants, Variant, price=money(), attributes=column(store=dict)),
+        events=IGNORED,
+    ),
 )
-
 _BY_SKUS = sa.select(products).where(
     products.c.id.in_(
         sa.select(product_variants.c.product_id).where(
@@ -159,33 +93,10 @@ class SqlProductRepository(AggregateRepository[Product]):
         return self._store.all(statement, params)
 
 
-def _category_row(category: Category) -> Values:
-    return {
-        "id": category.id,
-        "slug": category.slug,
-        "name": category.name,
-        "parent_id": category.parent_id,
-        "created_at": category.created_at,
-    }
-
-
-def _category_from(row: Row, _: LoadedChildren) -> Category:
-    return Category(
-        id=row.id,
-        slug=row.slug,
-        name=row.name,
-        parent_id=row.parent_id,
-        created_at=row.created_at,
-        version=row.version,
-    )
-
-
 CATEGORIES = AggregateMap[Category](
     kind="category",
-    table=categories,
     not_found=CategoryNotFound,
-    to_row=_category_row,
-    from_rows=_category_from,
+    codec=RowCodec(Category, categories, events=IGNORED),
 )
 
 _CATEGORIES_BY_SLUG = sa.select(categories).order_by(CodePointOrder(categories.c.slug))

@@ -8,16 +8,10 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
-from adapters.sql.aggregates import (
-    AggregateMap,
-    AggregateRepository,
-    ChildRows,
-    LoadedChildren,
-    Row,
-    Values,
-)
+from adapters.sql.aggregates import AggregateMap, AggregateRepository
+from adapters.sql.codec import IGNORED, RowCodec, by_value, child_values, column, flat
 from adapters.sql.columns import CodePointOrder
-from adapters.sql.tables import (
+from adapters.sql.tables.inventory import (
     distributor_regions,
     distributors,
     reservations,
@@ -43,76 +37,20 @@ from commerce_core.inventory.warehouses import (
 # -- warehouses ---------------------------------------------------------------------------------
 
 
-def _warehouse_row(warehouse: Warehouse) -> Values:
-    details = warehouse.details
-    address, capacity, location = details.address, details.capacity, details.location
-    return {
-        "id": warehouse.id,
-        "code": warehouse.code,
-        "name": warehouse.name,
-        "is_default": warehouse.is_default,
-        "active": warehouse.active,
-        "created_at": warehouse.created_at,
-        "description": details.description,
-        "warehouse_type": details.warehouse_type,
-        "address_line1": address.line1,
-        "address_line2": address.line2,
-        "city": address.city,
-        "state_province": address.state_province,
-        "postal_code": address.postal_code,
-        "country_code": address.country_code,
-        "phone": details.phone,
-        "email": details.email,
-        "manager_name": details.manager_name,
-        "latitude": None if location is None else location.latitude,
-        "longitude": None if location is None else location.longitude,
-        "capacity_orders_per_day": capacity.orders_per_day,
-        "capacity_items_per_hour": capacity.items_per_hour,
-        "capacity_cubic_meters": capacity.cubic_meters,
-        "capacity_weight_kg": capacity.weight_kg,
-        "cost_ratio": details.cost_ratio,
-        "distributor_id": details.distributor_id,
-        "updated_at": warehouse.updated_at,
-    }
-
-
-def _warehouse_from(row: Row, _: LoadedChildren) -> Warehouse:
-    # Rows from before migration 0002 hold NULL details: they read as the defaults.
-    location = (None if row.latitude is None or row.longitude is None
-                else GeoPoint(row.latitude, row.longitude))
-    return Warehouse(
-        id=row.id,
-        code=row.code,
-        name=row.name,
-        is_default=bool(row.is_default),
-        active=bool(row.active),
-        created_at=row.created_at,
-        version=row.version,
-        details=WarehouseDetails(
-            description=row.description or "",
-            warehouse_type=row.warehouse_type or "fulfillment",
-            address=Address(row.address_line1 or "", row.address_line2 or "", row.city or "",
-                            row.state_province or "", row.postal_code or "",
-                            row.country_code or ""),
-            phone=row.phone or "",
-            email=row.email or "",
-            manager_name=row.manager_name or "",
-            location=location,
-            capacity=Capacity(row.capacity_orders_per_day, row.capacity_items_per_hour,
-                              row.capacity_cubic_meters, row.capacity_weight_kg),
-            cost_ratio=row.cost_ratio or 0.0,
-            distributor_id=row.distributor_id,
-        ),
-        updated_at=row.updated_at,
-    )
-
-
 WAREHOUSES = AggregateMap[Warehouse](
     kind="warehouse",
-    table=warehouses,
     not_found=WarehouseNotFound,
-    to_row=_warehouse_row,
-    from_rows=_warehouse_from,
+    codec=RowCodec(
+        Warehouse, warehouses,
+        # Rows from before migration 0002 hold NULL details: they read as the defaults.
+        details=flat(
+            WarehouseDetails, or_default=True,
+            address=flat(Address, line1=column("address_line1"), line2=column("address_line2")),
+            location=flat(GeoPoint, optional=True),
+            capacity=flat(Capacity, prefix="capacity_"),
+        ),
+        events=IGNORED,
+    ),
 )
 
 _WAREHOUSE_BY_CODE = sa.select(warehouses).where(warehouses.c.code == sa.bindparam("code"))
@@ -133,42 +71,16 @@ class SqlWarehouseRepository(AggregateRepository[Warehouse]):
 # -- distributors -------------------------------------------------------------------------------
 
 
-def _distributor_row(distributor: Distributor) -> Values:
-    return {
-        "id": distributor.id,
-        "code": distributor.code,
-        "name": distributor.name,
-        "status": distributor.status.value,
-        "email": distributor.contact.email,
-        "phone": distributor.contact.phone,
-        "created_at": distributor.created_at,
-    }
-
-
-def _distributor_children(distributor: Distributor) -> ChildRows:
-    return {distributor_regions.name: [
-        {"distributor_id": distributor.id, "position": position, "region_code": code}
-        for position, code in enumerate(distributor.region_codes)
-    ]}
-
-
-def _distributor_from(row: Row, children: LoadedChildren) -> Distributor:
-    return Distributor(
-        id=row.id, code=row.code, name=row.name, status=DistributorStatus(row.status),
-        contact=Contact(row.email, row.phone),
-        region_codes=[r.region_code for r in children[distributor_regions.name]],
-        created_at=row.created_at, version=row.version,
-    )
-
-
 DISTRIBUTORS = AggregateMap[Distributor](
     kind="distributor",
-    table=distributors,
-    children=(distributor_regions,),
     not_found=DistributorNotFound,
-    to_row=_distributor_row,
-    to_children=_distributor_children,
-    from_rows=_distributor_from,
+    codec=RowCodec(
+        Distributor, distributors,
+        status=by_value(DistributorStatus),
+        contact=flat(Contact),
+        region_codes=child_values(distributor_regions, "region_code"),
+        events=IGNORED,
+    ),
 )
 _DISTRIBUTORS = sa.select(distributors).order_by(CodePointOrder(distributors.c.code))
 
@@ -181,63 +93,24 @@ class SqlDistributorRepository(AggregateRepository[Distributor]):
 # -- reservations -------------------------------------------------------------------------------
 
 
-def _reservation_row(reservation: Reservation) -> Values:
-    return {
-        "id": reservation.id,
-        "sku": reservation.sku,
-        "warehouse_id": reservation.warehouse_id,
-        "quantity": reservation.quantity,
-        "fulfilled": reservation.fulfilled,
-        "status": reservation.status.value,
-        "reference": reservation.reference,
-        "order_id": reservation.order_id,
-        "expires_at": reservation.expires_at,
-        "created_at": reservation.created_at,
-        "updated_at": reservation.updated_at,
-        "ttl_seconds": None if reservation.ttl is None else int(reservation.ttl.total_seconds()),
-        "payment_method": reservation.payment_method,
-        "customer_id": reservation.customer_id,
-        "reference_type": reservation.reference_type,
-        "confirmed_at": reservation.confirmed_at,
-        "fulfilled_at": reservation.fulfilled_at,
-        "released_at": reservation.released_at,
-        "release_reason": reservation.release_reason,
-        "leak_reported_at": reservation.leak_reported_at,
-    }
+def _seconds(ttl: timedelta) -> int:
+    return int(ttl.total_seconds())
 
 
-def _reservation_from(row: Row, _: LoadedChildren) -> Reservation:
-    return Reservation(
-        id=row.id,
-        sku=row.sku,
-        warehouse_id=row.warehouse_id,
-        quantity=row.quantity,
-        fulfilled=row.fulfilled,
-        status=ReservationStatus(row.status),
-        reference=row.reference,
-        order_id=row.order_id,
-        expires_at=row.expires_at,
-        created_at=row.created_at,
-        updated_at=row.updated_at,
-        version=row.version,
-        ttl=None if row.ttl_seconds is None else timedelta(seconds=row.ttl_seconds),
-        payment_method=row.payment_method,
-        customer_id=row.customer_id,
-        reference_type=row.reference_type or "checkout",
-        confirmed_at=row.confirmed_at,
-        fulfilled_at=row.fulfilled_at,
-        released_at=row.released_at,
-        release_reason=row.release_reason,
-        leak_reported_at=row.leak_reported_at,
-    )
+def _ttl(seconds: int) -> timedelta:
+    return timedelta(seconds=seconds)
 
 
 RESERVATIONS = AggregateMap[Reservation](
     kind="reservation",
-    table=reservations,
     not_found=ReservationNotFound,
-    to_row=_reservation_row,
-    from_rows=_reservation_from,
+    codec=RowCodec(
+        Reservation, reservations,
+        status=by_value(ReservationStatus),
+        ttl=column("ttl_seconds", store=_seconds, load=_ttl),
+        reference_type=column(or_default=True),  # NULL before migration 0002
+        events=IGNORED,
+    ),
 )
 
 _r = reservations.c

@@ -4,15 +4,10 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from adapters.sql.aggregates import (
-    AggregateMap,
-    AggregateRepository,
-    LoadedChildren,
-    Row,
-    Values,
-)
+from adapters.sql.aggregates import AggregateMap, AggregateRepository
+from adapters.sql.codec import IGNORED, RowCodec, by_value
 from adapters.sql.columns import CodePointOrder
-from adapters.sql.tables import adjustment_requests, stock_transfers
+from adapters.sql.tables.inventory import adjustment_requests, stock_transfers
 from commerce_core.inventory.errors import AdjustmentNotFound, TransferNotFound
 from commerce_core.inventory.movements import (
     AdjustmentRequest,
@@ -21,60 +16,16 @@ from commerce_core.inventory.movements import (
     TransferStatus,
 )
 
-
-def _adjustment_row(request: AdjustmentRequest) -> Values:
-    return {
-        "id": request.id, "sku": request.sku, "warehouse_id": request.warehouse_id,
-        "quantity_change": request.quantity_change, "reason": request.reason,
-        "notes": request.notes, "status": request.status.value,
-        "requested_by": request.requested_by, "requested_at": request.requested_at,
-        "decided_by": request.decided_by, "decided_at": request.decided_at,
-        "rejection_reason": request.rejection_reason,
-    }
-
-
-def _adjustment_from(row: Row, _: LoadedChildren) -> AdjustmentRequest:
-    return AdjustmentRequest(
-        id=row.id, sku=row.sku, warehouse_id=row.warehouse_id,
-        quantity_change=row.quantity_change, reason=row.reason, notes=row.notes,
-        status=AdjustmentStatus(row.status), requested_by=row.requested_by,
-        requested_at=row.requested_at, decided_by=row.decided_by, decided_at=row.decided_at,
-        rejection_reason=row.rejection_reason, version=row.version,
-    )
-
-
 ADJUSTMENTS = AggregateMap[AdjustmentRequest](
-    kind="adjustment", table=adjustment_requests, not_found=AdjustmentNotFound,
-    to_row=_adjustment_row, from_rows=_adjustment_from,
+    kind="adjustment",
+    not_found=AdjustmentNotFound,
+    codec=RowCodec(AdjustmentRequest, adjustment_requests, status=by_value(AdjustmentStatus),
+                   events=IGNORED),
 )
-
-
-def _transfer_row(transfer: Transfer) -> Values:
-    return {
-        "id": transfer.id, "sku": transfer.sku, "from_warehouse_id": transfer.from_warehouse_id,
-        "to_warehouse_id": transfer.to_warehouse_id, "quantity": transfer.quantity,
-        "status": transfer.status.value, "reservation_id": transfer.reservation_id,
-        "reason": transfer.reason, "requested_by": transfer.requested_by,
-        "created_at": transfer.created_at, "updated_at": transfer.updated_at,
-        "shipped_at": transfer.shipped_at, "received_at": transfer.received_at,
-        "cancelled_at": transfer.cancelled_at,
-    }
-
-
-def _transfer_from(row: Row, _: LoadedChildren) -> Transfer:
-    return Transfer(
-        id=row.id, sku=row.sku, from_warehouse_id=row.from_warehouse_id,
-        to_warehouse_id=row.to_warehouse_id, quantity=row.quantity,
-        status=TransferStatus(row.status), reservation_id=row.reservation_id,
-        reason=row.reason, requested_by=row.requested_by, created_at=row.created_at,
-        updated_at=row.updated_at, shipped_at=row.shipped_at, received_at=row.received_at,
-        cancelled_at=row.cancelled_at, version=row.version,
-    )
-
-
 TRANSFERS = AggregateMap[Transfer](
-    kind="transfer", table=stock_transfers, not_found=TransferNotFound,
-    to_row=_transfer_row, from_rows=_transfer_from,
+    kind="transfer",
+    not_found=TransferNotFound,
+    codec=RowCodec(Transfer, stock_transfers, status=by_value(TransferStatus), events=IGNORED),
 )
 
 

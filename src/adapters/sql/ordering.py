@@ -4,16 +4,10 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from adapters.sql.aggregates import (
-    AggregateMap,
-    AggregateRepository,
-    ChildRows,
-    LoadedChildren,
-    Row,
-    Values,
-)
+from adapters.sql.aggregates import AggregateMap, AggregateRepository
+from adapters.sql.codec import IGNORED, RowCodec, by_value, children, column, flat, money
 from adapters.sql.columns import CodePointOrder
-from adapters.sql.tables import (
+from adapters.sql.tables.ordering import (
     order_line_allocations,
     order_lines,
     order_status_history,
@@ -28,150 +22,27 @@ from commerce_core.ordering.model import (
     StatusChange,
     Totals,
 )
-from commerce_core.shared.money import Money
-
-
-def _order_row(order: Order) -> Values:
-    totals = order.totals
-    return {
-        "id": order.id,
-        "number": order.number,
-        "checkout_id": order.checkout_id,
-        "cart_id": order.cart_id,
-        "customer_id": order.customer_id,
-        "email": order.email,
-        "status": order.status.value,
-        # Every amount of an order is in its currency (`Order.place` checks it).
-        "currency": order.currency,
-        "subtotal_amount": totals.subtotal.amount,
-        "discount_amount": totals.discount.amount,
-        "shipping_amount": totals.shipping.amount,
-        "tax_amount": totals.tax.amount,
-        "total_amount": totals.total.amount,
-        "payment_method": order.payment_method,
-        "payment_id": order.payment_id,
-        "cancel_reason": order.cancel_reason,
-        "created_at": order.created_at,
-        "updated_at": order.updated_at,
-    }
-
-
-def _order_children(order: Order) -> ChildRows:
-    return {
-        order_lines.name: [
-            {
-                "order_id": order.id,
-                "position": position,
-                "line_id": line.id,
-                "sku": line.sku,
-                "product_id": line.product_id,
-                "name": line.name,
-                "quantity": line.quantity,
-                "unit_price_amount": line.unit_price.amount,
-                "line_total_amount": line.line_total.amount,
-                "currency": line.unit_price.currency,
-                "warehouse_id": line.warehouse_id,
-                "reservation_id": line.reservation_id,
-            }
-            for position, line in enumerate(order.lines)
-        ],
-        # The warehouse parts of each line, in line order (lines written before 0002 have none
-        # and read as one part: their own warehouse and reservation).
-        order_line_allocations.name: [
-            {
-                "order_id": order.id,
-                "position": position,
-                "line_id": line_id,
-                "warehouse_id": part.warehouse_id,
-                "reservation_id": part.reservation_id,
-                "quantity": part.quantity,
-            }
-            for position, (line_id, part) in enumerate(
-                (line.id, part) for line in order.lines for part in line.allocations)
-        ],
-        order_status_history.name: [
-            {
-                "order_id": order.id,
-                "position": position,
-                "from_status": None if change.from_status is None else change.from_status.value,
-                "to_status": change.to_status.value,
-                "reason": change.reason,
-                "changed_by": change.changed_by,
-                "changed_at": change.changed_at,
-            }
-            for position, change in enumerate(order.history)
-        ],
-    }
-
-
-def _order_from(row: Row, children: LoadedChildren) -> Order:
-    def money(amount: int) -> Money:
-        return Money(amount, row.currency)
-
-    parts: dict[str, list[LineAllocation]] = {}
-    for part in children[order_line_allocations.name]:
-        parts.setdefault(part.line_id, []).append(
-            LineAllocation(part.warehouse_id, part.reservation_id, part.quantity))
-
-    return Order(
-        id=row.id,
-        number=row.number,
-        checkout_id=row.checkout_id,
-        cart_id=row.cart_id,
-        customer_id=row.customer_id,
-        email=row.email,
-        status=OrderStatus(row.status),
-        currency=row.currency,
-        lines=[
-            OrderLine(
-                id=line.line_id,
-                sku=line.sku,
-                product_id=line.product_id,
-                name=line.name,
-                quantity=line.quantity,
-                unit_price=Money(line.unit_price_amount, line.currency),
-                line_total=Money(line.line_total_amount, line.currency),
-                warehouse_id=line.warehouse_id,
-                reservation_id=line.reservation_id,
-                allocations=tuple(parts.get(line.line_id, ())),
-            )
-            for line in children[order_lines.name]
-        ],
-        totals=Totals(
-            subtotal=money(row.subtotal_amount),
-            discount=money(row.discount_amount),
-            shipping=money(row.shipping_amount),
-            tax=money(row.tax_amount),
-            total=money(row.total_amount),
-        ),
-        payment_method=row.payment_method,
-        payment_id=row.payment_id,
-        history=[
-            StatusChange(
-                from_status=None if change.from_status is None
-                else OrderStatus(change.from_status),
-                to_status=OrderStatus(change.to_status),
-                reason=change.reason,
-                changed_by=change.changed_by,
-                changed_at=change.changed_at,
-            )
-            for change in children[order_status_history.name]
-        ],
-        created_at=row.created_at,
-        updated_at=row.updated_at,
-        cancel_reason=row.cancel_reason,
-        version=row.version,
-    )
-
 
 ORDERS = AggregateMap[Order](
     kind="order",
-    table=orders,
-    children=(order_lines, order_line_allocations, order_status_history),
     not_found=OrderNotFound,
-    to_row=_order_row,
-    to_children=_order_children,
-    from_rows=_order_from,
+    codec=RowCodec(
+        Order, orders,
+        status=by_value(OrderStatus),
+        lines=children(
+            order_lines, OrderLine,
+            id=column("line_id"), unit_price=money(), line_total=money(),
+            # The warehouse parts of each line (lines written before 0002 have none and read as
+            # one part: their own warehouse and reservation).
+            allocations=children(order_line_allocations, LineAllocation, link=("line_id", "id")),
+        ),
+        # Every amount of an order is in its currency (`Order.place` checks it).
+        totals=flat(Totals, subtotal=money(), discount=money(), shipping=money(), tax=money(),
+                    total=money()),
+        history=children(order_status_history, StatusChange,
+                         from_status=by_value(OrderStatus), to_status=by_value(OrderStatus)),
+        events=IGNORED,
+    ),
 )
 
 _o = orders.c

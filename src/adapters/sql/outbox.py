@@ -9,7 +9,7 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from adapters.sql.aggregates import Row
-from adapters.sql.tables import OUTBOX_STATUSES, inbox, outbox
+from adapters.sql.tables.messaging import OUTBOX_STATUSES, inbox, outbox
 from adapters.sql.transaction import SqlTransaction
 from commerce_core.shared.bus import backoff
 from commerce_core.shared.clock import Clock

@@ -9,91 +9,40 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
-from adapters.sql.aggregates import (
-    AggregateMap,
-    AggregateRepository,
-    AggregateStore,
-    LoadedChildren,
-    Row,
-    Values,
-)
-from adapters.sql.pricing_tables import price_rules, price_sequences, prices
-from adapters.sql.terms import decode, encode
+from adapters.sql.aggregates import AggregateMap, AggregateRepository, AggregateStore, Row
+from adapters.sql.codec import IGNORED, RowCodec, by_value, column, flat, money
+from adapters.sql.tables.pricing import price_rules, price_sequences, prices
+from adapters.sql.terms import TERM
 from adapters.sql.transaction import SqlTransaction
 from commerce_core.pricing.errors import DuplicatePrice, PriceNotFound, PriceRuleNotFound
 from commerce_core.pricing.model import Price, PricePoint
 from commerce_core.pricing.rules import PriceRule, PriceRuleDefinition, RuleType
-from commerce_core.shared.money import Money
-
-
-def _money(amount: int | None, currency: str) -> Money | None:
-    return None if amount is None else Money(amount, currency)
-
-
-def _amount(money: Money | None) -> int | None:
-    return None if money is None else money.amount
-
-
-def _price_row(price: Price) -> Values:
-    p = price.point
-    return {
-        "id": p.price_id, "product_id": p.product_id, "sku": p.sku,
-        "warehouse_id": p.warehouse_id, "currency": p.currency,
-        "base_price_amount": p.base_price.amount, "sale_price_amount": _amount(p.sale_price),
-        "sale_starts_at": p.sale_starts_at, "sale_ends_at": p.sale_ends_at,
-        "cost_price_amount": _amount(p.cost_price), "effective_from": p.effective_from,
-        "effective_to": p.effective_to, "is_active": p.is_active, "created_at": p.created_at,
-        "updated_at": price.updated_at,
-    }
-
-
-def _point_from(row: Row) -> PricePoint:
-    return PricePoint(
-        price_id=row.id, product_id=row.product_id, currency=row.currency,
-        base_price=Money(row.base_price_amount, row.currency),
-        effective_from=row.effective_from, created_at=row.created_at, sku=row.sku,
-        warehouse_id=row.warehouse_id,
-        sale_price=_money(row.sale_price_amount, row.currency),
-        sale_starts_at=row.sale_starts_at, sale_ends_at=row.sale_ends_at,
-        cost_price=_money(row.cost_price_amount, row.currency),
-        effective_to=row.effective_to, is_active=row.is_active,
-    )
-
-
-def _price_from(row: Row, children: LoadedChildren) -> Price:
-    return Price(_point_from(row), row.updated_at, row.version)
-
 
 PRICES = AggregateMap[Price](
-    kind="price", table=prices, not_found=PriceNotFound, to_row=_price_row,
-    from_rows=_price_from,
+    kind="price",
+    not_found=PriceNotFound,
+    codec=RowCodec(
+        Price, prices,
+        point=flat(PricePoint, price_id=column("id"), base_price=money(), sale_price=money(),
+                   cost_price=money()),
+        events=IGNORED,
+    ),
 )
 
 
-def _rule_row(rule: PriceRule) -> Values:
-    d = rule.definition
-    return {
-        "id": d.rule_id, "name": d.name, "rule_type": d.rule_type.value,
-        "condition": encode(d.condition), "action": encode(d.action), "priority": d.priority,
-        "starts_at": d.starts_at, "ends_at": d.ends_at,
-        "stop_further_rules": d.stop_further_rules, "is_active": d.is_active,
-        "created_at": d.created_at, "updated_at": rule.updated_at,
-    }
-
-
-def _rule_from(row: Row, children: LoadedChildren) -> PriceRule:
-    definition = PriceRuleDefinition(
-        rule_id=row.id, name=row.name, rule_type=RuleType(row.rule_type),
-        condition=decode(row.condition), action=decode(row.action), created_at=row.created_at,
-        priority=row.priority, starts_at=row.starts_at, ends_at=row.ends_at,
-        stop_further_rules=row.stop_further_rules, is_active=row.is_active,
-    )
-    return PriceRule(definition, row.updated_at, row.version)
+def _point_from(row: Row) -> PricePoint:
+    return PRICES.from_rows(row, {}).point
 
 
 PRICE_RULES = AggregateMap[PriceRule](
-    kind="price_rule", table=price_rules, not_found=PriceRuleNotFound, to_row=_rule_row,
-    from_rows=_rule_from,
+    kind="price_rule",
+    not_found=PriceRuleNotFound,
+    codec=RowCodec(
+        PriceRule, price_rules,
+        definition=flat(PriceRuleDefinition, rule_id=column("id"),
+                        rule_type=by_value(RuleType), condition=TERM, action=TERM),
+        events=IGNORED,
+    ),
 )
 
 _ACTIVE_FOR_KEY = (

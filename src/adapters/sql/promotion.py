@@ -16,16 +16,10 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from adapters.sql.aggregates import (
-    AggregateMap,
-    AggregateRepository,
-    AggregateStore,
-    LoadedChildren,
-    Row,
-    Values,
-)
+from adapters.sql.aggregates import AggregateMap, AggregateRepository, AggregateStore
+from adapters.sql.codec import AS_JSON_LIST, IGNORED, RowCodec, by_value, column, flat, money
 from adapters.sql.pricing import upsert
-from adapters.sql.pricing_tables import (
+from adapters.sql.tables.promotion import (
     campaigns,
     coupon_customer_usage,
     coupons,
@@ -33,7 +27,7 @@ from adapters.sql.pricing_tables import (
     promotion_usages,
     promotions,
 )
-from adapters.sql.terms import decode, encode
+from adapters.sql.terms import TERM
 from adapters.sql.transaction import SqlTransaction
 from commerce_core.promotion.errors import (
     CampaignNotFound,
@@ -58,43 +52,19 @@ from commerce_core.promotion.ports import ApplyOutcome, ApplyResult, UsageReques
 from commerce_core.promotion.values import UsageCounts
 from commerce_core.shared.money import Money
 
-
-def _amount(money: Money | None) -> int | None:
-    return None if money is None else money.amount
-
-
-def _money(amount: int | None, currency: str | None) -> Money | None:
-    return None if amount is None or currency is None else Money(amount, currency)
-
-
-# -- campaigns ------------------------------------------------------------------------------------
-def _campaign_row(campaign: Campaign) -> Values:
-    d = campaign.definition
-    return {
-        "id": d.campaign_id, "name": d.name, "campaign_type": d.campaign_type.value,
-        "description": d.description, "starts_at": d.starts_at, "ends_at": d.ends_at,
-        "budget_limit_amount": _amount(d.budget_limit),
-        "budget_currency": d.budget_limit.currency if d.budget_limit else None,
-        "priority": d.priority, "target_segments": list(d.target_segments),
-        "created_by": d.created_by, "is_active": d.is_active, "created_at": d.created_at,
-        "updated_at": campaign.updated_at,
-    }
-
-
-def _campaign_from(row: Row, children: LoadedChildren) -> Campaign:
-    definition = CampaignDefinition(
-        campaign_id=row.id, name=row.name, campaign_type=CampaignType(row.campaign_type),
-        starts_at=row.starts_at, created_at=row.created_at, ends_at=row.ends_at,
-        budget_limit=_money(row.budget_limit_amount, row.budget_currency),
-        priority=row.priority, target_segments=tuple(row.target_segments),
-        description=row.description, created_by=row.created_by, is_active=row.is_active,
-    )
-    return Campaign(definition, row.updated_at, row.version)
-
-
 CAMPAIGNS = AggregateMap[Campaign](
-    kind="campaign", table=campaigns, not_found=CampaignNotFound, to_row=_campaign_row,
-    from_rows=_campaign_from,
+    kind="campaign",
+    not_found=CampaignNotFound,
+    codec=RowCodec(
+        Campaign, campaigns,
+        not_mapped=("budget_used_amount",),  # moved by the usage ledger only
+        definition=flat(
+            CampaignDefinition, campaign_id=column("id"), campaign_type=by_value(CampaignType),
+            budget_limit=money("budget_limit_amount", currency="budget_currency"),
+            target_segments=AS_JSON_LIST,
+        ),
+        events=IGNORED,
+    ),
 )
 
 
@@ -115,49 +85,23 @@ class SqlCampaignRepository(AggregateRepository[Campaign]):
 
 
 # -- promotions -----------------------------------------------------------------------------------
-def _promotion_row(promotion: Promotion) -> Values:
-    d = promotion.definition
-    limits = d.minimum_order_amount or d.maximum_discount_amount
-    return {
-        "id": d.promotion_id, "campaign_id": d.campaign_id, "name": d.name,
-        "description": d.description, "rule_kind": d.rule_kind.value,
-        "discount_type": d.discount_type.value, "benefit": encode(d.benefit),
-        "scope": encode(d.scope),
-        "conditions": None if d.conditions is None else encode(d.conditions),
-        "minimum_order_amount": _amount(d.minimum_order_amount),
-        "maximum_discount_amount": _amount(d.maximum_discount_amount),
-        "limits_currency": limits.currency if limits else None,
-        "customer_segments": list(d.customer_segments),
-        "usage_limit_per_customer": d.usage_limit_per_customer,
-        "total_usage_limit": d.total_usage_limit, "is_stackable": d.is_stackable,
-        "requires_coupon": d.requires_coupon, "stop_rules_processing": d.stop_rules_processing,
-        "priority": d.priority, "starts_at": d.starts_at, "ends_at": d.ends_at,
-        "is_active": d.is_active, "created_at": d.created_at,
-        "updated_at": promotion.updated_at,
-    }
-
-
-def _promotion_from(row: Row, children: LoadedChildren) -> Promotion:
-    definition = PromotionDefinition(
-        promotion_id=row.id, name=row.name, benefit=decode(row.benefit),
-        created_at=row.created_at, campaign_id=row.campaign_id,
-        rule_kind=RuleKind(row.rule_kind), scope=decode(row.scope),
-        conditions=None if row.conditions is None else decode(row.conditions),
-        minimum_order_amount=_money(row.minimum_order_amount, row.limits_currency),
-        maximum_discount_amount=_money(row.maximum_discount_amount, row.limits_currency),
-        customer_segments=tuple(row.customer_segments),
-        usage_limit_per_customer=row.usage_limit_per_customer,
-        total_usage_limit=row.total_usage_limit, is_stackable=row.is_stackable,
-        requires_coupon=row.requires_coupon, stop_rules_processing=row.stop_rules_processing,
-        priority=row.priority, starts_at=row.starts_at, ends_at=row.ends_at,
-        description=row.description, is_active=row.is_active,
-    )
-    return Promotion(definition, row.updated_at, row.version)
-
-
 PROMOTIONS = AggregateMap[Promotion](
-    kind="promotion", table=promotions, not_found=PromotionNotFound, to_row=_promotion_row,
-    from_rows=_promotion_from,
+    kind="promotion",
+    not_found=PromotionNotFound,
+    codec=RowCodec(
+        Promotion, promotions,
+        not_mapped=("current_usage_count",),  # moved by the usage ledger only
+        definition=flat(
+            PromotionDefinition,
+            computed={"discount_type": lambda d: d.discount_type.value},
+            promotion_id=column("id"), rule_kind=by_value(RuleKind),
+            benefit=TERM, scope=TERM, conditions=TERM,
+            minimum_order_amount=money("minimum_order_amount", currency="limits_currency"),
+            maximum_discount_amount=money("maximum_discount_amount", currency="limits_currency"),
+            customer_segments=AS_JSON_LIST,
+        ),
+        events=IGNORED,
+    ),
 )
 
 
@@ -188,38 +132,19 @@ class SqlPromotionRepository(AggregateRepository[Promotion]):
 
 
 # -- coupons --------------------------------------------------------------------------------------
-def _coupon_row(coupon: Coupon) -> Values:
-    d = coupon.definition
-    return {
-        "id": d.coupon_id, "promotion_id": d.promotion_id, "code": d.code,
-        "coupon_type": d.coupon_type.value, "usage_limit": d.usage_limit,
-        "usage_limit_per_customer": d.usage_limit_per_customer, "customer_id": d.customer_id,
-        "customer_segments": list(d.customer_segments),
-        "minimum_order_amount": _amount(d.minimum_order_amount),
-        "minimum_order_currency": d.minimum_order_amount.currency
-        if d.minimum_order_amount else None,
-        "first_order_only": d.first_order_only, "starts_at": d.starts_at,
-        "expires_at": d.expires_at, "batch_id": d.batch_id, "is_active": d.is_active,
-        "created_at": d.created_at, "updated_at": coupon.updated_at,
-    }
-
-
-def _coupon_from(row: Row, children: LoadedChildren) -> Coupon:
-    definition = CouponDefinition(
-        coupon_id=row.id, promotion_id=row.promotion_id, code=row.code,
-        created_at=row.created_at, coupon_type=CouponType(row.coupon_type),
-        usage_limit=row.usage_limit, usage_limit_per_customer=row.usage_limit_per_customer,
-        customer_id=row.customer_id, customer_segments=tuple(row.customer_segments),
-        minimum_order_amount=_money(row.minimum_order_amount, row.minimum_order_currency),
-        first_order_only=row.first_order_only, starts_at=row.starts_at,
-        expires_at=row.expires_at, batch_id=row.batch_id, is_active=row.is_active,
-    )
-    return Coupon(definition, row.updated_at, row.version)
-
-
 COUPONS = AggregateMap[Coupon](
-    kind="coupon", table=coupons, not_found=CouponNotFound, to_row=_coupon_row,
-    from_rows=_coupon_from,
+    kind="coupon",
+    not_found=CouponNotFound,
+    codec=RowCodec(
+        Coupon, coupons,
+        not_mapped=("usage_count",),  # moved by the usage ledger only
+        definition=flat(
+            CouponDefinition, coupon_id=column("id"), coupon_type=by_value(CouponType),
+            customer_segments=AS_JSON_LIST,
+            minimum_order_amount=money("minimum_order_amount", currency="minimum_order_currency"),
+        ),
+        events=IGNORED,
+    ),
 )
 
 
@@ -271,27 +196,11 @@ _P, _C, _K = promotions.c, coupons.c, campaigns.c
 _U = promotion_usages.c
 
 
-def _usage_row(usage: PromotionUsage) -> Values:
-    return {
-        "id": usage.usage_id, "promotion_id": usage.promotion_id, "order_id": usage.order_id,
-        "coupon_id": usage.coupon_id, "campaign_id": usage.campaign_id,
-        "customer_id": usage.customer_id, "status": usage.status.value,
-        "currency": usage.discount.currency, "discount_amount": usage.discount.amount,
-        "original_amount": usage.original_amount.amount,
-        "final_amount": usage.final_amount.amount, "used_at": usage.used_at,
-        "updated_at": usage.updated_at,
-    }
-
-
-def _usage_from(row: Row) -> PromotionUsage:
-    return PromotionUsage(
-        usage_id=row.id, promotion_id=row.promotion_id, order_id=row.order_id,
-        discount=Money(row.discount_amount, row.currency),
-        original_amount=Money(row.original_amount, row.currency),
-        final_amount=Money(row.final_amount, row.currency), used_at=row.used_at,
-        coupon_id=row.coupon_id, campaign_id=row.campaign_id, customer_id=row.customer_id,
-        status=UsageStatus(row.status), updated_at=row.updated_at,
-    )
+_USAGES = RowCodec(
+    PromotionUsage, promotion_usages,
+    usage_id=column("id"), status=by_value(UsageStatus), discount=money(),
+    original_amount=money("original_amount"), final_amount=money("final_amount"),
+)
 
 
 class _Refused(Exception):
@@ -308,7 +217,7 @@ class SqlPromotionUsageLedger:
     def _existing(self, promotion_id: str, order_id: str) -> PromotionUsage | None:
         row = self._db.execute(sa.select(promotion_usages).where(
             _U.promotion_id == promotion_id, _U.order_id == order_id)).first()
-        return None if row is None else _usage_from(row)
+        return None if row is None else _USAGES.decode(row)
 
     def try_apply(self, request: UsageRequest) -> ApplyResult:
         existing = self._existing(request.promotion_id, request.order_id)
@@ -405,7 +314,7 @@ class SqlPromotionUsageLedger:
             used_at=request.used_at, coupon_id=request.coupon_id, campaign_id=campaign_id,
             customer_id=customer, updated_at=request.used_at,
         )
-        db.execute(promotion_usages.insert(), _usage_row(usage))
+        db.execute(promotion_usages.insert(), _USAGES.encode(usage))
         return ApplyResult(
             ApplyOutcome.APPLIED, usage, coupon_exhausted=coupon_exhausted,
             coupon_usage_limit=coupon_limit,
@@ -432,7 +341,7 @@ class SqlPromotionUsageLedger:
             .values(status=to.value, updated_at=now)
             .returning(*promotion_usages.c)
         ).all()
-        return sorted((_usage_from(r) for r in rows), key=lambda u: (u.used_at, u.usage_id))
+        return sorted((_USAGES.decode(r) for r in rows), key=lambda u: (u.used_at, u.usage_id))
 
     def release(self, order_id: str, *, now: datetime) -> list[PromotionUsage]:
         released = self._move(order_id, UsageStatus.CANCELLED, now)
@@ -469,7 +378,7 @@ class SqlPromotionUsageLedger:
     def for_order(self, order_id: str) -> list[PromotionUsage]:
         rows = self._db.execute(sa.select(promotion_usages).where(_U.order_id == order_id)
                                 .order_by(_U.used_at, _U.id))
-        return [_usage_from(r) for r in rows]
+        return [_USAGES.decode(r) for r in rows]
 
     def counts(
         self,

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
 from adapters.sql.columns import CodePointOrder, UtcDateTime
-from adapters.sql.tables import stock_batches, stock_levels, stock_movements
+from adapters.sql.tables.inventory import stock_batches, stock_levels, stock_movements
 from adapters.sql.transaction import SqlTransaction
 from commerce_core.inventory.errors import InvalidStockChange, StockBelowReserved
 from commerce_core.inventory.model import StockLevel

@@ -16,6 +16,7 @@ from typing import Any
 
 import attrs
 
+from adapters.sql.codec import column
 from commerce_core.pricing.rules import ActionKind, RuleAction, RuleCondition, VolumeTier
 from commerce_core.promotion.terms import (
     AllOf,
@@ -87,3 +88,6 @@ def decode(value: Any) -> Any:
         return {k: decode(v) for k, v in value["$map"].items()}
     fields = {k: decode(v) for k, v in value.items() if k != "$type"}
     return _CLASSES[value["$type"]](**fields)
+
+
+TERM = column(store=encode, load=decode)  # a codec field stored as a tagged JSON term
