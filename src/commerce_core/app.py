@@ -96,7 +96,7 @@ class Commerce:
             CatalogWiring(uow, clock, ids),
             InventoryWiring(uow, clock, ids, self.reservation_policy),
             OrderingWiring(uow, clock),
-            PaymentWiring(uow, gateway, clock),
+            PaymentWiring(uow, gateway, clock, ids),
             FulfillmentWiring(uow, clock, ids, self.fulfillment_policy, ports.carrier),
             CartWiring(uow, clock, ids),
             checkout,

@@ -289,3 +289,25 @@ def test_serve_migrates_seeds_and_answers(tmp_path: Path) -> None:
     # uvicorn shuts down gracefully, then re-raises SIGTERM so the exit status tells why it ended.
     assert returncode in (0, -signal.SIGTERM), output
     assert "Application shutdown complete" in output
+
+
+def test_operator_captures_and_refunds_an_order_in_parts(seeded_url: str) -> None:
+    commerce: Commerce = make_container(Settings(database_url=seeded_url)).commerce()
+    cart_id = commerce.cart.create("VND")
+    commerce.cart.add_item(cart_id, "LINEN-SHIRT-M", 2)
+    placed = commerce.checkout.place_order(cart_id, email="lan@example.vn", idempotency_key="k1")
+    cli = ("--database-url", seeded_url)
+
+    succeeded(commerce_cli(*cli, "orders", "capture", placed.order_number))
+    part = succeeded(commerce_cli(*cli, "orders", "refund", placed.order_number,
+                                  "--amount", "100000", "--key", "r-1", "--reason", "late"))
+    again = succeeded(commerce_cli(*cli, "orders", "refund", placed.order_number,
+                                   "--amount", "100000", "--key", "r-1"))
+    rest = succeeded(commerce_cli(*cli, "orders", "refund", placed.order_number))
+    more = commerce_cli(*cli, "orders", "refund", placed.order_number, "--amount", "1")
+
+    assert "refunded 100,000 VND" in part and "partially_refunded" in part
+    assert "800,000 VND left to refund" in again
+    assert "payment is refunded, 0 VND left to refund" in rest
+    refused(more, "payment.refund_not_possible")
+    assert len(commerce.payments.refunds(placed.order_id)) == 2

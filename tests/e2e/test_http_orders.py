@@ -77,3 +77,40 @@ def test_an_unknown_order_is_a_404_problem(api: Api) -> None:
     assert_problem(api.client.get("/orders/no-such-order"), 404, "ordering.order_not_found")
     assert_problem(api.client.post("/orders/no-such-order/cancel"), 404,
                    "ordering.order_not_found")
+
+
+def test_an_operator_refunds_a_captured_order_in_parts_and_a_retry_refunds_nothing_more(
+    api: Api, order: dict[str, Any]
+) -> None:
+    path = f"/admin/orders/{order['order_id']}/refunds"
+    api.client.post(f"/admin/orders/{order['order_id']}/capture", headers=ADMIN)
+    part = {"amount": {"amount": 100_000, "currency": "VND"}, "reason": "damaged tote"}
+
+    first = api.client.post(path, json=part, headers={**ADMIN, "Idempotency-Key": "r-1"})
+    retried = api.client.post(path, json=part, headers={**ADMIN, "Idempotency-Key": "r-1"})
+    rest = api.client.post(path, json={}, headers={**ADMIN, "Idempotency-Key": "r-2"})
+    more = api.client.post(path, json=part, headers={**ADMIN, "Idempotency-Key": "r-3"})
+    listed = api.client.get(path, headers=ADMIN)
+
+    assert first.status_code == 201, first.text
+    assert first.json()["status"] == "completed"
+    assert retried.json()["id"] == first.json()["id"]
+    assert rest.status_code == 201, rest.text
+    assert rest.json()["amount"]["amount"] == order["total"]["amount"] - 100_000
+    assert_problem(more, 409, "payment.refund_not_possible")
+    assert [r["id"] for r in listed.json()] == [first.json()["id"], rest.json()["id"]]
+    assert api.order(order["order_id"])["payment_status"] == "refunded"
+
+
+def test_a_refund_needs_a_key_the_operator_and_a_captured_payment(
+    api: Api, order: dict[str, Any]
+) -> None:
+    path = f"/admin/orders/{order['order_id']}/refunds"
+
+    assert_problem(api.client.post(path, json={}, headers=ADMIN), 422, "request.invalid")
+    assert_problem(api.client.post(path, json={}, headers={"Idempotency-Key": "k"}), 401,
+                   "auth.unauthenticated")
+    assert_problem(api.client.post(path, json={}, headers={**ADMIN, "Idempotency-Key": "k"}),
+                   409, "payment.invalid_state")
+    assert_problem(api.client.get("/admin/orders/nope/refunds", headers=ADMIN), 404,
+                   "ordering.order_not_found")

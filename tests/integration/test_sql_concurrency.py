@@ -12,13 +12,15 @@ import pytest
 
 from adapters import sql
 from adapters.memory import ScriptedPaymentGateway
-from commerce_core import Commerce
+from commerce_core import Commerce, Money
 from commerce_core.cart.model import CartStatus
 from commerce_core.checkout.model import SagaStatus
 from commerce_core.checkout.queries import PlacedOrder
 from commerce_core.inventory.errors import InsufficientStock
 from commerce_core.inventory.model import ReservationStatus, StockLevel
 from commerce_core.inventory.stock import MovementInfo, MovementType
+from commerce_core.payment.errors import RefundNotPossible
+from commerce_core.payment.model import PaymentStatus, RefundStatus
 from commerce_core.shared.clock import SystemClock
 from commerce_core.shared.errors import CommerceError, ConcurrencyConflict
 from commerce_core.shared.ids import Uuid7Generator
@@ -177,3 +179,48 @@ def test_a_deadlock_between_two_transactions_is_a_concurrency_conflict(
 
     assert outcomes == ["committed", "conflict"]
     assert reserved == [1, 1]
+
+
+def _captured_lamp(commerce: Commerce) -> str:
+    stock_shop(commerce)
+    placed = commerce.checkout.place_order(cart_with(commerce, ("BRASS-LAMP", 1)),
+                                           idempotency_key="lamp")
+    commerce.payments.capture(placed.order_id)
+    return placed.order_id  # captured: 1,250,000 VND
+
+
+def test_concurrent_refunds_never_give_back_more_than_was_captured(commerce: Commerce) -> None:
+    order_id = _captured_lamp(commerce)
+    part = Money(100_000, "VND")
+
+    def refund(n: int) -> Callable[[], str]:
+        return lambda: commerce.payments.refund(order_id, idempotency_key=f"r-{n}", amount=part)
+
+    outcomes = all_at_once([refund(n) for n in range(BUYERS)])
+
+    refunds = commerce.payments.refunds(order_id)
+    done = [r for r in refunds if r.status is RefundStatus.COMPLETED]
+    (payment,) = commerce.payments.for_order(order_id)
+    given_back = next(iter(gateway_of(commerce).authorizations.values())).refunded
+    assert len(done) == sum(isinstance(o, str) for o in outcomes) <= 12
+    assert all(isinstance(o, RefundNotPossible | ConcurrencyConflict) for o in outcomes
+               if not isinstance(o, str))
+    assert [r for r in refunds if r.status is RefundStatus.PENDING] == []
+    assert payment.refunded_amount == given_back == 100_000 * len(done) <= 1_250_000
+
+
+def test_of_two_refunds_that_together_exceed_the_capture_exactly_one_succeeds(
+    commerce: Commerce,
+) -> None:
+    order_id = _captured_lamp(commerce)
+
+    outcomes = all_at_once([
+        lambda: commerce.payments.refund(order_id, idempotency_key="a",
+                                         amount=Money(700_000, "VND")),
+        lambda: commerce.payments.refund(order_id, idempotency_key="b",
+                                         amount=Money(600_000, "VND")),
+    ])
+
+    assert sorted(type(o).__name__ for o in outcomes) == ["RefundNotPossible", "str"]
+    (payment,) = commerce.payments.for_order(order_id)
+    assert payment.status is PaymentStatus.PARTIALLY_REFUNDED

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from adapters.memory.base import _Repository
-from commerce_core.payment.errors import PaymentNotFound
-from commerce_core.payment.model import Payment
+from commerce_core.payment.errors import PaymentNotFound, RefundNotFound
+from commerce_core.payment.model import Payment, Refund
+from commerce_core.shared.errors import ConcurrencyConflict
 
 
 class InMemoryPaymentRepository(_Repository):
@@ -15,4 +16,20 @@ class InMemoryPaymentRepository(_Repository):
     def for_order(self, order_id: str) -> list[Payment]:
         rows = sorted(self._by("order", order_id),
                       key=lambda r: (r.created_at, r.id))
+        return [self._load(r) for r in rows]
+
+
+class InMemoryRefundRepository(_Repository):
+    kind = "refund"
+    not_found = RefundNotFound
+    # A reused key is a concurrent duplicate of one request, as the SQL unique index says.
+    unique = (("idempotency key", lambda r: [r.idempotency_key], ConcurrencyConflict),)
+    indexed = (("payment", lambda r: [r.payment_id]),)
+
+    def by_key(self, idempotency_key: str) -> Refund | None:
+        rows = self._by("idempotency key", idempotency_key)
+        return self._load(rows[0]) if rows else None
+
+    def for_payment(self, payment_id: str) -> list[Refund]:
+        rows = sorted(self._by("payment", payment_id), key=lambda r: (r.created_at, r.id))
         return [self._load(r) for r in rows]

@@ -35,8 +35,9 @@ class Authorization:
     reference: str
     key: str
     amount: Money
-    state: str = "held"  # held → captured | voided; captured → refunded
+    state: str = "held"  # held → captured | voided; captured → refunded (once all is back)
     captured: Money | None = None
+    refunded: int = 0  # minor units given back so far, over one or more refunds
 
 
 class ScriptedPaymentGateway:
@@ -130,11 +131,14 @@ class ScriptedPaymentGateway:
             if idempotency_key in self._results:
                 return self._results[idempotency_key]
             authorization = self._by_reference(reference, amount, "captured")
-            if authorization.state != "captured":
+            taken = (authorization.captured or authorization.amount).amount
+            if authorization.state != "captured" or authorization.refunded + amount.amount > taken:
                 result = GatewayResult(approved=False, decline_code="nothing_to_refund")
             else:
-                authorization.state = "refunded"
-                result = GatewayResult(approved=True, reference=reference)
+                authorization.refunded += amount.amount
+                if authorization.refunded == taken:
+                    authorization.state = "refunded"
+                result = GatewayResult(approved=True, reference=f"re_{idempotency_key}")
             self._results[idempotency_key] = result
             return result
 

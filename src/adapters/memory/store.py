@@ -29,7 +29,7 @@ from adapters.memory.inventory import (
 )
 from adapters.memory.ordering import InMemoryOrderRepository
 from adapters.memory.outbox import InMemoryInbox, InMemoryOutbox
-from adapters.memory.payment import InMemoryPaymentRepository
+from adapters.memory.payment import InMemoryPaymentRepository, InMemoryRefundRepository
 from adapters.memory.pricing import InMemoryPriceRepository, InMemoryPriceRuleRepository
 from adapters.memory.promotion import (
     InMemoryCampaignRepository,
@@ -70,6 +70,7 @@ class InMemoryUnitOfWork(TrackedUnitOfWork):
     checkouts = Slot(InMemoryCheckoutSagaRepository.over)
     orders = Slot(InMemoryOrderRepository.over)
     payments = Slot(InMemoryPaymentRepository.over)
+    refunds = Slot(InMemoryRefundRepository.over)
     fulfillments = Slot(InMemoryFulfillmentRepository.over)
     picklists = Slot(InMemoryPicklistRepository.over)
     prices = Slot(InMemoryPriceRepository.over)

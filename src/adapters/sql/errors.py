@@ -26,8 +26,7 @@ _UNIQUE: dict[str, tuple[type[CommerceError], str]] = {
     # A second fulfillment of one order in one warehouse is a duplicate delivery of its event.
     "uq_fulfillments_order_id_warehouse_id": (
         ConcurrencyConflict, "the order already has a fulfillment in this warehouse"),
-    # A reused key or a second order for one checkout is a concurrent duplicate of one request.
-    "uq_checkouts_idempotency_key": (ConcurrencyConflict, "idempotency key already in use"),
+    # A second order for one checkout is a concurrent duplicate of one request.
     "uq_orders_checkout_id": (ConcurrencyConflict, "the checkout already has an order"),
 }
 
@@ -89,6 +88,9 @@ def translate(error: IntegrityError) -> CommerceError | None:
     if name in _UNIQUE:
         kind, message = _UNIQUE[name]
         return kind(f"{message} ({detail})", constraint=name)
+    if name.startswith("uq_") and name.endswith("_idempotency_key"):
+        # Whatever the table: a reused key is a concurrent duplicate of one request.
+        return ConcurrencyConflict(f"idempotency key already in use ({detail})", constraint=name)
     if name.startswith("pk_"):
         return ConcurrencyConflict(
             f"{name.removeprefix('pk_')} row already exists ({detail})", constraint=name

@@ -7,9 +7,9 @@ import sqlalchemy as sa
 from adapters.sql.aggregates import AggregateMap, AggregateRepository
 from adapters.sql.codec import IGNORED, RowCodec, by_value, money
 from adapters.sql.columns import CodePointOrder
-from adapters.sql.tables.payment import payments
-from commerce_core.payment.errors import PaymentNotFound
-from commerce_core.payment.model import Payment, PaymentStatus
+from adapters.sql.tables.payment import payments, refunds
+from commerce_core.payment.errors import PaymentNotFound, RefundNotFound
+from commerce_core.payment.model import Payment, PaymentStatus, Refund, RefundStatus
 
 PAYMENTS = AggregateMap[Payment](
     kind="payment",
@@ -28,3 +28,26 @@ _FOR_ORDER = (
 class SqlPaymentRepository(AggregateRepository[Payment]):
     def for_order(self, order_id: str) -> list[Payment]:
         return self._store.all(_FOR_ORDER, {"order_id": order_id})
+
+
+REFUNDS = AggregateMap[Refund](
+    kind="refund",
+    not_found=RefundNotFound,
+    codec=RowCodec(Refund, refunds, amount=money("amount"), status=by_value(RefundStatus),
+                   events=IGNORED),
+)
+
+_REFUND_BY_KEY = sa.select(refunds).where(refunds.c.idempotency_key == sa.bindparam("key"))
+_REFUNDS_OF = (
+    sa.select(refunds)
+    .where(refunds.c.payment_id == sa.bindparam("payment_id"))
+    .order_by(refunds.c.created_at, CodePointOrder(refunds.c.id))
+)
+
+
+class SqlRefundRepository(AggregateRepository[Refund]):
+    def by_key(self, idempotency_key: str) -> Refund | None:
+        return self._store.first(_REFUND_BY_KEY, {"key": idempotency_key})
+
+    def for_payment(self, payment_id: str) -> list[Refund]:
+        return self._store.all(_REFUNDS_OF, {"payment_id": payment_id})

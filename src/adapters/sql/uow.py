@@ -34,7 +34,7 @@ from adapters.sql.movements import (
 )
 from adapters.sql.ordering import ORDERS, SqlOrderRepository
 from adapters.sql.outbox import SqlInbox, SqlOutbox
-from adapters.sql.payment import PAYMENTS, SqlPaymentRepository
+from adapters.sql.payment import PAYMENTS, REFUNDS, SqlPaymentRepository, SqlRefundRepository
 from adapters.sql.pricing import (
     PRICE_RULES,
     PRICES,
@@ -102,6 +102,7 @@ class SqlUnitOfWork(TrackedUnitOfWork):
     checkouts = stored(SqlCheckoutSagaRepository, CHECKOUTS)
     orders = stored(SqlOrderRepository, ORDERS)
     payments = stored(SqlPaymentRepository, PAYMENTS)
+    refunds = stored(SqlRefundRepository, REFUNDS)
     fulfillments = stored(SqlFulfillmentRepository, FULFILLMENTS)
     picklists = stored(SqlPicklistRepository, PICKLISTS)
     prices = stored(SqlPriceRepository, PRICES, PriceStore)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from commerce_core.payment.commands import CapturePayment
-from commerce_core.payment.model import Payment
+from commerce_core.payment.commands import CapturePayment, RefundPayment
+from commerce_core.payment.model import Payment, Refund
 from commerce_core.payment.ports import PaymentUnitOfWork
 from commerce_core.shared.bus import Handle
+from commerce_core.shared.money import Money
 from commerce_core.shared.uow import UnitOfWorkFactory
 
 
@@ -18,6 +19,17 @@ class PaymentsApi:
     def capture(self, order_id: str) -> str:
         return str(self._handle(CapturePayment(order_id)))
 
+    def refund(self, order_id: str, *, idempotency_key: str, amount: Money | None = None,
+               reason: str = "") -> str:
+        """Refund `amount` (all that is left when None) of the order's captured payment."""
+        return str(self._handle(RefundPayment(order_id, idempotency_key, amount, reason)))
+
     def for_order(self, order_id: str) -> list[Payment]:
         with self._read() as uow:
             return uow.payments.for_order(order_id)
+
+    def refunds(self, order_id: str) -> list[Refund]:
+        """Every refund of the order's payments, oldest first."""
+        with self._read() as uow:
+            return [r for p in uow.payments.for_order(order_id)
+                    for r in uow.refunds.for_payment(p.id)]

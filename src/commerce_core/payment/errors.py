@@ -34,6 +34,22 @@ class InvalidPaymentState(Conflict):
     code = "payment.invalid_state"
 
 
+class RefundNotPossible(Conflict):
+    """More than is left to refund, or a payment that took no money."""
+
+    code = "payment.refund_not_possible"
+
+
+class RefundRefused(BusinessRuleViolation):
+    """The gateway refused the refund; nothing went back."""
+
+    code = "payment.refund_refused"
+
+
+class RefundNotFound(NotFound):
+    code = "payment.refund_not_found"
+
+
 class InvalidWebhook(InvalidInput):
     """A webhook whose signature or shape does not check out; it is ignored."""
 

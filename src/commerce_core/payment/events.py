@@ -55,9 +55,29 @@ class PaymentVoided(DomainEvent):
 
 @frozen
 class PaymentRefunded(DomainEvent):
+    """Money went back to the shopper: `amount` this time (by refund `refund_id`; none for the
+    refund of an order cancelled after capture), `total_refunded` so far, `full` once all of
+    the captured amount is back."""
+
     type = "payment.refunded"
     payment_id: str
     order_id: str
     amount: Money
     gateway: str
+    occurred_at: datetime
+    refund_id: str | None = None
+    total_refunded: Money | None = None
+    full: bool = True
+
+
+@frozen
+class RefundFailed(DomainEvent):
+    """The gateway refused a refund: nothing went back, the amount can be asked for again."""
+
+    type = "payment.refund_failed"
+    refund_id: str
+    payment_id: str
+    order_id: str
+    amount: Money
+    decline_code: str | None
     occurred_at: datetime

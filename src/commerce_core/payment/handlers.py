@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from commerce_core.payment.commands import CapturePayment
-from commerce_core.payment.errors import InvalidPaymentState, PaymentNotFound
-from commerce_core.payment.model import Payment, PaymentStatus
+from commerce_core.payment.commands import CapturePayment, RefundPayment
+from commerce_core.payment.errors import InvalidPaymentState, PaymentNotFound, RefundRefused
+from commerce_core.payment.model import REFUNDABLE, Payment, PaymentStatus, Refund, RefundStatus
 from commerce_core.payment.ports import PaymentGateway, PaymentUnitOfWork
 from commerce_core.shared.clock import Clock
+from commerce_core.shared.errors import ConcurrencyConflict
 from commerce_core.shared.events import EventEnvelope
-from commerce_core.shared.uow import UnitOfWorkFactory
+from commerce_core.shared.ids import IdGenerator
+from commerce_core.shared.uow import UnitOfWorkFactory, retrying
 
 
 def live_payment(uow: PaymentUnitOfWork, order_id: str) -> Payment:
@@ -19,7 +21,7 @@ def live_payment(uow: PaymentUnitOfWork, order_id: str) -> Payment:
     if not payments:
         raise PaymentNotFound(f"order {order_id} has no payment", order_id=order_id)
     for payment in reversed(payments):
-        if payment.status in (PaymentStatus.AUTHORIZED, PaymentStatus.CAPTURED):
+        if payment.status in (PaymentStatus.AUTHORIZED, *REFUNDABLE):
             return payment
     return payments[-1]
 
@@ -60,6 +62,69 @@ class CapturePaymentHandler:
         return payment.id
 
 
+class RefundPaymentHandler:
+    """Refund part or all of what an order's payment captured; returns the refund's id.
+
+    Three steps, like capture: the refund is asked for in one transaction (the payment counts it
+    at once, under its version, so concurrent refunds cannot exceed the capture: the loser of a
+    conflict is checked again against what is left); the gateway is called outside any
+    transaction, idempotent on the refund's key; its answer completes or fails the refund. A
+    repeated command with the same `idempotency_key` returns the same refund, finishing it if
+    the gateway's answer was lost the first time (money moves once).
+    """
+
+    def __init__(self, uow: UnitOfWorkFactory[PaymentUnitOfWork], gateway: PaymentGateway,
+                 clock: Clock, ids: IdGenerator) -> None:
+        self._uow, self._gateway, self._clock, self._ids = uow, gateway, clock, ids
+
+    def __call__(self, cmd: RefundPayment) -> str:
+        asked: tuple[Refund, str] = retrying(lambda: self._ask(cmd),
+                                             retry_on=ConcurrencyConflict, attempts=10)
+        refund, reference = asked
+        if refund.status is RefundStatus.PENDING:
+            refund = self._settle(refund, reference)
+        if refund.status is RefundStatus.FAILED:
+            raise RefundRefused(f"the gateway refused the refund ({refund.decline_code})",
+                                refund_id=refund.id, decline_code=refund.decline_code)
+        return refund.id
+
+    def _ask(self, cmd: RefundPayment) -> tuple[Refund, str]:
+        with self._uow() as uow:
+            refund = uow.refunds.by_key(cmd.idempotency_key)
+            if refund is not None:
+                payment = uow.payments.get(refund.payment_id)
+            else:
+                payment = live_payment(uow, cmd.order_id)
+                refund = Refund.request(
+                    refund_id=self._ids.new_id(), payment=payment,
+                    amount=cmd.amount or payment.refundable, idempotency_key=cmd.idempotency_key,
+                    reason=cmd.reason, now=self._clock.now())
+                uow.refunds.add(refund)
+                uow.commit()
+        assert payment.reference is not None  # a captured payment has its gateway reference
+        return refund, payment.reference
+
+    def _settle(self, refund: Refund, reference: str) -> Refund:
+        result = self._gateway.refund(reference, refund.amount, refund.gateway_key)
+
+        def record() -> Refund:
+            with self._uow() as uow:
+                settled = uow.refunds.get(refund.id)
+                payment = uow.payments.get(refund.payment_id)
+                if result.approved:
+                    settled.completed(payment, result.reference, now=self._clock.now())
+                else:
+                    settled.failed(payment, result.decline_code, now=self._clock.now())
+                uow.commit()
+            return settled
+
+        # The money moved: record it even while other refunds of the payment keep changing it
+        # (each attempt reads afresh). Should every attempt lose, the refund stays pending and
+        # the same command again finishes it without a second gateway refund.
+        settled: Refund = retrying(record, retry_on=ConcurrencyConflict, attempts=50)
+        return settled
+
+
 class ReleasePaymentOnOrderCancelled:
     """`order.cancelled` → void an authorization, refund a capture (spec order §5.1)."""
 
@@ -75,9 +140,9 @@ class ReleasePaymentOnOrderCancelled:
             if payment.status in (PaymentStatus.PENDING, PaymentStatus.AUTHORIZED):
                 self._gateway.void(payment.idempotency_key)
                 payment.voided(now=now)
-            elif payment.status is PaymentStatus.CAPTURED and payment.reference:
+            elif payment.status in REFUNDABLE and payment.reference:
                 result = self._gateway.refund(
-                    payment.reference, payment.amount, f"payment:{payment.id}:refund"
+                    payment.reference, payment.refundable, f"payment:{payment.id}:refund"
                 )
                 if not result.approved:
                     raise InvalidPaymentState(

@@ -1,5 +1,12 @@
-"""The payment aggregate: one payment of one order through one gateway. No card data, ever:
-the shopper's instrument stays with the gateway; we keep its reference and the outcome."""
+"""The payment aggregate: one payment of one order through one gateway, and the refunds of it.
+No card data, ever: the shopper's instrument stays with the gateway; we keep its reference and
+the outcome.
+
+A refund is its own aggregate (one per request, with the gateway's answer), but the payment
+counts what is being and was refunded (`refunded_amount`): asking for a refund raises it in the
+same transaction as the refund is created, under the payment's version, so two refunds asked for
+at once cannot together exceed what was captured (one of them conflicts and is checked again).
+"""
 
 from __future__ import annotations
 
@@ -8,13 +15,14 @@ from enum import StrEnum
 
 from attrs import define, field
 
-from commerce_core.payment.errors import InvalidPaymentState
+from commerce_core.payment.errors import InvalidPaymentState, RefundNotPossible
 from commerce_core.payment.events import (
     PaymentAuthorized,
     PaymentCaptured,
     PaymentFailed,
     PaymentRefunded,
     PaymentVoided,
+    RefundFailed,
 )
 from commerce_core.shared.events import DomainEvent
 from commerce_core.shared.money import Money
@@ -26,7 +34,11 @@ class PaymentStatus(StrEnum):
     CAPTURED = "captured"
     VOIDED = "voided"
     FAILED = "failed"
+    PARTIALLY_REFUNDED = "partially_refunded"
     REFUNDED = "refunded"
+
+
+REFUNDABLE = (PaymentStatus.CAPTURED, PaymentStatus.PARTIALLY_REFUNDED)
 
 
 @define(eq=False)
@@ -42,8 +54,17 @@ class Payment:
     failure_code: str | None
     created_at: datetime
     updated_at: datetime
+    # Asked for and given back, in the payment's currency; refunds that fail give theirs back.
+    refunded_amount: int = 0
     version: int = 0
     events: list[DomainEvent] = field(factory=list, repr=False)
+
+    @property
+    def refundable(self) -> Money:
+        """What is left to refund: captured minus what refunds asked for."""
+        if self.status not in REFUNDABLE:
+            return Money(0, self.amount.currency)
+        return Money(self.amount.amount - self.refunded_amount, self.amount.currency)
 
     @classmethod
     def start(
@@ -96,10 +117,95 @@ class Payment:
         self.events.append(PaymentVoided(self.id, self.order_id, self.amount, self.gateway, now))
 
     def refunded(self, *, now: datetime) -> None:
+        """All that is left went back at once (an order cancelled after capture)."""
         if self.status is PaymentStatus.REFUNDED:
             return
-        self._require(PaymentStatus.CAPTURED)
+        self._require(*REFUNDABLE)
+        back = self.refundable
+        self.refunded_amount = self.amount.amount
         self.status, self.updated_at = PaymentStatus.REFUNDED, now
-        self.events.append(
-            PaymentRefunded(self.id, self.order_id, self.amount, self.gateway, now)
-        )
+        self.events.append(PaymentRefunded(self.id, self.order_id, back, self.gateway, now,
+                                           None, self.amount, True))
+
+    def hold_refund(self, amount: Money, *, now: datetime) -> None:
+        """Count `amount` as being refunded, if that much is left."""
+        if self.status is PaymentStatus.REFUNDED:
+            raise RefundNotPossible(f"payment {self.id} was refunded in full",
+                                    payment_id=self.id, refundable=0)
+        self._require(*REFUNDABLE)
+        if amount.currency != self.amount.currency or amount.amount <= 0:
+            raise RefundNotPossible(
+                f"a refund of payment {self.id} is a positive amount in {self.amount.currency}",
+                payment_id=self.id)
+        if amount > self.refundable:
+            raise RefundNotPossible(
+                f"only {self.refundable} of payment {self.id} is left to refund",
+                payment_id=self.id, refundable=self.refundable.amount,
+                requested=amount.amount)
+        self.refunded_amount += amount.amount
+        self.updated_at = now
+
+    def refund_completed(self, refund: Refund, *, now: datetime) -> None:
+        self.status = (PaymentStatus.REFUNDED if self.refunded_amount >= self.amount.amount
+                       else PaymentStatus.PARTIALLY_REFUNDED)
+        self.updated_at = now
+        self.events.append(PaymentRefunded(
+            self.id, self.order_id, refund.amount, self.gateway, now, refund.id,
+            Money(self.refunded_amount, self.amount.currency),
+            self.status is PaymentStatus.REFUNDED))
+
+    def refund_failed(self, refund: Refund, *, now: datetime) -> None:
+        """The gateway gave nothing back: the amount is refundable again."""
+        self.refunded_amount -= refund.amount.amount
+        self.updated_at = now
+
+
+class RefundStatus(StrEnum):
+    PENDING = "pending"  # asked for; the gateway's answer is awaited (or was lost)
+    COMPLETED = "completed"
+    FAILED = "failed"
+
+
+@define(eq=False)
+class Refund:
+    """One refund request of a payment, keyed by the caller's idempotency key."""
+
+    id: str
+    payment_id: str
+    order_id: str
+    amount: Money
+    idempotency_key: str
+    reason: str
+    status: RefundStatus
+    reference: str | None
+    decline_code: str | None
+    created_at: datetime
+    updated_at: datetime
+    version: int = 0
+    events: list[DomainEvent] = field(factory=list, repr=False)
+
+    @classmethod
+    def request(cls, *, refund_id: str, payment: Payment, amount: Money, idempotency_key: str,
+                reason: str, now: datetime) -> Refund:
+        payment.hold_refund(amount, now=now)
+        return cls(refund_id, payment.id, payment.order_id, amount, idempotency_key, reason,
+                   RefundStatus.PENDING, None, None, now, now)
+
+    @property
+    def gateway_key(self) -> str:
+        """The gateway idempotency key: a retry of this refund never gives money twice."""
+        return f"refund:{self.id}"
+
+    def completed(self, payment: Payment, reference: str | None, *, now: datetime) -> None:
+        if self.status is not RefundStatus.PENDING:
+            return
+        self.status, self.reference, self.updated_at = RefundStatus.COMPLETED, reference, now
+        payment.refund_completed(self, now=now)
+
+    def failed(self, payment: Payment, decline_code: str | None, *, now: datetime) -> None:
+        if self.status is not RefundStatus.PENDING:
+            return
+        self.status, self.decline_code, self.updated_at = RefundStatus.FAILED, decline_code, now
+        payment.refund_failed(self, now=now)
+        self.events.append(RefundFailed(self.id, self.payment_id, self.order_id, self.amount,
+                                        decline_code, now))

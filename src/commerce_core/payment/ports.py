@@ -7,7 +7,7 @@ from typing import Protocol
 
 from attrs import frozen
 
-from commerce_core.payment.model import Payment
+from commerce_core.payment.model import Payment, Refund
 from commerce_core.shared.money import Money
 from commerce_core.shared.uow import UnitOfWork
 
@@ -109,7 +109,26 @@ class PaymentRepository(Protocol):
     def for_order(self, order_id: str) -> list[Payment]: ...
 
 
+class RefundRepository(Protocol):
+    def add(self, refund: Refund) -> None: ...
+
+    def get(self, refund_id: str) -> Refund:
+        """The refund, or `RefundNotFound`."""
+        ...
+
+    def by_key(self, idempotency_key: str) -> Refund | None:
+        """The refund asked for with this key (keys are unique per shop)."""
+        ...
+
+    def for_payment(self, payment_id: str) -> list[Refund]:
+        """Oldest first."""
+        ...
+
+
 class PaymentUnitOfWork(UnitOfWork, Protocol):
     @property
     def payments(self) -> PaymentRepository: ...
+
+    @property
+    def refunds(self) -> RefundRepository: ...
 

@@ -3,20 +3,25 @@
 from __future__ import annotations
 
 from commerce_core.payment import handlers as ph
-from commerce_core.payment.commands import CapturePayment
+from commerce_core.payment.commands import CapturePayment, RefundPayment
 from commerce_core.payment.ports import PaymentGateway, PaymentUnitOfWork
 from commerce_core.shared.bus import Handlers, Subscriber
 from commerce_core.shared.clock import Clock
+from commerce_core.shared.ids import IdGenerator
 from commerce_core.shared.uow import UnitOfWorkFactory
 
 
 class PaymentWiring:
     def __init__(self, uow: UnitOfWorkFactory[PaymentUnitOfWork], gateway: PaymentGateway,
-                 clock: Clock) -> None:
-        self._uow, self._gateway, self._clock = uow, gateway, clock
+                 clock: Clock, ids: IdGenerator) -> None:
+        self._uow, self._gateway, self._clock, self._ids = uow, gateway, clock, ids
 
     def handlers(self) -> Handlers:
-        return {CapturePayment: ph.CapturePaymentHandler(self._uow, self._gateway, self._clock)}
+        return {
+            CapturePayment: ph.CapturePaymentHandler(self._uow, self._gateway, self._clock),
+            RefundPayment: ph.RefundPaymentHandler(self._uow, self._gateway, self._clock,
+                                                   self._ids),
+        }
 
     def subscribers(self) -> list[Subscriber]:
         return [Subscriber.of(ph.ReleasePaymentOnOrderCancelled(self._gateway, self._clock))]

@@ -9,13 +9,14 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from commerce_core import Commerce
+from commerce_core import Commerce, Money
 from commerce_core.ordering.errors import OrderNotFound
 from commerce_core.ordering.model import Order, OrderStatus
 from entrypoints.cli.output import console, ok, styled, when
 from entrypoints.cli.runtime import runtime
 
-app = typer.Typer(no_args_is_help=True, help="Orders: list, show, cancel, capture payment.")
+app = typer.Typer(no_args_is_help=True,
+                  help="Orders: list, show, cancel, capture and refund payment.")
 
 OrderRef = Annotated[str, typer.Argument(metavar="ORDER", help="Order number (ORD-...) or id")]
 
@@ -134,3 +135,25 @@ def capture(ctx: typer.Context, ref: OrderRef) -> None:
     commerce.payments.capture(order.id)
     ok(f"captured {order.totals.total} for order {order.number}; "
        f"the order is {commerce.orders.get(order.id).status.value}")
+
+
+@app.command("refund")
+def refund(
+    ctx: typer.Context,
+    ref: OrderRef,
+    amount: Annotated[int | None, typer.Option(
+        min=1, help="In minor units (VND has none); default: all that is left")] = None,
+    reason: Annotated[str, typer.Option()] = "",
+    key: Annotated[str | None, typer.Option(
+        help="Idempotency key: the same key never refunds twice (default: a new one)")] = None,
+) -> None:
+    """Refund part or all of the order's captured payment."""
+    commerce = runtime(ctx).commerce
+    order = find_order(commerce, ref)
+    refund_id = commerce.payments.refund(
+        order.id, idempotency_key=key or f"cli:{uuid.uuid4()}", reason=reason,
+        amount=None if amount is None else Money(amount, order.currency))
+    done = next(r for r in commerce.payments.refunds(order.id) if r.id == refund_id)
+    (payment, *_) = [p for p in commerce.payments.for_order(order.id) if p.id == done.payment_id]
+    ok(f"refunded {done.amount} of order {order.number} ({refund_id}); "
+       f"payment is {payment.status.value}, {payment.refundable} left to refund")

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Header, Query, status
+from pydantic import BaseModel, Field
 
 from commerce_core.app import Commerce
 from commerce_core.ordering.model import OrderStatus
-from commerce_core.payment.commands import CapturePayment
+from commerce_core.payment.commands import CapturePayment, RefundPayment
+from commerce_core.payment.model import Refund
 from entrypoints.http.dependencies import CommerceDep, RequestIdDep
 from entrypoints.http.schemas import CancelRequest, OrderOut, OrderSummary
-from entrypoints.http.schemas.common import MAX_OFFSET
+from entrypoints.http.schemas.common import MAX_OFFSET, MoneyOut, PositiveMoneyIn, RequestBody
 
 router = APIRouter(prefix="/orders", tags=["orders"])
 admin = APIRouter(prefix="/orders", tags=["orders admin"])
@@ -47,6 +49,49 @@ def list_orders(
     orders = commerce.orders.list(status=status.value if status else None, limit=limit,
                                   offset=offset)
     return [OrderSummary.of(order) for order in orders]
+
+
+class NewRefund(RequestBody):
+    amount: PositiveMoneyIn | None = Field(
+        default=None, description="Leave out to refund everything still refundable")
+    reason: str = Field(default="", max_length=500)
+
+
+class RefundOut(BaseModel):
+    id: str
+    payment_id: str
+    amount: MoneyOut
+    status: str
+    reason: str
+    reference: str | None
+    decline_code: str | None
+
+    @classmethod
+    def of(cls, refund: Refund) -> RefundOut:
+        return cls(id=refund.id, payment_id=refund.payment_id, amount=MoneyOut.of(refund.amount),
+                   status=refund.status.value, reason=refund.reason, reference=refund.reference,
+                   decline_code=refund.decline_code)
+
+
+RefundKey = Annotated[str, Header(
+    alias="Idempotency-Key", min_length=1, max_length=255,
+    description="Names this refund: a retry with the same key never refunds twice")]
+
+
+@admin.post("/{order_id}/refunds", status_code=status.HTTP_201_CREATED,
+            summary="Refund part or all of a captured payment (never more than was captured)")
+def refund_payment(order_id: str, body: NewRefund, idempotency_key: RefundKey,
+                   commerce: CommerceDep, request_id: RequestIdDep) -> RefundOut:
+    refund_id = commerce.handle(RefundPayment(
+        order_id, idempotency_key, body.amount.to_money() if body.amount else None,
+        body.reason), correlation_id=request_id)
+    return next(RefundOut.of(r) for r in commerce.payments.refunds(order_id) if r.id == refund_id)
+
+
+@admin.get("/{order_id}/refunds", summary="The refunds of an order, oldest first")
+def list_refunds(order_id: str, commerce: CommerceDep) -> list[RefundOut]:
+    commerce.orders.get(order_id)  # an unknown order is a 404, not an empty list
+    return [RefundOut.of(r) for r in commerce.payments.refunds(order_id)]
 
 
 @admin.post("/{order_id}/capture", summary="Take the authorized payment of a confirmed order")
