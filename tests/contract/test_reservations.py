@@ -90,10 +90,11 @@ def test_live_reservations_are_active_or_confirmed(store: Store) -> None:
     add(store, active, confirmed, released, mug)
 
     with store.uow() as uow:
-        counts = (uow.reservations.count_live(), uow.reservations.count_live(SHIRT),
-                  uow.reservations.count_live(MUG), uow.reservations.count_live("NOPE"))
+        units = (uow.reservations.live_units(SHIRT, active.warehouse_id),
+                 uow.reservations.live_units(MUG, mug.warehouse_id),
+                 uow.reservations.live_units("NOPE", active.warehouse_id))
 
-    assert counts == (3, 2, 1, 0)
+    assert units == (active.quantity + confirmed.quantity, mug.quantity, 0)
 
 
 def test_reservations_list_newest_first_by_status(store: Store) -> None:

@@ -241,9 +241,6 @@ class InMemoryReservationRepository(_Repository):
         )
         return [r.id for r in rows[:limit]]
 
-    def count_live(self, sku: str | None = None) -> int:
-        return sum(1 for r in self._all() if r.status in LIVE and (sku is None or r.sku == sku))
-
     def live_units(self, sku: str, warehouse_id: str) -> int:
         return sum(r.quantity - r.fulfilled for r in self._all()
                    if r.status in LIVE and r.sku == sku and r.warehouse_id == warehouse_id)

@@ -90,9 +90,6 @@ class InMemoryCouponRepository(_Repository):
     def taken(self, codes: Collection[str]) -> set[str]:
         return set(codes) & {r.code for r in self._all()}
 
-    def count_for_promotion(self, promotion_id: str) -> int:
-        return sum(1 for r in self._all() if r.definition.promotion_id == promotion_id)
-
     def flush(self) -> None:
         # One pass over the stored codes (the generic unique check would be quadratic for a
         # batch of 10,000); the SQL adapter has a unique index on `code`.

@@ -130,8 +130,6 @@ _DUE = (
     .limit(sa.bindparam("limit"))
 )
 _LIVE = _r.status.in_(sorted(status.value for status in LIVE))
-_COUNT_LIVE = sa.select(sa.func.count()).select_from(reservations).where(_LIVE)
-_COUNT_LIVE_OF_SKU = _COUNT_LIVE.where(_r.sku == sa.bindparam("sku"))
 _LIVE_UNITS = sa.select(sa.func.coalesce(sa.func.sum(_r.quantity - _r.fulfilled), 0)).where(
     _LIVE, _r.sku == sa.bindparam("sku"), _r.warehouse_id == sa.bindparam("warehouse_id")
 )
@@ -164,11 +162,6 @@ class SqlReservationRepository(AggregateRepository[Reservation]):
     def due_to_expire(self, now: datetime, limit: int) -> list[str]:
         rows = self._store.db.execute(_DUE, {"now": now, "limit": limit})
         return [row.id for row in rows]
-
-    def count_live(self, sku: str | None = None) -> int:
-        if sku is None:
-            return int(self._store.db.execute(_COUNT_LIVE).scalar_one())
-        return int(self._store.db.execute(_COUNT_LIVE_OF_SKU, {"sku": sku}).scalar_one())
 
     def live_units(self, sku: str, warehouse_id: str) -> int:
         return int(self._store.db.execute(

@@ -184,11 +184,6 @@ class SqlCouponRepository(AggregateRepository[Coupon]):
                 sa.select(coupons.c.code).where(coupons.c.code.in_(chunk))).scalars())
         return found
 
-    def count_for_promotion(self, promotion_id: str) -> int:
-        return int(self._store.db.execute(
-            sa.select(sa.func.count()).select_from(coupons)
-            .where(coupons.c.promotion_id == promotion_id)).scalar_one())
-
 
 # -- the usage ledger -----------------------------------------------------------------------------
 _SAVEPOINT = "promotion_usage"

@@ -74,8 +74,6 @@ class CouponRepository(Protocol):
         """Which of these codes already exist (to regenerate before inserting)."""
         ...
 
-    def count_for_promotion(self, promotion_id: str) -> int: ...
-
 
 class ApplyOutcome(StrEnum):
     APPLIED = "applied"
