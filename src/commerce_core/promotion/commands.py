@@ -5,11 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Final
 
-from attrs import field, frozen
+from attrs import frozen
 
 from commerce_core.promotion.coupons import COUPON_PREFIX_FORMAT as COUPON_PREFIX_FORMAT
-from commerce_core.promotion.model import CampaignType, CouponType, RuleKind
-from commerce_core.promotion.terms import Benefit, ConditionNode, ProductScope
+from commerce_core.promotion.model import CampaignType, CouponType, PromotionTerms
 from commerce_core.shared.money import Money
 
 # Coupon codes the core takes whatever the context (case-insensitive, kept upper-case): entry
@@ -45,25 +44,8 @@ class DeactivateCampaign:
 
 
 @frozen
-class CreatePromotion:
-    name: str
-    benefit: Benefit
-    campaign_id: str | None = None
-    rule_kind: RuleKind = RuleKind.CART
-    scope: ProductScope = field(factory=ProductScope)
-    conditions: ConditionNode | None = None
-    minimum_order_amount: Money | None = None
-    maximum_discount_amount: Money | None = None
-    customer_segments: tuple[str, ...] = ()
-    usage_limit_per_customer: int | None = None
-    total_usage_limit: int | None = None
-    is_stackable: bool = False
-    requires_coupon: bool = False
-    stop_rules_processing: bool = False
-    priority: int = 0
-    starts_at: datetime | None = None
-    ends_at: datetime | None = None
-    description: str = ""
+class CreatePromotion(PromotionTerms):
+    """A new promotion with these terms (validated when its definition is built)."""
 
 
 @frozen

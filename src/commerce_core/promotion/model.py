@@ -121,11 +121,12 @@ class RuleKind(StrEnum):
 
 
 @frozen
-class PromotionDefinition:
-    promotion_id: str
+class PromotionTerms:
+    """What a promotion offers and to whom: the `CreatePromotion` command carries exactly this,
+    and a stored promotion's definition adds its id and life cycle."""
+
     name: str
     benefit: Benefit
-    created_at: datetime
     campaign_id: str | None = None
     rule_kind: RuleKind = RuleKind.CART
     scope: ProductScope = field(factory=ProductScope)
@@ -142,7 +143,13 @@ class PromotionDefinition:
     starts_at: datetime | None = None
     ends_at: datetime | None = None
     description: str = ""
-    is_active: bool = True
+
+
+@frozen
+class PromotionDefinition(PromotionTerms):
+    promotion_id: str = field(kw_only=True)
+    created_at: datetime = field(kw_only=True)
+    is_active: bool = field(default=True, kw_only=True)
 
     def __attrs_post_init__(self) -> None:
         if not self.name.strip():
