@@ -443,7 +443,8 @@ class SqlSearchIndex:
         q = _Sql()
         order = ' COLLATE "C"' if self.is_postgres else ""
         if self.is_postgres:
-            match = f"d.name_tsv @@ to_tsquery('simple', {q.bind(_ts_query([(w,) for w in words]))})"
+            words_query = q.bind(_ts_query([(w,) for w in words]))
+            match = f"d.name_tsv @@ to_tsquery('simple', {words_query})"
             source = "search_documents d"
         else:
             match = f"search_fts MATCH {q.bind(_fts_match([(w,) for w in words], 'name'))}"
