@@ -186,7 +186,7 @@ class SqlSearchIndex:
         q = _Sql()
         ids = q.bind(product_ids, many=True)
         rows = list(db.execute(q.statement(
-            f"SELECT seq, document FROM search_documents WHERE product_id IN ({ids})"),
+            f"SELECT seq, document FROM search_documents WHERE product_id IN {ids}"),
             q.params))
         if not rows:
             return
@@ -196,10 +196,10 @@ class SqlSearchIndex:
         q = _Sql()
         bound_ids, bound_seqs = q.bind(gone, many=True), q.bind(seqs, many=True)
         for table in ("search_facets", "search_stock", "search_documents"):
-            db.execute(q.statement(f"DELETE FROM {table} WHERE product_id IN ({bound_ids})"),
+            db.execute(q.statement(f"DELETE FROM {table} WHERE product_id IN {bound_ids}"),
                        q.params)
         if not self.is_postgres:
-            db.execute(q.statement(f"DELETE FROM search_fts WHERE rowid IN ({bound_seqs})"),
+            db.execute(q.statement(f"DELETE FROM search_fts WHERE rowid IN {bound_seqs}"),
                        q.params)
         self._count(db, old, -1)
 
@@ -313,7 +313,7 @@ class SqlSearchIndex:
         def facet(name: str, key: str, values: Sequence[str]) -> None:
             found.append((name, (
                 "h.product_id IN (SELECT product_id FROM search_facets "
-                f"WHERE facet = {q.bind(key)} AND value IN ({q.bind(values, many=True)}))")))
+                f"WHERE facet = {q.bind(key)} AND value IN {q.bind(values, many=True)})")))
 
         if filters.category_ids:
             facet("category", "category", filters.category_ids)
