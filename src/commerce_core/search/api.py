@@ -6,7 +6,7 @@ import builtins
 import logging
 import time
 from collections.abc import Callable, Mapping
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import attrs
 
@@ -51,6 +51,10 @@ log = logging.getLogger("commerce.search")
 
 MAX_QUERY_LENGTH = 200
 MAX_SUGGESTIONS = 20
+
+
+def _aware(at: datetime | None) -> datetime | None:
+    return at.replace(tzinfo=UTC) if at is not None and at.tzinfo is None else at
 
 
 class SearchApi:
@@ -180,8 +184,8 @@ class SearchApi:
     def report(self, since: datetime | None = None, until: datetime | None = None, *,
                limit: int = 10) -> SearchReport:
         """Search analytics over `[since, until)`, by default the last 24 hours."""
-        until = until or self._clock.now() + timedelta(microseconds=1)
-        since = since or until - timedelta(days=1)
+        until = _aware(until) or self._clock.now() + timedelta(microseconds=1)
+        since = _aware(since) or until - timedelta(days=1)
         if since >= until:
             raise InvalidSearch("since must be before until")
         if not 1 <= limit <= MAX_PAGE_SIZE:
