@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import os
+import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+from elasticsearch import Elasticsearch
 
-from adapters import sql
+from adapters import elasticsearch, sql
 from adapters.memory import FrozenClock, InMemorySearchIndex, ScriptedPaymentGateway, SequentialIds
 from commerce_core.search.ports import SearchIndex
 from commerce_core.search.queries import SearchDocument
@@ -34,16 +37,31 @@ def doc(product_id: str, name: str, *, price: int = 100_000, brand: str | None =
     )
 
 
+ELASTICSEARCH_URL = os.environ.get("COMMERCE_TEST_ELASTICSEARCH_URL", "")
+
 INDEXES = [
     pytest.param("memory"),
     pytest.param("sqlite"),
     pytest.param("postgres", marks=pytest.mark.postgres),
+    pytest.param("elasticsearch", marks=pytest.mark.skipif(
+        not ELASTICSEARCH_URL, reason="Elasticsearch runs need COMMERCE_TEST_ELASTICSEARCH_URL "
+        "(the recorded-transport suite runs without)")),
 ]
 
 
 def open_index(kind: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Any]:
     if kind == "memory":
         yield InMemorySearchIndex()
+        return
+    if kind == "elasticsearch":
+        alias = f"test_{uuid.uuid4().hex[:12]}"
+        found = elasticsearch.index(ELASTICSEARCH_URL, alias=alias, refresh=True)
+        try:
+            yield found
+        finally:
+            client = Elasticsearch(ELASTICSEARCH_URL)
+            client.indices.delete(index=f"{alias}_*", ignore_unavailable=True)
+            client.close()
         return
     url = (f"sqlite:///{tmp_path}/search.db" if kind == "sqlite"
            else str(request.getfixturevalue("postgres_url")))
