@@ -303,8 +303,10 @@ class SqlSearchIndex:
                     "AND d.status = 'active'")
         match = q.bind(_fts_match(terms))
         weights = ", ".join(str(w) for w in WEIGHTS)
+        # CROSS JOIN: the text match drives (SQLite would otherwise walk the documents and
+        # run the match once per row).
         return (f"SELECT {columns}, -bm25(search_fts, {weights}) AS score FROM search_fts "
-                f"JOIN search_documents d ON d.seq = search_fts.rowid "
+                f"CROSS JOIN search_documents d ON d.seq = search_fts.rowid "
                 f"WHERE search_fts MATCH {match} AND d.status = 'active'")
 
     def _conditions(self, q: _Sql, filters: Filters) -> list[tuple[str, str]]:
@@ -395,10 +397,15 @@ class SqlSearchIndex:
         parts = [f"SELECT 'total' AS facet, '' AS value, count(*) AS n FROM hits h "
                  f"WHERE {self._where(conditions)}"]
 
+        # SQLite: the hits drive the join (CROSS JOIN fixes the order), else its planner walks
+        # every facet row and runs the text match for each.
+        join = ("JOIN search_facets f" if self.is_postgres
+                else "CROSS JOIN search_facets f INDEXED BY ix_search_facets_product_id_facet")
+
         def terms(label: str, facet: str, skip: str) -> None:
             parts.append(
                 f"SELECT {q.bind(label)} AS facet, f.value AS value, count(*) AS n FROM hits h "
-                f"JOIN search_facets f ON f.product_id = h.product_id "
+                f"{join} ON f.product_id = h.product_id "
                 f"AND f.facet = {q.bind(facet)} WHERE {self._where(conditions, skip)} "
                 "GROUP BY f.value")
 
@@ -448,7 +455,7 @@ class SqlSearchIndex:
             source = "search_documents d"
         else:
             match = f"search_fts MATCH {q.bind(_fts_match([(w,) for w in words], 'name'))}"
-            source = "search_fts JOIN search_documents d ON d.seq = search_fts.rowid"
+            source = "search_fts CROSS JOIN search_documents d ON d.seq = search_fts.rowid"
         rows = self._read(q.statement(
             f"SELECT d.product_id, d.document FROM {source} WHERE {match} "
             f"AND d.status = 'active' ORDER BY d.in_stock DESC, d.name_text{order}, "
