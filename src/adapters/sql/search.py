@@ -290,12 +290,17 @@ class SqlSearchIndex:
     def count(self) -> int:
         return int(self._read(sa.text("SELECT count(*) AS n FROM search_documents"))[0].n)
 
-    def _hits(self, q: _Sql, terms: Sequence[Term]) -> str:
-        """The CTE of active documents matching the text, with their score."""
-        columns = "d.seq, d.product_id, d.price_amount, d.in_stock, d.created_us, d.document"
+    def _hits(self, q: _Sql, terms: Sequence[Term], *, scored: bool = True) -> str:
+        """The CTE of active documents matching the text, with their score (facets need
+        none). Documents themselves are read only for the page's hits."""
+        columns = "d.seq, d.product_id, d.price_amount, d.in_stock, d.created_us"
         if not terms:
             return (f"SELECT {columns}, 0.0 AS score FROM search_documents d "
                     "WHERE d.status = 'active'")
+        if not scored and self.is_postgres:
+            return (f"SELECT {columns}, 0.0 AS score FROM search_documents d WHERE "
+                    f"d.tsv @@ to_tsquery('simple', {q.bind(_ts_query(terms))}) "
+                    "AND d.status = 'active'")
         if self.is_postgres:
             match = q.bind(_ts_query(terms))
             return (f"SELECT {columns}, ts_rank(d.tsv, to_tsquery('simple', {match})) AS score "
@@ -367,17 +372,20 @@ class SqlSearchIndex:
                      f"({first}, {q.bind(c2)}, {q.bind(c3)}, {q.bind(c4)})")
         offset = 0 if query.cursor is not None else query.offset
         page_sql = (
-            f"WITH hits AS ({hits}) SELECT product_id, document, score, k1, k2, k3 FROM ("
-            f"SELECT h.product_id, h.document, h.score, {k1} AS k1, {k2} AS k2, {k3} AS k3 "
+            f"WITH hits AS ({hits}) SELECT seq, product_id, score, k1, k2, k3 FROM ("
+            f"SELECT h.seq, h.product_id, h.score, {k1} AS k1, {k2} AS k2, {k3} AS k3 "
             f"FROM hits h WHERE {self._where(conditions)}) page {after} "
             f"ORDER BY k1, k2, k3, product_id{text_order} "
             f"LIMIT {q.bind(query.limit + 1)} OFFSET {q.bind(offset)}"
         )
         rows = self._read(q.statement(page_sql), q.params)
-        facet_sql = self._facets_sql(q, hits, conditions, query)
-        counted = self._read(q.statement(facet_sql), q.params)
+        f = _Sql()
+        facet_sql = self._facets_sql(f, self._hits(f, query.terms, scored=False),
+                                     self._conditions(f, query.filters), query)
+        counted = self._read(f.statement(facet_sql), f.params)
         more = len(rows) > query.limit
         rows = rows[:query.limit]
+        documents = self._documents([r.seq for r in rows])
         last = rows[-1] if rows else None
         cursor = None
         if more and last is not None:
@@ -387,10 +395,17 @@ class SqlSearchIndex:
         total, facets = self._facets_from(counted, query)
         return SearchResult(
             total=total,
-            hits=tuple(SearchHit(SearchDocument.from_dict(orjson.loads(r.document)),
-                                 round(float(r.score), 6)) for r in rows),
+            hits=tuple(SearchHit(documents[r.seq], round(float(r.score), 6)) for r in rows),
             facets=facets, next_cursor=cursor,
         )
+
+    def _documents(self, seqs: Sequence[int]) -> dict[int, SearchDocument]:
+        if not seqs:
+            return {}
+        q = _Sql()
+        rows = self._read(q.statement("SELECT seq, document FROM search_documents WHERE seq IN "
+                                      f"{q.bind(list(seqs), many=True)}"), q.params)
+        return {r.seq: SearchDocument.from_dict(orjson.loads(r.document)) for r in rows}
 
     def _facets_sql(self, q: _Sql, hits: str, conditions: Sequence[tuple[str, str]],
                     query: SearchQuery) -> str:
