@@ -40,6 +40,10 @@ from commerce_core.pricing.wiring import PricingWiring
 from commerce_core.promotion.api import PromotionsApi
 from commerce_core.promotion.services import StoredPromotions
 from commerce_core.promotion.wiring import PromotionWiring
+from commerce_core.search.analysis import Synonyms
+from commerce_core.search.api import SearchApi
+from commerce_core.search.model import SearchSettings
+from commerce_core.search.wiring import SearchWiring
 from commerce_core.shared.bus import Handlers, MessageBus, Subscriber
 from commerce_core.shared.money import Money
 from commerce_core.shared.uow import UnitOfWorkFactory
@@ -60,7 +64,8 @@ class Commerce:
     """The use cases of the shop, for embedding apps and every entry point.
 
     `handle(command)` runs any command; the context attributes (`catalog`, `inventory`, `cart`,
-    `checkout`, `orders`, `payments`, `fulfillment`, `pricing`, `promotions`, `tax`) offer the
+    `checkout`, `orders`, `payments`, `fulfillment`, `pricing`, `promotions`, `tax`,
+    `search`) offer the
     same use cases as plain methods, plus queries.
     """
 
@@ -74,6 +79,8 @@ class Commerce:
         checkout_lease: timedelta = timedelta(seconds=30),
         idempotency_retention: timedelta = timedelta(hours=24),
         pricing_policy: PricingPolicy | None = None,
+        search_settings: SearchSettings | None = None,
+        synonyms: Synonyms | None = None,
     ) -> None:
         self.ports = ports
         self.reservation_policy = reservation_policy or ReservationPolicy()
@@ -100,6 +107,8 @@ class Commerce:
             FulfillmentWiring(uow, clock, ids, self.fulfillment_policy, ports.carrier),
             CartWiring(uow, clock, ids),
             checkout,
+            SearchWiring(uow, ports.search_index, clock, ids,
+                         search_settings or SearchSettings()),
         ]
         for context in contexts:
             for command, handler in context.handlers().items():
@@ -118,6 +127,8 @@ class Commerce:
         self.pricing = PricingApi(handle, read)
         self.promotions = PromotionsApi(handle, read)
         self.tax = TaxApi(handle, read)
+        self.search = SearchApi(handle, read, ports.search_index, clock, ids,
+                                search_settings or SearchSettings(), synonyms or Synonyms())
 
     @property
     def pricing_policy(self) -> PricingPolicy:

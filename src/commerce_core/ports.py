@@ -12,6 +12,7 @@ from commerce_core.fulfillment.ports import FulfillmentUnitOfWork, ShipmentGatew
 from commerce_core.payment.ports import PaymentGateway
 from commerce_core.pricing.ports import ExchangeRates
 from commerce_core.promotion.ports import CouponCodeGenerator
+from commerce_core.search.ports import SearchIndex, SearchUnitOfWork
 from commerce_core.shared.clock import Clock, SystemClock
 from commerce_core.shared.ids import IdGenerator, Uuid7Generator
 from commerce_core.shared.uow import UnitOfWorkFactory
@@ -19,7 +20,8 @@ from commerce_core.tax.ports import TaxRuleSource, TaxUnitOfWork
 
 
 class ShopUnitOfWork(
-    CatalogUnitOfWork, CheckoutUnitOfWork, FulfillmentUnitOfWork, TaxUnitOfWork, Protocol,
+    CatalogUnitOfWork, CheckoutUnitOfWork, FulfillmentUnitOfWork, TaxUnitOfWork,
+    SearchUnitOfWork, Protocol,
 ):
     """One transaction over every context's repositories: an adapter's unit of work satisfies
     each context's unit-of-work Protocol, so a checkout step can coordinate several."""
@@ -41,3 +43,4 @@ class Ports:
     exchange_rates: ExchangeRates | None = None  # none: one-currency shop, no conversion
     tax_rules: TaxRuleSource | None = None  # none: the shop's own tax rule table
     coupon_codes: CouponCodeGenerator | None = None  # none: cryptographic random codes
+    search_index: SearchIndex | None = None  # none: search is off, nothing is projected

@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib
 from datetime import timedelta
 
+import attrs
 import redis
 from dependency_injector import containers, providers
 
@@ -19,6 +20,8 @@ from commerce_core.app import Commerce, Ports
 from commerce_core.fulfillment.model import FulfillmentPolicy
 from commerce_core.inventory.model import ReservationPolicy
 from commerce_core.payment.ports import PaymentGateway
+from commerce_core.search.analysis import Synonyms
+from commerce_core.search.model import SearchSettings
 from commerce_core.shared.clock import Clock, SystemClock
 from commerce_core.shared.errors import InvalidInput
 from commerce_core.shared.ids import IdGenerator, Uuid7Generator
@@ -33,13 +36,19 @@ def build_ports(
     settings: Settings, gateway: PaymentGateway, clock: Clock, ids: IdGenerator
 ) -> Ports:
     if settings.database_url.startswith("memory://"):
-        return memory_bundle(gateway=gateway, clock=clock, ids=ids)
-    from adapters import sql  # imported only when configured: it loads SQLAlchemy and drivers
+        ports = memory_bundle(gateway=gateway, clock=clock, ids=ids)
+    else:
+        from adapters import sql  # imported only when configured: it loads SQLAlchemy, drivers
 
-    return sql.bundle(
-        settings.database_url, gateway=gateway, clock=clock, ids=ids,
-        pool_size=settings.database_pool_size,
-    )
+        ports = sql.bundle(
+            settings.database_url, gateway=gateway, clock=clock, ids=ids,
+            pool_size=settings.database_pool_size,
+        )
+    if settings.search_index == "elasticsearch":
+        from adapters import elasticsearch  # imported only when configured
+
+        ports = attrs.evolve(ports, search_index=elasticsearch.index(settings.elasticsearch_url))
+    return ports
 
 
 def build_reservation_policy(settings: Settings) -> ReservationPolicy:
@@ -71,6 +80,8 @@ def build_commerce(
         fulfillment_policy=fulfillment_policy or build_fulfillment_policy(settings),
         checkout_lease=timedelta(seconds=settings.checkout_lease_seconds),
         idempotency_retention=timedelta(hours=settings.idempotency_retention_hours),
+        search_settings=SearchSettings(settings.currency, settings.search_record_queries),
+        synonyms=Synonyms.parse(settings.search_synonyms),
     )
     register_extra_subscribers(commerce, settings.extra_subscribers)
     return commerce

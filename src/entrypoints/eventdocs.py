@@ -48,6 +48,8 @@ def schema_of(hint: Any) -> dict[str, Any]:
         return {"type": "object", "additionalProperties": schema_of(typing.get_args(hint)[1])}
     if hint is type(None):
         return {"type": "null"}
+    if hint is Any:  # a JSON value of any shape (search filters)
+        return {}
     if hint is Money:
         return MONEY_SCHEMA
     if hint is datetime:

@@ -46,6 +46,20 @@ class Settings(BaseSettings):
         "approve", description="What the fake gateway answers when nothing is scripted"
     )
     currency: str = Field("VND", description="The shop's currency (ISO 4217)")
+    search_index: Literal["database", "elasticsearch"] = Field(
+        "database", description="Where product search documents live: the shop's database "
+        "(SQLite FTS5 / PostgreSQL full text; in memory for memory://) or Elasticsearch",
+    )
+    elasticsearch_url: str = Field(
+        "http://127.0.0.1:9200", description="Elasticsearch for COMMERCE_SEARCH_INDEX=elasticsearch"
+    )
+    search_synonyms: str = Field(
+        "laptop, notebook, máy tính xách tay; phone, mobile, smartphone, điện thoại",
+        description="Search synonym groups: members separated by `,`, groups by `;`",
+    )
+    search_record_queries: bool = Field(
+        True, description="Log every search for analytics (GET /admin/search/analytics)"
+    )
     host: str = Field("127.0.0.1", description="Address `commerce serve` binds")
     port: int = Field(8000, ge=0, le=65535, description="Port `commerce serve` binds")
     workers: int = Field(1, ge=1, description="HTTP server processes")

@@ -11,6 +11,7 @@ from __future__ import annotations
 from adapters.memory.base import InMemoryDatabase
 from adapters.memory.clock import FrozenClock, SequentialIds
 from adapters.memory.payments import Outcome, ScriptedPaymentGateway
+from adapters.memory.search import InMemorySearchIndex
 from adapters.memory.store import InMemoryUnitOfWork, InMemoryUnitOfWorkFactory
 from commerce_core.payment.ports import PaymentGateway
 from commerce_core.ports import Ports
@@ -24,6 +25,7 @@ def bundle(
     clock: Clock | None = None,
     ids: IdGenerator | None = None,
     db: InMemoryDatabase | None = None,
+    search_index: InMemorySearchIndex | None = None,
 ) -> Ports:
     """Ports for a shop that lives in this process's memory (nothing survives a restart)."""
     clock = clock or SystemClock()
@@ -33,12 +35,14 @@ def bundle(
         gateway=gateway or ScriptedPaymentGateway(),
         clock=clock,
         ids=ids,
+        search_index=search_index or InMemorySearchIndex(),
     )
 
 
 __all__ = [
     "FrozenClock",
     "InMemoryDatabase",
+    "InMemorySearchIndex",
     "InMemoryUnitOfWork",
     "InMemoryUnitOfWorkFactory",
     "Outcome",

@@ -37,6 +37,7 @@ from adapters.memory.promotion import (
     InMemoryPromotionRepository,
     InMemoryPromotionUsageLedger,
 )
+from adapters.memory.search import InMemorySearchLog
 from adapters.memory.tax import InMemoryTaxRuleRepository
 from commerce_core.shared.clock import Clock
 from commerce_core.shared.ids import IdGenerator
@@ -82,6 +83,7 @@ class InMemoryUnitOfWork(TrackedUnitOfWork):
     stock = Slot(lambda s: InMemoryStockLevels(s.db, s.journal, s.clock, s.ids))
     ledger = Slot(lambda s: InMemoryStockLedger(s.db))
     promotion_usage = Slot(lambda s: InMemoryPromotionUsageLedger(s.db, s.journal))
+    search_log = Slot(InMemorySearchLog.over)
     outbox = Slot(lambda s: InMemoryOutbox(s.db, s.clock, s.journal))
     inbox = Slot(lambda s: InMemoryInbox(s.db, s.journal))
 

@@ -18,6 +18,7 @@ from adapters.sql.migrate import (
     upgrade,
     upgrade_engine,
 )
+from adapters.sql.search import SqlSearchIndex
 from adapters.sql.uow import SqlUnitOfWork, SqlUnitOfWorkFactory
 from commerce_core.app import Ports
 from commerce_core.payment.ports import PaymentGateway
@@ -38,11 +39,13 @@ def bundle(
     if revision_of(engine) != head_revision():
         upgrade_engine(engine)
     return Ports(
-        uow=SqlUnitOfWorkFactory(engine, clock, ids), gateway=gateway, clock=clock, ids=ids
+        uow=SqlUnitOfWorkFactory(engine, clock, ids), gateway=gateway, clock=clock, ids=ids,
+        search_index=SqlSearchIndex(engine),
     )
 
 
 __all__ = [
+    "SqlSearchIndex",
     "SqlUnitOfWork",
     "SqlUnitOfWorkFactory",
     "bundle",

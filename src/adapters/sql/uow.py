@@ -52,6 +52,7 @@ from adapters.sql.promotion import (
     SqlPromotionRepository,
     SqlPromotionUsageLedger,
 )
+from adapters.sql.search import SqlSearchLog
 from adapters.sql.stock import SqlStockLedger, SqlStockLevels
 from adapters.sql.tax import TAX_RULES, SqlTaxRuleRepository
 from adapters.sql.transaction import SqlTransaction
@@ -115,6 +116,7 @@ class SqlUnitOfWork(TrackedUnitOfWork):
     stock = Slot(lambda s: SqlStockLevels(s.db, s.clock, s.ids))
     ledger = Slot(lambda s: SqlStockLedger(s.db))
     promotion_usage = Slot(lambda s: SqlPromotionUsageLedger(s.db))
+    search_log = Slot(lambda s: SqlSearchLog(s.db))
     outbox = Slot(lambda s: SqlOutbox(s.db, s.clock))
     inbox = Slot(lambda s: SqlInbox(s.db, s.clock))
 

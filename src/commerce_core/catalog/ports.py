@@ -55,6 +55,13 @@ class ProductReadUnitOfWork(UnitOfWork, Protocol):
     def products(self) -> ProductRepository: ...
 
 
+class CategoryReadUnitOfWork(UnitOfWork, Protocol):
+    """Reading categories: what another context needs to call `catalog.services.category_views`."""
+
+    @property
+    def categories(self) -> CategoryRepository: ...
+
+
 class CatalogUnitOfWork(ProductReadUnitOfWork, PricingUnitOfWork, Protocol):
     """The catalog's own: its list prices become pricing's SKU prices in the same transaction."""
 

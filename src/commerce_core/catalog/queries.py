@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 
 from attrs import field, frozen
 
@@ -31,3 +32,40 @@ class SellableItem:
     @property
     def tax_class(self) -> str | None:
         return self.attributes.get("tax_class")
+
+
+@frozen
+class VariantView:
+    sku: str
+    name: str
+    list_price: Money
+    attributes: Mapping[str, str] = field(factory=dict)
+
+
+@frozen
+class ProductView:
+    """A product as read models (search) copy it: what it says about itself, its status and
+    its variants with their list prices."""
+
+    product_id: str
+    slug: str
+    name: str
+    description: str
+    status: str  # draft | active | archived
+    category_ids: tuple[str, ...]
+    attributes: Mapping[str, str]
+    variants: tuple[VariantView, ...]
+    created_at: datetime
+    updated_at: datetime
+
+    @property
+    def brand(self) -> str | None:
+        return self.attributes.get("brand")
+
+
+@frozen
+class CategoryView:
+    category_id: str
+    slug: str
+    name: str
+    parent_id: str | None

@@ -15,6 +15,7 @@ from entrypoints.cli import (
     fulfillment,
     orders,
     pricing,
+    search,
     seed,
     serve,
     stock,
@@ -44,6 +45,7 @@ app.add_typer(fulfillment.app, name="fulfillment")
 app.add_typer(pricing.price_app, name="price")
 app.add_typer(pricing.promotions_app, name="promotions")
 app.add_typer(pricing.coupons_app, name="coupons")
+app.add_typer(search.app, name="search")
 # One-command sub-apps added without a name contribute their command to the root.
 app.add_typer(seed.app)
 app.add_typer(serve.app)

@@ -23,6 +23,7 @@ from entrypoints.http import (
     inventory,
     orders,
     pricing,
+    search,
 )
 from entrypoints.http.dependencies import require_operator
 from entrypoints.http.limits import BodyLimitMiddleware
@@ -61,13 +62,13 @@ def create_app(commerce: Commerce, settings: Settings) -> FastAPI:
     app.add_middleware(RequestContextMiddleware, metrics=app.state.metrics)
 
     for public in (health.router, catalog.router, inventory.router, carts.router,
-                   checkout.router, orders.router, pricing.router):
+                   checkout.router, orders.router, pricing.router, search.router):
         app.include_router(public, responses=PROBLEM_RESPONSES)
     # `/metrics` carries the operator guard on its route (see `entrypoints.http.metrics`).
     app.include_router(metrics_router, responses=PROBLEM_RESPONSES)
     # The operator guard is attached here, once, so no admin route can be added without it.
     for operator in (catalog.admin, inventory.admin, orders.admin, fulfillment.admin,
-                     pricing.admin):
+                     pricing.admin, search.admin):
         app.include_router(operator, prefix="/admin", dependencies=[Depends(require_operator)],
                            responses=PROBLEM_RESPONSES)
     return app

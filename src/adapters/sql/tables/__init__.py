@@ -34,10 +34,11 @@ from adapters.sql.tables import (  # noqa: E402
     payment,
     pricing,
     promotion,
+    search,
     tax,
 )
 
 __all__ = [
     "NAMING_CONVENTION", "cart", "catalog", "checkout", "fulfillment", "inventory", "messaging",
-    "metadata", "ordering", "payment", "pricing", "promotion", "tax",
+    "metadata", "ordering", "payment", "pricing", "promotion", "search", "tax",
 ]
