@@ -161,6 +161,17 @@ class ReservationExtended(DomainEvent):
 
 
 @frozen
+class StockDepleted(DomainEvent):
+    """A reservation took the last available unit of a row: the SKU is sold out in that
+    warehouse until stock comes back (shop fronts and search follow this, not every reservation)."""
+
+    type = "inventory.stock_depleted"
+    sku: str
+    warehouse_id: str
+    occurred_at: datetime
+
+
+@frozen
 class LowStockDetected(DomainEvent):
     """Available stock entered a more severe low-stock band (once per crossing)."""
 

@@ -27,6 +27,7 @@ from commerce_core.inventory.events import (
     ReservedReconciled,
     StockChanged,
     StockDamaged,
+    StockDepleted,
 )
 from commerce_core.inventory.model import (
     Reservation,
@@ -181,6 +182,8 @@ def reserve(
         item = items.get((lines[index].sku, part.warehouse_id))
         if moved.available_after < moved.available_before:
             _alert_on_crossing(uow, moved, item.settings.reorder_point if item else 0, now)
+        if moved.available_after <= 0 < moved.available_before:
+            uow.record(StockDepleted(moved.sku, moved.warehouse_id, now))
         taken[index][part.warehouse_id] = taken[index].get(part.warehouse_id, 0) + part.quantity
         return True
 

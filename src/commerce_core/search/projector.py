@@ -36,10 +36,13 @@ CATALOG_EVENTS = (
     "catalog.product_unpublished", "catalog.product_archived", "catalog.price_changed",
 )
 PRICING_EVENTS = ("price.updated", "price.deleted")
+# Only what can move a row's availability across zero: a reservation matters when it sells the
+# row out (`stock_depleted`), not each time (a checkout stays as cheap for 20 lines as for 1);
+# confirming a reservation or shipping reserved units leaves availability as it was. A
+# document's unit counts are therefore those of its last refresh; in or out of stock is exact.
 STOCK_EVENTS = (
-    "inventory.stock_changed", "inventory.stock_reserved", "inventory.reservation_released",
-    "inventory.reservation_expired", "inventory.reservation_confirmed",
-    "inventory.stock_committed", "inventory.stock_damaged", "inventory.adjustment_approved",
+    "inventory.stock_changed", "inventory.stock_depleted", "inventory.reservation_released",
+    "inventory.reservation_expired", "inventory.stock_damaged", "inventory.adjustment_approved",
 )
 
 

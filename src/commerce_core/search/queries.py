@@ -26,10 +26,11 @@ class SearchDocument:
     inventory at will).
 
     `price` is the lowest price of its variants in the shop currency; `stock` the units
-    available (on hand - reserved) per warehouse; `category_path` the product's categories with
-    every ancestor, so filtering on a category finds its descendants' products. `watermarks`
-    hold, per source, the newest change the document reflects (`catalog`, `pricing`,
-    `stock:<sku>@<warehouse>`), so older events are ignored."""
+    available (on hand - reserved) per warehouse as of the document's last refresh (refreshed
+    by every change that can cross zero, so in or out of stock is exact); `category_path` the
+    product's categories with every ancestor, so filtering on a category finds its descendants'
+    products. `watermarks` hold, per source, the newest change the document reflects
+    (`catalog`, `pricing`, `stock:<sku>@<warehouse>`), so older events are ignored."""
 
     product_id: str
     slug: str
