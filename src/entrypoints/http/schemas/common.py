@@ -32,9 +32,9 @@ def _integral(value: object) -> object:
 
 
 Integral = BeforeValidator(_integral)
-StrictCount = Annotated[int, Integral, Field(strict=True, ge=0, le=MAX_COUNT)]
-Priority = Annotated[int, Integral, Field(strict=True, ge=-MAX_PRIORITY, le=MAX_PRIORITY)]
-Quantity = Annotated[int, Integral, Field(strict=True, ge=1, le=MAX_QUANTITY_PER_LINE)]
+StrictCount = Annotated[int, Field(strict=True, ge=0, le=MAX_COUNT), Integral]
+Priority = Annotated[int, Field(strict=True, ge=-MAX_PRIORITY, le=MAX_PRIORITY), Integral]
+Quantity = Annotated[int, Field(strict=True, ge=1, le=MAX_QUANTITY_PER_LINE), Integral]
 Currency = Annotated[str, Field(pattern=CURRENCY_FORMAT, examples=["VND"],
                                 description="ISO 4217, upper-case, one the shop knows")]
 Sku = Annotated[str, Field(pattern=SKU_FORMAT, examples=["LINEN-SHIRT-M"],

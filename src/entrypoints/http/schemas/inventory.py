@@ -30,7 +30,7 @@ from entrypoints.http.schemas.common import (
     StrictCount,
 )
 
-PositiveCount = Annotated[int, Integral, Field(strict=True, ge=1, le=1_000_000)]
+PositiveCount = Annotated[int, Field(strict=True, ge=1, le=1_000_000), Integral]
 
 
 class NewWarehouse(RequestBody):
