@@ -4,9 +4,10 @@ and the domain cannot drift apart."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Final
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field
 
 from commerce_core.cart.model import MAX_QUANTITY_PER_LINE
 from commerce_core.catalog.commands import SLUG_FORMAT
@@ -32,6 +33,20 @@ def _integral(value: object) -> object:
 
 
 Integral = BeforeValidator(_integral)
+
+
+def _text(value: object) -> object:
+    """Dates and instants travel as text (RFC 3339); a number is not read as a Unix time."""
+    if value is not None and not isinstance(value, str):
+        raise ValueError("a date or date-time is written as an RFC 3339 string")
+    return value
+
+
+# An instant with its UTC offset (RFC 3339 `date-time`), and a calendar day (`date`).
+Timestamp = Annotated[AwareDatetime, BeforeValidator(_text)]
+Day = Annotated[date, BeforeValidator(_text)]
+# A JSON number: an integer or a fraction, never a boolean or text.
+Number = Annotated[float, Field(strict=True, allow_inf_nan=False)]
 StrictCount = Annotated[int, Field(strict=True, ge=0, le=MAX_COUNT), Integral]
 Priority = Annotated[int, Field(strict=True, ge=-MAX_PRIORITY, le=MAX_PRIORITY), Integral]
 Quantity = Annotated[int, Field(strict=True, ge=1, le=MAX_QUANTITY_PER_LINE), Integral]

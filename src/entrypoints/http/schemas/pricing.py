@@ -4,7 +4,6 @@ aggregates' definitions (Money as {amount, currency})."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from decimal import Decimal
 from typing import Any, Literal
 
@@ -40,6 +39,7 @@ from entrypoints.http.schemas.common import (
     PositiveMoneyIn,
     Priority,
     RequestBody,
+    Timestamp,
 )
 
 Percent = Field(gt=0, le=100, description="A percentage, e.g. 10 for 10%")
@@ -63,10 +63,10 @@ class PriceIn(RequestBody):
     sku: str | None = None
     warehouse_id: str | None = None
     sale_price: MoneyIn | None = None
-    sale_starts_at: datetime | None = None
-    sale_ends_at: datetime | None = None
-    effective_from: datetime | None = None
-    effective_to: datetime | None = None
+    sale_starts_at: Timestamp | None = None
+    sale_ends_at: Timestamp | None = None
+    effective_from: Timestamp | None = None
+    effective_to: Timestamp | None = None
 
     def to_command(self) -> CreatePrice:
         return CreatePrice(
@@ -81,9 +81,9 @@ class PriceChangeIn(RequestBody):
                                   description="The version you read (optimistic lock)")
     base_price: PositiveMoneyIn
     sale_price: MoneyIn | None = None
-    sale_starts_at: datetime | None = None
-    sale_ends_at: datetime | None = None
-    effective_to: datetime | None = None
+    sale_starts_at: Timestamp | None = None
+    sale_ends_at: Timestamp | None = None
+    effective_to: Timestamp | None = None
 
     def to_command(self, price_id: str) -> UpdatePrice:
         return UpdatePrice(
@@ -113,8 +113,8 @@ class PriceRuleIn(RequestBody):
     amount_off: MoneyIn | None = None
     set_price: MoneyIn | None = None
     tiers: list[TierIn] = Field(default_factory=list)
-    starts_at: datetime | None = None
-    ends_at: datetime | None = None
+    starts_at: Timestamp | None = None
+    ends_at: Timestamp | None = None
     stop_further_rules: bool = False
 
     def to_command(self) -> CreatePriceRule:
@@ -142,8 +142,8 @@ class PriceRuleIn(RequestBody):
 class CampaignIn(RequestBody):
     name: Name
     campaign_type: CampaignType
-    starts_at: datetime
-    ends_at: datetime | None = None
+    starts_at: Timestamp
+    ends_at: Timestamp | None = None
     budget_limit: PositiveMoneyIn | None = None
     priority: Priority = 0
     description: str = ""
@@ -177,8 +177,8 @@ class PromotionIn(RequestBody):
     requires_coupon: bool = False
     stop_rules_processing: bool = False
     priority: Priority = 0
-    starts_at: datetime | None = None
-    ends_at: datetime | None = None
+    starts_at: Timestamp | None = None
+    ends_at: Timestamp | None = None
 
     def benefit(self) -> Benefit:
         if self.kind == "percentage" and self.percent is not None:
@@ -214,7 +214,7 @@ class NewCouponIn(RequestBody):
     usage_limit: int | None = Field(None, ge=1, le=MAX_COUNT)
     usage_limit_per_customer: int | None = Field(None, ge=1, le=MAX_COUNT)
     customer_id: str | None = None
-    expires_at: datetime | None = None
+    expires_at: Timestamp | None = None
 
     def to_command(self, promotion_id: str) -> CreateCoupon:
         return CreateCoupon(promotion_id, self.code, usage_limit=self.usage_limit,
@@ -226,7 +226,7 @@ class CouponBatchIn(RequestBody):
     count: int = Field(ge=1, le=10_000)
     prefix: str = Field(pattern=COUPON_PREFIX_FORMAT, examples=["TET"])
     usage_limit: int | None = Field(1, ge=1, le=MAX_COUNT)
-    expires_at: datetime | None = None
+    expires_at: Timestamp | None = None
 
     def to_command(self, promotion_id: str) -> GenerateCoupons:
         return GenerateCoupons(promotion_id, self.count, self.prefix, self.usage_limit,
@@ -247,8 +247,8 @@ class TaxRuleIn(RequestBody):
     is_inclusive: bool = False
     applies_to_shipping: bool = False
     priority: Priority = 0
-    effective_from: datetime | None = None
-    effective_to: datetime | None = None
+    effective_from: Timestamp | None = None
+    effective_to: Timestamp | None = None
 
     def to_command(self) -> CreateTaxRule:
         return CreateTaxRule(

@@ -25,7 +25,14 @@ from commerce_core.inventory.stock import (
     StockMovement,
     StockSettings,
 )
-from entrypoints.http.schemas.common import BinLocation, Integral, RequestBody, Sku, StrictCount
+from entrypoints.http.schemas.common import (
+    BinLocation,
+    Day,
+    Integral,
+    RequestBody,
+    Sku,
+    StrictCount,
+)
 from entrypoints.http.schemas.inventory import PositiveCount, StockLevelOut
 
 # -- stock items, batches, the ledger ---------------------------------------------------------
@@ -66,7 +73,7 @@ class StockItemOut(StockLevelOut):
 class Receipt(RequestBody):
     quantity: PositiveCount
     batch_number: str | None = Field(None, max_length=64)
-    expiry_date: date | None = None
+    expiry_date: Day | None = None
     bin_location: BinLocation | None = None
 
     def to_command(self, sku: str, warehouse: str) -> ReceiveStock:
