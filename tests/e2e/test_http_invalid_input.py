@@ -25,7 +25,7 @@ def cart_id(api: Api) -> str:
                      id="unknown-sku"),
         pytest.param({"sku": "not a sku!", "quantity": 1}, 422, "request.invalid",
                      id="malformed-sku"),
-        pytest.param({"sku": "RETRO-CLOCK", "quantity": 1}, 422, "cart.item_not_for_sale",
+        pytest.param({"sku": "RETRO-CLOCK", "quantity": 1}, 409, "cart.item_not_for_sale",
                      id="draft-product"),
         pytest.param({"sku": "LINEN-SHIRT-M", "quantity": 0}, 422, "request.invalid",
                      id="quantity-0"),
@@ -110,7 +110,7 @@ def test_an_invalid_quantity_change_is_refused_and_changes_nothing(
                      id="bad-method"),
         pytest.param({"cart_id": "{cart}", "total": {"amount": 1}}, 422, "request.invalid",
                      id="client-total"),
-        pytest.param({"cart_id": "{empty}"}, 422, "checkout.not_possible", id="empty-cart"),
+        pytest.param({"cart_id": "{empty}"}, 409, "checkout.not_possible", id="empty-cart"),
     ],
 )
 def test_an_invalid_order_is_refused_and_reserves_nothing(

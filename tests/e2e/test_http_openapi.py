@@ -77,3 +77,14 @@ def test_every_constraint_is_published_in_json_schema_terms(client: TestClient) 
     document = client.get("/openapi.json").json()
 
     assert _misnamed_constraints(document) == []
+
+
+def test_operations_that_change_something_document_409_and_422_apart(client: TestClient) -> None:
+    document = client.get("/openapi.json").json()
+
+    place = document["paths"]["/orders"]["post"]["responses"]
+    assert "application/problem+json" in place["409"]["content"]
+    assert "current state" in place["409"]["description"]
+    assert "content itself" in place["422"]["description"]
+    assert "409" in document["paths"]["/admin/picklists"]["post"]["responses"]
+    assert "409" not in document["paths"]["/products"]["get"]["responses"]
