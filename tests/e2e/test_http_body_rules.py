@@ -61,3 +61,102 @@ def test_a_receipt_expiry_is_a_date_written_as_text(api: Api) -> None:
                                json={"quantity": 1, "expiry_date": 20300131})
 
     assert_problem(response, 422, "request.invalid")
+
+
+def _rule(document: dict[str, Any], name: str) -> dict[str, Any]:
+    schema: dict[str, Any] = document["components"]["schemas"][name]
+    return schema
+
+
+@pytest.mark.parametrize(
+    ("body", "status"),
+    [pytest.param({"kind": "percentage", "percent": "10"}, 201, id="percentage"),
+     pytest.param({"kind": "percentage"}, 422, id="percentage-without-percent"),
+     pytest.param({"kind": "percentage", "percent": 0}, 422, id="percentage-zero"),
+     pytest.param({"kind": "fixed_amount", "amount": {"amount": 5000, "currency": "VND"}}, 201,
+                  id="fixed-amount"),
+     pytest.param({"kind": "fixed_amount", "amount": {"amount": 0, "currency": "VND"}}, 422,
+                  id="fixed-amount-zero"),
+     pytest.param({"kind": "buy_x_get_y", "buy_quantity": 2, "get_quantity": 1}, 201,
+                  id="buy-x-get-y"),
+     pytest.param({"kind": "buy_x_get_y", "buy_quantity": 2}, 422, id="buy-x-without-y"),
+     pytest.param({"kind": "free_shipping", "percent": "10"}, 422,
+                  id="free-shipping-with-a-percent")],
+)
+def test_a_promotion_kind_brings_its_own_fields(
+    api: Api, body: dict[str, Any], status: int
+) -> None:
+    response = api.client.post("/admin/promotions", headers=ADMIN,
+                               json={"name": "Tet", **body})
+
+    assert response.status_code == status, response.text
+
+
+def test_the_promotion_body_is_a_union_on_kind(api: Api) -> None:
+    document = api.client.get("/openapi.json").json()
+    body = document["paths"]["/admin/promotions"]["post"]["requestBody"]["content"]
+    schema = body["application/json"]["schema"]
+
+    assert schema["discriminator"]["propertyName"] == "kind"
+    assert len(schema["oneOf"]) == 4
+
+
+@pytest.mark.parametrize(
+    ("action", "status"),
+    [pytest.param({"percent_off": 10}, 201, id="percent-off"),
+     pytest.param({"set_price": {"amount": 1000, "currency": "VND"}}, 201, id="set-price"),
+     pytest.param({}, 422, id="no-action"),
+     pytest.param({"percent_off": None, "tiers": []}, 422, id="only-empty-actions"),
+     pytest.param({"percent_off": 10, "amount_off": {"amount": 1, "currency": "VND"}}, 422,
+                  id="two-actions")],
+)
+def test_a_price_rule_has_exactly_one_action(
+    api: Api, action: dict[str, Any], status: int
+) -> None:
+    response = api.client.post("/admin/price-rules", headers=ADMIN,
+                               json={"name": "Sale", "rule_type": "condition", **action})
+
+    assert response.status_code == status, response.text
+    schema = _rule(api.client.get("/openapi.json").json(), "PriceRuleIn")
+    assert len(schema["oneOf"]) == 4
+
+
+@pytest.mark.parametrize(
+    ("rule", "status"),
+    [pytest.param({"rate": "5.25", "region": "HN", "postcode": "100000"}, 201, id="postcode"),
+     pytest.param({"rate": "5.25", "postcode": "100000"}, 422, id="postcode-without-region"),
+     pytest.param({"rate": 10, "is_compound": True, "is_inclusive": True}, 422,
+                  id="compound-and-inclusive"),
+     pytest.param({"rate": "5.12345"}, 422, id="five-decimals"),
+     pytest.param({"rate": 5.25}, 422, id="fraction-as-number"),
+     pytest.param({"rate": ""}, 422, id="empty-text")],
+)
+def test_tax_rule_conditions_are_stated_in_the_schema(
+    api: Api, rule: dict[str, Any], status: int
+) -> None:
+    response = api.client.post("/admin/tax-rules", headers=ADMIN,
+                               json={"name": "VAT", "country_code": "VN", "tax_type": "VAT",
+                                     **rule})
+
+    assert response.status_code == status, response.text
+    schema = _rule(api.client.get("/openapi.json").json(), "TaxRuleIn")
+    assert schema["then"] == {"required": ["region"],
+                              "properties": {"region": {"not": {"type": "null"}}}}
+
+
+def test_a_sale_window_without_a_sale_price_is_refused_as_the_schema_says(
+    api: Api, seeded: Seeded
+) -> None:
+    response = api.client.post("/admin/prices", headers=ADMIN, json={
+        "product_id": seeded.product_ids["linen-shirt"],
+        "base_price": {"amount": 1000, "currency": "VND"},
+        "sale_starts_at": "2030-01-01T00:00:00Z", "sale_price": None})
+
+    assert_problem(response, 422, "pricing.invalid_price")
+    assert "then" in _rule(api.client.get("/openapi.json").json(), "PriceIn")
+
+
+def test_an_adjustment_of_zero_is_refused_by_the_schema(api: Api) -> None:
+    schema = _rule(api.client.get("/openapi.json").json(), "NewAdjustment")
+
+    assert schema["properties"]["quantity_change"]["not"] == {"const": 0}

@@ -4,10 +4,20 @@ and the domain cannot drift apart."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from datetime import date
-from typing import Annotated, Final
+from decimal import Decimal
+from typing import Annotated, Any, Final
 
-from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    WithJsonSchema,
+)
 
 from commerce_core.cart.model import MAX_QUANTITY_PER_LINE
 from commerce_core.catalog.commands import SLUG_FORMAT
@@ -47,6 +57,49 @@ Timestamp = Annotated[AwareDatetime, BeforeValidator(_text)]
 Day = Annotated[date, BeforeValidator(_text)]
 # A JSON number: an integer or a fraction, never a boolean or text.
 Number = Annotated[float, Field(strict=True, allow_inf_nan=False)]
+
+# Percentages as decimal text, exact: above 0 and at most 100 (a discount), or 0 to 100 with at
+# most 4 decimals (a tax rate).
+DISCOUNT_PERCENT_FORMAT: Final = r"^(?:100(?:\.0+)?|[1-9][0-9]?(?:\.[0-9]+)?|0\.[0-9]*[1-9][0-9]*)$"
+RATE_PERCENT_FORMAT: Final = r"^(?:100(?:\.0{1,4})?|[0-9]{1,2}(?:\.[0-9]{1,4})?)$"
+
+
+def _decimal_in(pattern: str, *, fractions: bool) -> Callable[[object], object]:
+    """A JSON number (an integer only, unless `fractions`) or text matching `pattern`."""
+    matches = re.compile(pattern).fullmatch
+
+    def check(value: object) -> object:
+        if isinstance(value, bool) or not isinstance(value, int | float | str):
+            raise ValueError("a percentage is a JSON number or decimal text")
+        if isinstance(value, float) and not fractions and not value.is_integer():
+            raise ValueError("write a fractional percentage as text, e.g. \"5.25\"")
+        if isinstance(value, str) and not matches(value):
+            raise ValueError(f"decimal text matching {pattern}")
+        return value
+
+    return check
+
+
+def _decimal_schema(number: dict[str, Any], pattern: str, description: str) -> dict[str, Any]:
+    return {"anyOf": [number, {"type": "string", "pattern": pattern}],
+            "description": description}
+
+
+DiscountPercent = Annotated[
+    Decimal, Field(gt=0, le=100),
+    BeforeValidator(_decimal_in(DISCOUNT_PERCENT_FORMAT, fractions=True)),
+    WithJsonSchema(_decimal_schema(
+        {"type": "number", "exclusiveMinimum": 0, "maximum": 100}, DISCOUNT_PERCENT_FORMAT,
+        "A percentage above 0 and at most 100 (10 for 10%), as a number or decimal text")),
+]
+RatePercent = Annotated[
+    Decimal, Field(ge=0, le=100),
+    BeforeValidator(_decimal_in(RATE_PERCENT_FORMAT, fractions=False)),
+    WithJsonSchema(_decimal_schema(
+        {"type": "integer", "minimum": 0, "maximum": 100}, RATE_PERCENT_FORMAT,
+        "Percent, 0 to 100: a whole number, or decimal text with at most 4 decimals "
+        "(\"5.25\")")),
+]
 StrictCount = Annotated[int, Field(strict=True, ge=0, le=MAX_COUNT), Integral]
 Priority = Annotated[int, Field(strict=True, ge=-MAX_PRIORITY, le=MAX_PRIORITY), Integral]
 Quantity = Annotated[int, Field(strict=True, ge=1, le=MAX_QUANTITY_PER_LINE), Integral]

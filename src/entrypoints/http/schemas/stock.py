@@ -177,7 +177,8 @@ class NewAdjustment(RequestBody):
     sku: Sku
     warehouse: str
     quantity_change: Annotated[int, Integral] = Field(strict=True, ge=-1_000_000, le=1_000_000,
-                                 description="Signed change of on hand, never 0")
+                                 description="Signed change of on hand, never 0",
+                                 json_schema_extra={"not": {"const": 0}})
     reason: str = "correction"
     notes: str = ""
     requested_by: str = "operator"
