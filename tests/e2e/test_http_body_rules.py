@@ -160,3 +160,35 @@ def test_an_adjustment_of_zero_is_refused_by_the_schema(api: Api) -> None:
     schema = _rule(api.client.get("/openapi.json").json(), "NewAdjustment")
 
     assert schema["properties"]["quantity_change"]["not"] == {"const": 0}
+
+
+def test_an_adjustment_reason_is_one_the_ledger_knows(api: Api) -> None:
+    response = api.client.post("/admin/adjustments", headers=ADMIN, json={
+        "sku": "LINEN-SHIRT-M", "warehouse": "HCM", "quantity_change": 1, "reason": "whim"})
+
+    assert_problem(response, 422, "request.invalid")
+    schema = _rule(api.client.get("/openapi.json").json(), "NewAdjustment")
+    assert "correction" in schema["properties"]["reason"]["enum"]
+
+
+def test_a_price_rule_type_needs_its_criterion_in_the_schema(api: Api) -> None:
+    response = api.client.post("/admin/price-rules", headers=ADMIN, json={
+        "name": "Bulk", "rule_type": "volume", "percent_off": 5})
+
+    assert_problem(response, 422, "pricing.invalid_price_rule")
+    schema = _rule(api.client.get("/openapi.json").json(), "PriceRuleIn")
+    assert {"if": {"required": ["rule_type"], "properties": {"rule_type": {"const": "volume"}}},
+            "then": {"anyOf": [{"required": ["min_quantity"],
+                                "properties": {"min_quantity": {"not": {"type": "null"}}}},
+                               {"required": ["tiers"],
+                                "properties": {"tiers": {"minItems": 1}}}]}} in schema["allOf"]
+
+
+def test_published_patterns_name_blanks_alike_in_every_regex_engine(api: Api) -> None:
+    document = api.client.get("/openapi.json").json()
+    email = _rule(document, "NewOrder")["properties"]["email"]["anyOf"][0]["pattern"]
+
+    # U+0085 is blank to Python (and the server) but not to ECMA-262's `\s`.
+    assert "\\s" not in email
+    assert "\\x85" in email
+    assert "\\S" not in _rule(document, "CampaignIn")["properties"]["name"]["pattern"]

@@ -114,7 +114,13 @@ CountryCode = Annotated[str, Field(pattern=COUNTRY_CODE_FORMAT, examples=["VN"],
                                    description="ISO 3166 alpha-2, upper-case")]
 BinLocation = Annotated[str, Field(pattern=BIN_LOCATION_FORMAT, examples=["A-12-03"],
                                    description="aisle-shelf-bin")]
-Name = Annotated[str, Field(min_length=1, max_length=200, pattern=r"\S")]
+# What Python's `str.strip` removes (the core's "blank"), spelled out: `\s` differs between
+# regex engines (ECMA-262's lacks U+0085 and has U+FEFF), so published patterns never use it.
+SPACE: Final = ("\\t-\\r\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f"
+                "\\u205f\\u3000")
+NOT_BLANK: Final = f"[^{SPACE}]"
+EMAIL_FORMAT: Final = f"^[^@{SPACE}]+@[^@{SPACE}]+\\.[^@{SPACE}]+$"
+Name = Annotated[str, Field(min_length=1, max_length=200, pattern=NOT_BLANK)]
 Limit = Annotated[int, Field(ge=1, le=100)]
 Offset = Annotated[int, Field(ge=0, le=MAX_OFFSET)]
 

@@ -34,6 +34,7 @@ from commerce_core.shared.errors import InvalidInput
 from commerce_core.tax.commands import TAX_TYPE_FORMAT, CreateTaxRule
 from entrypoints.http.schemas.common import (
     MAX_COUNT,
+    NOT_BLANK,
     CountryCode,
     DiscountPercent,
     MoneyIn,
@@ -51,8 +52,11 @@ AFTER_START = "; a window must end after it starts"
 def given(*names: str) -> JsonDict:
     """JSON Schema for "each of `names` is present and not null" (a non-empty list for tiers)."""
     return {"required": list(names),
-            "properties": {n: {"minItems": 1} if n == "tiers" else {"not": {"type": "null"}}
+            "properties": {n: {"minItems": 1} if n in LISTS else {"not": {"type": "null"}}
                            for n in names}}
+
+
+LISTS: Final = frozenset({"tiers", "customer_segments"})
 
 
 def definition_json(aggregate: Any) -> dict[str, Any]:
@@ -129,7 +133,18 @@ class PriceRuleIn(RequestBody):
     pricing)."""
 
     model_config = ConfigDict(
-        json_schema_extra={"oneOf": [given(action) for action in PRICE_RULE_ACTIONS]})
+        json_schema_extra={
+            "oneOf": [given(action) for action in PRICE_RULE_ACTIONS],
+            # Each rule type needs its criterion: volume a minimum quantity or tiers, a
+            # customer segment rule its segments, a time-based rule its window.
+            "allOf": [
+                {"if": {"required": ["rule_type"], "properties": {"rule_type": {"const": kind}}},
+                 "then": {"anyOf": [given(n) for n in needs]}}
+                for kind, needs in (("volume", ("min_quantity", "tiers")),
+                                    ("customer_segment", ("customer_segments",)),
+                                    ("time_based", ("starts_at", "ends_at")))
+            ],
+        })
 
     name: Name
     rule_type: RuleType
@@ -307,7 +322,7 @@ class TaxRuleIn(RequestBody):
     country_code: CountryCode
     tax_type: str = Field(pattern=TAX_TYPE_FORMAT, examples=["VAT"])
     rate: RatePercent
-    region: str | None = Field(None, min_length=1, max_length=64, pattern=r"\S",
+    region: str | None = Field(None, min_length=1, max_length=64, pattern=NOT_BLANK,
                                description="A region code (stored upper-case)")
     postcode: str | None = Field(None, description="Needs `region`")
     tax_classes: list[str] = Field(default_factory=list)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated
 
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field
 
 from commerce_core.inventory.alerts import StockAlert
 from commerce_core.inventory.commands import (
@@ -17,7 +17,7 @@ from commerce_core.inventory.commands import (
     RequestTransfer,
     RestockReturn,
 )
-from commerce_core.inventory.movements import AdjustmentRequest, Transfer
+from commerce_core.inventory.movements import ADJUSTMENT_REASONS, AdjustmentRequest, Transfer
 from commerce_core.inventory.stock import (
     Batch,
     LedgerBalance,
@@ -34,6 +34,19 @@ from entrypoints.http.schemas.common import (
     StrictCount,
 )
 from entrypoints.http.schemas.inventory import PositiveCount, StockLevelOut
+
+
+def _known_reason(reason: str) -> str:
+    if reason not in ADJUSTMENT_REASONS:
+        raise ValueError(f"one of {', '.join(sorted(ADJUSTMENT_REASONS))}")
+    return reason
+
+
+AdjustmentReason = Annotated[
+    str, Field(json_schema_extra={"enum": sorted(ADJUSTMENT_REASONS)}),
+    AfterValidator(_known_reason),
+]
+
 
 # -- stock items, batches, the ledger ---------------------------------------------------------
 
@@ -179,7 +192,7 @@ class NewAdjustment(RequestBody):
     quantity_change: Annotated[int, Integral] = Field(strict=True, ge=-1_000_000, le=1_000_000,
                                  description="Signed change of on hand, never 0",
                                  json_schema_extra={"not": {"const": 0}})
-    reason: str = "correction"
+    reason: AdjustmentReason = "correction"
     notes: str = ""
     requested_by: str = "operator"
 
