@@ -192,3 +192,23 @@ def test_published_patterns_name_blanks_alike_in_every_regex_engine(api: Api) ->
     assert "\\s" not in email
     assert "\\x85" in email
     assert "\\S" not in _rule(document, "CampaignIn")["properties"]["name"]["pattern"]
+
+
+def test_a_sku_priced_in_another_currency_than_the_cart_is_a_conflict(api: Api) -> None:
+    cart = api.client.post("/carts", json={"currency": "AUD"})
+    assert cart.status_code == 201, cart.text
+
+    response = api.client.post(f"/carts/{cart.json()['id']}/items",
+                               json={"sku": "LINEN-SHIRT-M", "quantity": 1})
+
+    assert_problem(response, 409, "cart.priced_in_another_currency")
+
+
+def test_a_price_row_names_its_sku_in_the_sku_format(api: Api, seeded: Seeded) -> None:
+    response = api.client.post("/admin/prices", headers=ADMIN, json={
+        "product_id": seeded.product_ids["linen-shirt"], "sku": "",
+        "base_price": {"amount": 1000, "currency": "VND"}})
+
+    assert_problem(response, 422, "request.invalid")
+    assert "pattern" in _rule(api.client.get("/openapi.json").json(),
+                              "PriceIn")["properties"]["sku"]["anyOf"][0]

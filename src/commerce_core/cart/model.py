@@ -18,6 +18,7 @@ from commerce_core.cart.errors import (
     CouponNotOnCart,
     InvalidCouponCode,
     InvalidQuantity,
+    PricedInAnotherCurrency,
 )
 from commerce_core.cart.events import (
     CartCheckoutStarted,
@@ -120,7 +121,7 @@ class Cart:
         self._editable()
         check_quantity(quantity)
         if unit_price.currency != self.currency:
-            raise InvalidQuantity(
+            raise PricedInAnotherCurrency(
                 f"{sku} is priced in {unit_price.currency}, the cart is in {self.currency}",
                 sku=sku,
             )

@@ -43,6 +43,7 @@ from entrypoints.http.schemas.common import (
     Priority,
     RatePercent,
     RequestBody,
+    Sku,
     Timestamp,
 )
 
@@ -85,12 +86,12 @@ class PriceIn(RequestBody):
 
     product_id: str
     base_price: PositiveMoneyIn
-    sku: str | None = None
+    sku: Sku | None = None
     warehouse_id: str | None = None
     sale_price: MoneyIn | None = Field(None, description=SALE_PRICE)
     sale_starts_at: Timestamp | None = None
     sale_ends_at: Timestamp | None = Field(None, description="After `sale_starts_at`")
-    effective_from: Timestamp | None = None
+    effective_from: Timestamp | None = Field(None, description="Default: now")
     effective_to: Timestamp | None = Field(None, description="After `effective_from`")
 
     def to_command(self) -> CreatePrice:
