@@ -37,7 +37,7 @@ def cart_id(api: Api) -> str:
                      id="quantity-string"),
         pytest.param({"sku": "LINEN-SHIRT-M", "quantity": 1.5}, 422, "request.invalid",
                      id="quantity-fraction"),
-        pytest.param({"sku": "LINEN-SHIRT-M", "quantity": 98}, 422, "cart.invalid_quantity",
+        pytest.param({"sku": "LINEN-SHIRT-M", "quantity": 98}, 409, "cart.limit_reached",
                      id="line-total-over-99"),
         pytest.param({"sku": "LINEN-SHIRT-M"}, 422, "request.invalid", id="missing-quantity"),
         pytest.param({}, 422, "request.invalid", id="missing-everything"),

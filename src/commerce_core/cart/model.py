@@ -129,7 +129,12 @@ class Cart:
             (ln for ln in self.lines if ln.sku == sku and ln.warehouse_id == warehouse_id), None
         )
         if existing is not None:
-            check_quantity(existing.quantity + quantity)
+            if existing.quantity + quantity > MAX_QUANTITY_PER_LINE:
+                # Valid on its own; too many with what the line already holds.
+                raise CartLimitReached(
+                    f"quantity must be between 1 and {MAX_QUANTITY_PER_LINE}, got "
+                    f"{existing.quantity + quantity} on the line", maximum=MAX_QUANTITY_PER_LINE,
+                    line_id=existing.id)
             existing.quantity += quantity
             existing.unit_price = unit_price
             line = existing
