@@ -148,7 +148,7 @@ def test_an_archived_product_is_gone_for_shoppers_and_carts(api: Api, seeded: Se
     assert archived.status_code == 200, archived.text
     assert archived.json()["status"] == "archived"
     assert "linen-shirt" not in slugs(api.client.get("/products"))
-    assert_problem(added, 422, "cart.item_not_for_sale")
+    assert_problem(added, 409, "cart.item_not_for_sale")
     assert_problem(api.client.post(
-        f"/admin/products/{seeded.product_ids['linen-shirt']}/publish", headers=ADMIN), 422,
+        f"/admin/products/{seeded.product_ids['linen-shirt']}/publish", headers=ADMIN), 409,
         "catalog.product_not_available")

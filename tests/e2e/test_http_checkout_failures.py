@@ -21,7 +21,7 @@ def test_a_declined_payment_releases_the_stock_and_reopens_the_cart(
 
     response = api.place_order(cart_id, key="declined-1")
 
-    problem = assert_problem(response, 422, "payment.declined")
+    problem = assert_problem(response, 409, "payment.declined")
     assert problem["decline_code"] == "card_declined"
     assert api.reserved("LINEN-SHIRT-M") == api.reserved("CANVAS-TOTE") == 0
     assert api.cart(cart_id)["status"] == "active"
@@ -55,7 +55,7 @@ def test_replaying_a_declined_request_repeats_the_failure(
 
     replay = api.place_order(cart_id, key="declined-3")
 
-    problem = assert_problem(replay, 422, "checkout.failed")
+    problem = assert_problem(replay, 409, "checkout.failed")
     assert problem["failure_code"] == "payment.declined"
     assert api.reserved("CANVAS-TOTE") == 0
 
@@ -85,7 +85,7 @@ def test_the_last_units_go_to_the_first_order_and_the_second_is_told_what_is_lef
 
     response = api.place_order(second, key="tote-2")
 
-    problem = assert_problem(response, 422, "inventory.insufficient_stock")
+    problem = assert_problem(response, 409, "inventory.insufficient_stock")
     assert (problem["sku"], problem["requested"], problem["available"]) == ("CANVAS-TOTE", 1, 0)
     assert api.cart(second)["status"] == "active"
     assert api.client.get("/stock/CANVAS-TOTE").json() == {

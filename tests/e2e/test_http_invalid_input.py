@@ -25,7 +25,7 @@ def cart_id(api: Api) -> str:
                      id="unknown-sku"),
         pytest.param({"sku": "not a sku!", "quantity": 1}, 422, "request.invalid",
                      id="malformed-sku"),
-        pytest.param({"sku": "RETRO-CLOCK", "quantity": 1}, 422, "cart.item_not_for_sale",
+        pytest.param({"sku": "RETRO-CLOCK", "quantity": 1}, 409, "cart.item_not_for_sale",
                      id="draft-product"),
         pytest.param({"sku": "LINEN-SHIRT-M", "quantity": 0}, 422, "request.invalid",
                      id="quantity-0"),
@@ -37,7 +37,7 @@ def cart_id(api: Api) -> str:
                      id="quantity-string"),
         pytest.param({"sku": "LINEN-SHIRT-M", "quantity": 1.5}, 422, "request.invalid",
                      id="quantity-fraction"),
-        pytest.param({"sku": "LINEN-SHIRT-M", "quantity": 98}, 422, "cart.invalid_quantity",
+        pytest.param({"sku": "LINEN-SHIRT-M", "quantity": 98}, 409, "cart.limit_reached",
                      id="line-total-over-99"),
         pytest.param({"sku": "LINEN-SHIRT-M"}, 422, "request.invalid", id="missing-quantity"),
         pytest.param({}, 422, "request.invalid", id="missing-everything"),
@@ -110,7 +110,7 @@ def test_an_invalid_quantity_change_is_refused_and_changes_nothing(
                      id="bad-method"),
         pytest.param({"cart_id": "{cart}", "total": {"amount": 1}}, 422, "request.invalid",
                      id="client-total"),
-        pytest.param({"cart_id": "{empty}"}, 422, "checkout.not_possible", id="empty-cart"),
+        pytest.param({"cart_id": "{empty}"}, 409, "checkout.not_possible", id="empty-cart"),
     ],
 )
 def test_an_invalid_order_is_refused_and_reserves_nothing(

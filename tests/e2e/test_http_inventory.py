@@ -46,7 +46,7 @@ def test_on_hand_can_neither_be_negative_nor_drop_below_what_is_reserved(api: Ap
     below = api.client.put("/admin/stock/LINEN-SHIRT-M/HCM", json={"on_hand": 3}, headers=ADMIN)
 
     assert_problem(negative, 422, "request.invalid")
-    problem = assert_problem(below, 422, "inventory.stock_below_reserved")
+    problem = assert_problem(below, 409, "inventory.stock_below_reserved")
     assert problem["reserved"] == 4
     assert api.stock() == before
 

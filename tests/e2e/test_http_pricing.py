@@ -56,7 +56,7 @@ def test_the_order_charges_the_engine_total_and_the_coupon_is_then_used_up(api: 
 
     assert placed.status_code == 201, placed.text
     assert placed.json()["total"]["amount"] == 346_500
-    assert_problem(refused, 422, "promotion.not_applicable")
+    assert_problem(refused, 409, "promotion.not_applicable")
 
 
 def test_a_coupon_code_can_be_removed_from_the_cart(api: Api) -> None:

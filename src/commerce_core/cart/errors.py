@@ -29,6 +29,12 @@ class CartEmpty(BusinessRuleViolation):
     code = "cart.empty"
 
 
+class PricedInAnotherCurrency(BusinessRuleViolation):
+    """The SKU has no price in the cart's currency: a cart holds lines of one currency."""
+
+    code = "cart.priced_in_another_currency"
+
+
 class CurrencyNotSupported(InvalidInput):
     code = "cart.currency_not_supported"
 

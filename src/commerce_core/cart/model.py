@@ -18,6 +18,7 @@ from commerce_core.cart.errors import (
     CouponNotOnCart,
     InvalidCouponCode,
     InvalidQuantity,
+    PricedInAnotherCurrency,
 )
 from commerce_core.cart.events import (
     CartCheckoutStarted,
@@ -120,7 +121,7 @@ class Cart:
         self._editable()
         check_quantity(quantity)
         if unit_price.currency != self.currency:
-            raise InvalidQuantity(
+            raise PricedInAnotherCurrency(
                 f"{sku} is priced in {unit_price.currency}, the cart is in {self.currency}",
                 sku=sku,
             )
@@ -128,7 +129,12 @@ class Cart:
             (ln for ln in self.lines if ln.sku == sku and ln.warehouse_id == warehouse_id), None
         )
         if existing is not None:
-            check_quantity(existing.quantity + quantity)
+            if existing.quantity + quantity > MAX_QUANTITY_PER_LINE:
+                # Valid on its own; too many with what the line already holds.
+                raise CartLimitReached(
+                    f"quantity must be between 1 and {MAX_QUANTITY_PER_LINE}, got "
+                    f"{existing.quantity + quantity} on the line", maximum=MAX_QUANTITY_PER_LINE,
+                    line_id=existing.id)
             existing.quantity += quantity
             existing.unit_price = unit_price
             line = existing

@@ -27,6 +27,18 @@ class NothingToPick(BusinessRuleViolation):
     code = "fulfillment.nothing_to_pick"
 
 
+class ItemNotInFulfillment(NotFound):
+    """A SKU, item or pick-list line the fulfillment (or pick list) does not have."""
+
+    code = "fulfillment.item_not_found"
+
+
+class MoreThanLeft(BusinessRuleViolation):
+    """More units picked than are left to pick: what is left depends on what was picked."""
+
+    code = "fulfillment.more_than_left"
+
+
 class InvalidPackage(InvalidInput):
     """Packages must hold exactly the picked units, with positive weight and dimensions."""
 

@@ -28,8 +28,8 @@ from commerce_core.fulfillment.commands import (
     StartPicklist,
 )
 from commerce_core.fulfillment.errors import (
-    InvalidPackage,
     InvalidTransition,
+    ItemNotInFulfillment,
     NothingToPick,
     ShippingUnavailable,
 )
@@ -150,7 +150,7 @@ class ConfirmPickedHandler(_Handler):
                 by_sku = {i.sku: i.id for i in fulfillment.items}
                 unknown = {sku for sku, _ in cmd.picked} - set(by_sku)
                 if unknown:
-                    raise InvalidPackage("SKUs that are not part of this fulfillment",
+                    raise ItemNotInFulfillment("SKUs that are not part of this fulfillment",
                                          skus=sorted(unknown))
                 picked = {by_sku[sku]: quantity for sku, quantity in cmd.picked}
             apply_pick(uow, fulfillment, picked, accept_short=cmd.accept_short, now=now)

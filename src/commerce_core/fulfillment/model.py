@@ -13,6 +13,8 @@ from commerce_core.fulfillment.errors import (
     CarrierLimitExceeded,
     InvalidPackage,
     InvalidTransition,
+    ItemNotInFulfillment,
+    MoreThanLeft,
     QcRequired,
     RepackRequired,
 )
@@ -219,14 +221,17 @@ class Fulfillment:
                                     fulfillment_id=self.id, status=self.status.value)
         known = {item.id for item in self.items}
         if set(picked) - known:
-            raise InvalidPackage("picked items that are not part of this fulfillment",
+            raise ItemNotInFulfillment("picked items that are not part of this fulfillment",
                                  items=sorted(set(picked) - known))
         now_picked: dict[str, int] = {}
         updated = []
         for item in self.items:
             quantity = picked.get(item.id, 0)
-            if not 0 <= quantity <= item.quantity_ordered - item.quantity_picked:
-                raise InvalidPackage(f"{item.sku}: {quantity} picked, at most "
+            if quantity < 0:
+                raise InvalidPackage(f"{item.sku}: a picked quantity is not negative",
+                                     sku=item.sku)
+            if quantity > item.quantity_ordered - item.quantity_picked:
+                raise MoreThanLeft(f"{item.sku}: {quantity} picked, at most "
                                      f"{item.quantity_ordered - item.quantity_picked} left",
                                      sku=item.sku)
             if quantity:

@@ -14,7 +14,13 @@ from enum import StrEnum
 
 from attrs import define, evolve, field, frozen
 
-from commerce_core.fulfillment.errors import InvalidPackage, InvalidTransition, NothingToPick
+from commerce_core.fulfillment.errors import (
+    InvalidPackage,
+    InvalidTransition,
+    ItemNotInFulfillment,
+    MoreThanLeft,
+    NothingToPick,
+)
 from commerce_core.fulfillment.events import PicklistStatusChanged
 from commerce_core.fulfillment.model import Fulfillment
 from commerce_core.inventory.services import walk_order
@@ -126,13 +132,16 @@ class Picklist:
         counts = picked if picked is not None else {ln.sequence: ln.quantity for ln in self.lines}
         unknown = set(counts) - {ln.sequence for ln in self.lines}
         if unknown:
-            raise InvalidPackage("no such pick-list lines", sequences=sorted(unknown))
+            raise ItemNotInFulfillment("no such pick-list lines", sequences=sorted(unknown))
         handed: dict[str, dict[str, int]] = {fid: {} for fid in self.fulfillment_ids}
         lines = []
         for line in self.lines:
             found = counts.get(line.sequence, 0)
-            if not 0 <= found <= line.quantity:
-                raise InvalidPackage(f"line {line.sequence}: 0 to {line.quantity} can be picked",
+            if found < 0:
+                raise InvalidPackage(f"line {line.sequence}: a picked quantity is not negative",
+                                     sequence=line.sequence)
+            if found > line.quantity:
+                raise MoreThanLeft(f"line {line.sequence}: 0 to {line.quantity} can be picked",
                                      sequence=line.sequence)
             lines.append(evolve(line, quantity_picked=found))
             for source in line.sources:

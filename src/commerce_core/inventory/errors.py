@@ -27,6 +27,12 @@ class ReservationNotActive(Conflict):
     code = "inventory.reservation_not_active"
 
 
+class MoreThanReserved(BusinessRuleViolation):
+    """More units fulfilled than the reservation still holds."""
+
+    code = "inventory.more_than_reserved"
+
+
 class InvalidStockChange(InvalidInput):
     code = "inventory.invalid_stock_change"
 

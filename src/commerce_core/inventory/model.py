@@ -17,6 +17,7 @@ from attrs import define, field, frozen
 from commerce_core.inventory.errors import (
     ExtensionRefused,
     InvalidStockChange,
+    MoreThanReserved,
     ReservationNotActive,
 )
 from commerce_core.inventory.events import (
@@ -263,8 +264,10 @@ class Reservation:
                 f"reservation {self.id} is {self.status}; only confirmed stock can be fulfilled",
                 reservation_id=self.id, status=self.status.value,
             )
-        if not 1 <= quantity <= self.unfulfilled:
-            raise InvalidStockChange(
+        if quantity < 1:
+            raise InvalidStockChange("fulfil at least one unit", quantity=quantity)
+        if quantity > self.unfulfilled:
+            raise MoreThanReserved(
                 f"can fulfil 1 to {self.unfulfilled} units", quantity=quantity,
                 unfulfilled=self.unfulfilled,
             )

@@ -21,6 +21,13 @@ class PriceNotFound(NotFound):
     code = "pricing.price_not_found"
 
 
+class PriceChangeRefused(Conflict):
+    """A change the row as it stands cannot take: the row is no longer active, the change is
+    in another currency than the row's, or the new end does not follow the row's start."""
+
+    code = "pricing.price_change_refused"
+
+
 class DuplicatePrice(Conflict):
     """Another active price covers the same (product, SKU, warehouse, currency) at that time."""
 

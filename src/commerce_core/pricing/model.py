@@ -14,7 +14,7 @@ from enum import StrEnum
 import attrs
 from attrs import define, field, frozen
 
-from commerce_core.pricing.errors import InvalidPrice
+from commerce_core.pricing.errors import InvalidPrice, PriceChangeRefused
 from commerce_core.pricing.events import PriceDeleted, PriceUpdated
 from commerce_core.shared.events import DomainEvent
 from commerce_core.shared.money import Money
@@ -192,8 +192,17 @@ class Price:
         return self._changed(change) != self.point
 
     def _changed(self, change: PriceChange) -> PricePoint:
+        # What the change meets in the row as it stands (a 409 over HTTP); the rest of
+        # `check_price` is about the change alone.
         if not self.point.is_active:
-            raise InvalidPrice(f"price {self.id} is no longer active", price_id=self.id)
+            raise PriceChangeRefused(f"price {self.id} is no longer active", price_id=self.id)
+        if change.base_price.currency != self.point.currency:
+            raise PriceChangeRefused(f"price {self.id} is in {self.point.currency}",
+                                     price_id=self.id, currency=self.point.currency)
+        if change.effective_to is not None and change.effective_to <= self.point.effective_from:
+            raise PriceChangeRefused(
+                f"price {self.id} takes effect at {self.point.effective_from.isoformat()}; "
+                "it must end after that", price_id=self.id)
         return attrs.evolve(self.point, **attrs.asdict(change, recurse=False))
 
     def change(self, change: PriceChange, *, sequence: int, now: datetime) -> bool:

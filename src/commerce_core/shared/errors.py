@@ -22,7 +22,8 @@ class CommerceError(Exception):
 
 
 class InvalidInput(CommerceError):
-    """The request is malformed or breaks a rule that input alone decides."""
+    """The request is malformed or breaks a rule that input alone decides: sent again unchanged,
+    it fails again whatever the shop's state."""
 
     code = "commerce.invalid_input"
 
@@ -38,7 +39,8 @@ class Conflict(CommerceError):
 
 
 class BusinessRuleViolation(CommerceError):
-    """Well-formed input the business refuses (out of stock, limit reached, declined)."""
+    """Valid input the business refuses in the shop's current state (out of stock, limit
+    reached, declined): the same request may succeed once that state changes."""
 
     code = "commerce.rule_violation"
 

@@ -30,7 +30,11 @@ from entrypoints.http.limits import BodyLimitMiddleware
 from entrypoints.http.metrics import HttpMetrics
 from entrypoints.http.metrics import router as metrics_router
 from entrypoints.http.middleware import RequestContextMiddleware
-from entrypoints.http.problems import PROBLEM_RESPONSES, install_problem_handlers
+from entrypoints.http.problems import (
+    PROBLEM_RESPONSES,
+    document_refusals,
+    install_problem_handlers,
+)
 from entrypoints.settings import Settings
 
 
@@ -71,4 +75,5 @@ def create_app(commerce: Commerce, settings: Settings) -> FastAPI:
                      pricing.admin, search.admin):
         app.include_router(operator, prefix="/admin", dependencies=[Depends(require_operator)],
                            responses=PROBLEM_RESPONSES)
+    document_refusals(app)
     return app

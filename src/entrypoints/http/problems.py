@@ -3,11 +3,14 @@
 Core errors map to an HTTP status by their category alone (`STATUS_BY_CATEGORY`); the stable
 `code` tells clients which rule refused them. Consequences worth knowing:
 
-- `InsufficientStock`, `PaymentDeclined`, `CheckoutNotPossible` and every other
-  `BusinessRuleViolation` answer 422: the request was well-formed and understood, and the
-  business refuses it. No status is special-cased per error, so a client can rely on the table.
-- `IdempotencyKeyReused` is `InvalidInput` → 422 (spec events-reliability §4.4); a duplicate
-  still in flight (`CheckoutInProgress`) is a `Conflict` → 409, as is `ConcurrencyConflict`.
+- 422 means the request content itself is wrong (`InvalidInput`): sent again unchanged, it
+  fails again whatever the shop holds. `IdempotencyKeyReused` is one (spec
+  events-reliability §4.4).
+- 409 means the request is valid but the current state of the shop forbids it: a `Conflict`
+  (a wrong status, a duplicate, a stale version, `CheckoutInProgress`) or a
+  `BusinessRuleViolation` (`InsufficientStock`, `PaymentDeclined`, `CheckoutNotPossible`,
+  `NothingToPick`, ...); the same request may succeed once that state changes (ADR 0010).
+  No status is special-cased per error, so a client can rely on the table and switch on `code`.
 - `ServiceUnavailable` (a gateway down or timing out) → 503; the shopper may retry later.
 
 Request validation errors answer 422 with an `errors` list (RFC 9457 §3's shape), malformed JSON
@@ -52,7 +55,7 @@ STATUS_BY_CATEGORY: Final[Mapping[type[CommerceError], int]] = {
     InvalidInput: 422,
     NotFound: 404,
     Conflict: 409,
-    BusinessRuleViolation: 422,
+    BusinessRuleViolation: 409,
     Forbidden: 403,
     ServiceUnavailable: 503,
 }
@@ -86,6 +89,36 @@ PROBLEM_RESPONSES: Final[dict[int | str, dict[str, Any]]] = {
     "4XX": {"description": "A problem (RFC 9457)", "content": _PROBLEM_CONTENT},
     "5XX": {"description": "A problem (RFC 9457)", "content": _PROBLEM_CONTENT},
 }
+# What every operation that changes something may answer besides its success (ADR 0010).
+REFUSAL_RESPONSES: Final[dict[int | str, dict[str, Any]]] = {
+    409: {"description": "Refused in the shop's current state (a wrong status, a duplicate, a "
+          "stale version, or a business rule such as insufficient stock or an empty cart); "
+          "the same request may succeed once that state changes. A problem (RFC 9457): "
+          "switch on `code`.", "content": _PROBLEM_CONTENT},
+    422: {"description": "The request content itself is wrong (`request.invalid` with an "
+          "`errors` list, or a rule the content alone decides); sent again unchanged it fails "
+          "again. A problem (RFC 9457).", "content": _PROBLEM_CONTENT},
+}
+_WRITES: Final = ("post", "put", "patch", "delete")
+
+
+def document_refusals(app: FastAPI) -> None:
+    """State 409 and 422 on every operation that changes something, in the document FastAPI
+    builds (and caches) on first use."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        first = app.openapi_schema is None
+        document = build()
+        if first:
+            for item in document.get("paths", {}).values():
+                for method in _WRITES:
+                    if method in item:
+                        for status, response in REFUSAL_RESPONSES.items():
+                            item[method]["responses"].setdefault(str(status), response)
+        return document
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 class ProblemResponse(JSONResponse):

@@ -11,6 +11,8 @@ from commerce_core import Commerce, Money, VariantSpec
 from commerce_core.fulfillment.errors import (
     CarrierLimitExceeded,
     InvalidPackage,
+    ItemNotInFulfillment,
+    MoreThanLeft,
     ShippingUnavailable,
 )
 from commerce_core.fulfillment.model import FulfillmentStatus, PackageItem, PackageSpec
@@ -206,3 +208,16 @@ def test_stock_settings_bins_drive_the_pick_walk() -> None:
     picklist = commerce.fulfillment.picklist(commerce.fulfillment.generate_picklist("HCM"))
 
     assert picklist.bins == ["A-01-01", "A-02-01"]
+
+
+def test_picking_a_sku_the_fulfillment_lacks_or_more_than_is_left_is_told_apart() -> None:
+    commerce = fulfilment_shop()
+    order_id = paid_order(commerce, (SHIRT, 1))
+    fulfillment_id = fulfillment_in(commerce, order_id, "HCM").id
+    commerce.fulfillment.generate_picklist("HCM")
+
+    # Not there at all (a 404 over HTTP), and more than the fulfillment has left (a 409).
+    with pytest.raises(ItemNotInFulfillment):
+        commerce.fulfillment.confirm_picked(fulfillment_id, {"NO-SUCH-SKU": 1})
+    with pytest.raises(MoreThanLeft):
+        commerce.fulfillment.confirm_picked(fulfillment_id, {SHIRT: 2})

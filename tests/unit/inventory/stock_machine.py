@@ -20,6 +20,7 @@ from commerce_core.inventory.errors import (
     InsufficientStock,
     InvalidStockChange,
     InvalidTransferStep,
+    MoreThanReserved,
     ReservationNotActive,
     StockBelowReserved,
 )
@@ -30,7 +31,7 @@ SKUS = ("TEA-A", "TEA-B")
 CODES = ("W1", "W2")
 # Refusals the rules expect; anything else is a bug.
 EXPECTED = (InsufficientStock, ReservationNotActive, InvalidStockChange, StockBelowReserved,
-            ExtensionRefused, InvalidTransferStep)
+            ExtensionRefused, InvalidTransferStep, MoreThanReserved)
 
 
 def tolerate(action: Callable[..., object], *args: object) -> None:

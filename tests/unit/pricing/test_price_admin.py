@@ -14,8 +14,9 @@ from commerce_core.pricing.commands import (
     PriceUpdate,
     UpdatePrice,
 )
-from commerce_core.pricing.errors import BulkLimitExceeded, DuplicatePrice
+from commerce_core.pricing.errors import BulkLimitExceeded, DuplicatePrice, PriceChangeRefused
 from commerce_core.shared.errors import CommerceError, ConcurrencyConflict
+from commerce_core.shared.money import Money
 from tests.shop import every_event
 from tests.unit.pricing.support import NOW, make_shop, vnd
 
@@ -165,3 +166,17 @@ def test_a_bulk_update_of_many_items_runs_in_chunks() -> None:
     assert (result.created, result.errors) == (1_200, ())
     with shop.uow() as uow:
         assert uow.prices.points_for(["p-1199"])[0].base_price == vnd(2_199)
+
+
+def test_a_change_the_row_as_it_stands_cannot_take_is_a_conflict() -> None:
+    shop = make_shop()
+    price_id = shop.handle(CreatePrice(LAMP, vnd(1_250_000), effective_from=NOW))
+
+    with pytest.raises(PriceChangeRefused):  # ends before the row takes effect
+        shop.handle(UpdatePrice(price_id, 0, vnd(1_200_000),
+                                effective_to=NOW - timedelta(days=1)))
+    with pytest.raises(PriceChangeRefused):  # another currency than the row's
+        shop.handle(UpdatePrice(price_id, 0, Money(100, "USD")))
+    shop.handle(DeactivatePrice(price_id))
+    with pytest.raises(PriceChangeRefused):
+        shop.handle(UpdatePrice(price_id, 1, vnd(1_200_000)))

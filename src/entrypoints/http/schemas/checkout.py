@@ -9,14 +9,14 @@ from pydantic import BaseModel, Field
 from commerce_core.checkout.commands import PlaceOrder
 from commerce_core.checkout.model import CheckoutSaga
 from commerce_core.checkout.queries import PlacedOrder
-from entrypoints.http.schemas.common import MoneyOut, RequestBody
+from entrypoints.http.schemas.common import EMAIL_FORMAT, MoneyOut, RequestBody
 
 
 class NewOrder(RequestBody):
     cart_id: str
     payment_method: str = Field("card", pattern=r"^[a-z][a-z_]{0,31}$",
                                 examples=["card", "cod", "bank_transfer", "e_wallet"])
-    email: str | None = Field(None, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    email: str | None = Field(None, max_length=254, pattern=EMAIL_FORMAT)
 
     def to_command(self, idempotency_key: str | None) -> PlaceOrder:
         return PlaceOrder(self.cart_id, self.payment_method, self.email,

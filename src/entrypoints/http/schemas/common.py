@@ -4,9 +4,20 @@ and the domain cannot drift apart."""
 
 from __future__ import annotations
 
-from typing import Annotated, Final
+import re
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Any, Final
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    WithJsonSchema,
+)
 
 from commerce_core.cart.model import MAX_QUANTITY_PER_LINE
 from commerce_core.catalog.commands import SLUG_FORMAT
@@ -32,9 +43,66 @@ def _integral(value: object) -> object:
 
 
 Integral = BeforeValidator(_integral)
-StrictCount = Annotated[int, Integral, Field(strict=True, ge=0, le=MAX_COUNT)]
-Priority = Annotated[int, Integral, Field(strict=True, ge=-MAX_PRIORITY, le=MAX_PRIORITY)]
-Quantity = Annotated[int, Integral, Field(strict=True, ge=1, le=MAX_QUANTITY_PER_LINE)]
+
+
+def _text(value: object) -> object:
+    """Dates and instants travel as text (RFC 3339); a number is not read as a Unix time."""
+    if value is not None and not isinstance(value, str):
+        raise ValueError("a date or date-time is written as an RFC 3339 string")
+    return value
+
+
+# An instant with its UTC offset (RFC 3339 `date-time`), and a calendar day (`date`).
+Timestamp = Annotated[AwareDatetime, BeforeValidator(_text)]
+Day = Annotated[date, BeforeValidator(_text)]
+# A JSON number: an integer or a fraction, never a boolean or text.
+Number = Annotated[float, Field(strict=True, allow_inf_nan=False)]
+
+# Percentages as decimal text, exact: above 0 and at most 100 (a discount), or 0 to 100 with at
+# most 4 decimals (a tax rate).
+DISCOUNT_PERCENT_FORMAT: Final = r"^(?:100(?:\.0+)?|[1-9][0-9]?(?:\.[0-9]+)?|0\.[0-9]*[1-9][0-9]*)$"
+RATE_PERCENT_FORMAT: Final = r"^(?:100(?:\.0{1,4})?|[0-9]{1,2}(?:\.[0-9]{1,4})?)$"
+
+
+def _decimal_in(pattern: str, *, fractions: bool) -> Callable[[object], object]:
+    """A JSON number (an integer only, unless `fractions`) or text matching `pattern`."""
+    matches = re.compile(pattern).fullmatch
+
+    def check(value: object) -> object:
+        if isinstance(value, bool) or not isinstance(value, int | float | str):
+            raise ValueError("a percentage is a JSON number or decimal text")
+        if isinstance(value, float) and not fractions and not value.is_integer():
+            raise ValueError("write a fractional percentage as text, e.g. \"5.25\"")
+        if isinstance(value, str) and not matches(value):
+            raise ValueError(f"decimal text matching {pattern}")
+        return value
+
+    return check
+
+
+def _decimal_schema(number: dict[str, Any], pattern: str, description: str) -> dict[str, Any]:
+    return {"anyOf": [number, {"type": "string", "pattern": pattern}],
+            "description": description}
+
+
+DiscountPercent = Annotated[
+    Decimal, Field(gt=0, le=100),
+    BeforeValidator(_decimal_in(DISCOUNT_PERCENT_FORMAT, fractions=True)),
+    WithJsonSchema(_decimal_schema(
+        {"type": "number", "exclusiveMinimum": 0, "maximum": 100}, DISCOUNT_PERCENT_FORMAT,
+        "A percentage above 0 and at most 100 (10 for 10%), as a number or decimal text")),
+]
+RatePercent = Annotated[
+    Decimal, Field(ge=0, le=100),
+    BeforeValidator(_decimal_in(RATE_PERCENT_FORMAT, fractions=False)),
+    WithJsonSchema(_decimal_schema(
+        {"type": "integer", "minimum": 0, "maximum": 100}, RATE_PERCENT_FORMAT,
+        "Percent, 0 to 100: a whole number, or decimal text with at most 4 decimals "
+        "(\"5.25\")")),
+]
+StrictCount = Annotated[int, Field(strict=True, ge=0, le=MAX_COUNT), Integral]
+Priority = Annotated[int, Field(strict=True, ge=-MAX_PRIORITY, le=MAX_PRIORITY), Integral]
+Quantity = Annotated[int, Field(strict=True, ge=1, le=MAX_QUANTITY_PER_LINE), Integral]
 Currency = Annotated[str, Field(pattern=CURRENCY_FORMAT, examples=["VND"],
                                 description="ISO 4217, upper-case, one the shop knows")]
 Sku = Annotated[str, Field(pattern=SKU_FORMAT, examples=["LINEN-SHIRT-M"],
@@ -46,7 +114,13 @@ CountryCode = Annotated[str, Field(pattern=COUNTRY_CODE_FORMAT, examples=["VN"],
                                    description="ISO 3166 alpha-2, upper-case")]
 BinLocation = Annotated[str, Field(pattern=BIN_LOCATION_FORMAT, examples=["A-12-03"],
                                    description="aisle-shelf-bin")]
-Name = Annotated[str, Field(min_length=1, max_length=200, pattern=r"\S")]
+# What Python's `str.strip` removes (the core's "blank"), spelled out: `\s` differs between
+# regex engines (ECMA-262's lacks U+0085 and has U+FEFF), so published patterns never use it.
+SPACE: Final = ("\\t-\\r\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f"
+                "\\u205f\\u3000")
+NOT_BLANK: Final = f"[^{SPACE}]"
+EMAIL_FORMAT: Final = f"^[^@{SPACE}]+@[^@{SPACE}]+\\.[^@{SPACE}]+$"
+Name = Annotated[str, Field(min_length=1, max_length=200, pattern=NOT_BLANK)]
 Limit = Annotated[int, Field(ge=1, le=100)]
 Offset = Annotated[int, Field(ge=0, le=MAX_OFFSET)]
 

@@ -17,8 +17,8 @@ from commerce_core.fulfillment.model import Fulfillment, PackageItem, PackageSpe
 from commerce_core.fulfillment.picklists import Picklist
 from entrypoints.http.schemas.common import Integral, MoneyOut, RequestBody, Sku
 
-Units = Annotated[int, Integral, Field(strict=True, ge=0, le=1_000_000)]
-Positive = Annotated[int, Integral, Field(strict=True, ge=1, le=1_000_000)]
+Units = Annotated[int, Field(strict=True, ge=0, le=1_000_000), Integral]
+Positive = Annotated[int, Field(strict=True, ge=1, le=1_000_000), Integral]
 
 
 class FulfillmentItemOut(BaseModel):

@@ -25,12 +25,14 @@ from entrypoints.http.schemas.common import (
     CountryCode,
     Integral,
     Name,
+    Number,
     RequestBody,
     Sku,
     StrictCount,
+    Timestamp,
 )
 
-PositiveCount = Annotated[int, Integral, Field(strict=True, ge=1, le=1_000_000)]
+PositiveCount = Annotated[int, Field(strict=True, ge=1, le=1_000_000), Integral]
 
 
 class NewWarehouse(RequestBody):
@@ -136,10 +138,10 @@ class WarehouseDetailsBody(RequestBody):
     phone: str = ""
     email: str = ""
     manager_name: str = ""
-    latitude: float | None = Field(None, ge=-90, le=90)
-    longitude: float | None = Field(None, ge=-180, le=180)
+    latitude: Number | None = Field(None, ge=-90, le=90)
+    longitude: Number | None = Field(None, ge=-180, le=180)
     capacity: CapacityBody = Field(default_factory=CapacityBody)
-    cost_ratio: float = Field(0.0, ge=0, le=1, description="Operational cost, 0 to 1")
+    cost_ratio: Number = Field(0.0, ge=0, le=1, description="Operational cost, 0 to 1")
     distributor_id: str | None = None
 
     def to_details(self) -> WarehouseDetails:
@@ -233,9 +235,9 @@ class NewReservation(RequestBody):
     lines: list[HoldLine] = Field(min_length=1, max_length=100)
     payment_method: str | None = None
     customer_id: str | None = None
-    latitude: float | None = Field(None, ge=-90, le=90, description="Where the goods go")
-    longitude: float | None = Field(None, ge=-180, le=180)
-    distances_km: dict[str, float] = Field(
+    latitude: Number | None = Field(None, ge=-90, le=90, description="Where the goods go")
+    longitude: Number | None = Field(None, ge=-180, le=180)
+    distances_km: dict[str, Number] = Field(
         default_factory=dict, description="Or: km to each warehouse (code or id)")
 
     def to_command(self) -> ReserveStock:
@@ -246,7 +248,7 @@ class NewReservation(RequestBody):
 
 
 class Extension(RequestBody):
-    expires_at: datetime
+    expires_at: Timestamp
 
 
 class Confirmation(RequestBody):

@@ -4,11 +4,11 @@ aggregates' definitions (Money as {amount, currency})."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Final, Literal
 
-from pydantic import Field
+from pydantic import ConfigDict, Field
+from pydantic.config import JsonDict
 
 from commerce_core.pricing.commands import CreatePrice, CreatePriceRule, UpdatePrice
 from commerce_core.pricing.engine.breakdown import json_ready
@@ -34,15 +34,30 @@ from commerce_core.shared.errors import InvalidInput
 from commerce_core.tax.commands import TAX_TYPE_FORMAT, CreateTaxRule
 from entrypoints.http.schemas.common import (
     MAX_COUNT,
+    NOT_BLANK,
     CountryCode,
+    DiscountPercent,
     MoneyIn,
     Name,
     PositiveMoneyIn,
     Priority,
+    RatePercent,
     RequestBody,
+    Sku,
+    Timestamp,
 )
 
-Percent = Field(gt=0, le=100, description="A percentage, e.g. 10 for 10%")
+AFTER_START = "; a window must end after it starts"
+
+
+def given(*names: str) -> JsonDict:
+    """JSON Schema for "each of `names` is present and not null" (a non-empty list for tiers)."""
+    return {"required": list(names),
+            "properties": {n: {"minItems": 1} if n in LISTS else {"not": {"type": "null"}}
+                           for n in names}}
+
+
+LISTS: Final = frozenset({"tiers", "customer_segments"})
 
 
 def definition_json(aggregate: Any) -> dict[str, Any]:
@@ -57,16 +72,27 @@ class CouponIn(RequestBody):
     code: str = Field(pattern=COUPON_CODE_FORMAT, examples=["TET10"])
 
 
+# A sale window (either end) needs a sale price.
+SALE_WINDOW_NEEDS_PRICE: Final[JsonDict] = {
+    "if": {"anyOf": [given("sale_starts_at"), given("sale_ends_at")]},
+    "then": given("sale_price"),
+}
+SALE_PRICE = ("In the base price's currency and below the base price; the sale window needs "
+              "it")
+
+
 class PriceIn(RequestBody):
+    model_config = ConfigDict(json_schema_extra=SALE_WINDOW_NEEDS_PRICE)
+
     product_id: str
     base_price: PositiveMoneyIn
-    sku: str | None = None
+    sku: Sku | None = None
     warehouse_id: str | None = None
-    sale_price: MoneyIn | None = None
-    sale_starts_at: datetime | None = None
-    sale_ends_at: datetime | None = None
-    effective_from: datetime | None = None
-    effective_to: datetime | None = None
+    sale_price: MoneyIn | None = Field(None, description=SALE_PRICE)
+    sale_starts_at: Timestamp | None = None
+    sale_ends_at: Timestamp | None = Field(None, description="After `sale_starts_at`")
+    effective_from: Timestamp | None = Field(None, description="Default: now")
+    effective_to: Timestamp | None = Field(None, description="After `effective_from`")
 
     def to_command(self) -> CreatePrice:
         return CreatePrice(
@@ -77,13 +103,15 @@ class PriceIn(RequestBody):
 
 
 class PriceChangeIn(RequestBody):
+    model_config = ConfigDict(json_schema_extra=SALE_WINDOW_NEEDS_PRICE)
+
     expected_version: int = Field(ge=0, le=2**31,
                                   description="The version you read (optimistic lock)")
     base_price: PositiveMoneyIn
-    sale_price: MoneyIn | None = None
-    sale_starts_at: datetime | None = None
-    sale_ends_at: datetime | None = None
-    effective_to: datetime | None = None
+    sale_price: MoneyIn | None = Field(None, description=SALE_PRICE)
+    sale_starts_at: Timestamp | None = None
+    sale_ends_at: Timestamp | None = Field(None, description="After `sale_starts_at`")
+    effective_to: Timestamp | None = Field(None, description="After the row's `effective_from`")
 
     def to_command(self, price_id: str) -> UpdatePrice:
         return UpdatePrice(
@@ -98,8 +126,26 @@ class TierIn(RequestBody):
     unit_price: MoneyIn
 
 
+PRICE_RULE_ACTIONS: Final = ("percent_off", "amount_off", "set_price", "tiers")
+
+
 class PriceRuleIn(RequestBody):
-    """One action: `percent_off`, `amount_off`, `set_price` or `tiers` (volume pricing)."""
+    """Exactly one action: `percent_off`, `amount_off`, `set_price` or `tiers` (volume
+    pricing)."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "oneOf": [given(action) for action in PRICE_RULE_ACTIONS],
+            # Each rule type needs its criterion: volume a minimum quantity or tiers, a
+            # customer segment rule its segments, a time-based rule its window.
+            "allOf": [
+                {"if": {"required": ["rule_type"], "properties": {"rule_type": {"const": kind}}},
+                 "then": {"anyOf": [given(n) for n in needs]}}
+                for kind, needs in (("volume", ("min_quantity", "tiers")),
+                                    ("customer_segment", ("customer_segments",)),
+                                    ("time_based", ("starts_at", "ends_at")))
+            ],
+        })
 
     name: Name
     rule_type: RuleType
@@ -109,15 +155,21 @@ class PriceRuleIn(RequestBody):
     category_ids: list[str] = Field(default_factory=list)
     customer_segments: list[str] = Field(default_factory=list)
     min_quantity: int | None = Field(None, ge=1, le=MAX_COUNT)
-    percent_off: Decimal | None = Percent
+    percent_off: DiscountPercent | None = None
     amount_off: MoneyIn | None = None
     set_price: MoneyIn | None = None
-    tiers: list[TierIn] = Field(default_factory=list)
-    starts_at: datetime | None = None
-    ends_at: datetime | None = None
+    tiers: list[TierIn] = Field(
+        default_factory=list, max_length=100,
+        description="Volume pricing: minimums strictly increasing, prices in one currency")
+    starts_at: Timestamp | None = None
+    ends_at: Timestamp | None = Field(None, description="After `starts_at`")
     stop_further_rules: bool = False
 
     def to_command(self) -> CreatePriceRule:
+        present = [a for a in PRICE_RULE_ACTIONS if getattr(self, a) not in (None, [])]
+        if len(present) != 1:
+            raise InvalidInput("a price rule needs exactly one action: percent_off, amount_off, "
+                               "set_price or tiers", actions=present)
         if self.tiers:
             action = RuleAction.volume_tiers(
                 *((t.min_quantity, t.unit_price.to_money()) for t in self.tiers))
@@ -125,11 +177,9 @@ class PriceRuleIn(RequestBody):
             action = RuleAction.percent_off(self.percent_off)
         elif self.amount_off is not None:
             action = RuleAction.amount_off(self.amount_off.to_money())
-        elif self.set_price is not None:
-            action = RuleAction.set_price(self.set_price.to_money())
         else:
-            raise InvalidInput("a price rule needs one action: percent_off, amount_off, "
-                               "set_price or tiers")
+            assert self.set_price is not None
+            action = RuleAction.set_price(self.set_price.to_money())
         condition = RuleCondition(
             product_ids=tuple(self.product_ids), skus=tuple(self.skus),
             category_ids=tuple(self.category_ids),
@@ -142,8 +192,8 @@ class PriceRuleIn(RequestBody):
 class CampaignIn(RequestBody):
     name: Name
     campaign_type: CampaignType
-    starts_at: datetime
-    ends_at: datetime | None = None
+    starts_at: Timestamp
+    ends_at: Timestamp | None = Field(None, description="After `starts_at`")
     budget_limit: PositiveMoneyIn | None = None
     priority: Priority = 0
     description: str = ""
@@ -156,16 +206,11 @@ class CampaignIn(RequestBody):
         )
 
 
-class PromotionIn(RequestBody):
-    """The common benefits; `kind` picks one and its fields."""
+class PromotionFields(RequestBody):
+    """What every promotion has; `kind` picks the benefit and the fields it needs. Every amount
+    of a promotion is in one currency."""
 
     name: Name
-    kind: Literal["percentage", "fixed_amount", "buy_x_get_y", "free_shipping"]
-    percent: Decimal | None = Percent
-    amount: MoneyIn | None = None
-    buy_quantity: int | None = Field(None, ge=1, le=MAX_COUNT)
-    get_quantity: int | None = Field(None, ge=1, le=MAX_COUNT)
-    shipping_methods: list[str] = Field(default_factory=list)
     campaign_id: str | None = None
     product_ids: list[str] = Field(default_factory=list)
     category_ids: list[str] = Field(default_factory=list)
@@ -177,20 +222,11 @@ class PromotionIn(RequestBody):
     requires_coupon: bool = False
     stop_rules_processing: bool = False
     priority: Priority = 0
-    starts_at: datetime | None = None
-    ends_at: datetime | None = None
+    starts_at: Timestamp | None = None
+    ends_at: Timestamp | None = Field(None, description="After `starts_at`")
 
     def benefit(self) -> Benefit:
-        if self.kind == "percentage" and self.percent is not None:
-            return PercentageOff(self.percent)
-        if self.kind == "fixed_amount" and self.amount is not None:
-            return FixedAmountOff(self.amount.to_money())
-        if self.kind == "buy_x_get_y" and self.buy_quantity and self.get_quantity:
-            return BuyXGetY(self.buy_quantity, self.get_quantity,
-                            self.percent if self.percent is not None else Decimal(100))
-        if self.kind == "free_shipping":
-            return FreeShipping(tuple(self.shipping_methods))
-        raise InvalidInput(f"a {self.kind} promotion misses its fields", kind=self.kind)
+        raise NotImplementedError
 
     def to_command(self) -> CreatePromotion:
         return CreatePromotion(
@@ -209,12 +245,53 @@ class PromotionIn(RequestBody):
         )
 
 
+class PercentagePromotion(PromotionFields):
+    kind: Literal["percentage"]
+    percent: DiscountPercent
+
+    def benefit(self) -> Benefit:
+        return PercentageOff(self.percent)
+
+
+class FixedAmountPromotion(PromotionFields):
+    kind: Literal["fixed_amount"]
+    amount: PositiveMoneyIn
+
+    def benefit(self) -> Benefit:
+        return FixedAmountOff(self.amount.to_money())
+
+
+class BuyXGetYPromotion(PromotionFields):
+    kind: Literal["buy_x_get_y"]
+    buy_quantity: int = Field(ge=1, le=MAX_COUNT)
+    get_quantity: int = Field(ge=1, le=MAX_COUNT)
+    percent: DiscountPercent = Field(Decimal(100), description="Off the free units; 100 = free")
+
+    def benefit(self) -> Benefit:
+        return BuyXGetY(self.buy_quantity, self.get_quantity, self.percent)
+
+
+class FreeShippingPromotion(PromotionFields):
+    kind: Literal["free_shipping"]
+    shipping_methods: list[str] = Field(default_factory=list,
+                                        description="Empty: every method")
+
+    def benefit(self) -> Benefit:
+        return FreeShipping(tuple(self.shipping_methods))
+
+
+PromotionIn = Annotated[
+    PercentagePromotion | FixedAmountPromotion | BuyXGetYPromotion | FreeShippingPromotion,
+    Field(discriminator="kind"),
+]
+
+
 class NewCouponIn(RequestBody):
     code: str = Field(pattern=COUPON_CODE_FORMAT, examples=["TET10"])
     usage_limit: int | None = Field(None, ge=1, le=MAX_COUNT)
     usage_limit_per_customer: int | None = Field(None, ge=1, le=MAX_COUNT)
     customer_id: str | None = None
-    expires_at: datetime | None = None
+    expires_at: Timestamp | None = None
 
     def to_command(self, promotion_id: str) -> CreateCoupon:
         return CreateCoupon(promotion_id, self.code, usage_limit=self.usage_limit,
@@ -226,7 +303,7 @@ class CouponBatchIn(RequestBody):
     count: int = Field(ge=1, le=10_000)
     prefix: str = Field(pattern=COUPON_PREFIX_FORMAT, examples=["TET"])
     usage_limit: int | None = Field(1, ge=1, le=MAX_COUNT)
-    expires_at: datetime | None = None
+    expires_at: Timestamp | None = None
 
     def to_command(self, promotion_id: str) -> GenerateCoupons:
         return GenerateCoupons(promotion_id, self.count, self.prefix, self.usage_limit,
@@ -234,12 +311,21 @@ class CouponBatchIn(RequestBody):
 
 
 class TaxRuleIn(RequestBody):
+    """A postcode rule names its region; a rule is compound or inclusive, not both."""
+
+    model_config = ConfigDict(json_schema_extra={
+        "if": given("postcode"), "then": given("region"),
+        "not": {"required": ["is_compound", "is_inclusive"],
+                "properties": {"is_compound": {"const": True}, "is_inclusive": {"const": True}}},
+    })
+
     name: Name
     country_code: CountryCode
     tax_type: str = Field(pattern=TAX_TYPE_FORMAT, examples=["VAT"])
-    rate: Decimal = Field(ge=0, le=100, description="Percent, up to 4 decimals")
-    region: str | None = None
-    postcode: str | None = None
+    rate: RatePercent
+    region: str | None = Field(None, min_length=1, max_length=64, pattern=NOT_BLANK,
+                               description="A region code (stored upper-case)")
+    postcode: str | None = Field(None, description="Needs `region`")
     tax_classes: list[str] = Field(default_factory=list)
     categories: list[str] = Field(default_factory=list)
     customer_group_id: str | None = None
@@ -247,8 +333,8 @@ class TaxRuleIn(RequestBody):
     is_inclusive: bool = False
     applies_to_shipping: bool = False
     priority: Priority = 0
-    effective_from: datetime | None = None
-    effective_to: datetime | None = None
+    effective_from: Timestamp | None = None
+    effective_to: Timestamp | None = Field(None, description="After `effective_from`")
 
     def to_command(self) -> CreateTaxRule:
         return CreateTaxRule(

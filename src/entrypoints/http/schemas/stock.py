@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated
 
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field
 
 from commerce_core.inventory.alerts import StockAlert
 from commerce_core.inventory.commands import (
@@ -17,7 +17,7 @@ from commerce_core.inventory.commands import (
     RequestTransfer,
     RestockReturn,
 )
-from commerce_core.inventory.movements import AdjustmentRequest, Transfer
+from commerce_core.inventory.movements import ADJUSTMENT_REASONS, AdjustmentRequest, Transfer
 from commerce_core.inventory.stock import (
     Batch,
     LedgerBalance,
@@ -25,8 +25,28 @@ from commerce_core.inventory.stock import (
     StockMovement,
     StockSettings,
 )
-from entrypoints.http.schemas.common import BinLocation, Integral, RequestBody, Sku, StrictCount
+from entrypoints.http.schemas.common import (
+    BinLocation,
+    Day,
+    Integral,
+    RequestBody,
+    Sku,
+    StrictCount,
+)
 from entrypoints.http.schemas.inventory import PositiveCount, StockLevelOut
+
+
+def _known_reason(reason: str) -> str:
+    if reason not in ADJUSTMENT_REASONS:
+        raise ValueError(f"one of {', '.join(sorted(ADJUSTMENT_REASONS))}")
+    return reason
+
+
+AdjustmentReason = Annotated[
+    str, Field(json_schema_extra={"enum": sorted(ADJUSTMENT_REASONS)}),
+    AfterValidator(_known_reason),
+]
+
 
 # -- stock items, batches, the ledger ---------------------------------------------------------
 
@@ -66,7 +86,7 @@ class StockItemOut(StockLevelOut):
 class Receipt(RequestBody):
     quantity: PositiveCount
     batch_number: str | None = Field(None, max_length=64)
-    expiry_date: date | None = None
+    expiry_date: Day | None = None
     bin_location: BinLocation | None = None
 
     def to_command(self, sku: str, warehouse: str) -> ReceiveStock:
@@ -170,8 +190,9 @@ class NewAdjustment(RequestBody):
     sku: Sku
     warehouse: str
     quantity_change: Annotated[int, Integral] = Field(strict=True, ge=-1_000_000, le=1_000_000,
-                                 description="Signed change of on hand, never 0")
-    reason: str = "correction"
+                                 description="Signed change of on hand, never 0",
+                                 json_schema_extra={"not": {"const": 0}})
+    reason: AdjustmentReason = "correction"
     notes: str = ""
     requested_by: str = "operator"
 

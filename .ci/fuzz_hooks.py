@@ -1,0 +1,127 @@
+"""Schemathesis hooks for `.ci/fuzz`: generated *valid* bodies follow the cross-field rules that
+JSON Schema cannot state and the OpenAPI document states in the fields' descriptions. Nothing
+else is changed, and bodies generated to be invalid are left alone.
+
+The rules, each named by the function that enforces it:
+- `windows_end_after_they_start`: an end instant follows its start (campaigns, promotions, price
+  rules, prices and their sales, tax rules); a price row with no `effective_from` starts now.
+- `amounts_share_one_currency`: every amount of a price row, a promotion or a product's variants
+  is in one currency, and so are a price rule's tiers.
+- `a_sale_is_below_the_base_price`: a sale price is below the base price.
+- `tiers_rise_strictly`: volume tiers have strictly increasing minimum quantities.
+- `skus_are_unique`: a product's variants have distinct SKUs (case-insensitive).
+- `max_level_is_not_below_min_level`: a stock item's max level (0 = none) is not below its min.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import schemathesis
+from schemathesis import GenerationMode
+
+Body = dict[str, Any]
+
+WINDOWS = {
+    "/admin/campaigns": [("starts_at", "ends_at")],
+    "/admin/promotions": [("starts_at", "ends_at")],
+    "/admin/price-rules": [("starts_at", "ends_at")],
+    "/admin/prices": [("effective_from", "effective_to"), ("sale_starts_at", "sale_ends_at")],
+    "/admin/prices/{price_id}": [("sale_starts_at", "sale_ends_at")],
+    "/admin/tax-rules": [("effective_from", "effective_to")],
+}
+
+
+def _instant(value: object) -> datetime | None:
+    try:
+        instant = datetime.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+    return instant if instant is not None and instant.tzinfo is not None else None
+
+
+STARTS_NOW = {("/admin/prices", "effective_from")}
+
+
+def windows_end_after_they_start(body: Body, path: str) -> None:
+    for start, end in WINDOWS.get(path, []):
+        begins, ends = _instant(body.get(start)), _instant(body.get(end))
+        if begins is None and (path, start) in STARTS_NOW and ends is not None:
+            if ends <= datetime.now(UTC):
+                body[end] = None
+            continue
+        if begins is None or ends is None or ends > begins:
+            continue
+        if ends < begins:
+            body[start], body[end] = body[end], body[start]
+        else:
+            body[end] = None  # an open end is always after the start
+
+
+def _amounts(body: Body, path: str) -> list[Body]:
+    names = {"/admin/prices": ("base_price", "sale_price"),
+             "/admin/prices/{price_id}": ("base_price", "sale_price"),
+             "/admin/promotions": ("amount", "minimum_order_amount", "maximum_discount_amount")}
+    found = [body.get(n) for n in names.get(path, ())]
+    if path == "/admin/products":
+        found = [v.get("price") for v in body.get("variants") or [] if isinstance(v, dict)]
+    if path == "/admin/price-rules":
+        found = [t.get("unit_price") for t in body.get("tiers") or [] if isinstance(t, dict)]
+    return [m for m in found if isinstance(m, dict) and isinstance(m.get("currency"), str)]
+
+
+def amounts_share_one_currency(body: Body, path: str) -> None:
+    amounts = _amounts(body, path)
+    for money in amounts[1:]:
+        money["currency"] = amounts[0]["currency"]
+
+
+def a_sale_is_below_the_base_price(body: Body, path: str) -> None:
+    base, sale = body.get("base_price"), body.get("sale_price")
+    if (path.startswith("/admin/prices") and isinstance(base, dict) and isinstance(sale, dict)
+            and sale.get("amount", 0) >= base.get("amount", 1)):
+        sale["amount"] = base["amount"] - 1
+
+
+def tiers_rise_strictly(body: Body, path: str) -> None:
+    tiers = body.get("tiers")
+    if path == "/admin/price-rules" and isinstance(tiers, list):
+        by_minimum = {t["min_quantity"]: t for t in tiers if isinstance(t, dict)}
+        body["tiers"] = [by_minimum[m] for m in sorted(by_minimum)]
+
+
+def skus_are_unique(body: Body, path: str) -> None:
+    variants = body.get("variants")
+    if path == "/admin/products" and isinstance(variants, list):
+        seen: dict[str, Any] = {}
+        for variant in variants:
+            seen.setdefault(str(variant.get("sku", "")).upper(), variant)
+        body["variants"] = list(seen.values())
+
+
+def max_level_is_not_below_min_level(body: Body, path: str) -> None:
+    low, high = body.get("min_level", 0), body.get("max_level", 0)
+    if path.endswith("/settings") and high and high < low:
+        body["min_level"], body["max_level"] = high, low
+
+
+RULES = (windows_end_after_they_start, amounts_share_one_currency,
+         a_sale_is_below_the_base_price, tiers_rise_strictly, skus_are_unique,
+         max_level_is_not_below_min_level)
+
+
+# The operations with such rules; a case hook on every operation would slow generation down.
+RULED = (r"^/admin/(campaigns|promotions|price-rules|prices(/\{price_id\})?|tax-rules|products"
+         r"|stock/\{sku\}/\{warehouse\}/settings)$")
+
+
+@schemathesis.hook.apply_to(path_regex=RULED)
+def map_case(context: Any, case: Any) -> Any:
+    meta = getattr(case, "meta", None)
+    valid = meta is None or meta.generation.mode == GenerationMode.POSITIVE
+    if valid and isinstance(case.body, dict):
+        for rule in RULES:
+            rule(case.body, case.operation.path)
+    return case
+
