@@ -50,3 +50,13 @@ def test_bad_search_input_is_a_problem(client: TestClient, seeded: Seeded) -> No
 
 def test_the_analytics_need_the_operator_token(client: TestClient, seeded: Seeded) -> None:
     assert client.get("/admin/search/analytics").status_code == 401
+
+
+def test_an_unknown_search_or_cursor_is_not_found(client: TestClient, seeded: Seeded) -> None:
+    assert_problem(client.post("/search/clicks", json={"query_id": "0", "product_id": "p"}),
+                   404, "search.not_found")
+    assert_problem(client.get("/search", params={"cursor": "0" * 40}), 404,
+                   "search.page_not_found")
+    # An instant is RFC 3339 text, never a number read as a Unix time.
+    assert_problem(client.get("/admin/search/analytics", params={"until": "0.5"},
+                              headers=ADMIN), 422, "request.invalid")

@@ -12,7 +12,7 @@ from commerce_core.search.commands import (
     TrackClick,
     TrackSearch,
 )
-from commerce_core.search.errors import InvalidSearch
+from commerce_core.search.errors import InvalidSearch, SearchNotFound
 from commerce_core.search.events import (
     IndexRebuilt,
     SearchExecuted,
@@ -53,7 +53,7 @@ class TrackClickHandler:
         now = self._clock.now()
         with self._uow() as uow:
             if not uow.search_log.has_search(cmd.query_id):
-                raise InvalidSearch(f"no search {cmd.query_id}", query_id=cmd.query_id)
+                raise SearchNotFound(f"no search {cmd.query_id}", query_id=cmd.query_id)
             if isinstance(cmd, TrackClick):
                 uow.search_log.record_interaction(LoggedInteraction(
                     cmd.query_id, "click", cmd.product_id, now, cmd.position))

@@ -13,7 +13,7 @@ from typing import Any
 from attrs import field, frozen
 
 from commerce_core.search.analysis import Term, tokens
-from commerce_core.search.errors import InvalidSearch
+from commerce_core.search.errors import InvalidSearch, PageNotFound
 from commerce_core.shared.money import Money
 
 MAX_PAGE_SIZE = 100
@@ -248,9 +248,9 @@ def decode_cursor(cursor: str) -> list[Any]:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         key = json.loads(raw)
     except (ValueError, UnicodeDecodeError) as exc:
-        raise InvalidSearch("invalid cursor", cursor=cursor) from exc
+        raise PageNotFound("no page for this cursor", cursor=cursor) from exc
     if not isinstance(key, list):
-        raise InvalidSearch("invalid cursor", cursor=cursor)
+        raise PageNotFound("no page for this cursor", cursor=cursor)
     return key
 
 

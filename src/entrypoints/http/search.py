@@ -3,11 +3,11 @@ add-to-cart from results, and search analytics for operators."""
 
 from __future__ import annotations
 
-from datetime import datetime
+import re
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, status
-from pydantic import BaseModel, Field
+from pydantic import AwareDatetime, BaseModel, BeforeValidator, Field
 
 from commerce_core.search.errors import InvalidSearch
 from commerce_core.search.queries import (
@@ -131,9 +131,23 @@ def add_to_cart(body: InteractionIn, commerce: CommerceDep) -> None:
     commerce.search.add_to_cart(body.query_id, body.product_id)
 
 
+def _rfc3339(value: object) -> object:
+    # Query values are always text; a numeric one must not be read as a Unix time.
+    if isinstance(value, str) and not re.match(r"^\d{4}-\d{2}-\d{2}", value):
+        raise ValueError("an instant is RFC 3339 text, e.g. 2026-12-01T00:00:00+07:00")
+    return value
+
+
+Instant = Annotated[AwareDatetime, BeforeValidator(_rfc3339)]
+
+
 @admin.get("/search/analytics", summary="Searches, zero-result terms, clicks and CTR")
 def analytics(
-    commerce: CommerceDep, since: datetime | None = None, until: datetime | None = None,
+    commerce: CommerceDep,
+    since: Annotated[Instant | None, Query(description="Start of the window; before `until`")]
+    = None,
+    until: Annotated[Instant | None, Query(description="End of the window; after `since`")]
+    = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 10,
 ) -> Json:
     return report_json(commerce.search.report(since, until, limit=limit))

@@ -6,7 +6,7 @@ import pytest
 
 from commerce_core import Commerce, Money, VariantSpec
 from commerce_core.search.analysis import Synonyms
-from commerce_core.search.errors import InvalidSearch
+from commerce_core.search.errors import InvalidSearch, SearchNotFound
 from tests.shop import make_commerce
 
 
@@ -97,7 +97,7 @@ def test_clicks_and_add_to_cart_from_results_give_the_click_through_rate(
 
 
 def test_a_click_on_an_unknown_search_is_refused(commerce: Commerce) -> None:
-    with pytest.raises(InvalidSearch):
+    with pytest.raises(SearchNotFound):
         commerce.search.click("no-such-search", "p")
 
 
