@@ -124,19 +124,3 @@ def map_case(context: Any, case: Any) -> Any:
         for rule in RULES:
             rule(case.body, case.operation.path)
     return case
-
-
-
-@schemathesis.hook.apply_to(path_regex=r"^/admin/search/analytics$")
-def map_query(context: Any, case: Any) -> Any:
-    """The report's window: `since` comes before `until` (stated in their descriptions)."""
-    meta = getattr(case, "meta", None)
-    valid = meta is None or meta.generation.mode == GenerationMode.POSITIVE
-    query = case.query
-    if valid and isinstance(query, dict):
-        since, until = _instant(query.get("since")), _instant(query.get("until"))
-        if since is not None and until is not None and since >= until:
-            query["since"], query["until"] = query["until"], query["since"]
-            if since == until:
-                query.pop("since")
-    return case

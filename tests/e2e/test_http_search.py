@@ -41,9 +41,9 @@ def test_autocomplete_answers_a_prefix(client: TestClient, seeded: Seeded) -> No
 
 def test_bad_search_input_is_a_problem(client: TestClient, seeded: Seeded) -> None:
     assert_problem(client.get("/search", params={"page": 600, "page_size": 20}), 422,
-                   "search.invalid_query")
+                   "request.invalid")
     assert_problem(client.get("/search", params={"attr": "nocolon"}), 422,
-                   "search.invalid_query")
+                   "request.invalid")
     assert client.get("/search", params={"page_size": 500}).status_code == 422
     assert client.get("/search/suggest").status_code == 422
 

@@ -97,9 +97,7 @@ class SearchApi:
             raise InvalidSearch("pages start at 1", page=page)
         offset = 0 if cursor else (page - 1) * page_size
         check_window(page_size, offset)
-        if price_min is not None and price_max is not None and price_min > price_max:
-            raise InvalidSearch("price_min is above price_max", price_min=price_min,
-                                price_max=price_max)
+        # A minimum above the maximum is a range nothing is priced in: no hits, not an error.
         try:
             order = SortBy(sort)
         except ValueError as exc:
@@ -186,8 +184,8 @@ class SearchApi:
         """Search analytics over `[since, until)`, by default the last 24 hours."""
         until = _aware(until) or self._clock.now() + timedelta(microseconds=1)
         since = _aware(since) or until - timedelta(days=1)
-        if since >= until:
-            raise InvalidSearch("since must be before until")
+        # A window that ends before it starts holds nothing: an empty report, not an error.
+        since = min(since, until)
         if not 1 <= limit <= MAX_PAGE_SIZE:
             raise InvalidSearch(f"limit must be 1..{MAX_PAGE_SIZE}", limit=limit)
         with self._read() as uow:

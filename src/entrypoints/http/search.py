@@ -7,7 +7,7 @@ import re
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, status
-from pydantic import AwareDatetime, BaseModel, BeforeValidator, Field
+from pydantic import AwareDatetime, BaseModel, BeforeValidator, Field, StringConstraints
 
 from commerce_core.search.errors import InvalidSearch
 from commerce_core.search.queries import (
@@ -79,20 +79,34 @@ def report_json(report: SearchReport) -> Json:
     }
 
 
+def _rfc3339(value: object) -> object:
+    # Query values are always text; a numeric one must not be read as a Unix time.
+    if isinstance(value, str) and not re.match(r"^\d{4}-\d{2}-\d{2}", value):
+        raise ValueError("an instant is RFC 3339 text, e.g. 2026-12-01T00:00:00+07:00")
+    return value
+
+
+Instant = Annotated[AwareDatetime, BeforeValidator(_rfc3339)]
+AttributeFilter = Annotated[str, StringConstraints(pattern=r"^[^:]+:.+$", max_length=200)]
+
+
 @router.get("/search", summary="Search published products, with facets")
 def search(
     commerce: CommerceDep,
     q: Annotated[str, Query(max_length=200)] = "",
     category_id: Values = [],  # noqa: B006 - FastAPI copies query defaults
     brand: Values = [],  # noqa: B006
-    attr: Annotated[list[str], Query(max_length=20, description="key:value")] = [],  # noqa: B006
+    attr: Annotated[list[AttributeFilter], Query(max_length=20,
+                                                  description="key:value")] = [],  # noqa: B006
     facet: Annotated[list[str], Query(max_length=10, description="attribute keys")] = [],  # noqa: B006
-    price_min: Annotated[int | None, Query(ge=0)] = None,
-    price_max: Annotated[int | None, Query(ge=0)] = None,
+    price_min: Annotated[int | None, Query(ge=0, description="Lowest price, minor units")] = None,
+    price_max: Annotated[int | None, Query(ge=0, description="Highest price, minor units")] = None,
     in_stock: bool = False,
     warehouse_id: Annotated[str | None, Query(max_length=100)] = None,
     sort: SortBy = SortBy.RELEVANCE,
-    page: Annotated[int, Query(ge=1)] = 1,
+    page: Annotated[int, Query(
+        ge=1, le=100, description="Pages 1-100 (10,000 results at most); deeper with `cursor`",
+    )] = 1,
     page_size: Annotated[int, Query(ge=1, le=100)] = 20,
     cursor: Annotated[str | None, Query(max_length=1000)] = None,
 ) -> Json:
@@ -131,22 +145,14 @@ def add_to_cart(body: InteractionIn, commerce: CommerceDep) -> None:
     commerce.search.add_to_cart(body.query_id, body.product_id)
 
 
-def _rfc3339(value: object) -> object:
-    # Query values are always text; a numeric one must not be read as a Unix time.
-    if isinstance(value, str) and not re.match(r"^\d{4}-\d{2}-\d{2}", value):
-        raise ValueError("an instant is RFC 3339 text, e.g. 2026-12-01T00:00:00+07:00")
-    return value
-
-
-Instant = Annotated[AwareDatetime, BeforeValidator(_rfc3339)]
 
 
 @admin.get("/search/analytics", summary="Searches, zero-result terms, clicks and CTR")
 def analytics(
     commerce: CommerceDep,
-    since: Annotated[Instant | None, Query(description="Start of the window; before `until`")]
+    since: Annotated[Instant | None, Query(description="Start of the window")]
     = None,
-    until: Annotated[Instant | None, Query(description="End of the window; after `since`")]
+    until: Annotated[Instant | None, Query(description="End of the window (excluded)")]
     = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 10,
 ) -> Json:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 
 from commerce_core import Commerce, Money, VariantSpec
@@ -111,3 +113,13 @@ def test_the_analytics_events_are_published(commerce: Commerce) -> None:
     with commerce.ports.uow() as uow:
         types = [e.type for e in uow.outbox.all()]  # type: ignore[attr-defined]
     assert "search.query_executed" in types
+
+
+def test_an_empty_price_range_or_report_window_finds_nothing_rather_than_failing(
+        commerce: Commerce) -> None:
+    found = commerce.search.query("áo", price_min=2, price_max=1)
+    now = datetime.now(UTC)
+    report = commerce.search.report(now, now - timedelta(days=1))
+
+    assert found.total == 0
+    assert report.searches == 0
