@@ -78,7 +78,7 @@ class CheckoutSagaRunner:
             return self._replay(opened.saga, request_hash)
         for point in PROBE_POINTS[:3]:
             self.probe(point)
-        return self._finish(opened.saga, opened.held)
+        return self._finish(opened.saga, opened.held, opened.route)
 
     def _by_key(self, key: str) -> CheckoutSaga | None:
         with self._uow() as uow:
@@ -118,10 +118,11 @@ class CheckoutSagaRunner:
             )
         return self._finish(saga)
 
-    def _finish(self, saga: CheckoutSaga, held: Held | None = None) -> PlacedOrder:
+    def _finish(self, saga: CheckoutSaga, held: Held | None = None,
+                route: tuple[str, ...] = ()) -> PlacedOrder:
         """Authorize, then confirm; or compensate whatever refused."""
         try:
-            reference = self._steps.authorize(saga)
+            reference = self._steps.authorize(saga, route)
             self.probe("payment_authorized")
             result = self._steps.confirm(saga.id, reference, held)
             self.probe("confirmed")
