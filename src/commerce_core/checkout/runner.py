@@ -122,9 +122,11 @@ class CheckoutSagaRunner:
                 route: tuple[str, ...] = ()) -> PlacedOrder:
         """Authorize, then confirm; or compensate whatever refused."""
         try:
-            reference = self._steps.authorize(saga, route)
+            authorized = self._steps.authorize(saga, route)
             self.probe("payment_authorized")
-            result = self._steps.confirm(saga.id, reference, held)
+            # A failover changed the payment after `held` was taken: confirm reads it afresh.
+            result = self._steps.confirm(saga.id, authorized.reference,
+                                         None if authorized.rerouted else held)
             self.probe("confirmed")
         except ConcurrencyConflict:
             raise CheckoutInProgress(

@@ -219,7 +219,7 @@ class CheckoutSteps:
         )
 
     # -- authorize and confirm ------------------------------------------------------------------
-    def authorize(self, saga: CheckoutSaga, route: tuple[str, ...] = ()) -> str:
+    def authorize(self, saga: CheckoutSaga, route: tuple[str, ...] = ()) -> payments.Authorized:
         """Ask the gateway; outside any transaction, idempotent on the checkout's key. Fails
         over along `route` only when no money can have moved (ADR 0011); a resumed checkout
         (no route) asks its payment's gateway again and nothing else."""

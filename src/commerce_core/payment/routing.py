@@ -16,7 +16,6 @@ refund belong to the gateway that holds the money, and there is nowhere else to 
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from typing import Final, TypeVar
@@ -100,23 +99,15 @@ def failed(state: BreakerState, now: float,
     return state, None
 
 
-class MemoryBreakerStore:
-    """Breakers in this process's memory: each process has its own."""
-
-    def __init__(self) -> None:
-        self._states: dict[str, BreakerState] = {}
-        self._lock = threading.Lock()
+class _NoBreakers:
+    """The store of an unguarded router: never consulted."""
 
     def read(self, gateway: str) -> BreakerState:
-        with self._lock:
-            return self._states.get(gateway, BreakerState())
+        return BreakerState()
 
     def update(self, gateway: str,
-                  change: Callable[[BreakerState], tuple[BreakerState, T]]) -> T:
-        with self._lock:
-            state, value = change(self._states.get(gateway, BreakerState()))
-            self._states[gateway] = state
-            return value
+               change: Callable[[BreakerState], tuple[BreakerState, T]]) -> T:
+        return change(BreakerState())[1]
 
 
 @frozen
@@ -176,7 +167,9 @@ def _normal(key: str) -> str:
 
 class GatewayRouter:
     """The `GatewayRouting` of the core: named gateways, their profiles, the routing table
-    and a breaker each, kept in `breakers` (memory unless a shared store is given)."""
+    and a breaker each, kept in `breakers` (`adapters.memory.InMemoryBreakerStore` for one
+    process, `adapters.redis.RedisBreakerStore` for every process of the shop). A router
+    built with `guarded=False` has no breakers."""
 
     def __init__(
         self,
@@ -203,7 +196,9 @@ class GatewayRouter:
         if unknown:
             raise ValueError(f"routing rules name gateways that are not enabled: "
                              f"{', '.join(sorted(unknown))}")
-        self._store = breakers or MemoryBreakerStore()
+        if guarded and breakers is None:
+            raise ValueError("a guarded router needs a breaker store")
+        self._store: BreakerStore = breakers or _NoBreakers()
         self.policy = policy or BreakerPolicy()
         self._clock = clock or SystemClock()
         self._guarded = guarded

@@ -7,7 +7,7 @@ import logging
 from collections.abc import Sequence
 from datetime import datetime
 
-from attrs import evolve
+from attrs import evolve, frozen
 
 from commerce_core.payment.errors import GatewayUnavailable, PaymentDeclined
 from commerce_core.payment.model import Payment
@@ -30,6 +30,16 @@ def start(uow: PaymentUnitOfWork, *, order_id: str, amount: Money, method: str,
     return payment.id
 
 
+@frozen
+class Authorized:
+    """An authorization: its reference, the gateway that holds it, and whether the payment
+    failed over to that gateway (then the payment changed since the caller last read it)."""
+
+    reference: str
+    gateway: str
+    rerouted: bool = False
+
+
 def route(gateways: GatewayRouting, *, method: str, currency: str,
           country: str | None) -> tuple[str, ...]:
     """The gateways that may take the payment, in the order to try them; the first is the one
@@ -44,8 +54,9 @@ def attempt(uow: PaymentUnitOfWork, payment_id: str) -> tuple[str, str]:
 
 
 def authorize(gateways: GatewayRouting, uow: UnitOfWorkFactory[PaymentUnitOfWork],
-              request: AuthorizationRequest, *, route: Sequence[str], clock: Clock) -> str:
-    """Ask the gateway to hold the amount; the authorization's reference, or `PaymentDeclined`.
+              request: AuthorizationRequest, *, route: Sequence[str],
+              clock: Clock) -> Authorized:
+    """Ask the gateway to hold the amount; the authorization, or `PaymentDeclined`.
     Outside any transaction, idempotent on each attempt's key.
 
     `route` is what `route` gave when the payment was started, its first gateway the one the
@@ -81,7 +92,7 @@ def authorize(gateways: GatewayRouting, uow: UnitOfWorkFactory[PaymentUnitOfWork
                 f"the payment was declined ({result.decline_code or 'no reason given'})",
                 decline_code=result.decline_code,
             )
-        return result.reference
+        return Authorized(result.reference, name, rerouted=position > 0)
     raise AssertionError("a route names at least one gateway")
 
 
