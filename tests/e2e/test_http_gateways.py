@@ -21,10 +21,10 @@ from adapters.redis import StreamLayout
 from commerce_core import Commerce, Money
 from commerce_core.payment.errors import GatewayUnavailable
 from commerce_core.payment.ports import AuthorizationRequest
-from commerce_core.payment.routing import GatewayRouter
+from commerce_core.payment.routing import GatewayProfile, GatewayRouter
 from entrypoints.consumer.metrics import Metrics
 from entrypoints.http import create_app
-from tests.e2e.conftest import ADMIN, settings
+from tests.e2e.conftest import ADMIN, Api, assert_problem, seed_shop, settings
 from tests.e2e.test_http_metrics import _sample
 
 
@@ -69,3 +69,26 @@ def test_the_worker_metrics_carry_the_same_gauge(redis_url: str) -> None:
 
     assert _sample(text, "commerce_gateway_breaker_state", gateway="stripe") == 2
     assert _sample(text, "commerce_gateway_breaker_state", gateway="paypal") == 0
+
+
+def test_a_currency_no_gateway_takes_is_a_clear_409_before_anything_is_taken() -> None:
+    paypal = ScriptedPaymentGateway(name="paypal")
+    ports = adapters.memory.bundle(gateway=paypal, clock=FrozenClock(), ids=SequentialIds())
+    ports.gateways = GatewayRouter(
+        [paypal], profiles={"paypal": GatewayProfile(currencies=frozenset({"USD", "EUR"}))},
+        breakers=InMemoryBreakerStore(), clock=ports.clock)
+    commerce = Commerce(ports)
+    seed_shop(commerce)
+    with TestClient(create_app(commerce, settings())) as client:
+        api = Api(client, commerce)
+        cart_id = api.filled_cart(("LINEN-SHIRT-M", 1))
+        events = api.outbox_rows()
+
+        response = api.place_order(cart_id, key="vnd-with-paypal")
+
+        body = assert_problem(response, 409, "payment.no_eligible_gateway")
+        assert "no payment gateway takes card payments in VND" in body["detail"]
+        assert api.reserved("LINEN-SHIRT-M") == 0
+        assert api.cart(cart_id)["status"] == "active"
+        assert api.outbox_rows() == events
+    assert paypal.calls == []
