@@ -44,7 +44,8 @@ class Authorization:
 
 
 class ScriptedPaymentGateway:
-    """The fake `PaymentGateway`. Unscripted calls use `default` (approve)."""
+    """The fake `PaymentGateway`. Unscripted calls use `default` (approve). `name` tells fakes
+    apart behind a router (one stands for Stripe, another for PayPal)."""
 
     name = "fake"
 
@@ -54,7 +55,9 @@ class ScriptedPaymentGateway:
         *,
         default: Outcome = Outcome.APPROVE,
         webhook_secret: str = "fake-webhook-secret",
+        name: str = "fake",
     ) -> None:
+        self.name = name
         self._script: deque[Outcome] = deque(Outcome(o) for o in outcomes)
         self.default = default
         self._secret = webhook_secret.encode()

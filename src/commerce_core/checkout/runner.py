@@ -89,7 +89,7 @@ class CheckoutSagaRunner:
             return self._replay(opened.saga, request_hash)
         for point in PROBE_POINTS[:3]:
             self.probe(point)
-        return self._finish(opened.saga, opened.held)
+        return self._finish(opened.saga, opened.held, opened.route)
 
     def _by_key(self, key: str) -> CheckoutSaga | None:
         with self._uow() as uow:
@@ -138,14 +138,17 @@ class CheckoutSagaRunner:
             )
         return self._finish(saga)
 
-    def _finish(self, saga: CheckoutSaga, held: Held | None = None) -> PlacedOrder:
+    def _finish(self, saga: CheckoutSaga, held: Held | None = None,
+                route: tuple[str, ...] = ()) -> PlacedOrder:
         """Authorize, then confirm; or compensate whatever refused."""
         try:
-            authorization = self._steps.authorize(saga)
+            authorized = self._steps.authorize(saga, route)
             self.probe("payment_authorized")
-            if authorization.pending:
-                return self._steps.await_payment(saga.id, authorization)
-            result = self._steps.confirm(saga.id, authorization.reference, held)
+            if authorized.pending:
+                return self._steps.await_payment(saga.id, authorized)
+            # A failover changed the payment after `held` was taken: confirm reads it afresh.
+            result = self._steps.confirm(saga.id, authorized.reference,
+                                         None if authorized.rerouted else held)
             self.probe("confirmed")
         except ConcurrencyConflict:
             raise CheckoutInProgress(

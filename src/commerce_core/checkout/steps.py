@@ -32,7 +32,7 @@ from commerce_core.ordering import services as orders
 from commerce_core.ordering.queries import OrderSummary
 from commerce_core.payment import services as payments
 from commerce_core.payment.errors import PaymentDeclined, PaymentNotCompleted
-from commerce_core.payment.ports import AuthorizationRequest, PaymentGateway
+from commerce_core.payment.ports import AuthorizationRequest, GatewayRouting
 from commerce_core.pricing.errors import TaxDestinationRequired
 from commerce_core.pricing.ports import TaxCalculator
 from commerce_core.pricing.queries import CustomerContext, PriceBreakdown
@@ -64,6 +64,7 @@ class Opened:
 
     saga: CheckoutSaga
     held: Held
+    route: tuple[str, ...] = ()  # the gateways the payment may fail over to, its own first
 
 
 def placed(order: OrderSummary, payment_url: str | None = None) -> PlacedOrder:
@@ -77,7 +78,7 @@ class CheckoutSteps:
     def __init__(
         self,
         uow: UnitOfWorkFactory[CheckoutUnitOfWork],
-        gateway: PaymentGateway,
+        gateway: GatewayRouting,
         pricer: CartPricer,
         clock: Clock,
         ids: IdGenerator,
@@ -164,16 +165,19 @@ class CheckoutSteps:
                                      t.shipping, t.tax_added, t.total),
                 payment_method=saga.payment_method, now=now, ids=self._ids,
             )
+            route = payments.route(
+                self._gateway, method=saga.payment_method, currency=saga.currency,
+                country=cmd.destination.country_code if cmd.destination else None)
             payment_id = payments.start(
                 uow, order_id=order_id, amount=saga.total, method=saga.payment_method,
-                gateway=self._gateway.name, idempotency_key=saga.authorization_key, now=now,
+                gateway=route[0], idempotency_key=saga.authorization_key, now=now,
                 ids=self._ids,
             )
             saga.order_created(order_id, payment_id, [r.id for h in held for r in h.reservations])
             self._record_promotions(uow, breakdown, order_id, saga.customer_id)
             uow.checkouts.add(saga)
             uow.commit()
-            return Opened(saga, uow.held())
+            return Opened(saga, uow.held(), route)
 
     def _price(self, uow: CheckoutUnitOfWork, cart: CartSnapshot,
                items: dict[str, SellableItem], cmd: PlaceOrder, taxes: TaxCalculator,
@@ -217,15 +221,18 @@ class CheckoutSteps:
         )
 
     # -- authorize and confirm ------------------------------------------------------------------
-    def authorize(self, saga: CheckoutSaga) -> payments.Authorization:
-        """Ask the gateway; outside any transaction, idempotent on the checkout's key."""
+    def authorize(self, saga: CheckoutSaga, route: tuple[str, ...] = ()) -> payments.Authorized:
+        """Ask the gateway; outside any transaction, idempotent on the checkout's key. Fails
+        over along `route` only when no money can have moved (ADR 0011); a resumed checkout
+        (no route) asks its payment's gateway again and nothing else. A redirect gateway
+        answers `pending` with the page where the shopper pays."""
         assert saga.order_id is not None
         assert saga.payment_id is not None
-        return payments.authorize(self._gateway, AuthorizationRequest(
+        return payments.authorize(self._gateway, self.uow, AuthorizationRequest(
             payment_id=saga.payment_id, order_id=saga.order_id, amount=saga.total,
             method=saga.payment_method, idempotency_key=saga.authorization_key,
             customer_email=saga.email,
-        ))
+        ), route=route, clock=self._clock)
 
     def deadline(self, saga: CheckoutSaga) -> datetime:
         """Until when the shopper may pay: the stock hold's time less a margin (a sixth, at
@@ -234,7 +241,7 @@ class CheckoutSteps:
         ttl = self._policy.ttl(saga.payment_method)
         return saga.created_at + ttl - min(ttl / 6, PAYMENT_DEADLINE_MARGIN)
 
-    def await_payment(self, saga_id: str, authorization: payments.Authorization) -> PlacedOrder:
+    def await_payment(self, saga_id: str, authorization: payments.Authorized) -> PlacedOrder:
         """The gateway waits for the shopper: the payment requires action and the saga sleeps
         until a signal or its deadline; the order stays pending with its stock reserved."""
         now = self._clock.now()
@@ -264,8 +271,11 @@ class CheckoutSteps:
             return payments.reference(uow, saga.payment_id)
 
     def poll(self, saga: CheckoutSaga, reference: str) -> tuple[payments.Settlement, str]:
-        """Ask the provider how the shopper's attempt ended (outside any transaction)."""
-        return payments.poll(self._gateway, reference, f"{saga.authorization_key}:complete")
+        """Ask the provider of the payment's attempt how it ended (outside any transaction)."""
+        assert saga.payment_id is not None
+        with self.uow() as uow:
+            gateway, key = payments.attempt(uow, saga.payment_id)
+        return payments.poll(self._gateway.gateway(gateway), reference, f"{key}:complete")
 
     def find(self, gateway: str, reference: str) -> CheckoutSaga | None:
         """The checkout whose payment the gateway knows by `reference`."""
@@ -292,8 +302,11 @@ class CheckoutSteps:
 
     def void_late(self, saga: CheckoutSaga) -> None:
         """Money held after the checkout gave up (the shopper paid past the deadline): let
-        it go. Void by the checkout's key is a no-op where nothing is held."""
-        self._gateway.void(saga.authorization_key)
+        it go. Void by the attempt's key is a no-op where nothing is held."""
+        assert saga.payment_id is not None
+        with self.uow() as uow:
+            gateway, key = payments.attempt(uow, saga.payment_id)
+        self._gateway.gateway(gateway).void(key)
 
     def confirm(self, saga_id: str, reference: str, held: Held | None = None) -> PlacedOrder:
         """The second local transaction: payment, reservations, order and cart confirmed. A saga
@@ -354,12 +367,14 @@ class CheckoutSteps:
             if saga.status in (SagaStatus.FAILED, SagaStatus.COMPLETED):
                 return
             saga.compensating(code, message, now=now, lease=self.lease)
+            gateway, key = (payments.attempt(uow, saga.payment_id) if saga.payment_id
+                            else (None, saga.authorization_key))
             uow.commit()
-        if code != PaymentDeclined.code:  # a decline authorized nothing
+        if code != PaymentDeclined.code and gateway:  # a decline authorized nothing
             # An expired redirect payment is voided too: the shopper may have paid at the
             # last moment.
             try:
-                self._gateway.void(saga.authorization_key)
+                self._gateway.gateway(gateway).void(key)
             except ServiceUnavailable:
                 log.warning("void of checkout %s failed; the recovery worker retries", saga_id)
                 return

@@ -32,6 +32,17 @@ class GatewayTimeout(ServiceUnavailable):
     code = "payment.gateway_timeout"
 
 
+class CircuitOpen(GatewayUnavailable):
+    """The gateway's circuit breaker is open: it was not called. Same code as an outage: to a
+    caller both mean "nothing was authorized, try later"."""
+
+
+class NoEligibleGateway(BusinessRuleViolation):
+    """No configured gateway takes this payment method, currency and country."""
+
+    code = "payment.no_eligible_gateway"
+
+
 class PaymentNotFound(NotFound):
     code = "payment.not_found"
 

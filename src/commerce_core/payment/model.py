@@ -80,6 +80,13 @@ class Payment:
         return cls(payment_id, order_id, amount, method, gateway, idempotency_key,
                    PaymentStatus.PENDING, None, None, now, now)
 
+    def rerouted(self, gateway: str, idempotency_key: str, *, now: datetime) -> None:
+        """The next attempt goes to `gateway` under its own key: the one before certainly
+        took no money (its breaker was open or it answered that it did not act), so the
+        payment names where money may now be held, and nothing else."""
+        self._require(PaymentStatus.PENDING)
+        self.gateway, self.idempotency_key, self.updated_at = gateway, idempotency_key, now
+
     def _require(self, *allowed: PaymentStatus) -> None:
         if self.status not in allowed:
             raise InvalidPaymentState(

@@ -57,7 +57,7 @@ def create_app(commerce: Commerce, settings: Settings) -> FastAPI:
     )
     app.state.commerce = commerce
     app.state.settings = settings
-    app.state.metrics = HttpMetrics()
+    app.state.metrics = HttpMetrics(commerce.gateways)
     app.state.redis = health.readiness_redis(settings)
     install_problem_handlers(app)
     # Added innermost first: the request context (id, access log, metrics) wraps everything,

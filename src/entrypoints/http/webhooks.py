@@ -22,7 +22,7 @@ from fastapi.responses import JSONResponse
 from adapters.payments import MomoGateway, VnpayGateway
 from adapters.payments.vnpay import IpnOrder
 from commerce_core.app import Commerce
-from commerce_core.payment.errors import InvalidWebhook
+from commerce_core.payment.errors import GatewayUnavailable, InvalidWebhook
 from commerce_core.payment.model import PaymentStatus
 from commerce_core.payment.ports import PaymentGateway, WebhookEvent
 from entrypoints.http.dependencies import CommerceDep
@@ -35,11 +35,11 @@ _RETURN_REFERENCE = {"paypal": "token", "stripe": "payment_intent"}
 
 
 def _gateway(commerce: Commerce, provider: str) -> PaymentGateway:
-    gateway = commerce.ports.gateway
-    if gateway.name != provider:
+    try:
+        return commerce.gateways.gateway(provider)
+    except GatewayUnavailable:  # no gateway of that name is enabled
         raise HttpProblem(404, "payment.unknown_provider",
-                          f"No payment provider {provider!r} is configured.")
-    return gateway
+                          f"No payment provider {provider!r} is configured.") from None
 
 
 def _invalid(error: InvalidWebhook) -> HttpProblem:
