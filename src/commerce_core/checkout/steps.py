@@ -7,7 +7,7 @@ step comes next.
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from attrs import frozen
 
@@ -31,7 +31,7 @@ from commerce_core.inventory.services import ReservationPolicy, StockRequest
 from commerce_core.ordering import services as orders
 from commerce_core.ordering.queries import OrderSummary
 from commerce_core.payment import services as payments
-from commerce_core.payment.errors import PaymentDeclined
+from commerce_core.payment.errors import PaymentDeclined, PaymentNotCompleted
 from commerce_core.payment.ports import AuthorizationRequest, GatewayRouting
 from commerce_core.pricing.errors import TaxDestinationRequired
 from commerce_core.pricing.ports import TaxCalculator
@@ -46,6 +46,8 @@ from commerce_core.shared.ids import IdGenerator
 from commerce_core.shared.uow import Held, UnitOfWorkFactory
 
 log = logging.getLogger("commerce.checkout")
+
+PAYMENT_DEADLINE_MARGIN = timedelta(minutes=5)
 
 
 @frozen
@@ -65,9 +67,9 @@ class Opened:
     route: tuple[str, ...] = ()  # the gateways the payment may fail over to, its own first
 
 
-def placed(order: OrderSummary) -> PlacedOrder:
+def placed(order: OrderSummary, payment_url: str | None = None) -> PlacedOrder:
     return PlacedOrder(order.order_id, order.number, order.status, order.checkout_id,
-                       order.total)
+                       order.total, payment_url)
 
 
 class CheckoutSteps:
@@ -222,7 +224,8 @@ class CheckoutSteps:
     def authorize(self, saga: CheckoutSaga, route: tuple[str, ...] = ()) -> payments.Authorized:
         """Ask the gateway; outside any transaction, idempotent on the checkout's key. Fails
         over along `route` only when no money can have moved (ADR 0011); a resumed checkout
-        (no route) asks its payment's gateway again and nothing else."""
+        (no route) asks its payment's gateway again and nothing else. A redirect gateway
+        answers `pending` with the page where the shopper pays."""
         assert saga.order_id is not None
         assert saga.payment_id is not None
         return payments.authorize(self._gateway, self.uow, AuthorizationRequest(
@@ -230,6 +233,80 @@ class CheckoutSteps:
             method=saga.payment_method, idempotency_key=saga.authorization_key,
             customer_email=saga.email,
         ), route=route, clock=self._clock)
+
+    def deadline(self, saga: CheckoutSaga) -> datetime:
+        """Until when the shopper may pay: the stock hold's time less a margin (a sixth, at
+        most 5 minutes), so a payment the provider reports at the deadline still finds its
+        stock held and confirms."""
+        ttl = self._policy.ttl(saga.payment_method)
+        return saga.created_at + ttl - min(ttl / 6, PAYMENT_DEADLINE_MARGIN)
+
+    def await_payment(self, saga_id: str, authorization: payments.Authorized) -> PlacedOrder:
+        """The gateway waits for the shopper: the payment requires action and the saga sleeps
+        until a signal or its deadline; the order stays pending with its stock reserved."""
+        now = self._clock.now()
+        with self.uow() as uow:
+            saga = uow.checkouts.get(saga_id)
+            if saga.status is not SagaStatus.RUNNING or saga.step is not Step.ORDER_CREATED:
+                raise ConcurrencyConflict(f"checkout {saga_id} moved on", checkout_id=saga_id)
+            assert saga.order_id is not None
+            assert saga.payment_id is not None
+            payments.requires_action(uow, saga.payment_id, authorization, now=now)
+            saga.awaiting_payment(deadline=self.deadline(saga), now=now)
+            order = orders.summary(uow, saga.order_id)
+            uow.commit()
+        return placed(order, authorization.redirect_url)
+
+    def waiting(self, saga: CheckoutSaga) -> PlacedOrder:
+        """A checkout waiting for the shopper, as its request is answered again."""
+        assert saga.order_id is not None
+        assert saga.payment_id is not None
+        with self.uow() as uow:
+            return placed(orders.summary(uow, saga.order_id),
+                          payments.redirect_url(uow, saga.payment_id))
+
+    def reference(self, saga: CheckoutSaga) -> str | None:
+        assert saga.payment_id is not None
+        with self.uow() as uow:
+            return payments.reference(uow, saga.payment_id)
+
+    def poll(self, saga: CheckoutSaga, reference: str) -> tuple[payments.Settlement, str]:
+        """Ask the provider of the payment's attempt how it ended (outside any transaction)."""
+        assert saga.payment_id is not None
+        with self.uow() as uow:
+            gateway, key = payments.attempt(uow, saga.payment_id)
+        return payments.poll(self._gateway.gateway(gateway), reference, f"{key}:complete")
+
+    def find(self, gateway: str, reference: str) -> CheckoutSaga | None:
+        """The checkout whose payment the gateway knows by `reference`."""
+        with self.uow() as uow:
+            payment = payments.by_reference(uow, gateway, reference)
+            if payment is None:
+                return None
+            checkout_id = orders.summary(uow, payment.order_id).checkout_id
+            return uow.checkouts.get(checkout_id) if checkout_id else None
+
+    def seen(self, inbox: str, event_id: str) -> bool:
+        """Whether a provider's notification was applied already."""
+        with self.uow() as uow:
+            return uow.inbox.seen(inbox, event_id)
+
+    def record(self, inbox: str, event_id: str) -> None:
+        try:
+            with self.uow() as uow:
+                if not uow.inbox.seen(inbox, event_id):
+                    uow.inbox.record(inbox, event_id)
+                    uow.commit()
+        except ConcurrencyConflict:
+            pass  # the same notification, delivered twice at once, was recorded by the other
+
+    def void_late(self, saga: CheckoutSaga) -> None:
+        """Money held after the checkout gave up (the shopper paid past the deadline): let
+        it go. Void by the attempt's key is a no-op where nothing is held."""
+        assert saga.payment_id is not None
+        with self.uow() as uow:
+            gateway, key = payments.attempt(uow, saga.payment_id)
+        self._gateway.gateway(gateway).void(key)
 
     def confirm(self, saga_id: str, reference: str, held: Held | None = None) -> PlacedOrder:
         """The second local transaction: payment, reservations, order and cart confirmed. A saga
@@ -240,7 +317,8 @@ class CheckoutSteps:
             if held is not None:
                 uow.adopt(held)
             saga = uow.checkouts.get(saga_id)
-            if saga.status is not SagaStatus.RUNNING or saga.step is not Step.ORDER_CREATED:
+            if saga.status is not SagaStatus.RUNNING or saga.step not in (
+                    Step.ORDER_CREATED, Step.AWAITING_PAYMENT):
                 # Another process took the saga over and moved it on; it owns the outcome.
                 raise ConcurrencyConflict(f"checkout {saga_id} moved on", checkout_id=saga_id)
             assert saga.order_id is not None
@@ -293,6 +371,8 @@ class CheckoutSteps:
                             else (None, saga.authorization_key))
             uow.commit()
         if code != PaymentDeclined.code and gateway:  # a decline authorized nothing
+            # An expired redirect payment is voided too: the shopper may have paid at the
+            # last moment.
             try:
                 self._gateway.gateway(gateway).void(key)
             except ServiceUnavailable:
@@ -308,6 +388,8 @@ class CheckoutSteps:
             if saga.payment_id is not None:
                 if code == PaymentDeclined.code:
                     payments.failed(uow, saga.payment_id, code, message, now=now)
+                elif code == PaymentNotCompleted.code:
+                    payments.expired(uow, saga.payment_id, now=now)
                 else:
                     payments.voided(uow, saga.payment_id, now=now)
             carts.reopen(uow, saga.cart_id, code, now=now)

@@ -9,6 +9,7 @@ from commerce_core.checkout.handlers import (
     PlaceOrderHandler,
     RecoverCheckoutsHandler,
     ReleaseIdempotencyKeysHandler,
+    SettlePaymentHandler,
 )
 from commerce_core.checkout.ports import CheckoutUnitOfWork
 from commerce_core.checkout.runner import CheckoutSagaRunner
@@ -37,6 +38,7 @@ class CheckoutWiring:
             cc.PlaceOrder: PlaceOrderHandler(self.runner),
             cc.RecoverCheckouts: RecoverCheckoutsHandler(self.runner),
             cc.ReleaseIdempotencyKeys: ReleaseIdempotencyKeysHandler(self.runner),
+            cc.SettlePayment: SettlePaymentHandler(self.runner),
         }
 
     def subscribers(self) -> list[Subscriber]:

@@ -14,6 +14,12 @@ class PaymentDeclined(BusinessRuleViolation):
     code = "payment.declined"
 
 
+class PaymentNotCompleted(BusinessRuleViolation):
+    """The shopper did not finish paying on the provider's page within the window."""
+
+    code = "payment.expired"
+
+
 class GatewayUnavailable(ServiceUnavailable):
     """The gateway answered with an error or could not be reached; nothing was authorized."""
 

@@ -165,6 +165,10 @@ class PaymentRepository(Protocol):
 
     def for_order(self, order_id: str) -> list[Payment]: ...
 
+    def by_reference(self, gateway: str, reference: str) -> Payment | None:
+        """The payment the gateway knows by `reference` (its attempt or authorization)."""
+        ...
+
 
 class RefundRepository(Protocol):
     def add(self, refund: Refund) -> None: ...

@@ -24,6 +24,7 @@ from entrypoints.http import (
     orders,
     pricing,
     search,
+    webhooks,
 )
 from entrypoints.http.dependencies import require_operator
 from entrypoints.http.limits import BodyLimitMiddleware
@@ -66,7 +67,8 @@ def create_app(commerce: Commerce, settings: Settings) -> FastAPI:
     app.add_middleware(RequestContextMiddleware, metrics=app.state.metrics)
 
     for public in (health.router, catalog.router, inventory.router, carts.router,
-                   checkout.router, orders.router, pricing.router, search.router):
+                   checkout.router, orders.router, pricing.router, search.router,
+                   webhooks.router):
         app.include_router(public, responses=PROBLEM_RESPONSES)
     # `/metrics` carries the operator guard on its route (see `entrypoints.http.metrics`).
     app.include_router(metrics_router, responses=PROBLEM_RESPONSES)
