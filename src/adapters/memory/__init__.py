@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from adapters.memory.base import InMemoryDatabase
 from adapters.memory.clock import FrozenClock, SequentialIds
+from adapters.memory.geoip import InMemoryGeoIp
 from adapters.memory.payments import Outcome, ScriptedPaymentGateway
 from adapters.memory.search import InMemorySearchIndex
 from adapters.memory.store import InMemoryUnitOfWork, InMemoryUnitOfWorkFactory
@@ -42,6 +43,7 @@ def bundle(
 __all__ = [
     "FrozenClock",
     "InMemoryDatabase",
+    "InMemoryGeoIp",
     "InMemorySearchIndex",
     "InMemoryUnitOfWork",
     "InMemoryUnitOfWorkFactory",

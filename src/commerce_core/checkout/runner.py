@@ -21,6 +21,7 @@ from commerce_core.checkout.model import (
 )
 from commerce_core.checkout.queries import PlacedOrder
 from commerce_core.checkout.steps import CheckoutSteps, Found, placed
+from commerce_core.fraud.queries import RiskVerdict
 from commerce_core.ordering import services as orders
 from commerce_core.shared.clock import Clock
 from commerce_core.shared.errors import CommerceError, ConcurrencyConflict, ServiceUnavailable
@@ -55,10 +56,13 @@ class CheckoutSagaRunner:
         parts: tuple[object, ...] = (cmd.cart_id, cmd.payment_method, cmd.email, cmd.customer_id)
         if cmd.destination is not None:  # keeps the hashes of address-less requests as they were
             parts += (cmd.destination,)
+        if cmd.billing_country is not None:
+            parts += (("billing", cmd.billing_country),)
         request_hash = fingerprint(*parts)
+        screening = self._steps.screening(cmd)
         taxes = self._steps.taxes(cmd)
         try:
-            opened = self._steps.open(cmd, request_hash, taxes)
+            opened = self._steps.open(cmd, request_hash, taxes, screening)
         except ConcurrencyConflict:
             # Another request with this key, or on this cart, committed first.
             if cmd.idempotency_key is not None:
@@ -78,7 +82,7 @@ class CheckoutSagaRunner:
             return self._replay(opened.saga, request_hash)
         for point in PROBE_POINTS[:3]:
             self.probe(point)
-        return self._finish(opened.saga, opened.held)
+        return self._finish(opened.saga, opened.held, opened.verdict)
 
     def _by_key(self, key: str) -> CheckoutSaga | None:
         with self._uow() as uow:
@@ -118,9 +122,11 @@ class CheckoutSagaRunner:
             )
         return self._finish(saga)
 
-    def _finish(self, saga: CheckoutSaga, held: Held | None = None) -> PlacedOrder:
-        """Authorize, then confirm; or compensate whatever refused."""
+    def _finish(self, saga: CheckoutSaga, held: Held | None = None,
+                verdict: RiskVerdict | None = None) -> PlacedOrder:
+        """Authorize, then confirm; or compensate whatever refused (a blocked risk first)."""
         try:
+            self._steps.screen(saga, verdict)
             reference = self._steps.authorize(saga)
             self.probe("payment_authorized")
             result = self._steps.confirm(saga.id, reference, held)
