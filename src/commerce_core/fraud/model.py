@@ -130,11 +130,11 @@ class RiskAssessment:
         return True
 
     def explain(self) -> list[str]:
-        """The assessment as sentences, strongest signal first."""
+        """The assessment as sentences, strongest signal first, those that could not tell last."""
         lines = [f"score {self.score}/100: {self.decision.value}"
                  + (f" (review {self.review.value})" if self.review is not ReviewStatus.NONE
                     else "")]
-        for s in sorted(self.signals, key=lambda s: (-s.points, s.name)):
+        for s in sorted(self.signals, key=lambda s: (not s.available, -s.points, s.name)):
             mark = f"+{s.points}" if s.available else "n/a"
             lines.append(f"{mark:>4} {s.name}: {s.explanation}")
         return lines
