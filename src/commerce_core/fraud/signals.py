@@ -59,6 +59,13 @@ def _default_amounts() -> Mapping[str, int]:
     return dict(DEFAULT_HIGH_AMOUNTS)
 
 
+def _signals(value: Sequence[str]) -> tuple[str, ...]:
+    unknown = set(value) - set(DEFAULT_WEIGHTS)
+    if unknown:
+        raise ValueError(f"unknown fraud signals: {', '.join(sorted(unknown))}")
+    return tuple(value)
+
+
 def _networks(value: Sequence[str]) -> tuple[str, ...]:
     for network in value:
         ipaddress.ip_network(network, strict=False)  # refuses what is no address or network
@@ -72,7 +79,8 @@ class FraudPolicy:
     enabled: bool = True
     thresholds: Thresholds = field(factory=Thresholds)
     weights: Mapping[str, int] = field(factory=_default_weights, converter=_weights)
-    signals: tuple[str, ...] = tuple(DEFAULT_WEIGHTS)  # the built-in signals that run
+    # The built-in signals that run.
+    signals: tuple[str, ...] = field(default=tuple(DEFAULT_WEIGHTS), converter=_signals)
     high_risk_countries: frozenset[str] = field(factory=frozenset, converter=_upper)
     high_amounts: Mapping[str, int] = field(factory=_default_amounts)
     velocity_limit: int = 10
@@ -291,7 +299,4 @@ def built_in(policy: FraudPolicy) -> list[RiskSignal]:
         "new_customer": NewCustomer(w["new_customer"]),
         "unusual_amount": UnusualAmount(w["unusual_amount"], policy.unusual_factor),
     }
-    unknown = set(policy.signals) - set(every)
-    if unknown:
-        raise ValueError(f"unknown fraud signals: {', '.join(sorted(unknown))}")
     return [every[name] for name in policy.signals]
