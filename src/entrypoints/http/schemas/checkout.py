@@ -21,9 +21,10 @@ class NewOrder(RequestBody):
         None, pattern=r"^[A-Z]{2}$", examples=["VN"],
         description="ISO 3166 alpha-2 country of the billing address (for the risk check)")
     card_fingerprint: str | None = Field(
-        None, min_length=1, max_length=200, pattern=r"^[A-Za-z0-9_\-]+$",
-        description="The gateway's fingerprint of the card (never its number): repeated "
-                    "use of one card counts towards the risk check's velocity")
+        None, min_length=1, max_length=200, pattern=r"^[A-Za-z0-9_\-]*[A-Za-z_][A-Za-z0-9_\-]*$",
+        description="The gateway's fingerprint of the card, with at least one letter (never "
+                    "the card's number): repeated use of one card counts towards the risk "
+                    "check's velocity")
 
     def to_command(self, idempotency_key: str | None,
                    client_ip: str | None = None) -> PlaceOrder:
