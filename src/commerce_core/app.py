@@ -35,6 +35,8 @@ from commerce_core.inventory.wiring import InventoryWiring
 from commerce_core.ordering.api import OrdersApi
 from commerce_core.ordering.wiring import OrderingWiring
 from commerce_core.payment.api import PaymentsApi
+from commerce_core.payment.ports import GatewayRouting
+from commerce_core.payment.routing import GatewayRouter
 from commerce_core.payment.wiring import PaymentWiring
 from commerce_core.ports import Ports, ShopUnitOfWork
 from commerce_core.pricing.api import PricingApi
@@ -91,7 +93,10 @@ class Commerce:
         self.ports = ports
         self.reservation_policy = reservation_policy or ReservationPolicy()
         self.fulfillment_policy = fulfillment_policy or FulfillmentPolicy()
-        uow, clock, ids, gateway = ports.uow, ports.clock, ports.ids, ports.gateway
+        uow, clock, ids = ports.uow, ports.clock, ports.ids
+        # One gateway given is a router of one: every payment names the gateway it went to.
+        self.gateways: GatewayRouting = ports.gateways or GatewayRouter.single(ports.gateway)
+        gateway = self.gateways
         self.bus = MessageBus(uow, clock, ids, dispatch_in_process=dispatch_in_process)
         # Pricing's collaborators, implemented by promotion and tax, are injected here.
         self.pricer = CartPricer(

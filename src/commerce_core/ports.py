@@ -10,7 +10,7 @@ from commerce_core.catalog.ports import CatalogUnitOfWork
 from commerce_core.checkout.ports import CheckoutUnitOfWork
 from commerce_core.fraud.ports import GeoIp
 from commerce_core.fulfillment.ports import FulfillmentUnitOfWork, ShipmentGateway
-from commerce_core.payment.ports import PaymentGateway
+from commerce_core.payment.ports import GatewayRouting, PaymentGateway
 from commerce_core.pricing.ports import ExchangeRates
 from commerce_core.promotion.ports import CouponCodeGenerator
 from commerce_core.search.ports import SearchIndex, SearchUnitOfWork
@@ -46,3 +46,7 @@ class Ports:
     coupon_codes: CouponCodeGenerator | None = None  # none: cryptographic random codes
     search_index: SearchIndex | None = None  # none: search is off, nothing is projected
     geoip: GeoIp | None = None  # none: the risk signals that need GeoIP are unavailable
+    # Several gateways routed by method, currency and country, with circuit breakers
+    # (`commerce_core.payment.routing.GatewayRouter`); `gateway` is then one of them. None:
+    # every payment goes to `gateway`.
+    gateways: GatewayRouting | None = None

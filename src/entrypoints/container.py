@@ -12,17 +12,24 @@ from datetime import timedelta
 import attrs
 import redis
 from dependency_injector import containers, providers
+from pydantic import SecretStr
 
-from adapters.memory import Outcome, ScriptedPaymentGateway
+from adapters.memory import InMemoryBreakerStore, Outcome, ScriptedPaymentGateway
 from adapters.memory import bundle as memory_bundle
-from adapters.redis import StreamLayout, connect
+from adapters.redis import RedisBreakerStore, StreamLayout, connect
 from commerce_core.app import Commerce, Ports
 from commerce_core.fraud.model import Thresholds
 from commerce_core.fraud.ports import GeoIp
 from commerce_core.fraud.services import FraudPolicy
 from commerce_core.fulfillment.model import FulfillmentPolicy
 from commerce_core.inventory.model import ReservationPolicy
-from commerce_core.payment.ports import PaymentGateway
+from commerce_core.payment.ports import BreakerStore, GatewayRouting, PaymentGateway
+from commerce_core.payment.routing import (
+    BreakerPolicy,
+    GatewayProfile,
+    GatewayRouter,
+    RoutingTable,
+)
 from commerce_core.search.analysis import Synonyms
 from commerce_core.search.model import SearchSettings
 from commerce_core.shared.clock import Clock, SystemClock
@@ -32,6 +39,8 @@ from entrypoints.settings import Settings
 
 
 def build_gateway(settings: Settings) -> PaymentGateway:
+    """The fake gateway (always built: the demo and tests script it; it is routed to only
+    when COMMERCE_GATEWAYS lists `fake`)."""
     return ScriptedPaymentGateway(default=Outcome(settings.fake_gateway_default))
 
 
@@ -86,8 +95,95 @@ def build_geoip(settings: Settings) -> GeoIp | None:
     return MaxMindGeoIp(settings.geoip_country_db, settings.geoip_anonymous_db)
 
 
+def _secret(settings: Settings, name: str) -> str:
+    value = getattr(settings, name)
+    if not isinstance(value, SecretStr) or not value.get_secret_value():
+        raise InvalidInput(f"COMMERCE_{name.upper()} is required by an enabled payment gateway",
+                           setting=f"COMMERCE_{name.upper()}")
+    return value.get_secret_value()
+
+
+# What each provider takes: PayPal no VND, VNPay and MoMo only VND (their adapters refuse
+# the rest, so routing leaves them out instead of sending a payment to fail).
+def _profiles() -> dict[str, GatewayProfile]:
+    from adapters.payments.paypal import CURRENCY_DECIMALS
+
+    vnd = GatewayProfile(currencies=frozenset({"VND"}))
+    return {"paypal": GatewayProfile(currencies=frozenset(CURRENCY_DECIMALS)),
+            "vnpay": vnd, "momo": vnd}
+
+
+def build_provider(settings: Settings, name: str, clock: Clock) -> PaymentGateway:
+    """One real provider adapter from its settings; a missing credential is a clear error."""
+    import httpx
+
+    from adapters import payments
+
+    client = httpx.Client(timeout=settings.gateway_timeout_seconds)
+    if name == "stripe":
+        return payments.StripeGateway(
+            client, api_key=_secret(settings, "stripe_secret_key"),
+            webhook_secret=_secret(settings, "stripe_webhook_secret"), clock=clock)
+    if name == "paypal":
+        base = ("https://api-m.paypal.com" if settings.paypal_mode == "live"
+                else "https://api-m.sandbox.paypal.com")
+        return payments.PayPalGateway(
+            client, credentials=payments.PayPalCredentials(
+                _secret(settings, "paypal_client_id"), _secret(settings, "paypal_client_secret"),
+                settings.paypal_webhook_id),
+            clock=clock, base_url=base)
+    if name == "vnpay":
+        return payments.VnpayGateway(
+            client, credentials=payments.VnpayCredentials(
+                _secret(settings, "vnpay_tmn_code"), _secret(settings, "vnpay_hash_secret")),
+            clock=clock, payment_url=settings.vnpay_payment_url,
+            api_url=settings.vnpay_api_url, return_url=settings.vnpay_return_url)
+    if name == "momo":
+        return payments.MomoGateway(
+            client, credentials=payments.MomoCredentials(
+                _secret(settings, "momo_partner_code"), _secret(settings, "momo_access_key"),
+                _secret(settings, "momo_secret_key")),
+            clock=clock, ipn_url=settings.momo_ipn_url,
+            redirect_url=settings.momo_redirect_url, base_url=settings.momo_endpoint)
+    raise InvalidInput(f"unknown payment gateway {name!r}", gateway=name)
+
+
+def build_breakers(settings: Settings) -> BreakerStore:
+    """Shared through Redis when the event bus runs on it (every process sees one breaker per
+    gateway), else this process's memory. Short timeouts: Redis being slow must not slow a
+    checkout, and the store reads a breaker it cannot reach as closed."""
+    if settings.bus != "redis":
+        return InMemoryBreakerStore()
+    import redis
+    from redis.backoff import NoBackoff
+    from redis.retry import Retry
+
+    client = redis.Redis.from_url(settings.redis_url, socket_timeout=0.5,
+                                  socket_connect_timeout=0.5, retry=Retry(NoBackoff(), 1))
+    return RedisBreakerStore(client, prefix=settings.redis_prefix)
+
+
+def build_router(settings: Settings, fake: PaymentGateway, breakers: BreakerStore,
+                 clock: Clock) -> GatewayRouting:
+    gateways = [fake if name == "fake" else build_provider(settings, name, clock)
+                for name in settings.gateway_names]
+    try:
+        return GatewayRouter(
+            gateways, profiles=_profiles(),
+            routes=RoutingTable.parse(settings.gateway_routes) if settings.gateway_routes
+            else None,
+            breakers=breakers, clock=clock,
+            policy=BreakerPolicy(settings.breaker_failure_threshold,
+                                 settings.breaker_open_seconds,
+                                 settings.breaker_half_open_probes,
+                                 settings.breaker_close_after))
+    except ValueError as exc:
+        raise InvalidInput(f"COMMERCE_GATEWAY_ROUTES: {exc}") from exc
+
+
 def build_ports(
-    settings: Settings, gateway: PaymentGateway, clock: Clock, ids: IdGenerator
+    settings: Settings, gateway: PaymentGateway, clock: Clock, ids: IdGenerator,
+    gateways: GatewayRouting | None = None,
 ) -> Ports:
     if settings.database_url.startswith("memory://"):
         ports = memory_bundle(gateway=gateway, clock=clock, ids=ids)
@@ -102,6 +198,10 @@ def build_ports(
         from adapters import elasticsearch  # imported only when configured
 
         ports = attrs.evolve(ports, search_index=elasticsearch.index(settings.elasticsearch_url))
+    if gateways is not None:
+        # `gateway` is the first enabled one, the gateway of embedders that ask for one.
+        ports = attrs.evolve(ports, gateways=gateways,
+                             gateway=gateways.gateway(settings.gateway_names[0]))
     geoip = build_geoip(settings)
     if geoip is not None:
         ports = attrs.evolve(ports, geoip=geoip)
@@ -172,7 +272,9 @@ class Container(containers.DeclarativeContainer):
     clock = providers.Singleton(SystemClock)
     ids = providers.Singleton(Uuid7Generator)
     gateway = providers.Singleton(build_gateway, settings)
-    ports = providers.Singleton(build_ports, settings, gateway, clock, ids)
+    breakers = providers.Singleton(build_breakers, settings)
+    gateways = providers.Singleton(build_router, settings, gateway, breakers, clock)
+    ports = providers.Singleton(build_ports, settings, gateway, clock, ids, gateways)
     reservation_policy = providers.Singleton(build_reservation_policy, settings)
     fulfillment_policy = providers.Singleton(build_fulfillment_policy, settings)
     commerce = providers.Singleton(build_commerce, settings, ports, reservation_policy,

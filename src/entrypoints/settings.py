@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+GATEWAY_NAMES = ("fake", "stripe", "paypal", "vnpay", "momo")
 
 
 class Settings(BaseSettings):
@@ -41,11 +43,75 @@ class Settings(BaseSettings):
         "", description="Comma-separated `module:function` hooks called with the Commerce to "
         "subscribe the embedder's own subscribers",
     )
-    gateway: Literal["fake"] = Field("fake", description="Payment gateway adapter")
+    gateways: str = Field(
+        "fake", description="Enabled payment gateways, comma-separated, from fake, stripe, "
+        "paypal, vnpay, momo; the first is the default when no routing rule matches",
+    )
+    gateway_routes: str = Field(
+        "", description="Gateway preference per method[:currency[:country]], e.g. "
+        "`card=stripe,paypal; card:VND=vnpay,stripe` (`*` matches any; the most specific rule "
+        "wins; without one, the order of COMMERCE_GATEWAYS). Gateways that do not take the "
+        "currency drop out",
+    )
+    breaker_failure_threshold: int = Field(
+        5, ge=1, description="Consecutive gateway failures that open its circuit breaker"
+    )
+    breaker_open_seconds: float = Field(
+        60, gt=0, description="How long an open breaker refuses calls before probing"
+    )
+    breaker_half_open_probes: int = Field(
+        3, ge=1, description="Calls a half-open breaker lets through"
+    )
+    breaker_close_after: int = Field(
+        3, ge=1, description="Successful probes that close a half-open breaker"
+    )
+    stripe_secret_key: SecretStr | None = Field(None, description="Stripe secret key (sk_...)")
+    stripe_webhook_secret: SecretStr | None = Field(
+        None, description="Stripe webhook signing secret (whsec_...)"
+    )
+    paypal_client_id: SecretStr | None = Field(None, description="PayPal REST client id")
+    paypal_client_secret: SecretStr | None = Field(None, description="PayPal REST secret")
+    paypal_webhook_id: str = Field("", description="PayPal webhook id (signature checks)")
+    paypal_mode: Literal["sandbox", "live"] = Field("sandbox", description="PayPal API")
+    vnpay_tmn_code: SecretStr | None = Field(None, description="VNPay terminal (TMN) code")
+    vnpay_hash_secret: SecretStr | None = Field(None, description="VNPay hash secret")
+    vnpay_payment_url: str = Field(
+        "https://sandbox.vnpayment.vn/paymentv2/vpcpay.html", description="VNPay payment page"
+    )
+    vnpay_api_url: str = Field(
+        "https://sandbox.vnpayment.vn/merchant_webapi/api/transaction",
+        description="VNPay query/refund API",
+    )
+    vnpay_return_url: str | None = Field(None, description="Where VNPay sends the shopper back")
+    momo_partner_code: SecretStr | None = Field(None, description="MoMo partner code")
+    momo_access_key: SecretStr | None = Field(None, description="MoMo access key")
+    momo_secret_key: SecretStr | None = Field(None, description="MoMo secret key")
+    momo_endpoint: str = Field(
+        "https://test-payment.momo.vn/v2/gateway/api", description="MoMo API base URL"
+    )
+    momo_ipn_url: str = Field("", description="MoMo IPN (payment notification) URL")
+    momo_redirect_url: str | None = Field(None, description="Where MoMo sends the shopper back")
+    gateway_timeout_seconds: float = Field(
+        15, gt=0, le=30, description="Timeout of one call to a payment provider"
+    )
     fake_gateway_default: Literal["approve", "decline", "timeout", "error"] = Field(
         "approve", description="What the fake gateway answers when nothing is scripted"
     )
     currency: str = Field("VND", description="The shop's currency (ISO 4217)")
+
+    @field_validator("gateways")
+    @classmethod
+    def _known_gateways(cls, value: str) -> str:
+        names = [n.strip() for n in value.split(",") if n.strip()]
+        unknown = sorted(set(names) - set(GATEWAY_NAMES))
+        if not names or unknown or len(set(names)) != len(names):
+            raise ValueError(f"COMMERCE_GATEWAYS lists each of {', '.join(GATEWAY_NAMES)} at "
+                             f"most once, at least one; got {value!r}")
+        return ",".join(names)
+
+    @property
+    def gateway_names(self) -> list[str]:
+        return self.gateways.split(",")
     search_index: Literal["database", "elasticsearch"] = Field(
         "database", description="Where product search documents live: the shop's database "
         "(SQLite FTS5 / PostgreSQL full text; in memory for memory://) or Elasticsearch",
@@ -115,7 +181,7 @@ class Settings(BaseSettings):
         10, ge=0, le=100, description="Share of fulfillments below the QC value threshold "
         "that get a quality check"
     )
-    # Fraud (spec payment §6, ADR 0011): lists are comma-separated, maps `KEY=value` pairs.
+    # Fraud (spec payment §6, ADR 0012): lists are comma-separated, maps `KEY=value` pairs.
     fraud_enabled: bool = Field(True, description="Score every order at checkout")
     fraud_block_above: int = Field(
         75, ge=0, le=100, description="A risk score above this blocks the checkout"

@@ -62,3 +62,33 @@ def test_payments_of_an_order_come_oldest_first(store: Store) -> None:
 
     assert found == [first.id, second.id]
     assert none == []
+
+
+def test_a_payment_awaiting_the_shopper_is_found_by_its_gateway_reference(store: Store) -> None:
+    awaiting, other = payment(store, order_id="order-1"), payment(store, order_id="order-2")
+    with store.uow() as uow:
+        uow.payments.add(awaiting)
+        uow.payments.add(other)
+        uow.commit()
+    with store.uow() as uow:
+        uow.payments.get(awaiting.id).requires_action(
+            "vnp-ref-1", "https://pay.example/vnp-ref-1", now=store.clock.now())
+        uow.commit()
+
+    with store.uow() as uow:
+        found = uow.payments.by_reference(awaiting.gateway, "vnp-ref-1")
+        elsewhere = uow.payments.by_reference("another-gateway", "vnp-ref-1")
+        unknown = uow.payments.by_reference(awaiting.gateway, "vnp-ref-2")
+
+    assert found is not None
+    assert (found.id, found.status, found.redirect_url) == (
+        awaiting.id, PaymentStatus.REQUIRES_ACTION, "https://pay.example/vnp-ref-1")
+    assert elsewhere is None
+    assert unknown is None
+    with store.uow() as uow:
+        uow.payments.get(awaiting.id).authorized("vnp-ref-1", now=store.clock.now())
+        uow.commit()
+    with store.uow() as uow:
+        settled = uow.payments.by_reference(awaiting.gateway, "vnp-ref-1")
+    assert settled is not None
+    assert (settled.status, settled.redirect_url) == (PaymentStatus.AUTHORIZED, None)

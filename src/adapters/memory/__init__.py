@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 from adapters.memory.base import InMemoryDatabase
+from adapters.memory.breakers import InMemoryBreakerStore
 from adapters.memory.clock import FrozenClock, SequentialIds
 from adapters.memory.geoip import InMemoryGeoIp
 from adapters.memory.payments import Outcome, ScriptedPaymentGateway
@@ -42,6 +43,7 @@ def bundle(
 
 __all__ = [
     "FrozenClock",
+    "InMemoryBreakerStore",
     "InMemoryDatabase",
     "InMemoryGeoIp",
     "InMemorySearchIndex",

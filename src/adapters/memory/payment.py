@@ -11,12 +11,17 @@ from commerce_core.shared.errors import ConcurrencyConflict
 class InMemoryPaymentRepository(_Repository):
     kind = "payment"
     not_found = PaymentNotFound
-    indexed = (("order", lambda p: [p.order_id]),)
+    indexed = (("order", lambda p: [p.order_id]),
+               ("reference", lambda p: [f"{p.gateway}\x1f{p.reference}"] if p.reference else []))
 
     def for_order(self, order_id: str) -> list[Payment]:
         rows = sorted(self._by("order", order_id),
                       key=lambda r: (r.created_at, r.id))
         return [self._load(r) for r in rows]
+
+    def by_reference(self, gateway: str, reference: str) -> Payment | None:
+        rows = self._by("reference", f"{gateway}\x1f{reference}")
+        return self._load(rows[0]) if rows else None
 
 
 class InMemoryRefundRepository(_Repository):

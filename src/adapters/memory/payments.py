@@ -28,6 +28,7 @@ class Outcome(StrEnum):
     TIMEOUT = "timeout"  # no answer, nothing done
     TIMEOUT_AFTER_AUTHORIZE = "timeout_after_authorize"  # authorized, but the answer was lost
     ERROR = "error"  # the provider answered with an error, nothing done
+    REDIRECT = "redirect"  # pending: the shopper pays on the provider's page (`pay`)
 
 
 @attrs.define
@@ -35,13 +36,16 @@ class Authorization:
     reference: str
     key: str
     amount: Money
-    state: str = "held"  # held → captured | voided; captured → refunded (once all is back)
+    # awaiting (the shopper's page) → held | declined | voided; held → captured | voided;
+    # captured → refunded (once all is back)
+    state: str = "held"
     captured: Money | None = None
     refunded: int = 0  # minor units given back so far, over one or more refunds
 
 
 class ScriptedPaymentGateway:
-    """The fake `PaymentGateway`. Unscripted calls use `default` (approve)."""
+    """The fake `PaymentGateway`. Unscripted calls use `default` (approve). `name` tells fakes
+    apart behind a router (one stands for Stripe, another for PayPal)."""
 
     name = "fake"
 
@@ -51,7 +55,9 @@ class ScriptedPaymentGateway:
         *,
         default: Outcome = Outcome.APPROVE,
         webhook_secret: str = "fake-webhook-secret",
+        name: str = "fake",
     ) -> None:
+        self.name = name
         self._script: deque[Outcome] = deque(Outcome(o) for o in outcomes)
         self.default = default
         self._secret = webhook_secret.encode()
@@ -80,6 +86,13 @@ class ScriptedPaymentGateway:
             if outcome is Outcome.DECLINE:
                 result = GatewayResult(approved=False, decline_code="card_declined",
                                        message="Your card was declined.")
+            elif outcome is Outcome.REDIRECT:
+                reference = "pay_" + hashlib.sha256(
+                    request.idempotency_key.encode()).hexdigest()[:16]
+                self.authorizations[request.idempotency_key] = Authorization(
+                    reference, request.idempotency_key, request.amount, state="awaiting")
+                result = GatewayResult(approved=False, reference=reference, pending=True,
+                                       redirect_url=f"https://pay.fake.test/{reference}")
             else:
                 reference = "auth_" + hashlib.sha256(
                     request.idempotency_key.encode()).hexdigest()[:16]
@@ -91,6 +104,44 @@ class ScriptedPaymentGateway:
             if outcome is Outcome.TIMEOUT_AFTER_AUTHORIZE:
                 raise GatewayTimeout("the fake gateway authorized but the answer was lost")
             return result
+
+    # -- the provider's page, for redirect attempts ----------------------------------------------
+    def _attempt(self, reference: str) -> Authorization:
+        for authorization in self.authorizations.values():
+            if authorization.reference == reference:
+                return authorization
+        raise GatewayUnavailable(f"unknown payment attempt {reference}")
+
+    def pay(self, reference: str, *, approve: bool = True) -> bool:
+        """The shopper pays (or is declined) on the page of attempt `reference`; False when
+        the attempt no longer takes payment (voided, already settled)."""
+        with self._lock:
+            attempt = self._attempt(reference)
+            if attempt.state != "awaiting":
+                return False
+            attempt.state = "held" if approve else "declined"
+            return True
+
+    def complete(self, reference: str, idempotency_key: str) -> GatewayResult:
+        """How the attempt ended: held (approved), still awaiting the shopper (pending),
+        declined or cancelled."""
+        with self._lock:
+            self.calls.append(("complete", idempotency_key))
+            attempt = self._attempt(reference)
+            if attempt.state == "awaiting":
+                return GatewayResult(approved=False, reference=reference, pending=True)
+            if attempt.state in ("held", "captured", "refunded"):
+                return GatewayResult(approved=True, reference=reference)
+            return GatewayResult(approved=False, reference=reference,
+                                 decline_code="payment_" + attempt.state)
+
+    def webhook(self, reference: str, kind: str, event_id: str | None = None) -> tuple[
+            dict[str, str], bytes]:
+        """A signed notification of attempt `reference` (headers, body), as the provider
+        would send it."""
+        body = json.dumps({"id": event_id or f"evt_{reference}_{kind}", "kind": kind,
+                           "reference": reference}).encode()
+        return {"X-Fake-Signature": self.sign(body), "Content-Type": "application/json"}, body
 
     def _by_reference(self, reference: str, amount: Money, expected: str) -> Authorization:
         for authorization in self.authorizations.values():
@@ -122,7 +173,7 @@ class ScriptedPaymentGateway:
         with self._lock:
             self.calls.append(("void", authorization_key))
             authorization = self.authorizations.get(authorization_key)
-            if authorization is not None and authorization.state == "held":
+            if authorization is not None and authorization.state in ("held", "awaiting"):
                 authorization.state = "voided"
 
     def refund(self, reference: str, amount: Money, idempotency_key: str) -> GatewayResult:

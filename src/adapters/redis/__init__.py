@@ -10,6 +10,7 @@ from adapters.redis.admin import (
     bus_status,
     trim,
 )
+from adapters.redis.breakers import RedisBreakerStore
 from adapters.redis.client import broker_errors, connect
 from adapters.redis.streams import (
     BrokerUnavailable,
@@ -25,6 +26,7 @@ __all__ = [
     "DeadLetter",
     "DeadLetterNotFound",
     "DeadLetters",
+    "RedisBreakerStore",
     "RedisStreamsPublisher",
     "ReplayFailed",
     "StreamConsumer",

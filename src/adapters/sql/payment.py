@@ -25,9 +25,18 @@ _FOR_ORDER = (
 )
 
 
+_BY_REFERENCE = sa.select(payments).where(
+    payments.c.gateway == sa.bindparam("gateway"),
+    payments.c.reference == sa.bindparam("reference"),
+)
+
+
 class SqlPaymentRepository(AggregateRepository[Payment]):
     def for_order(self, order_id: str) -> list[Payment]:
         return self._store.all(_FOR_ORDER, {"order_id": order_id})
+
+    def by_reference(self, gateway: str, reference: str) -> Payment | None:
+        return self._store.first(_BY_REFERENCE, {"gateway": gateway, "reference": reference})
 
 
 REFUNDS = AggregateMap[Refund](

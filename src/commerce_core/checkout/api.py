@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from commerce_core.checkout.commands import PlaceOrder, RecoverCheckouts, ReleaseIdempotencyKeys
+from commerce_core.checkout.commands import (
+    PlaceOrder,
+    RecoverCheckouts,
+    ReleaseIdempotencyKeys,
+    SettlePayment,
+)
 from commerce_core.checkout.model import CheckoutSaga
 from commerce_core.checkout.ports import CheckoutUnitOfWork
-from commerce_core.checkout.queries import PlacedOrder
+from commerce_core.checkout.queries import PlacedOrder, SettleOutcome
 from commerce_core.pricing.ports import TaxDestination
 from commerce_core.shared.bus import Handle
 from commerce_core.shared.uow import UnitOfWorkFactory
@@ -28,6 +33,13 @@ class CheckoutApi:
             correlation_id=idempotency_key,
         )
         return result
+
+    def settle_payment(self, gateway: str, reference: str, kind: str = "pending", *,
+                       event_id: str | None = None) -> SettleOutcome:
+        """A provider's signal about a payment that waited for the shopper (see
+        `SettlePayment`); "pending" asks the provider now. A notification with its provider
+        `event_id` is applied once."""
+        return SettleOutcome(self._handle(SettlePayment(gateway, reference, kind, event_id)))
 
     def get(self, checkout_id: str) -> CheckoutSaga:
         with self._read() as uow:

@@ -44,3 +44,16 @@ class RecoverCheckouts:
     """Resume or compensate checkouts whose process stopped mid-way (the worker's job)."""
 
     limit: int = 50
+
+
+@frozen
+class SettlePayment:
+    """A provider's signal about a payment that waited for the shopper: its IPN or webhook
+    (verified), the shopper's return (verified), or a request to ask the provider now (`kind`
+    "pending"). Every signal is idempotent and they may come in any order: the checkout ends
+    confirmed or cancelled once, and a late signal never moves it back."""
+
+    gateway: str
+    reference: str
+    kind: str = "pending"  # authorized, captured, failed, cancelled, expired, or pending
+    event_id: str | None = None  # the provider's id of a notification: applied once

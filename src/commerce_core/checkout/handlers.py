@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-from commerce_core.checkout.commands import PlaceOrder, RecoverCheckouts, ReleaseIdempotencyKeys
-from commerce_core.checkout.queries import PlacedOrder
+from commerce_core.checkout.commands import (
+    PlaceOrder,
+    RecoverCheckouts,
+    ReleaseIdempotencyKeys,
+    SettlePayment,
+)
+from commerce_core.checkout.queries import PlacedOrder, SettleOutcome
 from commerce_core.checkout.runner import CheckoutSagaRunner
 
 
@@ -29,3 +34,11 @@ class ReleaseIdempotencyKeysHandler:
 
     def __call__(self, cmd: ReleaseIdempotencyKeys) -> int:
         return self._runner.release_keys(cmd)
+
+
+class SettlePaymentHandler:
+    def __init__(self, runner: CheckoutSagaRunner) -> None:
+        self._runner = runner
+
+    def __call__(self, cmd: SettlePayment) -> SettleOutcome:
+        return self._runner.settle(cmd)

@@ -7,6 +7,9 @@ redirect gateways need):
     → score the order's risk                                        (one local transaction)
     → stop a blocked order (compensated), or authorize payment (the gateway, outside any
       transaction)
+    [→ await the shopper: a redirect gateway answered "pending"         (one local transaction)
+       until a signal settles it: IPN, webhook, the shopper's return, a status query, or the
+       deadline]
     → confirm: payment, reservations, order and cart                      (one local transaction)
 
 The local steps commit together with the saga's own progress, so after a crash the saga's `step`
@@ -29,6 +32,8 @@ from commerce_core.shared.money import Money
 
 class Step(StrEnum):
     ORDER_CREATED = "order_created"  # validated, priced, stock reserved, order + payment pending
+    # The shopper pays on the provider's page; the lease runs to the payment deadline.
+    AWAITING_PAYMENT = "awaiting_payment"
     CONFIRMED = "confirmed"  # payment authorized, stock confirmed, order confirmed
 
 
@@ -36,6 +41,7 @@ class Step(StrEnum):
 STEP_DONE = {
     Step.ORDER_CREATED: ("cart validated", "priced by the price engine", "stock reserved",
                          "order created"),
+    Step.AWAITING_PAYMENT: ("payment started on the provider's page",),
     Step.CONFIRMED: ("payment authorized", "order confirmed"),
 }
 
@@ -160,6 +166,15 @@ class CheckoutSaga:
         """What the first local transaction made, recorded in that same transaction."""
         self.order_id, self.payment_id = order_id, payment_id
         self.reservation_ids = list(reservation_ids)
+
+    def awaiting_payment(self, *, deadline: datetime, now: datetime) -> None:
+        """The gateway waits for the shopper: nobody needs to take the saga over before
+        `deadline`, when recovery asks the provider once more and expires what is unpaid."""
+        self.step, self.lease_until, self.updated_at = Step.AWAITING_PAYMENT, deadline, now
+
+    @property
+    def awaits_payment(self) -> bool:
+        return self.status is SagaStatus.RUNNING and self.step is Step.AWAITING_PAYMENT
 
     def confirmed(self, *, now: datetime) -> None:
         assert self.order_id is not None

@@ -3,9 +3,15 @@ interrupted checkouts to their outcome. The steps themselves are in `steps.py`."
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
-from commerce_core.checkout.commands import PlaceOrder, RecoverCheckouts, ReleaseIdempotencyKeys
+from commerce_core.checkout.commands import (
+    PlaceOrder,
+    RecoverCheckouts,
+    ReleaseIdempotencyKeys,
+    SettlePayment,
+)
 from commerce_core.checkout.errors import (
     CheckoutFailed,
     CheckoutInProgress,
@@ -19,13 +25,18 @@ from commerce_core.checkout.model import (
     SagaStatus,
     fingerprint,
 )
-from commerce_core.checkout.queries import PlacedOrder
+from commerce_core.checkout.queries import PlacedOrder, SettleOutcome
 from commerce_core.checkout.steps import CheckoutSteps, Found, placed
 from commerce_core.fraud.queries import RiskVerdict
 from commerce_core.ordering import services as orders
+from commerce_core.payment import services as payments
+from commerce_core.payment.errors import PaymentDeclined, PaymentNotCompleted
+from commerce_core.payment.services import Settlement
 from commerce_core.shared.clock import Clock
 from commerce_core.shared.errors import CommerceError, ConcurrencyConflict, ServiceUnavailable
 from commerce_core.shared.uow import Held
+
+log = logging.getLogger("commerce.checkout")
 
 StepProbe = Callable[[str], None]
 # The points a probe is told about, in order. The first three share one commit.
@@ -82,7 +93,7 @@ class CheckoutSagaRunner:
             return self._replay(opened.saga, request_hash)
         for point in PROBE_POINTS[:3]:
             self.probe(point)
-        return self._finish(opened.saga, opened.held, opened.verdict)
+        return self._finish(opened.saga, opened.held, opened.route, opened.verdict)
 
     def _by_key(self, key: str) -> CheckoutSaga | None:
         with self._uow() as uow:
@@ -98,6 +109,8 @@ class CheckoutSagaRunner:
                 "this Idempotency-Key was used for a different request",
                 idempotency_key=saga.idempotency_key,
             )
+        if saga.awaits_payment:
+            return self._drive(saga.id, deadline_passed=saga.is_stale(self._clock.now()))
         if saga.status in (SagaStatus.RUNNING, SagaStatus.COMPENSATING) and not saga.is_stale(
             self._clock.now()
         ):
@@ -106,13 +119,20 @@ class CheckoutSagaRunner:
         return self._drive(saga.id)
 
     # -- finishing ------------------------------------------------------------------------------
-    def _drive(self, saga_id: str) -> PlacedOrder:
-        """Take a persisted saga to its end: its result, its failure, or a finished run."""
+    def _drive(self, saga_id: str, *, deadline_passed: bool = True) -> PlacedOrder:
+        """Take a persisted saga to its end: its result, its failure, or a finished run. A
+        saga waiting for the shopper is only answered again, unless its deadline passed."""
         with self._uow() as uow:
             saga = uow.checkouts.get(saga_id)
             if saga.status is SagaStatus.COMPLETED:
                 assert saga.order_id is not None
                 return placed(orders.summary(uow, saga.order_id))
+        if saga.awaits_payment:
+            if not deadline_passed:
+                return self._steps.waiting(saga)
+            # The provider is asked once more, then what is unpaid expires.
+            self._settle(saga, Settlement.PENDING, self._steps.reference(saga), expire=True)
+            return self._drive(saga_id, deadline_passed=False)
         if saga.status is SagaStatus.COMPENSATING:
             self._steps.compensate(saga_id, saga.failure_code or "", saga.failure_message or "")
         if saga.status in (SagaStatus.COMPENSATING, SagaStatus.FAILED):
@@ -123,13 +143,18 @@ class CheckoutSagaRunner:
         return self._finish(saga)
 
     def _finish(self, saga: CheckoutSaga, held: Held | None = None,
+                route: tuple[str, ...] = (),
                 verdict: RiskVerdict | None = None) -> PlacedOrder:
         """Authorize, then confirm; or compensate whatever refused (a blocked risk first)."""
         try:
             self._steps.screen(saga, verdict)
-            reference = self._steps.authorize(saga)
+            authorized = self._steps.authorize(saga, route)
             self.probe("payment_authorized")
-            result = self._steps.confirm(saga.id, reference, held)
+            if authorized.pending:
+                return self._steps.await_payment(saga.id, authorized)
+            # A failover changed the payment after `held` was taken: confirm reads it afresh.
+            result = self._steps.confirm(saga.id, authorized.reference,
+                                         None if authorized.rerouted else held)
             self.probe("confirmed")
         except ConcurrencyConflict:
             raise CheckoutInProgress(
@@ -139,6 +164,61 @@ class CheckoutSagaRunner:
             self._steps.compensate(saga.id, error.code, error.message)
             raise
         return result
+
+    # -- payments that waited for the shopper ---------------------------------------------------
+    def settle(self, cmd: SettlePayment) -> SettleOutcome:
+        """Apply a provider's signal to the checkout whose payment it names."""
+        inbox = f"webhook:{cmd.gateway}"
+        if cmd.event_id is not None and self._steps.seen(inbox, cmd.event_id):
+            return SettleOutcome.ALREADY_SETTLED
+        saga = self._steps.find(cmd.gateway, cmd.reference)
+        outcome = SettleOutcome.UNKNOWN if saga is None else self._settle(
+            saga, payments.settlement_of(cmd.kind), cmd.reference, expire=False)
+        if cmd.event_id is not None:
+            # Recorded once applied: a notification that failed half-way is applied again.
+            self._steps.record(inbox, cmd.event_id)
+        return outcome
+
+    def _settle(self, saga: CheckoutSaga, settlement: Settlement, reference: str | None, *,
+                expire: bool) -> SettleOutcome:
+        """Every signal ends here, in whatever order they come: the first that knows the
+        outcome settles the checkout (confirm, or compensate) under the saga's version; the
+        others find it settled and change nothing. Never backwards: a failure after the
+        order was confirmed is ignored, a payment after the checkout gave up is voided."""
+        if saga.status is SagaStatus.COMPLETED:
+            return SettleOutcome.ALREADY_SETTLED
+        if saga.status is SagaStatus.FAILED:
+            if settlement is not Settlement.FAILED and reference is not None:
+                # Money taken after the checkout gave up? The provider says, not the signal.
+                settlement, reference = self._steps.poll(saga, reference)
+            if settlement is Settlement.APPROVED:
+                log.warning("checkout %s was paid after it failed; the hold is voided", saga.id)
+                self._steps.void_late(saga)
+                return SettleOutcome.LATE_PAYMENT
+            return SettleOutcome.ALREADY_SETTLED
+        if not saga.awaits_payment:
+            # Compensating, or the authorization call is still in flight: its owner settles it.
+            return SettleOutcome.PENDING
+        if settlement is Settlement.PENDING and reference is not None:
+            settlement, reference = self._steps.poll(saga, reference)
+        try:
+            if settlement is Settlement.APPROVED and reference is not None:
+                self._steps.confirm(saga.id, reference)
+                return SettleOutcome.CONFIRMED
+            if settlement is Settlement.FAILED:
+                self._steps.compensate(saga.id, PaymentDeclined.code,
+                                       "the payment failed at the provider")
+                return SettleOutcome.FAILED
+            if expire:
+                self._steps.compensate(saga.id, PaymentNotCompleted.code,
+                                       "the payment was not completed in time")
+                return SettleOutcome.FAILED
+        except ConcurrencyConflict:
+            return SettleOutcome.ALREADY_SETTLED  # another signal settled it first
+        except CommerceError as error:  # confirming was refused (e.g. the stock expired)
+            self._steps.compensate(saga.id, error.code, error.message)
+            return SettleOutcome.FAILED
+        return SettleOutcome.PENDING
 
     # -- recovery -------------------------------------------------------------------------------
     def recover(self, cmd: RecoverCheckouts) -> dict[str, int]:

@@ -7,7 +7,7 @@ step comes next.
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from attrs import frozen
 
@@ -35,8 +35,8 @@ from commerce_core.inventory.services import ReservationPolicy, StockRequest
 from commerce_core.ordering import services as orders
 from commerce_core.ordering.queries import OrderSummary
 from commerce_core.payment import services as payments
-from commerce_core.payment.errors import PaymentDeclined
-from commerce_core.payment.ports import AuthorizationRequest, PaymentGateway
+from commerce_core.payment.errors import PaymentDeclined, PaymentNotCompleted
+from commerce_core.payment.ports import AuthorizationRequest, GatewayRouting
 from commerce_core.pricing.errors import TaxDestinationRequired
 from commerce_core.pricing.ports import TaxCalculator
 from commerce_core.pricing.queries import CustomerContext, PriceBreakdown
@@ -50,6 +50,8 @@ from commerce_core.shared.ids import IdGenerator
 from commerce_core.shared.uow import Held, UnitOfWorkFactory
 
 log = logging.getLogger("commerce.checkout")
+
+PAYMENT_DEADLINE_MARGIN = timedelta(minutes=5)
 
 
 @frozen
@@ -66,6 +68,7 @@ class Opened:
 
     saga: CheckoutSaga
     held: Held
+    route: tuple[str, ...] = ()  # the gateways the payment may fail over to, its own first
     verdict: RiskVerdict | None = None
 
 
@@ -82,9 +85,9 @@ class Screening:
 NOTHING_AUTHORIZED = (PaymentDeclined.code, FraudBlocked.code)
 
 
-def placed(order: OrderSummary) -> PlacedOrder:
+def placed(order: OrderSummary, payment_url: str | None = None) -> PlacedOrder:
     return PlacedOrder(order.order_id, order.number, order.status, order.checkout_id,
-                       order.total)
+                       order.total, payment_url)
 
 
 class CheckoutSteps:
@@ -93,7 +96,7 @@ class CheckoutSteps:
     def __init__(
         self,
         uow: UnitOfWorkFactory[CheckoutUnitOfWork],
-        gateway: PaymentGateway,
+        gateway: GatewayRouting,
         pricer: CartPricer,
         clock: Clock,
         ids: IdGenerator,
@@ -182,9 +185,12 @@ class CheckoutSteps:
                                      t.shipping, t.tax_added, t.total),
                 payment_method=saga.payment_method, now=now, ids=self._ids,
             )
+            route = payments.route(
+                self._gateway, method=saga.payment_method, currency=saga.currency,
+                country=cmd.destination.country_code if cmd.destination else None)
             payment_id = payments.start(
                 uow, order_id=order_id, amount=saga.total, method=saga.payment_method,
-                gateway=self._gateway.name, idempotency_key=saga.authorization_key, now=now,
+                gateway=route[0], idempotency_key=saga.authorization_key, now=now,
                 ids=self._ids,
             )
             saga.order_created(order_id, payment_id, [r.id for h in held for r in h.reservations])
@@ -192,7 +198,7 @@ class CheckoutSteps:
             verdict = self._assess(uow, screening, saga, order_id)
             uow.checkouts.add(saga)
             uow.commit()
-            return Opened(saga, uow.held(), verdict)
+            return Opened(saga, uow.held(), route, verdict)
 
     def _price(self, uow: CheckoutUnitOfWork, cart: CartSnapshot,
                items: dict[str, SellableItem], cmd: PlaceOrder, taxes: TaxCalculator,
@@ -272,15 +278,92 @@ class CheckoutSteps:
                                checkout_id=saga.id, order_id=saga.order_id)
 
     # -- authorize and confirm ------------------------------------------------------------------
-    def authorize(self, saga: CheckoutSaga) -> str:
-        """Ask the gateway; outside any transaction, idempotent on the checkout's key."""
+    def authorize(self, saga: CheckoutSaga, route: tuple[str, ...] = ()) -> payments.Authorized:
+        """Ask the gateway; outside any transaction, idempotent on the checkout's key. Fails
+        over along `route` only when no money can have moved (ADR 0011); a resumed checkout
+        (no route) asks its payment's gateway again and nothing else. A redirect gateway
+        answers `pending` with the page where the shopper pays."""
         assert saga.order_id is not None
         assert saga.payment_id is not None
-        return payments.authorize(self._gateway, AuthorizationRequest(
+        return payments.authorize(self._gateway, self.uow, AuthorizationRequest(
             payment_id=saga.payment_id, order_id=saga.order_id, amount=saga.total,
             method=saga.payment_method, idempotency_key=saga.authorization_key,
             customer_email=saga.email,
-        ))
+        ), route=route, clock=self._clock)
+
+    def deadline(self, saga: CheckoutSaga) -> datetime:
+        """Until when the shopper may pay: the stock hold's time less a margin (a sixth, at
+        most 5 minutes), so a payment the provider reports at the deadline still finds its
+        stock held and confirms."""
+        ttl = self._policy.ttl(saga.payment_method)
+        return saga.created_at + ttl - min(ttl / 6, PAYMENT_DEADLINE_MARGIN)
+
+    def await_payment(self, saga_id: str, authorization: payments.Authorized) -> PlacedOrder:
+        """The gateway waits for the shopper: the payment requires action and the saga sleeps
+        until a signal or its deadline; the order stays pending with its stock reserved."""
+        now = self._clock.now()
+        with self.uow() as uow:
+            saga = uow.checkouts.get(saga_id)
+            if saga.status is not SagaStatus.RUNNING or saga.step is not Step.ORDER_CREATED:
+                raise ConcurrencyConflict(f"checkout {saga_id} moved on", checkout_id=saga_id)
+            assert saga.order_id is not None
+            assert saga.payment_id is not None
+            payments.requires_action(uow, saga.payment_id, authorization, now=now)
+            saga.awaiting_payment(deadline=self.deadline(saga), now=now)
+            order = orders.summary(uow, saga.order_id)
+            uow.commit()
+        return placed(order, authorization.redirect_url)
+
+    def waiting(self, saga: CheckoutSaga) -> PlacedOrder:
+        """A checkout waiting for the shopper, as its request is answered again."""
+        assert saga.order_id is not None
+        assert saga.payment_id is not None
+        with self.uow() as uow:
+            return placed(orders.summary(uow, saga.order_id),
+                          payments.redirect_url(uow, saga.payment_id))
+
+    def reference(self, saga: CheckoutSaga) -> str | None:
+        assert saga.payment_id is not None
+        with self.uow() as uow:
+            return payments.reference(uow, saga.payment_id)
+
+    def poll(self, saga: CheckoutSaga, reference: str) -> tuple[payments.Settlement, str]:
+        """Ask the provider of the payment's attempt how it ended (outside any transaction)."""
+        assert saga.payment_id is not None
+        with self.uow() as uow:
+            gateway, key = payments.attempt(uow, saga.payment_id)
+        return payments.poll(self._gateway.gateway(gateway), reference, f"{key}:complete")
+
+    def find(self, gateway: str, reference: str) -> CheckoutSaga | None:
+        """The checkout whose payment the gateway knows by `reference`."""
+        with self.uow() as uow:
+            payment = payments.by_reference(uow, gateway, reference)
+            if payment is None:
+                return None
+            checkout_id = orders.summary(uow, payment.order_id).checkout_id
+            return uow.checkouts.get(checkout_id) if checkout_id else None
+
+    def seen(self, inbox: str, event_id: str) -> bool:
+        """Whether a provider's notification was applied already."""
+        with self.uow() as uow:
+            return uow.inbox.seen(inbox, event_id)
+
+    def record(self, inbox: str, event_id: str) -> None:
+        try:
+            with self.uow() as uow:
+                if not uow.inbox.seen(inbox, event_id):
+                    uow.inbox.record(inbox, event_id)
+                    uow.commit()
+        except ConcurrencyConflict:
+            pass  # the same notification, delivered twice at once, was recorded by the other
+
+    def void_late(self, saga: CheckoutSaga) -> None:
+        """Money held after the checkout gave up (the shopper paid past the deadline): let
+        it go. Void by the attempt's key is a no-op where nothing is held."""
+        assert saga.payment_id is not None
+        with self.uow() as uow:
+            gateway, key = payments.attempt(uow, saga.payment_id)
+        self._gateway.gateway(gateway).void(key)
 
     def confirm(self, saga_id: str, reference: str, held: Held | None = None) -> PlacedOrder:
         """The second local transaction: payment, reservations, order and cart confirmed. A saga
@@ -291,7 +374,8 @@ class CheckoutSteps:
             if held is not None:
                 uow.adopt(held)
             saga = uow.checkouts.get(saga_id)
-            if saga.status is not SagaStatus.RUNNING or saga.step is not Step.ORDER_CREATED:
+            if saga.status is not SagaStatus.RUNNING or saga.step not in (
+                    Step.ORDER_CREATED, Step.AWAITING_PAYMENT):
                 # Another process took the saga over and moved it on; it owns the outcome.
                 raise ConcurrencyConflict(f"checkout {saga_id} moved on", checkout_id=saga_id)
             assert saga.order_id is not None
@@ -340,10 +424,14 @@ class CheckoutSteps:
             if saga.status in (SagaStatus.FAILED, SagaStatus.COMPLETED):
                 return
             saga.compensating(code, message, now=now, lease=self.lease)
+            gateway, key = (payments.attempt(uow, saga.payment_id) if saga.payment_id
+                            else (None, saga.authorization_key))
             uow.commit()
-        if code not in NOTHING_AUTHORIZED:
+        if code not in NOTHING_AUTHORIZED and gateway:
+            # An expired redirect payment is voided too: the shopper may have paid at the
+            # last moment.
             try:
-                self._gateway.void(saga.authorization_key)
+                self._gateway.gateway(gateway).void(key)
             except ServiceUnavailable:
                 log.warning("void of checkout %s failed; the recovery worker retries", saga_id)
                 return
@@ -357,6 +445,8 @@ class CheckoutSteps:
             if saga.payment_id is not None:
                 if code in NOTHING_AUTHORIZED:
                     payments.failed(uow, saga.payment_id, code, message, now=now)
+                elif code == PaymentNotCompleted.code:
+                    payments.expired(uow, saga.payment_id, now=now)
                 else:
                     payments.voided(uow, saga.payment_id, now=now)
             carts.reopen(uow, saga.cart_id, code, now=now)

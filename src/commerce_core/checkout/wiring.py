@@ -9,13 +9,14 @@ from commerce_core.checkout.handlers import (
     PlaceOrderHandler,
     RecoverCheckoutsHandler,
     ReleaseIdempotencyKeysHandler,
+    SettlePaymentHandler,
 )
 from commerce_core.checkout.ports import CheckoutUnitOfWork
 from commerce_core.checkout.runner import CheckoutSagaRunner
 from commerce_core.checkout.steps import CheckoutSteps
 from commerce_core.fraud.services import RiskScreen
 from commerce_core.inventory.services import ReservationPolicy
-from commerce_core.payment.ports import PaymentGateway
+from commerce_core.payment.ports import GatewayRouting
 from commerce_core.pricing.services import CartPricer
 from commerce_core.shared.bus import Handlers, Subscriber
 from commerce_core.shared.clock import Clock
@@ -25,7 +26,7 @@ from commerce_core.shared.uow import UnitOfWorkFactory
 
 class CheckoutWiring:
     def __init__(
-        self, uow: UnitOfWorkFactory[CheckoutUnitOfWork], gateway: PaymentGateway,
+        self, uow: UnitOfWorkFactory[CheckoutUnitOfWork], gateway: GatewayRouting,
         pricer: CartPricer, clock: Clock, ids: IdGenerator, *, policy: ReservationPolicy,
         lease: timedelta, retention: timedelta, screen: RiskScreen | None = None,
     ) -> None:
@@ -38,6 +39,7 @@ class CheckoutWiring:
             cc.PlaceOrder: PlaceOrderHandler(self.runner),
             cc.RecoverCheckouts: RecoverCheckoutsHandler(self.runner),
             cc.ReleaseIdempotencyKeys: ReleaseIdempotencyKeysHandler(self.runner),
+            cc.SettlePayment: SettlePaymentHandler(self.runner),
         }
 
     def subscribers(self) -> list[Subscriber]:

@@ -2,7 +2,7 @@
 
 Each signal looks at the facts and answers its points with a sentence, or that it cannot tell
 and why (no client IP, no GeoIP database, no billing country): an unavailable signal adds no
-points. The weights are the spec's; `new_customer` and `unusual_amount` are ours (ADR 0011).
+points. The weights are the spec's; `new_customer` and `unusual_amount` are ours (ADR 0012).
 """
 
 from __future__ import annotations
@@ -250,7 +250,7 @@ class Blocklist:
 @frozen
 class NewCustomer:
     """No order of this email went ahead before: checkout knows no account, so the email and
-    the shop's own assessments stand for the customer's history (ADR 0011)."""
+    the shop's own assessments stand for the customer's history (ADR 0012)."""
 
     points: int
     name: str = "new_customer"

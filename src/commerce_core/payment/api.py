@@ -24,6 +24,11 @@ class PaymentsApi:
         """Refund `amount` (all that is left when None) of the order's captured payment."""
         return str(self._handle(RefundPayment(order_id, idempotency_key, amount, reason)))
 
+    def by_reference(self, gateway: str, reference: str) -> Payment | None:
+        """The payment `gateway` knows by `reference` (a provider's notification quotes it)."""
+        with self._read() as uow:
+            return uow.payments.by_reference(gateway, reference)
+
     def for_order(self, order_id: str) -> list[Payment]:
         with self._read() as uow:
             return uow.payments.for_order(order_id)

@@ -14,6 +14,12 @@ class PaymentDeclined(BusinessRuleViolation):
     code = "payment.declined"
 
 
+class PaymentNotCompleted(BusinessRuleViolation):
+    """The shopper did not finish paying on the provider's page within the window."""
+
+    code = "payment.expired"
+
+
 class GatewayUnavailable(ServiceUnavailable):
     """The gateway answered with an error or could not be reached; nothing was authorized."""
 
@@ -24,6 +30,17 @@ class GatewayTimeout(ServiceUnavailable):
     """No answer in time: the gateway may or may not have acted (void by idempotency key)."""
 
     code = "payment.gateway_timeout"
+
+
+class CircuitOpen(GatewayUnavailable):
+    """The gateway's circuit breaker is open: it was not called. Same code as an outage: to a
+    caller both mean "nothing was authorized, try later"."""
+
+
+class NoEligibleGateway(BusinessRuleViolation):
+    """No configured gateway takes this payment method, currency and country."""
+
+    code = "payment.no_eligible_gateway"
 
 
 class PaymentNotFound(NotFound):

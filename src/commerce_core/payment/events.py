@@ -22,6 +22,31 @@ class PaymentAuthorized(DomainEvent):
 
 
 @frozen
+class PaymentActionRequired(DomainEvent):
+    """The shopper pays on the provider's page; `reference` names the attempt there."""
+
+    type = "payment.requires_action"
+    payment_id: str
+    order_id: str
+    amount: Money
+    gateway: str
+    reference: str
+    occurred_at: datetime
+
+
+@frozen
+class PaymentExpired(DomainEvent):
+    """The shopper did not finish paying within the window; the order is cancelled."""
+
+    type = "payment.expired"
+    payment_id: str
+    order_id: str
+    amount: Money
+    gateway: str
+    occurred_at: datetime
+
+
+@frozen
 class PaymentFailed(DomainEvent):
     type = "payment.failed"
     payment_id: str

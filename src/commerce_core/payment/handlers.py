@@ -7,7 +7,7 @@ from typing import Any
 from commerce_core.payment.commands import CapturePayment, RefundPayment
 from commerce_core.payment.errors import InvalidPaymentState, PaymentNotFound, RefundRefused
 from commerce_core.payment.model import REFUNDABLE, Payment, PaymentStatus, Refund, RefundStatus
-from commerce_core.payment.ports import PaymentGateway, PaymentUnitOfWork
+from commerce_core.payment.ports import GatewayRouting, PaymentUnitOfWork
 from commerce_core.shared.clock import Clock
 from commerce_core.shared.errors import ConcurrencyConflict
 from commerce_core.shared.events import EventEnvelope
@@ -34,9 +34,9 @@ class CapturePaymentHandler:
     """
 
     def __init__(
-        self, uow: UnitOfWorkFactory[PaymentUnitOfWork], gateway: PaymentGateway, clock: Clock
+        self, uow: UnitOfWorkFactory[PaymentUnitOfWork], gateways: GatewayRouting, clock: Clock
     ) -> None:
-        self._uow, self._gateway, self._clock = uow, gateway, clock
+        self._uow, self._gateways, self._clock = uow, gateways, clock
 
     def __call__(self, cmd: CapturePayment) -> str:
         with self._uow() as uow:
@@ -48,7 +48,7 @@ class CapturePaymentHandler:
                 f"payment {payment.id} is {payment.status}; only an authorization is captured",
                 payment_id=payment.id, status=payment.status.value,
             )
-        result = self._gateway.capture(
+        result = self._gateways.gateway(payment.gateway).capture(
             payment.reference, payment.amount, f"payment:{payment.id}:capture"
         )
         if not result.approved:
@@ -73,22 +73,22 @@ class RefundPaymentHandler:
     the gateway's answer was lost the first time (money moves once).
     """
 
-    def __init__(self, uow: UnitOfWorkFactory[PaymentUnitOfWork], gateway: PaymentGateway,
+    def __init__(self, uow: UnitOfWorkFactory[PaymentUnitOfWork], gateways: GatewayRouting,
                  clock: Clock, ids: IdGenerator) -> None:
-        self._uow, self._gateway, self._clock, self._ids = uow, gateway, clock, ids
+        self._uow, self._gateways, self._clock, self._ids = uow, gateways, clock, ids
 
     def __call__(self, cmd: RefundPayment) -> str:
-        asked: tuple[Refund, str] = retrying(lambda: self._ask(cmd),
-                                             retry_on=ConcurrencyConflict, attempts=10)
-        refund, reference = asked
+        asked: tuple[Refund, str, str] = retrying(lambda: self._ask(cmd),
+                                                  retry_on=ConcurrencyConflict, attempts=10)
+        refund, gateway, reference = asked
         if refund.status is RefundStatus.PENDING:
-            refund = self._settle(refund, reference)
+            refund = self._settle(refund, gateway, reference)
         if refund.status is RefundStatus.FAILED:
             raise RefundRefused(f"the gateway refused the refund ({refund.decline_code})",
                                 refund_id=refund.id, decline_code=refund.decline_code)
         return refund.id
 
-    def _ask(self, cmd: RefundPayment) -> tuple[Refund, str]:
+    def _ask(self, cmd: RefundPayment) -> tuple[Refund, str, str]:
         with self._uow() as uow:
             refund = uow.refunds.by_key(cmd.idempotency_key)
             if refund is not None:
@@ -102,10 +102,12 @@ class RefundPaymentHandler:
                 uow.refunds.add(refund)
                 uow.commit()
         assert payment.reference is not None  # a captured payment has its gateway reference
-        return refund, payment.reference
+        return refund, payment.gateway, payment.reference
 
-    def _settle(self, refund: Refund, reference: str) -> Refund:
-        result = self._gateway.refund(reference, refund.amount, refund.gateway_key)
+    def _settle(self, refund: Refund, gateway: str, reference: str) -> Refund:
+        # The gateway that took the money gives it back.
+        result = self._gateways.gateway(gateway).refund(reference, refund.amount,
+                                                        refund.gateway_key)
 
         def record() -> Refund:
             with self._uow() as uow:
@@ -131,17 +133,18 @@ class ReleasePaymentOnOrderCancelled:
     name = "payment.release_payment_on_order_cancelled"
     event_type = "order.cancelled"
 
-    def __init__(self, gateway: PaymentGateway, clock: Clock) -> None:
-        self._gateway, self._clock = gateway, clock
+    def __init__(self, gateways: GatewayRouting, clock: Clock) -> None:
+        self._gateways, self._clock = gateways, clock
 
     def __call__(self, envelope: EventEnvelope, uow: Any) -> None:
         for payment in uow.payments.for_order(str(envelope.payload["order_id"])):
             now = self._clock.now()
+            gateway = self._gateways.gateway(payment.gateway)
             if payment.status in (PaymentStatus.PENDING, PaymentStatus.AUTHORIZED):
-                self._gateway.void(payment.idempotency_key)
+                gateway.void(payment.idempotency_key)
                 payment.voided(now=now)
             elif payment.status in REFUNDABLE and payment.reference:
-                result = self._gateway.refund(
+                result = gateway.refund(
                     payment.reference, payment.refundable, f"payment:{payment.id}:refund"
                 )
                 if not result.approved:

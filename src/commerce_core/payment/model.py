@@ -17,8 +17,10 @@ from attrs import define, field
 
 from commerce_core.payment.errors import InvalidPaymentState, RefundNotPossible
 from commerce_core.payment.events import (
+    PaymentActionRequired,
     PaymentAuthorized,
     PaymentCaptured,
+    PaymentExpired,
     PaymentFailed,
     PaymentRefunded,
     PaymentVoided,
@@ -30,10 +32,12 @@ from commerce_core.shared.money import Money
 
 class PaymentStatus(StrEnum):
     PENDING = "pending"
+    REQUIRES_ACTION = "requires_action"  # the shopper pays on the provider's page
     AUTHORIZED = "authorized"
     CAPTURED = "captured"
     VOIDED = "voided"
     FAILED = "failed"
+    EXPIRED = "expired"  # the shopper never finished paying in time
     PARTIALLY_REFUNDED = "partially_refunded"
     REFUNDED = "refunded"
 
@@ -56,6 +60,8 @@ class Payment:
     updated_at: datetime
     # Asked for and given back, in the payment's currency; refunds that fail give theirs back.
     refunded_amount: int = 0
+    # Where the shopper pays, while the payment requires action on the provider's page.
+    redirect_url: str | None = None
     version: int = 0
     events: list[DomainEvent] = field(factory=list, repr=False)
 
@@ -74,6 +80,13 @@ class Payment:
         return cls(payment_id, order_id, amount, method, gateway, idempotency_key,
                    PaymentStatus.PENDING, None, None, now, now)
 
+    def rerouted(self, gateway: str, idempotency_key: str, *, now: datetime) -> None:
+        """The next attempt goes to `gateway` under its own key: the one before certainly
+        took no money (its breaker was open or it answered that it did not act), so the
+        payment names where money may now be held, and nothing else."""
+        self._require(PaymentStatus.PENDING)
+        self.gateway, self.idempotency_key, self.updated_at = gateway, idempotency_key, now
+
     def _require(self, *allowed: PaymentStatus) -> None:
         if self.status not in allowed:
             raise InvalidPaymentState(
@@ -81,11 +94,29 @@ class Payment:
                 status=self.status.value,
             )
 
+    @property
+    def awaiting_shopper(self) -> bool:
+        return self.status is PaymentStatus.REQUIRES_ACTION
+
+    def requires_action(self, reference: str, redirect_url: str | None, *,
+                        now: datetime) -> None:
+        """The provider answered "pending": the shopper pays at `redirect_url`, and `reference`
+        names the attempt the provider's signals (IPN, webhook, return) will quote."""
+        if self.status is PaymentStatus.REQUIRES_ACTION and self.reference == reference:
+            return
+        self._require(PaymentStatus.PENDING)
+        self.status, self.reference, self.redirect_url = (
+            PaymentStatus.REQUIRES_ACTION, reference, redirect_url)
+        self.updated_at = now
+        self.events.append(PaymentActionRequired(self.id, self.order_id, self.amount,
+                                                 self.gateway, reference, now))
+
     def authorized(self, reference: str, *, now: datetime) -> None:
         if self.status is PaymentStatus.AUTHORIZED and self.reference == reference:
             return
-        self._require(PaymentStatus.PENDING)
+        self._require(PaymentStatus.PENDING, PaymentStatus.REQUIRES_ACTION)
         self.status, self.reference, self.updated_at = PaymentStatus.AUTHORIZED, reference, now
+        self.redirect_url = None
         self.events.append(
             PaymentAuthorized(self.id, self.order_id, self.amount, self.gateway, reference, now)
         )
@@ -93,8 +124,9 @@ class Payment:
     def failed(self, code: str, message: str, *, now: datetime) -> None:
         if self.status is PaymentStatus.FAILED:
             return
-        self._require(PaymentStatus.PENDING)
+        self._require(PaymentStatus.PENDING, PaymentStatus.REQUIRES_ACTION)
         self.status, self.failure_code, self.updated_at = PaymentStatus.FAILED, code, now
+        self.redirect_url = None
         self.events.append(
             PaymentFailed(self.id, self.order_id, self.amount, self.gateway, code, message, now)
         )
@@ -108,12 +140,22 @@ class Payment:
             PaymentCaptured(self.id, self.order_id, self.amount, self.gateway, now)
         )
 
+    def expired(self, *, now: datetime) -> None:
+        """The shopper did not pay within the window: nothing is held any more."""
+        if self.status is PaymentStatus.EXPIRED:
+            return
+        self._require(PaymentStatus.PENDING, PaymentStatus.REQUIRES_ACTION)
+        self.status, self.updated_at, self.redirect_url = PaymentStatus.EXPIRED, now, None
+        self.events.append(PaymentExpired(self.id, self.order_id, self.amount, self.gateway,
+                                          now))
+
     def voided(self, *, now: datetime) -> None:
         """The hold on the shopper's funds was released (or never existed)."""
         if self.status is PaymentStatus.VOIDED:
             return
-        self._require(PaymentStatus.PENDING, PaymentStatus.AUTHORIZED, PaymentStatus.FAILED)
-        self.status, self.updated_at = PaymentStatus.VOIDED, now
+        self._require(PaymentStatus.PENDING, PaymentStatus.REQUIRES_ACTION,
+                      PaymentStatus.AUTHORIZED, PaymentStatus.FAILED)
+        self.status, self.updated_at, self.redirect_url = PaymentStatus.VOIDED, now, None
         self.events.append(PaymentVoided(self.id, self.order_id, self.amount, self.gateway, now))
 
     def refunded(self, *, now: datetime) -> None:

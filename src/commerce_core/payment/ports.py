@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Protocol
+from collections.abc import Callable, Mapping
+from typing import Protocol, TypeVar
 
 from attrs import frozen
 
@@ -99,6 +99,63 @@ class RedirectGateway(PaymentGateway, Protocol):
     def complete(self, reference: str, idempotency_key: str) -> GatewayResult: ...
 
 
+@frozen
+class BreakerState:
+    """One gateway's circuit breaker as stored. `status` is `closed`, `open` or `half_open`;
+    `since` is when it entered that status (seconds since the epoch, from the core's clock);
+    `failures` counts consecutive failures while closed, `probes` the calls let through and
+    `successes` the probes that succeeded while half open."""
+
+    status: str = "closed"
+    since: float = 0.0
+    failures: int = 0
+    probes: int = 0
+    successes: int = 0
+
+
+T = TypeVar("T")
+
+
+class BreakerStore(Protocol):
+    """Where circuit breakers live: this process's memory, or a store every process shares.
+
+    `update` is atomic: `change` gets the state as stored (a closed breaker when there is none)
+    and returns the new state and a value `update` returns; no other update of the same gateway
+    interleaves. `change` may be called more than once (a store may retry on contention), so it
+    must be a pure function of its argument.
+    """
+
+    def read(self, gateway: str) -> BreakerState: ...
+
+    def update(self, gateway: str, change: Callable[[BreakerState], tuple[BreakerState, T]]) -> T:
+        ...
+
+
+class GatewayRouting(Protocol):
+    """Several named gateways, the order to try them in, and a circuit breaker each (the
+    payment context's `GatewayRouter` implements it; a single `PaymentGateway` given to the core
+    becomes a router of one)."""
+
+    def gateway(self, name: str) -> PaymentGateway:
+        """The gateway by name, for capture, void and refund of what it authorized; an unknown
+        name raises `GatewayUnavailable`."""
+        ...
+
+    def route(self, method: str, currency: str, country: str | None) -> tuple[str, ...]:
+        """The gateways that may take this payment, most preferred first, the ones whose
+        breaker is open after the others; `NoEligibleGateway` when none may."""
+        ...
+
+    def authorize(self, name: str, request: AuthorizationRequest) -> GatewayResult:
+        """`name`'s authorize through its breaker: `CircuitOpen` (a `GatewayUnavailable`)
+        without calling it when the breaker is open."""
+        ...
+
+    def breakers(self) -> dict[str, str]:
+        """Each gateway's breaker status: `closed`, `open` or `half_open`."""
+        ...
+
+
 class PaymentRepository(Protocol):
     def add(self, payment: Payment) -> None: ...
 
@@ -107,6 +164,10 @@ class PaymentRepository(Protocol):
         ...
 
     def for_order(self, order_id: str) -> list[Payment]: ...
+
+    def by_reference(self, gateway: str, reference: str) -> Payment | None:
+        """The payment the gateway knows by `reference` (its attempt or authorization)."""
+        ...
 
 
 class RefundRepository(Protocol):

@@ -3,13 +3,28 @@ transaction) and the calls to the gateway a checkout makes (outside any transact
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Sequence
 from datetime import datetime
+from enum import StrEnum
 
-from commerce_core.payment.errors import PaymentDeclined
-from commerce_core.payment.model import Payment
-from commerce_core.payment.ports import AuthorizationRequest, PaymentGateway, PaymentUnitOfWork
+from attrs import evolve, frozen
+
+from commerce_core.payment.errors import GatewayUnavailable, PaymentDeclined
+from commerce_core.payment.model import Payment, PaymentStatus
+from commerce_core.payment.ports import (
+    AuthorizationRequest,
+    GatewayResult,
+    GatewayRouting,
+    PaymentGateway,
+    PaymentUnitOfWork,
+)
+from commerce_core.shared.clock import Clock
 from commerce_core.shared.ids import IdGenerator
 from commerce_core.shared.money import Money
+from commerce_core.shared.uow import UnitOfWorkFactory
+
+log = logging.getLogger("commerce.payment")
 
 
 def start(uow: PaymentUnitOfWork, *, order_id: str, amount: Money, method: str,
@@ -22,16 +37,150 @@ def start(uow: PaymentUnitOfWork, *, order_id: str, amount: Money, method: str,
     return payment.id
 
 
-def authorize(gateway: PaymentGateway, request: AuthorizationRequest) -> str:
-    """Ask the gateway to hold the amount; the authorization's reference, or `PaymentDeclined`.
-    Idempotent on the request's key; a timeout or outage propagates (`ServiceUnavailable`)."""
-    result = gateway.authorize(request)
-    if not result.approved or result.reference is None:
-        raise PaymentDeclined(
-            f"the payment was declined ({result.decline_code or 'no reason given'})",
-            decline_code=result.decline_code,
-        )
-    return result.reference
+@frozen
+class Authorized:
+    """An authorization: its reference, the gateway that holds it, and whether the payment
+    failed over to that gateway (then the payment changed since the caller last read it).
+    `pending`: the gateway waits for the shopper on its page at `redirect_url` (or for the
+    provider); `reference` then names the attempt its signals will quote."""
+
+    reference: str
+    gateway: str
+    rerouted: bool = False
+    pending: bool = False
+    redirect_url: str | None = None
+
+
+def route(gateways: GatewayRouting, *, method: str, currency: str,
+          country: str | None) -> tuple[str, ...]:
+    """The gateways that may take the payment, in the order to try them; the first is the one
+    to `start` the payment with. `NoEligibleGateway` when none may: before any money moves."""
+    return gateways.route(method, currency, country)
+
+
+def attempt(uow: PaymentUnitOfWork, payment_id: str) -> tuple[str, str]:
+    """The gateway and idempotency key of the payment's current attempt: where a void goes."""
+    payment = uow.payments.get(payment_id)
+    return payment.gateway, payment.idempotency_key
+
+
+def authorize(gateways: GatewayRouting, uow: UnitOfWorkFactory[PaymentUnitOfWork],
+              request: AuthorizationRequest, *, route: Sequence[str],
+              clock: Clock) -> Authorized:
+    """Ask the gateway to hold the amount; the authorization, or `PaymentDeclined`.
+    Outside any transaction, idempotent on each attempt's key.
+
+    `route` is what `route` gave when the payment was started, its first gateway the one the
+    payment names and `request.idempotency_key` its key. While a gateway certainly took no money
+    (its breaker is open, or it raised `GatewayUnavailable`) the next one is tried under a key of
+    its own, the payment switched to it first (committed before the call, so a restart resumes
+    at the right gateway). A `GatewayTimeout` propagates: the gateway may have acted, and the
+    caller voids by key. With an empty `route` (resuming an attempt another process may have
+    made) the payment's own gateway and key are asked again, and nothing else.
+    """
+    if route:
+        names, key = list(route), request.idempotency_key
+    else:
+        with uow() as tx:
+            name, key = attempt(tx, request.payment_id)
+        names = [name]
+    for position, name in enumerate(names):
+        if position:
+            key = f"{request.idempotency_key}:{name}"
+            with uow() as tx:
+                tx.payments.get(request.payment_id).rerouted(name, key, now=clock.now())
+                tx.commit()
+        try:
+            result = gateways.authorize(name, evolve(request, idempotency_key=key))
+        except GatewayUnavailable as error:
+            if position + 1 == len(names):
+                raise
+            log.warning("payment %s: gateway %s took nothing (%s); trying %s",
+                        request.payment_id, name, error.message, names[position + 1])
+            continue
+        if result.pending and result.reference is not None:
+            return Authorized(result.reference, name, position > 0, True, result.redirect_url)
+        if not result.approved or result.reference is None:
+            raise PaymentDeclined(
+                f"the payment was declined ({result.decline_code or 'no reason given'})",
+                decline_code=result.decline_code,
+            )
+        return Authorized(result.reference, name, rerouted=position > 0)
+    raise AssertionError("a route names at least one gateway")
+
+
+class Settlement(StrEnum):
+    """What a provider's signal (IPN, webhook, the shopper's return, a status query) says of a
+    payment that waited for the shopper."""
+
+    APPROVED = "approved"  # held or paid: the order can be confirmed
+    FAILED = "failed"  # declined, cancelled or expired at the provider
+    PENDING = "pending"  # no outcome yet: ask the provider
+
+
+_SETTLEMENTS = {
+    "authorized": Settlement.APPROVED, "captured": Settlement.APPROVED,
+    "failed": Settlement.FAILED, "cancelled": Settlement.FAILED, "canceled": Settlement.FAILED,
+    "expired": Settlement.FAILED, "voided": Settlement.FAILED,
+}
+
+
+def settlement_of(kind: str) -> Settlement:
+    """A signal's kind in our terms; anything else (pending, approved by the shopper but not
+    yet authorized, ignored) means the provider must be asked."""
+    return _SETTLEMENTS.get(kind, Settlement.PENDING)
+
+
+def poll(gateway: PaymentGateway, reference: str, idempotency_key: str) -> tuple[Settlement, str]:
+    """Ask the provider how the attempt `reference` ended (PayPal authorizes the approved
+    order here; VNPay and MoMo query it); the settlement and the reference to keep. A gateway
+    that never answers "pending" has nothing to ask: its attempts are settled already."""
+    complete = getattr(gateway, "complete", None)
+    if complete is None:
+        return Settlement.PENDING, reference
+    result: GatewayResult = complete(reference, idempotency_key)
+    if result.pending:
+        return Settlement.PENDING, reference
+    if result.approved:
+        return Settlement.APPROVED, result.reference or reference
+    return Settlement.FAILED, reference
+
+
+@frozen
+class PaymentRef:
+    """A payment as another context needs to find its order from a provider's signal."""
+
+    payment_id: str
+    order_id: str
+    status: str
+
+
+def by_reference(uow: PaymentUnitOfWork, gateway: str, reference: str) -> PaymentRef | None:
+    payment = uow.payments.by_reference(gateway, reference)
+    if payment is None:
+        return None
+    return PaymentRef(payment.id, payment.order_id, payment.status.value)
+
+
+def requires_action(uow: PaymentUnitOfWork, payment_id: str, authorization: Authorized, *,
+                    now: datetime) -> None:
+    uow.payments.get(payment_id).requires_action(authorization.reference,
+                                                 authorization.redirect_url, now=now)
+
+
+def reference(uow: PaymentUnitOfWork, payment_id: str) -> str | None:
+    """The gateway's name for the payment's attempt or authorization, once it has one."""
+    return uow.payments.get(payment_id).reference
+
+
+def redirect_url(uow: PaymentUnitOfWork, payment_id: str) -> str | None:
+    """Where the shopper pays, while the payment waits for them."""
+    payment = uow.payments.get(payment_id)
+    return payment.redirect_url if payment.status is PaymentStatus.REQUIRES_ACTION else None
+
+
+def expired(uow: PaymentUnitOfWork, payment_id: str, *, now: datetime) -> None:
+    uow.payments.get(payment_id).expired(now=now)
 
 
 def authorized(uow: PaymentUnitOfWork, payment_id: str, reference: str, *,

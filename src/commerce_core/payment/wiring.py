@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from commerce_core.payment import handlers as ph
 from commerce_core.payment.commands import CapturePayment, RefundPayment
-from commerce_core.payment.ports import PaymentGateway, PaymentUnitOfWork
+from commerce_core.payment.ports import GatewayRouting, PaymentUnitOfWork
 from commerce_core.shared.bus import Handlers, Subscriber
 from commerce_core.shared.clock import Clock
 from commerce_core.shared.ids import IdGenerator
@@ -12,9 +12,9 @@ from commerce_core.shared.uow import UnitOfWorkFactory
 
 
 class PaymentWiring:
-    def __init__(self, uow: UnitOfWorkFactory[PaymentUnitOfWork], gateway: PaymentGateway,
+    def __init__(self, uow: UnitOfWorkFactory[PaymentUnitOfWork], gateways: GatewayRouting,
                  clock: Clock, ids: IdGenerator) -> None:
-        self._uow, self._gateway, self._clock, self._ids = uow, gateway, clock, ids
+        self._uow, self._gateway, self._clock, self._ids = uow, gateways, clock, ids
 
     def handlers(self) -> Handlers:
         return {

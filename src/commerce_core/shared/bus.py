@@ -16,6 +16,7 @@ from typing import Any, Protocol
 
 from attrs import frozen
 
+from commerce_core.shared.cards import refuse_card_numbers
 from commerce_core.shared.clock import Clock
 from commerce_core.shared.events import Causality, EventEnvelope, current_causality
 from commerce_core.shared.ids import IdGenerator
@@ -116,6 +117,7 @@ class MessageBus:
         handler = self._handlers.get(type(command))
         if handler is None:
             raise LookupError(f"no handler for {type(command).__name__}")
+        refuse_card_numbers(command)
         outer = _committed.get()
         collected: list[EventEnvelope] = [] if outer is None else outer
         collected_token = _committed.set(collected)

@@ -17,6 +17,7 @@ from prometheus_client.registry import Collector
 from adapters.redis import StreamLayout, bus_status
 from adapters.redis.streams import APPLIED, DEAD_LETTERED, RETRIED
 from commerce_core import Commerce
+from entrypoints.breaker_metrics import BreakerCollector
 
 log = logging.getLogger("commerce.worker")
 
@@ -100,6 +101,7 @@ class Metrics:
                                    registry=self.registry),
         }
         self.registry.register(BusCollector(commerce, client, layout))
+        self.registry.register(BreakerCollector(commerce.gateways))
 
     def outcome(self, subscriber: str, outcome: str) -> None:
         counter = self._outcomes.get(outcome)

@@ -25,6 +25,7 @@ from entrypoints.http import (
     orders,
     pricing,
     search,
+    webhooks,
 )
 from entrypoints.http.dependencies import require_operator
 from entrypoints.http.limits import BodyLimitMiddleware
@@ -57,7 +58,7 @@ def create_app(commerce: Commerce, settings: Settings) -> FastAPI:
     )
     app.state.commerce = commerce
     app.state.settings = settings
-    app.state.metrics = HttpMetrics()
+    app.state.metrics = HttpMetrics(commerce.gateways)
     app.state.redis = health.readiness_redis(settings)
     install_problem_handlers(app)
     # Added innermost first: the request context (id, access log, metrics) wraps everything,
@@ -67,7 +68,8 @@ def create_app(commerce: Commerce, settings: Settings) -> FastAPI:
     app.add_middleware(RequestContextMiddleware, metrics=app.state.metrics)
 
     for public in (health.router, catalog.router, inventory.router, carts.router,
-                   checkout.router, orders.router, pricing.router, search.router):
+                   checkout.router, orders.router, pricing.router, search.router,
+                   webhooks.router):
         app.include_router(public, responses=PROBLEM_RESPONSES)
     # `/metrics` carries the operator guard on its route (see `entrypoints.http.metrics`).
     app.include_router(metrics_router, responses=PROBLEM_RESPONSES)

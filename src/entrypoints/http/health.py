@@ -70,4 +70,4 @@ def ready(commerce: CommerceDep, client: RedisDep) -> Health:
         raise HttpProblem(503, "health.reservation_leaks",
                           f"{leaked} reservations have been active for more than 24 hours.",
                           title="Not ready")
-    return Health(status="ok", outbox=outbox)
+    return Health(status="ok", outbox=outbox, gateways=commerce.gateways.breakers() or None)

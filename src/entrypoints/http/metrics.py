@@ -15,6 +15,8 @@ from fastapi import APIRouter, Depends, Request, Response
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 
+from commerce_core.payment.ports import GatewayRouting
+from entrypoints.breaker_metrics import BreakerCollector
 from entrypoints.http.dependencies import require_operator
 
 # Requests no route matched are counted under one label, so probing random paths cannot grow
@@ -25,8 +27,10 @@ LATENCY_BUCKETS: Final = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.
 
 
 class HttpMetrics:
-    def __init__(self) -> None:
+    def __init__(self, gateways: GatewayRouting | None = None) -> None:
         self.registry = CollectorRegistry()
+        if gateways is not None:
+            self.registry.register(BreakerCollector(gateways))
         self.requests = Counter(
             "commerce_http_requests", "HTTP requests answered",
             ["route", "method", "status"], registry=self.registry,

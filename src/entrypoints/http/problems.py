@@ -118,6 +118,7 @@ def document_refusals(app: FastAPI) -> None:
                             item[method]["responses"].setdefault(str(status), response)
         return document
 
+    # FastAPI documents replacing `app.openapi` to post-process the document; mypy sees a method.
     app.openapi = openapi  # type: ignore[method-assign]
 
 

@@ -22,8 +22,10 @@ payments = sa.Table(
     timestamp("created_at"),
     timestamp("updated_at"),
     sa.Column("refunded_amount", sa.BigInteger, nullable=False, server_default="0"),
+    long_text("redirect_url", nullable=True),
     version(),
     sa.Index(None, "order_id"),
+    sa.Index(None, "gateway", "reference"),
 )
 
 refunds = sa.Table(

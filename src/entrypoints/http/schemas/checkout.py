@@ -40,12 +40,15 @@ class PlacedOrderOut(BaseModel):
     status: str
     checkout_id: str
     total: MoneyOut
+    payment_url: str | None = Field(
+        None, description="With a redirect gateway: where the shopper pays; the order stays "
+                          "pending until the provider reports the outcome")
 
     @classmethod
     def of(cls, placed: PlacedOrder) -> PlacedOrderOut:
         return cls(order_id=placed.order_id, order_number=placed.order_number,
                    status=placed.status, checkout_id=placed.checkout_id,
-                   total=MoneyOut.of(placed.total))
+                   total=MoneyOut.of(placed.total), payment_url=placed.payment_url)
 
 
 class CheckoutOut(BaseModel):

@@ -158,3 +158,6 @@ class MoneyOut(BaseModel):
 class Health(BaseModel):
     status: str
     outbox: dict[str, int] | None = None
+    # Circuit breaker of each payment gateway (closed, half_open, open); an open one does not
+    # make the API unready: checkout fails over to the other gateways.
+    gateways: dict[str, str] | None = None

@@ -1,0 +1,94 @@
+"""Payment card numbers never enter the shop.
+
+The shopper's card stays with the gateway; the shop keeps only the gateway's tokens and
+references (PCI DSS SAQ A scope, docs/payments.md). A card number typed into a free-text field (a
+product name, an adjustment's notes, a refund reason, a search) would otherwise be stored, copied
+into events and logged, so every command is checked before its handler runs and one carrying a
+card-like number is refused with `CardNumberRefused`: nothing is written.
+
+What counts as card-like: 14 to 19 digits, optionally grouped by single spaces or dashes, that
+pass the Luhn check and start as issued cards do (Diners 30/36/38/39 at 14 digits, American Express
+34/37 at 15, a first digit from 2 to 6 at 16 to 19). Thirteen-digit numbers are left alone: they
+are EAN-13 barcodes far more often than the thirteen-digit Visa cards no longer issued.
+
+Fields that hold identifiers rather than text (`…_id`, `…_ids`, `reference`, `phone`) are not
+checked: they are looked up, not written as given, or have their own format.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from typing import Any, Final
+
+import attrs
+
+from commerce_core.shared.errors import InvalidInput
+
+_RUN: Final = re.compile(r"(?<!\d)\d(?:[ -]?\d){13,18}(?!\d)")
+_SEPARATORS: Final = re.compile(r"[ -]")
+_NOT_TEXT: Final = re.compile(r"(_ids?|^reference|^phone)$")
+
+
+class CardNumberRefused(InvalidInput):
+    code = "commerce.card_number_refused"
+
+
+def luhn(digits: str) -> bool:
+    """Whether `digits` pass the Luhn check (the check digit of card numbers)."""
+    total = 0
+    for position, char in enumerate(reversed(digits)):
+        value = ord(char) - 48
+        if position % 2:
+            value = value * 2 - 9 if value > 4 else value * 2
+        total += value
+    return total % 10 == 0
+
+
+def is_card_number(digits: str) -> bool:
+    """Whether a run of digits (no separators) is shaped like an issued card number."""
+    length = len(digits)
+    if length == 14:
+        issued = digits[:2] in ("30", "36", "38", "39")
+    elif length == 15:
+        issued = digits[:2] in ("34", "37")
+    else:
+        issued = 16 <= length <= 19 and "2" <= digits[0] <= "6"
+    return issued and luhn(digits)
+
+
+def card_numbers_in(text: str) -> list[str]:
+    """The card-like numbers in `text`, as written there."""
+    if len(text) < 14:
+        return []
+    return [run.group(0) for run in _RUN.finditer(text)
+            if is_card_number(_SEPARATORS.sub("", run.group(0)))]
+
+
+def refuse_card_numbers(command: object) -> None:
+    """Raise `CardNumberRefused` naming the first field of `command` (an attrs instance, looked
+    into through nested attrs instances, sequences and mappings) that holds a card number."""
+    for path, text in _texts(command, type(command).__name__):
+        if card_numbers_in(text):
+            raise CardNumberRefused(
+                f"{path} looks like a payment card number; card numbers are never accepted "
+                "or stored (the payment provider takes them on its own page)",
+                field=path,
+            )
+
+
+def _texts(value: Any, path: str) -> Iterator[tuple[str, str]]:
+    if isinstance(value, str):
+        yield path, value
+    elif attrs.has(type(value)):
+        for field in attrs.fields(type(value)):
+            if not _NOT_TEXT.search(field.name):
+                yield from _texts(getattr(value, field.name), f"{path}.{field.name}")
+    elif isinstance(value, Mapping):
+        # Entries by position: a key could be the very number the message must not repeat.
+        for position, (key, item) in enumerate(value.items()):
+            yield from _texts(key, f"{path}[{position}]")
+            yield from _texts(item, f"{path}[{position}]")
+    elif isinstance(value, (list, tuple, set, frozenset)):
+        for position, item in enumerate(value):
+            yield from _texts(item, f"{path}[{position}]")
