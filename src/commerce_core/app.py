@@ -22,6 +22,10 @@ from commerce_core.catalog.commands import VariantSpec
 from commerce_core.catalog.wiring import CatalogWiring
 from commerce_core.checkout.api import CheckoutApi
 from commerce_core.checkout.wiring import CheckoutWiring
+from commerce_core.fraud.api import FraudApi
+from commerce_core.fraud.ports import RiskSignal
+from commerce_core.fraud.services import FraudPolicy, RiskScreen
+from commerce_core.fraud.wiring import FraudWiring
 from commerce_core.fulfillment.api import FulfillmentApi
 from commerce_core.fulfillment.model import FulfillmentPolicy
 from commerce_core.fulfillment.wiring import FulfillmentWiring
@@ -66,7 +70,7 @@ class Commerce:
     """The use cases of the shop, for embedding apps and every entry point.
 
     `handle(command)` runs any command; the context attributes (`catalog`, `inventory`, `cart`,
-    `checkout`, `orders`, `payments`, `fulfillment`, `pricing`, `promotions`, `tax`,
+    `checkout`, `orders`, `payments`, `fraud`, `fulfillment`, `pricing`, `promotions`, `tax`,
     `search`) offer the
     same use cases as plain methods, plus queries.
     """
@@ -83,6 +87,8 @@ class Commerce:
         pricing_policy: PricingPolicy | None = None,
         search_settings: SearchSettings | None = None,
         synonyms: Synonyms | None = None,
+        fraud_policy: FraudPolicy | None = None,
+        fraud_signals: Sequence[RiskSignal] = (),
     ) -> None:
         self.ports = ports
         self.reservation_policy = reservation_policy or ReservationPolicy()
@@ -97,9 +103,12 @@ class Commerce:
             uow, StoredPromotions(uow), TaxRates(ports.tax_rules or StoredTaxRules(uow)),
             ports.exchange_rates or NoExchangeRates(), clock, pricing_policy,
         )
+        # Fraud scores each order at checkout and holds the capture of those under review.
+        self.risk_screen = RiskScreen(fraud_policy, ports.geoip, fraud_signals)
+        fraud = FraudWiring(uow, clock)
         checkout = CheckoutWiring(uow, gateway, self.pricer, clock, ids,
                                   policy=self.reservation_policy, lease=checkout_lease,
-                                  retention=idempotency_retention)
+                                  retention=idempotency_retention, screen=self.risk_screen)
         self.checkout_runner = checkout.runner
         contexts: list[ContextWiring] = [
             PricingWiring(uow, clock, ids),
@@ -112,12 +121,13 @@ class Commerce:
             FulfillmentWiring(uow, clock, ids, self.fulfillment_policy, ports.carrier),
             CartWiring(uow, clock, ids),
             checkout,
+            fraud,
             SearchWiring(uow, ports.search_index, clock, ids,
                          search_settings or SearchSettings()),
         ]
         for context in contexts:
             for command, handler in context.handlers().items():
-                self.bus.register(command, handler)
+                self.bus.register(command, fraud.guard(command, handler))
             for subscriber in context.subscribers():
                 self.bus.subscribe(subscriber)
 
@@ -129,6 +139,7 @@ class Commerce:
         self.checkout = CheckoutApi(handle, read)
         self.orders = OrdersApi(handle, read)
         self.payments = PaymentsApi(handle, read)
+        self.fraud = FraudApi(handle, read)
         self.pricing = PricingApi(handle, read)
         self.promotions = PromotionsApi(handle, read)
         self.tax = TaxApi(handle, read)

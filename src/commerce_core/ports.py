@@ -8,6 +8,7 @@ from attrs import define, field
 
 from commerce_core.catalog.ports import CatalogUnitOfWork
 from commerce_core.checkout.ports import CheckoutUnitOfWork
+from commerce_core.fraud.ports import GeoIp
 from commerce_core.fulfillment.ports import FulfillmentUnitOfWork, ShipmentGateway
 from commerce_core.payment.ports import GatewayRouting, PaymentGateway
 from commerce_core.pricing.ports import ExchangeRates
@@ -44,6 +45,7 @@ class Ports:
     tax_rules: TaxRuleSource | None = None  # none: the shop's own tax rule table
     coupon_codes: CouponCodeGenerator | None = None  # none: cryptographic random codes
     search_index: SearchIndex | None = None  # none: search is off, nothing is projected
+    geoip: GeoIp | None = None  # none: the risk signals that need GeoIP are unavailable
     # Several gateways routed by method, currency and country, with circuit breakers
     # (`commerce_core.payment.routing.GatewayRouter`); `gateway` is then one of them. None:
     # every payment goes to `gateway`.

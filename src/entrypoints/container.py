@@ -18,6 +18,9 @@ from adapters.memory import InMemoryBreakerStore, Outcome, ScriptedPaymentGatewa
 from adapters.memory import bundle as memory_bundle
 from adapters.redis import RedisBreakerStore, StreamLayout, connect
 from commerce_core.app import Commerce, Ports
+from commerce_core.fraud.model import Thresholds
+from commerce_core.fraud.ports import GeoIp
+from commerce_core.fraud.services import FraudPolicy
 from commerce_core.fulfillment.model import FulfillmentPolicy
 from commerce_core.inventory.model import ReservationPolicy
 from commerce_core.payment.ports import BreakerStore, GatewayRouting, PaymentGateway
@@ -39,6 +42,57 @@ def build_gateway(settings: Settings) -> PaymentGateway:
     """The fake gateway (always built: the demo and tests script it; it is routed to only
     when COMMERCE_GATEWAYS lists `fake`)."""
     return ScriptedPaymentGateway(default=Outcome(settings.fake_gateway_default))
+
+
+def _items(value: str) -> list[str]:
+    return [part.strip() for part in value.split(",") if part.strip()]
+
+
+def _pairs(value: str, setting: str) -> dict[str, int]:
+    pairs: dict[str, int] = {}
+    for item in _items(value):
+        name, _, number = item.partition("=")
+        try:
+            pairs[name.strip()] = int(number)
+        except ValueError:
+            raise InvalidInput(f"{setting}: {item!r} is not NAME=integer",
+                               setting=setting) from None
+    return pairs
+
+
+def build_fraud_policy(settings: Settings) -> FraudPolicy:
+    """COMMERCE_FRAUD_*; a malformed value stops the start with the setting's name."""
+    if settings.fraud_review_from > settings.fraud_block_above:
+        raise InvalidInput("COMMERCE_FRAUD_REVIEW_FROM is above COMMERCE_FRAUD_BLOCK_ABOVE",
+                           setting="COMMERCE_FRAUD_REVIEW_FROM")
+    try:
+        return FraudPolicy(
+            enabled=settings.fraud_enabled,
+            thresholds=Thresholds(settings.fraud_block_above, settings.fraud_review_from),
+            weights=_pairs(settings.fraud_weights, "COMMERCE_FRAUD_WEIGHTS"),
+            **({"signals": tuple(_items(settings.fraud_signals))}
+               if settings.fraud_signals.strip() else {}),
+            high_risk_countries=_items(settings.fraud_high_risk_countries),
+            high_amounts={k.upper(): v for k, v in _pairs(
+                settings.fraud_high_amounts, "COMMERCE_FRAUD_HIGH_AMOUNTS").items()},
+            velocity_limit=settings.fraud_velocity_limit,
+            velocity_window=timedelta(hours=settings.fraud_velocity_window_hours),
+            blocked_email_domains=_items(settings.fraud_blocked_email_domains),
+            blocked_networks=tuple(_items(settings.fraud_blocked_ips)),
+            unusual_factor=settings.fraud_unusual_factor,
+        )
+    except ValueError as exc:
+        raise InvalidInput(f"COMMERCE_FRAUD_*: {exc}") from exc
+
+
+def build_geoip(settings: Settings) -> GeoIp | None:
+    """MaxMind readers when a database is configured; a missing or broken file makes its
+    signals unavailable rather than stopping the shop."""
+    if not settings.geoip_country_db and not settings.geoip_anonymous_db:
+        return None
+    from adapters.geoip import MaxMindGeoIp  # imported only when configured
+
+    return MaxMindGeoIp(settings.geoip_country_db, settings.geoip_anonymous_db)
 
 
 def _secret(settings: Settings, name: str) -> str:
@@ -148,6 +202,9 @@ def build_ports(
         # `gateway` is the first enabled one, the gateway of embedders that ask for one.
         ports = attrs.evolve(ports, gateways=gateways,
                              gateway=gateways.gateway(settings.gateway_names[0]))
+    geoip = build_geoip(settings)
+    if geoip is not None:
+        ports = attrs.evolve(ports, geoip=geoip)
     return ports
 
 
@@ -182,6 +239,7 @@ def build_commerce(
         idempotency_retention=timedelta(hours=settings.idempotency_retention_hours),
         search_settings=SearchSettings(settings.currency, settings.search_record_queries),
         synonyms=Synonyms.parse(settings.search_synonyms),
+        fraud_policy=build_fraud_policy(settings),
     )
     register_extra_subscribers(commerce, settings.extra_subscribers)
     return commerce

@@ -181,6 +181,54 @@ class Settings(BaseSettings):
         10, ge=0, le=100, description="Share of fulfillments below the QC value threshold "
         "that get a quality check"
     )
+    # Fraud (spec payment §6, ADR 0012): lists are comma-separated, maps `KEY=value` pairs.
+    fraud_enabled: bool = Field(True, description="Score every order at checkout")
+    fraud_block_above: int = Field(
+        75, ge=0, le=100, description="A risk score above this blocks the checkout"
+    )
+    fraud_review_from: int = Field(
+        50, ge=0, le=100, description="A risk score from this up holds the capture for review"
+    )
+    fraud_signals: str = Field(
+        "", description="Built-in risk signals that run (empty: all of them): anonymous_ip, "
+        "ip_country_mismatch, high_risk_country, high_amount, velocity, address_mismatch, "
+        "blocklist, new_customer, unusual_amount",
+    )
+    fraud_weights: str = Field(
+        "", description="Points of signals, e.g. `velocity=30,new_customer=0` (others keep the "
+        "defaults 30, 20, 25, 20, 25, 10, 100, 10, 15 in the order above)",
+    )
+    fraud_high_risk_countries: str = Field(
+        "", description="ISO 3166 alpha-2 codes whose billing or IP country adds points"
+    )
+    fraud_high_amounts: str = Field(
+        "USD=1000000,EUR=1000000,GBP=1000000,VND=250000000",
+        description="High-amount threshold per currency, in minor units",
+    )
+    fraud_velocity_limit: int = Field(
+        10, ge=1, description="More checkouts than this in the window by one email, IP or "
+        "card add the velocity points"
+    )
+    fraud_velocity_window_hours: float = Field(
+        24, gt=0, le=24 * 365, description="The velocity window"
+    )
+    fraud_blocked_email_domains: str = Field(
+        "", description="Email domains (and their subdomains) that block an order"
+    )
+    fraud_blocked_ips: str = Field("", description="IP addresses or CIDR networks that block")
+    fraud_unusual_factor: int = Field(
+        3, ge=1, description="An order above this many times the email's average is unusual"
+    )
+    geoip_country_db: str | None = Field(
+        None, description="MaxMind City or Country database (.mmdb) for the IP country"
+    )
+    geoip_anonymous_db: str | None = Field(
+        None, description="MaxMind Anonymous-IP (or Anonymous Plus) database (.mmdb)"
+    )
+    client_ip_header: str | None = Field(
+        None, description="Header a trusted proxy puts the shopper's address in (first of "
+        "`X-Forwarded-For`); unset: the connection's address"
+    )
     log_level: str = Field("INFO", description="Python logging level")
     log_format: Literal["text", "json"] = Field(
         "text", description="`json`: one JSON object per log line, with the request id"

@@ -22,17 +22,22 @@ from commerce_core import Commerce, Money, VariantSpec
 from commerce_core.checkout.commands import PlaceOrder
 from commerce_core.pricing.ports import TaxDestination
 
-# (statements, transactions) per use case and dialect.
+# (statements, transactions) per use case and dialect. Place order stores the order's risk
+# assessment in its local transaction (one insert); with an email, IP or card to count by, one
+# read of earlier assessments more ("place order, risk keys"). Capture asks first whether a risk
+# review holds the order's money (one read in a transaction of its own).
 BUDGETS = {
     "sqlite": {
-        "place order": (39, 3), "add to cart": (11, 1), "show cart": (12, 3),
-        "price cart": (14, 4), "reserve stock": (8, 1), "capture payment": (33, 6),
+        "place order": (40, 3), "place order, risk keys": (41, 3), "add to cart": (11, 1),
+        "show cart": (12, 3), "price cart": (14, 4), "reserve stock": (8, 1),
+        "capture payment": (35, 7),
         "get order": (5, 1),
     },
     # Fewer: a stock change and its ledger row are one statement, RETURNING saves reads.
     "postgresql": {
-        "place order": (34, 3), "add to cart": (9, 1), "show cart": (9, 3),
-        "price cart": (10, 4), "reserve stock": (6, 1), "capture payment": (24, 6),
+        "place order": (35, 3), "place order, risk keys": (36, 3), "add to cart": (9, 1),
+        "show cart": (9, 3), "price cart": (10, 4), "reserve stock": (6, 1),
+        "capture payment": (25, 7),
         "get order": (4, 1),
     },
 }
@@ -117,6 +122,21 @@ def test_place_order(shop: Shop, lines: int) -> None:
     # Three transactions: the tax rules, the local steps, the confirmation; stock is read,
     # changed and recorded in one statement each whatever the number of lines.
     assert counted.figures == shop.budget("place order")
+
+
+@SIZES
+def test_place_order_with_what_the_risk_check_counts_by(shop: Shop, lines: int) -> None:
+    shop.commerce.checkout.place_order(shop.cart_of(1), email="a@example.com",
+                                       destination=VN)
+    cart_id = shop.cart_of(lines)
+
+    with shop.counting() as counted:
+        shop.commerce.handle(PlaceOrder(
+            cart_id=cart_id, idempotency_key="k", destination=VN, email="a@example.com",
+            client_ip="203.0.113.9", billing_country="VN", card_fingerprint="fp_1"))
+
+    # Earlier assessments by email, IP and card are counted in one read, whatever they hold.
+    assert counted.figures == shop.budget("place order, risk keys")
 
 
 @SIZES

@@ -11,6 +11,7 @@ from __future__ import annotations
 from adapters.memory.base import InMemoryDatabase
 from adapters.memory.breakers import InMemoryBreakerStore
 from adapters.memory.clock import FrozenClock, SequentialIds
+from adapters.memory.geoip import InMemoryGeoIp
 from adapters.memory.payments import Outcome, ScriptedPaymentGateway
 from adapters.memory.search import InMemorySearchIndex
 from adapters.memory.store import InMemoryUnitOfWork, InMemoryUnitOfWorkFactory
@@ -44,6 +45,7 @@ __all__ = [
     "FrozenClock",
     "InMemoryBreakerStore",
     "InMemoryDatabase",
+    "InMemoryGeoIp",
     "InMemorySearchIndex",
     "InMemoryUnitOfWork",
     "InMemoryUnitOfWorkFactory",

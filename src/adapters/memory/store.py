@@ -17,6 +17,7 @@ from adapters.memory.base import InMemoryDatabase, Journal
 from adapters.memory.cart import InMemoryCartRepository
 from adapters.memory.catalog import InMemoryCategoryRepository, InMemoryProductRepository
 from adapters.memory.checkout import InMemoryCheckoutSagaRepository
+from adapters.memory.fraud import InMemoryRiskAssessmentRepository
 from adapters.memory.fulfillment import InMemoryFulfillmentRepository, InMemoryPicklistRepository
 from adapters.memory.inventory import (
     InMemoryAdjustmentRequestRepository,
@@ -72,6 +73,7 @@ class InMemoryUnitOfWork(TrackedUnitOfWork):
     orders = Slot(InMemoryOrderRepository.over)
     payments = Slot(InMemoryPaymentRepository.over)
     refunds = Slot(InMemoryRefundRepository.over)
+    risk_assessments = Slot(InMemoryRiskAssessmentRepository.over)
     fulfillments = Slot(InMemoryFulfillmentRepository.over)
     picklists = Slot(InMemoryPicklistRepository.over)
     prices = Slot(InMemoryPriceRepository.over)

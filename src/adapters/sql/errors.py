@@ -28,6 +28,7 @@ _UNIQUE: dict[str, tuple[type[CommerceError], str]] = {
         ConcurrencyConflict, "the order already has a fulfillment in this warehouse"),
     # A second order for one checkout is a concurrent duplicate of one request.
     "uq_orders_checkout_id": (ConcurrencyConflict, "the checkout already has an order"),
+    "uq_risk_assessments_order_id": (ConcurrencyConflict, "the order was already assessed"),
 }
 
 

@@ -12,6 +12,7 @@ from adapters.sql.aggregates import AggregateMap, AggregateStore
 from adapters.sql.cart import CARTS, SqlCartRepository
 from adapters.sql.catalog import CATEGORIES, PRODUCTS, SqlCategoryRepository, SqlProductRepository
 from adapters.sql.checkout import CHECKOUTS, SqlCheckoutSagaRepository
+from adapters.sql.fraud import RISK_ASSESSMENTS, SqlRiskAssessmentRepository
 from adapters.sql.fulfillment import (
     FULFILLMENTS,
     PICKLISTS,
@@ -104,6 +105,7 @@ class SqlUnitOfWork(TrackedUnitOfWork):
     orders = stored(SqlOrderRepository, ORDERS)
     payments = stored(SqlPaymentRepository, PAYMENTS)
     refunds = stored(SqlRefundRepository, REFUNDS)
+    risk_assessments = stored(SqlRiskAssessmentRepository, RISK_ASSESSMENTS)
     fulfillments = stored(SqlFulfillmentRepository, FULFILLMENTS)
     picklists = stored(SqlPicklistRepository, PICKLISTS)
     prices = stored(SqlPriceRepository, PRICES, PriceStore)

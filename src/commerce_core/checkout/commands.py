@@ -14,6 +14,11 @@ class PlaceOrder:
     `idempotency_key` names this request: a replay returns the first outcome; the same key with
     other fields is refused. Without a key, placing an order from a cart that already became one
     returns that order. Without a `destination`, tax is computed for the shop's tax origin.
+
+    The last three fields feed the risk check (all optional): the shopper's `client_ip`, the
+    `billing_country` (ISO 3166 alpha-2) and the gateway's `card_fingerprint` (never a card
+    number). The address and the fingerprint describe the attempt, not the order, so a replay
+    from another network is still the same request.
     """
 
     cart_id: str
@@ -22,6 +27,9 @@ class PlaceOrder:
     customer_id: str | None = None
     idempotency_key: str | None = None
     destination: TaxDestination | None = None  # the shipping address tax is computed for
+    client_ip: str | None = None
+    billing_country: str | None = None
+    card_fingerprint: str | None = None
 
 
 @frozen

@@ -3,8 +3,10 @@
 Logical steps, in order (stock is reserved and the order exists before the shopper pays, which
 redirect gateways need):
 
-    validate cart → price (engine) → reserve stock → create order    (one local transaction)
-    → authorize payment (the gateway, outside any transaction)
+    validate cart → price (engine) → reserve stock → create order
+    → score the order's risk                                        (one local transaction)
+    → stop a blocked order (compensated), or authorize payment (the gateway, outside any
+      transaction)
     [→ await the shopper: a redirect gateway answered "pending"         (one local transaction)
        until a signal settles it: IPN, webhook, the shopper's return, a status query, or the
        deadline]

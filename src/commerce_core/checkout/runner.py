@@ -27,6 +27,7 @@ from commerce_core.checkout.model import (
 )
 from commerce_core.checkout.queries import PlacedOrder, SettleOutcome
 from commerce_core.checkout.steps import CheckoutSteps, Found, placed
+from commerce_core.fraud.queries import RiskVerdict
 from commerce_core.ordering import services as orders
 from commerce_core.payment import services as payments
 from commerce_core.payment.errors import PaymentDeclined, PaymentNotCompleted
@@ -66,10 +67,13 @@ class CheckoutSagaRunner:
         parts: tuple[object, ...] = (cmd.cart_id, cmd.payment_method, cmd.email, cmd.customer_id)
         if cmd.destination is not None:  # keeps the hashes of address-less requests as they were
             parts += (cmd.destination,)
+        if cmd.billing_country is not None:
+            parts += (("billing", cmd.billing_country),)
         request_hash = fingerprint(*parts)
+        screening = self._steps.screening(cmd)
         taxes = self._steps.taxes(cmd)
         try:
-            opened = self._steps.open(cmd, request_hash, taxes)
+            opened = self._steps.open(cmd, request_hash, taxes, screening)
         except ConcurrencyConflict:
             # Another request with this key, or on this cart, committed first.
             if cmd.idempotency_key is not None:
@@ -89,7 +93,7 @@ class CheckoutSagaRunner:
             return self._replay(opened.saga, request_hash)
         for point in PROBE_POINTS[:3]:
             self.probe(point)
-        return self._finish(opened.saga, opened.held, opened.route)
+        return self._finish(opened.saga, opened.held, opened.route, opened.verdict)
 
     def _by_key(self, key: str) -> CheckoutSaga | None:
         with self._uow() as uow:
@@ -139,9 +143,11 @@ class CheckoutSagaRunner:
         return self._finish(saga)
 
     def _finish(self, saga: CheckoutSaga, held: Held | None = None,
-                route: tuple[str, ...] = ()) -> PlacedOrder:
-        """Authorize, then confirm; or compensate whatever refused."""
+                route: tuple[str, ...] = (),
+                verdict: RiskVerdict | None = None) -> PlacedOrder:
+        """Authorize, then confirm; or compensate whatever refused (a blocked risk first)."""
         try:
+            self._steps.screen(saga, verdict)
             authorized = self._steps.authorize(saga, route)
             self.probe("payment_authorized")
             if authorized.pending:

@@ -26,6 +26,10 @@ from commerce_core.checkout.model import (
 )
 from commerce_core.checkout.ports import CheckoutUnitOfWork
 from commerce_core.checkout.queries import PlacedOrder
+from commerce_core.fraud import services as fraud
+from commerce_core.fraud.errors import FraudBlocked
+from commerce_core.fraud.ports import GeoFacts, RiskRequest
+from commerce_core.fraud.queries import Decision, RiskVerdict
 from commerce_core.inventory import services as stock
 from commerce_core.inventory.services import ReservationPolicy, StockRequest
 from commerce_core.ordering import services as orders
@@ -65,6 +69,20 @@ class Opened:
     saga: CheckoutSaga
     held: Held
     route: tuple[str, ...] = ()  # the gateways the payment may fail over to, its own first
+    verdict: RiskVerdict | None = None
+
+
+@frozen
+class Screening:
+    """What the risk check knows of the request before any transaction: the shopper's
+    details, checked, and the GeoIP answers for their address."""
+
+    request: RiskRequest
+    geo: GeoFacts
+
+
+# Codes of failures that held no money: compensation has nothing to void.
+NOTHING_AUTHORIZED = (PaymentDeclined.code, FraudBlocked.code)
 
 
 def placed(order: OrderSummary, payment_url: str | None = None) -> PlacedOrder:
@@ -86,10 +104,12 @@ class CheckoutSteps:
         policy: ReservationPolicy,
         lease: timedelta,
         retention: timedelta = timedelta(hours=24),
+        screen: fraud.RiskScreen | None = None,
     ) -> None:
         self.uow, self._gateway, self._pricer = uow, gateway, pricer
         self._clock, self._ids = clock, ids
         self._policy, self.lease, self.retention = policy, lease, retention
+        self._screen = screen if screen is not None and screen.enabled else None
 
     # -- open -----------------------------------------------------------------------------------
     def taxes(self, cmd: PlaceOrder) -> TaxCalculator:
@@ -101,8 +121,8 @@ class CheckoutSteps:
             raise TaxDestinationRequired("placing an order needs a shipping address for tax")
         return self._pricer.taxes_for(destination, self._clock.now())
 
-    def open(self, cmd: PlaceOrder, request_hash: str,
-             taxes: TaxCalculator) -> Opened | PlacedOrder | Found:
+    def open(self, cmd: PlaceOrder, request_hash: str, taxes: TaxCalculator,
+             screening: Screening | None = None) -> Opened | PlacedOrder | Found:
         """The local steps, in one transaction: validate the cart, price it at today's list
         price, reserve every line (all or nothing), create the pending order and its payment,
         record promotion usage. Any refusal rolls all of it back: nothing was taken, so nothing
@@ -175,9 +195,10 @@ class CheckoutSteps:
             )
             saga.order_created(order_id, payment_id, [r.id for h in held for r in h.reservations])
             self._record_promotions(uow, breakdown, order_id, saga.customer_id)
+            verdict = self._assess(uow, screening, saga, order_id)
             uow.checkouts.add(saga)
             uow.commit()
-            return Opened(saga, uow.held(), route)
+            return Opened(saga, uow.held(), route, verdict)
 
     def _price(self, uow: CheckoutUnitOfWork, cart: CartSnapshot,
                items: dict[str, SellableItem], cmd: PlaceOrder, taxes: TaxCalculator,
@@ -219,6 +240,42 @@ class CheckoutSteps:
             usages=[UsageLine(o.promotion_id, o.total, original, t.total, o.coupon_id)
                     for o in breakdown.offers],
         )
+
+    # -- risk -----------------------------------------------------------------------------------
+    def screening(self, cmd: PlaceOrder) -> Screening | None:
+        """The risk request, checked (bad input stops here, before anything is written), and
+        its GeoIP answers, outside any transaction. None when the risk check is off."""
+        if self._screen is None:
+            return None
+        request = self._screen.request(
+            email=cmd.email, client_ip=cmd.client_ip, billing_country=cmd.billing_country,
+            shipping_country=cmd.destination.country_code if cmd.destination else None,
+            card_fingerprint=cmd.card_fingerprint, customer_id=cmd.customer_id)
+        return Screening(request, self._screen.locate(request))
+
+    def _assess(self, uow: CheckoutUnitOfWork, screening: Screening | None,
+                saga: CheckoutSaga, order_id: str) -> RiskVerdict | None:
+        """Score the priced order and store its assessment in the local steps' transaction.
+        A blocked order is still committed with its stock held: `screen` then stops it before
+        the gateway and compensation gives everything back, so the refusal stays on record."""
+        if self._screen is None or screening is None:
+            return None
+        return self._screen.assess(uow, screening.request, screening.geo, order_id=order_id,
+                                   checkout_id=saga.id, amount=saga.total,
+                                   now=self._clock.now(), ids=self._ids)
+
+    def screen(self, saga: CheckoutSaga, verdict: RiskVerdict | None) -> None:
+        """Stop a blocked order before the gateway: nothing is authorized. A review goes on
+        (its capture is held until staff decide). A resumed checkout reads its verdict."""
+        if self._screen is None:
+            return
+        assert saga.order_id is not None
+        if verdict is None:
+            with self.uow() as uow:
+                verdict = fraud.verdict(uow, saga.order_id)
+        if verdict is not None and verdict.decision is Decision.BLOCK:
+            raise FraudBlocked("this order cannot be accepted; please contact the shop",
+                               checkout_id=saga.id, order_id=saga.order_id)
 
     # -- authorize and confirm ------------------------------------------------------------------
     def authorize(self, saga: CheckoutSaga, route: tuple[str, ...] = ()) -> payments.Authorized:
@@ -370,7 +427,7 @@ class CheckoutSteps:
             gateway, key = (payments.attempt(uow, saga.payment_id) if saga.payment_id
                             else (None, saga.authorization_key))
             uow.commit()
-        if code != PaymentDeclined.code and gateway:  # a decline authorized nothing
+        if code not in NOTHING_AUTHORIZED and gateway:
             # An expired redirect payment is voided too: the shopper may have paid at the
             # last moment.
             try:
@@ -386,7 +443,7 @@ class CheckoutSteps:
             if saga.order_id is not None:
                 orders.cancel(uow, saga.order_id, code, changed_by="checkout", now=now)
             if saga.payment_id is not None:
-                if code == PaymentDeclined.code:
+                if code in NOTHING_AUTHORIZED:
                     payments.failed(uow, saga.payment_id, code, message, now=now)
                 elif code == PaymentNotCompleted.code:
                     payments.expired(uow, saga.payment_id, now=now)

@@ -14,6 +14,7 @@ from commerce_core.checkout.handlers import (
 from commerce_core.checkout.ports import CheckoutUnitOfWork
 from commerce_core.checkout.runner import CheckoutSagaRunner
 from commerce_core.checkout.steps import CheckoutSteps
+from commerce_core.fraud.services import RiskScreen
 from commerce_core.inventory.services import ReservationPolicy
 from commerce_core.payment.ports import GatewayRouting
 from commerce_core.pricing.services import CartPricer
@@ -27,10 +28,10 @@ class CheckoutWiring:
     def __init__(
         self, uow: UnitOfWorkFactory[CheckoutUnitOfWork], gateway: GatewayRouting,
         pricer: CartPricer, clock: Clock, ids: IdGenerator, *, policy: ReservationPolicy,
-        lease: timedelta, retention: timedelta,
+        lease: timedelta, retention: timedelta, screen: RiskScreen | None = None,
     ) -> None:
         steps = CheckoutSteps(uow, gateway, pricer, clock, ids, policy=policy, lease=lease,
-                              retention=retention)
+                              retention=retention, screen=screen)
         self.runner = CheckoutSagaRunner(steps, clock)
 
     def handlers(self) -> Handlers:

@@ -12,6 +12,7 @@ from entrypoints.cli import (
     db,
     demo,
     events,
+    fraud,
     fulfillment,
     orders,
     pricing,
@@ -39,6 +40,7 @@ app.add_typer(catalog.app, name="catalog")
 app.add_typer(db.app, name="db")
 app.add_typer(events.app, name="events")
 app.add_typer(orders.app, name="orders")
+app.add_typer(fraud.app, name="fraud")
 app.add_typer(stock.app, name="stock")
 app.add_typer(warehouses.app, name="warehouses")
 app.add_typer(fulfillment.app, name="fulfillment")

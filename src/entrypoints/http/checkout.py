@@ -10,13 +10,14 @@ key, the cart's version keys the attempt, so a cart becomes at most one order.
 
 from __future__ import annotations
 
+import ipaddress
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Response, status
+from fastapi import APIRouter, Header, Request, Response, status
 
 from commerce_core.checkout.queries import PlacedOrder
 from commerce_core.shared.errors import CommerceError
-from entrypoints.http.dependencies import CommerceDep, RequestIdDep
+from entrypoints.http.dependencies import CommerceDep, RequestIdDep, SettingsDep
 from entrypoints.http.metrics import MetricsDep
 from entrypoints.http.schemas import CheckoutOut, NewOrder, PlacedOrderOut
 
@@ -29,15 +30,33 @@ IdempotencyKey = Annotated[
 ]
 
 
+def client_ip(request: Request, header: str | None) -> str | None:
+    """The shopper's address for the risk check: the first address of the trusted proxy's
+    header when one is configured, else the connection's; None when neither is an address."""
+    candidates = []
+    if header:
+        candidates.append((request.headers.get(header) or "").split(",")[0].strip())
+    candidates.append(request.client.host if request.client else "")
+    for candidate in candidates:
+        try:
+            return str(ipaddress.ip_address(candidate))
+        except ValueError:
+            continue
+    return None
+
+
 @router.post("/orders", status_code=status.HTTP_201_CREATED,
-             summary="Place an order from a cart: reserve stock, authorize payment, confirm")
+             summary="Place an order from a cart: risk check, reserve stock, authorize "
+                     "payment, confirm")
 def place_order(
     body: NewOrder, commerce: CommerceDep, request_id: RequestIdDep, response: Response,
-    metrics: MetricsDep, idempotency_key: IdempotencyKey = None,
+    metrics: MetricsDep, request: Request, settings: SettingsDep,
+    idempotency_key: IdempotencyKey = None,
 ) -> PlacedOrderOut:
     try:
         placed: PlacedOrder = commerce.handle(
-            body.to_command(idempotency_key), correlation_id=request_id
+            body.to_command(idempotency_key, client_ip(request, settings.client_ip_header)),
+            correlation_id=request_id,
         )
     except CommerceError as error:  # refused: counted by its stable code
         metrics.checkout(error.code)

@@ -17,10 +17,21 @@ class NewOrder(RequestBody):
     payment_method: str = Field("card", pattern=r"^[a-z][a-z_]{0,31}$",
                                 examples=["card", "cod", "bank_transfer", "e_wallet"])
     email: str | None = Field(None, max_length=254, pattern=EMAIL_FORMAT)
+    billing_country: str | None = Field(
+        None, pattern=r"^[A-Z]{2}$", examples=["VN"],
+        description="ISO 3166 alpha-2 country of the billing address (for the risk check)")
+    card_fingerprint: str | None = Field(
+        None, min_length=1, max_length=200, pattern=r"^[A-Za-z0-9_\-]*[A-Za-z_][A-Za-z0-9_\-]*$",
+        description="The gateway's fingerprint of the card, with at least one letter (never "
+                    "the card's number): repeated use of one card counts towards the risk "
+                    "check's velocity")
 
-    def to_command(self, idempotency_key: str | None) -> PlaceOrder:
+    def to_command(self, idempotency_key: str | None,
+                   client_ip: str | None = None) -> PlaceOrder:
         return PlaceOrder(self.cart_id, self.payment_method, self.email,
-                          idempotency_key=idempotency_key)
+                          idempotency_key=idempotency_key, client_ip=client_ip,
+                          billing_country=self.billing_country,
+                          card_fingerprint=self.card_fingerprint)
 
 
 class PlacedOrderOut(BaseModel):
