@@ -2,7 +2,7 @@
 checks count by, and the staff review of held orders).
 
 Revision ID: 0007
-Revises: 0008
+Revises: 0006
 Create Date: 2026-12-07
 """
 
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0007"
-down_revision: str | None = "0008"
+down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
