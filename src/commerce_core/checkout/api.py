@@ -25,11 +25,16 @@ class CheckoutApi:
     def place_order(
         self, cart_id: str, *, payment_method: str = "card", email: str | None = None,
         customer_id: str | None = None, idempotency_key: str | None = None,
-        destination: TaxDestination | None = None,
+        destination: TaxDestination | None = None, client_ip: str | None = None,
+        billing_country: str | None = None, card_fingerprint: str | None = None,
+        payment_token: str | None = None,
     ) -> PlacedOrder:
+        """Place the order (see `PlaceOrder`); with a redirect gateway it comes back `pending`
+        with the `payment_url` where the shopper pays."""
         result: PlacedOrder = self._handle(
             PlaceOrder(cart_id, payment_method, email, customer_id, idempotency_key,
-                       destination),
+                       destination, client_ip, billing_country, card_fingerprint,
+                       payment_token),
             correlation_id=idempotency_key,
         )
         return result

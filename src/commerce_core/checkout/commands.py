@@ -30,6 +30,9 @@ class PlaceOrder:
     client_ip: str | None = None
     billing_country: str | None = None
     card_fingerprint: str | None = None
+    # The gateway's token of the shopper's instrument (a Stripe `pm_…` from Stripe's own
+    # fields): what a card gateway charges; never card data.
+    payment_token: str | None = None
 
 
 @frozen

@@ -100,6 +100,11 @@ class CheckoutSaga:
     lease_until: datetime
     created_at: datetime
     updated_at: datetime
+    # What the gateway needs to authorize, kept so a resumed checkout asks it the same: the
+    # shopper's address (VNPay requires it) and the provider's token of their instrument (a
+    # Stripe `pm_…`, never card data).
+    client_ip: str | None = None
+    payment_token: str | None = None
     version: int = 0
     events: list[DomainEvent] = field(factory=list, repr=False)
 
@@ -119,11 +124,13 @@ class CheckoutSaga:
         total: Money,
         now: datetime,
         lease: timedelta,
+        client_ip: str | None = None,
+        payment_token: str | None = None,
     ) -> CheckoutSaga:
         saga = cls(
             saga_id, idempotency_key, request_hash, cart_id, customer_id, email, payment_method,
             currency, lines, total, Step.ORDER_CREATED, SagaStatus.RUNNING, [], None, None, None,
-            None, now + lease, now, now,
+            None, now + lease, now, now, client_ip, payment_token,
         )
         saga.events.append(
             CheckoutStarted(saga_id, cart_id, customer_id, total,

@@ -161,6 +161,7 @@ class CheckoutSteps:
                 request_hash=request_hash, cart_id=cart.id, customer_id=customer_id,
                 email=cmd.email, payment_method=cmd.payment_method, currency=cart.currency,
                 lines=lines, total=breakdown.totals.total, now=now, lease=self.lease,
+                client_ip=cmd.client_ip, payment_token=cmd.payment_token,
             )
             carts.begin_checkout(uow, cart.id, now=now)
             held = stock.reserve(
@@ -288,7 +289,8 @@ class CheckoutSteps:
         return payments.authorize(self._gateway, self.uow, AuthorizationRequest(
             payment_id=saga.payment_id, order_id=saga.order_id, amount=saga.total,
             method=saga.payment_method, idempotency_key=saga.authorization_key,
-            customer_email=saga.email,
+            customer_email=saga.email, payment_token=saga.payment_token,
+            client_ip=saga.client_ip,
         ), route=route, clock=self._clock)
 
     def deadline(self, saga: CheckoutSaga) -> datetime:

@@ -37,6 +37,8 @@ checkouts = sa.Table(
     timestamp("lease_until"),
     timestamp("created_at"),
     timestamp("updated_at"),
+    text("client_ip", nullable=True),
+    text("payment_token", nullable=True),
     version(),
     sa.Index(None, "status", "lease_until"),
 )

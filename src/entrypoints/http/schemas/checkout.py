@@ -25,13 +25,19 @@ class NewOrder(RequestBody):
         description="The gateway's fingerprint of the card, with at least one letter (never "
                     "the card's number): repeated use of one card counts towards the risk "
                     "check's velocity")
+    payment_token: str | None = Field(
+        None, min_length=1, max_length=255, pattern=r"^[A-Za-z0-9_\-]*[A-Za-z_][A-Za-z0-9_\-]*$",
+        examples=["pm_card_visa"],
+        description="The card gateway's token of the shopper's instrument (Stripe's "
+                    "`pm_…`, from Stripe's own fields); never a card number")
 
     def to_command(self, idempotency_key: str | None,
                    client_ip: str | None = None) -> PlaceOrder:
         return PlaceOrder(self.cart_id, self.payment_method, self.email,
                           idempotency_key=idempotency_key, client_ip=client_ip,
                           billing_country=self.billing_country,
-                          card_fingerprint=self.card_fingerprint)
+                          card_fingerprint=self.card_fingerprint,
+                          payment_token=self.payment_token)
 
 
 class PlacedOrderOut(BaseModel):
