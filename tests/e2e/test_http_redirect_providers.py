@@ -76,12 +76,14 @@ class Vnpay(Provider):
         self.paid = self.harness.vnpay.pay(url, "00" if approve else "24")  # 24: cancelled
 
     def notify(self, client: TestClient) -> httpx.Response:
-        answer = client.get(f"/webhooks/payments/vnpay/ipn?{urlencode(self.paid)}")
+        answer: httpx.Response = client.get(
+            f"/webhooks/payments/vnpay/ipn?{urlencode(self.paid)}")
         assert answer.json()["RspCode"] in ("00", "02"), answer.text  # recorded, or settled
         return answer
 
     def back(self, client: TestClient) -> httpx.Response:
-        return client.get(f"/payments/vnpay/return?{urlencode(self.paid)}")
+        answer: httpx.Response = client.get(f"/payments/vnpay/return?{urlencode(self.paid)}")
+        return answer
 
     def money_taken(self) -> int:
         return sum(1 for p in self.harness.vnpay.payments.values()
@@ -105,14 +107,16 @@ class Momo(Provider):
             self.reference, None, int(self.harness.clock.now().timestamp() * 1000))
 
     def notify(self, client: TestClient) -> httpx.Response:
-        answer = client.post("/webhooks/payments/momo", content=json.dumps(self.paid),
-                             headers={"Content-Type": "application/json"})
+        answer: httpx.Response = client.post(
+            "/webhooks/payments/momo", content=json.dumps(self.paid),
+            headers={"Content-Type": "application/json"})
         assert answer.status_code == 204, answer.text
         return answer
 
     def back(self, client: TestClient) -> httpx.Response:
         query = {k: str(v) for k, v in self.paid.items()}
-        return client.get(f"/payments/momo/return?{urlencode(query)}")
+        answer: httpx.Response = client.get(f"/payments/momo/return?{urlencode(query)}")
+        return answer
 
     def money_taken(self) -> int:
         return self.harness.momo.held()
@@ -149,14 +153,16 @@ class PayPal(Provider):
                            "resource": {"id": self.reference, "status": "APPROVED"}},
                           separators=(",", ":")).encode()
         sent = self.harness.clock.now() - timedelta(seconds=5)
-        answer = client.post("/webhooks/payments/paypal", content=body,
-                             headers=self.harness.paypal.sign_delivery(body, sent))
+        answer: httpx.Response = client.post(
+            "/webhooks/payments/paypal", content=body,
+            headers=self.harness.paypal.sign_delivery(body, sent))
         assert answer.status_code == 200, answer.text
         return answer
 
     def back(self, client: TestClient) -> httpx.Response:
-        return client.get("/payments/paypal/return",
-                          params={"token": self.reference, "PayerID": "BUYER1"})
+        answer: httpx.Response = client.get(
+            "/payments/paypal/return", params={"token": self.reference, "PayerID": "BUYER1"})
+        return answer
 
     def money_taken(self) -> int:
         return self.harness.paypal.held()
