@@ -107,6 +107,18 @@ def test_facets_count_under_every_filter_but_their_own(shop: SearchIndex) -> Non
     assert result.facets.in_stock == 1
 
 
+def test_attribute_keys_and_values_with_colons_stay_apart(index: SearchIndex) -> None:
+    index.upsert([doc("A1", "Vòng tay", attributes={"a:b": ("c",)}),
+                  doc("A2", "Nhẫn", attributes={"a": ("b:c",)})])
+
+    facets = index.search(SearchQuery(facet_attributes=("a", "a:b"))).facets.attributes
+
+    assert search(index, filters=Filters(attributes={"a": ("b:c",)})) == ["A2"]
+    assert search(index, filters=Filters(attributes={"a:b": ("c",)})) == ["A1"]
+    assert [(b.value, b.count) for b in facets["a"]] == [("b:c", 1)]
+    assert [(b.value, b.count) for b in facets["a:b"]] == [("c", 1)]
+
+
 def test_sorts_by_price_and_by_newest(shop: SearchIndex) -> None:
     assert search(shop, "ao", sort=SortBy.PRICE_ASC) == ["P3", "P1", "P2"]
     assert search(shop, "ao", sort=SortBy.PRICE_DESC) == ["P2", "P1", "P3"]
@@ -157,6 +169,16 @@ def test_autocomplete_puts_products_in_stock_first_and_respects_the_limit(
     found = shop.suggest(["ao"], 2)
 
     assert [s.id for s in found] == ["P2", "P1"]
+
+
+def test_autocomplete_on_one_letter_finds_every_word_starting_with_it(
+        shop: SearchIndex) -> None:
+    found = shop.suggest(["t"], 10)
+
+    assert [(s.kind, s.id) for s in found] == [
+        (SuggestionKind.PRODUCT, "P4"), (SuggestionKind.PRODUCT, "P3"),
+        (SuggestionKind.BRAND, "Việt Tiến"), (SuggestionKind.CATEGORY, "C-PHONES"),
+    ]
 
 
 def test_the_vocabulary_offers_words_near_a_misspelt_one(shop: SearchIndex) -> None:

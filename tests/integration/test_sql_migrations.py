@@ -19,6 +19,9 @@ from adapters.sql.tables.inventory import stock_levels
 from adapters.sql.tables.search import ENGINE_SPECIFIC
 from adapters.sql.transaction import SqlTransaction
 from commerce_core.inventory.errors import InvalidStockChange
+from commerce_core.search.analysis import query_terms
+from commerce_core.search.queries import Filters, SearchQuery
+from tests.contract.search_support import doc
 
 BACKENDS = [pytest.param("sqlite"), pytest.param("postgres", marks=pytest.mark.postgres)]
 
@@ -39,7 +42,7 @@ def table_names(url: str) -> set[str]:
 
 
 def _declared(name: str | None, type_: str, parent_names: object) -> bool:
-    """Search's full-text objects are dialect DDL of migration 0004, not declared tables."""
+    """Search's full-text objects are dialect DDL of migration 0005, not declared tables."""
     return name not in ENGINE_SPECIFIC
 
 
@@ -112,7 +115,7 @@ def test_an_empty_database_is_at_no_revision_until_upgraded(url: str) -> None:
     sql.upgrade(url)
 
     assert before is None
-    assert sql.current_revision(url) == head_revision() == "0008"
+    assert sql.current_revision(url) == head_revision() == "0009"
     assert set(metadata.tables) | {"alembic_version"} == table_names(url) - ENGINE_SPECIFIC
 
 
@@ -193,3 +196,54 @@ def test_upgrading_a_shop_with_stock_opens_the_ledger_with_each_rows_balance(url
         "opening", 7, 2)
     assert item is not None
     assert item.settings.reorder_point == 0
+
+
+def _search_answers(url: str) -> list[object]:
+    ports = sql.bundle(url, gateway=ScriptedPaymentGateway(), clock=FrozenClock(),
+                       ids=SequentialIds(), pool_size=1)
+    index, factory = ports.search_index, ports.uow
+    assert isinstance(index, sql.SqlSearchIndex)
+    assert isinstance(factory, sql.SqlUnitOfWorkFactory)
+    try:
+        if not index.count():
+            index.upsert([
+                doc("P1", "Áo sơ mi lanh", brand="Acme", price=300_000,
+                    categories=(("C1-1", "Áo sơ mi"), ("C1", "Áo")),
+                    attributes={"color": ("đỏ", "xanh"), "a:b": ("c",)}, stock={"HN": 2}),
+                doc("P2", "Áo sơ mi cotton", price=150_000, categories=(("C1", "Áo"),),
+                    attributes={"a": ("b:c",)}, stock={"HN": 0, "HCM": 1}),
+                doc("P3", "Quần jean", brand="Bình An", price=500_000,
+                    categories=(("C2", "Quần"),), attributes={"color": ("xanh",)}),
+            ])
+        queries = [
+            SearchQuery(facet_attributes=("color", "a", "a:b")),
+            SearchQuery(terms=query_terms("ao"), filters=Filters(brands=("Acme",)),
+                        facet_attributes=("color",)),
+            SearchQuery(filters=Filters(category_ids=("C1",), in_stock=True, warehouse_id="HCM",
+                                        attributes={"a": ("b:c",)})),
+        ]
+        return [*(index.search(q) for q in queries), index.suggest(["ao", "s"], 10),
+                index.suggest(["q"], 10)]
+    finally:
+        index.dispose()
+        factory.dispose()
+
+
+def test_search_documents_read_the_same_after_a_downgrade_below_0009_and_back(url: str) -> None:
+    """0009 fills facet values and name prefixes from the stored documents as the index writes
+    them, and its downgrade gives the tables before it their facet and stock rows back."""
+    before = _search_answers(url)
+
+    engine = sql.create_engine(url, pool_size=1)
+    try:
+        with engine.begin() as connection:
+            config = alembic_config()
+            config.attributes["connection"] = connection
+            command.downgrade(config, "0008")
+            facets = connection.execute(sa.text("SELECT count(*) FROM search_facets")).scalar()
+            stock = connection.execute(sa.text("SELECT count(*) FROM search_stock")).scalar()
+    finally:
+        engine.dispose()
+
+    assert (facets, stock) == (11, 3)  # brands 2, categories 4, attribute values 5; stock 3
+    assert _search_answers(url) == before

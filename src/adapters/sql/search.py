@@ -2,11 +2,16 @@
 
 Texts are folded and tokenised in Python (`analysis.tokens`) before they are stored, so both
 engines see the same words and accents never matter. Every query word is a prefix: FTS5
-`"word"*` (with prefix indexes for 2 and 3 letters), PostgreSQL `word:*`. Facets count over
-`search_facets` rows (one per brand, category on the path and attribute value), each facet
-under every filter but its own. The vocabulary (`search_terms`) and the brand and category
-labels (`search_labels`) are counted as documents come and go; spelling corrections draw
-candidates from the vocabulary (narrowed by trigram similarity where pg_trgm is installed).
+`"word"*` (with prefix indexes for 2 and 3 letters), PostgreSQL `word:*`.
+
+A search is one statement: the text matches are read once (a materialized CTE holding, per
+match, its facet values from the document row and whether it passes each filter), then the
+page and every facet, each under every filter but its own, are counted from them. Autocomplete
+walks `search_name_prefixes` under the two-letter start of the longest typed word, in
+suggestion order, and stops at the first rows whose name holds every typed word. The
+vocabulary (`search_terms`) and the brand and category labels (`search_labels`) are counted as
+documents come and go; spelling corrections draw candidates from the vocabulary (narrowed by
+trigram similarity where pg_trgm is installed).
 
 Writes go through the caller's transaction when it is a SQL unit of work (`within=`), so a
 document commits with the projector's inbox row; queries read on their own connections (on
@@ -52,10 +57,11 @@ WEIGHTS = (3.0, 2.0, 1.5, 1.0, 1.0)  # name, brand, categories, attributes, desc
 
 
 def read_engine(engine: Engine) -> Engine:
-    """An engine for queries: the same one on PostgreSQL; on SQLite one whose reads take no
-    write lock (the shop's engine begins every transaction IMMEDIATE)."""
+    """An engine for queries: on PostgreSQL the same pool in autocommit (a query is one
+    statement: no BEGIN and ROLLBACK around it); on SQLite one whose reads take no write lock
+    (the shop's engine begins every transaction IMMEDIATE)."""
     if engine.dialect.name != "sqlite":
-        return engine
+        return engine.execution_options(isolation_level="AUTOCOMMIT")
     reader = sa.create_engine(engine.url, pool_size=4, max_overflow=0,
                               connect_args={"timeout": 30, "check_same_thread": False})
 
@@ -117,12 +123,37 @@ def _ts_query(terms: Sequence[Term]) -> str:
     return " & ".join("(" + " | ".join(alternative(a) for a in term) + ")" for term in terms)
 
 
-def _facet_rows(document: SearchDocument) -> list[dict[str, str]]:
-    rows = {("category", c) for c in document.category_path}
-    if document.brand:
-        rows.add(("brand", document.brand))
-    rows |= {(f"attr:{k}", v) for k, vs in document.attributes.items() for v in vs}
-    return [{"facet": f, "value": v, "product_id": document.product_id} for f, v in sorted(rows)]
+def _attribute(key: str, value: str = "") -> str:
+    """An attribute value as `facet_attributes` holds it (with no value: the key's prefix);
+    the key's length keeps keys and values apart whatever they contain."""
+    return f"{len(key)}:{key}:{value}"
+
+
+def _facet_values(document: SearchDocument) -> dict[str, Any]:
+    return {
+        "facet_brand": document.brand or None,
+        "facet_categories": sorted(set(document.category_path)),
+        "facet_attributes": sorted({_attribute(k, v) for k, vs in document.attributes.items()
+                                    for v in vs}),
+        "stocked_warehouses": sorted(w for w, units in document.stock.items() if units > 0),
+    }
+
+
+PREFIX = 2  # letters of a name word's start that `search_name_prefixes` is keyed by
+ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz"  # what analysed words are made of
+
+
+def _prefixes(name_text: str) -> set[str]:
+    return {word[:PREFIX] for word in name_text.split()}
+
+
+def _walked_prefixes(words: Sequence[str]) -> list[str]:
+    """The prefixes whose rows hold every name matching the typed words: the start of the
+    longest word; for a single letter, every prefix that starts with it."""
+    word = max(words, key=len)
+    if len(word) >= PREFIX:
+        return [word[:PREFIX]]
+    return [word] + [word + c for c in ALPHABET]
 
 
 def _labels(document: SearchDocument) -> set[tuple[str, str, str]]:
@@ -195,7 +226,7 @@ class SqlSearchIndex:
         gone = [d.product_id for d in old]
         q = _Sql()
         bound_ids, bound_seqs = q.bind(gone, many=True), q.bind(seqs, many=True)
-        for table in ("search_facets", "search_stock", "search_documents"):
+        for table in ("search_name_prefixes", "search_documents"):
             db.execute(q.statement(f"DELETE FROM {table} WHERE product_id IN {bound_ids}"),
                        q.params)
         if not self.is_postgres:
@@ -203,31 +234,43 @@ class SqlSearchIndex:
                        q.params)
         self._count(db, old, -1)
 
-    def insert(self, db: SqlTransaction, documents: Sequence[SearchDocument]) -> None:
-        """Add documents known to be absent (a rebuild, or after `_remove`)."""
+    def insert(self, db: SqlTransaction, documents: Sequence[SearchDocument], *,
+               count: bool = True) -> None:
+        """Add documents known to be absent (a rebuild, or after `_remove`); `count=False`
+        leaves the vocabulary and labels to the caller (`count_in`)."""
         if not documents:
             return
-        rows = []
+        rows, prefixes = [], []
         for d in documents:
-            words = d.words()
+            name_text = analysed(d.name)
+            facets = _facet_values(d)
+            if not self.is_postgres:  # JSON arrays
+                facets = {k: v if k == "facet_brand" else orjson.dumps(v).decode()
+                          for k, v in facets.items()}
             rows.append({
-                "product_id": d.product_id, "status": d.status, "name_text": analysed(d.name),
+                "product_id": d.product_id, "status": d.status, "name_text": name_text,
                 "price_amount": d.price.amount, "in_stock": int(d.in_stock),
                 "created_us": _micros(d.created_at),
-                "document": orjson.dumps(d.to_dict()).decode(),
-                **{f"f_{k}": " ".join(v) for k, v in words.items()},
+                "document": orjson.dumps(d.to_dict()).decode(), **facets,
+                **{f"f_{k}": " ".join(v) for k, v in d.words().items()},
             })
-        columns = "product_id, status, name_text, price_amount, in_stock, created_us, document"
+            if d.status == "active":
+                prefixes += [{"product_id": d.product_id, "prefix": p,
+                              "out_of_stock": 0 if d.in_stock else 1, "name_text": name_text}
+                             for p in sorted(_prefixes(name_text))]
+        columns = ("product_id, status, name_text, price_amount, in_stock, created_us, document, "
+                   "facet_brand, facet_categories, facet_attributes, stocked_warehouses")
         values = (":product_id, :status, :name_text, :price_amount, :in_stock, :created_us, "
-                  ":document")
+                  ":document, :facet_brand, :facet_categories, :facet_attributes, "
+                  ":stocked_warehouses")
         if self.is_postgres:
             db.execute(sa.text(
-                f"INSERT INTO search_documents ({columns}, tsv, name_tsv) VALUES ({values}, "
+                f"INSERT INTO search_documents ({columns}, tsv) VALUES ({values}, "
                 "setweight(to_tsvector('simple', :f_name), 'A') || "
                 "setweight(to_tsvector('simple', :f_brand), 'B') || "
                 "setweight(to_tsvector('simple', :f_categories), 'C') || "
-                "setweight(to_tsvector('simple', :f_attributes || ' ' || :f_description), 'D'), "
-                "to_tsvector('simple', :f_name))"), rows)
+                "setweight(to_tsvector('simple', :f_attributes || ' ' || :f_description), 'D'))"),
+                rows)
         else:
             db.execute(sa.text(f"INSERT INTO search_documents ({columns}) VALUES ({values})"),
                        [{k: v for k, v in r.items() if not k.startswith("f_")} for r in rows])
@@ -237,15 +280,15 @@ class SqlSearchIndex:
                 ":f_description FROM search_documents WHERE product_id = :product_id"),
                 [{k: v for k, v in r.items() if k.startswith("f_") or k == "product_id"}
                  for r in rows])
-        facets = [row for d in documents for row in _facet_rows(d)]
-        if facets:
-            db.execute(sa.text("INSERT INTO search_facets (facet, value, product_id) "
-                               "VALUES (:facet, :value, :product_id)"), facets)
-        stock = [{"warehouse_id": w, "product_id": d.product_id, "available": n}
-                 for d in documents for w, n in d.stock.items()]
-        if stock:
-            db.execute(sa.text("INSERT INTO search_stock (warehouse_id, product_id, available) "
-                               "VALUES (:warehouse_id, :product_id, :available)"), stock)
+        if prefixes:
+            db.execute(sa.text(
+                "INSERT INTO search_name_prefixes (product_id, prefix, out_of_stock, name_text) "
+                "VALUES (:product_id, :prefix, :out_of_stock, :name_text)"), prefixes)
+        if count:
+            self._count(db, documents, +1)
+
+    def count_in(self, db: SqlTransaction, documents: Iterable[SearchDocument]) -> None:
+        """Count documents into the vocabulary and labels (which must not hold them yet)."""
         self._count(db, documents, +1)
 
     def _count(self, db: SqlTransaction, documents: Iterable[SearchDocument], sign: int) -> None:
@@ -272,7 +315,7 @@ class SqlSearchIndex:
             db.execute(sa.text("DELETE FROM search_labels WHERE documents <= 0"))
 
     def clear(self, db: SqlTransaction) -> None:
-        for table in ("search_facets", "search_stock", "search_terms", "search_labels",
+        for table in ("search_name_prefixes", "search_terms", "search_labels",
                       "search_documents"):
             db.execute(sa.text(f"DELETE FROM {table}"))
         if not self.is_postgres:
@@ -290,62 +333,57 @@ class SqlSearchIndex:
     def count(self) -> int:
         return int(self._read(sa.text("SELECT count(*) AS n FROM search_documents"))[0].n)
 
-    def _hits(self, q: _Sql, terms: Sequence[Term], *, scored: bool = True) -> str:
-        """The CTE of active documents matching the text, with their score (facets need
-        none). Documents themselves are read only for the page's hits."""
-        columns = "d.seq, d.product_id, d.price_amount, d.in_stock, d.created_us"
+    def _matches(self, q: _Sql, terms: Sequence[Term]) -> tuple[str, str, str]:
+        """FROM and WHERE of the active documents `d` matching the text, and their score."""
         if not terms:
-            return (f"SELECT {columns}, 0.0 AS score FROM search_documents d "
-                    "WHERE d.status = 'active'")
-        if not scored and self.is_postgres:
-            return (f"SELECT {columns}, 0.0 AS score FROM search_documents d WHERE "
-                    f"d.tsv @@ to_tsquery('simple', {q.bind(_ts_query(terms))}) "
-                    "AND d.status = 'active'")
+            return "search_documents d", "d.status = 'active'", "0.0"
         if self.is_postgres:
-            match = q.bind(_ts_query(terms))
-            return (f"SELECT {columns}, ts_rank(d.tsv, to_tsquery('simple', {match})) AS score "
-                    f"FROM search_documents d WHERE d.tsv @@ to_tsquery('simple', {match}) "
-                    "AND d.status = 'active'")
-        match = q.bind(_fts_match(terms))
+            match = f"to_tsquery('simple', {q.bind(_ts_query(terms))})"
+            return ("search_documents d", f"d.tsv @@ {match} AND d.status = 'active'",
+                    f"ts_rank(d.tsv, {match})")
         weights = ", ".join(str(w) for w in WEIGHTS)
         # CROSS JOIN: the text match drives (SQLite would otherwise walk the documents and
         # run the match once per row).
-        return (f"SELECT {columns}, -bm25(search_fts, {weights}) AS score FROM search_fts "
-                f"CROSS JOIN search_documents d ON d.seq = search_fts.rowid "
-                f"WHERE search_fts MATCH {match} AND d.status = 'active'")
+        return ("search_fts CROSS JOIN search_documents d ON d.seq = search_fts.rowid",
+                f"search_fts MATCH {q.bind(_fts_match(terms))} AND d.status = 'active'",
+                f"-bm25(search_fts, {weights})")
 
     def _conditions(self, q: _Sql, filters: Filters) -> list[tuple[str, str]]:
+        """Each filter as (the facet it belongs to, a condition on the document row `d`)."""
         found: list[tuple[str, str]] = []
 
-        def facet(name: str, key: str, values: Sequence[str]) -> None:
-            found.append((name, (
-                "h.product_id IN (SELECT product_id FROM search_facets "
-                f"WHERE facet = {q.bind(key)} AND value IN {q.bind(values, many=True)})")))
+        def among(name: str, column: str, values: Sequence[str]) -> None:
+            if self.is_postgres:
+                found.append((name, f"d.{column} && CAST({q.bind(list(values))} AS text[])"))
+            else:
+                found.append((name, f"EXISTS (SELECT 1 FROM json_each(d.{column}) "
+                                    f"WHERE value IN {q.bind(values, many=True)})"))
 
         if filters.category_ids:
-            facet("category", "category", filters.category_ids)
+            among("category", "facet_categories", filters.category_ids)
         if filters.brands:
-            facet("brand", "brand", filters.brands)
+            found.append(("brand", f"d.facet_brand IN {q.bind(filters.brands, many=True)}"))
         for key, values in sorted(filters.attributes.items()):
-            facet(f"attr:{key}", f"attr:{key}", values)
+            among(f"attr:{key}", "facet_attributes", [_attribute(key, v) for v in values])
         if filters.price_min is not None:
-            found.append(("price", f"h.price_amount >= {q.bind(filters.price_min)}"))
+            found.append(("price", f"d.price_amount >= {q.bind(filters.price_min)}"))
         if filters.price_max is not None:
-            found.append(("price", f"h.price_amount <= {q.bind(filters.price_max)}"))
+            found.append(("price", f"d.price_amount <= {q.bind(filters.price_max)}"))
         if filters.in_stock:
             found.append(("in_stock", self._in_stock(q, filters.warehouse_id)))
         return found
 
     def _in_stock(self, q: _Sql, warehouse_id: str | None) -> str:
         if warehouse_id is None:
-            return "h.in_stock = 1"
-        return ("h.product_id IN (SELECT product_id FROM search_stock WHERE "
-                f"warehouse_id = {q.bind(warehouse_id)} AND available > 0)")
+            return "d.in_stock = 1"
+        if self.is_postgres:
+            return f"CAST({q.bind(warehouse_id)} AS text) = ANY(d.stocked_warehouses)"
+        return ("EXISTS (SELECT 1 FROM json_each(d.stocked_warehouses) "
+                f"WHERE value = {q.bind(warehouse_id)})")
 
-    @staticmethod
-    def _where(conditions: Sequence[tuple[str, str]], skip: str = "") -> str:
-        kept = [sql for name, sql in conditions if name != skip]
-        return " AND ".join(kept) if kept else "1 = 1"
+    def _each(self, column: str) -> str:
+        """The values of a list column as rows `v(value)`."""
+        return f"unnest({column}) AS v(value)" if self.is_postgres else f"json_each({column}) v"
 
     def _keys(self, sort: SortBy) -> tuple[str, str, str]:
         if sort is SortBy.PRICE_ASC:
@@ -360,8 +398,30 @@ class SqlSearchIndex:
 
     def search(self, query: SearchQuery) -> SearchResult:
         q = _Sql()
-        hits = self._hits(q, query.terms)
+        source, where, score = self._matches(q, query.terms)
         conditions = self._conditions(q, query.filters)
+        if query.terms and conditions:  # rank only what the page may show
+            every = " AND ".join(sql for _, sql in conditions)
+            score = f"CASE WHEN {every} THEN {score} ELSE 0 END"
+        flags = "".join(f"{sql} AS c{i}, " for i, (_, sql) in enumerate(conditions))
+        groups: dict[str, list[str]] = {}
+        for name, sql in conditions:
+            groups.setdefault(name, []).append(sql)
+        if len(groups) > 1:
+            # A match failing two filters counts nowhere: every facet lifts only its own.
+            failed = " + ".join(f"CASE WHEN {' AND '.join(sqls)} THEN 0 ELSE 1 END"
+                                for sqls in groups.values())
+            where += f" AND {failed} <= 1"
+        here = self._in_stock(q, query.filters.warehouse_id)
+        matched = (
+            "SELECT d.seq, d.product_id, d.price_amount, d.in_stock, d.created_us, "
+            "d.facet_brand, d.facet_categories, d.facet_attributes, "
+            f"{here} AS here, {flags}{score} AS score FROM {source} WHERE {where}")
+
+        def passing(skip: str = "") -> str:
+            kept = [f"h.c{i}" for i, (name, _) in enumerate(conditions) if name != skip]
+            return " AND ".join(kept) if kept else "1 = 1"
+
         text_order = ' COLLATE "C"' if self.is_postgres else ""
         k1, k2, k3 = self._keys(query.sort)
         after = ""
@@ -371,75 +431,68 @@ class SqlSearchIndex:
             after = (f"WHERE (k1, k2, k3, product_id{text_order}) > "
                      f"({first}, {q.bind(c2)}, {q.bind(c3)}, {q.bind(c4)})")
         offset = 0 if query.cursor is not None else query.offset
-        page_sql = (
-            f"WITH hits AS ({hits}) SELECT seq, product_id, score, k1, k2, k3 FROM ("
+        page = (
+            f"SELECT seq, product_id, score, k1, k2, k3 FROM ("
             f"SELECT h.seq, h.product_id, h.score, {k1} AS k1, {k2} AS k2, {k3} AS k3 "
-            f"FROM hits h WHERE {self._where(conditions)}) page {after} "
+            f"FROM matched h WHERE {passing()}) page {after} "
             f"ORDER BY k1, k2, k3, product_id{text_order} "
-            f"LIMIT {q.bind(query.limit + 1)} OFFSET {q.bind(offset)}"
-        )
-        rows = self._read(q.statement(page_sql), q.params)
-        f = _Sql()
-        facet_sql = self._facets_sql(f, self._hits(f, query.terms, scored=False),
-                                     self._conditions(f, query.filters), query)
-        counted = self._read(f.statement(facet_sql), f.params)
-        more = len(rows) > query.limit
-        rows = rows[:query.limit]
-        documents = self._documents([r.seq for r in rows])
-        last = rows[-1] if rows else None
-        cursor = None
-        if more and last is not None:
-            cursor = encode_cursor((float(last.k1) if query.sort is SortBy.RELEVANCE
-                                    else int(last.k1), int(last.k2), int(last.k3),
-                                    last.product_id))
-        total, facets = self._facets_from(counted, query)
-        return SearchResult(
-            total=total,
-            hits=tuple(SearchHit(documents[r.seq], round(float(r.score), 6)) for r in rows),
-            facets=facets, next_cursor=cursor,
-        )
+            f"LIMIT {q.bind(query.limit + 1)} OFFSET {q.bind(offset)}")
+        # The page's rows (with their documents), then one row per facet bucket: the values
+        # of brand, category and attributes grouped, the counts in one pass (`counted`).
+        parts = [f"SELECT 'hit' AS facet, p.product_id AS value, 0 AS n, p.seq, p.score, p.k1, "
+                 f"p.k2, p.k3, d.document FROM ({page}) p "
+                 "JOIN search_documents d ON d.seq = p.seq"]
+        rest = "NULL, NULL, NULL, NULL, NULL, NULL"
+        counts: list[str] = []
 
-    def _documents(self, seqs: Sequence[int]) -> dict[int, SearchDocument]:
-        if not seqs:
-            return {}
-        q = _Sql()
-        rows = self._read(q.statement("SELECT seq, document FROM search_documents WHERE seq IN "
-                                      f"{q.bind(list(seqs), many=True)}"), q.params)
-        return {r.seq: SearchDocument.from_dict(orjson.loads(r.document)) for r in rows}
+        def count(label: str, value: str, where: str) -> None:
+            parts.append(f"SELECT {label}, {value}, n{len(counts)}, {rest} FROM counted")
+            counts.append(f"count(*) FILTER (WHERE {where}) AS n{len(counts)}")
 
-    def _facets_sql(self, q: _Sql, hits: str, conditions: Sequence[tuple[str, str]],
-                    query: SearchQuery) -> str:
-        parts = [f"SELECT 'total' AS facet, '' AS value, count(*) AS n FROM hits h "
-                 f"WHERE {self._where(conditions)}"]
+        def values(label: str, value: str, where: str, source: str, group: str) -> None:
+            parts.append(f"SELECT {label}, {value}, count(*), {rest} FROM {source} "
+                         f"WHERE {where} GROUP BY {group}")
 
-        # SQLite: the hits drive the join (CROSS JOIN fixes the order), else its planner walks
-        # every facet row and runs the text match for each.
-        join = ("JOIN search_facets f" if self.is_postgres
-                else "CROSS JOIN search_facets f INDEXED BY ix_search_facets_product_id_facet")
-
-        def terms(label: str, facet: str, skip: str) -> None:
-            parts.append(
-                f"SELECT {q.bind(label)} AS facet, f.value AS value, count(*) AS n FROM hits h "
-                f"{join} ON f.product_id = h.product_id "
-                f"AND f.facet = {q.bind(facet)} WHERE {self._where(conditions, skip)} "
-                "GROUP BY f.value")
-
-        terms("brand", "brand", "brand")
-        terms("category", "category", "category")
+        count("'total'", "''", passing())
+        values("'brand'", "h.facet_brand", f"{passing('brand')} AND h.facet_brand IS NOT NULL",
+               "matched h", "h.facet_brand")
+        values("'category'", "v.value", passing("category"),
+               f"matched h, {self._each('h.facet_categories')}", "v.value")
         for key in query.facet_attributes:
-            terms(f"attr:{key}", f"attr:{key}", f"attr:{key}")
+            start = _attribute(key)
+            values(q.bind(f"attr:{key}"), f"substr(v.value, {len(start) + 1})",
+                   f"{passing(f'attr:{key}')} AND substr(v.value, 1, {len(start)}) = "
+                   f"{q.bind(start)}", f"matched h, {self._each('h.facet_attributes')}",
+                   "v.value")
         for i, r in enumerate(query.price_ranges):
-            bounds = [self._where(conditions, "price")]
+            bounds = [passing("price")]
             if r.gte is not None:
                 bounds.append(f"h.price_amount >= {q.bind(r.gte)}")
             if r.lt is not None:
                 bounds.append(f"h.price_amount < {q.bind(r.lt)}")
-            parts.append(f"SELECT 'price' AS facet, {q.bind(str(i))} AS value, count(*) AS n "
-                         f"FROM hits h WHERE {' AND '.join(bounds)}")
-        in_stock = self._in_stock(q, query.filters.warehouse_id)
-        parts.append(f"SELECT 'in_stock' AS facet, '' AS value, count(*) AS n FROM hits h "
-                     f"WHERE {self._where(conditions, 'in_stock')} AND {in_stock}")
-        return f"WITH hits AS ({hits}) " + " UNION ALL ".join(parts)
+            count("'price'", q.bind(str(i)), " AND ".join(bounds))
+        count("'in_stock'", "''", f"{passing('in_stock')} AND h.here")
+        rows = self._read(q.statement(
+            f"WITH matched AS MATERIALIZED ({matched}), counted AS MATERIALIZED ("
+            f"SELECT {', '.join(counts)} FROM matched h) " + " UNION ALL ".join(parts)),
+            q.params)
+
+        hits = sorted((r for r in rows if r.facet == "hit"),
+                      key=lambda r: (r.k1, r.k2, r.k3, r.value))
+        more = len(hits) > query.limit
+        hits = hits[:query.limit]
+        last = hits[-1] if hits else None
+        cursor = None
+        if more and last is not None:
+            cursor = encode_cursor((float(last.k1) if query.sort is SortBy.RELEVANCE
+                                    else int(last.k1), int(last.k2), int(last.k3), last.value))
+        total, facets = self._facets_from((r for r in rows if r.facet != "hit"), query)
+        return SearchResult(
+            total=total,
+            hits=tuple(SearchHit(SearchDocument.from_dict(orjson.loads(r.document)),
+                                 round(float(r.score), 6)) for r in hits),
+            facets=facets, next_cursor=cursor,
+        )
 
     @staticmethod
     def _facets_from(rows: Iterable[Any], query: SearchQuery) -> tuple[int, Facets]:
@@ -461,24 +514,24 @@ class SqlSearchIndex:
             in_stock=counts.get("in_stock", {}).get("", 0),
         )
 
+    WALK = 1000  # rows of a prefix a suggestion walk reads before it asks for an exact answer
+
     def suggest(self, words: Sequence[str], limit: int) -> list[Suggestion]:
-        q = _Sql()
-        order = ' COLLATE "C"' if self.is_postgres else ""
-        if self.is_postgres:
-            words_query = q.bind(_ts_query([(w,) for w in words]))
-            match = f"d.name_tsv @@ to_tsquery('simple', {words_query})"
-            source = "search_documents d"
-        else:
-            match = f"search_fts MATCH {q.bind(_fts_match([(w,) for w in words], 'name'))}"
-            source = "search_fts CROSS JOIN search_documents d ON d.seq = search_fts.rowid"
-        rows = self._read(q.statement(
-            f"SELECT d.product_id, d.document FROM {source} WHERE {match} "
-            f"AND d.status = 'active' ORDER BY d.in_stock DESC, d.name_text{order}, "
-            f"d.product_id{order} LIMIT {q.bind(limit)}"), q.params)
+        if not words:
+            return []
+        prefixes = _walked_prefixes(words)
+        rows: list[Any] = []
+        if len(prefixes) == 1:
+            # The prefix's first rows in suggestion order, whatever the planner guesses of how
+            # many hold every word: when `limit` of them do, they are the first suggestions.
+            rows = self._suggestions(words, prefixes, limit, walk=self.WALK)
+        if len(rows) < limit:
+            rows = self._suggestions(words, prefixes, limit)
         found = [Suggestion(str(orjson.loads(r.document)["name"]), SuggestionKind.PRODUCT,
                             r.product_id) for r in rows]
         if len(found) >= limit:
             return found[:limit]
+        order = ' COLLATE "C"' if self.is_postgres else ""
         q = _Sql()
         likes = " AND ".join(f"(' ' || folded) LIKE {q.bind('% ' + w + '%')}" for w in words)
         rows = self._read(q.statement(
@@ -487,6 +540,35 @@ class SqlSearchIndex:
             f"label_id{order} LIMIT {q.bind(limit - len(found))}"), q.params)
         found += [Suggestion(r.text, SuggestionKind(r.kind), r.label_id) for r in rows]
         return found
+
+    def _suggestions(self, words: Sequence[str], prefixes: Sequence[str], limit: int, *,
+                     walk: int | None = None) -> list[Any]:
+        """The first `limit` active documents, in suggestion order, whose name has every word
+        as a prefix of one of its words: under each prefix (its rows are in that order) the
+        first that match, or only among its first `walk` rows."""
+        q = _Sql()
+        n = q.bind(limit)
+        # A word no longer than the prefix is what the prefix rows already hold.
+        covered = max(words, key=len)
+        likes = " AND ".join([f"(' ' || p.name_text) LIKE {q.bind('% ' + w + '%')}"
+                              for w in words if not (w == covered and len(w) <= PREFIX)]
+                             or ["1 = 1"])
+        order = "ORDER BY p.out_of_stock, p.name_text, p.product_id"
+        rows = "search_name_prefixes p WHERE p.prefix = {}"
+        if walk is not None:
+            rows = (f"(SELECT p.product_id, p.out_of_stock, p.name_text FROM {rows} {order} "
+                    f"LIMIT {q.bind(walk)}) p WHERE 1 = 1")
+        walks = " UNION ALL ".join(
+            "SELECT * FROM (SELECT p.product_id, p.out_of_stock, p.name_text FROM "
+            f"{rows.format(q.bind(prefix))} AND {likes} {order} LIMIT {n}) w{i}"
+            for i, prefix in enumerate(prefixes))
+        same = ' COLLATE "default"' if self.is_postgres else ""
+        found = self._read(q.statement(
+            "SELECT s.product_id, s.out_of_stock, s.name_text, d.document FROM ("
+            f"SELECT DISTINCT product_id, out_of_stock, name_text FROM ({walks}) u "
+            f"ORDER BY out_of_stock, name_text, product_id LIMIT {n}) s "
+            f"JOIN search_documents d ON d.product_id = s.product_id{same}"), q.params)
+        return sorted(found, key=lambda r: (r.out_of_stock, r.name_text, r.product_id))
 
     def vocabulary(self, word: str, spread: int) -> dict[str, int]:
         q = _Sql()
@@ -508,7 +590,7 @@ class SqlSearchIndex:
         return self._trigrams
 
     def dispose(self) -> None:
-        if self._reader is not self._engine:
+        if self._reader.pool is not self._engine.pool:
             self._reader.dispose()
 
 
@@ -530,9 +612,19 @@ class SqlIndexBuild:
         db = SqlTransaction(self._engine)
         try:
             self._index.clear(db)
-            documents = list(self._documents.values())
+            # In name order: documents that share words share pages, so a query's matches
+            # are fewer pages to read (until updates move them; the next rebuild restores it).
+            documents = sorted(self._documents.values(),
+                               key=lambda d: (analysed(d.name), d.product_id))
             for start in range(0, len(documents), self.CHUNK):
-                self._index.insert(db, documents[start:start + self.CHUNK])
+                self._index.insert(db, documents[start:start + self.CHUNK], count=False)
+            # Counted once for all: each word and label is written once, not once a chunk.
+            self._index.count_in(db, documents)
+            if self._index.is_postgres:
+                # Every row is new: the planner's statistics must say so before the first
+                # search plans against them (autovacuum would get there, later).
+                db.execute(sa.text("ANALYZE search_documents, search_name_prefixes, search_terms, "
+                                   "search_labels"))
             db.commit()
         finally:
             db.close()

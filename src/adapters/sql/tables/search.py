@@ -1,18 +1,35 @@
-"""Tables of search, on the shared `metadata`: the product documents with their facet values,
-stock and vocabulary, and the search log.
+"""Tables of search, on the shared `metadata`: the product documents with their facet values
+and the warehouses they are in stock in, the name prefixes autocomplete walks, the vocabulary,
+and the search log.
 
 Engine-specific objects live beside them, created by migration 0005 with dialect DDL and not
 declared here: on SQLite the FTS5 table `search_fts` (rowid = `search_documents.seq`), on
-PostgreSQL the `tsv` and `name_tsv` tsvector columns of `search_documents` with their GIN
-indexes and a pg_trgm index over the vocabulary.
+PostgreSQL the `tsv` tsvector column of `search_documents` with its GIN index (without a
+pending list since 0006, which also dropped the name-only `name_tsv` autocomplete no longer
+reads) and a pg_trgm index over the vocabulary.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 
 from adapters.sql.columns import JsonText, UtcDateTime
 from adapters.sql.tables import metadata
+
+
+def _texts() -> sa.types.TypeEngine[Any]:
+    """A list of strings: `text[]` on PostgreSQL, a JSON array in a text column on SQLite."""
+    return sa.Text().with_variant(postgresql.ARRAY(sa.Text()), "postgresql")
+
+
+def _ordered() -> sa.types.TypeEngine[str]:
+    """Text that sorts by code point, as the memory index sorts (collation "C" on PostgreSQL;
+    SQLite's default, BINARY, already does), so an index on it serves `ORDER BY`."""
+    return sa.String().with_variant(sa.String(collation="C"), "postgresql")
+
 
 search_documents = sa.Table(
     "search_documents", metadata,
@@ -25,24 +42,28 @@ search_documents = sa.Table(
     sa.Column("in_stock", sa.Integer(), nullable=False),
     sa.Column("created_us", sa.BigInteger(), nullable=False),
     sa.Column("document", sa.Text(), nullable=False),
+    # The facet values, on the row so that facets count from the text matches alone: the brand,
+    # the category path, attribute values as `<len(key)>:<key>:<value>` (unambiguous whatever
+    # the key holds), and the warehouses with units available.
+    sa.Column("facet_brand", sa.String(), nullable=True),
+    sa.Column("facet_categories", _texts(), nullable=False),
+    sa.Column("facet_attributes", _texts(), nullable=False),
+    sa.Column("stocked_warehouses", _texts(), nullable=False),
     sa.Index("ix_search_documents_status_price_amount", "status", "price_amount"),
     sa.Index("ix_search_documents_status_created_us", "status", "created_us"),
 )
 
-search_facets = sa.Table(
-    "search_facets", metadata,
-    sa.Column("facet", sa.String(), primary_key=True),
-    sa.Column("value", sa.String(), primary_key=True),
-    sa.Column("product_id", sa.String(), primary_key=True),
-    sa.Index("ix_search_facets_product_id_facet", "product_id", "facet"),
-)
-
-search_stock = sa.Table(
-    "search_stock", metadata,
-    sa.Column("warehouse_id", sa.String(), primary_key=True),
-    sa.Column("product_id", sa.String(), primary_key=True),
-    sa.Column("available", sa.Integer(), nullable=False),
-    sa.Index("ix_search_stock_product_id", "product_id"),
+# Autocomplete: one row per active document and distinct two-letter start of a name word (the
+# word itself when it has one letter), in suggestion order under each prefix, so the first
+# suggestions for a typed word are the first rows of its prefix that hold every typed word.
+search_name_prefixes = sa.Table(
+    "search_name_prefixes", metadata,
+    sa.Column("product_id", _ordered(), primary_key=True),
+    sa.Column("prefix", sa.String(), primary_key=True),
+    sa.Column("out_of_stock", sa.Integer(), nullable=False),
+    sa.Column("name_text", _ordered(), nullable=False),
+    sa.Index("ix_search_name_prefixes_suggestion_order",
+              "prefix", "out_of_stock", "name_text", "product_id"),
 )
 
 search_terms = sa.Table(
@@ -89,6 +110,6 @@ search_interactions = sa.Table(
 # Created by migration 0005 for one dialect only; schema comparisons leave them out.
 ENGINE_SPECIFIC = frozenset({
     "search_fts", "search_fts_data", "search_fts_idx", "search_fts_content",
-    "search_fts_docsize", "search_fts_config", "tsv", "name_tsv", "ix_search_documents_tsv",
-    "ix_search_documents_name_tsv", "ix_search_terms_term_trgm",
+    "search_fts_docsize", "search_fts_config", "tsv", "ix_search_documents_tsv",
+    "ix_search_terms_term_trgm",
 })
