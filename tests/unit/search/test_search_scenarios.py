@@ -1,20 +1,43 @@
-"""The search scenarios of the spec (part A), through `commerce.search`."""
+"""The search scenarios of the spec (part A), through `commerce.search`, on the in-memory
+index, SQLite and PostgreSQL (the Elasticsearch adapter is held to the same index contract
+against its recorded transport, `tests/contract/test_search_index_elasticsearch.py`)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
+from adapters.memory import FrozenClock, ScriptedPaymentGateway, SequentialIds
 from commerce_core import Commerce, Money, VariantSpec
 from commerce_core.search.analysis import Synonyms
 from commerce_core.search.errors import InvalidSearch, SearchNotFound
 from tests.shop import make_commerce
 
 
-@pytest.fixture
-def commerce() -> Commerce:
-    commerce = make_commerce(synonyms=Synonyms.parse("laptop, notebook, máy tính xách tay"))
+@pytest.fixture(params=["memory", "sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def commerce(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Commerce]:
+    synonyms = Synonyms.parse("laptop, notebook, máy tính xách tay")
+    if request.param == "memory":
+        yield shop(make_commerce(synonyms=synonyms))
+        return
+    from adapters import sql
+
+    url = (f"sqlite:///{tmp_path / 'shop.db'}" if request.param == "sqlite"
+           else request.getfixturevalue("postgres_url"))
+    ports = sql.bundle(url, gateway=ScriptedPaymentGateway(), clock=FrozenClock(),
+                       ids=SequentialIds(), pool_size=2)
+    try:
+        yield shop(make_commerce(ports, synonyms=synonyms))
+    finally:
+        factory = ports.uow
+        assert isinstance(factory, sql.SqlUnitOfWorkFactory)
+        factory.dispose()
+
+
+def shop(commerce: Commerce) -> Commerce:
     commerce.inventory.create_warehouse("HCM", "Ho Chi Minh City")
     commerce.inventory.create_warehouse("HN", "Ha Noi")
     for name, sku, price in [("Điện thoại iPhone 15", "IP15", 25_000_000),
