@@ -4,6 +4,7 @@ whatever the entry point: HTTP, the CLI and embedding apps all go through the bu
 from __future__ import annotations
 
 import typing
+import uuid
 from typing import Any
 
 import attrs
@@ -14,6 +15,7 @@ from hypothesis import strategies as st
 from adapters.memory import bundle
 from commerce_core import Commerce, Money
 from commerce_core.catalog.commands import CreateProduct, VariantSpec
+from commerce_core.checkout.commands import PlaceOrder
 from commerce_core.shared.cards import (
     CardNumberRefused,
     card_numbers_in,
@@ -138,3 +140,18 @@ def test_every_command_refuses_a_card_number_in_each_of_its_text_fields() -> Non
     assert checked >= 40, "the commands' text fields were not found"
     with commerce.ports.uow() as uow:
         assert uow.outbox.pending(100) == []
+
+
+@given(st.uuids(), st.sampled_from(["k-{}", "{}", "order {} placed", "cart:{}:v3"]))
+def test_identifiers_are_never_taken_for_card_numbers(value: uuid.UUID, template: str) -> None:
+    """A UUID's all-digit groups can read like a grouped card number that passes Luhn; inside
+    an identifier they are not one (an idempotency key `k-<cart id>` must never be refused)."""
+    refuse_card_numbers(PlaceOrder("cart-1", idempotency_key=template.format(value)))
+
+
+def test_a_key_embedding_digit_groups_of_a_uuid_is_accepted() -> None:
+    body = "4242-4242-4242-4242"  # four all-digit groups, as a UUID may hold
+    assert is_card_number(body.replace("-", ""))
+
+    assert card_numbers_in(f"k-01938a2b-{body}abcdef12") == []
+    assert card_numbers_in(f"card {body}") == [body]

@@ -6,10 +6,13 @@ product name, an adjustment's notes, a refund reason, a search) would otherwise 
 into events and logged, so every command is checked before its handler runs and one carrying a
 card-like number is refused with `CardNumberRefused`: nothing is written.
 
-What counts as card-like: 14 to 19 digits, optionally grouped by single spaces or dashes, that
-pass the Luhn check and start as issued cards do (Diners 30/36/38/39 at 14 digits, American Express
-34/37 at 15, a first digit from 2 to 6 at 16 to 19). Thirteen-digit numbers are left alone: they
-are EAN-13 barcodes far more often than the thirteen-digit Visa cards no longer issued.
+What counts as card-like: 14 to 19 digits standing on their own (not inside a longer word or
+identifier), written as one run or in the groups cards are printed in (4-4-4-4 with up to three
+more, 4-6-5, 4-6-4; spaces or dashes), that pass the Luhn check and start as issued cards do
+(Diners 30/36/38/39 at 14 digits, American Express 34/37 at 15, a first digit from 2 to 6 at 16
+to 19). Thirteen-digit numbers are left alone: they are EAN-13 barcodes far more often than the
+thirteen-digit Visa cards no longer issued. Digits inside an identifier are left alone too: a
+UUID's all-digit groups (`…-1234-5678-9012-3456…`) are not a card someone typed.
 
 Fields that hold identifiers rather than text (`…_id`, `…_ids`, `reference`, `phone`) are not
 checked: they are looked up, not written as given, or have their own format.
@@ -25,7 +28,13 @@ import attrs
 
 from commerce_core.shared.errors import InvalidInput
 
-_RUN: Final = re.compile(r"(?<!\d)\d(?:[ -]?\d){13,18}(?!\d)")
+_EDGE: Final = r"[0-9A-Za-z_-]"
+_RUN: Final = re.compile(
+    rf"(?<!{_EDGE})(?:\d{{14,19}}"
+    r"|\d{4}([ -])\d{4}\1\d{4}\1\d{4}(?:\1\d{1,3})?"
+    r"|\d{4}([ -])\d{6}\2\d{4,5})"
+    rf"(?!{_EDGE})"
+)
 _SEPARATORS: Final = re.compile(r"[ -]")
 _NOT_TEXT: Final = re.compile(r"(_ids?|^reference|^phone)$")
 
