@@ -94,10 +94,6 @@ class Payment:
                 status=self.status.value,
             )
 
-    @property
-    def awaiting_shopper(self) -> bool:
-        return self.status is PaymentStatus.REQUIRES_ACTION
-
     def requires_action(self, reference: str, redirect_url: str | None, *,
                         now: datetime) -> None:
         """The provider answered "pending": the shopper pays at `redirect_url`, and `reference`

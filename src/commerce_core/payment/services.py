@@ -152,14 +152,13 @@ class PaymentRef:
 
     payment_id: str
     order_id: str
-    status: str
 
 
 def by_reference(uow: PaymentUnitOfWork, gateway: str, reference: str) -> PaymentRef | None:
     payment = uow.payments.by_reference(gateway, reference)
     if payment is None:
         return None
-    return PaymentRef(payment.id, payment.order_id, payment.status.value)
+    return PaymentRef(payment.id, payment.order_id)
 
 
 def requires_action(uow: PaymentUnitOfWork, payment_id: str, authorization: Authorized, *,
