@@ -19,7 +19,7 @@ from commerce_core.checkout.queries import PlacedOrder
 from commerce_core.inventory.errors import InsufficientStock
 from commerce_core.inventory.model import ReservationStatus, StockLevel
 from commerce_core.inventory.stock import MovementInfo, MovementType
-from commerce_core.payment.errors import RefundNotPossible
+from commerce_core.payment.errors import CaptureNotPossible, InvalidPaymentState, RefundNotPossible
 from commerce_core.payment.model import PaymentStatus, RefundStatus
 from commerce_core.shared.clock import SystemClock
 from commerce_core.shared.errors import CommerceError, ConcurrencyConflict
@@ -224,3 +224,28 @@ def test_of_two_refunds_that_together_exceed_the_capture_exactly_one_succeeds(
     assert sorted(type(o).__name__ for o in outcomes) == ["RefundNotPossible", "str"]
     (payment,) = commerce.payments.for_order(order_id)
     assert payment.status is PaymentStatus.PARTIALLY_REFUNDED
+
+
+def test_concurrent_captures_in_parts_never_take_more_than_was_authorized(
+    commerce: Commerce,
+) -> None:
+    stock_shop(commerce)
+    order_id = commerce.checkout.place_order(cart_with(commerce, ("BRASS-LAMP", 1)),
+                                             idempotency_key="lamp").order_id
+    part = Money(100_000, "VND")
+
+    def capture() -> str:
+        return commerce.payments.capture(order_id, amount=part, final=False)
+
+    outcomes = all_at_once([capture for _ in range(BUYERS)])
+
+    (payment,) = commerce.payments.for_order(order_id)
+    taken = next(iter(gateway_of(commerce).authorizations.values())).captured
+    succeeded = [t for t in payment.transactions
+                 if t.kind.value == "capture" and t.status.value == "succeeded"]
+    assert all(isinstance(o, str | CaptureNotPossible | InvalidPaymentState | ConcurrencyConflict)
+               for o in outcomes)
+    assert payment.capture_pending == 0
+    assert taken is not None
+    assert payment.captured_amount == taken.amount == 100_000 * len(succeeded) <= 1_250_000
+    assert len(succeeded) == sum(isinstance(o, str) for o in outcomes)

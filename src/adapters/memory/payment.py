@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from adapters.memory.base import _Repository
 from commerce_core.payment.errors import PaymentNotFound, RefundNotFound
-from commerce_core.payment.model import Payment, Refund
+from commerce_core.payment.model import CAPTURABLE, Payment, Refund
 from commerce_core.shared.errors import ConcurrencyConflict
 
 
@@ -22,6 +24,18 @@ class InMemoryPaymentRepository(_Repository):
     def by_reference(self, gateway: str, reference: str) -> Payment | None:
         rows = self._by("reference", f"{gateway}\x1f{reference}")
         return self._load(rows[0]) if rows else None
+
+    def captures_due(self, now: datetime, limit: int) -> list[str]:
+        due = sorted((r for r in self._all()
+                      if r.capture_pending and r.capture_retry_at is not None
+                      and r.capture_retry_at <= now), key=lambda r: r.capture_retry_at)
+        return [r.id for r in due[:limit]]
+
+    def authorized_before(self, cutoff: datetime, limit: int) -> list[Payment]:
+        held = sorted((r for r in self._all() if r.status in CAPTURABLE
+                       and r.authorized_at is not None and r.authorized_at < cutoff),
+                      key=lambda r: r.authorized_at)
+        return [self._load(r) for r in held[:limit]]
 
 
 class InMemoryRefundRepository(_Repository):

@@ -36,7 +36,8 @@ class Authorization:
     reference: str
     key: str
     amount: Money
-    # awaiting (the shopper's page) → held | declined | voided; held → captured | voided;
+    # awaiting (the shopper's page) → held | declined | voided; held → captured | voided |
+    # capturing (captured in parts; → captured by the final part or a void of the rest);
     # captured → refunded (once all is back)
     state: str = "held"
     captured: Money | None = None
@@ -48,6 +49,7 @@ class ScriptedPaymentGateway:
     apart behind a router (one stands for Stripe, another for PayPal)."""
 
     name = "fake"
+    multiple_captures = True
 
     def __init__(
         self,
@@ -65,6 +67,13 @@ class ScriptedPaymentGateway:
         self.authorizations: dict[str, Authorization] = {}  # by idempotency key
         self._results: dict[str, GatewayResult] = {}  # idempotent replies by key
         self.calls: list[tuple[str, str]] = []  # (operation, idempotency key)
+        self._capture_script: deque[Outcome] = deque()
+
+    def script_captures(self, *outcomes: Outcome | str) -> None:
+        """How the next captures go: `timeout` (no answer; with `timeout_after_authorize` the
+        money was taken but the answer lost), `error`, `decline`, `approve`."""
+        with self._lock:
+            self._capture_script.extend(Outcome(o) for o in outcomes)
 
     def script(self, *outcomes: Outcome | str) -> None:
         with self._lock:
@@ -155,18 +164,31 @@ class ScriptedPaymentGateway:
             return authorization
         raise GatewayUnavailable(f"unknown authorization {reference}")
 
-    def capture(self, reference: str, amount: Money, idempotency_key: str) -> GatewayResult:
+    def capture(self, reference: str, amount: Money, idempotency_key: str, *,
+                final: bool = True) -> GatewayResult:
         with self._lock:
             self.calls.append(("capture", idempotency_key))
             if idempotency_key in self._results:
                 return self._results[idempotency_key]
+            outcome = self._capture_script.popleft() if self._capture_script else None
+            if outcome is Outcome.TIMEOUT:
+                raise GatewayTimeout("the fake gateway did not answer the capture in time")
+            if outcome is Outcome.ERROR:
+                raise GatewayUnavailable("the fake gateway answered 503 to the capture")
             authorization = self._by_reference(reference, amount, "held")
-            if authorization.state != "held" or amount > authorization.amount:
+            taken = authorization.captured.amount if authorization.captured else 0
+            if outcome is Outcome.DECLINE:
+                result = GatewayResult(approved=False, decline_code="capture_declined")
+            elif (authorization.state not in ("held", "capturing")
+                  or taken + amount.amount > authorization.amount.amount):
                 result = GatewayResult(approved=False, decline_code="capture_not_allowed")
             else:
-                authorization.state, authorization.captured = "captured", amount
-                result = GatewayResult(approved=True, reference=reference)
+                authorization.captured = Money(taken + amount.amount, amount.currency)
+                authorization.state = "captured" if final else "capturing"
+                result = GatewayResult(approved=True, reference=f"cap_{idempotency_key}")
             self._results[idempotency_key] = result
+            if outcome is Outcome.TIMEOUT_AFTER_AUTHORIZE:
+                raise GatewayTimeout("the fake gateway captured but the answer was lost")
             return result
 
     def void(self, authorization_key: str) -> None:
@@ -175,6 +197,8 @@ class ScriptedPaymentGateway:
             authorization = self.authorizations.get(authorization_key)
             if authorization is not None and authorization.state in ("held", "awaiting"):
                 authorization.state = "voided"
+            elif authorization is not None and authorization.state == "capturing":
+                authorization.state = "captured"  # the rest of a hold captured in parts
 
     def refund(self, reference: str, amount: Money, idempotency_key: str) -> GatewayResult:
         with self._lock:
@@ -183,7 +207,8 @@ class ScriptedPaymentGateway:
                 return self._results[idempotency_key]
             authorization = self._by_reference(reference, amount, "captured")
             taken = (authorization.captured or authorization.amount).amount
-            if authorization.state != "captured" or authorization.refunded + amount.amount > taken:
+            if (authorization.state not in ("captured", "capturing")
+                    or authorization.refunded + amount.amount > taken):
                 result = GatewayResult(approved=False, decline_code="nothing_to_refund")
             else:
                 authorization.refunded += amount.amount

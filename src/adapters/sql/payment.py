@@ -2,20 +2,35 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import sqlalchemy as sa
 
 from adapters.sql.aggregates import AggregateMap, AggregateRepository
-from adapters.sql.codec import IGNORED, RowCodec, by_value, money
+from adapters.sql.codec import IGNORED, RowCodec, by_value, children, money
 from adapters.sql.columns import CodePointOrder
-from adapters.sql.tables.payment import payments, refunds
+from adapters.sql.tables.payment import payment_transactions, payments, refunds
 from commerce_core.payment.errors import PaymentNotFound, RefundNotFound
-from commerce_core.payment.model import Payment, PaymentStatus, Refund, RefundStatus
+from commerce_core.payment.model import (
+    CAPTURABLE,
+    Payment,
+    PaymentStatus,
+    PaymentTransaction,
+    Refund,
+    RefundStatus,
+    TransactionKind,
+    TransactionStatus,
+)
 
 PAYMENTS = AggregateMap[Payment](
     kind="payment",
     not_found=PaymentNotFound,
-    codec=RowCodec(Payment, payments, amount=money("amount"), status=by_value(PaymentStatus),
-                   events=IGNORED),
+    codec=RowCodec(
+        Payment, payments, amount=money("amount"), status=by_value(PaymentStatus),
+        transactions=children(payment_transactions, PaymentTransaction,
+                              amount=money("amount", from_parent=True),
+                              kind=by_value(TransactionKind), status=by_value(TransactionStatus)),
+        events=IGNORED),
 )
 
 _FOR_ORDER = (
@@ -31,7 +46,30 @@ _BY_REFERENCE = sa.select(payments).where(
 )
 
 
+_CAPTURES_DUE = (
+    sa.select(payments.c.id)
+    .where(payments.c.capture_retry_at <= sa.bindparam("now"), payments.c.capture_pending > 0)
+    .order_by(payments.c.capture_retry_at)
+    .limit(sa.bindparam("limit"))
+)
+
+_AUTHORIZED_BEFORE = (
+    sa.select(payments)
+    .where(payments.c.status.in_([s.value for s in CAPTURABLE]),
+           payments.c.authorized_at < sa.bindparam("cutoff"))
+    .order_by(payments.c.authorized_at)
+    .limit(sa.bindparam("limit"))
+)
+
+
 class SqlPaymentRepository(AggregateRepository[Payment]):
+    def captures_due(self, now: datetime, limit: int) -> list[str]:
+        rows = self._store.db.execute(_CAPTURES_DUE, {"now": now, "limit": limit})
+        return [row.id for row in rows]
+
+    def authorized_before(self, cutoff: datetime, limit: int) -> list[Payment]:
+        return self._store.all(_AUTHORIZED_BEFORE, {"cutoff": cutoff, "limit": limit})
+
     def for_order(self, order_id: str) -> list[Payment]:
         return self._store.all(_FOR_ORDER, {"order_id": order_id})
 

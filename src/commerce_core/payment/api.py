@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
-from commerce_core.payment.commands import CapturePayment, RefundPayment
-from commerce_core.payment.model import Payment, Refund
+from commerce_core.payment.commands import (
+    CapturePayment,
+    ExpireAuthorizations,
+    RefundPayment,
+    RetryCaptures,
+    VoidPayment,
+)
+from commerce_core.payment.model import Payment, PaymentTransaction, Refund
 from commerce_core.payment.ports import PaymentUnitOfWork
 from commerce_core.shared.bus import Handle
 from commerce_core.shared.money import Money
@@ -16,8 +22,30 @@ class PaymentsApi:
     def __init__(self, handle: Handle, read: UnitOfWorkFactory[PaymentUnitOfWork]) -> None:
         self._handle, self._read = handle, read
 
-    def capture(self, order_id: str) -> str:
-        return str(self._handle(CapturePayment(order_id)))
+    def capture(self, order_id: str, *, amount: Money | None = None, final: bool = True) -> str:
+        """Capture `amount` (all that is left of the authorization when None); `final=False`
+        keeps the rest capturable, where the gateway captures in parts."""
+        return str(self._handle(CapturePayment(order_id, amount, final)))
+
+    def void(self, order_id: str, *, reason: str = "") -> str:
+        """Release what is left of the order's authorization."""
+        return str(self._handle(VoidPayment(order_id, reason)))
+
+    def retry_captures(self, *, limit: int = 100) -> int:
+        """The job: captures whose gateway did not answer, asked again; how many settled."""
+        return int(self._handle(RetryCaptures(limit)))
+
+    def expire_authorizations(self, *, limit: int = 100) -> int:
+        """The job: holds past their gateway's window, released; how many expired."""
+        return int(self._handle(ExpireAuthorizations(limit)))
+
+    def get(self, payment_id: str) -> Payment:
+        with self._read() as uow:
+            return uow.payments.get(payment_id)
+
+    def ledger(self, payment_id: str) -> list[PaymentTransaction]:
+        """The payment's transactions, oldest first (append-only)."""
+        return list(self.get(payment_id).transactions)
 
     def refund(self, order_id: str, *, idempotency_key: str, amount: Money | None = None,
                reason: str = "") -> str:

@@ -9,9 +9,36 @@ from commerce_core.shared.money import Money
 
 @frozen
 class CapturePayment:
-    """Take the authorized money of a confirmed order (the amount is the order's own total)."""
+    """Take authorized money of a confirmed order: `amount` (all that is left of the
+    authorization when None). `final=False` leaves the rest capturable later (shipping in
+    parts), where the gateway allows several captures; a final capture releases the rest."""
 
     order_id: str
+    amount: Money | None = None
+    final: bool = True
+
+
+@frozen
+class VoidPayment:
+    """Release what is left of the order's authorization: all of it before any capture, the
+    rest after a capture in parts (the payment then counts as captured)."""
+
+    order_id: str
+    reason: str = ""
+
+
+@frozen
+class RetryCaptures:
+    """The job: ask again, under the same keys, the captures whose gateway did not answer."""
+
+    limit: int = 100
+
+
+@frozen
+class ExpireAuthorizations:
+    """The job: authorizations older than their gateway's window can no longer be captured."""
+
+    limit: int = 100
 
 
 @frozen

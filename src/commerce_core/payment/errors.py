@@ -51,6 +51,12 @@ class InvalidPaymentState(Conflict):
     code = "payment.invalid_state"
 
 
+class CaptureNotPossible(Conflict):
+    """More than is left of the authorization, or a capture of nothing."""
+
+    code = "payment.capture_not_possible"
+
+
 class RefundNotPossible(Conflict):
     """More than is left to refund, or a payment that took no money."""
 

@@ -60,7 +60,39 @@ class PaymentFailed(DomainEvent):
 
 @frozen
 class PaymentCaptured(DomainEvent):
+    """The gateway took `amount` this time; `total_captured` so far; `final` once nothing more
+    of the authorization will be captured (a capture in parts emits one event per part)."""
+
     type = "payment.captured"
+    payment_id: str
+    order_id: str
+    amount: Money
+    gateway: str
+    occurred_at: datetime
+    total_captured: Money | None = None
+    final: bool = True
+
+
+@frozen
+class CaptureFailed(DomainEvent):
+    """A capture took nothing: `retryable` when the gateway did not answer (the retry job asks
+    again under the same key), not when it refused (staff decide)."""
+
+    type = "payment.capture_failed"
+    payment_id: str
+    order_id: str
+    amount: Money
+    reason: str
+    retryable: bool
+    attempts: int
+    occurred_at: datetime
+
+
+@frozen
+class AuthorizationExpired(DomainEvent):
+    """The hold lapsed before `amount` of it was captured: that much can no longer be taken."""
+
+    type = "payment.authorization_expired"
     payment_id: str
     order_id: str
     amount: Money

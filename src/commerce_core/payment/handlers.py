@@ -2,18 +2,44 @@
 
 from __future__ import annotations
 
-from typing import Any
+import logging
+from datetime import timedelta
+from typing import Any, cast
 
-from commerce_core.payment.commands import CapturePayment, RefundPayment
-from commerce_core.payment.errors import InvalidPaymentState, PaymentNotFound, RefundRefused
-from commerce_core.payment.model import REFUNDABLE, Payment, PaymentStatus, Refund, RefundStatus
-from commerce_core.payment.ports import GatewayRouting, PaymentUnitOfWork
+from commerce_core.payment.commands import (
+    CapturePayment,
+    ExpireAuthorizations,
+    RefundPayment,
+    RetryCaptures,
+    VoidPayment,
+)
+from commerce_core.payment.errors import (
+    CaptureNotPossible,
+    GatewayTimeout,
+    GatewayUnavailable,
+    InvalidPaymentState,
+    PaymentNotFound,
+    RefundRefused,
+)
+from commerce_core.payment.model import (
+    CAPTURABLE,
+    REFUNDABLE,
+    Payment,
+    PaymentStatus,
+    Refund,
+    RefundStatus,
+    TransactionKind,
+    TransactionStatus,
+)
+from commerce_core.payment.ports import GatewayRouting, PartialCaptureGateway, PaymentUnitOfWork
 from commerce_core.shared.clock import Clock
 from commerce_core.shared.errors import ConcurrencyConflict
 from commerce_core.shared.events import EventEnvelope
 from commerce_core.shared.ids import IdGenerator
+from commerce_core.shared.money import Money
 from commerce_core.shared.uow import UnitOfWorkFactory, retrying
 
+log = logging.getLogger("commerce.payment")
 
 def live_payment(uow: PaymentUnitOfWork, order_id: str) -> Payment:
     """The order's payment that holds or took money (the latest attempt otherwise)."""
@@ -21,16 +47,33 @@ def live_payment(uow: PaymentUnitOfWork, order_id: str) -> Payment:
     if not payments:
         raise PaymentNotFound(f"order {order_id} has no payment", order_id=order_id)
     for payment in reversed(payments):
-        if payment.status in (PaymentStatus.AUTHORIZED, *REFUNDABLE):
+        if payment.status in (*CAPTURABLE, *REFUNDABLE):
             return payment
     return payments[-1]
 
 
-class CapturePaymentHandler:
-    """Capture the authorized amount; the order becomes paid when `payment.captured` lands.
+CAPTURE_RETRY_DELAY = timedelta(minutes=15)
+CAPTURE_MAX_ATTEMPTS = 3
+AUTHORIZATION_WINDOW = timedelta(days=7)
 
-    The gateway call runs outside any transaction and is idempotent on `payment:{id}:capture`,
-    so a retry after a timeout never takes the money twice.
+
+def capture_key(payment: Payment) -> str:
+    """The gateway key of the payment's next capture: one per capture, the same for every
+    retry of it (the first keeps the name captures always had)."""
+    done = sum(1 for t in payment.transactions
+               if t.kind is TransactionKind.CAPTURE and t.status is TransactionStatus.SUCCEEDED)
+    return f"payment:{payment.id}:capture" + (f":{done + 1}" if done else "")
+
+
+class CapturePaymentHandler:
+    """Capture authorized money; the order becomes paid when `payment.captured` lands.
+
+    Three steps, like a refund: the capture is remembered on the payment (under its version, so
+    two captures asked for at once cannot together exceed the authorization; the loser conflicts
+    and is told a capture is in flight); the gateway is called outside any transaction,
+    idempotent on `capture_key`; its answer is recorded in the ledger. A gateway that does not
+    answer leaves the capture pending with a retry time: the `RetryCaptures` job (or the same
+    command again) asks once more under the same key, so money is taken once.
     """
 
     def __init__(
@@ -41,25 +84,182 @@ class CapturePaymentHandler:
     def __call__(self, cmd: CapturePayment) -> str:
         with self._uow() as uow:
             payment = live_payment(uow, cmd.order_id)
-        if payment.status is PaymentStatus.CAPTURED:
-            return payment.id
-        if payment.status is not PaymentStatus.AUTHORIZED or payment.reference is None:
-            raise InvalidPaymentState(
-                f"payment {payment.id} is {payment.status}; only an authorization is captured",
-                payment_id=payment.id, status=payment.status.value,
-            )
-        result = self._gateways.gateway(payment.gateway).capture(
-            payment.reference, payment.amount, f"payment:{payment.id}:capture"
-        )
-        if not result.approved:
-            raise InvalidPaymentState(
-                f"the gateway refused the capture: {result.decline_code or result.message}",
-                payment_id=payment.id, decline_code=result.decline_code,
-            )
-        with self._uow() as uow:
-            uow.payments.get(payment.id).captured(now=self._clock.now())
-            uow.commit()
+            if payment.status is PaymentStatus.CAPTURED and cmd.amount is None:
+                return payment.id
+            if payment.status not in CAPTURABLE or payment.reference is None:
+                raise InvalidPaymentState(
+                    f"payment {payment.id} is {payment.status}; only an authorization is "
+                    "captured", payment_id=payment.id, status=payment.status.value)
+            if payment.capture_pending:
+                # Without a key per capture, another capture of an amount cannot be told from
+                # a retry of this one: only "finish what is pending" (no amount) goes on.
+                if cmd.amount is not None:
+                    raise InvalidPaymentState(
+                        f"a capture of {payment.capture_pending} of payment {payment.id} is in "
+                        "flight; capture without an amount to finish it",
+                        payment_id=payment.id, pending=payment.capture_pending)
+            else:
+                amount = cmd.amount if cmd.amount is not None else payment.capturable
+                partial = not cmd.final and amount < payment.capturable
+                if partial and not getattr(self._gateways.gateway(payment.gateway),
+                                           "multiple_captures", False):
+                    raise CaptureNotPossible(
+                        f"gateway {payment.gateway} captures once; capture with final=true",
+                        payment_id=payment.id, gateway=payment.gateway)
+                payment.capture_requested(amount, final=cmd.final)
+                uow.commit()
+        return capture(self._uow, self._gateways, self._clock, payment.id)
+
+
+def capture(uow: UnitOfWorkFactory[PaymentUnitOfWork], gateways: GatewayRouting, clock: Clock,
+            payment_id: str) -> str:
+    """Ask the gateway for the payment's pending capture and record its answer."""
+    with uow() as tx:
+        payment = tx.payments.get(payment_id)
+    if not payment.capture_pending or payment.reference is None:
         return payment.id
+    amount = Money(payment.capture_pending, payment.amount.currency)
+    gateway = gateways.gateway(payment.gateway)
+    try:
+        if payment.capture_final:
+            result = gateway.capture(payment.reference, amount, capture_key(payment))
+        else:
+            # Only asked of a gateway that said `multiple_captures` (checked when asked for).
+            result = cast(PartialCaptureGateway, gateway).capture(
+                payment.reference, amount, capture_key(payment), final=False)
+    except (GatewayTimeout, GatewayUnavailable) as error:
+        _unanswered(uow, clock, payment.id, error.code)
+        raise
+    if result.pending:
+        _unanswered(uow, clock, payment.id, "capture_pending")
+        raise GatewayTimeout(f"the gateway has not settled the capture of payment {payment.id}",
+                             payment_id=payment.id)
+
+    def record() -> None:
+        with uow() as tx:
+            settled = tx.payments.get(payment.id)
+            if not settled.capture_pending:
+                return  # another process recorded this answer
+            if result.approved:
+                settled.captured(now=clock.now(), amount=amount, final=settled.capture_final,
+                                 reference=result.reference)
+            else:
+                settled.capture_refused(result.decline_code or "declined", now=clock.now())
+            tx.commit()
+
+    retrying(record, retry_on=ConcurrencyConflict, attempts=10)
+    if not result.approved:
+        raise InvalidPaymentState(
+            f"the gateway refused the capture: {result.decline_code or result.message}",
+            payment_id=payment.id, decline_code=result.decline_code)
+    return payment.id
+
+
+def _unanswered(uow: UnitOfWorkFactory[PaymentUnitOfWork], clock: Clock, payment_id: str,
+                code: str) -> None:
+    def record() -> None:
+        with uow() as tx:
+            payment = tx.payments.get(payment_id)
+            if not payment.capture_pending:
+                return
+            now = clock.now()
+            retry = (now + CAPTURE_RETRY_DELAY * 2 ** payment.capture_attempts
+                     if payment.capture_attempts + 1 < CAPTURE_MAX_ATTEMPTS else None)
+            payment.capture_unanswered(code, now=now, retry_at=retry)
+            tx.commit()
+
+    retrying(record, retry_on=ConcurrencyConflict, attempts=10)
+
+
+class RetryCapturesHandler:
+    """The job over captures whose gateway did not answer: each due one is asked again under its
+    own key; after the last attempt it waits for staff (`payment.capture_failed`, not
+    retryable). Returns how many were settled this run."""
+
+    def __init__(self, uow: UnitOfWorkFactory[PaymentUnitOfWork], gateways: GatewayRouting,
+                 clock: Clock) -> None:
+        self._uow, self._gateways, self._clock = uow, gateways, clock
+
+    def __call__(self, cmd: RetryCaptures) -> int:
+        with self._uow() as uow:
+            due = uow.payments.captures_due(self._clock.now(), cmd.limit)
+        settled = 0
+        for payment_id in due:
+            try:
+                capture(self._uow, self._gateways, self._clock, payment_id)
+                settled += 1
+            except (GatewayTimeout, GatewayUnavailable, InvalidPaymentState) as error:
+                log.warning("capture retry of payment %s: %s", payment_id, error.message)
+        return settled
+
+
+class VoidPaymentHandler:
+    """Release what is left of an authorization at the gateway, then record it."""
+
+    def __init__(self, uow: UnitOfWorkFactory[PaymentUnitOfWork], gateways: GatewayRouting,
+                 clock: Clock) -> None:
+        self._uow, self._gateways, self._clock = uow, gateways, clock
+
+    def __call__(self, cmd: VoidPayment) -> str:
+        with self._uow() as uow:
+            payment = live_payment(uow, cmd.order_id)
+        if payment.status not in CAPTURABLE:
+            raise InvalidPaymentState(
+                f"payment {payment.id} is {payment.status}; only an authorization is voided",
+                payment_id=payment.id, status=payment.status.value)
+        if payment.capture_pending:
+            raise InvalidPaymentState(
+                f"a capture of payment {payment.id} is in flight; retry it first",
+                payment_id=payment.id, pending=payment.capture_pending)
+        self._gateways.gateway(payment.gateway).void(payment.idempotency_key)
+
+        def record() -> None:
+            with self._uow() as uow:
+                uow.payments.get(payment.id).voided(now=self._clock.now())
+                uow.commit()
+
+        retrying(record, retry_on=ConcurrencyConflict, attempts=10)
+        return payment.id
+
+
+class ExpireAuthorizationsHandler:
+    """The job over holds older than their gateway's window (`authorization_window` on the
+    gateway, seven days otherwise): released at the gateway where it still knows them, then
+    recorded as expired so nobody tries to capture them. Returns how many expired."""
+
+    def __init__(self, uow: UnitOfWorkFactory[PaymentUnitOfWork], gateways: GatewayRouting,
+                 clock: Clock) -> None:
+        self._uow, self._gateways, self._clock = uow, gateways, clock
+
+    def __call__(self, cmd: ExpireAuthorizations) -> int:
+        now = self._clock.now()
+        with self._uow() as uow:
+            # The shortest window any gateway may have bounds the query; each is checked below.
+            candidates = uow.payments.authorized_before(now - timedelta(days=1), cmd.limit)
+        expired = 0
+        for payment in candidates:
+            gateway = self._gateways.gateway(payment.gateway)
+            window: timedelta = getattr(gateway, "authorization_window", AUTHORIZATION_WINDOW)
+            if (payment.authorized_at is None or payment.authorized_at + window > now
+                    or payment.capture_pending):
+                continue
+            try:
+                gateway.void(payment.idempotency_key)
+            except (GatewayTimeout, GatewayUnavailable) as error:
+                # The provider lets the hold lapse by itself; nothing may be captured anyway.
+                log.warning("releasing expired authorization of payment %s: %s", payment.id,
+                            error.message)
+
+            def record(payment_id: str = payment.id) -> None:
+                with self._uow() as uow:
+                    current = uow.payments.get(payment_id)
+                    if current.status in CAPTURABLE and not current.capture_pending:
+                        current.authorization_expired(now=self._clock.now())
+                        uow.commit()
+
+            retrying(record, retry_on=ConcurrencyConflict, attempts=10)
+            expired += 1
+        return expired
 
 
 class RefundPaymentHandler:
@@ -140,10 +340,10 @@ class ReleasePaymentOnOrderCancelled:
         for payment in uow.payments.for_order(str(envelope.payload["order_id"])):
             now = self._clock.now()
             gateway = self._gateways.gateway(payment.gateway)
-            if payment.status in (PaymentStatus.PENDING, PaymentStatus.AUTHORIZED):
+            if payment.status in (PaymentStatus.PENDING, *CAPTURABLE):
                 gateway.void(payment.idempotency_key)
-                payment.voided(now=now)
-            elif payment.status in REFUNDABLE and payment.reference:
+                payment.voided(now=now)  # after a capture in parts, the rest: now captured
+            if payment.status in REFUNDABLE and payment.reference:
                 result = gateway.refund(
                     payment.reference, payment.refundable, f"payment:{payment.id}:refund"
                 )

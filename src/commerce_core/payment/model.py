@@ -2,6 +2,12 @@
 No card data, ever: the shopper's instrument stays with the gateway; we keep its reference and
 the outcome.
 
+Every movement of money, and every attempt at one, is a `PaymentTransaction` appended to the
+payment's ledger (never changed, never removed): the authorization, each capture (a payment may
+be captured in parts, up to what was authorized, where its gateway allows), the void, each refund,
+a failed capture. The counters (`captured_amount`, `refunded_amount`) are what the ledger sums to,
+kept on the row so a check never reads the whole ledger.
+
 A refund is its own aggregate (one per request, with the gateway's answer), but the payment
 counts what is being and was refunded (`refunded_amount`): asking for a refund raises it in the
 same transaction as the refund is created, under the payment's version, so two refunds asked for
@@ -13,10 +19,12 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from attrs import define, field
+from attrs import define, field, frozen
 
-from commerce_core.payment.errors import InvalidPaymentState, RefundNotPossible
+from commerce_core.payment.errors import CaptureNotPossible, InvalidPaymentState, RefundNotPossible
 from commerce_core.payment.events import (
+    AuthorizationExpired,
+    CaptureFailed,
     PaymentActionRequired,
     PaymentAuthorized,
     PaymentCaptured,
@@ -34,6 +42,8 @@ class PaymentStatus(StrEnum):
     PENDING = "pending"
     REQUIRES_ACTION = "requires_action"  # the shopper pays on the provider's page
     AUTHORIZED = "authorized"
+    # Part of the authorization was captured and more may follow (shipping in parts).
+    PARTIALLY_CAPTURED = "partially_captured"
     CAPTURED = "captured"
     VOIDED = "voided"
     FAILED = "failed"
@@ -43,6 +53,35 @@ class PaymentStatus(StrEnum):
 
 
 REFUNDABLE = (PaymentStatus.CAPTURED, PaymentStatus.PARTIALLY_REFUNDED)
+CAPTURABLE = (PaymentStatus.AUTHORIZED, PaymentStatus.PARTIALLY_CAPTURED)
+
+
+class TransactionKind(StrEnum):
+    AUTHORIZE = "authorize"
+    CAPTURE = "capture"
+    VOID = "void"
+    REFUND = "refund"
+    EXPIRE = "expire"  # an attempt or authorization that lapsed: nothing is held any more
+
+
+class TransactionStatus(StrEnum):
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+
+
+@frozen
+class PaymentTransaction:
+    """One line of a payment's ledger. `reference` is the gateway's name for the movement
+    where it has one; `refund_id` ties a refund line to its request; `failure_code` says why
+    a failed attempt failed."""
+
+    kind: TransactionKind
+    status: TransactionStatus
+    amount: Money
+    created_at: datetime
+    reference: str | None = None
+    refund_id: str | None = None
+    failure_code: str | None = None
 
 
 @define(eq=False)
@@ -62,6 +101,14 @@ class Payment:
     refunded_amount: int = 0
     # Where the shopper pays, while the payment requires action on the provider's page.
     redirect_url: str | None = None
+    captured_amount: int = 0
+    # A capture asked for whose gateway could not answer: the retry job asks again, same key.
+    capture_pending: int = 0
+    capture_final: bool = True
+    capture_attempts: int = 0
+    capture_retry_at: datetime | None = None
+    authorized_at: datetime | None = None
+    transactions: list[PaymentTransaction] = field(factory=list)
     version: int = 0
     events: list[DomainEvent] = field(factory=list, repr=False)
 
@@ -70,7 +117,21 @@ class Payment:
         """What is left to refund: captured minus what refunds asked for."""
         if self.status not in REFUNDABLE:
             return Money(0, self.amount.currency)
-        return Money(self.amount.amount - self.refunded_amount, self.amount.currency)
+        return Money(self.captured_amount - self.refunded_amount, self.amount.currency)
+
+    @property
+    def capturable(self) -> Money:
+        """What is authorized and not yet captured."""
+        if self.status not in CAPTURABLE:
+            return Money(0, self.amount.currency)
+        return Money(self.amount.amount - self.captured_amount, self.amount.currency)
+
+    def _record(self, kind: TransactionKind, amount: Money, now: datetime, *,
+                failed: str | None = None, reference: str | None = None,
+                refund_id: str | None = None) -> None:
+        self.transactions.append(PaymentTransaction(
+            kind, TransactionStatus.FAILED if failed else TransactionStatus.SUCCEEDED, amount,
+            now, reference if reference is not None else self.reference, refund_id, failed))
 
     @classmethod
     def start(
@@ -112,7 +173,8 @@ class Payment:
             return
         self._require(PaymentStatus.PENDING, PaymentStatus.REQUIRES_ACTION)
         self.status, self.reference, self.updated_at = PaymentStatus.AUTHORIZED, reference, now
-        self.redirect_url = None
+        self.redirect_url, self.authorized_at = None, now
+        self._record(TransactionKind.AUTHORIZE, self.amount, now)
         self.events.append(
             PaymentAuthorized(self.id, self.order_id, self.amount, self.gateway, reference, now)
         )
@@ -123,18 +185,79 @@ class Payment:
         self._require(PaymentStatus.PENDING, PaymentStatus.REQUIRES_ACTION)
         self.status, self.failure_code, self.updated_at = PaymentStatus.FAILED, code, now
         self.redirect_url = None
+        self._record(TransactionKind.AUTHORIZE, self.amount, now, failed=code)
         self.events.append(
             PaymentFailed(self.id, self.order_id, self.amount, self.gateway, code, message, now)
         )
 
-    def captured(self, *, now: datetime) -> None:
+    def captured(self, *, now: datetime, amount: Money | None = None, final: bool = True,
+                 reference: str | None = None) -> None:
+        """The gateway took `amount` (all that is left when None). A final capture releases
+        whatever of the authorization is left; a non-final one leaves it capturable."""
         if self.status is PaymentStatus.CAPTURED:
             return
-        self._require(PaymentStatus.AUTHORIZED)
-        self.status, self.updated_at = PaymentStatus.CAPTURED, now
-        self.events.append(
-            PaymentCaptured(self.id, self.order_id, self.amount, self.gateway, now)
-        )
+        self._require(*CAPTURABLE)
+        taken = amount if amount is not None else self.capturable
+        self._check_capture(taken)
+        self.captured_amount += taken.amount
+        self.capture_pending, self.capture_attempts, self.capture_retry_at = 0, 0, None
+        whole = self.captured_amount >= self.amount.amount
+        self.status = (PaymentStatus.CAPTURED if final or whole
+                       else PaymentStatus.PARTIALLY_CAPTURED)
+        self.updated_at = now
+        self._record(TransactionKind.CAPTURE, taken, now, reference=reference)
+        self.events.append(PaymentCaptured(
+            self.id, self.order_id, taken, self.gateway, now,
+            Money(self.captured_amount, self.amount.currency),
+            self.status is PaymentStatus.CAPTURED))
+
+    def _check_capture(self, amount: Money) -> None:
+        if amount.currency != self.amount.currency or amount.amount <= 0:
+            raise CaptureNotPossible(
+                f"a capture of payment {self.id} is a positive amount in {self.amount.currency}",
+                payment_id=self.id)
+        if amount > self.capturable:
+            raise CaptureNotPossible(
+                f"only {self.capturable} of payment {self.id} is left to capture",
+                payment_id=self.id, capturable=self.capturable.amount, requested=amount.amount)
+
+    def capture_requested(self, amount: Money, *, final: bool) -> None:
+        """Remember a capture before asking the gateway, so a lost answer is asked again."""
+        self._require(*CAPTURABLE)
+        self._check_capture(amount)
+        self.capture_pending, self.capture_final = amount.amount, final
+
+    def capture_unanswered(self, code: str, *, now: datetime, retry_at: datetime | None) -> None:
+        """The gateway did not answer the capture (timeout, outage): the ledger says so and the
+        retry job asks again at `retry_at` under the same key (never when None: staff decide)."""
+        self.capture_attempts += 1
+        self.capture_retry_at, self.updated_at = retry_at, now
+        self._record(TransactionKind.CAPTURE, Money(self.capture_pending, self.amount.currency),
+                     now, failed=code)
+        self.events.append(CaptureFailed(self.id, self.order_id,
+                                         Money(self.capture_pending, self.amount.currency),
+                                         code, retry_at is not None, self.capture_attempts, now))
+
+    def capture_refused(self, code: str, *, now: datetime) -> None:
+        """The gateway refused the capture: nothing was taken and nothing will be retried."""
+        refused = Money(self.capture_pending, self.amount.currency)
+        self.capture_pending, self.capture_retry_at, self.updated_at = 0, None, now
+        self.capture_attempts += 1
+        self._record(TransactionKind.CAPTURE, refused, now, failed=code)
+        self.events.append(CaptureFailed(self.id, self.order_id, refused, code, False,
+                                         self.capture_attempts, now))
+
+    def authorization_expired(self, *, now: datetime) -> None:
+        """The hold lapsed before (all of) it was captured: what is left cannot be taken."""
+        self._require(*CAPTURABLE)
+        left = self.capturable
+        self.capture_pending, self.capture_retry_at, self.updated_at = 0, None, now
+        if self.status is PaymentStatus.PARTIALLY_CAPTURED:
+            self.status = PaymentStatus.CAPTURED
+        else:
+            self.status = PaymentStatus.EXPIRED
+        self._record(TransactionKind.EXPIRE, left, now)
+        self.events.append(AuthorizationExpired(self.id, self.order_id, left, self.gateway, now))
 
     def expired(self, *, now: datetime) -> None:
         """The shopper did not pay within the window: nothing is held any more."""
@@ -142,16 +265,29 @@ class Payment:
             return
         self._require(PaymentStatus.PENDING, PaymentStatus.REQUIRES_ACTION)
         self.status, self.updated_at, self.redirect_url = PaymentStatus.EXPIRED, now, None
+        self._record(TransactionKind.EXPIRE, self.amount, now)
         self.events.append(PaymentExpired(self.id, self.order_id, self.amount, self.gateway,
                                           now))
 
     def voided(self, *, now: datetime) -> None:
-        """The hold on the shopper's funds was released (or never existed)."""
+        """The hold on the shopper's funds was released (or never existed). After a partial
+        capture, what is left of the hold is released and the payment counts as captured."""
         if self.status is PaymentStatus.VOIDED:
             return
         self._require(PaymentStatus.PENDING, PaymentStatus.REQUIRES_ACTION,
-                      PaymentStatus.AUTHORIZED, PaymentStatus.FAILED)
-        self.status, self.updated_at, self.redirect_url = PaymentStatus.VOIDED, now, None
+                      PaymentStatus.AUTHORIZED, PaymentStatus.PARTIALLY_CAPTURED,
+                      PaymentStatus.FAILED)
+        released = (self.capturable if self.status in CAPTURABLE
+                    else Money(0, self.amount.currency))
+        self.capture_pending, self.capture_retry_at = 0, None
+        self.updated_at, self.redirect_url = now, None
+        if self.status is PaymentStatus.PARTIALLY_CAPTURED:
+            self.status = PaymentStatus.CAPTURED
+            self._record(TransactionKind.VOID, released, now)
+            return
+        self.status = PaymentStatus.VOIDED
+        if released.amount:
+            self._record(TransactionKind.VOID, released, now)
         self.events.append(PaymentVoided(self.id, self.order_id, self.amount, self.gateway, now))
 
     def refunded(self, *, now: datetime) -> None:
@@ -160,10 +296,12 @@ class Payment:
             return
         self._require(*REFUNDABLE)
         back = self.refundable
-        self.refunded_amount = self.amount.amount
+        self.refunded_amount = self.captured_amount
         self.status, self.updated_at = PaymentStatus.REFUNDED, now
+        self._record(TransactionKind.REFUND, back, now)
         self.events.append(PaymentRefunded(self.id, self.order_id, back, self.gateway, now,
-                                           None, self.amount, True))
+                                           None, Money(self.captured_amount,
+                                                       self.amount.currency), True))
 
     def hold_refund(self, amount: Money, *, now: datetime) -> None:
         """Count `amount` as being refunded, if that much is left."""
@@ -184,9 +322,11 @@ class Payment:
         self.updated_at = now
 
     def refund_completed(self, refund: Refund, *, now: datetime) -> None:
-        self.status = (PaymentStatus.REFUNDED if self.refunded_amount >= self.amount.amount
+        self.status = (PaymentStatus.REFUNDED if self.refunded_amount >= self.captured_amount
                        else PaymentStatus.PARTIALLY_REFUNDED)
         self.updated_at = now
+        self._record(TransactionKind.REFUND, refund.amount, now, reference=refund.reference,
+                     refund_id=refund.id)
         self.events.append(PaymentRefunded(
             self.id, self.order_id, refund.amount, self.gateway, now, refund.id,
             Money(self.refunded_amount, self.amount.currency),
@@ -196,6 +336,8 @@ class Payment:
         """The gateway gave nothing back: the amount is refundable again."""
         self.refunded_amount -= refund.amount.amount
         self.updated_at = now
+        self._record(TransactionKind.REFUND, refund.amount, now, refund_id=refund.id,
+                     failed=refund.decline_code or "refused")
 
 
 class RefundStatus(StrEnum):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from datetime import datetime
 from typing import Protocol, TypeVar
 
 from attrs import frozen
@@ -79,7 +80,10 @@ class PaymentGateway(Protocol):
 
     def authorize(self, request: AuthorizationRequest) -> GatewayResult: ...
 
-    def capture(self, reference: str, amount: Money, idempotency_key: str) -> GatewayResult: ...
+    def capture(self, reference: str, amount: Money, idempotency_key: str) -> GatewayResult:
+        """Take `amount` of the authorization and release the rest. A gateway that can capture
+        in parts says so with `multiple_captures = True` and accepts `final=False`."""
+        ...
 
     def void(self, authorization_key: str) -> None: ...
 
@@ -88,6 +92,16 @@ class PaymentGateway(Protocol):
     def parse_webhook(self, headers: Mapping[str, str], body: bytes) -> WebhookEvent:
         """Verify the signature and translate; raises `InvalidWebhook` when it does not verify."""
         ...
+
+
+class PartialCaptureGateway(PaymentGateway, Protocol):
+    """A gateway that captures an authorization in parts (PayPal, the fake): each capture under
+    its own key; `final=False` keeps the rest of the hold for later captures."""
+
+    multiple_captures: bool
+
+    def capture(self, reference: str, amount: Money, idempotency_key: str, *,
+                final: bool = True) -> GatewayResult: ...
 
 
 class RedirectGateway(PaymentGateway, Protocol):
@@ -167,6 +181,14 @@ class PaymentRepository(Protocol):
 
     def by_reference(self, gateway: str, reference: str) -> Payment | None:
         """The payment the gateway knows by `reference` (its attempt or authorization)."""
+        ...
+
+    def captures_due(self, now: datetime, limit: int) -> list[str]:
+        """Ids of payments whose unanswered capture is due to be asked again, soonest first."""
+        ...
+
+    def authorized_before(self, cutoff: datetime, limit: int) -> list[Payment]:
+        """Payments still holding an authorization made before `cutoff`, oldest first."""
         ...
 
 

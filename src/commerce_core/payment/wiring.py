@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 from commerce_core.payment import handlers as ph
-from commerce_core.payment.commands import CapturePayment, RefundPayment
+from commerce_core.payment.commands import (
+    CapturePayment,
+    ExpireAuthorizations,
+    RefundPayment,
+    RetryCaptures,
+    VoidPayment,
+)
 from commerce_core.payment.ports import GatewayRouting, PaymentUnitOfWork
 from commerce_core.shared.bus import Handlers, Subscriber
 from commerce_core.shared.clock import Clock
@@ -21,6 +27,10 @@ class PaymentWiring:
             CapturePayment: ph.CapturePaymentHandler(self._uow, self._gateway, self._clock),
             RefundPayment: ph.RefundPaymentHandler(self._uow, self._gateway, self._clock,
                                                    self._ids),
+            VoidPayment: ph.VoidPaymentHandler(self._uow, self._gateway, self._clock),
+            RetryCaptures: ph.RetryCapturesHandler(self._uow, self._gateway, self._clock),
+            ExpireAuthorizations: ph.ExpireAuthorizationsHandler(self._uow, self._gateway,
+                                                                 self._clock),
         }
 
     def subscribers(self) -> list[Subscriber]:

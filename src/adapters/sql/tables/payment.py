@@ -1,11 +1,20 @@
-"""Payment tables: payments and their refunds."""
+"""Payment tables: payments, their ledger of transactions, and their refunds."""
 
 from __future__ import annotations
 
 import sqlalchemy as sa
 
 from adapters.sql.tables import metadata
-from adapters.sql.tables.common import amount, key, long_text, text, timestamp, version
+from adapters.sql.tables.common import (
+    amount,
+    key,
+    long_text,
+    parent,
+    position,
+    text,
+    timestamp,
+    version,
+)
 
 payments = sa.Table(
     "payments", metadata,
@@ -23,9 +32,31 @@ payments = sa.Table(
     timestamp("updated_at"),
     sa.Column("refunded_amount", sa.BigInteger, nullable=False, server_default="0"),
     long_text("redirect_url", nullable=True),
+    sa.Column("captured_amount", sa.BigInteger, nullable=False, server_default="0"),
+    sa.Column("capture_pending", sa.BigInteger, nullable=False, server_default="0"),
+    sa.Column("capture_final", sa.Boolean, nullable=False, server_default=sa.true()),
+    sa.Column("capture_attempts", sa.Integer, nullable=False, server_default="0"),
+    timestamp("capture_retry_at", nullable=True),
+    timestamp("authorized_at", nullable=True),
     version(),
     sa.Index(None, "order_id"),
     sa.Index(None, "gateway", "reference"),
+    sa.Index(None, "capture_retry_at"),
+    sa.Index(None, "status", "authorized_at"),
+)
+
+# Append-only: rows are only ever inserted (PostgreSQL refuses UPDATE and DELETE by trigger).
+payment_transactions = sa.Table(
+    "payment_transactions", metadata,
+    parent("payment_id", "payments"),
+    position(),
+    text("kind"),
+    text("status"),
+    amount("amount"),
+    text("reference", nullable=True),
+    text("refund_id", nullable=True),
+    text("failure_code", nullable=True),
+    timestamp("created_at"),
 )
 
 refunds = sa.Table(
