@@ -267,3 +267,26 @@ def test_the_expiry_of_a_hold_captured_in_part_keeps_what_was_captured() -> None
     assert payment.refundable == vnd(200_000)
     assert payment.transactions[-1].kind is TransactionKind.EXPIRE
     assert payment.transactions[-1].status is TransactionStatus.SUCCEEDED
+
+
+def test_a_sale_has_no_hold_to_expire() -> None:
+    commerce = make_commerce()
+    order_id = authorized_order(commerce)
+    gateway_of(commerce).authorization_window = None  # type: ignore[attr-defined]
+    clock_of(commerce).advance(timedelta(days=90))
+
+    assert commerce.payments.expire_authorizations() == 0
+    assert payment_of(commerce, order_id).status is PaymentStatus.AUTHORIZED
+
+
+def test_a_gateway_that_captures_once_refuses_a_capture_in_parts_before_calling() -> None:
+    commerce = make_commerce()
+    order_id = authorized_order(commerce)
+    gateway_of(commerce).multiple_captures = False
+
+    with pytest.raises(CaptureNotPossible, match="captures once"):
+        commerce.payments.capture(order_id, amount=vnd(100_000), final=False)
+
+    assert [op for op, _ in gateway_of(commerce).calls] == ["authorize"]
+    commerce.payments.capture(order_id, amount=vnd(100_000))  # final: the rest is released
+    assert payment_of(commerce, order_id).captured_amount == 100_000

@@ -31,8 +31,8 @@ class InMemoryPaymentRepository(_Repository):
                       and r.capture_retry_at <= now), key=lambda r: r.capture_retry_at)
         return [r.id for r in due[:limit]]
 
-    def authorized_before(self, cutoff: datetime, limit: int) -> list[Payment]:
-        held = sorted((r for r in self._all() if r.status in CAPTURABLE
+    def authorized_before(self, gateway: str, cutoff: datetime, limit: int) -> list[Payment]:
+        held = sorted((r for r in self._all() if r.status in CAPTURABLE and r.gateway == gateway
                        and r.authorized_at is not None and r.authorized_at < cutoff),
                       key=lambda r: r.authorized_at)
         return [self._load(r) for r in held[:limit]]

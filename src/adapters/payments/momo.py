@@ -78,6 +78,7 @@ class MomoGateway:
     """`RedirectGateway` over MoMo; VND only."""
 
     name = "momo"
+    multiple_captures = False
 
     def __init__(self, client: httpx.Client, *, credentials: MomoCredentials, clock: Clock,
                  ipn_url: str, redirect_url: str | None = None,
@@ -88,6 +89,9 @@ class MomoGateway:
         self._base = base_url.rstrip("/")
         self._ipn_url, self._redirect_url = ipn_url, redirect_url
         self._auto_capture, self._lang, self._max_age = auto_capture, lang, max_age
+        # A sale has no hold to lapse; a two-step payment's hold is confirmed within 7 days.
+        self.authorization_window: timedelta | None = (None if auto_capture
+                                                       else timedelta(days=7))
         self._memo = ResultMemo()
 
     def __repr__(self) -> str:

@@ -108,6 +108,10 @@ class PayPalGateway:
     alone (PayPal has no search by request id), so it is left to expire (a gap)."""
 
     name = "paypal"
+    # One capture per authorization here (a refund goes to that capture); a hold stays
+    # capturable for 29 days (its first 3 the honor period).
+    multiple_captures = False
+    authorization_window = timedelta(days=29)
 
     def __init__(self, client: httpx.Client, *, credentials: PayPalCredentials, clock: Clock,
                  base_url: str = "https://api-m.paypal.com", return_url: str | None = None,

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Mapping
+from datetime import timedelta
 from typing import Any
 
 import httpx
@@ -108,6 +109,9 @@ class StripeGateway:
     """
 
     name = "stripe"
+    # One capture per PaymentIntent (capturing less releases the rest); card holds last 7 days.
+    multiple_captures = False
+    authorization_window = timedelta(days=7)
 
     def __init__(self, client: httpx.Client, *, api_key: str, webhook_secret: str, clock: Clock,
                  base_url: str = "https://api.stripe.com", tolerance: int = DEFAULT_TOLERANCE,

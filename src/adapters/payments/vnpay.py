@@ -120,6 +120,8 @@ class VnpayGateway:
     """`RedirectGateway` over VNPay; VND only."""
 
     name = "vnpay"
+    # A sale: the money is taken when the shopper pays, so there is no hold to lapse.
+    authorization_window = None
 
     def __init__(self, client: httpx.Client, *, credentials: VnpayCredentials, clock: Clock,
                  payment_url: str = "https://pay.vnpay.vn/vpcpay.html",

@@ -56,6 +56,7 @@ _CAPTURES_DUE = (
 _AUTHORIZED_BEFORE = (
     sa.select(payments)
     .where(payments.c.status.in_([s.value for s in CAPTURABLE]),
+           payments.c.gateway == sa.bindparam("gateway"),
            payments.c.authorized_at < sa.bindparam("cutoff"))
     .order_by(payments.c.authorized_at)
     .limit(sa.bindparam("limit"))
@@ -67,8 +68,9 @@ class SqlPaymentRepository(AggregateRepository[Payment]):
         rows = self._store.db.execute(_CAPTURES_DUE, {"now": now, "limit": limit})
         return [row.id for row in rows]
 
-    def authorized_before(self, cutoff: datetime, limit: int) -> list[Payment]:
-        return self._store.all(_AUTHORIZED_BEFORE, {"cutoff": cutoff, "limit": limit})
+    def authorized_before(self, gateway: str, cutoff: datetime, limit: int) -> list[Payment]:
+        return self._store.all(_AUTHORIZED_BEFORE,
+                               {"gateway": gateway, "cutoff": cutoff, "limit": limit})
 
     def for_order(self, order_id: str) -> list[Payment]:
         return self._store.all(_FOR_ORDER, {"order_id": order_id})

@@ -224,8 +224,9 @@ class VoidPaymentHandler:
 
 class ExpireAuthorizationsHandler:
     """The job over holds older than their gateway's window (`authorization_window` on the
-    gateway, seven days otherwise): released at the gateway where it still knows them, then
-    recorded as expired so nobody tries to capture them. Returns how many expired."""
+    gateway, seven days otherwise; None for a sale, which holds nothing): released at the
+    gateway where it still knows them, then recorded as expired so nobody tries to capture
+    them. Returns how many expired."""
 
     def __init__(self, uow: UnitOfWorkFactory[PaymentUnitOfWork], gateways: GatewayRouting,
                  clock: Clock) -> None:
@@ -233,16 +234,19 @@ class ExpireAuthorizationsHandler:
 
     def __call__(self, cmd: ExpireAuthorizations) -> int:
         now = self._clock.now()
-        with self._uow() as uow:
-            # The shortest window any gateway may have bounds the query; each is checked below.
-            candidates = uow.payments.authorized_before(now - timedelta(days=1), cmd.limit)
+        lapsed: list[Payment] = []
+        for name in self._gateways.names:
+            # None: a sale, the money already taken; there is no hold to lapse.
+            window: timedelta | None = getattr(self._gateways.gateway(name),
+                                               "authorization_window", AUTHORIZATION_WINDOW)
+            if window is not None:
+                with self._uow() as uow:
+                    lapsed += uow.payments.authorized_before(name, now - window, cmd.limit)
         expired = 0
-        for payment in candidates:
+        for payment in lapsed:
             gateway = self._gateways.gateway(payment.gateway)
-            window: timedelta = getattr(gateway, "authorization_window", AUTHORIZATION_WINDOW)
-            if (payment.authorized_at is None or payment.authorized_at + window > now
-                    or payment.capture_pending):
-                continue
+            if payment.capture_pending:
+                continue  # its capture may have taken the money: the retry job settles it
             try:
                 gateway.void(payment.idempotency_key)
             except (GatewayTimeout, GatewayUnavailable) as error:

@@ -150,6 +150,11 @@ class GatewayRouting(Protocol):
     payment context's `GatewayRouter` implements it; a single `PaymentGateway` given to the core
     becomes a router of one)."""
 
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Every gateway's name, in the order they were given."""
+        ...
+
     def gateway(self, name: str) -> PaymentGateway:
         """The gateway by name, for capture, void and refund of what it authorized; an unknown
         name raises `GatewayUnavailable`."""
@@ -187,8 +192,9 @@ class PaymentRepository(Protocol):
         """Ids of payments whose unanswered capture is due to be asked again, soonest first."""
         ...
 
-    def authorized_before(self, cutoff: datetime, limit: int) -> list[Payment]:
-        """Payments still holding an authorization made before `cutoff`, oldest first."""
+    def authorized_before(self, gateway: str, cutoff: datetime, limit: int) -> list[Payment]:
+        """`gateway`'s payments still holding an authorization made before `cutoff`, oldest
+        first."""
         ...
 
 

@@ -42,7 +42,7 @@ payments = sa.Table(
     sa.Index(None, "order_id"),
     sa.Index(None, "gateway", "reference"),
     sa.Index(None, "capture_retry_at"),
-    sa.Index(None, "status", "authorized_at"),
+    sa.Index(None, "gateway", "status", "authorized_at"),
 )
 
 # Append-only: rows are only ever inserted (PostgreSQL refuses UPDATE and DELETE by trigger).

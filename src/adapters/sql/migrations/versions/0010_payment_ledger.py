@@ -49,7 +49,8 @@ def upgrade() -> None:
         batch.add_column(sa.Column("capture_retry_at", TIME, nullable=True))
         batch.add_column(sa.Column("authorized_at", TIME, nullable=True))
     op.create_index("ix_payments_capture_retry_at", "payments", ["capture_retry_at"])
-    op.create_index("ix_payments_status_authorized_at", "payments", ["status", "authorized_at"])
+    op.create_index("ix_payments_gateway_status_authorized_at", "payments",
+                    ["gateway", "status", "authorized_at"])
     op.execute("UPDATE payments SET captured_amount = amount "
                "WHERE status IN ('captured', 'partially_refunded', 'refunded')")
     op.execute("UPDATE payments SET authorized_at = updated_at WHERE status = 'authorized'")
@@ -77,7 +78,7 @@ def downgrade() -> None:
         op.execute("DROP TRIGGER payment_transactions_append_only ON payment_transactions")
         op.execute("DROP FUNCTION payment_transactions_append_only()")
     op.drop_table("payment_transactions")
-    op.drop_index("ix_payments_status_authorized_at", table_name="payments")
+    op.drop_index("ix_payments_gateway_status_authorized_at", table_name="payments")
     op.drop_index("ix_payments_capture_retry_at", table_name="payments")
     with op.batch_alter_table("payments") as batch:
         for column in ("authorized_at", "capture_retry_at", "capture_attempts", "capture_final",
