@@ -1,5 +1,5 @@
 """The worker's interval jobs: reconciliation with the leak report, the fulfillment jobs, and the
-release of expired idempotency keys."""
+release of expired idempotency keys, the payment jobs."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ def test_interval_jobs_run_at_once_then_only_when_their_interval_passed() -> Non
     jobs = ScheduledJobs(make_commerce(), Settings(database_url="memory://",
                                                    reconciliation_interval_seconds=60,
                                                    fulfillment_jobs_interval_seconds=30,
-                                                   idempotency_release_interval_seconds=60),
+                                                   idempotency_release_interval_seconds=60,
+                                                   payment_jobs_interval_seconds=60),
                          monotonic=lambda: now[0])
 
     first = jobs.run_due()
@@ -24,6 +25,7 @@ def test_interval_jobs_run_at_once_then_only_when_their_interval_passed() -> Non
 
     assert set(first) == {"reserved_corrected", "reserved_uncorrected", "leaks_reported",
                           "sla_breaches", "auto_completed", "picklists_expired",
-                          "idempotency_keys_released"}
+                          "idempotency_keys_released", "captures_retried",
+                          "authorizations_expired"}
     assert set(second) == {"sla_breaches", "auto_completed", "picklists_expired"}
     assert set(third) == set(first)

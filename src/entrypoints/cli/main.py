@@ -15,6 +15,7 @@ from entrypoints.cli import (
     fraud,
     fulfillment,
     orders,
+    payments,
     pricing,
     search,
     seed,
@@ -40,6 +41,7 @@ app.add_typer(catalog.app, name="catalog")
 app.add_typer(db.app, name="db")
 app.add_typer(events.app, name="events")
 app.add_typer(orders.app, name="orders")
+app.add_typer(payments.app, name="payments")
 app.add_typer(fraud.app, name="fraud")
 app.add_typer(stock.app, name="stock")
 app.add_typer(warehouses.app, name="warehouses")

@@ -1,6 +1,7 @@
 """The worker's slower jobs, each on its own interval: reconciliation of reserved counts with
 the leak report (hourly), the fulfillment jobs (SLA breaches, auto-completion, expired pick
-lists; every 30 minutes), and the release of expired idempotency keys (hourly). Every job is
+lists; every 30 minutes), the release of expired idempotency keys (hourly), and the payment jobs
+(captures a gateway did not answer, holds past their window; every 5 minutes). Every job is
 idempotent, so a second worker running them is harmless.
 """
 
@@ -39,6 +40,12 @@ class ScheduledJobs:
                     "auto_completed": fulfillment.complete_shipped(),
                     "picklists_expired": fulfillment.expire_picklists()}
 
+        payments = commerce.payments
+
+        def payment_jobs() -> dict[str, int]:
+            return {"captures_retried": payments.retry_captures(),
+                    "authorizations_expired": payments.expire_authorizations()}
+
         def release_keys() -> dict[str, int]:
             return {"idempotency_keys_released": checkout.release_idempotency_keys()}
 
@@ -46,6 +53,7 @@ class ScheduledJobs:
             ("reservation reconciliation", settings.reconciliation_interval_seconds, reconcile),
             ("fulfillment jobs", settings.fulfillment_jobs_interval_seconds, fulfillment_jobs),
             ("idempotency keys", settings.idempotency_release_interval_seconds, release_keys),
+            ("payment jobs", settings.payment_jobs_interval_seconds, payment_jobs),
         ]
         self._last_run: dict[str, float] = {}
 

@@ -23,6 +23,7 @@ from entrypoints.http import (
     health,
     inventory,
     orders,
+    payments,
     pricing,
     search,
     webhooks,
@@ -75,7 +76,7 @@ def create_app(commerce: Commerce, settings: Settings) -> FastAPI:
     app.include_router(metrics_router, responses=PROBLEM_RESPONSES)
     # The operator guard is attached here, once, so no admin route can be added without it.
     for operator in (catalog.admin, inventory.admin, orders.admin, fulfillment.admin,
-                     pricing.admin, search.admin, fraud.admin):
+                     pricing.admin, search.admin, fraud.admin, payments.admin):
         app.include_router(operator, prefix="/admin", dependencies=[Depends(require_operator)],
                            responses=PROBLEM_RESPONSES)
     document_refusals(app)

@@ -1,0 +1,110 @@
+"""`commerce payments`: an order's payments with their ledger; capture (whole or in parts),
+void what is left of a hold, refund; and the two payment jobs, run once."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+import typer
+from rich.table import Table
+from rich.text import Text
+
+from commerce_core import Money
+from entrypoints.cli.orders import OrderRef, find_order
+from entrypoints.cli.output import console, ok, when
+from entrypoints.cli.runtime import runtime
+
+app = typer.Typer(no_args_is_help=True,
+                  help="Payments: show with ledger, capture, void, refund, run the jobs.")
+
+Amount = Annotated[int | None, typer.Option(
+    min=1, help="In minor units (VND has none); default: all that is left")]
+
+
+@app.command("show")
+def show(ctx: typer.Context, ref: OrderRef) -> None:
+    """An order's payments, each with its ledger (append-only, oldest first)."""
+    commerce = runtime(ctx).commerce
+    order = find_order(commerce, ref)
+    for payment in commerce.payments.for_order(order.id):
+        currency = payment.amount.currency
+        header = Table.grid(padding=(0, 2))
+        header.add_row("Payment", Text.assemble((payment.id, "bold"),
+                                                f"  {payment.status.value}"))
+        header.add_row("Gateway", f"{payment.gateway} ({payment.method}) "
+                                  f"{payment.reference or '-'}")
+        header.add_row("Authorized", str(payment.amount))
+        header.add_row("Captured", str(Money(payment.captured_amount, currency)))
+        header.add_row("Refunded", str(Money(payment.refunded_amount, currency)))
+        if payment.capture_pending:
+            retry = when(payment.capture_retry_at) if payment.capture_retry_at else "by staff"
+            header.add_row("Capture pending",
+                           f"{Money(payment.capture_pending, currency)}, retry {retry}")
+        console.print(header)
+        ledger = Table(title=f"Ledger of {order.number}")
+        for heading in ("When", "Kind", "Status", "Amount", "Reference", "Failure"):
+            ledger.add_column(heading, no_wrap=heading != "Reference")
+        for entry in payment.transactions:
+            ledger.add_row(when(entry.created_at), entry.kind.value, entry.status.value,
+                           str(entry.amount), entry.reference or "-", entry.failure_code or "")
+        console.print(ledger)
+
+
+@app.command("capture")
+def capture(
+    ctx: typer.Context, ref: OrderRef, amount: Amount = None,
+    partial: Annotated[bool, typer.Option(
+        "--partial", help="Keep the rest capturable (gateways that capture in parts)")] = False,
+) -> None:
+    """Capture all or part of the order's authorization."""
+    commerce = runtime(ctx).commerce
+    order = find_order(commerce, ref)
+    payment_id = commerce.payments.capture(
+        order.id, amount=None if amount is None else Money(amount, order.currency),
+        final=not partial)
+    payment = commerce.payments.get(payment_id)
+    ok(f"captured {Money(payment.captured_amount, order.currency)} of {payment.amount} for "
+       f"order {order.number}; payment is {payment.status.value}, order is "
+       f"{commerce.orders.get(order.id).status.value}")
+
+
+@app.command("void")
+def void(ctx: typer.Context, ref: OrderRef,
+         reason: Annotated[str, typer.Option()] = "") -> None:
+    """Release what is left of the order's authorization."""
+    commerce = runtime(ctx).commerce
+    order = find_order(commerce, ref)
+    payment = commerce.payments.get(commerce.payments.void(order.id, reason=reason))
+    ok(f"released the hold of order {order.number}; payment is {payment.status.value}")
+
+
+@app.command("refund")
+def refund(
+    ctx: typer.Context, ref: OrderRef, amount: Amount = None,
+    reason: Annotated[str, typer.Option()] = "",
+    key: Annotated[str | None, typer.Option(
+        help="Idempotency key: the same key never refunds twice (default: a new one)")] = None,
+) -> None:
+    """Refund part or all of what the order's payment captured."""
+    commerce = runtime(ctx).commerce
+    order = find_order(commerce, ref)
+    refund_id = commerce.payments.refund(
+        order.id, idempotency_key=key or f"cli:{uuid.uuid4()}", reason=reason,
+        amount=None if amount is None else Money(amount, order.currency))
+    done = next(r for r in commerce.payments.refunds(order.id) if r.id == refund_id)
+    payment = commerce.payments.get(done.payment_id)
+    ok(f"refunded {done.amount} of order {order.number} ({refund_id}); "
+       f"payment is {payment.status.value}, {payment.refundable} left to refund")
+
+
+@app.command("retry-captures")
+def retry_captures(ctx: typer.Context) -> None:
+    """Ask again the captures whose gateway did not answer (the worker does this too)."""
+    ok(f"{runtime(ctx).commerce.payments.retry_captures()} capture(s) settled")
+
+
+@app.command("expire-authorizations")
+def expire_authorizations(ctx: typer.Context) -> None:
+    """Release the holds past their gateway's window (the worker does this too)."""
+    ok(f"{runtime(ctx).commerce.payments.expire_authorizations()} authorization(s) expired")

@@ -1,0 +1,117 @@
+"""Payment routes for operators: an order's payments with their ledger, captures (whole or in
+parts) and the release of what is left of a hold. Refunds stay under `/admin/orders/{id}/refunds`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from fastapi import APIRouter
+from pydantic import BaseModel, Field
+
+from commerce_core.payment.commands import CapturePayment, VoidPayment
+from commerce_core.payment.model import Payment, PaymentTransaction
+from commerce_core.shared.money import Money
+from entrypoints.http.dependencies import CommerceDep, RequestIdDep
+from entrypoints.http.schemas.common import MoneyOut, PositiveMoneyIn, RequestBody
+
+admin = APIRouter(tags=["payments admin"])
+
+
+class TransactionOut(BaseModel):
+    kind: str = Field(description="authorize, capture, void, refund or expire")
+    status: str = Field(description="succeeded or failed")
+    amount: MoneyOut
+    reference: str | None = Field(description="The gateway's name for this movement")
+    refund_id: str | None
+    failure_code: str | None
+    created_at: datetime
+
+    @classmethod
+    def of(cls, entry: PaymentTransaction) -> TransactionOut:
+        return cls(kind=entry.kind.value, status=entry.status.value,
+                   amount=MoneyOut.of(entry.amount), reference=entry.reference,
+                   refund_id=entry.refund_id, failure_code=entry.failure_code,
+                   created_at=entry.created_at)
+
+
+class PaymentDetail(BaseModel):
+    id: str
+    order_id: str
+    status: str
+    method: str
+    gateway: str
+    authorized: MoneyOut
+    captured: MoneyOut
+    refunded: MoneyOut = Field(description="Asked for and given back so far")
+    capturable: MoneyOut
+    refundable: MoneyOut
+    capture_pending: MoneyOut | None = Field(
+        description="A capture the gateway did not answer, asked again by the retry job")
+    capture_retry_at: datetime | None
+    failure_code: str | None
+    created_at: datetime
+    updated_at: datetime
+    ledger: list[TransactionOut] = Field(description="Append-only, oldest first")
+
+    @classmethod
+    def of(cls, payment: Payment) -> PaymentDetail:
+        currency = payment.amount.currency
+
+        def money(amount: int) -> MoneyOut:
+            return MoneyOut.of(Money(amount, currency))
+
+        return cls(
+            id=payment.id, order_id=payment.order_id, status=payment.status.value,
+            method=payment.method, gateway=payment.gateway,
+            authorized=MoneyOut.of(payment.amount), captured=money(payment.captured_amount),
+            refunded=money(payment.refunded_amount), capturable=MoneyOut.of(payment.capturable),
+            refundable=MoneyOut.of(payment.refundable),
+            capture_pending=money(payment.capture_pending) if payment.capture_pending else None,
+            capture_retry_at=payment.capture_retry_at, failure_code=payment.failure_code,
+            created_at=payment.created_at, updated_at=payment.updated_at,
+            ledger=[TransactionOut.of(t) for t in payment.transactions])
+
+
+class CaptureRequest(RequestBody):
+    amount: PositiveMoneyIn | None = Field(
+        default=None, description="Leave out to capture all that is left of the authorization")
+    final: bool = Field(
+        default=True, description="false keeps the rest capturable (shipping in parts), where "
+                                  "the gateway captures in parts; true releases the rest")
+
+
+class VoidRequest(RequestBody):
+    reason: str = Field(default="", max_length=500)
+
+
+@admin.get("/orders/{order_id}/payments",
+           summary="An order's payments, each with its ledger, oldest first")
+def order_payments(order_id: str, commerce: CommerceDep) -> list[PaymentDetail]:
+    commerce.orders.get(order_id)  # an unknown order is a 404, not an empty list
+    return [PaymentDetail.of(p) for p in commerce.payments.for_order(order_id)]
+
+
+@admin.get("/payments/{payment_id}", summary="A payment with its ledger")
+def get_payment(payment_id: str, commerce: CommerceDep) -> PaymentDetail:
+    return PaymentDetail.of(commerce.payments.get(payment_id))
+
+
+@admin.post("/orders/{order_id}/payments/capture",
+            summary="Capture all or part of the order's authorization")
+def capture(order_id: str, commerce: CommerceDep, request_id: RequestIdDep,
+            body: CaptureRequest | None = None) -> PaymentDetail:
+    asked = body or CaptureRequest()
+    payment_id = commerce.handle(
+        CapturePayment(order_id, asked.amount.to_money() if asked.amount else None, asked.final),
+        correlation_id=request_id)
+    return PaymentDetail.of(commerce.payments.get(str(payment_id)))
+
+
+@admin.post("/orders/{order_id}/payments/void",
+            summary="Release what is left of the order's authorization")
+def void(order_id: str, commerce: CommerceDep, request_id: RequestIdDep,
+         body: VoidRequest | None = None) -> PaymentDetail:
+    payment_id = commerce.handle(VoidPayment(order_id, (body or VoidRequest()).reason),
+                                 correlation_id=request_id)
+    return PaymentDetail.of(commerce.payments.get(str(payment_id)))
