@@ -110,7 +110,15 @@ def _profiles() -> dict[str, GatewayProfile]:
 
     vnd = GatewayProfile(currencies=frozenset({"VND"}))
     return {"paypal": GatewayProfile(currencies=frozenset(CURRENCY_DECIMALS)),
-            "vnpay": vnd, "momo": vnd}
+            "vnpay": vnd, "momo": vnd,
+            "cod": GatewayProfile(methods=frozenset({"cod", "cash_on_delivery"})),
+            "bank_transfer": GatewayProfile(methods=frozenset({"bank_transfer"}))}
+
+
+# Cash on delivery and bank transfer take their own method only; without a rule of the shop's,
+# that method goes to them (and not to the first card gateway listed).
+_OFFLINE_ROUTES = {"cod": "cod=cod; cash_on_delivery=cod", "bank_transfer":
+                   "bank_transfer=bank_transfer"}
 
 
 def build_provider(settings: Settings, name: str, clock: Clock) -> PaymentGateway:
@@ -119,6 +127,16 @@ def build_provider(settings: Settings, name: str, clock: Clock) -> PaymentGatewa
 
     from adapters import payments
 
+    if name == "cod":
+        return payments.CashOnDeliveryGateway(
+            ceilings={settings.currency: settings.cod_ceiling} if settings.cod_ceiling else {})
+    if name == "bank_transfer":
+        if not settings.bank_transfer_instructions_url:
+            raise InvalidInput("COMMERCE_BANK_TRANSFER_INSTRUCTIONS_URL is required by the "
+                               "bank_transfer gateway",
+                               setting="COMMERCE_BANK_TRANSFER_INSTRUCTIONS_URL")
+        return payments.BankTransferGateway(
+            instructions_url=settings.bank_transfer_instructions_url)
     client = httpx.Client(timeout=settings.gateway_timeout_seconds)
     if name == "stripe":
         return payments.StripeGateway(
@@ -167,11 +185,13 @@ def build_router(settings: Settings, fake: PaymentGateway, breakers: BreakerStor
                  clock: Clock) -> GatewayRouting:
     gateways = [fake if name == "fake" else build_provider(settings, name, clock)
                 for name in settings.gateway_names]
+    offline = [_OFFLINE_ROUTES[n] for n in settings.gateway_names if n in _OFFLINE_ROUTES]
+    routes = "; ".join([*offline, settings.gateway_routes]) if offline else (
+        settings.gateway_routes)
     try:
         return GatewayRouter(
             gateways, profiles=_profiles(),
-            routes=RoutingTable.parse(settings.gateway_routes) if settings.gateway_routes
-            else None,
+            routes=RoutingTable.parse(routes) if routes else None,
             breakers=breakers, clock=clock,
             policy=BreakerPolicy(settings.breaker_failure_threshold,
                                  settings.breaker_open_seconds,

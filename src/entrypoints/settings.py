@@ -7,7 +7,7 @@ from typing import Literal
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-GATEWAY_NAMES = ("fake", "stripe", "paypal", "vnpay", "momo")
+GATEWAY_NAMES = ("fake", "stripe", "paypal", "vnpay", "momo", "cod", "bank_transfer")
 
 
 class Settings(BaseSettings):
@@ -45,7 +45,9 @@ class Settings(BaseSettings):
     )
     gateways: str = Field(
         "fake", description="Enabled payment gateways, comma-separated, from fake, stripe, "
-        "paypal, vnpay, momo; the first is the default when no routing rule matches",
+        "paypal, vnpay, momo, cod (cash on delivery) and bank_transfer; the first is the "
+        "default when no routing rule matches (cod and bank_transfer take only their own "
+        "method)",
     )
     gateway_routes: str = Field(
         "", description="Gateway preference per method[:currency[:country]], e.g. "
@@ -86,6 +88,12 @@ class Settings(BaseSettings):
     momo_partner_code: SecretStr | None = Field(None, description="MoMo partner code")
     momo_access_key: SecretStr | None = Field(None, description="MoMo access key")
     momo_secret_key: SecretStr | None = Field(None, description="MoMo secret key")
+    cod_ceiling: int = Field(
+        5_000_000, ge=0, description="The largest order paid cash on delivery, in minor units "
+        "of the shop's currency (0: no ceiling)")
+    bank_transfer_instructions_url: str = Field(
+        "", description="The shop's page telling the shopper where to transfer: `{reference}`, "
+        "`{amount}` and `{currency}` are filled in (required with the bank_transfer gateway)")
     momo_endpoint: str = Field(
         "https://test-payment.momo.vn/v2/gateway/api", description="MoMo API base URL"
     )

@@ -3,6 +3,8 @@ the rest, a refund, and refusals that print one line and change nothing."""
 
 from __future__ import annotations
 
+import pytest
+
 from commerce_core import Commerce
 from entrypoints.container import make_container
 from entrypoints.settings import Settings
@@ -63,3 +65,33 @@ def test_the_jobs_run_once_from_the_command_line(seeded_url: str) -> None:
     cli = ("--database-url", seeded_url, "payments")
     assert "0 capture(s) settled" in succeeded(commerce_cli(*cli, "retry-captures"))
     assert "0 authorization(s) expired" in succeeded(commerce_cli(*cli, "expire-authorizations"))
+
+
+def test_cash_collected_at_the_door_and_a_transfer_confirmed(
+    seeded_url: str, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("COMMERCE_GATEWAYS", "fake,cod,bank_transfer")
+    monkeypatch.setenv("COMMERCE_BANK_TRANSFER_INSTRUCTIONS_URL", "https://shop.test/bt/{reference}")
+    commerce: Commerce = make_container(Settings(database_url=seeded_url)).commerce()
+    cod, transfer = [commerce.cart.create("VND") for _ in range(2)]
+    for cart_id in (cod, transfer):
+        commerce.cart.add_item(cart_id, "LINEN-SHIRT-M", 1)
+    cod_order = commerce.checkout.place_order(cod, payment_method="cod", idempotency_key="c1")
+    bt_order = commerce.checkout.place_order(transfer, payment_method="bank_transfer",
+                                             idempotency_key="b1")
+    (bt_payment,) = commerce.payments.for_order(bt_order.order_id)
+    cli = ("--database-url", seeded_url, "payments")
+
+    owed = cod_order.total.amount
+    collected = succeeded(commerce_cli(*cli, "collect", cod_order.order_number,
+                                       "--amount", str(owed + 5_000)))
+    short = refused(commerce_cli(*cli, "confirm-transfer", str(bt_payment.reference),
+                                 "--amount", str(bt_order.total.amount - 1)),
+                    "checkout.transfer_amount_mismatch")
+    confirmed = succeeded(commerce_cli(*cli, "confirm-transfer", str(bt_payment.reference),
+                                       "--amount", str(bt_order.total.amount)))
+
+    assert "payment is captured, 5,000 VND off what was owed" in collected
+    assert "owes" in short
+    assert "confirmed" in confirmed
+    assert commerce.orders.get(bt_order.order_id).status.value == "confirmed"

@@ -3,11 +3,24 @@ the release of the rest, and the refusals that change nothing."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 
-from tests.e2e.conftest import ADMIN, Api, assert_problem
+import adapters.memory
+from adapters.memory import (
+    FrozenClock,
+    InMemoryBreakerStore,
+    ScriptedPaymentGateway,
+    SequentialIds,
+)
+from adapters.payments import BankTransferGateway, CashOnDeliveryGateway
+from commerce_core.app import Commerce
+from commerce_core.payment.routing import GatewayProfile, GatewayRouter, RoutingTable
+from entrypoints.http import create_app
+from tests.e2e.conftest import ADMIN, Api, assert_problem, seed_shop, settings
 
 
 @pytest.fixture
@@ -90,3 +103,76 @@ def test_an_unknown_order_or_payment_is_a_404(api: Api) -> None:
     assert_problem(api.client.get("/admin/orders/nope/payments", headers=ADMIN), 404,
                    "ordering.order_not_found")
     assert api.client.get("/admin/payments/nope", headers=ADMIN).status_code == 404
+
+
+# -- cash on delivery and bank transfer ----------------------------------------------------------
+INSTRUCTIONS = "https://shop.test/pay/transfer?ref={reference}&amount={amount}"
+
+
+@pytest.fixture
+def offline_api() -> Iterator[Api]:
+    clock = FrozenClock()
+    card = ScriptedPaymentGateway(name="fake")
+    router = GatewayRouter(
+        [card, CashOnDeliveryGateway(), BankTransferGateway(instructions_url=INSTRUCTIONS)],
+        routes=RoutingTable.parse("cod=cod; bank_transfer=bank_transfer"),
+        profiles={"cod": GatewayProfile(methods=frozenset({"cod"})),
+                  "bank_transfer": GatewayProfile(methods=frozenset({"bank_transfer"}))},
+        breakers=InMemoryBreakerStore(), clock=clock)
+    ports = adapters.memory.bundle(gateway=card, clock=clock, ids=SequentialIds())
+    ports.gateways = router
+    commerce = Commerce(ports)
+    seed_shop(commerce)
+    with TestClient(create_app(commerce, settings())) as client:
+        yield Api(client, commerce)
+
+
+def test_a_courier_collects_cash_on_delivery_and_a_short_collection_is_flagged(
+    offline_api: Api,
+) -> None:
+    api = offline_api
+    placed = api.place_order(api.filled_cart(("LINEN-SHIRT-M", 1)), key="cod-1",
+                             payment_method="cod")
+    assert placed.status_code == 201, placed.text
+    order_id = placed.json()["order_id"]
+    (before,) = payments(api, order_id)
+
+    short = before["authorized"]["amount"] - 10_000
+    collected = api.client.post(f"/admin/orders/{order_id}/payments/collection", headers=ADMIN,
+                                json={"collected": {"amount": short, "currency": "VND"}})
+
+    assert before["gateway"] == "cod"
+    assert collected.status_code == 200, collected.text
+    assert collected.json()["status"] == "captured"
+    assert collected.json()["captured"]["amount"] == short
+    assert api.order(order_id)["status"] == "paid"
+
+
+def test_a_bank_transfer_waits_then_staff_confirm_it_once(offline_api: Api) -> None:
+    api = offline_api
+    placed = api.place_order(api.filled_cart(("LINEN-SHIRT-M", 1)), key="bt-1",
+                             payment_method="bank_transfer")
+    assert placed.status_code == 201, placed.text
+    order_id = placed.json()["order_id"]
+    (waiting,) = payments(api, order_id)
+    reference = api.commerce.payments.get(waiting["id"]).reference
+    owed = waiting["authorized"]
+    wrong = {"amount": {"amount": owed["amount"] - 1, "currency": "VND"}}
+    right = {"amount": {"amount": owed["amount"], "currency": "VND"}}
+
+    mismatch = api.client.post(f"/admin/bank-transfers/{reference}/confirm", json=wrong,
+                               headers=ADMIN)
+    first = api.client.post(f"/admin/bank-transfers/{reference}/confirm", json=right,
+                            headers=ADMIN)
+    again = api.client.post(f"/admin/bank-transfers/{reference}/confirm", json=right,
+                            headers=ADMIN)
+    unknown = api.client.post("/admin/bank-transfers/BTNOPE/confirm", json=right, headers=ADMIN)
+
+    assert waiting["status"] == "requires_action"
+    assert placed.json()["payment_url"] == INSTRUCTIONS.format(reference=reference,
+                                                               amount=owed["amount"])
+    assert_problem(mismatch, 409, "checkout.transfer_amount_mismatch")
+    assert first.json() == {"outcome": "confirmed"}
+    assert again.json() == {"outcome": "already_settled"}
+    assert unknown.status_code == 404
+    assert api.order(order_id)["status"] == "confirmed"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from commerce_core.checkout.commands import (
+    ConfirmBankTransfer,
     PlaceOrder,
     RecoverCheckouts,
     ReleaseIdempotencyKeys,
@@ -13,6 +14,7 @@ from commerce_core.checkout.ports import CheckoutUnitOfWork
 from commerce_core.checkout.queries import PlacedOrder, SettleOutcome
 from commerce_core.pricing.ports import TaxDestination
 from commerce_core.shared.bus import Handle
+from commerce_core.shared.money import Money
 from commerce_core.shared.uow import UnitOfWorkFactory
 
 
@@ -45,6 +47,11 @@ class CheckoutApi:
         `SettlePayment`); "pending" asks the provider now. A notification with its provider
         `event_id` is applied once."""
         return SettleOutcome(self._handle(SettlePayment(gateway, reference, kind, event_id)))
+
+    def confirm_bank_transfer(self, reference: str, amount: Money) -> SettleOutcome:
+        """Staff saw the transfer `reference` arrive with `amount`: the order is confirmed (see
+        `ConfirmBankTransfer`)."""
+        return SettleOutcome(self._handle(ConfirmBankTransfer(reference, amount)))
 
     def get(self, checkout_id: str) -> CheckoutSaga:
         with self._read() as uow:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from attrs import frozen
 
 from commerce_core.pricing.ports import TaxDestination
+from commerce_core.shared.money import Money
 
 
 @frozen
@@ -60,3 +61,14 @@ class SettlePayment:
     reference: str
     kind: str = "pending"  # authorized, captured, failed, cancelled, expired, or pending
     event_id: str | None = None  # the provider's id of a notification: applied once
+
+
+@frozen
+class ConfirmBankTransfer:
+    """Staff saw the shopper's transfer arrive at the shop's bank: `amount` under the transfer
+    `reference` the shopper wrote in its memo. Confirms the order once (a repeat changes
+    nothing); refused when the amount is not what is owed or the checkout already ended."""
+
+    reference: str
+    amount: Money
+    gateway: str = "bank_transfer"

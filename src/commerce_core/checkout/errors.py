@@ -36,3 +36,17 @@ class CheckoutFailed(BusinessRuleViolation):
     """A replay of a request whose checkout failed: the original failure's code is in details."""
 
     code = "checkout.failed"
+
+
+class TransferAmountMismatch(BusinessRuleViolation):
+    """The transfer that arrived is not the amount owed: nothing is confirmed; staff settle the
+    difference with the shopper (ask for the rest, or send back the excess) and confirm then."""
+
+    code = "checkout.transfer_amount_mismatch"
+
+
+class TransferTooLate(Conflict):
+    """The transfer arrived after its checkout ended (the window passed, the order was
+    cancelled): the money is the shopper's to get back by bank; the order stays cancelled."""
+
+    code = "checkout.transfer_too_late"

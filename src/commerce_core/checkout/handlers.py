@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from commerce_core.checkout.commands import (
+    ConfirmBankTransfer,
     PlaceOrder,
     RecoverCheckouts,
     ReleaseIdempotencyKeys,
@@ -34,6 +35,14 @@ class ReleaseIdempotencyKeysHandler:
 
     def __call__(self, cmd: ReleaseIdempotencyKeys) -> int:
         return self._runner.release_keys(cmd)
+
+
+class ConfirmBankTransferHandler:
+    def __init__(self, runner: CheckoutSagaRunner) -> None:
+        self._runner = runner
+
+    def __call__(self, cmd: ConfirmBankTransfer) -> SettleOutcome:
+        return self._runner.confirm_transfer(cmd)
 
 
 class SettlePaymentHandler:

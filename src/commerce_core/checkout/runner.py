@@ -7,6 +7,7 @@ import logging
 from collections.abc import Callable
 
 from commerce_core.checkout.commands import (
+    ConfirmBankTransfer,
     PlaceOrder,
     RecoverCheckouts,
     ReleaseIdempotencyKeys,
@@ -17,6 +18,8 @@ from commerce_core.checkout.errors import (
     CheckoutInProgress,
     IdempotencyKeyReused,
     InvalidIdempotencyKey,
+    TransferAmountMismatch,
+    TransferTooLate,
 )
 from commerce_core.checkout.model import (
     KEYLESS_KEY_PREFIX,
@@ -30,7 +33,7 @@ from commerce_core.checkout.steps import CheckoutSteps, Found, placed
 from commerce_core.fraud.queries import RiskVerdict
 from commerce_core.ordering import services as orders
 from commerce_core.payment import services as payments
-from commerce_core.payment.errors import PaymentDeclined, PaymentNotCompleted
+from commerce_core.payment.errors import PaymentDeclined, PaymentNotCompleted, PaymentNotFound
 from commerce_core.payment.services import Settlement
 from commerce_core.shared.clock import Clock
 from commerce_core.shared.errors import CommerceError, ConcurrencyConflict, ServiceUnavailable
@@ -219,6 +222,31 @@ class CheckoutSagaRunner:
             self._steps.compensate(saga.id, error.code, error.message)
             return SettleOutcome.FAILED
         return SettleOutcome.PENDING
+
+    def confirm_transfer(self, cmd: ConfirmBankTransfer) -> SettleOutcome:
+        """A bank transfer staff saw arrive settles its checkout like a provider's signal,
+        keyed by the transfer reference so a second confirmation changes nothing."""
+        with self._steps.uow() as uow:
+            found = payments.by_reference(uow, cmd.gateway, cmd.reference)
+            if found is None:
+                raise PaymentNotFound(f"no {cmd.gateway} payment has reference {cmd.reference}",
+                                      reference=cmd.reference)
+            owed = payments.amount_of(uow, found.payment_id)
+        if cmd.amount != owed:
+            raise TransferAmountMismatch(
+                f"the transfer {cmd.reference} is {cmd.amount}, the order owes {owed}",
+                reference=cmd.reference, owed=owed.amount, received=cmd.amount.amount,
+                currency=owed.currency)
+        outcome = self.settle(SettlePayment(cmd.gateway, cmd.reference, "authorized",
+                                            f"transfer:{cmd.reference}"))
+        if outcome is SettleOutcome.CONFIRMED:
+            return outcome
+        with self._steps.uow() as uow:
+            if payments.holds_money(uow, found.payment_id):
+                return SettleOutcome.ALREADY_SETTLED
+        raise TransferTooLate(
+            f"the checkout of transfer {cmd.reference} ended before the money arrived; send "
+            "the transfer back to the shopper", reference=cmd.reference, order_id=found.order_id)
 
     # -- recovery -------------------------------------------------------------------------------
     def recover(self, cmd: RecoverCheckouts) -> dict[str, int]:

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from commerce_core.checkout import commands as cc
 from commerce_core.checkout.handlers import (
+    ConfirmBankTransferHandler,
     PlaceOrderHandler,
     RecoverCheckoutsHandler,
     ReleaseIdempotencyKeysHandler,
@@ -40,6 +41,7 @@ class CheckoutWiring:
             cc.RecoverCheckouts: RecoverCheckoutsHandler(self.runner),
             cc.ReleaseIdempotencyKeys: ReleaseIdempotencyKeysHandler(self.runner),
             cc.SettlePayment: SettlePaymentHandler(self.runner),
+            cc.ConfirmBankTransfer: ConfirmBankTransferHandler(self.runner),
         }
 
     def subscribers(self) -> list[Subscriber]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from commerce_core.payment.commands import (
     CapturePayment,
     ExpireAuthorizations,
+    RecordCollection,
+    RecordCollectionFailed,
     RefundPayment,
     RetryCaptures,
     VoidPayment,
@@ -30,6 +32,14 @@ class PaymentsApi:
     def void(self, order_id: str, *, reason: str = "") -> str:
         """Release what is left of the order's authorization."""
         return str(self._handle(VoidPayment(order_id, reason)))
+
+    def record_collection(self, order_id: str, collected: Money) -> str:
+        """The courier collected `collected` for a cash-on-delivery order (captured)."""
+        return str(self._handle(RecordCollection(order_id, collected)))
+
+    def record_collection_failed(self, order_id: str, *, reason: str = "not_collected") -> str:
+        """Nobody paid the courier for a cash-on-delivery order (the payment fails)."""
+        return str(self._handle(RecordCollectionFailed(order_id, reason)))
 
     def retry_captures(self, *, limit: int = 100) -> int:
         """The job: captures whose gateway did not answer, asked again; how many settled."""

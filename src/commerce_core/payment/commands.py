@@ -28,6 +28,23 @@ class VoidPayment:
 
 
 @frozen
+class RecordCollection:
+    """The courier collected `collected` for a cash-on-delivery order: what was owed (at most)
+    is captured; a different amount is kept on the payment and announced."""
+
+    order_id: str
+    collected: Money
+
+
+@frozen
+class RecordCollectionFailed:
+    """Nobody paid the courier: the cash-on-delivery payment fails."""
+
+    order_id: str
+    reason: str = "not_collected"
+
+
+@frozen
 class RetryCaptures:
     """The job: ask again, under the same keys, the captures whose gateway did not answer."""
 

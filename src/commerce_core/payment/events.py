@@ -89,6 +89,20 @@ class CaptureFailed(DomainEvent):
 
 
 @frozen
+class CollectionMismatched(DomainEvent):
+    """A courier collected another amount than was owed for a cash-on-delivery order:
+    `difference` is collected minus owed (negative when short). Finance follows it up."""
+
+    type = "payment.collection_mismatched"
+    payment_id: str
+    order_id: str
+    owed: Money
+    collected: Money
+    difference: Money
+    occurred_at: datetime
+
+
+@frozen
 class AuthorizationExpired(DomainEvent):
     """The hold lapsed before `amount` of it was captured: that much can no longer be taken."""
 

@@ -9,6 +9,8 @@ from typing import Any, cast
 from commerce_core.payment.commands import (
     CapturePayment,
     ExpireAuthorizations,
+    RecordCollection,
+    RecordCollectionFailed,
     RefundPayment,
     RetryCaptures,
     VoidPayment,
@@ -169,6 +171,57 @@ def _unanswered(uow: UnitOfWorkFactory[PaymentUnitOfWork], clock: Clock, payment
             tx.commit()
 
     retrying(record, retry_on=ConcurrencyConflict, attempts=10)
+
+
+def _cash_on_delivery(gateways: GatewayRouting, payment: Payment) -> None:
+    if not getattr(gateways.gateway(payment.gateway), "collects_on_delivery", False):
+        raise InvalidPaymentState(
+            f"payment {payment.id} is not paid on delivery ({payment.gateway})",
+            payment_id=payment.id, gateway=payment.gateway)
+
+
+class RecordCollectionHandler:
+    """Record what the courier collected: the capture of what was owed (at most), in the
+    ledger like any capture; a collection recorded twice captures once."""
+
+    def __init__(self, uow: UnitOfWorkFactory[PaymentUnitOfWork], gateways: GatewayRouting,
+                 clock: Clock) -> None:
+        self._uow, self._gateways, self._clock = uow, gateways, clock
+
+    def __call__(self, cmd: RecordCollection) -> str:
+        with self._uow() as uow:
+            payment = live_payment(uow, cmd.order_id)
+            _cash_on_delivery(self._gateways, payment)
+            if payment.status is PaymentStatus.CAPTURED:
+                return payment.id
+            if cmd.collected.currency != payment.amount.currency or cmd.collected.amount < 0:
+                raise CaptureNotPossible(
+                    f"a collection is an amount in {payment.amount.currency}",
+                    payment_id=payment.id)
+            if not payment.capture_pending:
+                payment.collection_recorded(cmd.collected, now=self._clock.now())
+                taken = min(cmd.collected.amount, payment.amount.amount)
+                if taken == 0:
+                    payment.collection_failed("nothing_collected", now=self._clock.now())
+                    uow.commit()
+                    return payment.id
+                payment.capture_requested(Money(taken, payment.amount.currency), final=True)
+                uow.commit()
+        return capture(self._uow, self._gateways, self._clock, payment.id)
+
+
+class RecordCollectionFailedHandler:
+    def __init__(self, uow: UnitOfWorkFactory[PaymentUnitOfWork], gateways: GatewayRouting,
+                 clock: Clock) -> None:
+        self._uow, self._gateways, self._clock = uow, gateways, clock
+
+    def __call__(self, cmd: RecordCollectionFailed) -> str:
+        with self._uow() as uow:
+            payment = live_payment(uow, cmd.order_id)
+            _cash_on_delivery(self._gateways, payment)
+            payment.collection_failed(cmd.reason, now=self._clock.now())
+            uow.commit()
+        return payment.id
 
 
 class RetryCapturesHandler:

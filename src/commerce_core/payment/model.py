@@ -25,6 +25,7 @@ from commerce_core.payment.errors import CaptureNotPossible, InvalidPaymentState
 from commerce_core.payment.events import (
     AuthorizationExpired,
     CaptureFailed,
+    CollectionMismatched,
     PaymentActionRequired,
     PaymentAuthorized,
     PaymentCaptured,
@@ -108,6 +109,8 @@ class Payment:
     capture_attempts: int = 0
     capture_retry_at: datetime | None = None
     authorized_at: datetime | None = None
+    # Cash on delivery: what the courier collected minus what was owed (spec "amount_mismatch").
+    collection_difference: int = 0
     transactions: list[PaymentTransaction] = field(factory=list)
     version: int = 0
     events: list[DomainEvent] = field(factory=list, repr=False)
@@ -246,6 +249,28 @@ class Payment:
         self._record(TransactionKind.CAPTURE, refused, now, failed=code)
         self.events.append(CaptureFailed(self.id, self.order_id, refused, code, False,
                                          self.capture_attempts, now))
+
+    def collection_recorded(self, collected: Money, *, now: datetime) -> None:
+        """The courier collected `collected` at the door (before its capture is recorded): a
+        difference from what was owed is kept and announced, never silently absorbed."""
+        self._require(PaymentStatus.AUTHORIZED)
+        self.collection_difference = collected.amount - self.amount.amount
+        self.updated_at = now
+        if self.collection_difference:
+            self.events.append(CollectionMismatched(
+                self.id, self.order_id, self.amount, collected,
+                Money(self.collection_difference, self.amount.currency), now))
+
+    def collection_failed(self, reason: str, *, now: datetime) -> None:
+        """Nobody paid at the door: nothing will be collected for this payment."""
+        if self.status is PaymentStatus.FAILED:
+            return
+        self._require(PaymentStatus.AUTHORIZED)
+        self.status, self.failure_code, self.updated_at = (
+            PaymentStatus.FAILED, "cod_not_collected", now)
+        self._record(TransactionKind.CAPTURE, self.amount, now, failed="cod_not_collected")
+        self.events.append(PaymentFailed(self.id, self.order_id, self.amount, self.gateway,
+                                         "cod_not_collected", reason, now))
 
     def authorization_expired(self, *, now: datetime) -> None:
         """The hold lapsed before (all of) it was captured: what is left cannot be taken."""

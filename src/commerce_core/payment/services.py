@@ -161,6 +161,17 @@ def by_reference(uow: PaymentUnitOfWork, gateway: str, reference: str) -> Paymen
     return PaymentRef(payment.id, payment.order_id)
 
 
+def amount_of(uow: PaymentUnitOfWork, payment_id: str) -> Money:
+    return uow.payments.get(payment_id).amount
+
+
+def holds_money(uow: PaymentUnitOfWork, payment_id: str) -> bool:
+    """Whether the payment was authorized (or further): the shop holds or took its money."""
+    return uow.payments.get(payment_id).status in (
+        PaymentStatus.AUTHORIZED, PaymentStatus.PARTIALLY_CAPTURED, PaymentStatus.CAPTURED,
+        PaymentStatus.PARTIALLY_REFUNDED, PaymentStatus.REFUNDED)
+
+
 def requires_action(uow: PaymentUnitOfWork, payment_id: str, authorization: Authorized, *,
                     now: datetime) -> None:
     uow.payments.get(payment_id).requires_action(authorization.reference,

@@ -6,6 +6,8 @@ from commerce_core.payment import handlers as ph
 from commerce_core.payment.commands import (
     CapturePayment,
     ExpireAuthorizations,
+    RecordCollection,
+    RecordCollectionFailed,
     RefundPayment,
     RetryCaptures,
     VoidPayment,
@@ -28,6 +30,9 @@ class PaymentWiring:
             RefundPayment: ph.RefundPaymentHandler(self._uow, self._gateway, self._clock,
                                                    self._ids),
             VoidPayment: ph.VoidPaymentHandler(self._uow, self._gateway, self._clock),
+            RecordCollection: ph.RecordCollectionHandler(self._uow, self._gateway, self._clock),
+            RecordCollectionFailed: ph.RecordCollectionFailedHandler(self._uow, self._gateway,
+                                                                     self._clock),
             RetryCaptures: ph.RetryCapturesHandler(self._uow, self._gateway, self._clock),
             ExpireAuthorizations: ph.ExpireAuthorizationsHandler(self._uow, self._gateway,
                                                                  self._clock),

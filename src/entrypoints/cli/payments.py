@@ -108,3 +108,42 @@ def retry_captures(ctx: typer.Context) -> None:
 def expire_authorizations(ctx: typer.Context) -> None:
     """Release the holds past their gateway's window (the worker does this too)."""
     ok(f"{runtime(ctx).commerce.payments.expire_authorizations()} authorization(s) expired")
+
+
+@app.command("collect")
+def collect(ctx: typer.Context, ref: OrderRef,
+            amount: Annotated[int, typer.Option(min=0, help="Collected, in minor units")]) -> None:
+    """Cash on delivery: record what the courier collected (captured; a difference is flagged)."""
+    commerce = runtime(ctx).commerce
+    order = find_order(commerce, ref)
+    payment = commerce.payments.get(
+        commerce.payments.record_collection(order.id, Money(amount, order.currency)))
+    difference = Money(payment.collection_difference, order.currency)
+    ok(f"collected {Money(amount, order.currency)} for order {order.number}; payment is "
+       f"{payment.status.value}" + (f", {difference} off what was owed"
+                                    if payment.collection_difference else ""))
+
+
+@app.command("not-collected")
+def not_collected(ctx: typer.Context, ref: OrderRef,
+                  reason: Annotated[str, typer.Option()] = "not_collected") -> None:
+    """Cash on delivery: nobody paid the courier (the payment fails)."""
+    commerce = runtime(ctx).commerce
+    order = find_order(commerce, ref)
+    payment = commerce.payments.get(
+        commerce.payments.record_collection_failed(order.id, reason=reason))
+    ok(f"order {order.number} was not paid at the door; payment is {payment.status.value}")
+
+
+@app.command("confirm-transfer")
+def confirm_transfer(
+    ctx: typer.Context,
+    reference: Annotated[str, typer.Argument(help="The transfer reference (BT...)")],
+    amount: Annotated[int, typer.Option(min=1, help="What arrived, in minor units")],
+    currency: Annotated[str, typer.Option(help="ISO 4217")] = "VND",
+) -> None:
+    """A bank transfer arrived: its order is confirmed (once)."""
+    commerce = runtime(ctx).commerce
+    outcome = commerce.checkout.confirm_bank_transfer(
+        reference.strip().upper(), Money(amount, currency.strip().upper()))
+    ok(f"transfer {reference}: {outcome.value}")

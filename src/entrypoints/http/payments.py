@@ -9,11 +9,17 @@ from datetime import datetime
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
-from commerce_core.payment.commands import CapturePayment, VoidPayment
+from commerce_core.checkout.commands import ConfirmBankTransfer
+from commerce_core.payment.commands import (
+    CapturePayment,
+    RecordCollection,
+    RecordCollectionFailed,
+    VoidPayment,
+)
 from commerce_core.payment.model import Payment, PaymentTransaction
 from commerce_core.shared.money import Money
 from entrypoints.http.dependencies import CommerceDep, RequestIdDep
-from entrypoints.http.schemas.common import MoneyOut, PositiveMoneyIn, RequestBody
+from entrypoints.http.schemas.common import MoneyIn, MoneyOut, PositiveMoneyIn, RequestBody
 
 admin = APIRouter(tags=["payments admin"])
 
@@ -81,6 +87,22 @@ class CaptureRequest(RequestBody):
                                   "the gateway captures in parts; true releases the rest")
 
 
+class CollectionRequest(RequestBody):
+    collected: MoneyIn = Field(description="What the courier collected at the door")
+
+
+class CollectionFailedRequest(RequestBody):
+    reason: str = Field(default="not_collected", min_length=1, max_length=500)
+
+
+class TransferReceived(RequestBody):
+    amount: PositiveMoneyIn = Field(description="What arrived at the shop's bank")
+
+
+class TransferOutcome(BaseModel):
+    outcome: str = Field(description="confirmed, or already_settled for a repeat")
+
+
 class VoidRequest(RequestBody):
     reason: str = Field(default="", max_length=500)
 
@@ -115,3 +137,32 @@ def void(order_id: str, commerce: CommerceDep, request_id: RequestIdDep,
     payment_id = commerce.handle(VoidPayment(order_id, (body or VoidRequest()).reason),
                                  correlation_id=request_id)
     return PaymentDetail.of(commerce.payments.get(str(payment_id)))
+
+
+@admin.post("/orders/{order_id}/payments/collection",
+            summary="Cash on delivery: what the courier collected (captured; a difference is "
+                    "flagged)")
+def record_collection(order_id: str, body: CollectionRequest, commerce: CommerceDep,
+                      request_id: RequestIdDep) -> PaymentDetail:
+    payment_id = commerce.handle(RecordCollection(order_id, body.collected.to_money()),
+                                 correlation_id=request_id)
+    return PaymentDetail.of(commerce.payments.get(str(payment_id)))
+
+
+@admin.post("/orders/{order_id}/payments/collection-failed",
+            summary="Cash on delivery: nobody paid the courier (the payment fails)")
+def record_collection_failed(order_id: str, commerce: CommerceDep, request_id: RequestIdDep,
+                             body: CollectionFailedRequest | None = None) -> PaymentDetail:
+    payment_id = commerce.handle(
+        RecordCollectionFailed(order_id, (body or CollectionFailedRequest()).reason),
+        correlation_id=request_id)
+    return PaymentDetail.of(commerce.payments.get(str(payment_id)))
+
+
+@admin.post("/bank-transfers/{reference}/confirm",
+            summary="A bank transfer arrived: its order is confirmed (once)")
+def confirm_transfer(reference: str, body: TransferReceived, commerce: CommerceDep,
+                     request_id: RequestIdDep) -> TransferOutcome:
+    outcome = commerce.handle(ConfirmBankTransfer(reference, body.amount.to_money()),
+                              correlation_id=request_id)
+    return TransferOutcome(outcome=str(outcome))

@@ -38,6 +38,7 @@ payments = sa.Table(
     sa.Column("capture_attempts", sa.Integer, nullable=False, server_default="0"),
     timestamp("capture_retry_at", nullable=True),
     timestamp("authorized_at", nullable=True),
+    sa.Column("collection_difference", sa.BigInteger, nullable=False, server_default="0"),
     version(),
     sa.Index(None, "order_id"),
     sa.Index(None, "gateway", "reference"),

@@ -48,6 +48,8 @@ def upgrade() -> None:
                                    server_default="0"))
         batch.add_column(sa.Column("capture_retry_at", TIME, nullable=True))
         batch.add_column(sa.Column("authorized_at", TIME, nullable=True))
+        batch.add_column(sa.Column("collection_difference", sa.BigInteger(), nullable=False,
+                                   server_default="0"))
     op.create_index("ix_payments_capture_retry_at", "payments", ["capture_retry_at"])
     op.create_index("ix_payments_gateway_status_authorized_at", "payments",
                     ["gateway", "status", "authorized_at"])
@@ -81,6 +83,7 @@ def downgrade() -> None:
     op.drop_index("ix_payments_gateway_status_authorized_at", table_name="payments")
     op.drop_index("ix_payments_capture_retry_at", table_name="payments")
     with op.batch_alter_table("payments") as batch:
-        for column in ("authorized_at", "capture_retry_at", "capture_attempts", "capture_final",
-                       "capture_pending", "captured_amount"):
+        for column in ("collection_difference", "authorized_at", "capture_retry_at",
+                       "capture_attempts", "capture_final", "capture_pending",
+                       "captured_amount"):
             batch.drop_column(column)
