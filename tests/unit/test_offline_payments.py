@@ -33,7 +33,8 @@ class Shop:
         self.clock = FrozenClock()
         self.card = ScriptedPaymentGateway(name="fake")
         router = GatewayRouter(
-            [self.card, CashOnDeliveryGateway(), BankTransferGateway(instructions_url=INSTRUCTIONS)],
+            [self.card, CashOnDeliveryGateway(),
+             BankTransferGateway(instructions_url=INSTRUCTIONS)],
             routes=RoutingTable.parse("cod=cod; bank_transfer=bank_transfer"),
             profiles={"cod": GatewayProfile(methods=frozenset({"cod"})),
                       "bank_transfer": GatewayProfile(methods=frozenset({"bank_transfer"}))},
