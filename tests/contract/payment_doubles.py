@@ -121,6 +121,20 @@ class StripeDouble(ProviderDouble):
         self.intents: dict[str, dict[str, Any]] = {}
         self.saved: dict[str, tuple[int, dict[str, Any]]] = {}
         self.form: list[dict[str, str]] = []
+        self.require_action_next = False  # the next card asks for 3-D Secure
+
+    def authenticate(self, intent_id: str, *, approve: bool) -> None:
+        """The shopper passes (or fails) 3-D Secure on the intent's challenge."""
+        intent = self.intents[intent_id]
+        if intent["status"] != "requires_action":
+            return
+        intent.pop("next_action", None)
+        if approve:
+            intent.update(status="requires_capture", amount_capturable=intent["amount"])
+        else:
+            intent.update(status="requires_payment_method", last_payment_error={
+                "type": "card_error", "code": "payment_intent_authentication_failure",
+                "message": "The provided PaymentMethod has failed authentication."})
 
     def error(self, status: int) -> httpx.Response:
         if status == 429:
@@ -184,6 +198,17 @@ class StripeDouble(ProviderDouble):
                                        "decline_code": "generic_decline",
                                        "message": "Your card was declined.",
                                        "payment_intent": intent}}
+            if self.require_action_next:
+                self.require_action_next = False
+                # With a return URL Stripe redirects; without one Stripe.js handles it.
+                intent.update(status="requires_action", next_action={
+                    "type": "redirect_to_url", "redirect_to_url": {
+                        "url": f"https://hooks.stripe.test/3d_secure_2/{intent['id']}",
+                        "return_url": form["return_url"]}} if "return_url" in form else {
+                    "type": "use_stripe_sdk",
+                    "use_stripe_sdk": {"type": "three_d_secure_redirect"}})
+                self.mutations.append(("authorize", key))
+                return 200, intent
             intent["amount_capturable"] = intent["amount"]
             self.mutations.append(("authorize", key))
             return 200, intent
