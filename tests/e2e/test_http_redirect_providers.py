@@ -289,3 +289,26 @@ def test_every_ordering_of_a_providers_signals_ends_in_one_outcome(
         assert payment.status in (("authorized",) if approve else ("failed", "expired")), ordering
 
     assert outcomes == {"confirmed" if approve else "cancelled"}
+
+
+def test_a_vnpay_sale_made_after_the_deadline_is_refunded_in_full() -> None:
+    provider = Vnpay()
+    commerce, client = _shop(provider)
+    body = _place(provider, commerce, client)
+    clock_of(commerce).advance(timedelta(minutes=16))  # e-wallets: 15 min of stock
+    commerce.checkout.recover()
+    assert client.get(f"/orders/{body['order_id']}").json()["status"] == "cancelled"
+
+    provider.pay(body["payment_url"], approve=True)  # the shopper pays anyway, late
+    first = provider.notify(client)
+    again = provider.notify(client)
+
+    [payment] = commerce.payments.for_order(body["order_id"])
+    assert first.json()["RspCode"] == "00"
+    assert again.json()["RspCode"] == "02"  # settled: VNPay stops retrying
+    assert payment.status.value == "refunded"
+    assert [(t.kind.value, t.status.value) for t in payment.transactions] == [
+        ("expire", "succeeded"), ("capture", "succeeded"), ("refund", "succeeded")]
+    assert len(provider.harness.vnpay.applied("refund")) == 1
+    assert client.get(f"/orders/{body['order_id']}").json()["status"] == "cancelled"
+    assert commerce.inventory.levels(SKU)[0].reserved == 0

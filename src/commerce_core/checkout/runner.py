@@ -195,8 +195,9 @@ class CheckoutSagaRunner:
                 # Money taken after the checkout gave up? The provider says, not the signal.
                 settlement, reference = self._steps.poll(saga, reference)
             if settlement is Settlement.APPROVED:
-                log.warning("checkout %s was paid after it failed; the hold is voided", saga.id)
-                self._steps.void_late(saga)
+                log.warning("checkout %s was paid after it failed; the money goes back",
+                            saga.id)
+                self._steps.void_late(saga, reference)
                 return SettleOutcome.LATE_PAYMENT
             return SettleOutcome.ALREADY_SETTLED
         if not saga.awaits_payment:

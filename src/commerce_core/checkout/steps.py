@@ -359,13 +359,12 @@ class CheckoutSteps:
         except ConcurrencyConflict:
             pass  # the same notification, delivered twice at once, was recorded by the other
 
-    def void_late(self, saga: CheckoutSaga) -> None:
-        """Money held after the checkout gave up (the shopper paid past the deadline): let
-        it go. Void by the attempt's key is a no-op where nothing is held."""
+    def void_late(self, saga: CheckoutSaga, reference: str | None) -> None:
+        """Money given after the checkout gave up (the shopper paid past the deadline) goes
+        back: a hold is voided, a sale refunded (see `payments.release_late`)."""
         assert saga.payment_id is not None
-        with self.uow() as uow:
-            gateway, key = payments.attempt(uow, saga.payment_id)
-        self._gateway.gateway(gateway).void(key)
+        payments.release_late(self._gateway, self.uow, saga.payment_id, reference,
+                              clock=self._clock)
 
     def confirm(self, saga_id: str, reference: str, held: Held | None = None) -> PlacedOrder:
         """The second local transaction: payment, reservations, order and cart confirmed. A saga

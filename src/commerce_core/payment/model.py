@@ -272,6 +272,18 @@ class Payment:
         self.events.append(PaymentFailed(self.id, self.order_id, self.amount, self.gateway,
                                          "cod_not_collected", reason, now))
 
+    def late_sale(self, reference: str, *, now: datetime) -> None:
+        """The shopper paid a sale after the checkout gave up (VNPay, MoMo: a sale cannot be
+        voided): the money is the shop's until it is given back, so the ledger says so and the
+        payment counts it as captured (refundable), without paying for the cancelled order."""
+        if self.captured_amount:
+            return
+        self._require(PaymentStatus.EXPIRED, PaymentStatus.FAILED, PaymentStatus.VOIDED)
+        self.reference = self.reference or reference
+        self.captured_amount, self.status, self.updated_at = (
+            self.amount.amount, PaymentStatus.CAPTURED, now)
+        self._record(TransactionKind.CAPTURE, self.amount, now, reference=reference)
+
     def authorization_expired(self, *, now: datetime) -> None:
         """The hold lapsed before (all of) it was captured: what is left cannot be taken."""
         self._require(*CAPTURABLE)

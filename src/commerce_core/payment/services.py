@@ -161,6 +161,33 @@ def by_reference(uow: PaymentUnitOfWork, gateway: str, reference: str) -> Paymen
     return PaymentRef(payment.id, payment.order_id)
 
 
+def release_late(gateways: GatewayRouting, uow: UnitOfWorkFactory[PaymentUnitOfWork],
+                 payment_id: str, reference: str | None, *, clock: Clock) -> None:
+    """Money the shopper gave after the checkout gave up goes back: a hold is voided; a sale
+    (a gateway with no hold to lapse: VNPay, MoMo's one-step payment) is recorded and refunded
+    in full under a key of its own. A refund the gateway refuses leaves the payment captured
+    and refundable by staff, and says so in the log."""
+    with uow() as tx:
+        payment = tx.payments.get(payment_id)
+    gateway = gateways.gateway(payment.gateway)
+    gateway.void(payment.idempotency_key)
+    reference = reference or payment.reference
+    if getattr(gateway, "authorization_window", ...) is not None or reference is None:
+        return  # a hold: voiding it gave the money back
+    with uow() as tx:
+        tx.payments.get(payment_id).late_sale(reference, now=clock.now())
+        tx.commit()
+    result = gateway.refund(reference, payment.amount, f"payment:{payment_id}:late-refund")
+    with uow() as tx:
+        late = tx.payments.get(payment_id)
+        if result.approved:
+            late.refunded(now=clock.now())
+        else:
+            log.error("payment %s: the late sale %s was not refunded (%s); refund it by hand",
+                      payment_id, reference, result.decline_code)
+        tx.commit()
+
+
 def amount_of(uow: PaymentUnitOfWork, payment_id: str) -> Money:
     return uow.payments.get(payment_id).amount
 

@@ -70,7 +70,9 @@ def vnpay_ipn(request: Request, commerce: CommerceDep) -> Response:
         payment = commerce.payments.by_reference(gateway.name, reference)
         if payment is None:
             return None
-        return IpnOrder(payment.amount, payment.status is PaymentStatus.REQUIRES_ACTION)
+        # An expired payment still takes its IPN: a sale made past the deadline is refunded.
+        return IpnOrder(payment.amount, payment.status in (PaymentStatus.REQUIRES_ACTION,
+                                                           PaymentStatus.EXPIRED))
 
     def record(event: WebhookEvent) -> None:
         _apply(commerce, event)
