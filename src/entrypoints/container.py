@@ -105,7 +105,7 @@ def _secret(settings: Settings, name: str) -> str:
 
 # What each provider takes: PayPal no VND, VNPay and MoMo only VND (their adapters refuse
 # the rest, so routing leaves them out instead of sending a payment to fail).
-def _profiles() -> dict[str, GatewayProfile]:
+def gateway_profiles() -> dict[str, GatewayProfile]:
     from adapters.payments.paypal import CURRENCY_DECIMALS
 
     vnd = GatewayProfile(currencies=frozenset({"VND"}))
@@ -190,7 +190,7 @@ def build_router(settings: Settings, fake: PaymentGateway, breakers: BreakerStor
         settings.gateway_routes)
     try:
         return GatewayRouter(
-            gateways, profiles=_profiles(),
+            gateways, profiles=gateway_profiles(),
             routes=RoutingTable.parse(routes) if routes else None,
             breakers=breakers, clock=clock,
             policy=BreakerPolicy(settings.breaker_failure_threshold,

@@ -80,6 +80,16 @@ def test_demo_walks_the_whole_journey() -> None:
         assert step in output, step
     assert "✗ payment declined" in output
     assert output.count("✗") == 1
+    # Every gateway, through its real adapter and provider sandbox; PayPal refuses VND first.
+    tour = output[output.index("Every gateway takes a payment"):]
+    rows = [line for line in tour.splitlines() if line.startswith("│ ") and
+            line.split("│")[1].strip()]
+    taken = {row.split("│")[1].strip(): row.split("│")[3].strip() for row in rows}
+    paid = ("stripe", "vnpay", "momo", "cod", "bank_transfer")
+    assert {m: taken[m] for m in paid} == dict.fromkeys(paid, "captured")
+    assert taken["paypal"] == "no payment gateway takes paypal payments in VND"
+    assert "score " in tour
+    assert "new_customer" in tour
 
 
 def test_seed_prints_the_sample_catalog() -> None:

@@ -7,21 +7,25 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
+import httpx
 import typer
 from rich.table import Table
 
-from adapters.memory import Outcome, ScriptedPaymentGateway
+from adapters.memory import InMemoryBreakerStore, Outcome, ScriptedPaymentGateway
 from commerce_core import Commerce, CommerceError
 from commerce_core.checkout.errors import CheckoutFailed
 from commerce_core.checkout.model import SagaStatus, Step
 from commerce_core.checkout.queries import PlacedOrder
 from commerce_core.inventory.model import ReservationStatus
 from commerce_core.ordering.model import OrderStatus
-from commerce_core.payment.errors import PaymentDeclined
+from commerce_core.payment.errors import NoEligibleGateway, PaymentDeclined
 from commerce_core.payment.model import PaymentStatus
+from commerce_core.payment.ports import PaymentGateway
+from commerce_core.payment.routing import GatewayRouter, RoutingTable
 from commerce_core.shared.clock import SystemClock
 from commerce_core.shared.ids import Uuid7Generator
 from entrypoints.cli.output import console, failed, ok, styled
+from entrypoints.container import gateway_profiles
 from entrypoints.sample_data import PRODUCTS, WAREHOUSES, seed_sample_catalog
 
 app = typer.Typer()
@@ -48,11 +52,92 @@ def expect(condition: bool, problem: str) -> None:
         raise StepFailed(problem)
 
 
+TOUR_LINE = ("ROBUSTA-500G", 1)
+# (payment method, how the shopper paid); the demo's routing sends each method to its gateway.
+PAYMENT_TOUR = (
+    ("stripe", "card held, then captured"),
+    ("vnpay", "paid on VNPay's page"),
+    ("momo", "paid in the MoMo app"),
+    ("paypal", ""),
+    ("cod", "cash to the courier"),
+    ("bank_transfer", "transfer confirmed"),
+)
+DEMO_ROUTES = ("card=fake; stripe=stripe; vnpay=vnpay; momo=momo; paypal=paypal; cod=cod; "
+               "bank_transfer=bank_transfer")
+
+
+class Sandboxes:
+    """Each real provider adapter wired to its sandbox, and the shopper on each provider's page."""
+
+    def __init__(self) -> None:
+        from adapters.payments import (
+            BankTransferGateway,
+            CashOnDeliveryGateway,
+            MomoCredentials,
+            MomoGateway,
+            PayPalCredentials,
+            PayPalGateway,
+            StripeGateway,
+            VnpayCredentials,
+            VnpayGateway,
+        )
+        from adapters.payments.sandbox import MomoDouble, PayPalDouble, StripeDouble, VnpayDouble
+
+        clock = SystemClock()
+        self.stripe, self.vnpay = StripeDouble(), VnpayDouble("DEMOTMN1", "DEMOSECRET")
+        self.momo = MomoDouble("MOMODEMO", "DEMOACCESS", "DEMOSECRET")
+        self.paypal = PayPalDouble("demo-client", "demo-secret", "WH-DEMO")
+
+        def client(double: StripeDouble | VnpayDouble | MomoDouble | PayPalDouble
+                   ) -> httpx.Client:
+            return httpx.Client(transport=double.transport(), timeout=5)
+
+        self.gateways: list[PaymentGateway] = [
+            StripeGateway(client(self.stripe), api_key="sk_test_demo",
+                          webhook_secret="whsec_demo", clock=clock,
+                          base_url="https://stripe.test"),
+            VnpayGateway(client(self.vnpay),
+                         credentials=VnpayCredentials("DEMOTMN1", "DEMOSECRET"), clock=clock,
+                         payment_url="https://vnpay.test/paymentv2/vpcpay.html",
+                         api_url="https://vnpay.test/merchant_webapi/api/transaction",
+                         return_url="https://shop.test/payments/vnpay/return"),
+            MomoGateway(client(self.momo),
+                        credentials=MomoCredentials("MOMODEMO", "DEMOACCESS", "DEMOSECRET"),
+                        clock=clock, ipn_url="https://shop.test/webhooks/payments/momo",
+                        base_url="https://momo.test/v2/gateway/api"),
+            PayPalGateway(client(self.paypal),
+                          credentials=PayPalCredentials("demo-client", "demo-secret",
+                                                        "WH-DEMO"),
+                          clock=clock, base_url="https://paypal.test"),
+            CashOnDeliveryGateway(),
+            BankTransferGateway(instructions_url="https://shop.test/pay/transfer/{reference}"),
+        ]
+
+    def pay(self, commerce: Commerce, method: str, placed: PlacedOrder) -> None:
+        """The shopper pays where the method says; the shop hears of it as it would."""
+        payment = commerce.payments.for_order(placed.order_id)[-1]
+        reference = payment.reference
+        if not placed.payment_url or reference is None:
+            return  # settled at checkout (a card, cash on delivery)
+        if method == "vnpay":
+            self.vnpay.pay(placed.payment_url, "00")
+        elif method == "momo":
+            self.momo.pay(reference)
+        if method == "bank_transfer":
+            commerce.checkout.confirm_bank_transfer(reference, placed.total)
+        else:
+            commerce.checkout.settle_payment(method, reference)  # the shop asks the provider
+        order = commerce.orders.get(placed.order_id)
+        expect(order.status is OrderStatus.CONFIRMED,
+               f"the {method} order is {order.status} after the shopper paid")
+
+
 class Journey:
     """Shoppers and an operator walking through the shop; every step checks what it shows."""
 
-    def __init__(self, commerce: Commerce, gateway: ScriptedPaymentGateway) -> None:
-        self.commerce, self.gateway = commerce, gateway
+    def __init__(self, commerce: Commerce, gateway: ScriptedPaymentGateway,
+                 sandboxes: Sandboxes | None = None) -> None:
+        self.commerce, self.gateway, self.sandboxes = commerce, gateway, sandboxes
         self.current = ""
         self._count = 0
 
@@ -110,6 +195,43 @@ class Journey:
         self.replay(cart_id, placed)
         self.cancel()
         self.nothing_left_hanging(placed)
+        if self.sandboxes is not None:
+            self.every_gateway(self.sandboxes)
+
+    def every_gateway(self, sandboxes: Sandboxes) -> None:
+        with self.step("Every gateway takes a payment (provider sandboxes, no network)"):
+            table = Table()
+            for heading in ("Method", "How it was paid", "Payment", "Ledger"):
+                table.add_column(heading)
+            explained: str | None = None
+            for method, how in PAYMENT_TOUR:
+                cart_id = self.fill_cart(TOUR_LINE)
+                try:
+                    placed = self.commerce.checkout.place_order(
+                        cart_id, payment_method=method, email="an@example.vn",
+                        idempotency_key=f"demo-{method}", client_ip="203.0.113.7",
+                        billing_country="VN", payment_token="pm_card_visa")
+                except NoEligibleGateway as refused:
+                    table.add_row(method, "refused before any money moved",
+                                  refused.message, "")
+                    continue
+                sandboxes.pay(self.commerce, method, placed)
+                if method == "cod":
+                    self.commerce.payments.record_collection(placed.order_id, placed.total)
+                else:
+                    self.commerce.payments.capture(placed.order_id)
+                payment = self.commerce.payments.for_order(placed.order_id)[-1]
+                expect(payment.status is PaymentStatus.CAPTURED,
+                       f"the {method} payment is {payment.status}")
+                table.add_row(method, how, payment.status.value,
+                              " → ".join(t.kind.value for t in payment.transactions))
+                explained = explained or placed.order_id
+            console.print(table)
+            expect(explained is not None, "no gateway took a payment")
+            assert explained is not None
+            ok("why the first of them was let through (fraud score):")
+            for line in self.commerce.fraud.explain(explained):
+                console.print(f"    {line}")
 
     def nothing_left_hanging(self, paid: PlacedOrder) -> None:
         with self.step("Nothing is left hanging"):
@@ -278,10 +400,14 @@ def demo() -> None:
         url = f"sqlite:///{Path(tmp) / 'demo.db'}"
         console.print(f"commerce-core demo on a throwaway database: {url}")
         gateway = ScriptedPaymentGateway()
-        commerce = Commerce(
-            sql.bundle(url, gateway=gateway, clock=SystemClock(), ids=Uuid7Generator())
-        )
-        journey = Journey(commerce, gateway)
+        sandboxes = Sandboxes()
+        ports = sql.bundle(url, gateway=gateway, clock=SystemClock(), ids=Uuid7Generator())
+        ports.gateways = GatewayRouter([gateway, *sandboxes.gateways],
+                                       routes=RoutingTable.parse(DEMO_ROUTES),
+                                       profiles=gateway_profiles(),
+                                       breakers=InMemoryBreakerStore())
+        commerce = Commerce(ports)
+        journey = Journey(commerce, gateway, sandboxes)
         try:
             journey.run()
         except StepFailed as problem:
