@@ -110,14 +110,16 @@ class CapturePaymentHandler:
                         payment_id=payment.id, gateway=payment.gateway)
                 payment.capture_requested(amount, final=cmd.final)
                 uow.commit()
-        return capture(self._uow, self._gateways, self._clock, payment.id)
+        return capture(self._uow, self._gateways, self._clock, payment.id, payment)
 
 
 def capture(uow: UnitOfWorkFactory[PaymentUnitOfWork], gateways: GatewayRouting, clock: Clock,
-            payment_id: str) -> str:
-    """Ask the gateway for the payment's pending capture and record its answer."""
-    with uow() as tx:
-        payment = tx.payments.get(payment_id)
+            payment_id: str, payment: Payment | None = None) -> str:
+    """Ask the gateway for the payment's pending capture and record its answer (`payment`: as
+    the caller just committed it, so it is not read again)."""
+    if payment is None:
+        with uow() as tx:
+            payment = tx.payments.get(payment_id)
     if not payment.capture_pending or payment.reference is None:
         return payment.id
     amount = Money(payment.capture_pending, payment.amount.currency)
