@@ -49,7 +49,7 @@ class InMemoryNotificationRepository(_Repository):
                 moment = n.next_retry_at or n.scheduled_at
                 return moment if moment <= now else None
             if n.status is Status.SENDING and n.updated_at < stale_before:
-                return n.updated_at
+                return n.next_retry_at or n.scheduled_at
             return None
 
         due = [(at, n.id, n) for n in self._all() if (at := due_at(n)) is not None]

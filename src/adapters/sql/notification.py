@@ -38,16 +38,18 @@ PREFERENCES = AggregateMap[Preferences](
 )
 
 _WAITING = (Status.PENDING.value, Status.SCHEDULED.value)
-_DUE_AT = sa.func.coalesce(t.c.next_retry_at, t.c.scheduled_at)
+_TIME = t.c.scheduled_at.type
+due_at = sa.func.coalesce(t.c.next_retry_at, t.c.scheduled_at, type_=_TIME)
 # Concurrent senders each take different rows instead of queueing behind one another (on
 # SQLite the whole database is locked by the transaction, which serialises them anyway).
 _DUE = (
     sa.select(t)
     .where(sa.or_(
-        sa.and_(t.c.status.in_(_WAITING), sa.bindparam("now") >= _DUE_AT),
-        sa.and_(t.c.status == Status.SENDING.value, t.c.updated_at < sa.bindparam("stale")),
+        sa.and_(t.c.status.in_(_WAITING), due_at <= sa.bindparam("now", type_=_TIME)),
+        sa.and_(t.c.status == Status.SENDING.value,
+                t.c.updated_at < sa.bindparam("stale", type_=_TIME)),
     ))
-    .order_by(_DUE_AT, CodePointOrder(t.c.id))
+    .order_by(due_at, CodePointOrder(t.c.id))
     .limit(sa.bindparam("limit"))
     .with_for_update(skip_locked=True)
 )
