@@ -78,15 +78,21 @@ class Request:
 class Enqueuer:
     """Creates a notification inside the caller's unit of work: rendered now (a missing
     variable fails the request, not the send), opted-out ones recorded as cancelled, marketing
-    in quiet hours scheduled for the window's end; transactional ones are never delayed."""
+    in quiet hours scheduled for the window's end; transactional ones are never delayed.
+    Only the channels the shop has a provider for are offered."""
 
-    def __init__(self, renderer: TemplateRenderer, clock: Clock, ids: IdGenerator) -> None:
+    def __init__(self, renderer: TemplateRenderer, clock: Clock, ids: IdGenerator,
+                 channels: frozenset[Channel]) -> None:
         self._renderer, self._clock, self._ids = renderer, clock, ids
+        self.channels = channels
 
     def enqueue(self, uow: NotificationUnitOfWork, request: Request) -> Notification:
         existing = uow.notifications.by_correlation(request.correlation_id)
         if existing is not None:
             return existing
+        if request.channel not in self.channels:
+            raise InvalidNotification(f"no {request.channel.value} provider is configured",
+                                      channel=request.channel.value)
         recipient = request.recipient
         stored = uow.notification_preferences.find(recipient.recipient_id)
         preferences = stored or Preferences(recipient.recipient_id)

@@ -40,8 +40,8 @@ def recipient_for_order(uow: NotificationUnitOfWork, directory: RecipientDirecto
 
 
 class Trigger:
-    """One event type → one template on some channels (push and SMS only when the recipient
-    has a device token or a phone number)."""
+    """One event type → one template on some channels: those the shop has a provider for and
+    the recipient an address on (push and SMS need a device token or a phone number)."""
 
     def __init__(self, event_type: str, template_id: str, channels: tuple[Channel, ...],
                  data: DataOf, enqueuer: Enqueuer, directory: RecipientDirectory,
@@ -59,7 +59,7 @@ class Trigger:
         recipient = recipient_for_order(uow, self._directory, str(payload["order_id"]))
         data = self._data(payload)
         for channel in self._channels:
-            if not recipient.address(channel):
+            if channel not in self._enqueuer.channels or not recipient.address(channel):
                 continue
             self._enqueuer.enqueue(uow, Request(
                 f"{envelope.id}:{channel.value}:{self._template}", recipient, channel,

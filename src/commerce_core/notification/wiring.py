@@ -53,7 +53,7 @@ class NotificationWiring:
     def handlers(self) -> Handlers:
         if self._renderer is None:
             return {}
-        enqueuer = Enqueuer(self._renderer, self._clock, self._ids)
+        enqueuer = self._enqueuer(self._renderer)
         return {
             RequestNotification: RequestNotificationHandler(self._uow, enqueuer,
                                                             self._directory, self._ids),
@@ -67,4 +67,7 @@ class NotificationWiring:
     def subscribers(self) -> list[Subscriber]:
         if self._renderer is None:
             return []
-        return triggers(Enqueuer(self._renderer, self._clock, self._ids), self._directory)
+        return triggers(self._enqueuer(self._renderer), self._directory)
+
+    def _enqueuer(self, renderer: TemplateRenderer) -> Enqueuer:
+        return Enqueuer(renderer, self._clock, self._ids, frozenset(self._notifiers))
