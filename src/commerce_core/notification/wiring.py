@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from commerce_core.notification.commands import (
     RecordDeliveryStatus,
@@ -12,6 +12,7 @@ from commerce_core.notification.commands import (
     SendDueNotifications,
     UpdatePreferences,
 )
+from commerce_core.notification.errors import InvalidNotification
 from commerce_core.notification.handlers import (
     Enqueuer,
     NoDirectory,
@@ -21,7 +22,7 @@ from commerce_core.notification.handlers import (
     SendDueHandler,
     UpdatePreferencesHandler,
 )
-from commerce_core.notification.model import Channel, RetryPolicy
+from commerce_core.notification.model import Channel, Notification, RetryPolicy
 from commerce_core.notification.ports import (
     NotificationUnitOfWork,
     Notifier,
@@ -35,9 +36,14 @@ from commerce_core.shared.ids import IdGenerator
 from commerce_core.shared.uow import UnitOfWorkFactory
 
 
+def _refuse(cmd: RequestNotification) -> Notification:
+    raise InvalidNotification("notifications are not configured in this shop")
+
+
 class NotificationWiring:
-    """Without a renderer the context is off: no handlers, no triggers (an embedding shop
-    that sends its own messages)."""
+    """Without a renderer the context is off: no triggers, and a request is refused (an
+    embedding shop that sends its own messages); stored messages can still be read, sent
+    and retried."""
 
     def __init__(self, uow: UnitOfWorkFactory[NotificationUnitOfWork], clock: Clock,
                  ids: IdGenerator, renderer: TemplateRenderer | None,
@@ -51,12 +57,12 @@ class NotificationWiring:
         self._policy = policy or RetryPolicy()
 
     def handlers(self) -> Handlers:
-        if self._renderer is None:
-            return {}
-        enqueuer = self._enqueuer(self._renderer)
+        request: Callable[[RequestNotification], Notification] = _refuse
+        if self._renderer is not None:
+            request = RequestNotificationHandler(self._uow, self._enqueuer(self._renderer),
+                                                 self._directory, self._ids)
         return {
-            RequestNotification: RequestNotificationHandler(self._uow, enqueuer,
-                                                            self._directory, self._ids),
+            RequestNotification: request,
             SendDueNotifications: SendDueHandler(self._uow, self._notifiers, self._directory,
                                                  self._clock, self._rng, self._policy),
             RetryNotification: RetryNotificationHandler(self._uow, self._clock),

@@ -7,13 +7,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from adapters.memory import FrozenClock
-from adapters.memory.notification import StaticDirectory
+from adapters.memory import FrozenClock, SequentialIds, bundle
+from adapters.memory.notification import FormatRenderer, RecordingNotifier, StaticDirectory
 from commerce_core import Commerce
 from commerce_core.fulfillment.model import PackageSpec
 from commerce_core.notification.errors import InvalidNotification, NotRetryable
-from commerce_core.notification.ports import Channel
-from tests.shop import SHIRT, cart_with, clock_of, every_event
+from commerce_core.notification.ports import Channel, NotificationPorts, Recipient
+from tests.shop import SHIRT, cart_with, clock_of, every_event, make_commerce, stock_shop
 from tests.unit.notification.support import (
     CUSTOMER,
     DEVICE,
@@ -315,3 +315,33 @@ def test_without_a_phone_or_device_only_email_is_sent() -> None:
 
     shipped = [n for n in commerce.notifications.list() if n.template_id == "order_shipped"]
     assert [n.channel.value for n in shipped] == ["email"]
+
+
+def test_a_shop_without_notifications_refuses_requests_and_enqueues_nothing() -> None:
+    commerce = make_commerce()
+    stock_shop(commerce)
+
+    commerce.checkout.place_order(cart_with(commerce, (SHIRT, 1)), email=EMAIL)
+
+    assert commerce.notifications.list() == []
+    assert commerce.notifications.send_due().sent == 0
+    with pytest.raises(InvalidNotification, match="not configured"):
+        commerce.notifications.request(CUSTOMER, "email", "promotion", PROMO, address=EMAIL)
+
+
+def test_a_channel_without_a_provider_is_not_offered() -> None:
+    ports = bundle(clock=FrozenClock(), ids=SequentialIds())
+    ports.notifications = NotificationPorts(
+        FormatRenderer(), {Channel.EMAIL: RecordingNotifier()},
+        StaticDirectory({CUSTOMER: Recipient(CUSTOMER, phone=PHONE, device_token=DEVICE)}))
+    commerce = Commerce(ports)
+    stock_shop(commerce)
+
+    commerce.checkout.place_order(cart_with(commerce, (SHIRT, 1)), customer_id=CUSTOMER,
+                                  email=EMAIL)
+
+    assert [n.channel.value for n in commerce.notifications.list()] == ["email"]
+    with pytest.raises(InvalidNotification, match="no sms provider"):
+        commerce.notifications.request(CUSTOMER, "sms", "promotion", PROMO)
+    with pytest.raises(InvalidNotification, match="unknown channel"):
+        commerce.notifications.request(CUSTOMER, "telegram", "promotion", PROMO)
