@@ -194,9 +194,7 @@ class Notification:
             self.id, self.correlation_id, self.recipient_id, self.channel.value, reason, now))
 
     def defer(self, until: datetime, *, now: datetime) -> None:
-        """Back to waiting until `until` without using an attempt (a daily cap reached)."""
-        if self.status is Status.SENDING:
-            self.attempt_count -= 1
+        """Waits until `until` without using an attempt (quiet hours, a daily cap reached)."""
         self.status = Status.SCHEDULED
         self.scheduled_at = until
         self.next_retry_at = None
@@ -326,10 +324,15 @@ class Preferences:
     events: list[DomainEvent] = field(factory=list, repr=False)
 
     def update(self, changes: dict[str, Any]) -> None:
-        names = {a.name for a in fields(Preferences)} - {"id", "version", "events"}
+        defaults = {a.name: a.default for a in fields(Preferences)
+                    if a.name not in ("id", "version", "events")}
         for name, value in changes.items():
-            if name not in names:
+            if name not in defaults:
                 raise InvalidNotification(f"unknown preference {name!r}", preference=name)
+            # bool is an int in Python: compare exact types so `max_per_day=True` is refused.
+            if type(value) is not type(defaults[name]):
+                raise InvalidNotification(
+                    f"{name} takes a {type(defaults[name]).__name__}", preference=name)
             setattr(self, name, value)
         self.check()
 

@@ -226,7 +226,7 @@ def test_a_missing_template_variable_is_refused_and_nothing_is_stored() -> None:
 
 @pytest.mark.parametrize(("field", "value"), [
     ("quiet_start", "25:00"), ("timezone", "Mars/Olympus"), ("locale", "fr"),
-    ("max_per_day", -1), ("colour", "blue"),
+    ("max_per_day", -1), ("colour", "blue"), ("sms", "no"), ("max_per_day", True),
 ])
 def test_bad_preferences_are_refused(field: str, value: object) -> None:
     commerce = notifying_shop()
