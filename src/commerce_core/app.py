@@ -32,6 +32,8 @@ from commerce_core.fulfillment.wiring import FulfillmentWiring
 from commerce_core.inventory.api import InventoryApi
 from commerce_core.inventory.model import ReservationPolicy
 from commerce_core.inventory.wiring import InventoryWiring
+from commerce_core.notification.api import NotificationsApi
+from commerce_core.notification.wiring import NotificationWiring
 from commerce_core.ordering.api import OrdersApi
 from commerce_core.ordering.wiring import OrderingWiring
 from commerce_core.payment.api import PaymentsApi
@@ -71,7 +73,7 @@ class Commerce:
 
     `handle(command)` runs any command; the context attributes (`catalog`, `inventory`, `cart`,
     `checkout`, `orders`, `payments`, `fraud`, `fulfillment`, `pricing`, `promotions`, `tax`,
-    `search`) offer the
+    `search`, `notifications`) offer the
     same use cases as plain methods, plus queries.
     """
 
@@ -124,6 +126,7 @@ class Commerce:
             fraud,
             SearchWiring(uow, ports.search_index, clock, ids,
                          search_settings or SearchSettings()),
+            self._notification_wiring(),
         ]
         for context in contexts:
             for command, handler in context.handlers().items():
@@ -143,8 +146,18 @@ class Commerce:
         self.pricing = PricingApi(handle, read)
         self.promotions = PromotionsApi(handle, read)
         self.tax = TaxApi(handle, read)
+        self.notifications = NotificationsApi(handle, read)
         self.search = SearchApi(handle, read, ports.search_index, clock, ids,
                                 search_settings or SearchSettings(), synonyms or Synonyms())
+
+    def _notification_wiring(self) -> NotificationWiring:
+        given = self.ports.notifications
+        if given is None:
+            return NotificationWiring(self.ports.uow, self.ports.clock, self.ports.ids, None,
+                                      {}, None)
+        return NotificationWiring(self.ports.uow, self.ports.clock, self.ports.ids,
+                                  given.renderer, given.notifiers, given.directory,
+                                  rng=given.rng, policy=given.retry)
 
     @property
     def pricing_policy(self) -> PricingPolicy:

@@ -23,6 +23,7 @@ from commerce_core.fraud.ports import GeoIp
 from commerce_core.fraud.services import FraudPolicy
 from commerce_core.fulfillment.model import FulfillmentPolicy
 from commerce_core.inventory.model import ReservationPolicy
+from commerce_core.notification.ports import Channel, NotificationPorts, Notifier
 from commerce_core.payment.ports import BreakerStore, GatewayRouting, PaymentGateway
 from commerce_core.payment.routing import (
     BreakerPolicy,
@@ -201,6 +202,46 @@ def build_router(settings: Settings, fake: PaymentGateway, breakers: BreakerStor
         raise InvalidInput(f"COMMERCE_GATEWAY_ROUTES: {exc}") from exc
 
 
+def _required(settings: Settings, name: str, setting_for: str) -> str:
+    value = getattr(settings, name)
+    text = value.get_secret_value() if isinstance(value, SecretStr) else value
+    if not text:
+        raise InvalidInput(f"COMMERCE_{name.upper()} is required by {setting_for}",
+                           setting=f"COMMERCE_{name.upper()}")
+    return str(text)
+
+
+def build_notifications(settings: Settings) -> NotificationPorts | None:
+    """COMMERCE_NOTIFY_*: one provider per channel; a channel without one is not offered."""
+    if not settings.notifications_enabled:
+        return None
+    import httpx
+
+    from adapters import notify
+
+    notifiers: dict[Channel, Notifier] = {}
+    if settings.notify_email == "smtp":
+        password = settings.smtp_password.get_secret_value() if settings.smtp_password else None
+        notifiers[Channel.EMAIL] = notify.SmtpEmailNotifier(notify.SmtpSettings(
+            settings.smtp_host, settings.smtp_port, settings.smtp_sender,
+            settings.smtp_username, password, settings.smtp_starttls,
+            settings.notify_timeout_seconds))
+    if settings.notify_sms == "twilio":
+        notifiers[Channel.SMS] = notify.TwilioSmsNotifier(
+            httpx.Client(timeout=settings.notify_timeout_seconds),
+            account_sid=_required(settings, "twilio_account_sid", "COMMERCE_NOTIFY_SMS=twilio"),
+            auth_token=_required(settings, "twilio_auth_token", "COMMERCE_NOTIFY_SMS=twilio"),
+            sender=_required(settings, "twilio_from", "COMMERCE_NOTIFY_SMS=twilio"),
+            status_callback=settings.twilio_status_callback_url)
+    if settings.notify_push == "fcm":
+        token = _required(settings, "fcm_access_token", "COMMERCE_NOTIFY_PUSH=fcm")
+        notifiers[Channel.PUSH] = notify.FcmPushNotifier(
+            httpx.Client(timeout=settings.notify_timeout_seconds),
+            project_id=_required(settings, "fcm_project_id", "COMMERCE_NOTIFY_PUSH=fcm"),
+            access_token=lambda: token)
+    return NotificationPorts(notify.JinjaRenderer(), notifiers)
+
+
 def build_ports(
     settings: Settings, gateway: PaymentGateway, clock: Clock, ids: IdGenerator,
     gateways: GatewayRouting | None = None,
@@ -225,6 +266,9 @@ def build_ports(
     geoip = build_geoip(settings)
     if geoip is not None:
         ports = attrs.evolve(ports, geoip=geoip)
+    notifications = build_notifications(settings)
+    if notifications is not None:
+        ports = attrs.evolve(ports, notifications=notifications)
     return ports
 
 

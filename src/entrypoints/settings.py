@@ -257,3 +257,39 @@ class Settings(BaseSettings):
     http_graceful_shutdown_seconds: int = Field(
         10, ge=1, description="On SIGTERM, `commerce serve` waits this long for open requests"
     )
+    # Notifications (docs/notifications.md): a channel is offered only with a provider.
+    notifications_enabled: bool = Field(
+        True, description="Enqueue customer notifications from order, payment and shipment "
+        "events and send them from the worker"
+    )
+    notify_email: Literal["none", "smtp"] = Field("none", description="Email provider")
+    notify_sms: Literal["none", "twilio"] = Field("none", description="SMS provider")
+    notify_push: Literal["none", "fcm"] = Field("none", description="Push provider")
+    notification_send_interval_seconds: float = Field(
+        30, gt=0, description="How often the worker sends the notifications that are due"
+    )
+    notification_batch: int = Field(
+        50, ge=1, le=1000, description="Notifications one run of the sender takes at most"
+    )
+    notify_timeout_seconds: float = Field(
+        10, gt=0, le=60, description="Timeout of one call to a notification provider"
+    )
+    smtp_host: str = Field("localhost", description="SMTP server")
+    smtp_port: int = Field(25, ge=1, le=65535, description="SMTP port (587 with STARTTLS)")
+    smtp_sender: str = Field("shop@localhost", description="From address of emails")
+    smtp_username: str | None = Field(None, description="SMTP login (none: no login)")
+    smtp_password: SecretStr | None = Field(None, description="SMTP password")
+    smtp_starttls: bool = Field(False, description="Upgrade the SMTP connection with STARTTLS")
+    twilio_account_sid: SecretStr | None = Field(None, description="Twilio account SID")
+    twilio_auth_token: SecretStr | None = Field(
+        None, description="Twilio auth token (also verifies status callbacks)"
+    )
+    twilio_from: str = Field("", description="Twilio sender number (E.164)")
+    twilio_status_callback_url: str | None = Field(
+        None, description="Public URL of POST /webhooks/notifications/twilio, as Twilio "
+        "signs it"
+    )
+    fcm_project_id: str = Field("", description="Firebase project id")
+    fcm_access_token: SecretStr | None = Field(
+        None, description="OAuth2 bearer token for FCM HTTP v1 (refreshed by the deployment)"
+    )

@@ -1,11 +1,12 @@
 """The worker's interval jobs: reconciliation with the leak report, the fulfillment jobs, and the
-release of expired idempotency keys, the payment jobs."""
+release of expired idempotency keys, the payment jobs, the sending of due notifications."""
 
 from __future__ import annotations
 
 from entrypoints.consumer.scheduled import ScheduledJobs
 from entrypoints.settings import Settings
 from tests.shop import make_commerce
+from tests.unit.notification.support import CUSTOMER, notifying_shop
 
 
 def test_interval_jobs_run_at_once_then_only_when_their_interval_passed() -> None:
@@ -29,3 +30,23 @@ def test_interval_jobs_run_at_once_then_only_when_their_interval_passed() -> Non
                           "authorizations_expired"}
     assert set(second) == {"sla_breaches", "auto_completed", "picklists_expired"}
     assert set(third) == set(first)
+
+
+def test_the_worker_sends_due_notifications_on_their_interval() -> None:
+    commerce = notifying_shop()
+    commerce.notifications.request(CUSTOMER, "sms", "promotion", {"title": "t", "body": "b"})
+    now = [1000.0]
+    jobs = ScheduledJobs(commerce, Settings(database_url="memory://",
+                                            notification_send_interval_seconds=30),
+                         monotonic=lambda: now[0])
+
+    first = jobs.run_due()
+    commerce.notifications.request(CUSTOMER, "sms", "promotion", {"title": "t", "body": "c"})
+    now[0] += 10
+    early = jobs.run_due()
+    now[0] += 20
+    later = jobs.run_due()
+
+    assert first["notifications_sent"] == 1
+    assert "notifications_sent" not in early
+    assert later["notifications_sent"] == 1

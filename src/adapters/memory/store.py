@@ -28,6 +28,10 @@ from adapters.memory.inventory import (
     InMemoryTransferRepository,
     InMemoryWarehouseRepository,
 )
+from adapters.memory.notification import (
+    InMemoryNotificationRepository,
+    InMemoryPreferencesRepository,
+)
 from adapters.memory.ordering import InMemoryOrderRepository
 from adapters.memory.outbox import InMemoryInbox, InMemoryOutbox
 from adapters.memory.payment import InMemoryPaymentRepository, InMemoryRefundRepository
@@ -82,6 +86,8 @@ class InMemoryUnitOfWork(TrackedUnitOfWork):
     promotions = Slot(InMemoryPromotionRepository.over)
     coupons = Slot(InMemoryCouponRepository.over)
     tax_rules = Slot(InMemoryTaxRuleRepository.over)
+    notifications = Slot(InMemoryNotificationRepository.over)
+    notification_preferences = Slot(InMemoryPreferencesRepository.over)
     stock = Slot(lambda s: InMemoryStockLevels(s.db, s.journal, s.clock, s.ids))
     ledger = Slot(lambda s: InMemoryStockLedger(s.db))
     promotion_usage = Slot(lambda s: InMemoryPromotionUsageLedger(s.db, s.journal))

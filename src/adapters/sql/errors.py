@@ -29,6 +29,9 @@ _UNIQUE: dict[str, tuple[type[CommerceError], str]] = {
     # A second order for one checkout is a concurrent duplicate of one request.
     "uq_orders_checkout_id": (ConcurrencyConflict, "the checkout already has an order"),
     "uq_risk_assessments_order_id": (ConcurrencyConflict, "the order was already assessed"),
+    # A notification per correlation id: a repeated request or a redelivered event.
+    "uq_notifications_correlation_id": (
+        ConcurrencyConflict, "a notification with this correlation id exists"),
 }
 
 

@@ -33,6 +33,12 @@ from adapters.sql.movements import (
     SqlAdjustmentRequestRepository,
     SqlTransferRepository,
 )
+from adapters.sql.notification import (
+    NOTIFICATIONS,
+    PREFERENCES,
+    SqlNotificationRepository,
+    SqlPreferencesRepository,
+)
 from adapters.sql.ordering import ORDERS, SqlOrderRepository
 from adapters.sql.outbox import SqlInbox, SqlOutbox
 from adapters.sql.payment import PAYMENTS, REFUNDS, SqlPaymentRepository, SqlRefundRepository
@@ -114,6 +120,8 @@ class SqlUnitOfWork(TrackedUnitOfWork):
     promotions = stored(SqlPromotionRepository, PROMOTIONS)
     coupons = stored(SqlCouponRepository, COUPONS, CouponStore)
     tax_rules = stored(SqlTaxRuleRepository, TAX_RULES)
+    notifications = stored(SqlNotificationRepository, NOTIFICATIONS)
+    notification_preferences = stored(SqlPreferencesRepository, PREFERENCES)
     # Written at once, in the transaction, rather than on commit.
     stock = Slot(lambda s: SqlStockLevels(s.db, s.clock, s.ids))
     ledger = Slot(lambda s: SqlStockLedger(s.db))

@@ -14,6 +14,7 @@ from entrypoints.cli import (
     events,
     fraud,
     fulfillment,
+    notifications,
     orders,
     payments,
     pricing,
@@ -50,6 +51,7 @@ app.add_typer(pricing.price_app, name="price")
 app.add_typer(pricing.promotions_app, name="promotions")
 app.add_typer(pricing.coupons_app, name="coupons")
 app.add_typer(search.app, name="search")
+app.add_typer(notifications.app, name="notifications")
 # One-command sub-apps added without a name contribute their command to the root.
 app.add_typer(seed.app)
 app.add_typer(serve.app)

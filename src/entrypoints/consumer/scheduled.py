@@ -1,7 +1,8 @@
 """The worker's slower jobs, each on its own interval: reconciliation of reserved counts with
 the leak report (hourly), the fulfillment jobs (SLA breaches, auto-completion, expired pick
-lists; every 30 minutes), the release of expired idempotency keys (hourly), and the payment jobs
-(captures a gateway did not answer, holds past their window; every 5 minutes). Every job is
+lists; every 30 minutes), the release of expired idempotency keys (hourly), the payment jobs
+(captures a gateway did not answer, holds past their window; every 5 minutes) and the sending
+of due notifications (every 30 seconds, `FOR UPDATE SKIP LOCKED`). Every job is
 idempotent, so a second worker running them is harmless.
 """
 
@@ -49,12 +50,18 @@ class ScheduledJobs:
         def release_keys() -> dict[str, int]:
             return {"idempotency_keys_released": checkout.release_idempotency_keys()}
 
+        def send_notifications() -> dict[str, int]:
+            return commerce.notifications.send_due(settings.notification_batch).as_dict()
+
         self._jobs: list[tuple[str, float, Job]] = [
             ("reservation reconciliation", settings.reconciliation_interval_seconds, reconcile),
             ("fulfillment jobs", settings.fulfillment_jobs_interval_seconds, fulfillment_jobs),
             ("idempotency keys", settings.idempotency_release_interval_seconds, release_keys),
             ("payment jobs", settings.payment_jobs_interval_seconds, payment_jobs),
         ]
+        if commerce.ports.notifications is not None:
+            self._jobs.append(("notifications", settings.notification_send_interval_seconds,
+                               send_notifications))
         self._last_run: dict[str, float] = {}
 
     def run_due(self) -> dict[str, int]:

@@ -22,6 +22,7 @@ from entrypoints.http import (
     fulfillment,
     health,
     inventory,
+    notifications,
     orders,
     payments,
     pricing,
@@ -70,13 +71,14 @@ def create_app(commerce: Commerce, settings: Settings) -> FastAPI:
 
     for public in (health.router, catalog.router, inventory.router, carts.router,
                    checkout.router, orders.router, pricing.router, search.router,
-                   webhooks.router):
+                   webhooks.router, notifications.router):
         app.include_router(public, responses=PROBLEM_RESPONSES)
     # `/metrics` carries the operator guard on its route (see `entrypoints.http.metrics`).
     app.include_router(metrics_router, responses=PROBLEM_RESPONSES)
     # The operator guard is attached here, once, so no admin route can be added without it.
     for operator in (catalog.admin, inventory.admin, orders.admin, fulfillment.admin,
-                     pricing.admin, search.admin, fraud.admin, payments.admin):
+                     pricing.admin, search.admin, fraud.admin, payments.admin,
+                     notifications.admin):
         app.include_router(operator, prefix="/admin", dependencies=[Depends(require_operator)],
                            responses=PROBLEM_RESPONSES)
     document_refusals(app)

@@ -31,6 +31,7 @@ from adapters.sql.tables import (  # noqa: E402
     fulfillment,
     inventory,
     messaging,
+    notification,
     ordering,
     payment,
     pricing,
@@ -41,5 +42,6 @@ from adapters.sql.tables import (  # noqa: E402
 
 __all__ = [
     "NAMING_CONVENTION", "cart", "catalog", "checkout", "fraud", "fulfillment", "inventory",
-    "messaging", "metadata", "ordering", "payment", "pricing", "promotion", "search", "tax",
+    "messaging", "metadata", "notification", "ordering", "payment", "pricing", "promotion",
+    "search", "tax",
 ]

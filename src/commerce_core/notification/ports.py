@@ -1,0 +1,183 @@
+"""What notification consumes: a `Notifier` per channel, a template renderer, the directory of
+recipients' contact details, and its storage; with the data they exchange."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Protocol
+
+from attrs import field, frozen
+
+from commerce_core.notification.model import (
+    Category,
+    Channel,
+    DeliveryAttempt,
+    Notification,
+    Preferences,
+    RetryPolicy,
+    Status,
+)
+from commerce_core.ordering.ports import OrderingUnitOfWork
+
+__all__ = [
+    "Category",
+    "Channel",
+    "DeliveryAttempt",
+    "Notification",
+    "NotificationPorts",
+    "NotificationRepository",
+    "NotificationUnitOfWork",
+    "Notifier",
+    "OutgoingMessage",
+    "Preferences",
+    "PreferencesRepository",
+    "Recipient",
+    "RecipientDirectory",
+    "Rendered",
+    "RetryPolicy",
+    "SendReceipt",
+    "Status",
+    "TemplateRenderer",
+]
+
+
+@frozen
+class OutgoingMessage:
+    """One message as a provider gets it. `to` is an email address, an E.164 phone number or
+    a device token; `key` (the notification id) lets a provider drop a duplicate."""
+
+    key: str
+    channel: Channel
+    to: str
+    subject: str
+    text: str
+    html: str
+    data: Mapping[str, str]
+
+
+@frozen
+class SendReceipt:
+    provider: str
+    provider_message_id: str | None
+    response: str = ""
+
+
+class Notifier(Protocol):
+    """Hands one message to a provider. Returns a receipt once the provider took it, or raises
+    `DeliveryFailed` (`permanent` True for a refused recipient or request, False for a
+    timeout, a refused connection or a provider error) and nothing else. Sending is not
+    idempotent at every provider: the sender calls it once per attempt, outside any
+    transaction."""
+
+    @property
+    def provider(self) -> str: ...
+
+    def send(self, message: OutgoingMessage) -> SendReceipt: ...
+
+
+@frozen
+class Rendered:
+    subject: str
+    text: str
+    html: str  # empty for channels without HTML (SMS, push)
+
+
+class TemplateRenderer(Protocol):
+    """Renders a template for a channel and locale (`vi` or `en`). HTML is autoescaped. Raises
+    `InvalidNotification` when there is no such template or a variable it uses is missing."""
+
+    def render(self, template_id: str, channel: Channel, locale: str,
+               data: Mapping[str, str]) -> Rendered: ...
+
+
+@frozen
+class Recipient:
+    """How to reach a customer; any part may be unknown (None)."""
+
+    recipient_id: str
+    email: str | None = None
+    phone: str | None = None
+    device_token: str | None = None
+    locale: str | None = None
+
+    def address(self, channel: Channel) -> str | None:
+        if channel is Channel.EMAIL:
+            return self.email
+        if channel is Channel.SMS:
+            return self.phone
+        return self.device_token
+
+
+class RecipientDirectory(Protocol):
+    """What the shop knows of a customer beyond an order: phone, device token, locale (a
+    customer context supplies it; the default knows nothing). Called outside and inside
+    transactions; it must not write."""
+
+    def recipient(self, recipient_id: str) -> Recipient | None: ...
+
+
+class NotificationRepository(Protocol):
+    def add(self, notification: Notification) -> None:
+        """A second notification with the same `correlation_id` raises `ConcurrencyConflict`
+        at the latest on commit."""
+        ...
+
+    def get(self, notification_id: str) -> Notification:
+        """The notification, or `NotificationNotFound`."""
+        ...
+
+    def by_correlation(self, correlation_id: str) -> Notification | None: ...
+
+    def by_provider_message(self, provider: str, message_id: str) -> Notification | None: ...
+
+    def claim_due(self, now: datetime, limit: int,
+                  stale_before: datetime) -> list[Notification]:
+        """Waiting notifications whose time has come (`next_retry_at`, else `scheduled_at`),
+        and `sending` ones untouched since `stale_before` (their sender died), oldest first,
+        locked for this transaction; rows another transaction holds are skipped (`FOR UPDATE
+        SKIP LOCKED` where the database has it)."""
+        ...
+
+    def sent_since(self, recipient_id: str, channel: Channel, category: Category,
+                   since: datetime) -> int:
+        """How many of the recipient's messages of this channel and category were sent (or
+        are being sent) since `since`."""
+        ...
+
+    def list(self, *, status: Status | None = None, channel: Channel | None = None,
+             recipient_id: str | None = None, limit: int = 50,
+             offset: int = 0) -> list[Notification]:
+        """Newest first."""
+        ...
+
+
+class PreferencesRepository(Protocol):
+    def add(self, preferences: Preferences) -> None: ...
+
+    def find(self, recipient_id: str) -> Preferences | None: ...
+
+
+class NotificationUnitOfWork(OrderingUnitOfWork, Protocol):
+    """The triggers read the order (its customer and email) in the transaction that enqueues
+    its notifications."""
+
+    @property
+    def notifications(self) -> NotificationRepository: ...
+
+    @property
+    def notification_preferences(self) -> PreferencesRepository: ...
+
+
+@frozen
+class NotificationPorts:
+    """What the shop gives notification (`Ports.notifications`); without it the context is
+    off. `notifiers` has one provider per channel; a channel without one fails its messages
+    permanently (`unsupported_channel`). `rng` jitters the retries (tests seed it)."""
+
+    renderer: TemplateRenderer
+    notifiers: Mapping[Channel, Notifier] = field(factory=dict)
+    directory: RecipientDirectory | None = None
+    rng: random.Random | None = None
+    retry: RetryPolicy | None = None
