@@ -15,6 +15,7 @@ from fastapi import Depends, FastAPI
 
 from commerce_core.app import Commerce
 from entrypoints.http import (
+    audit,
     carts,
     catalog,
     checkout,
@@ -73,10 +74,12 @@ def create_app(commerce: Commerce, settings: Settings) -> FastAPI:
         app.include_router(public, responses=PROBLEM_RESPONSES)
     # `/metrics` carries the operator guard on its route (see `entrypoints.http.metrics`).
     app.include_router(metrics_router, responses=PROBLEM_RESPONSES)
-    # The operator guard is attached here, once, so no admin route can be added without it.
+    # The operator guard is attached here, once, so no admin route can be added without it;
+    # after it, the audit context, so every command an admin route sends is audited.
     for operator in (catalog.admin, inventory.admin, orders.admin, fulfillment.admin,
-                     pricing.admin, search.admin, fraud.admin):
-        app.include_router(operator, prefix="/admin", dependencies=[Depends(require_operator)],
+                     pricing.admin, search.admin, fraud.admin, audit.admin):
+        app.include_router(operator, prefix="/admin",
+                           dependencies=[Depends(require_operator), Depends(audit.audit_as_admin)],
                            responses=PROBLEM_RESPONSES)
     document_refusals(app)
     return app
