@@ -9,6 +9,8 @@ from collections.abc import Iterator
 
 import pytest
 import redis
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 from adapters.redis import RedisRateLimiter
 from commerce_core.shared.ratelimit import RateLimiterUnavailable, RatePolicy
@@ -76,7 +78,8 @@ def test_the_key_in_redis_does_not_hold_the_callers_value(client: redis.Redis,
 
 
 def test_a_redis_that_does_not_answer_is_the_limiters_unavailable_error() -> None:
-    dead = redis.Redis(host="127.0.0.1", port=1, socket_connect_timeout=0.2)
+    dead = redis.Redis(host="127.0.0.1", port=1, socket_connect_timeout=0.2,
+                       retry=Retry(NoBackoff(), 0))
     limiter = RedisRateLimiter(dead, prefix="test-rl-dead")
 
     with pytest.raises(RateLimiterUnavailable):
