@@ -10,6 +10,7 @@ import pytest
 import sqlalchemy as sa
 from typer.testing import CliRunner
 
+from adapters.sql.outbox import SqlOutbox
 from commerce_core import Commerce
 from commerce_core.audit.context import AuditContext, acting
 from commerce_core.audit.model import Actor, AuditRecord
@@ -17,6 +18,7 @@ from commerce_core.shared.principal import Principal
 from entrypoints.cli.main import app
 from entrypoints.container import make_container
 from entrypoints.settings import Settings
+from tests.shop import SimulatedCrash
 
 ALICE = AuditContext(Principal(kind="staff", subject="alice", roles=frozenset({"ops"})),
                      ip="198.51.100.4", request_id="req-7")
@@ -137,3 +139,21 @@ def test_concurrent_appends_never_fork_the_chain(commerce: Commerce) -> None:
     assert report.intact, report.broken
     assert report.checked == 80
     assert report.head.sequence == 80
+
+
+def test_an_entry_and_its_change_commit_or_fail_together(
+    commerce: Commerce, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def crash(self: SqlOutbox, envelopes: object) -> None:
+        raise SimulatedCrash
+
+    with acting(ALICE):
+        commerce.inventory.create_warehouse("HCM", "Ho Chi Minh City")
+        with monkeypatch.context() as patch:
+            patch.setattr(SqlOutbox, "add", crash)
+            with pytest.raises(SimulatedCrash):
+                commerce.inventory.create_warehouse("HN", "Ha Noi")
+
+    assert [w.code for w in commerce.inventory.warehouses()] == ["HCM"]
+    assert [e.record.after["command"]["code"] for e in commerce.audit.search()] == ["HCM"]
+    assert commerce.audit.verify().intact
