@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from tests.e2e.conftest import ADMIN, Api, assert_problem
+from tests.e2e.conftest import ADMIN, Api, Seeded, assert_problem
 
 
 def entries(api: Api, **params: str) -> list[dict[str, object]]:
@@ -69,3 +69,25 @@ def test_the_audit_routes_need_the_operator_token_and_sane_filters(
         assert_problem(client.get(path), 401, "auth.unauthenticated")
     assert_problem(client.get("/admin/audit", params={"limit": "0"}, headers=ADMIN), 422,
                    "request.invalid")
+
+
+def test_each_admin_change_has_exactly_one_entry_with_its_previous_and_new_state(
+    api: Api, seeded: Seeded
+) -> None:
+    shirt = seeded.product_ids["linen-shirt"]
+
+    renamed = api.client.patch(f"/admin/products/{shirt}", json={"name": "Linen shirt II"},
+                               headers=ADMIN)
+    unpublished = api.client.post(f"/admin/products/{shirt}/unpublish", headers=ADMIN)
+
+    assert renamed.status_code == 200, renamed.text
+    assert unpublished.status_code == 200, unpublished.text
+    unpublish, rename = entries(api)
+    key = f"product/{shirt}"
+    assert rename["action"] == "catalog.update_product"
+    assert (rename["entity_type"], rename["entity_id"]) == ("product", shirt)
+    assert rename["before"][key]["name"] == "Linen shirt"  # type: ignore[index]
+    assert rename["after"]["changes"][key]["name"] == "Linen shirt II"  # type: ignore[index]
+    assert unpublish["action"] == "catalog.unpublish_product"
+    assert unpublish["before"][key]["status"] == "active"  # type: ignore[index]
+    assert unpublish["after"]["changes"][key]["status"] == "draft"  # type: ignore[index]
