@@ -152,6 +152,13 @@ def take_pending_write() -> PendingWrite | None:
     return holder.pop() if holder else None
 
 
+def give_back_pending_write(write: PendingWrite) -> None:
+    """A commit that took the write failed: the next one (a retry) takes it again."""
+    holder = pending_write.get()
+    if holder is not None:
+        holder.append(write)
+
+
 def announce_committed(envelopes: Sequence[EventEnvelope]) -> None:
     """Called by every unit of work right after a successful commit."""
     collected = committed_in_context.get()
@@ -244,7 +251,9 @@ class Tracker:
         found: list[Change] = []
         for (kind, aggregate_id), entry in self._entries.items():
             cls: Any = type(entry.aggregate)
-            names = _field_names(cls) or ()
+            names = _field_names(cls)
+            if names is None:
+                continue  # not an attrs class: no fields to name
             now = _fingerprint(entry.aggregate)
             if entry.fingerprint is None:
                 found.append(Change(kind, aggregate_id, None, dict(zip(names, now, strict=True))))
@@ -404,10 +413,10 @@ class TrackedUnitOfWork:
 
     def commit(self) -> None:
         staged = self._staged()
+        write = take_pending_write()
         try:
             for repository in staged:
                 repository.flush()
-            write = take_pending_write()
             if write is not None:
                 write(self, self._tracker.changes())
             envelopes = self._tracker.drain_events()
@@ -415,6 +424,8 @@ class TrackedUnitOfWork:
             self._commit_transaction()
         except BaseException:
             self.rollback()
+            if write is not None:
+                give_back_pending_write(write)
             raise
         for repository in staged:
             repository.after_commit()

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-import pytest
+from typing import Any
 
+import pytest
+from attrs import frozen
+
+from adapters.memory.outbox import InMemoryOutbox
 from commerce_core.audit.context import AuditContext, acting
 from commerce_core.audit.queries import AuditFilter
-from commerce_core.shared.errors import CommerceError
+from commerce_core.shared.errors import CommerceError, ConcurrencyConflict
 from commerce_core.shared.principal import Principal
+from commerce_core.shared.uow import retrying
 from tests.shop import SHIRT, make_commerce, stock_shop
 
 ALICE = Principal(kind="staff", subject="alice", roles=frozenset({"inventory_manager"}),
@@ -85,3 +90,40 @@ def test_the_log_is_searched_by_actor_action_and_entity() -> None:
         AuditFilter(action="inventory.set_stock"))] == ["erp-sync", "alice"]
     assert len(commerce.audit.search(AuditFilter(action="inventory."))) == 3
     assert len(commerce.audit.search(AuditFilter(limit=1))) == 1
+
+
+@frozen
+class CountStock:
+    sku: str
+    on_hand: int
+
+
+def test_a_commit_retried_after_a_conflict_still_carries_the_entry(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    commerce = make_commerce()
+    stock_shop(commerce)
+    conflicts = [ConcurrencyConflict("stale")]
+    real_add = InMemoryOutbox.add
+
+    def add_once_failing(self: InMemoryOutbox, envelopes: Any) -> None:
+        if conflicts:
+            raise conflicts.pop()
+        real_add(self, envelopes)
+
+    def count(cmd: CountStock) -> None:
+        def attempt() -> None:
+            with commerce.ports.uow() as uow:
+                uow.commit()
+        retrying(attempt, retry_on=ConcurrencyConflict)
+
+    commerce.bus.register(CountStock, count)
+    monkeypatch.setattr(InMemoryOutbox, "add", add_once_failing)
+
+    with acting(STAFF):
+        commerce.handle(CountStock(SHIRT, 4))
+
+    [entry] = commerce.audit.search()
+    assert entry.record.action == "test_command_audit.count_stock"
+    assert entry.record.entity_type == "sku"
+    assert entry.record.after["command"] == {"sku": SHIRT, "on_hand": 4}
