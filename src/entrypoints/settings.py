@@ -8,7 +8,7 @@ from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from commerce_core.shared.errors import InvalidInput
-from commerce_core.shared.ratelimit import RatePolicy
+from commerce_core.shared.ratelimit import RatePolicy, parse_routes
 
 GATEWAY_NAMES = ("fake", "stripe", "paypal", "vnpay", "momo")
 
@@ -294,6 +294,15 @@ class Settings(BaseSettings):
     def _rate_spec(cls, value: str) -> str:
         try:
             RatePolicy.parse("setting", value)
+        except InvalidInput as error:
+            raise ValueError(error.message) from None
+        return value
+
+    @field_validator("rate_limit_routes")
+    @classmethod
+    def _rate_routes(cls, value: str) -> str:
+        try:
+            parse_routes(value)
         except InvalidInput as error:
             raise ValueError(error.message) from None
         return value

@@ -122,6 +122,15 @@ def test_a_route_override_counts_every_spelling_of_the_route_as_one(
 def test_bad_rate_limit_settings_are_refused_at_startup() -> None:
     with pytest.raises(ValueError, match="rate_limit_login"):
         Settings(rate_limit_login="ten a minute")
+    with pytest.raises(ValueError, match="rate_limit_routes"):
+        Settings(rate_limit_routes="/orders=10/min")
+
+
+def test_provider_webhooks_are_not_counted(client: TestClient) -> None:
+    answers = [client.post("/webhooks/payments/nope", content=b"{}",
+                           headers=from_ip("198.51.100.50")).status_code for _ in range(25)]
+
+    assert 429 not in answers
 
 
 def test_with_redis_down_shopping_fails_open_and_login_fails_closed(

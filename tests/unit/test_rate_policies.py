@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from commerce_core.shared.errors import InvalidInput
-from commerce_core.shared.ratelimit import RatePolicy, route_key
+from commerce_core.shared.ratelimit import RatePolicy, parse_routes, route_key
 
 
 @pytest.mark.parametrize(("text", "limit", "period", "burst"), [
@@ -37,3 +37,16 @@ def test_the_burst_defaults_to_the_limit() -> None:
 @pytest.mark.parametrize("path", ["/orders", "/Orders", "/ORDERS/", "//orders", "/orders//"])
 def test_route_keys_ignore_casing_and_stray_slashes(path: str) -> None:
     assert route_key("post", path) == "POST /orders"
+
+
+def test_route_overrides_are_keyed_by_the_normalised_route() -> None:
+    routes = parse_routes("post /Orders/=10/min; GET /search = 120/min burst 30")
+
+    assert sorted(routes) == ["GET /search", "POST /orders"]
+    assert routes["GET /search"].capacity == 30
+
+
+@pytest.mark.parametrize("text", ["/orders=10/min", "POST orders=10/min", "POST /orders"])
+def test_a_route_override_that_makes_no_sense_is_refused(text: str) -> None:
+    with pytest.raises(InvalidInput):
+        parse_routes(text)

@@ -116,6 +116,20 @@ def route_key(method: str, path: str) -> str:
     return f"{method.upper()} {normal or '/'}"
 
 
+def parse_routes(text: str) -> dict[str, RatePolicy]:
+    """Per-route policies by route key: `POST /orders=10/min; GET /search=120/min`."""
+    routes: dict[str, RatePolicy] = {}
+    for part in filter(None, (p.strip() for p in text.split(";"))):
+        target, sep, spec = part.partition("=")
+        method, _, path = target.strip().partition(" ")
+        if not sep or not path.strip().startswith("/"):
+            raise InvalidInput(f"rate limit routes: {part!r} is not "
+                               "`METHOD /path=<count>/<period>`")
+        key = route_key(method, path.strip())
+        routes[key] = RatePolicy.parse(f"route:{key}", spec)
+    return routes
+
+
 def header_seconds(seconds: float) -> int:
     """Whole seconds for `Retry-After` and `RateLimit` (never 0 while something waits)."""
     return max(math.ceil(seconds), 0)

@@ -35,13 +35,13 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from adapters.memory.ratelimit import InMemoryRateLimiter
 from adapters.redis.ratelimit import RedisRateLimiter
-from commerce_core.shared.errors import InvalidInput
 from commerce_core.shared.ratelimit import (
     RateDecision,
     RateLimiter,
     RateLimiterUnavailable,
     RatePolicy,
     header_seconds,
+    parse_routes,
     route_key,
 )
 from entrypoints.http.problems import HttpProblem, problem
@@ -51,7 +51,9 @@ log = logging.getLogger("commerce.http.ratelimit")
 
 KeyFunction = Callable[[Request], Awaitable[str | None]]
 # Probes and scrapes are not the API: an orchestrator polling them must never be refused.
-EXEMPT_PREFIXES = ("/health", "/ready", "/live", "/metrics")
+# Provider webhooks are signed, come in bursts from a few addresses, and a refused one is an
+# event delivered late: they are not counted either.
+EXEMPT_PREFIXES = ("/health", "/ready", "/live", "/metrics", "/webhooks")
 UNAVAILABLE_RETRY_SECONDS = 5
 
 
@@ -241,20 +243,6 @@ class RateLimitMiddleware:
             await send(message)
 
         await self.app(scope, receive, send_with_limits)
-
-
-def parse_routes(text: str) -> dict[str, RatePolicy]:
-    """`COMMERCE_RATE_LIMIT_ROUTES`: `POST /orders=10/min; GET /search=120/min`."""
-    routes: dict[str, RatePolicy] = {}
-    for part in filter(None, (p.strip() for p in text.split(";"))):
-        target, sep, spec = part.partition("=")
-        method, _, path = target.strip().partition(" ")
-        if not sep or not path.strip().startswith("/"):
-            raise InvalidInput(f"COMMERCE_RATE_LIMIT_ROUTES: {part!r} is not "
-                               "`METHOD /path=<count>/<period>`")
-        key = route_key(method, path.strip())
-        routes[key] = RatePolicy.parse(f"route:{key}", spec)
-    return routes
 
 
 # Policy name → whether it refuses requests when the limiter's store is down (ADR 0015): the
