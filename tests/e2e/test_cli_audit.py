@@ -3,7 +3,9 @@ filters, and the chain verifies; a limit out of bounds is a usage error."""
 
 from __future__ import annotations
 
+import csv
 import getpass
+import io
 import json
 from pathlib import Path
 
@@ -26,6 +28,17 @@ def test_terminal_changes_are_audited_listed_and_verified(tmp_path: Path) -> Non
     assert entry["after"]["command"]["code"] == "HN"
     assert entry["sequence"] == 2
     assert "audit chain intact: 2 entries" in verified
+
+
+def test_the_log_exports_as_csv(tmp_path: Path) -> None:
+    cli = ("--database-url", f"sqlite:///{tmp_path / 'shop.db'}")
+    succeeded(commerce_cli(*cli, "warehouses", "add", "DN", "--name", "Da Nang, \"centre\""))
+
+    exported = succeeded(commerce_cli(*cli, "audit", "list", "--csv"))
+
+    [row] = list(csv.DictReader(io.StringIO(exported)))
+    assert row["action"] == "inventory.create_warehouse"
+    assert json.loads(row["after"])["command"]["name"] == 'Da Nang, "centre"'
 
 
 def test_an_empty_log_lists_nothing_and_verifies(tmp_path: Path) -> None:

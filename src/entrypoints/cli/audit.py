@@ -5,15 +5,18 @@ audited like an admin route's change."""
 
 from __future__ import annotations
 
+import csv
 import getpass
 import json
+import sys
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
 
 from commerce_core.audit.context import AuditContext
+from commerce_core.audit.model import AuditEntry
 from commerce_core.audit.queries import AuditFilter
 from commerce_core.shared.principal import Principal
 from entrypoints.cli.output import console, failed, ok, when
@@ -45,22 +48,25 @@ def list_entries(
                                                         "(UTC if no offset)")] = None,
     limit: Annotated[int, typer.Option(min=1, max=1000, help="At most this many")] = 50,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line")] = False,
+    as_csv: Annotated[bool, typer.Option(
+        "--csv", help="CSV with a header row (before and after as JSON), for export")] = False,
 ) -> None:
     """Entries, newest first."""
     if since is not None and since.tzinfo is None:
         since = since.replace(tzinfo=UTC)
     entries = runtime(ctx).commerce.audit.search(
         AuditFilter(actor=actor, action=action, entity=entity, since=since, limit=limit))
+    rows = [_row(e) for e in entries]
     if as_json:
-        for e in entries:
-            r = e.record
-            typer.echo(json.dumps({
-                "sequence": e.sequence, "id": e.id, "occurred_at": r.occurred_at.isoformat(),
-                "actor_kind": r.actor.kind, "actor_id": r.actor.subject,
-                "action": r.action, "entity_type": r.entity_type, "entity_id": r.entity_id,
-                "severity": r.severity.value, "ip": r.ip, "request_id": r.request_id,
-                "before": r.before, "after": r.after, "hash": e.hash,
-            }, ensure_ascii=False))
+        for row in rows:
+            typer.echo(json.dumps(row, ensure_ascii=False))
+        return
+    if as_csv:
+        writer = csv.DictWriter(sys.stdout, fieldnames=list(_row_fields()), lineterminator="\n")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({k: json.dumps(v, ensure_ascii=False)
+                             if isinstance(v, dict | list) else v for k, v in row.items()})
         return
     if not entries:
         console.print("no audit entries")
@@ -74,6 +80,20 @@ def list_entries(
         table.add_row(str(e.sequence), when(r.occurred_at), r.actor.subject or r.actor.kind,
                       r.action, entity_ref, r.severity.value)
     console.print(table)
+
+
+def _row_fields() -> tuple[str, ...]:
+    return ("sequence", "id", "occurred_at", "actor_kind", "actor_id", "action", "entity_type",
+            "entity_id", "severity", "ip", "session_id", "request_id", "before", "after",
+            "hash")
+
+
+def _row(e: AuditEntry) -> dict[str, Any]:
+    r = e.record
+    values = (e.sequence, e.id, r.occurred_at.isoformat(), r.actor.kind, r.actor.subject,
+              r.action, r.entity_type, r.entity_id, r.severity.value, r.ip, r.session_id,
+              r.request_id, r.before, r.after, e.hash)
+    return dict(zip(_row_fields(), values, strict=True))
 
 
 @app.command("verify")
