@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
+from adapters.memory import InMemoryUnitOfWorkFactory
+from commerce_core.app import Commerce
 from tests.e2e.conftest import ADMIN, Api, Seeded, assert_problem
 
 
@@ -91,3 +93,19 @@ def test_each_admin_change_has_exactly_one_entry_with_its_previous_and_new_state
     assert unpublish["action"] == "catalog.unpublish_product"
     assert unpublish["before"][key]["status"] == "active"  # type: ignore[index]
     assert unpublish["after"]["changes"][key]["status"] == "draft"  # type: ignore[index]
+
+
+def test_verify_names_the_first_broken_entry(api: Api, commerce: Commerce) -> None:
+    for on_hand in (5, 6, 7):
+        api.client.put("/admin/stock/LINEN-SHIRT-M/HCM", json={"on_hand": on_hand},
+                       headers=ADMIN)
+    factory = commerce.ports.uow
+    assert isinstance(factory, InMemoryUnitOfWorkFactory)
+    del factory.db.table("audit_entries")["2"]  # what a direct edit of the store would do
+
+    verified = api.client.get("/admin/audit/verify", headers=ADMIN).json()
+
+    assert verified["intact"] is False
+    assert verified["checked"] == 1
+    assert verified["broken"]["sequence"] == 2
+    assert verified["broken"]["breach"] == "removed"
