@@ -7,7 +7,9 @@ from fastapi.testclient import TestClient
 
 from adapters.memory import InMemoryUnitOfWorkFactory
 from commerce_core.app import Commerce
-from tests.e2e.conftest import ADMIN, Api, Seeded, assert_problem
+from entrypoints.http import create_app
+from entrypoints.settings import Settings
+from tests.e2e.conftest import ADMIN, OPERATOR_TOKEN, Api, Seeded, assert_problem
 
 
 def entries(api: Api, **params: str) -> list[dict[str, object]]:
@@ -26,7 +28,7 @@ def test_an_admin_change_is_audited_with_its_actor_request_and_change(api: Api) 
     assert entry["actor_id"] == "operator"
     assert entry["action"] == "inventory.set_stock"
     assert entry["request_id"] == "req-count-1"
-    assert entry["ip"] == "testclient"
+    assert entry["ip"] is None  # the test client's address is no IP address
     assert entry["after"]["command"]["on_hand"] == 7  # type: ignore[index]
     assert entry["sequence"] == 1
 
@@ -109,3 +111,16 @@ def test_verify_names_the_first_broken_entry(api: Api, commerce: Commerce) -> No
     assert verified["checked"] == 1
     assert verified["broken"]["sequence"] == 2
     assert verified["broken"]["breach"] == "removed"
+
+
+def test_behind_a_trusted_proxy_the_callers_address_is_recorded(
+    commerce: Commerce, seeded: Seeded
+) -> None:
+    settings = Settings(database_url="memory://", operator_token=OPERATOR_TOKEN,
+                        client_ip_header="X-Forwarded-For")
+    with TestClient(create_app(commerce, settings)) as client:
+        client.put("/admin/stock/LINEN-SHIRT-M/HCM", json={"on_hand": 4},
+                   headers={**ADMIN, "X-Forwarded-For": "198.51.100.23, 10.0.0.2"})
+
+    [entry] = commerce.audit.search()
+    assert entry.record.ip == "198.51.100.23"

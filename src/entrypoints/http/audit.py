@@ -18,21 +18,22 @@ from commerce_core.audit.context import AuditContext, current_audit_context
 from commerce_core.audit.model import AuditEntry
 from commerce_core.audit.queries import AuditFilter
 from commerce_core.shared.principal import Principal
-from entrypoints.http.dependencies import CommerceDep
+from entrypoints.http.dependencies import CommerceDep, SettingsDep
 from entrypoints.http.problems import request_id_of
+from entrypoints.http.ratelimit import client_ip
 
 admin = APIRouter(tags=["audit admin"])
 
 OPERATOR = Principal(kind="staff", subject="operator", roles=frozenset({"operator"}))
 
 
-async def audit_as_admin(request: Request) -> None:
+async def audit_as_admin(request: Request, settings: SettingsDep) -> None:
     """Runs before every admin route: what the route changes is audited as its caller. Set in
     the request's own context, which the thread running the route inherits."""
     found = getattr(request.state, "principal", None)
     principal = found if isinstance(found, Principal) else OPERATOR
     current_audit_context.set(AuditContext(
-        principal, ip=request.client.host if request.client else None,
+        principal, ip=client_ip(request, settings.client_ip_header),
         session_id=principal.session_id, request_id=request_id_of(request),
     ))
 
