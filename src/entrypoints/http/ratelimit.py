@@ -107,6 +107,8 @@ class RateLimits:
                 return await anyio.to_thread.run_sync(self.limiter.check, policy, key)
             except RateLimiterUnavailable as failure:
                 self._paused_until = time.monotonic() + self.pause_seconds
+                log.warning("rate limiter unavailable, not asked again for %g s: %s",
+                            self.pause_seconds, failure)
                 error = failure
         if policy.fail_closed:
             raise HttpProblem(
@@ -114,8 +116,7 @@ class RateLimits:
                 "Requests of this kind cannot be counted right now; try again shortly.",
                 headers={"Retry-After": str(UNAVAILABLE_RETRY_SECONDS)},
             ) from error
-        log.warning("rate limiter unavailable, letting %s in: %s", policy.name, error)
-        return None
+        return None  # fails open: the request goes in uncounted
 
 
 def policy_header(policy: RatePolicy) -> str:
