@@ -41,12 +41,16 @@ class Severity(StrEnum):
 def to_json(value: Any) -> Json:
     """A JSON-safe copy of `value` (attrs objects as dicts, enums as values, times in ISO),
     with fields named like secrets redacted: what is hashed is exactly what reads back."""
-    if value is None or isinstance(value, bool | int | str):
+    if isinstance(value, Enum):  # before str and int: a StrEnum is stored as its plain value
+        return to_json(value.value)
+    if value is None or isinstance(value, bool):
         return value
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, str):
+        return str(value)
     if isinstance(value, float):
         return repr(value)  # floats have no exact JSON form across backends; the core has none
-    if isinstance(value, Enum):
-        return to_json(value.value)
     if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, Decimal):

@@ -6,7 +6,15 @@ from datetime import UTC, datetime
 
 import attrs
 
-from commerce_core.audit.model import EMPTY, Actor, AuditEntry, AuditRecord, seal, to_json
+from commerce_core.audit.model import (
+    EMPTY,
+    Actor,
+    AuditEntry,
+    AuditRecord,
+    Severity,
+    seal,
+    to_json,
+)
 from commerce_core.audit.verify import Breach, verify_chain
 
 ALICE = Actor("staff", "alice", ("inventory_manager",))
@@ -111,3 +119,10 @@ def test_a_head_with_another_hash_is_a_head_mismatch() -> None:
 def test_fields_named_like_secrets_are_redacted() -> None:
     assert to_json({"user": "a", "password": "hunter2", "refresh_token": "x"}) == {
         "user": "a", "password": "[redacted]", "refresh_token": "[redacted]"}
+
+
+def test_values_become_plain_json() -> None:
+    assert to_json({"severity": Severity.WARNING, "at": datetime(2026, 12, 7, tzinfo=UTC),
+                    "tags": frozenset({"b", "a"}), "ratio": 0.5}) == {
+        "severity": "WARNING", "at": "2026-12-07T00:00:00+00:00", "tags": ["a", "b"],
+        "ratio": "0.5"}
