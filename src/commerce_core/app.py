@@ -15,6 +15,8 @@ from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any, Protocol
 
+from commerce_core.audit.api import AuditApi
+from commerce_core.audit.services import CommandAudit
 from commerce_core.cart.api import CartApi
 from commerce_core.cart.wiring import CartWiring
 from commerce_core.catalog.api import CatalogApi
@@ -73,7 +75,7 @@ class Commerce:
 
     `handle(command)` runs any command; the context attributes (`catalog`, `inventory`, `cart`,
     `checkout`, `orders`, `payments`, `fraud`, `fulfillment`, `pricing`, `promotions`, `tax`,
-    `search`, `notifications`) offer the
+    `search`, `notifications`, `audit`) offer the
     same use cases as plain methods, plus queries.
     """
 
@@ -100,6 +102,8 @@ class Commerce:
         self.gateways: GatewayRouting = ports.gateways or GatewayRouter.single(ports.gateway)
         gateway = self.gateways
         self.bus = MessageBus(uow, clock, ids, dispatch_in_process=dispatch_in_process)
+        # Commands run by staff or apps leave an audit entry in their own transaction.
+        self.bus.record_with(CommandAudit(uow, clock))
         # Pricing's collaborators, implemented by promotion and tax, are injected here.
         self.pricer = CartPricer(
             uow, StoredPromotions(uow), TaxRates(ports.tax_rules or StoredTaxRules(uow)),
@@ -147,6 +151,7 @@ class Commerce:
         self.promotions = PromotionsApi(handle, read)
         self.tax = TaxApi(handle, read)
         self.notifications = NotificationsApi(handle, read)
+        self.audit = AuditApi(read)
         self.search = SearchApi(handle, read, ports.search_index, clock, ids,
                                 search_settings or SearchSettings(), synonyms or Synonyms())
 

@@ -6,6 +6,7 @@ from typing import Protocol
 
 from attrs import define, field
 
+from commerce_core.audit.ports import AuditUnitOfWork
 from commerce_core.catalog.ports import CatalogUnitOfWork
 from commerce_core.checkout.ports import CheckoutUnitOfWork
 from commerce_core.fraud.ports import GeoIp
@@ -23,7 +24,7 @@ from commerce_core.tax.ports import TaxRuleSource, TaxUnitOfWork
 
 class ShopUnitOfWork(
     CatalogUnitOfWork, CheckoutUnitOfWork, FulfillmentUnitOfWork, TaxUnitOfWork,
-    SearchUnitOfWork, NotificationUnitOfWork, Protocol,
+    SearchUnitOfWork, NotificationUnitOfWork, AuditUnitOfWork, Protocol,
 ):
     """One transaction over every context's repositories: an adapter's unit of work satisfies
     each context's unit-of-work Protocol, so a checkout step can coordinate several."""

@@ -7,6 +7,9 @@ from typing import Literal
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from commerce_core.shared.errors import InvalidInput
+from commerce_core.shared.ratelimit import RatePolicy, parse_routes
+
 GATEWAY_NAMES = ("fake", "stripe", "paypal", "vnpay", "momo", "cod", "bank_transfer")
 
 
@@ -293,3 +296,61 @@ class Settings(BaseSettings):
     fcm_access_token: SecretStr | None = Field(
         None, description="OAuth2 bearer token for FCM HTTP v1 (refreshed by the deployment)"
     )
+    # -- rate limits (spec identity §6, ADR 0015): `<count>/<period>[ burst <n>]` ----------------
+    rate_limits_enabled: bool = Field(True, description="Count requests and answer 429 over")
+    rate_limit_store: Literal["memory", "redis"] = Field(
+        "memory", description="Where counts live: this process, or Redis (COMMERCE_REDIS_URL) "
+        "shared by every process of the shop"
+    )
+    rate_limit_api: str = Field(
+        "100/min burst 20", description="Every request, per client address (fails open)"
+    )
+    rate_limit_login: str = Field("10/min", description="Login, per address (fails closed)")
+    rate_limit_registration: str = Field(
+        "5/min", description="Registration, per address (fails closed)"
+    )
+    rate_limit_password_reset: str = Field(
+        "5/min", description="Password reset requests, per address (fails closed)"
+    )
+    rate_limit_password_reset_account: str = Field(
+        "5/hour", description="Password reset requests, per account (fails closed)"
+    )
+    rate_limit_token_refresh: str = Field(
+        "20/min", description="Token refresh, per address (fails open)"
+    )
+    rate_limit_checkout: str = Field(
+        "10/min", description="`POST /orders`, per address (fails open)"
+    )
+    rate_limit_checkout_cart: str = Field(
+        "10/min", description="`POST /orders`, per cart (fails open)"
+    )
+    rate_limit_search: str = Field(
+        "120/min", description="Search and suggestions, per address (fails open)"
+    )
+    rate_limit_routes: str = Field(
+        "", description="Per-route overrides on top of the API limit, by normalised route: "
+        "`POST /orders=10/min; GET /search=120/min`"
+    )
+
+    @field_validator(
+        "rate_limit_api", "rate_limit_login", "rate_limit_registration",
+        "rate_limit_password_reset", "rate_limit_password_reset_account",
+        "rate_limit_token_refresh", "rate_limit_checkout", "rate_limit_checkout_cart",
+        "rate_limit_search",
+    )
+    @classmethod
+    def _rate_spec(cls, value: str) -> str:
+        try:
+            RatePolicy.parse("setting", value)
+        except InvalidInput as error:
+            raise ValueError(error.message) from None
+        return value
+
+    @field_validator("rate_limit_routes")
+    @classmethod
+    def _rate_routes(cls, value: str) -> str:
+        try:
+            parse_routes(value)
+        except InvalidInput as error:
+            raise ValueError(error.message) from None
+        return value

@@ -179,6 +179,14 @@ def first_order_journey(api: Api) -> None:
     assert api.cart(cart_id)["status"] == "completed"
 
 
+@pytest.fixture(autouse=True)
+def generous_rate_limits(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Journeys send many requests from one test client in no time; the limits themselves
+    are tested in `test_http_rate_limits.py`, with settings that name them."""
+    for name in ("API", "CHECKOUT", "CHECKOUT_CART", "SEARCH"):
+        monkeypatch.setenv(f"COMMERCE_RATE_LIMIT_{name}", "100000/min")
+
+
 @pytest.fixture
 def gateway() -> ScriptedPaymentGateway:
     return ScriptedPaymentGateway()

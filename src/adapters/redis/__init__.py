@@ -12,6 +12,7 @@ from adapters.redis.admin import (
 )
 from adapters.redis.breakers import RedisBreakerStore
 from adapters.redis.client import broker_errors, connect
+from adapters.redis.ratelimit import RedisRateLimiter
 from adapters.redis.streams import (
     BrokerUnavailable,
     ConsumerSettings,
@@ -27,6 +28,7 @@ __all__ = [
     "DeadLetterNotFound",
     "DeadLetters",
     "RedisBreakerStore",
+    "RedisRateLimiter",
     "RedisStreamsPublisher",
     "ReplayFailed",
     "StreamConsumer",

@@ -18,9 +18,15 @@ from attrs import frozen
 
 from commerce_core.shared.cards import refuse_card_numbers
 from commerce_core.shared.clock import Clock
+from commerce_core.shared.errors import CommerceError
 from commerce_core.shared.events import Causality, EventEnvelope, current_causality
 from commerce_core.shared.ids import IdGenerator
-from commerce_core.shared.uow import UnitOfWork, in_process_subscribers
+from commerce_core.shared.uow import (
+    PendingWrite,
+    UnitOfWork,
+    in_process_subscribers,
+    pending_write,
+)
 from commerce_core.shared.uow import committed_in_context as _committed
 
 log = logging.getLogger("commerce.bus")
@@ -73,6 +79,16 @@ class Subscriber:
         return cls(reaction.name, reaction.event_type, reaction, wants)
 
 
+class CommandRecorder(Protocol):
+    """Records commands as they run (the audit trail). `writer` returns the write that joins the
+    transaction of the command's first commit, or None for a command it does not record;
+    `refused` records a command whose handler refused it, in a transaction of its own."""
+
+    def writer(self, command: Any) -> PendingWrite | None: ...
+
+    def refused(self, command: Any, error: CommerceError) -> None: ...
+
+
 class MessageBus:
     def __init__(
         self,
@@ -88,12 +104,16 @@ class MessageBus:
         self._subscribers: dict[str, list[Subscriber]] = {}
         self.dispatch_in_process = dispatch_in_process
         self.max_attempts = max_attempts
+        self._recorder: CommandRecorder | None = None
 
     # -- wiring ---------------------------------------------------------------------------------
     def register(self, command_type: type[Any], handler: Callable[[Any], Any]) -> None:
         if command_type in self._handlers:
             raise ValueError(f"{command_type.__name__} already has a handler")
         self._handlers[command_type] = handler
+
+    def record_with(self, recorder: CommandRecorder) -> None:
+        self._recorder = recorder
 
     def subscribe(self, subscriber: Subscriber) -> None:
         self._subscribers.setdefault(subscriber.event_type, []).append(subscriber)
@@ -131,9 +151,21 @@ class MessageBus:
                 causation_id=causality.causation_id,
             )
         )
+        # Only the outermost command is recorded: what it sends on is part of the same act.
+        write = (self._recorder.writer(command)
+                 if self._recorder is not None and pending_write.get() is None else None)
+        write_token = pending_write.set([write]) if write is not None else None
         try:
             return handler(command)
+        except CommerceError as error:
+            if write_token is not None and self._recorder is not None:
+                pending_write.reset(write_token)
+                write_token = None
+                self._recorder.refused(command, error)
+            raise
         finally:
+            if write_token is not None:
+                pending_write.reset(write_token)
             current_causality.reset(causality_token)
             _committed.reset(collected_token)
             in_process_subscribers.reset(filter_token)

@@ -124,6 +124,41 @@ def outbox_status(envelope: EventEnvelope) -> str:
     return "pending"
 
 
+@attrs.frozen
+class Change:
+    """An aggregate a transaction added or changed: the fields that changed, before and after
+    (as comparable snapshots: attrs values become tuples); `before` is None for a new one."""
+
+    kind: str
+    id: str
+    before: dict[str, Any] | None
+    after: dict[str, Any]
+
+
+class PendingWrite(Protocol):
+    """A write that rides along with the next commit, given the unit of work and its changes."""
+
+    def __call__(self, uow: Any, changes: Sequence[Change]) -> None: ...
+
+
+# Set by the message bus around a command whose effect is to be recorded (the audit trail):
+# the first unit of work that commits while it runs takes the write and makes it part of its
+# own transaction, so the record and the change commit or roll back together.
+pending_write: ContextVar[list[PendingWrite] | None] = ContextVar("pending_write", default=None)
+
+
+def take_pending_write() -> PendingWrite | None:
+    holder = pending_write.get()
+    return holder.pop() if holder else None
+
+
+def give_back_pending_write(write: PendingWrite) -> None:
+    """A commit that took the write failed: the next one (a retry) takes it again."""
+    holder = pending_write.get()
+    if holder is not None:
+        holder.append(write)
+
+
 def announce_committed(envelopes: Sequence[EventEnvelope]) -> None:
     """Called by every unit of work right after a successful commit."""
     collected = committed_in_context.get()
@@ -210,6 +245,24 @@ class Tracker:
 
     def record(self, event: DomainEvent) -> None:
         self._loose.append(event)
+
+    def changes(self) -> list[Change]:
+        """What the transaction added or changed so far, field by field."""
+        found: list[Change] = []
+        for (kind, aggregate_id), entry in self._entries.items():
+            cls: Any = type(entry.aggregate)
+            names = _field_names(cls)
+            if names is None:
+                continue  # not an attrs class: no fields to name
+            now = _fingerprint(entry.aggregate)
+            if entry.fingerprint is None:
+                found.append(Change(kind, aggregate_id, None, dict(zip(names, now, strict=True))))
+            elif now != entry.fingerprint:
+                pairs = zip(names, entry.fingerprint, now, strict=True)
+                moved = [(name, old, new) for name, old, new in pairs if old != new]
+                found.append(Change(kind, aggregate_id, {n: old for n, old, _ in moved},
+                                    {n: new for n, _, new in moved}))
+        return found
 
     def new(self, kind: str) -> Iterator[Any]:
         return (e.aggregate for (k, _), e in self._entries.items()
@@ -360,14 +413,19 @@ class TrackedUnitOfWork:
 
     def commit(self) -> None:
         staged = self._staged()
+        write = take_pending_write()
         try:
             for repository in staged:
                 repository.flush()
+            if write is not None:
+                write(self, self._tracker.changes())
             envelopes = self._tracker.drain_events()
             self.outbox.add(envelopes)
             self._commit_transaction()
         except BaseException:
             self.rollback()
+            if write is not None:
+                give_back_pending_write(write)
             raise
         for repository in staged:
             repository.after_commit()

@@ -7,7 +7,9 @@ from typing import Annotated
 import typer
 from pydantic import ValidationError
 
+from commerce_core.audit.context import acting
 from entrypoints.cli import (
+    audit,
     catalog,
     db,
     demo,
@@ -38,6 +40,7 @@ app = typer.Typer(
     help="commerce-core: run the shop, operate it, or try it out. Settings come from COMMERCE_* "
     "variables and .env; options given here win.",
 )
+app.add_typer(audit.app, name="audit")
 app.add_typer(catalog.app, name="catalog")
 app.add_typer(db.app, name="db")
 app.add_typer(events.app, name="events")
@@ -81,6 +84,8 @@ def root(
         typer.echo(f"error: invalid settings: {problems}", err=True)
         raise typer.Exit(2) from None
     ctx.obj = Runtime(settings)
+    # What a command changes is audited as the terminal's operator, until the command ends.
+    ctx.with_resource(acting(audit.operator_context()))
 
 
 def main() -> None:

@@ -15,6 +15,7 @@ from fastapi import Depends, FastAPI
 
 from commerce_core.app import Commerce
 from entrypoints.http import (
+    audit,
     carts,
     catalog,
     checkout,
@@ -39,6 +40,7 @@ from entrypoints.http.problems import (
     document_refusals,
     install_problem_handlers,
 )
+from entrypoints.http.ratelimit import RateLimitMiddleware, RateLimits, build_rate_limits
 from entrypoints.settings import Settings
 
 
@@ -49,8 +51,10 @@ def _package_version() -> str:
         return "0+unknown"
 
 
-def create_app(commerce: Commerce, settings: Settings) -> FastAPI:
-    """The API over `commerce`; `settings` gives the shop currency and the operator token."""
+def create_app(commerce: Commerce, settings: Settings,
+               rate_limits: RateLimits | None = None) -> FastAPI:
+    """The API over `commerce`; `settings` gives the shop currency, the operator token and the
+    rate limits (`rate_limits` replaces those, with another limiter for instance)."""
     app = FastAPI(
         title="commerce-core",
         version=_package_version(),
@@ -62,11 +66,13 @@ def create_app(commerce: Commerce, settings: Settings) -> FastAPI:
     app.state.settings = settings
     app.state.metrics = HttpMetrics(commerce.gateways)
     app.state.redis = health.readiness_redis(settings)
+    app.state.rate_limits = rate_limits or build_rate_limits(settings)
     install_problem_handlers(app)
     # Added innermost first: the request context (id, access log, metrics) wraps everything,
-    # the body limit wraps the app.
+    # then the rate limit (a refused request's body is never read), the body limit the app.
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes,
                        read_timeout=settings.body_read_timeout_seconds)
+    app.add_middleware(RateLimitMiddleware, limits=app.state.rate_limits)
     app.add_middleware(RequestContextMiddleware, metrics=app.state.metrics)
 
     for public in (health.router, catalog.router, inventory.router, carts.router,
@@ -75,11 +81,13 @@ def create_app(commerce: Commerce, settings: Settings) -> FastAPI:
         app.include_router(public, responses=PROBLEM_RESPONSES)
     # `/metrics` carries the operator guard on its route (see `entrypoints.http.metrics`).
     app.include_router(metrics_router, responses=PROBLEM_RESPONSES)
-    # The operator guard is attached here, once, so no admin route can be added without it.
+    # The operator guard is attached here, once, so no admin route can be added without it;
+    # after it, the audit context, so every command an admin route sends is audited.
     for operator in (catalog.admin, inventory.admin, orders.admin, fulfillment.admin,
                      pricing.admin, search.admin, fraud.admin, payments.admin,
-                     notifications.admin):
-        app.include_router(operator, prefix="/admin", dependencies=[Depends(require_operator)],
+                     notifications.admin, audit.admin):
+        app.include_router(operator, prefix="/admin",
+                           dependencies=[Depends(require_operator), Depends(audit.audit_as_admin)],
                            responses=PROBLEM_RESPONSES)
     document_refusals(app)
     return app

@@ -10,15 +10,15 @@ key, the cart's version keys the attempt, so a cart becomes at most one order.
 
 from __future__ import annotations
 
-import ipaddress
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Request, Response, status
+from fastapi import APIRouter, Depends, Header, Request, Response, status
 
 from commerce_core.checkout.queries import PlacedOrder
 from commerce_core.shared.errors import CommerceError
 from entrypoints.http.dependencies import CommerceDep, RequestIdDep, SettingsDep
 from entrypoints.http.metrics import MetricsDep
+from entrypoints.http.ratelimit import body_field, client_ip, rate_limited
 from entrypoints.http.schemas import CheckoutOut, NewOrder, PlacedOrderOut
 
 router = APIRouter(tags=["checkout"])
@@ -30,22 +30,9 @@ IdempotencyKey = Annotated[
 ]
 
 
-def client_ip(request: Request, header: str | None) -> str | None:
-    """The shopper's address for the risk check: the first address of the trusted proxy's
-    header when one is configured, else the connection's; None when neither is an address."""
-    candidates = []
-    if header:
-        candidates.append((request.headers.get(header) or "").split(",")[0].strip())
-    candidates.append(request.client.host if request.client else "")
-    for candidate in candidates:
-        try:
-            return str(ipaddress.ip_address(candidate))
-        except ValueError:
-            continue
-    return None
-
-
 @router.post("/orders", status_code=status.HTTP_201_CREATED,
+             dependencies=[Depends(rate_limited("checkout")),
+                           Depends(rate_limited("checkout_cart", key=body_field("cart_id")))],
              summary="Place an order from a cart: risk check, reserve stock, authorize "
                      "payment, confirm")
 def place_order(

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Depends, Query, status
 from pydantic import AwareDatetime, BaseModel, BeforeValidator, Field, StringConstraints
 
 from commerce_core.search.errors import InvalidSearch
@@ -17,6 +17,7 @@ from commerce_core.search.queries import (
     TermStats,
 )
 from entrypoints.http.dependencies import CommerceDep
+from entrypoints.http.ratelimit import rate_limited
 
 router = APIRouter(tags=["search"])
 admin = APIRouter(tags=["search admin"])
@@ -90,7 +91,8 @@ Instant = Annotated[AwareDatetime, BeforeValidator(_rfc3339)]
 AttributeFilter = Annotated[str, StringConstraints(pattern=r"^[^:]+:.+$", max_length=200)]
 
 
-@router.get("/search", summary="Search published products, with facets")
+@router.get("/search", summary="Search published products, with facets",
+            dependencies=[Depends(rate_limited("search"))])
 def search(
     commerce: CommerceDep,
     q: Annotated[str, Query(max_length=200)] = "",
@@ -118,7 +120,8 @@ def search(
     ))
 
 
-@router.get("/search/suggest", summary="Autocomplete: products, brands and categories")
+@router.get("/search/suggest", summary="Autocomplete: products, brands and categories",
+            dependencies=[Depends(rate_limited("search"))])
 def suggest(
     commerce: CommerceDep, q: Annotated[str, Query(min_length=1, max_length=100)],
     limit: Annotated[int, Query(ge=1, le=20)] = 10,

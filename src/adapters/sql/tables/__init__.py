@@ -24,6 +24,7 @@ metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
 # Every context's tables, registered on `metadata` once it exists: importing this package gives
 # the whole schema (migrations and constraint names read it).
 from adapters.sql.tables import (  # noqa: E402
+    audit,
     cart,
     catalog,
     checkout,
@@ -41,7 +42,8 @@ from adapters.sql.tables import (  # noqa: E402
 )
 
 __all__ = [
-    "NAMING_CONVENTION", "cart", "catalog", "checkout", "fraud", "fulfillment", "inventory",
-    "messaging", "metadata", "notification", "ordering", "payment", "pricing", "promotion",
+    "NAMING_CONVENTION", "audit", "cart", "catalog", "checkout", "fraud", "fulfillment",
+    "inventory", "messaging", "metadata", "notification", "ordering", "payment", "pricing",
+    "promotion",
     "search", "tax",
 ]
