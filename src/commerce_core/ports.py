@@ -8,6 +8,7 @@ from attrs import define, field
 
 from commerce_core.catalog.ports import CatalogUnitOfWork
 from commerce_core.checkout.ports import CheckoutUnitOfWork
+from commerce_core.customer.ports import CustomerUnitOfWork, LocationDirectory
 from commerce_core.fraud.ports import GeoIp
 from commerce_core.fulfillment.ports import FulfillmentUnitOfWork, ShipmentGateway
 from commerce_core.payment.ports import GatewayRouting, PaymentGateway
@@ -22,7 +23,7 @@ from commerce_core.tax.ports import TaxRuleSource, TaxUnitOfWork
 
 class ShopUnitOfWork(
     CatalogUnitOfWork, CheckoutUnitOfWork, FulfillmentUnitOfWork, TaxUnitOfWork,
-    SearchUnitOfWork, Protocol,
+    SearchUnitOfWork, CustomerUnitOfWork, Protocol,
 ):
     """One transaction over every context's repositories: an adapter's unit of work satisfies
     each context's unit-of-work Protocol, so a checkout step can coordinate several."""
@@ -50,3 +51,5 @@ class Ports:
     # (`commerce_core.payment.routing.GatewayRouter`); `gateway` is then one of them. None:
     # every payment goes to `gateway`.
     gateways: GatewayRouting | None = None
+    # The location hierarchy addresses are checked against; none: addresses are refused.
+    locations: LocationDirectory | None = None

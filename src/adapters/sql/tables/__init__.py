@@ -27,6 +27,7 @@ from adapters.sql.tables import (  # noqa: E402
     cart,
     catalog,
     checkout,
+    customer,
     fraud,
     fulfillment,
     inventory,
@@ -40,6 +41,7 @@ from adapters.sql.tables import (  # noqa: E402
 )
 
 __all__ = [
-    "NAMING_CONVENTION", "cart", "catalog", "checkout", "fraud", "fulfillment", "inventory",
-    "messaging", "metadata", "ordering", "payment", "pricing", "promotion", "search", "tax",
+    "NAMING_CONVENTION", "cart", "catalog", "checkout", "customer", "fraud", "fulfillment",
+    "inventory", "messaging", "metadata", "ordering", "payment", "pricing", "promotion",
+    "search", "tax",
 ]
