@@ -225,6 +225,10 @@ class Settings(BaseSettings):
     geoip_anonymous_db: str | None = Field(
         None, description="MaxMind Anonymous-IP (or Anonymous Plus) database (.mmdb)"
     )
+    locations_file: str | None = Field(
+        None, description="JSON or CSV location hierarchy addresses are checked against "
+        "(docs/customers.md); unset: the shipped Vietnamese sample"
+    )
     client_ip_header: str | None = Field(
         None, description="Header a trusted proxy puts the shopper's address in (first of "
         "`X-Forwarded-For`); unset: the connection's address"

@@ -18,6 +18,7 @@ from entrypoints.http import (
     carts,
     catalog,
     checkout,
+    customers,
     fraud,
     fulfillment,
     health,
@@ -69,13 +70,13 @@ def create_app(commerce: Commerce, settings: Settings) -> FastAPI:
 
     for public in (health.router, catalog.router, inventory.router, carts.router,
                    checkout.router, orders.router, pricing.router, search.router,
-                   webhooks.router):
+                   webhooks.router, customers.me, customers.locations):
         app.include_router(public, responses=PROBLEM_RESPONSES)
     # `/metrics` carries the operator guard on its route (see `entrypoints.http.metrics`).
     app.include_router(metrics_router, responses=PROBLEM_RESPONSES)
     # The operator guard is attached here, once, so no admin route can be added without it.
     for operator in (catalog.admin, inventory.admin, orders.admin, fulfillment.admin,
-                     pricing.admin, search.admin, fraud.admin):
+                     pricing.admin, search.admin, fraud.admin, customers.admin):
         app.include_router(operator, prefix="/admin", dependencies=[Depends(require_operator)],
                            responses=PROBLEM_RESPONSES)
     document_refusals(app)
