@@ -9,6 +9,7 @@ from pydantic import ValidationError
 
 from entrypoints.cli import (
     catalog,
+    customers,
     db,
     demo,
     events,
@@ -41,6 +42,8 @@ app.add_typer(db.app, name="db")
 app.add_typer(events.app, name="events")
 app.add_typer(orders.app, name="orders")
 app.add_typer(fraud.app, name="fraud")
+app.add_typer(customers.app, name="customers")
+app.add_typer(customers.locations_app, name="locations")
 app.add_typer(stock.app, name="stock")
 app.add_typer(warehouses.app, name="warehouses")
 app.add_typer(fulfillment.app, name="fulfillment")
