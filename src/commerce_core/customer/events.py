@@ -46,6 +46,7 @@ class PreferencesUpdated(DomainEvent):
 class CustomerVerified(DomainEvent):
     type = "customer.verified"
     customer_id: str
+    email: str
     occurred_at: datetime
 
 

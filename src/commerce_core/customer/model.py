@@ -336,7 +336,7 @@ class Customer:
         self.email_verified = True
         if self.status is S.PENDING_VERIFICATION:
             self._move(S.ACTIVE, "verified", now)
-        self.events.append(CustomerVerified(self.id, now))
+        self.events.append(CustomerVerified(self.id, self.email, now))
 
     def activate(self, reason: str, *, now: datetime) -> None:
         if self.status is S.ACTIVE:
