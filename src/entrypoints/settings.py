@@ -177,6 +177,10 @@ class Settings(BaseSettings):
         1800, gt=0, description="How often the worker checks fulfillment SLAs, completes "
         "fulfillments shipped 7 days ago and expires unstarted pick lists"
     )
+    customer_jobs_interval_seconds: float = Field(
+        86400, gt=0, description="How often the worker anonymises customers whose deletion "
+        "is due and evaluates the segments (daily)"
+    )
     fulfillment_qc_sample_percent: int = Field(
         10, ge=0, le=100, description="Share of fulfillments below the QC value threshold "
         "that get a quality check"

@@ -13,7 +13,8 @@ def test_interval_jobs_run_at_once_then_only_when_their_interval_passed() -> Non
     jobs = ScheduledJobs(make_commerce(), Settings(database_url="memory://",
                                                    reconciliation_interval_seconds=60,
                                                    fulfillment_jobs_interval_seconds=30,
-                                                   idempotency_release_interval_seconds=60),
+                                                   idempotency_release_interval_seconds=60,
+                                                   customer_jobs_interval_seconds=60),
                          monotonic=lambda: now[0])
 
     first = jobs.run_due()
@@ -24,6 +25,8 @@ def test_interval_jobs_run_at_once_then_only_when_their_interval_passed() -> Non
 
     assert set(first) == {"reserved_corrected", "reserved_uncorrected", "leaks_reported",
                           "sla_breaches", "auto_completed", "picklists_expired",
-                          "idempotency_keys_released"}
+                          "idempotency_keys_released", "customers_deleted",
+                          "customer_deletions_postponed", "segment_memberships_added",
+                          "segment_memberships_removed"}
     assert set(second) == {"sla_breaches", "auto_completed", "picklists_expired"}
     assert set(third) == set(first)

@@ -1,6 +1,7 @@
 """The worker's slower jobs, each on its own interval: reconciliation of reserved counts with
 the leak report (hourly), the fulfillment jobs (SLA breaches, auto-completion, expired pick
-lists; every 30 minutes), and the release of expired idempotency keys (hourly). Every job is
+lists; every 30 minutes), the release of expired idempotency keys (hourly), and the customer
+jobs (due deletions, then the segment evaluator; daily). Every job is
 idempotent, so a second worker running them is harmless.
 """
 
@@ -42,10 +43,19 @@ class ScheduledJobs:
         def release_keys() -> dict[str, int]:
             return {"idempotency_keys_released": checkout.release_idempotency_keys()}
 
+        def customer_jobs() -> dict[str, int]:
+            deletions = commerce.customers.process_deletions()
+            segments = commerce.customers.evaluate_segments()
+            return {"customers_deleted": len(deletions.deleted),
+                    "customer_deletions_postponed": len(deletions.postponed),
+                    "segment_memberships_added": segments.added,
+                    "segment_memberships_removed": segments.removed}
+
         self._jobs: list[tuple[str, float, Job]] = [
             ("reservation reconciliation", settings.reconciliation_interval_seconds, reconcile),
             ("fulfillment jobs", settings.fulfillment_jobs_interval_seconds, fulfillment_jobs),
             ("idempotency keys", settings.idempotency_release_interval_seconds, release_keys),
+            ("customer jobs", settings.customer_jobs_interval_seconds, customer_jobs),
         ]
         self._last_run: dict[str, float] = {}
 
