@@ -18,13 +18,17 @@ from typing import Any
 
 from attrs import define, evolve, field, fields, frozen
 
-from commerce_core.customer.commands import AddressFields, SegmentRule
+from commerce_core.customer.addresses import (
+    Address,
+    Place,
+    check_address,
+    normalise_phone,
+)
+from commerce_core.customer.commands import AddressFields
 from commerce_core.customer.errors import (
     AddressNotFound,
     DeletionNotScheduled,
-    InvalidAddress,
     InvalidCustomer,
-    InvalidSegment,
     InvalidStatusChange,
 )
 from commerce_core.customer.events import (
@@ -43,7 +47,16 @@ from commerce_core.customer.events import (
     SegmentAssigned,
     SegmentRemoved,
 )
+from commerce_core.customer.segments import (
+    ALL_CUSTOMERS,
+    NEW_CUSTOMERS,
+    Segment,
+    default_segments,
+)
 from commerce_core.shared.events import DomainEvent
+
+__all__ = ["ALL_CUSTOMERS", "NEW_CUSTOMERS", "Address", "Customer", "CustomerStatus", "Place",
+           "Preferences", "Segment", "check_address", "default_segments", "normalise_email"]
 
 DEFAULT_GROUP = "regular"
 DELETION_GRACE = timedelta(days=30)
@@ -72,8 +85,6 @@ DELETABLE = frozenset({S.ACTIVE, S.INACTIVE, S.SUSPENDED})
 CUSTOMER_TYPES = ("individual", "business")
 SOURCES = ("web", "mobile", "api", "admin")
 GENDERS = ("female", "male", "other", "undisclosed")
-ADDRESS_KINDS = ("shipping", "billing")
-ADDRESS_LABELS = ("home", "office", "other")
 
 
 def normalise_email(email: str) -> str:
@@ -91,15 +102,6 @@ def _text(value: str | None, name: str, *, required: bool = False,
     if cleaned is not None and len(cleaned) > limit:
         raise InvalidCustomer(f"{name} is longer than {limit} characters", field=name)
     return cleaned or None
-
-
-def _phone(value: str | None) -> str | None:
-    if value is None or not value.strip():
-        return None
-    cleaned = value.strip().replace(" ", "")
-    if not re.fullmatch(r"\+?[0-9]{8,15}", cleaned):
-        raise InvalidCustomer(f"{value!r} is not a phone number", field="phone")
-    return cleaned
 
 
 def _one_of(value: str, allowed: tuple[str, ...], name: str) -> str:
@@ -127,74 +129,6 @@ class Preferences:
 
 
 PREFERENCE_FIELDS = tuple(a.name for a in fields(Preferences))
-
-
-@frozen
-class Address:
-    """A postal address; `location_id` is its ward, and `ward`, `district` and `province` are
-    the names the location hierarchy gave at the time (kept so an order printed later reads the
-    same). `district` is None in a two-level hierarchy (Vietnam since 2025)."""
-
-    id: str
-    kind: str
-    label: str
-    first_name: str
-    last_name: str
-    phone: str
-    line1: str
-    line2: str | None
-    location_id: str
-    ward: str
-    district: str | None
-    province: str
-    country_code: str
-    postal_code: str | None
-    company: str | None
-    is_default: bool
-    is_verified: bool
-    created_at: datetime
-
-    def formatted(self, country_name: str | None = None) -> str:
-        """Vietnamese order: street, ward, district, province, country."""
-        parts = [self.line1, self.line2, self.ward, self.district, self.province,
-                 country_name or self.country_code]
-        return ", ".join(p for p in parts if p)
-
-
-def check_address(data: AddressFields) -> AddressFields:
-    """The address trimmed, or `InvalidAddress` naming the first field that is wrong."""
-
-    def req(value: str, name: str) -> str:
-        cleaned = value.strip()
-        if not cleaned or len(cleaned) > 200:
-            raise InvalidAddress(f"{name} is required (at most 200 characters)", field=name)
-        return cleaned
-
-    try:
-        phone = _phone(data.phone)
-    except InvalidCustomer as error:
-        raise InvalidAddress(error.message, field="phone") from None
-    if phone is None:
-        raise InvalidAddress("phone is required", field="phone")
-    if data.kind not in ADDRESS_KINDS or data.label not in ADDRESS_LABELS:
-        raise InvalidAddress(f"kind is one of {', '.join(ADDRESS_KINDS)}, label one of "
-                             f"{', '.join(ADDRESS_LABELS)}", field="kind")
-    return AddressFields(
-        req(data.first_name, "first_name"), req(data.last_name, "last_name"), phone,
-        req(data.line1, "line1"), req(data.location_id, "location_id"),
-        (data.line2 or "").strip() or None, data.kind, data.label,
-        (data.postal_code or "").strip() or None, (data.company or "").strip() or None,
-    )
-
-
-@frozen
-class Place:
-    """The names of an address's ward and its parents, as the hierarchy resolved them."""
-
-    ward: str
-    district: str | None
-    province: str
-    country_code: str
 
 
 PROFILE_FIELDS = ("first_name", "last_name", "phone", "date_of_birth", "gender",
@@ -239,7 +173,7 @@ class Customer:
         customer = cls(
             customer_id, normalise_email(email),
             _text(first_name, "first_name", required=True) or "",
-            _text(last_name, "last_name", required=True) or "", _phone(phone), None, None,
+            _text(last_name, "last_name", required=True) or "", normalise_phone(phone), None, None,
             _one_of(customer_type, CUSTOMER_TYPES, "customer_type"), status, email_verified,
             False, _one_of(registration_source, SOURCES, "registration_source"),
             DEFAULT_GROUP, Preferences(), [], list(segments), None, None, None, None, now, now,
@@ -266,7 +200,7 @@ class Customer:
             if name in ("first_name", "last_name"):
                 checked[name] = _text(value, name, required=True)
             elif name == "phone":
-                checked[name] = _phone(value)
+                checked[name] = normalise_phone(value)
             elif name == "gender":
                 checked[name] = None if value is None else _one_of(value, GENDERS, "gender")
             elif name == "customer_type":
@@ -503,85 +437,3 @@ class Customer:
         self.events.append(CustomerStatusChanged(self.id, before.value, S.DELETED.value,
                                                  "deletion", now))
         self.events.append(CustomerDeleted(self.id, now))
-
-
-# -- segments ------------------------------------------------------------------------------
-OPERATORS = ("gt", "lt", "eq", "contains")
-
-
-def rule_holds(rule: SegmentRule, facts: Mapping[str, object]) -> bool:
-    actual = facts.get(rule.field)
-    if actual is None:
-        return False
-    if rule.operator == "contains":
-        return rule.value.lower() in str(actual).lower()
-    if isinstance(actual, bool) or not isinstance(actual, int | float):
-        return rule.operator == "eq" and str(actual) == rule.value
-    try:
-        wanted = float(rule.value)
-    except ValueError:
-        return False
-    if rule.operator == "gt":
-        return actual > wanted
-    if rule.operator == "lt":
-        return actual < wanted
-    return actual == wanted
-
-
-FACTS = ("total_orders", "total_spent", "days_since_registration", "email", "group", "status",
-         "customer_type", "registration_source", "country_code")
-
-
-@define(eq=False)
-class Segment:
-    """A named set of rules; a customer belongs when every rule holds (an empty rule list holds
-    for everyone). `id` is the segment's slug."""
-
-    id: str
-    name: str
-    rules: tuple[SegmentRule, ...]
-    is_active: bool
-    created_at: datetime
-    updated_at: datetime
-    version: int = 0
-    events: list[DomainEvent] = field(factory=list, repr=False)
-
-    @classmethod
-    def define(cls, slug: str, name: str, rules: tuple[SegmentRule, ...], *,
-               now: datetime) -> Segment:
-        segment = cls(slug, name, (), True, now, now)
-        segment.change(name, rules, is_active=True, now=now)
-        if not _SLUG.match(slug):
-            raise InvalidSegment(f"{slug!r} is not a segment id (a-z, 0-9, - and _)")
-        return segment
-
-    def change(self, name: str, rules: tuple[SegmentRule, ...], *, is_active: bool,
-               now: datetime) -> None:
-        if not name.strip() or len(name) > 100:
-            raise InvalidSegment("a segment needs a name of at most 100 characters")
-        for rule in rules:
-            if rule.operator not in OPERATORS:
-                raise InvalidSegment(f"operator {rule.operator!r} is not one of "
-                                     f"{', '.join(OPERATORS)}")
-            if rule.field not in FACTS:
-                raise InvalidSegment(f"field {rule.field!r} is not one of {', '.join(FACTS)}")
-        self.name, self.rules, self.is_active = name.strip(), tuple(rules), is_active
-        self.updated_at = now
-
-    def matches(self, facts: Mapping[str, object]) -> bool:
-        return self.is_active and all(rule_holds(rule, facts) for rule in self.rules)
-
-
-ALL_CUSTOMERS = "all-customers"
-NEW_CUSTOMERS = "new-customers"
-NEW_CUSTOMER_DAYS = 30
-
-
-def default_segments(now: datetime) -> list[Segment]:
-    """Spec §3 rule 5: everyone, and customers registered in the last 30 days."""
-    return [
-        Segment(ALL_CUSTOMERS, "All customers", (), True, now, now),
-        Segment(NEW_CUSTOMERS, "New customers",
-                (SegmentRule("days_since_registration", "lt", str(NEW_CUSTOMER_DAYS)),),
-                True, now, now),
-    ]
