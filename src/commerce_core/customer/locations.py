@@ -13,7 +13,7 @@ cache per location and per subtree, dropped for every entry a change touches.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Protocol
 
 from attrs import evolve, field, frozen
@@ -122,7 +122,7 @@ class LocationTree:
     def __len__(self) -> int:
         return len(self._by_id)
 
-    def __iter__(self) -> Iterable[Location]:
+    def __iter__(self) -> Iterator[Location]:
         return iter(self._by_id.values())
 
     def all(self) -> list[Location]:
