@@ -24,6 +24,9 @@ from commerce_core.catalog.commands import VariantSpec
 from commerce_core.catalog.wiring import CatalogWiring
 from commerce_core.checkout.api import CheckoutApi
 from commerce_core.checkout.wiring import CheckoutWiring
+from commerce_core.customer.api import CustomersApi
+from commerce_core.customer.locations import Locations
+from commerce_core.customer.wiring import CustomerWiring
 from commerce_core.fraud.api import FraudApi
 from commerce_core.fraud.ports import RiskSignal
 from commerce_core.fraud.services import FraudPolicy, RiskScreen
@@ -37,6 +40,7 @@ from commerce_core.inventory.wiring import InventoryWiring
 from commerce_core.notification.api import NotificationsApi
 from commerce_core.notification.wiring import NotificationWiring
 from commerce_core.ordering.api import OrdersApi
+from commerce_core.ordering.customers import OrdersOfCustomer
 from commerce_core.ordering.wiring import OrderingWiring
 from commerce_core.payment.api import PaymentsApi
 from commerce_core.payment.ports import GatewayRouting
@@ -75,7 +79,7 @@ class Commerce:
 
     `handle(command)` runs any command; the context attributes (`catalog`, `inventory`, `cart`,
     `checkout`, `orders`, `payments`, `fraud`, `fulfillment`, `pricing`, `promotions`, `tax`,
-    `search`, `notifications`, `audit`) offer the
+    `search`, `notifications`, `audit`, `customers`) offer the
     same use cases as plain methods, plus queries.
     """
 
@@ -116,6 +120,9 @@ class Commerce:
                                   policy=self.reservation_policy, lease=checkout_lease,
                                   retention=idempotency_retention, screen=self.risk_screen)
         self.checkout_runner = checkout.runner
+        # Customer sits below ordering: ordering answers its question about a customer's orders.
+        self.locations = Locations(ports.locations) if ports.locations is not None else None
+        customer = CustomerWiring(uow, clock, ids, OrdersOfCustomer(uow), self.locations)
         contexts: list[ContextWiring] = [
             PricingWiring(uow, clock, ids),
             PromotionWiring(uow, clock, ids, ports.coupon_codes),
@@ -131,6 +138,7 @@ class Commerce:
             SearchWiring(uow, ports.search_index, clock, ids,
                          search_settings or SearchSettings()),
             self._notification_wiring(),
+            customer,
         ]
         for context in contexts:
             for command, handler in context.handlers().items():
@@ -147,6 +155,7 @@ class Commerce:
         self.orders = OrdersApi(handle, read)
         self.payments = PaymentsApi(handle, read)
         self.fraud = FraudApi(handle, read)
+        self.customers = CustomersApi(handle, read, self.locations)
         self.pricing = PricingApi(handle, read)
         self.promotions = PromotionsApi(handle, read)
         self.tax = TaxApi(handle, read)

@@ -9,6 +9,7 @@ from attrs import define, field
 from commerce_core.audit.ports import AuditUnitOfWork
 from commerce_core.catalog.ports import CatalogUnitOfWork
 from commerce_core.checkout.ports import CheckoutUnitOfWork
+from commerce_core.customer.ports import CustomerUnitOfWork, LocationDirectory
 from commerce_core.fraud.ports import GeoIp
 from commerce_core.fulfillment.ports import FulfillmentUnitOfWork, ShipmentGateway
 from commerce_core.notification.ports import NotificationPorts, NotificationUnitOfWork
@@ -24,7 +25,7 @@ from commerce_core.tax.ports import TaxRuleSource, TaxUnitOfWork
 
 class ShopUnitOfWork(
     CatalogUnitOfWork, CheckoutUnitOfWork, FulfillmentUnitOfWork, TaxUnitOfWork,
-    SearchUnitOfWork, NotificationUnitOfWork, AuditUnitOfWork, Protocol,
+    SearchUnitOfWork, NotificationUnitOfWork, AuditUnitOfWork, CustomerUnitOfWork, Protocol,
 ):
     """One transaction over every context's repositories: an adapter's unit of work satisfies
     each context's unit-of-work Protocol, so a checkout step can coordinate several."""
@@ -53,3 +54,5 @@ class Ports:
     # every payment goes to `gateway`.
     gateways: GatewayRouting | None = None
     notifications: NotificationPorts | None = None  # none: no messages are sent
+    # The location hierarchy addresses are checked against; none: addresses are refused.
+    locations: LocationDirectory | None = None

@@ -8,16 +8,19 @@ from __future__ import annotations
 
 import importlib
 from datetime import timedelta
+from pathlib import Path
 
 import attrs
 import redis
 from dependency_injector import containers, providers
 from pydantic import SecretStr
 
+from adapters.locations import load_directory, sample_path
 from adapters.memory import InMemoryBreakerStore, Outcome, ScriptedPaymentGateway
 from adapters.memory import bundle as memory_bundle
 from adapters.redis import RedisBreakerStore, StreamLayout, connect
 from commerce_core.app import Commerce, Ports
+from commerce_core.customer.ports import LocationDirectory
 from commerce_core.fraud.model import Thresholds
 from commerce_core.fraud.ports import GeoIp
 from commerce_core.fraud.services import FraudPolicy
@@ -269,7 +272,13 @@ def build_ports(
     notifications = build_notifications(settings)
     if notifications is not None:
         ports = attrs.evolve(ports, notifications=notifications)
-    return ports
+    return attrs.evolve(ports, locations=build_locations(settings))
+
+
+def build_locations(settings: Settings) -> LocationDirectory:
+    """The location hierarchy from `COMMERCE_LOCATIONS_FILE`, else the shipped sample."""
+    path = Path(settings.locations_file) if settings.locations_file else sample_path()
+    return load_directory(path)
 
 
 def build_reservation_policy(settings: Settings) -> ReservationPolicy:

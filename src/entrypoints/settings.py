@@ -192,6 +192,10 @@ class Settings(BaseSettings):
         300, gt=0, description="How often the worker asks again the captures a gateway did not "
         "answer and expires holds past their gateway's window"
     )
+    customer_jobs_interval_seconds: float = Field(
+        86400, gt=0, description="How often the worker anonymises customers whose deletion "
+        "is due and evaluates the segments (daily)"
+    )
     fulfillment_qc_sample_percent: int = Field(
         10, ge=0, le=100, description="Share of fulfillments below the QC value threshold "
         "that get a quality check"
@@ -239,6 +243,10 @@ class Settings(BaseSettings):
     )
     geoip_anonymous_db: str | None = Field(
         None, description="MaxMind Anonymous-IP (or Anonymous Plus) database (.mmdb)"
+    )
+    locations_file: str | None = Field(
+        None, description="JSON or CSV location hierarchy addresses are checked against "
+        "(docs/customers.md); unset: the shipped Vietnamese sample"
     )
     client_ip_header: str | None = Field(
         None, description="Header a trusted proxy puts the shopper's address in (first of "

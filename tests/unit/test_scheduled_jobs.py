@@ -15,7 +15,8 @@ def test_interval_jobs_run_at_once_then_only_when_their_interval_passed() -> Non
                                                    reconciliation_interval_seconds=60,
                                                    fulfillment_jobs_interval_seconds=30,
                                                    idempotency_release_interval_seconds=60,
-                                                   payment_jobs_interval_seconds=60),
+                                                   payment_jobs_interval_seconds=60,
+                                                   customer_jobs_interval_seconds=60),
                          monotonic=lambda: now[0])
 
     first = jobs.run_due()
@@ -27,7 +28,9 @@ def test_interval_jobs_run_at_once_then_only_when_their_interval_passed() -> Non
     assert set(first) == {"reserved_corrected", "reserved_uncorrected", "leaks_reported",
                           "sla_breaches", "auto_completed", "picklists_expired",
                           "idempotency_keys_released", "captures_retried",
-                          "authorizations_expired"}
+                          "authorizations_expired", "customers_deleted",
+                          "customer_deletions_postponed", "segment_memberships_added",
+                          "segment_memberships_removed"}
     assert set(second) == {"sla_breaches", "auto_completed", "picklists_expired"}
     assert set(third) == set(first)
 

@@ -22,6 +22,13 @@ class InMemoryOrderRepository(_Repository):
         rows = self._by("checkout", checkout_id)
         return self._load(rows[0]) if rows else None
 
+    def guest_orders(self, email: str) -> list[Order]:
+        wanted = email.strip().lower()
+        rows = sorted((r for r in self._all()
+                       if r.customer_id is None and (r.email or "").lower() == wanted),
+                      key=lambda r: (r.created_at, r.id))
+        return [self._load(r) for r in rows]
+
     def list(
         self, *, status: OrderStatus | None = None, customer_id: str | None = None,
         limit: int = 50, offset: int = 0,

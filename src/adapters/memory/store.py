@@ -18,6 +18,7 @@ from adapters.memory.base import InMemoryDatabase, Journal
 from adapters.memory.cart import InMemoryCartRepository
 from adapters.memory.catalog import InMemoryCategoryRepository, InMemoryProductRepository
 from adapters.memory.checkout import InMemoryCheckoutSagaRepository
+from adapters.memory.customer import InMemoryCustomerRepository, InMemorySegmentRepository
 from adapters.memory.fraud import InMemoryRiskAssessmentRepository
 from adapters.memory.fulfillment import InMemoryFulfillmentRepository, InMemoryPicklistRepository
 from adapters.memory.inventory import (
@@ -89,6 +90,8 @@ class InMemoryUnitOfWork(TrackedUnitOfWork):
     tax_rules = Slot(InMemoryTaxRuleRepository.over)
     notifications = Slot(InMemoryNotificationRepository.over)
     notification_preferences = Slot(InMemoryPreferencesRepository.over)
+    customers = Slot(InMemoryCustomerRepository.over)
+    segments = Slot(InMemorySegmentRepository.over)
     stock = Slot(lambda s: InMemoryStockLevels(s.db, s.journal, s.clock, s.ids))
     ledger = Slot(lambda s: InMemoryStockLedger(s.db))
     promotion_usage = Slot(lambda s: InMemoryPromotionUsageLedger(s.db, s.journal))

@@ -9,6 +9,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from adapters.sql import tables
 from commerce_core.catalog.errors import DuplicateSku, DuplicateSlug
+from commerce_core.customer.errors import EmailTaken
 from commerce_core.inventory.errors import (
     DuplicateDistributor,
     DuplicateWarehouse,
@@ -32,6 +33,7 @@ _UNIQUE: dict[str, tuple[type[CommerceError], str]] = {
     # A notification per correlation id: a repeated request or a redelivered event.
     "uq_notifications_correlation_id": (
         ConcurrencyConflict, "a notification with this correlation id exists"),
+    "uq_customers_email": (EmailTaken, "the email is already registered"),
 }
 
 

@@ -48,6 +48,9 @@ ORDERS = AggregateMap[Order](
 _o = orders.c
 _BY_NUMBER = sa.select(orders).where(_o.number == sa.bindparam("number"))
 _BY_CHECKOUT = sa.select(orders).where(_o.checkout_id == sa.bindparam("checkout_id"))
+_GUEST = (sa.select(orders)
+          .where(_o.customer_id.is_(None), sa.func.lower(_o.email) == sa.bindparam("email"))
+          .order_by(_o.created_at, CodePointOrder(_o.id)))
 
 
 def _order_list(by_status: bool, by_customer: bool) -> sa.Select[tuple[object, ...]]:
@@ -76,6 +79,9 @@ class SqlOrderRepository(AggregateRepository[Order]):
 
     def by_checkout(self, checkout_id: str) -> Order | None:
         return self._store.first(_BY_CHECKOUT, {"checkout_id": checkout_id})
+
+    def guest_orders(self, email: str) -> list[Order]:
+        return self._store.all(_GUEST, {"email": email.strip().lower()})
 
     def list(
         self,

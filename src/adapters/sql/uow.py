@@ -13,6 +13,12 @@ from adapters.sql.audit import SqlAuditLog
 from adapters.sql.cart import CARTS, SqlCartRepository
 from adapters.sql.catalog import CATEGORIES, PRODUCTS, SqlCategoryRepository, SqlProductRepository
 from adapters.sql.checkout import CHECKOUTS, SqlCheckoutSagaRepository
+from adapters.sql.customer import (
+    CUSTOMERS,
+    SEGMENTS,
+    SqlCustomerRepository,
+    SqlSegmentRepository,
+)
 from adapters.sql.fraud import RISK_ASSESSMENTS, SqlRiskAssessmentRepository
 from adapters.sql.fulfillment import (
     FULFILLMENTS,
@@ -123,6 +129,8 @@ class SqlUnitOfWork(TrackedUnitOfWork):
     tax_rules = stored(SqlTaxRuleRepository, TAX_RULES)
     notifications = stored(SqlNotificationRepository, NOTIFICATIONS)
     notification_preferences = stored(SqlPreferencesRepository, PREFERENCES)
+    customers = stored(SqlCustomerRepository, CUSTOMERS)
+    segments = stored(SqlSegmentRepository, SEGMENTS)
     # Written at once, in the transaction, rather than on commit.
     stock = Slot(lambda s: SqlStockLevels(s.db, s.clock, s.ids))
     ledger = Slot(lambda s: SqlStockLedger(s.db))

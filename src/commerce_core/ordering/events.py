@@ -98,3 +98,13 @@ class OrderCancelled(DomainEvent):
     payment_id: str | None
     reservation_ids: tuple[str, ...]
     occurred_at: datetime
+
+
+@frozen
+class OrderCustomerLinked(DomainEvent):
+    """An order placed as a guest now belongs to the customer who verified its email."""
+
+    type = "order.customer_linked"
+    order_id: str
+    customer_id: str
+    occurred_at: datetime

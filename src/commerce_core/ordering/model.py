@@ -17,6 +17,7 @@ from commerce_core.ordering.events import (
     OrderCancelled,
     OrderConfirmed,
     OrderCreated,
+    OrderCustomerLinked,
     OrderLineSnapshot,
     OrderPaid,
     OrderStatusChanged,
@@ -280,6 +281,15 @@ class Order:
             OrderCancelled(self.id, reason, previous.value, self.payment_id,
                            self.reservation_ids, now)
         )
+        return True
+
+    def link_customer(self, customer_id: str, *, now: datetime) -> bool:
+        """A guest order becomes the customer's; an order that already has one keeps it."""
+        if self.customer_id is not None:
+            return False
+        self.customer_id = customer_id
+        self.updated_at = now
+        self.events.append(OrderCustomerLinked(self.id, customer_id, now))
         return True
 
 

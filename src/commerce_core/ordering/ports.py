@@ -22,6 +22,11 @@ class OrderRepository(Protocol):
 
     def by_checkout(self, checkout_id: str) -> Order | None: ...
 
+    def guest_orders(self, email: str) -> list[Order]:
+        """Orders placed without a customer whose email is `email`, ignoring case; oldest
+        first."""
+        ...
+
     def list(
         self, *, status: OrderStatus | None = None, customer_id: str | None = None,
         limit: int = 50, offset: int = 0,

@@ -11,6 +11,7 @@ from commerce_core.audit.context import acting
 from entrypoints.cli import (
     audit,
     catalog,
+    customers,
     db,
     demo,
     events,
@@ -47,6 +48,8 @@ app.add_typer(events.app, name="events")
 app.add_typer(orders.app, name="orders")
 app.add_typer(payments.app, name="payments")
 app.add_typer(fraud.app, name="fraud")
+app.add_typer(customers.app, name="customers")
+app.add_typer(customers.locations_app, name="locations")
 app.add_typer(stock.app, name="stock")
 app.add_typer(warehouses.app, name="warehouses")
 app.add_typer(fulfillment.app, name="fulfillment")

@@ -1,8 +1,9 @@
 """The worker's slower jobs, each on its own interval: reconciliation of reserved counts with
 the leak report (hourly), the fulfillment jobs (SLA breaches, auto-completion, expired pick
 lists; every 30 minutes), the release of expired idempotency keys (hourly), the payment jobs
-(captures a gateway did not answer, holds past their window; every 5 minutes) and the sending
-of due notifications (every 30 seconds, `FOR UPDATE SKIP LOCKED`). Every job is
+(captures a gateway did not answer, holds past their window; every 5 minutes), the sending of
+due notifications (every 30 seconds, `FOR UPDATE SKIP LOCKED`) and the customer jobs (due
+deletions, then the segment evaluator; daily). Every job is
 idempotent, so a second worker running them is harmless.
 """
 
@@ -52,12 +53,20 @@ class ScheduledJobs:
 
         def send_notifications() -> dict[str, int]:
             return commerce.notifications.send_due(settings.notification_batch).as_dict()
+        def customer_jobs() -> dict[str, int]:
+            deletions = commerce.customers.process_deletions()
+            segments = commerce.customers.evaluate_segments()
+            return {"customers_deleted": len(deletions.deleted),
+                    "customer_deletions_postponed": len(deletions.postponed),
+                    "segment_memberships_added": segments.added,
+                    "segment_memberships_removed": segments.removed}
 
         self._jobs: list[tuple[str, float, Job]] = [
             ("reservation reconciliation", settings.reconciliation_interval_seconds, reconcile),
             ("fulfillment jobs", settings.fulfillment_jobs_interval_seconds, fulfillment_jobs),
             ("idempotency keys", settings.idempotency_release_interval_seconds, release_keys),
             ("payment jobs", settings.payment_jobs_interval_seconds, payment_jobs),
+            ("customer jobs", settings.customer_jobs_interval_seconds, customer_jobs),
         ]
         if commerce.ports.notifications is not None:
             self._jobs.append(("notifications", settings.notification_send_interval_seconds,

@@ -19,6 +19,7 @@ from entrypoints.http import (
     carts,
     catalog,
     checkout,
+    customers,
     fraud,
     fulfillment,
     health,
@@ -77,7 +78,7 @@ def create_app(commerce: Commerce, settings: Settings,
 
     for public in (health.router, catalog.router, inventory.router, carts.router,
                    checkout.router, orders.router, pricing.router, search.router,
-                   webhooks.router, notifications.router):
+                   webhooks.router, notifications.router, customers.me, customers.locations):
         app.include_router(public, responses=PROBLEM_RESPONSES)
     # `/metrics` carries the operator guard on its route (see `entrypoints.http.metrics`).
     app.include_router(metrics_router, responses=PROBLEM_RESPONSES)
@@ -85,7 +86,7 @@ def create_app(commerce: Commerce, settings: Settings,
     # after it, the audit context, so every command an admin route sends is audited.
     for operator in (catalog.admin, inventory.admin, orders.admin, fulfillment.admin,
                      pricing.admin, search.admin, fraud.admin, payments.admin,
-                     notifications.admin, audit.admin):
+                     notifications.admin, audit.admin, customers.admin):
         app.include_router(operator, prefix="/admin",
                            dependencies=[Depends(require_operator), Depends(audit.audit_as_admin)],
                            responses=PROBLEM_RESPONSES)

@@ -28,6 +28,7 @@ from adapters.sql.tables import (  # noqa: E402
     cart,
     catalog,
     checkout,
+    customer,
     fraud,
     fulfillment,
     inventory,
@@ -42,8 +43,8 @@ from adapters.sql.tables import (  # noqa: E402
 )
 
 __all__ = [
-    "NAMING_CONVENTION", "audit", "cart", "catalog", "checkout", "fraud", "fulfillment",
-    "inventory", "messaging", "metadata", "notification", "ordering", "payment", "pricing",
-    "promotion",
+    "NAMING_CONVENTION", "audit", "cart", "catalog", "checkout", "customer", "fraud",
+    "fulfillment", "inventory", "messaging", "metadata", "notification", "ordering", "payment",
+    "pricing", "promotion",
     "search", "tax",
 ]
