@@ -29,6 +29,9 @@ from commerce_core.fraud.wiring import FraudWiring
 from commerce_core.fulfillment.api import FulfillmentApi
 from commerce_core.fulfillment.model import FulfillmentPolicy
 from commerce_core.fulfillment.wiring import FulfillmentWiring
+from commerce_core.identity.api import IdentityApi
+from commerce_core.identity.handlers import IdentityPolicy
+from commerce_core.identity.wiring import IdentityWiring
 from commerce_core.inventory.api import InventoryApi
 from commerce_core.inventory.model import ReservationPolicy
 from commerce_core.inventory.wiring import InventoryWiring
@@ -51,6 +54,7 @@ from commerce_core.search.api import SearchApi
 from commerce_core.search.model import SearchSettings
 from commerce_core.search.wiring import SearchWiring
 from commerce_core.shared.bus import Handlers, MessageBus, Subscriber
+from commerce_core.shared.errors import ServiceUnavailable
 from commerce_core.shared.money import Money
 from commerce_core.shared.uow import UnitOfWorkFactory
 from commerce_core.tax.api import TaxApi
@@ -89,6 +93,7 @@ class Commerce:
         synonyms: Synonyms | None = None,
         fraud_policy: FraudPolicy | None = None,
         fraud_signals: Sequence[RiskSignal] = (),
+        identity_policy: IdentityPolicy | None = None,
     ) -> None:
         self.ports = ports
         self.reservation_policy = reservation_policy or ReservationPolicy()
@@ -125,6 +130,8 @@ class Commerce:
             SearchWiring(uow, ports.search_index, clock, ids,
                          search_settings or SearchSettings()),
         ]
+        if ports.identity is not None:
+            contexts.append(IdentityWiring(uow, ports.identity, clock, ids, identity_policy))
         for context in contexts:
             for command, handler in context.handlers().items():
                 self.bus.register(command, fraud.guard(command, handler))
@@ -145,6 +152,16 @@ class Commerce:
         self.tax = TaxApi(handle, read)
         self.search = SearchApi(handle, read, ports.search_index, clock, ids,
                                 search_settings or SearchSettings(), synonyms or Synonyms())
+        self._identity = (IdentityApi(handle, read, ports.identity, clock)
+                          if ports.identity is not None else None)
+
+    @property
+    def identity(self) -> IdentityApi:
+        """Accounts, sign-in, tokens, MFA and roles; needs `Ports.identity`."""
+        if self._identity is None:
+            raise ServiceUnavailable("identity is not configured: build the ports with "
+                                     "identity=adapters.identity.kit(...)")
+        return self._identity
 
     @property
     def pricing_policy(self) -> PricingPolicy:

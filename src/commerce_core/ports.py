@@ -10,6 +10,7 @@ from commerce_core.catalog.ports import CatalogUnitOfWork
 from commerce_core.checkout.ports import CheckoutUnitOfWork
 from commerce_core.fraud.ports import GeoIp
 from commerce_core.fulfillment.ports import FulfillmentUnitOfWork, ShipmentGateway
+from commerce_core.identity.ports import IdentityKit, IdentityUnitOfWork
 from commerce_core.payment.ports import GatewayRouting, PaymentGateway
 from commerce_core.pricing.ports import ExchangeRates
 from commerce_core.promotion.ports import CouponCodeGenerator
@@ -22,7 +23,7 @@ from commerce_core.tax.ports import TaxRuleSource, TaxUnitOfWork
 
 class ShopUnitOfWork(
     CatalogUnitOfWork, CheckoutUnitOfWork, FulfillmentUnitOfWork, TaxUnitOfWork,
-    SearchUnitOfWork, Protocol,
+    SearchUnitOfWork, IdentityUnitOfWork, Protocol,
 ):
     """One transaction over every context's repositories: an adapter's unit of work satisfies
     each context's unit-of-work Protocol, so a checkout step can coordinate several."""
@@ -50,3 +51,6 @@ class Ports:
     # (`commerce_core.payment.routing.GatewayRouter`); `gateway` is then one of them. None:
     # every payment goes to `gateway`.
     gateways: GatewayRouting | None = None
+    # Password hashing, token signing, TOTP and sealing (`adapters.identity.kit`). None:
+    # `commerce.identity` is unavailable.
+    identity: IdentityKit | None = None

@@ -19,6 +19,7 @@ from adapters.memory.catalog import InMemoryCategoryRepository, InMemoryProductR
 from adapters.memory.checkout import InMemoryCheckoutSagaRepository
 from adapters.memory.fraud import InMemoryRiskAssessmentRepository
 from adapters.memory.fulfillment import InMemoryFulfillmentRepository, InMemoryPicklistRepository
+from adapters.memory.identity import InMemoryAccountRepository, InMemorySessionRepository
 from adapters.memory.inventory import (
     InMemoryAdjustmentRequestRepository,
     InMemoryDistributorRepository,
@@ -82,6 +83,8 @@ class InMemoryUnitOfWork(TrackedUnitOfWork):
     promotions = Slot(InMemoryPromotionRepository.over)
     coupons = Slot(InMemoryCouponRepository.over)
     tax_rules = Slot(InMemoryTaxRuleRepository.over)
+    accounts = Slot(InMemoryAccountRepository.over)
+    sessions = Slot(InMemorySessionRepository.over)
     stock = Slot(lambda s: InMemoryStockLevels(s.db, s.journal, s.clock, s.ids))
     ledger = Slot(lambda s: InMemoryStockLedger(s.db))
     promotion_usage = Slot(lambda s: InMemoryPromotionUsageLedger(s.db, s.journal))

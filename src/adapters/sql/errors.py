@@ -9,6 +9,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from adapters.sql import tables
 from commerce_core.catalog.errors import DuplicateSku, DuplicateSlug
+from commerce_core.identity.errors import EmailTaken, UsernameTaken
 from commerce_core.inventory.errors import (
     DuplicateDistributor,
     DuplicateWarehouse,
@@ -29,6 +30,8 @@ _UNIQUE: dict[str, tuple[type[CommerceError], str]] = {
     # A second order for one checkout is a concurrent duplicate of one request.
     "uq_orders_checkout_id": (ConcurrencyConflict, "the checkout already has an order"),
     "uq_risk_assessments_order_id": (ConcurrencyConflict, "the order was already assessed"),
+    "uq_accounts_kind_email": (EmailTaken, "an account with this email exists"),
+    "uq_accounts_username": (UsernameTaken, "this username is taken"),
 }
 
 

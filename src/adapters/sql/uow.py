@@ -19,6 +19,7 @@ from adapters.sql.fulfillment import (
     SqlFulfillmentRepository,
     SqlPicklistRepository,
 )
+from adapters.sql.identity import ACCOUNTS, SESSIONS, SqlAccountRepository, SqlSessionRepository
 from adapters.sql.inventory import (
     DISTRIBUTORS,
     RESERVATIONS,
@@ -114,6 +115,8 @@ class SqlUnitOfWork(TrackedUnitOfWork):
     promotions = stored(SqlPromotionRepository, PROMOTIONS)
     coupons = stored(SqlCouponRepository, COUPONS, CouponStore)
     tax_rules = stored(SqlTaxRuleRepository, TAX_RULES)
+    accounts = stored(SqlAccountRepository, ACCOUNTS)
+    sessions = stored(SqlSessionRepository, SESSIONS)
     # Written at once, in the transaction, rather than on commit.
     stock = Slot(lambda s: SqlStockLevels(s.db, s.clock, s.ids))
     ledger = Slot(lambda s: SqlStockLedger(s.db))

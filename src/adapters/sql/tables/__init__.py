@@ -29,6 +29,7 @@ from adapters.sql.tables import (  # noqa: E402
     checkout,
     fraud,
     fulfillment,
+    identity,
     inventory,
     messaging,
     ordering,
@@ -40,6 +41,7 @@ from adapters.sql.tables import (  # noqa: E402
 )
 
 __all__ = [
-    "NAMING_CONVENTION", "cart", "catalog", "checkout", "fraud", "fulfillment", "inventory",
+    "NAMING_CONVENTION", "cart", "catalog", "checkout", "fraud", "fulfillment", "identity",
+    "inventory",
     "messaging", "metadata", "ordering", "payment", "pricing", "promotion", "search", "tax",
 ]

@@ -1,0 +1,130 @@
+"""What identity consumes: password hashing, token signing, TOTP, secret sealing, storage.
+
+The cryptography lives in adapters (`adapters.identity`: argon2-cffi, PyJWT, pyotp,
+cryptography); the core decides who may sign in and what a token says.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Protocol
+
+from attrs import frozen
+
+from commerce_core.identity.model import Account, AccountKind, Session
+from commerce_core.shared.uow import UnitOfWork
+
+__all__ = [
+    "AccessClaims", "AccessTokens", "Account", "AccountKind", "AccountRepository",
+    "IdentityKit", "IdentityUnitOfWork", "PasswordHasher", "SecretSealer", "Session",
+    "SessionRepository", "Totp",
+]
+
+
+@frozen
+class AccessClaims:
+    """What an access token says. `permissions_version` is the user's at issue time; a token
+    older than the user's current version is refused."""
+
+    subject: str  # the account id
+    user_type: AccountKind
+    session_id: str
+    roles: tuple[str, ...]
+    permissions_version: int
+    mfa_verified: bool
+    customer_id: str | None
+    issued_at: datetime
+    expires_at: datetime
+
+
+class PasswordHasher(Protocol):
+    def hash(self, password: str) -> str: ...
+
+    def verify(self, hashed: str, password: str) -> bool:
+        """False for a wrong password or a malformed hash; never raises for either."""
+        ...
+
+    def needs_rehash(self, hashed: str) -> bool:
+        """Whether the hash was made with other parameters than today's."""
+        ...
+
+
+class AccessTokens(Protocol):
+    """Signs and checks access tokens against a key set that can rotate."""
+
+    def issue(self, claims: AccessClaims) -> str: ...
+
+    def verify(self, token: str, now: datetime) -> AccessClaims:
+        """The claims of a token this key set signed, valid at `now`; `InvalidToken`
+        otherwise (forged, expired, not yet valid, another audience or issuer, unknown key)."""
+        ...
+
+    def jwks(self) -> dict[str, Any]:
+        """The public keys that verify, as a JSON Web Key Set."""
+        ...
+
+
+class Totp(Protocol):
+    def new_secret(self) -> str: ...
+
+    def provisioning_uri(self, secret: str, account_name: str, issuer: str) -> str: ...
+
+    def match(self, secret: str, code: str, at: datetime, window: int = 1) -> int | None:
+        """The time step whose code `code` is, within `window` steps of `at`; None if none."""
+        ...
+
+
+class SecretSealer(Protocol):
+    """Encrypts secrets the shop must read back (TOTP seeds) under a key kept out of the
+    database."""
+
+    def seal(self, plain: str) -> str: ...
+
+    def open(self, sealed: str) -> str: ...
+
+
+@frozen
+class IdentityKit:
+    """The adapters identity needs, built by `adapters.identity.kit(...)`."""
+
+    hasher: PasswordHasher
+    tokens: AccessTokens
+    totp: Totp
+    sealer: SecretSealer
+    issuer: str = "commerce-core"  # the name authenticator apps show next to the code
+
+
+class AccountRepository(Protocol):
+    def add(self, account: Account) -> None: ...
+
+    def get(self, account_id: str) -> Account:
+        """The account, or `UserNotFound`."""
+        ...
+
+    def by_email(self, kind: AccountKind, email: str) -> Account | None: ...
+
+    def by_username(self, username: str) -> Account | None: ...
+
+    def staff(self, limit: int, offset: int = 0) -> list[Account]:
+        """Staff users not deleted, by username."""
+        ...
+
+
+class SessionRepository(Protocol):
+    def add(self, session: Session) -> None: ...
+
+    def get(self, session_id: str) -> Session:
+        """The session, or `SessionNotFound`."""
+        ...
+
+    def open_for(self, account_id: str, now: datetime) -> list[Session]:
+        """The account's sessions neither revoked nor expired, oldest first."""
+        ...
+
+
+class IdentityUnitOfWork(UnitOfWork, Protocol):
+    @property
+    def accounts(self) -> AccountRepository: ...
+
+    @property
+    def sessions(self) -> SessionRepository: ...
