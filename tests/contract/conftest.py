@@ -18,11 +18,12 @@ from adapters.memory import FrozenClock, ScriptedPaymentGateway, SequentialIds
 from commerce_core.catalog.ports import CatalogUnitOfWork
 from commerce_core.checkout.ports import CheckoutUnitOfWork
 from commerce_core.fulfillment.ports import FulfillmentUnitOfWork
+from commerce_core.identity.ports import IdentityUnitOfWork
 from commerce_core.shared.events import EventEnvelope
 
 
 class ContractUnitOfWork(
-    CheckoutUnitOfWork, FulfillmentUnitOfWork, CatalogUnitOfWork, Protocol
+    CheckoutUnitOfWork, FulfillmentUnitOfWork, CatalogUnitOfWork, IdentityUnitOfWork, Protocol
 ):
     """Every repository of the core, as one unit of work of any adapter offers them."""
 
