@@ -3,6 +3,7 @@ password, token, TOTP secret or recovery code is stored or logged in clear."""
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 from collections.abc import Callable, Iterator
@@ -58,11 +59,12 @@ def test_concurrent_registrations_of_one_email_one_wins(
     commerce, _ = shop
     for attempt in range(5):
         email = f"race{attempt}@example.com"
-        results = race(*[lambda: commerce.identity.register(email, PASSWORD)] * 2)
+        results = race(*[functools.partial(commerce.identity.register, email, PASSWORD)] * 2)
         won = [r for r in results if not isinstance(r, Exception)]
         lost = [r for r in results if isinstance(r, Exception)]
         assert len(won) == 1, results
-        assert len(lost) == 1 and isinstance(lost[0], EmailTaken), results
+        assert len(lost) == 1, results
+        assert isinstance(lost[0], EmailTaken), results
         assert lost[0].code == "identity.email_taken"
 
 
@@ -73,7 +75,7 @@ def test_two_concurrent_rotations_of_one_token_yield_one_pair(
     commerce.identity.register("lan@example.com", PASSWORD)
     for _ in range(5):
         token = commerce.identity.login("lan@example.com", PASSWORD).tokens.refresh_token
-        results = race(*[lambda: commerce.identity.refresh(token)] * 2)
+        results = race(*[functools.partial(commerce.identity.refresh, token)] * 2)
         pairs = [r for r in results if isinstance(r, TokenPair)]
         assert len(pairs) == 1, results
         assert isinstance(next(r for r in results if not isinstance(r, TokenPair)),
