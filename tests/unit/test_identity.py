@@ -216,19 +216,37 @@ def test_recovery_codes_work_once_each(shop: tuple[Commerce, FrozenClock]) -> No
 def test_a_refresh_token_rotates_and_its_reuse_revokes_the_family(
         shop: tuple[Commerce, FrozenClock]) -> None:
     """Scenario 2: the old token is refused afterwards; reusing it ends the session."""
-    commerce, _ = shop
+    commerce, clock = shop
     commerce.identity.register("lan@example.com", PASSWORD)
     first = commerce.identity.login("lan@example.com", PASSWORD).tokens
     second = commerce.identity.refresh(first.refresh_token)
     assert second.refresh_token != first.refresh_token
     assert second.session_id == first.session_id
 
+    clock.advance(timedelta(seconds=5))
     with pytest.raises(RefreshTokenReused):
         commerce.identity.refresh(first.refresh_token)
     with pytest.raises(InvalidToken):
         commerce.identity.refresh(second.refresh_token)
     with pytest.raises(InvalidToken):
         commerce.identity.authenticate(second.access_token)
+
+
+def test_a_duplicate_refresh_racing_the_rotation_is_refused_without_ending_the_session(
+        shop: tuple[Commerce, FrozenClock]) -> None:
+    commerce, clock = shop
+    commerce.identity.register("lan@example.com", PASSWORD)
+    first = commerce.identity.login("lan@example.com", PASSWORD).tokens
+    second = commerce.identity.refresh(first.refresh_token)
+
+    clock.advance(timedelta(seconds=4))
+    with pytest.raises(InvalidToken) as refused:
+        commerce.identity.refresh(first.refresh_token)
+    assert type(refused.value) is InvalidToken
+    assert commerce.identity.refresh(second.refresh_token).access_token
+    # An older token of the family is a reuse whenever it comes.
+    with pytest.raises(RefreshTokenReused):
+        commerce.identity.refresh(first.refresh_token)
 
 
 @pytest.mark.parametrize("token", ["", "no-dot", "00000000-0000-0000-0000-000000000099.x",

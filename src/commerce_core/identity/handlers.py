@@ -67,6 +67,9 @@ class IdentityPolicy:
     staff_session: timedelta = timedelta(hours=4)
     max_sessions: int = 10
     totp_window: int = 1  # steps either side: one 30 s step of clock drift
+    # The token just rotated, presented again this soon, is a client's duplicate request (two
+    # tabs, a retry) racing the rotation: refused, but the session is not ended for it.
+    reuse_grace: timedelta = timedelta(seconds=5)
 
 
 def check_password(password: str) -> None:
@@ -216,6 +219,10 @@ class IdentityHandlers:
                 session = uow.sessions.get(session_id)
             except SessionNotFound:
                 raise InvalidToken("not a refresh token") from None
+            if session.rotated_hashes and hmac.compare_digest(
+                    presented, session.rotated_hashes[-1]) \
+                    and now - session.last_used_at < self.policy.reuse_grace:
+                raise InvalidToken("the refresh token was just used")
             if any(hmac.compare_digest(presented, old) for old in session.rotated_hashes):
                 session.revoke("refresh_reuse", now)
                 uow.commit()
