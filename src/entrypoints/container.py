@@ -35,6 +35,7 @@ from commerce_core.search.model import SearchSettings
 from commerce_core.shared.clock import Clock, SystemClock
 from commerce_core.shared.errors import InvalidInput
 from commerce_core.shared.ids import IdGenerator, Uuid7Generator
+from entrypoints.identity_keys import build_identity_kit
 from entrypoints.settings import Settings
 
 
@@ -205,7 +206,7 @@ def build_ports(
     geoip = build_geoip(settings)
     if geoip is not None:
         ports = attrs.evolve(ports, geoip=geoip)
-    return ports
+    return attrs.evolve(ports, identity=build_identity_kit(settings))
 
 
 def build_reservation_policy(settings: Settings) -> ReservationPolicy:

@@ -21,6 +21,7 @@ from entrypoints.http import (
     fraud,
     fulfillment,
     health,
+    identity,
     inventory,
     orders,
     pricing,
@@ -78,5 +79,7 @@ def create_app(commerce: Commerce, settings: Settings) -> FastAPI:
                      pricing.admin, search.admin, fraud.admin):
         app.include_router(operator, prefix="/admin", dependencies=[Depends(require_operator)],
                            responses=PROBLEM_RESPONSES)
+    # Identity's admin routes check their own permissions (the operator token included).
+    identity.install(app)
     document_refusals(app)
     return app

@@ -1,0 +1,205 @@
+"""Identity over HTTP: sign-up and sign-in, MFA for staff, refresh rotation, sessions, the
+JWKS, and staff users and roles under /admin with their own permission checks."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from adapters.memory import FrozenClock
+from commerce_core.app import Commerce
+from entrypoints.http.app import create_app
+from tests.e2e.conftest import OPERATOR_TOKEN, assert_problem, settings
+from tests.identity_support import PASSWORD, code_at, memory_shop
+
+
+@pytest.fixture
+def shop() -> tuple[Commerce, FrozenClock]:
+    return memory_shop()
+
+
+@pytest.fixture
+def client(shop: tuple[Commerce, FrozenClock]) -> Iterator[TestClient]:
+    with TestClient(create_app(shop[0], settings())) as test_client:
+        yield test_client
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+OPERATOR = bearer(OPERATOR_TOKEN)
+
+
+def login(client: TestClient, identifier: str, user_type: str = "customer",
+          password: str = PASSWORD) -> dict[str, Any]:
+    response = client.post("/auth/login", json={"identifier": identifier, "password": password,
+                                                "user_type": user_type})
+    assert response.status_code == 200, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+def staff(client: TestClient, clock: FrozenClock, username: str,
+          roles: list[str]) -> tuple[str, dict[str, Any]]:
+    """A staff user created by the operator, enrolled and verified: (id, tokens)."""
+    created = client.post("/admin/users", headers=OPERATOR, json={
+        "username": username, "email": f"{username}@shop.test", "password": PASSWORD,
+        "roles": roles})
+    assert created.status_code == 201, created.text
+    first = login(client, username, "staff")
+    enrolment = client.post("/auth/mfa/enroll", headers=bearer(first["access_token"])).json()
+    confirmed = client.post("/auth/mfa/confirm", headers=bearer(first["access_token"]),
+                            json={"code": code_at(enrolment["secret"], clock.now())})
+    assert confirmed.status_code == 200, confirmed.text
+    return created.json()["id"], confirmed.json()
+
+
+def test_a_customer_registers_signs_in_refreshes_and_signs_out(client: TestClient) -> None:
+    registered = client.post("/auth/register", json={"email": "lan@example.com",
+                                                     "password": PASSWORD, "name": "Lan"})
+    assert registered.status_code == 201
+    assert registered.json()["customer_id"]
+    assert "password" not in registered.text
+
+    tokens = login(client, "lan@example.com")
+    assert tokens["token_type"] == "Bearer"
+    assert tokens["expires_in"] == 3600
+    assert not tokens["mfa_required"]
+    sessions = client.get("/auth/sessions", headers=bearer(tokens["access_token"])).json()
+    assert [(s["id"], s["current"]) for s in sessions] == [(tokens["session_id"], True)]
+
+    fresh = client.post("/auth/refresh", json={"refresh_token": tokens["refresh_token"]})
+    assert fresh.status_code == 200
+    reused = client.post("/auth/refresh", json={"refresh_token": tokens["refresh_token"]})
+    assert_problem(reused, 401, "identity.invalid_token")
+
+    out = client.post("/auth/logout", headers=bearer(fresh.json()["access_token"]))
+    assert out.status_code == 204
+    after = client.get("/auth/sessions", headers=bearer(fresh.json()["access_token"]))
+    assert_problem(after, 401, "identity.invalid_token")
+
+
+def test_bad_input_is_a_clear_problem(client: TestClient) -> None:
+    weak = client.post("/auth/register", json={"email": "lan@example.com", "password": "weak"})
+    assert_problem(weak, 422, "identity.weak_password")
+    client.post("/auth/register", json={"email": "lan@example.com", "password": PASSWORD})
+    taken = client.post("/auth/register", json={"email": "lan@example.com",
+                                                 "password": PASSWORD})
+    assert_problem(taken, 409, "identity.email_taken")
+    wrong = client.post("/auth/login", json={"identifier": "lan@example.com",
+                                             "password": "Wrong-Pass-1"})
+    assert_problem(wrong, 401, "identity.invalid_credentials")
+    assert_problem(client.get("/auth/sessions"), 401, "auth.unauthenticated")
+    assert_problem(client.get("/auth/sessions", headers=bearer("a.b.c")), 401,
+                   "identity.invalid_token")
+
+
+def test_the_sixth_attempt_is_locked_out(client: TestClient) -> None:
+    client.post("/auth/register", json={"email": "lan@example.com", "password": PASSWORD})
+    for _ in range(5):
+        client.post("/auth/login", json={"identifier": "lan@example.com",
+                                         "password": "Wrong-Pass-1"})
+    locked = client.post("/auth/login", json={"identifier": "lan@example.com",
+                                              "password": PASSWORD})
+    body = assert_problem(locked, 401, "identity.account_locked")
+    assert body["locked_until"]
+
+
+def test_staff_must_enrol_mfa_before_any_admin_action(
+        client: TestClient, shop: tuple[Commerce, FrozenClock]) -> None:
+    """Scenario 8."""
+    _, clock = shop
+    client.post("/admin/users", headers=OPERATOR, json={
+        "username": "an", "email": "an@shop.test", "password": PASSWORD,
+        "roles": ["SUPER_ADMIN"]})
+    first = login(client, "an", "staff")
+    assert first["mfa_required"]
+    assert not first["mfa_enrolled"]
+    assert not first["mfa_verified"]
+    assert_problem(client.get("/admin/users", headers=bearer(first["access_token"])), 403,
+                   "identity.mfa_required")
+
+    enrolment = client.post("/auth/mfa/enroll", headers=bearer(first["access_token"])).json()
+    assert enrolment["provisioning_uri"].startswith("otpauth://totp/")
+    wrong = client.post("/auth/mfa/confirm", headers=bearer(first["access_token"]),
+                        json={"code": "000000"})
+    assert_problem(wrong, 401, "identity.invalid_mfa_code")
+    confirmed = client.post("/auth/mfa/confirm", headers=bearer(first["access_token"]),
+                            json={"code": code_at(enrolment["secret"], clock.now())}).json()
+    assert len(confirmed["recovery_codes"]) == 10
+    users = client.get("/admin/users", headers=bearer(confirmed["access_token"]))
+    assert users.status_code == 200
+    assert [u["username"] for u in users.json()] == ["an"]
+
+    # The next sign-in owes the code again; a recovery code pays it.
+    second = login(client, "an", "staff")
+    assert second["mfa_required"]
+    assert second["mfa_enrolled"]
+    verified = client.post("/auth/mfa/verify", headers=bearer(second["access_token"]),
+                           json={"code": confirmed["recovery_codes"][0]})
+    assert verified.json()["mfa_verified"]
+
+
+def test_roles_are_assigned_by_holders_of_roles_assign_never_to_themselves(
+        client: TestClient, shop: tuple[Commerce, FrozenClock]) -> None:
+    """Scenarios 5 and 6 over HTTP."""
+    _, clock = shop
+    boss_id, boss = staff(client, clock, "boss", ["USER_ADMIN"])
+    agent_id, agent = staff(client, clock, "agent", ["CS_AGENT"])
+
+    own = client.post(f"/admin/users/{boss_id}/roles", headers=bearer(boss["access_token"]),
+                      json={"role": "SUPER_ADMIN"})
+    assert_problem(own, 403, "identity.self_assignment")
+    not_allowed = client.post(f"/admin/users/{boss_id}/roles",
+                              headers=bearer(agent["access_token"]), json={"role": "CS_AGENT"})
+    assert_problem(not_allowed, 403, "identity.permission_denied")
+
+    given = client.post(f"/admin/users/{agent_id}/roles", headers=bearer(boss["access_token"]),
+                        json={"role": "FINANCE_ADMIN"})
+    assert given.status_code == 200
+    assert given.json()["roles"] == ["CS_AGENT", "FINANCE_ADMIN"]
+    stale = client.get("/auth/sessions", headers=bearer(agent["access_token"]))
+    assert_problem(stale, 401, "identity.stale_permissions")
+
+    taken = client.delete(f"/admin/users/{agent_id}/roles/FINANCE_ADMIN", headers=OPERATOR)
+    assert taken.json()["roles"] == ["CS_AGENT"]
+    unknown = client.post(f"/admin/users/{agent_id}/roles", headers=OPERATOR,
+                          json={"role": "KING"})
+    assert_problem(unknown, 422, "identity.unknown_role")
+    roles = client.get("/admin/roles", headers=OPERATOR).json()
+    assert {"SUPER_ADMIN", "ORDER_ADMIN", "FINANCE_ADMIN", "CS_AGENT", "PRODUCT_ADMIN",
+            "CONTENT_ADMIN", "ANALYTICS_VIEWER"} <= {r["name"] for r in roles}
+
+
+def test_customers_and_strangers_stay_out_of_admin(client: TestClient) -> None:
+    client.post("/auth/register", json={"email": "lan@example.com", "password": PASSWORD})
+    customer = login(client, "lan@example.com")
+    assert_problem(client.get("/admin/users", headers=bearer(customer["access_token"])), 403,
+                   "identity.permission_denied")
+    assert_problem(client.get("/admin/users"), 401, "auth.unauthenticated")
+    assert_problem(client.get("/admin/users", headers=bearer("not-the-operator")), 401,
+                   "auth.unauthenticated")
+
+
+def test_sessions_can_be_ended_one_by_one(client: TestClient) -> None:
+    client.post("/auth/register", json={"email": "lan@example.com", "password": PASSWORD})
+    phone, laptop = login(client, "lan@example.com"), login(client, "lan@example.com")
+    ended = client.delete(f"/auth/sessions/{phone['session_id']}",
+                          headers=bearer(laptop["access_token"]))
+    assert ended.status_code == 204
+    left = client.get("/auth/sessions", headers=bearer(laptop["access_token"])).json()
+    assert [s["id"] for s in left] == [laptop["session_id"]]
+    missing = client.delete("/auth/sessions/nope", headers=bearer(laptop["access_token"]))
+    assert_problem(missing, 404, "identity.session_not_found")
+
+
+def test_the_jwks_is_public(client: TestClient) -> None:
+    response = client.get("/.well-known/jwks.json")
+    assert response.status_code == 200
+    [key] = response.json()["keys"]
+    assert key["alg"] == "EdDSA"
+    assert "d" not in key
