@@ -10,7 +10,7 @@ from adapters import identity, memory
 from adapters.identity import Argon2Hasher, PyOtpTotp
 from adapters.memory import FrozenClock, SequentialIds
 from commerce_core.app import Commerce
-from commerce_core.identity.ports import IdentityKit
+from commerce_core.identity.ports import IdentityKit, TokenDelivery
 from commerce_core.identity.queries import LoginResult
 from commerce_core.ports import Ports
 
@@ -22,13 +22,15 @@ SEALING_KEY = identity.generate_sealing_key()
 TOTP = PyOtpTotp()
 
 
-def identity_kit(*keys: str, hasher: Argon2Hasher = FAST_HASHER) -> IdentityKit:
+def identity_kit(*keys: str, hasher: Argon2Hasher = FAST_HASHER,
+                 delivery: TokenDelivery | None = None) -> IdentityKit:
     return identity.kit(list(keys) or [SIGNING_KEY], SEALING_KEY, issuer="https://shop.test",
-                        audience="commerce-test", hasher=hasher)
+                        audience="commerce-test", hasher=hasher, delivery=delivery)
 
 
-def with_identity(ports: Ports, *keys: str, hasher: Argon2Hasher = FAST_HASHER) -> Ports:
-    return attrs.evolve(ports, identity=identity_kit(*keys, hasher=hasher))
+def with_identity(ports: Ports, *keys: str, hasher: Argon2Hasher = FAST_HASHER,
+                  delivery: TokenDelivery | None = None) -> Ports:
+    return attrs.evolve(ports, identity=identity_kit(*keys, hasher=hasher, delivery=delivery))
 
 
 def memory_shop(clock: FrozenClock | None = None) -> tuple[Commerce, FrozenClock]:

@@ -35,6 +35,8 @@ def test_an_account_reads_back_whole(store: Store) -> None:
     account.begin_mfa("sealed", store.clock.now())
     account.confirm_mfa(7, ("h1", "h2"), store.clock.now())
     account.password_failed(store.clock.now())
+    account.start_reset("reset-digest", store.clock.now() + timedelta(hours=1))
+    account.start_verification("verify-digest", store.clock.now() + timedelta(hours=24))
     add(store, account)
 
     with store.uow() as uow:
@@ -44,7 +46,9 @@ def test_an_account_reads_back_whole(store: Store) -> None:
         assert uow.accounts.by_email(AccountKind.CUSTOMER, "an@shop.test") is None
     for name in ("id", "kind", "email", "username", "roles", "permissions_version",
                  "failed_attempts", "locked_until", "totp_secret", "mfa_enabled",
-                 "last_totp_step", "recovery_codes", "created_at", "status"):
+                 "last_totp_step", "recovery_codes", "created_at", "status", "email_verified",
+                 "reset_hash", "reset_expires_at", "verification_hash",
+                 "verification_expires_at"):
         assert getattr(read, name) == getattr(account, name), name
     assert "identity.user_created" in store.event_types()
 

@@ -4,16 +4,19 @@ JWKS, and staff users and roles under /admin with their own permission checks.""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
-from adapters.memory import FrozenClock
+from adapters import memory
+from adapters.memory import FrozenClock, SequentialIds
+from adapters.memory.identity import RecordingTokenDelivery
 from commerce_core.app import Commerce
 from entrypoints.http.app import create_app
 from tests.e2e.conftest import OPERATOR_TOKEN, assert_problem, settings
-from tests.identity_support import PASSWORD, code_at, memory_shop
+from tests.identity_support import PASSWORD, code_at, memory_shop, with_identity
 
 
 @pytest.fixture
@@ -203,3 +206,34 @@ def test_the_jwks_is_public(client: TestClient) -> None:
     [key] = response.json()["keys"]
     assert key["alg"] == "EdDSA"
     assert "d" not in key
+
+
+def test_password_reset_and_email_verification_over_http() -> None:
+    clock, delivery = FrozenClock(), RecordingTokenDelivery()
+    commerce = Commerce(with_identity(memory.bundle(clock=clock, ids=SequentialIds()),
+                                      delivery=delivery))
+    with TestClient(create_app(commerce, settings())) as client:
+        client.post("/auth/register", json={"email": "lan@example.com", "password": PASSWORD})
+        verify = delivery.last("email_verification", "lan@example.com")
+        assert client.post("/auth/email/verify", json={"token": verify}).json()["email_verified"]
+        assert_problem(client.post("/auth/email/verify", json={"token": verify}), 422,
+                       "identity.token_invalid")
+
+        session = login(client, "lan@example.com")
+        assert client.post("/auth/password/forgot",
+                           json={"email": "nobody@example.com"}).status_code == 202
+        assert client.post("/auth/password/forgot",
+                           json={"email": "lan@example.com"}).status_code == 202
+        token = delivery.last("password_reset", "lan@example.com")
+        clock.advance(timedelta(hours=1))
+        expired = client.post("/auth/password/reset",
+                              json={"token": token, "password": "Brand-New-Pass-2"})
+        assert_problem(expired, 422, "identity.token_expired")
+        client.post("/auth/password/forgot", json={"email": "lan@example.com"})
+        token = delivery.last("password_reset", "lan@example.com")
+        done = client.post("/auth/password/reset",
+                           json={"token": token, "password": "Brand-New-Pass-2"})
+        assert done.status_code == 204
+        assert_problem(client.get("/auth/sessions", headers=bearer(session["access_token"])),
+                       401, "identity.invalid_token")
+        assert login(client, "lan@example.com", password="Brand-New-Pass-2")["access_token"]

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 
 from adapters import sql
 from adapters.memory import FrozenClock, ScriptedPaymentGateway, SequentialIds
+from adapters.memory.identity import RecordingTokenDelivery
 from commerce_core.app import Commerce
 from commerce_core.identity.errors import EmailTaken, InvalidToken
 from commerce_core.identity.queries import TokenPair
@@ -28,7 +29,7 @@ def shop(postgres_url: str) -> Iterator[tuple[Commerce, FrozenClock]]:
     factory = ports.uow
     assert isinstance(factory, sql.SqlUnitOfWorkFactory)
     try:
-        yield Commerce(with_identity(ports)), clock
+        yield Commerce(with_identity(ports, delivery=RecordingTokenDelivery())), clock
     finally:
         factory.dispose()
 

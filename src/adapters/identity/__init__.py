@@ -14,7 +14,7 @@ from adapters.identity.passwords import Argon2Hasher
 from adapters.identity.sealing import FernetSealer
 from adapters.identity.tokens import JwtAccessTokens, SigningKey, generate_signing_key_pem
 from adapters.identity.totp import PyOtpTotp
-from commerce_core.identity.ports import IdentityKit
+from commerce_core.identity.ports import IdentityKit, TokenDelivery
 
 __all__ = ["Argon2Hasher", "FernetSealer", "JwtAccessTokens", "PyOtpTotp", "SigningKey",
            "generate_sealing_key", "generate_signing_key_pem", "kit"]
@@ -26,7 +26,7 @@ def generate_sealing_key() -> str:
 
 def kit(signing_keys: Sequence[str], sealing_key: str, *, issuer: str = "commerce-core",
         audience: str = "commerce-core", hasher: Argon2Hasher | None = None,
-        app_name: str = "commerce-core") -> IdentityKit:
+        app_name: str = "commerce-core", delivery: TokenDelivery | None = None) -> IdentityKit:
     """`signing_keys`: Ed25519 PEMs, the signing one first (see `tokens` for rotation)."""
     return IdentityKit(
         hasher=hasher or Argon2Hasher(),
@@ -35,4 +35,5 @@ def kit(signing_keys: Sequence[str], sealing_key: str, *, issuer: str = "commerc
         totp=PyOtpTotp(),
         sealer=FernetSealer(sealing_key),
         issuer=app_name,
+        delivery=delivery,
     )

@@ -46,3 +46,19 @@ class InMemorySessionRepository(_Repository):
         rows = sorted((s for s in self._by("account", account_id) if s.active(now)),
                       key=lambda s: (s.created_at, s.id))
         return [self._load(r) for r in rows]
+
+
+class RecordingTokenDelivery:
+    """Keeps the one-time links it is asked to send, for tests and local development."""
+
+    def __init__(self) -> None:
+        self.sent: list[tuple[str, str, str, datetime]] = []  # (kind, email, token, expires)
+
+    def password_reset(self, email: str, token: str, expires_at: datetime) -> None:
+        self.sent.append(("password_reset", email, token, expires_at))
+
+    def email_verification(self, email: str, token: str, expires_at: datetime) -> None:
+        self.sent.append(("email_verification", email, token, expires_at))
+
+    def last(self, kind: str, email: str) -> str:
+        return next(token for k, e, token, _ in reversed(self.sent) if (k, e) == (kind, email))

@@ -15,8 +15,12 @@ from commerce_core.identity.commands import (
     Logout,
     RefreshTokens,
     RegisterCustomer,
+    RequestEmailVerification,
+    RequestPasswordReset,
+    ResetPassword,
     RevokeRole,
     RevokeSession,
+    VerifyEmail,
     VerifyMfa,
 )
 from commerce_core.identity.errors import InvalidToken
@@ -131,3 +135,20 @@ class IdentityApi:
 
     def logout(self, session_id: str) -> None:
         self._run(Logout(session_id))
+
+    # one-time links (delivered through `IdentityKit.delivery`)
+
+    def request_password_reset(self, email: str, *, staff: bool = False) -> None:
+        kind = AccountKind.STAFF if staff else AccountKind.CUSTOMER
+        self._run(RequestPasswordReset(email, kind))
+
+    def reset_password(self, token: str, new_password: str) -> None:
+        """Ends every session of the account."""
+        self._run(ResetPassword(token, new_password))
+
+    def request_email_verification(self, email: str) -> None:
+        self._run(RequestEmailVerification(email))
+
+    def verify_email(self, token: str) -> Account:
+        result: Account = self._run(VerifyEmail(token))
+        return result

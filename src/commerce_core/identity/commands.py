@@ -97,3 +97,27 @@ class RevokeRole:
     account_id: str
     role: str
     revoked_by: str
+
+
+@frozen
+class RequestPasswordReset:
+    """Sends a reset link if the email names an account; says nothing either way."""
+
+    email: str
+    user_type: AccountKind = AccountKind.CUSTOMER
+
+
+@frozen
+class ResetPassword:
+    token: str = _hidden()
+    new_password: str = _hidden()
+
+
+@frozen
+class RequestEmailVerification:
+    email: str
+
+
+@frozen
+class VerifyEmail:
+    token: str = _hidden()

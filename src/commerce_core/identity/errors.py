@@ -103,3 +103,16 @@ class MfaState(BusinessRuleViolation):
 
 class AccountInactive(AuthenticationFailed):
     code = "identity.account_inactive"
+
+
+class OneTimeTokenInvalid(InvalidInput):
+    """A password-reset or email-verification token that is unknown, spent or malformed."""
+
+    code = "identity.token_invalid"
+
+
+class OneTimeTokenExpired(InvalidInput):
+    """The token's time ran out (1 h for a password reset, 24 h for email verification): ask
+    for a new one."""
+
+    code = "identity.token_expired"

@@ -93,3 +93,23 @@ class MfaEnabled(DomainEvent):
     type = "identity.mfa_enabled"
     account_id: str
     occurred_at: datetime
+
+
+@frozen
+class PasswordChanged(DomainEvent):
+    """The password was replaced (`how`: reset); every open session was ended with it."""
+
+    type = "identity.password_changed"
+    account_id: str
+    how: str
+    sessions_revoked: int
+    occurred_at: datetime
+
+
+@frozen
+class EmailVerified(DomainEvent):
+    type = "identity.email_verified"
+    account_id: str
+    customer_id: str | None
+    email: str
+    occurred_at: datetime

@@ -24,8 +24,12 @@ from commerce_core.identity.commands import (
     Logout,
     RefreshTokens,
     RegisterCustomer,
+    RequestEmailVerification,
+    RequestPasswordReset,
+    ResetPassword,
     RevokeRole,
     RevokeSession,
+    VerifyEmail,
     VerifyMfa,
 )
 from commerce_core.identity.errors import (
@@ -35,6 +39,7 @@ from commerce_core.identity.errors import (
     InvalidMfaCode,
     InvalidToken,
     MfaState,
+    OneTimeTokenInvalid,
     PermissionDenied,
     RefreshTokenReused,
     SessionNotFound,
@@ -70,6 +75,8 @@ class IdentityPolicy:
     # The token just rotated, presented again this soon, is a client's duplicate request (two
     # tabs, a retry) racing the rotation: refused, but the session is not ended for it.
     reuse_grace: timedelta = timedelta(seconds=5)
+    reset_ttl: timedelta = timedelta(hours=1)
+    verification_ttl: timedelta = timedelta(hours=24)
 
 
 def check_password(password: str) -> None:
@@ -105,6 +112,10 @@ def _new_refresh(session_id: str) -> str:
     return f"{session_id}.{secrets.token_urlsafe(32)}"
 
 
+def _one_time(account_id: str) -> str:
+    return f"{account_id}.{secrets.token_urlsafe(32)}"
+
+
 def _recovery_code() -> str:
     raw = secrets.token_hex(5)
     return f"{raw[:5]}-{raw[5:]}"
@@ -134,6 +145,10 @@ class IdentityHandlers:
             RevokeSession: self.revoke_session,
             AssignRole: self.assign_role,
             RevokeRole: self.revoke_role,
+            RequestPasswordReset: self.request_password_reset,
+            ResetPassword: self.reset_password,
+            RequestEmailVerification: self.request_email_verification,
+            VerifyEmail: self.verify_email,
         }
 
     # accounts
@@ -148,8 +163,13 @@ class IdentityHandlers:
                 raise EmailTaken("an account with this email exists", email=email)
             account = Account.customer(self._ids.new_id(), self._ids.new_id(), email,
                                        cmd.name.strip()[:200], cmd.locale[:16], hashed, now=now)
+            token = _one_time(account.id)
+            expires = now + self.policy.verification_ttl
+            account.start_verification(digest(token), expires)
             uow.accounts.add(account)
             uow.commit()  # the unique index decides between concurrent registrations
+        if self._kit.delivery is not None:
+            self._kit.delivery.email_verification(email, token, expires)
         return account
 
     def create_staff_user(self, cmd: CreateStaffUser) -> Account:
@@ -349,6 +369,74 @@ class IdentityHandlers:
                 account.revoke_role(role, by=actor, now=now)
             uow.commit()  # the role and the new permissions_version in one transaction
         return account
+
+    # one-time links
+
+    def request_password_reset(self, cmd: RequestPasswordReset) -> None:
+        now = self._clock.now()
+        try:
+            email = normal_email(cmd.email)
+        except InvalidIdentityInput:
+            return
+        with self._uow() as uow:
+            account = uow.accounts.by_email(cmd.user_type, email)
+            if account is None or account.status is not AccountStatus.ACTIVE:
+                return  # the caller learns nothing about which emails exist
+            token = _one_time(account.id)
+            expires = now + self.policy.reset_ttl
+            account.start_reset(digest(token), expires)
+            uow.commit()
+        if self._kit.delivery is not None:
+            self._kit.delivery.password_reset(account.email, token, expires)
+        return
+
+    def reset_password(self, cmd: ResetPassword) -> None:
+        """A new password; every open session of the account ends with the old one."""
+        check_password(cmd.new_password)
+        hashed = self._kit.hasher.hash(cmd.new_password)
+        now = self._clock.now()
+        with self._uow() as uow:
+            account = self._token_owner(uow, cmd.token)
+            sessions = uow.sessions.open_for(account.id, now)
+            account.reset_password(digest(cmd.token), hashed, len(sessions), now)
+            for session in sessions:
+                session.revoke("password_reset", now)
+            uow.commit()
+
+    def request_email_verification(self, cmd: RequestEmailVerification) -> None:
+        now = self._clock.now()
+        try:
+            email = normal_email(cmd.email)
+        except InvalidIdentityInput:
+            return
+        with self._uow() as uow:
+            account = uow.accounts.by_email(AccountKind.CUSTOMER, email)
+            if account is None or account.email_verified:
+                return
+            token = _one_time(account.id)
+            expires = now + self.policy.verification_ttl
+            account.start_verification(digest(token), expires)
+            uow.commit()
+        if self._kit.delivery is not None:
+            self._kit.delivery.email_verification(account.email, token, expires)
+        return
+
+    def verify_email(self, cmd: VerifyEmail) -> Account:
+        now = self._clock.now()
+        with self._uow() as uow:
+            account = self._token_owner(uow, cmd.token)
+            account.verify_email(digest(cmd.token), now)
+            uow.commit()
+        return account
+
+    def _token_owner(self, uow: IdentityUnitOfWork, token: str) -> Account:
+        account_id, _, secret = token.partition(".")
+        if not account_id or not secret:
+            raise OneTimeTokenInvalid("the link is not valid")
+        try:
+            return uow.accounts.get(account_id)
+        except UserNotFound:
+            raise OneTimeTokenInvalid("the link is not valid") from None
 
     # helpers
 

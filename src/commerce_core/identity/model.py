@@ -11,6 +11,7 @@ reuse.
 from __future__ import annotations
 
 import enum
+import hmac
 from datetime import datetime, timedelta
 
 from attrs import define, field
@@ -20,12 +21,16 @@ from commerce_core.identity.errors import (
     AccountLocked,
     InvalidMfaCode,
     MfaState,
+    OneTimeTokenExpired,
+    OneTimeTokenInvalid,
     SelfAssignment,
 )
 from commerce_core.identity.events import (
     AccountLockedOut,
     CustomerRegistered,
+    EmailVerified,
     MfaEnabled,
+    PasswordChanged,
     RoleAssigned,
     RoleRevoked,
     SessionRevoked,
@@ -72,6 +77,12 @@ class Account:
     recovery_codes: tuple[str, ...]  # SHA-256 of each unused code
     created_at: datetime
     updated_at: datetime
+    email_verified: bool = False
+    # SHA-256 of the one pending token of each kind, with its end; a new request replaces it.
+    verification_hash: str | None = None
+    verification_expires_at: datetime | None = None
+    reset_hash: str | None = None
+    reset_expires_at: datetime | None = None
     version: int = 0
     events: list[DomainEvent] = field(factory=list, init=False, repr=False)
 
@@ -175,12 +186,45 @@ class Account:
             raise InvalidMfaCode("the code was already used")
         self.last_totp_step = step
 
+    def start_verification(self, token_hash: str, expires_at: datetime) -> None:
+        self.verification_hash, self.verification_expires_at = token_hash, expires_at
+
+    def verify_email(self, token_hash: str, now: datetime) -> None:
+        _spend(self.verification_hash, self.verification_expires_at, token_hash, now)
+        self.verification_hash, self.verification_expires_at = None, None
+        if not self.email_verified:
+            self.email_verified, self.updated_at = True, now
+            self.events.append(EmailVerified(self.id, self.customer_id, self.email, now))
+
+    def start_reset(self, token_hash: str, expires_at: datetime) -> None:
+        self.reset_hash, self.reset_expires_at = token_hash, expires_at
+
+    def reset_password(self, token_hash: str, new_hash: str, sessions_revoked: int,
+                       now: datetime) -> None:
+        _spend(self.reset_hash, self.reset_expires_at, token_hash, now)
+        self.reset_hash, self.reset_expires_at = None, None
+        self.password_hash, self.failed_attempts, self.locked_until = new_hash, 0, None
+        self.updated_at = now
+        # The mailbox was proven: a reset link reached it.
+        self.email_verified = True
+        self.events.append(PasswordChanged(self.id, "reset", sessions_revoked, now))
+
     def use_recovery_code(self, digest: str, now: datetime) -> bool:
         if digest not in self.recovery_codes:
             return False
         self.recovery_codes = tuple(c for c in self.recovery_codes if c != digest)
         self.updated_at = now
         return True
+
+
+def _spend(pending: str | None, expires_at: datetime | None, presented: str,
+           now: datetime) -> None:
+    """A one-time token is good once, before its end; spending it clears it."""
+    if pending is None or not hmac.compare_digest(pending, presented):
+        raise OneTimeTokenInvalid("the link is not valid (already used, or replaced by a newer "
+                                  "one)")
+    if expires_at is None or now >= expires_at:
+        raise OneTimeTokenExpired("the link expired; ask for a new one")
 
 
 @define(eq=False)

@@ -17,7 +17,7 @@ from commerce_core.shared.uow import UnitOfWork
 __all__ = [
     "AccessClaims", "AccessTokens", "Account", "AccountKind", "AccountRepository",
     "IdentityKit", "IdentityUnitOfWork", "PasswordHasher", "SecretSealer", "Session",
-    "SessionRepository", "Totp",
+    "SessionRepository", "TokenDelivery", "Totp",
 ]
 
 
@@ -83,6 +83,16 @@ class SecretSealer(Protocol):
     def open(self, sealed: str) -> str: ...
 
 
+class TokenDelivery(Protocol):
+    """Sends one-time links to the account's mailbox (the notification context, or the
+    embedder's mailer). Called after the token's digest is committed; the token itself exists
+    only in this call."""
+
+    def password_reset(self, email: str, token: str, expires_at: datetime) -> None: ...
+
+    def email_verification(self, email: str, token: str, expires_at: datetime) -> None: ...
+
+
 @frozen
 class IdentityKit:
     """The adapters identity needs, built by `adapters.identity.kit(...)`."""
@@ -92,6 +102,7 @@ class IdentityKit:
     totp: Totp
     sealer: SecretSealer
     issuer: str = "commerce-core"  # the name authenticator apps show next to the code
+    delivery: TokenDelivery | None = None  # none: nobody can receive reset links
 
 
 class AccountRepository(Protocol):

@@ -104,6 +104,7 @@ class AccountOut(BaseModel):
     roles: list[str]
     permissions_version: int
     mfa_enabled: bool
+    email_verified: bool
     created_at: datetime
 
     @classmethod
@@ -111,7 +112,8 @@ class AccountOut(BaseModel):
         return cls(id=a.id, kind=a.kind.value, email=a.email, username=a.username,
                    name=a.name, customer_id=a.customer_id, status=a.status.value,
                    roles=list(a.roles), permissions_version=a.permissions_version,
-                   mfa_enabled=a.mfa_enabled, created_at=a.created_at)
+                   mfa_enabled=a.mfa_enabled, email_verified=a.email_verified,
+                   created_at=a.created_at)
 
 
 class LoginIn(RequestBody):
@@ -267,6 +269,47 @@ def revoke_session(session_id: str, principal: PrincipalDep,
     assert principal.subject is not None
     commerce.identity.revoke_session(principal.subject, session_id)
     return Response(status_code=204)
+
+
+class EmailIn(RequestBody):
+    email: str = Field(max_length=254)
+    user_type: Literal["customer", "staff"] = "customer"
+
+
+class ResetIn(RequestBody):
+    token: str = Field(max_length=512)
+    password: str = Field(max_length=1024)
+
+
+class TokenIn(RequestBody):
+    token: str = Field(max_length=512)
+
+
+@router.post("/auth/password/forgot", status_code=202,
+             summary="Send a reset link (valid 1 h) if the email has an account; the answer is "
+                     "the same either way")
+def forgot_password(body: EmailIn, commerce: CommerceDep) -> Response:
+    commerce.identity.request_password_reset(body.email, staff=body.user_type == "staff")
+    return Response(status_code=202)
+
+
+@router.post("/auth/password/reset", status_code=204,
+             summary="Set a new password with a reset link's token; every session ends")
+def reset_password(body: ResetIn, commerce: CommerceDep) -> Response:
+    commerce.identity.reset_password(body.token, body.password)
+    return Response(status_code=204)
+
+
+@router.post("/auth/email/verification", status_code=202,
+             summary="Send a new verification link (valid 24 h) to an unverified account")
+def request_verification(body: EmailIn, commerce: CommerceDep) -> Response:
+    commerce.identity.request_email_verification(body.email)
+    return Response(status_code=202)
+
+
+@router.post("/auth/email/verify", summary="Verify the email with a verification link's token")
+def verify_email(body: TokenIn, commerce: CommerceDep) -> AccountOut:
+    return AccountOut.of(commerce.identity.verify_email(body.token))
 
 
 @router.get("/.well-known/jwks.json", summary="The public keys that verify access tokens")

@@ -29,6 +29,11 @@ accounts = sa.Table(
     json_value("recovery_codes"),
     timestamp("created_at"),
     timestamp("updated_at"),
+    flag("email_verified"),
+    text("verification_hash", nullable=True),
+    timestamp("verification_expires_at", nullable=True),
+    text("reset_hash", nullable=True),
+    timestamp("reset_expires_at", nullable=True),
     version(),
     # The database decides between concurrent registrations of one email.
     sa.UniqueConstraint("kind", "email"),

@@ -1,5 +1,6 @@
-"""Identity: accounts (staff users and customers, unique email per kind, unique username) and
-sessions (refresh-token families, stored as SHA-256 hashes).
+"""Identity: accounts (staff users and customers, unique email per kind, unique username; the
+digests of pending reset and verification tokens) and sessions (refresh-token families,
+stored as SHA-256 hashes).
 
 Revision ID: 0012
 Revises: 0009
@@ -43,6 +44,9 @@ def upgrade() -> None:
         sa.Column("last_totp_step", sa.BigInteger(), nullable=True),
         sa.Column("recovery_codes", sa.Text(), nullable=False),
         _time("created_at"), _time("updated_at"),
+        sa.Column("email_verified", sa.Boolean(), nullable=False),
+        _text("verification_hash", nullable=True), _time("verification_expires_at", nullable=True),
+        _text("reset_hash", nullable=True), _time("reset_expires_at", nullable=True),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("id", name="pk_accounts"),
         sa.UniqueConstraint("kind", "email", name="uq_accounts_kind_email"),
