@@ -7,8 +7,14 @@ from datetime import timedelta
 
 import pytest
 
-from commerce_core.identity.errors import EmailTaken, SessionNotFound, UsernameTaken, UserNotFound
-from commerce_core.identity.model import Account, AccountKind, Session
+from commerce_core.identity.errors import (
+    AppNotFound,
+    EmailTaken,
+    SessionNotFound,
+    UsernameTaken,
+    UserNotFound,
+)
+from commerce_core.identity.model import Account, AccountKind, AppClient, AppStatus, Session
 from tests.contract.conftest import Store
 
 
@@ -113,3 +119,24 @@ def test_open_sessions_oldest_first_without_revoked_or_expired(store: Store) -> 
         assert open_[1].refresh_hash == "hash-next"
         assert open_[1].rotated_hashes == ("hash-3",)
         assert uow.sessions.get(sessions[1].id).revocation_reason == "logout"
+
+
+def test_app_clients_read_back_and_list_by_name(store: Store) -> None:
+    now = store.clock.now()
+    apps = [AppClient.register(store.ids.new_id(), name, f"digest-{name}", ("inventory.read",),
+                               created_by="operator", now=now) for name in ("zeta", "alpha")]
+    with store.uow() as uow:
+        for app in apps:
+            uow.app_clients.add(app)
+        uow.commit()
+    with store.uow() as uow:
+        read = uow.app_clients.get(apps[0].id)
+        read.revoke(now)
+        uow.commit()
+    with store.uow() as uow:
+        listed = uow.app_clients.listed(10)
+        assert [a.name for a in listed] == ["alpha", "zeta"]
+        assert listed[1].status is AppStatus.REVOKED
+        assert listed[1].scopes == ("inventory.read",)
+        with pytest.raises(AppNotFound):
+            uow.app_clients.get("nope")

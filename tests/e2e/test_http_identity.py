@@ -237,3 +237,31 @@ def test_password_reset_and_email_verification_over_http() -> None:
         assert_problem(client.get("/auth/sessions", headers=bearer(session["access_token"])),
                        401, "identity.invalid_token")
         assert login(client, "lan@example.com", password="Brand-New-Pass-2")["access_token"]
+
+
+def test_an_app_signs_in_with_client_credentials(client: TestClient) -> None:
+    created = client.post("/admin/apps", headers=OPERATOR,
+                          json={"name": "warehouse sync", "scopes": ["inventory.read"]})
+    assert created.status_code == 201, created.text
+    app = created.json()
+    form = {"grant_type": "client_credentials", "client_id": app["client_id"],
+            "client_secret": app["client_secret"]}
+    token = client.post("/auth/token", data=form)
+    assert token.status_code == 200, token.text
+    assert token.json()["scope"] == "inventory.read"
+    basic = client.post("/auth/token", data={"grant_type": "client_credentials"},
+                        auth=(app["client_id"], app["client_secret"]))
+    assert basic.status_code == 200
+
+    wrong = client.post("/auth/token", data={**form, "client_secret": "guess"})
+    assert_problem(wrong, 401, "identity.invalid_client")
+    foreign = client.post("/auth/token", data={**form, "scope": "orders.read"})
+    assert_problem(foreign, 422, "identity.invalid_scope")
+    grant = client.post("/auth/token", data={**form, "grant_type": "password"})
+    assert_problem(grant, 422, "identity.invalid_input")
+    listed = client.get("/admin/apps", headers=OPERATOR).json()
+    assert "client_secret" not in listed[0]
+
+    client.delete(f"/admin/apps/{app['client_id']}", headers=OPERATOR)
+    assert_problem(client.get("/auth/sessions", headers=bearer(token.json()["access_token"])),
+                   401, "identity.invalid_token")

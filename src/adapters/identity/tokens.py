@@ -90,6 +90,8 @@ class JwtAccessTokens:
             "roles": list(claims.roles), "permissions_version": claims.permissions_version,
             "mfa_verified": claims.mfa_verified, "customer_id": claims.customer_id,
         }
+        if claims.scopes:
+            payload["scope"] = " ".join(claims.scopes)  # RFC 9068's form
         assert self._signer.private is not None
         return jwt.encode(payload, self._signer.private, algorithm=ALGORITHM,
                           headers={"kid": self._signer.kid, "typ": "at+jwt"})
@@ -133,6 +135,7 @@ class JwtAccessTokens:
                              if payload.get("customer_id") is not None else None),
                 issued_at=datetime.fromtimestamp(float(payload["iat"]), UTC),
                 expires_at=datetime.fromtimestamp(float(payload["exp"]), UTC),
+                scopes=tuple(str(payload.get("scope") or "").split()),
             )
         except (TypeError, ValueError, KeyError):
             raise InvalidToken("the access token's claims are malformed") from None

@@ -6,12 +6,13 @@ from datetime import datetime
 
 from adapters.memory.base import _Repository
 from commerce_core.identity.errors import (
+    AppNotFound,
     EmailTaken,
     SessionNotFound,
     UsernameTaken,
     UserNotFound,
 )
-from commerce_core.identity.model import Account, AccountKind, Session
+from commerce_core.identity.model import Account, AccountKind, AppClient, Session
 
 
 class InMemoryAccountRepository(_Repository):
@@ -46,6 +47,15 @@ class InMemorySessionRepository(_Repository):
         rows = sorted((s for s in self._by("account", account_id) if s.active(now)),
                       key=lambda s: (s.created_at, s.id))
         return [self._load(r) for r in rows]
+
+
+class InMemoryAppClientRepository(_Repository):
+    kind = "app_client"
+    not_found = AppNotFound
+
+    def listed(self, limit: int, offset: int = 0) -> list[AppClient]:
+        rows = sorted(self._all(), key=lambda a: (a.name, a.id))
+        return [self._load(r) for r in rows[offset:offset + limit]]
 
 
 class RecordingTokenDelivery:

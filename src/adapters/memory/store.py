@@ -19,7 +19,11 @@ from adapters.memory.catalog import InMemoryCategoryRepository, InMemoryProductR
 from adapters.memory.checkout import InMemoryCheckoutSagaRepository
 from adapters.memory.fraud import InMemoryRiskAssessmentRepository
 from adapters.memory.fulfillment import InMemoryFulfillmentRepository, InMemoryPicklistRepository
-from adapters.memory.identity import InMemoryAccountRepository, InMemorySessionRepository
+from adapters.memory.identity import (
+    InMemoryAccountRepository,
+    InMemoryAppClientRepository,
+    InMemorySessionRepository,
+)
 from adapters.memory.inventory import (
     InMemoryAdjustmentRequestRepository,
     InMemoryDistributorRepository,
@@ -85,6 +89,7 @@ class InMemoryUnitOfWork(TrackedUnitOfWork):
     tax_rules = Slot(InMemoryTaxRuleRepository.over)
     accounts = Slot(InMemoryAccountRepository.over)
     sessions = Slot(InMemorySessionRepository.over)
+    app_clients = Slot(InMemoryAppClientRepository.over)
     stock = Slot(lambda s: InMemoryStockLevels(s.db, s.journal, s.clock, s.ids))
     ledger = Slot(lambda s: InMemoryStockLedger(s.db))
     promotion_usage = Slot(lambda s: InMemoryPromotionUsageLedger(s.db, s.journal))

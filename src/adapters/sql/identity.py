@@ -10,9 +10,17 @@ from adapters.sql.aggregates import AggregateMap, AggregateRepository
 from adapters.sql.codec import AS_JSON_LIST, IGNORED, RowCodec, by_value
 from adapters.sql.columns import CodePointOrder
 from adapters.sql.tables.identity import accounts as a
+from adapters.sql.tables.identity import app_clients as c
 from adapters.sql.tables.identity import sessions as s
-from commerce_core.identity.errors import SessionNotFound, UserNotFound
-from commerce_core.identity.model import Account, AccountKind, AccountStatus, Session
+from commerce_core.identity.errors import AppNotFound, SessionNotFound, UserNotFound
+from commerce_core.identity.model import (
+    Account,
+    AccountKind,
+    AccountStatus,
+    AppClient,
+    AppStatus,
+    Session,
+)
 
 ACCOUNTS = AggregateMap[Account](
     kind="account",
@@ -25,6 +33,16 @@ SESSIONS = AggregateMap[Session](
     not_found=SessionNotFound,
     codec=RowCodec(Session, s, user_type=by_value(AccountKind), rotated_hashes=AS_JSON_LIST,
                    events=IGNORED),
+)
+
+APP_CLIENTS = AggregateMap[AppClient](
+    kind="app_client",
+    not_found=AppNotFound,
+    codec=RowCodec(AppClient, c, status=by_value(AppStatus), scopes=AS_JSON_LIST, events=IGNORED),
+)
+_APPS = (
+    sa.select(c).order_by(CodePointOrder(c.c.name), CodePointOrder(c.c.id))
+    .limit(sa.bindparam("limit")).offset(sa.bindparam("offset"))
 )
 
 _BY_EMAIL = sa.select(a).where(a.c.kind == sa.bindparam("kind"),
@@ -57,3 +75,8 @@ class SqlAccountRepository(AggregateRepository[Account]):
 class SqlSessionRepository(AggregateRepository[Session]):
     def open_for(self, account_id: str, now: datetime) -> list[Session]:
         return self._store.all(_OPEN, {"account_id": account_id, "now": now})
+
+
+class SqlAppClientRepository(AggregateRepository[AppClient]):
+    def listed(self, limit: int, offset: int = 0) -> list[AppClient]:
+        return self._store.all(_APPS, {"limit": limit, "offset": offset})

@@ -19,7 +19,14 @@ from adapters.sql.fulfillment import (
     SqlFulfillmentRepository,
     SqlPicklistRepository,
 )
-from adapters.sql.identity import ACCOUNTS, SESSIONS, SqlAccountRepository, SqlSessionRepository
+from adapters.sql.identity import (
+    ACCOUNTS,
+    APP_CLIENTS,
+    SESSIONS,
+    SqlAccountRepository,
+    SqlAppClientRepository,
+    SqlSessionRepository,
+)
 from adapters.sql.inventory import (
     DISTRIBUTORS,
     RESERVATIONS,
@@ -117,6 +124,7 @@ class SqlUnitOfWork(TrackedUnitOfWork):
     tax_rules = stored(SqlTaxRuleRepository, TAX_RULES)
     accounts = stored(SqlAccountRepository, ACCOUNTS)
     sessions = stored(SqlSessionRepository, SESSIONS)
+    app_clients = stored(SqlAppClientRepository, APP_CLIENTS)
     # Written at once, in the transaction, rather than on commit.
     stock = Slot(lambda s: SqlStockLevels(s.db, s.clock, s.ids))
     ledger = Slot(lambda s: SqlStockLedger(s.db))

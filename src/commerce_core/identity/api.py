@@ -11,13 +11,16 @@ from commerce_core.identity.commands import (
     ConfirmMfa,
     CreateStaffUser,
     EnrollMfa,
+    IssueAppToken,
     Login,
     Logout,
     RefreshTokens,
+    RegisterApp,
     RegisterCustomer,
     RequestEmailVerification,
     RequestPasswordReset,
     ResetPassword,
+    RevokeApp,
     RevokeRole,
     RevokeSession,
     VerifyEmail,
@@ -27,9 +30,12 @@ from commerce_core.identity.errors import InvalidToken
 from commerce_core.identity.model import Account, AccountKind, AccountStatus
 from commerce_core.identity.ports import IdentityKit, IdentityUnitOfWork
 from commerce_core.identity.queries import (
+    AppClient,
+    AppToken,
     Enrolment,
     LoginResult,
     MfaConfirmed,
+    RegisteredApp,
     SessionView,
     TokenPair,
 )
@@ -151,4 +157,24 @@ class IdentityApi:
 
     def verify_email(self, token: str) -> Account:
         result: Account = self._run(VerifyEmail(token))
+        return result
+
+    # apps
+
+    def register_app(self, name: str, scopes: tuple[str, ...], *,
+                     created_by: str = "operator") -> RegisteredApp:
+        result: RegisteredApp = self._run(RegisterApp(name, tuple(scopes), created_by))
+        return result
+
+    def apps(self, *, limit: int = 50, offset: int = 0) -> list[AppClient]:
+        with self._read() as uow:
+            return uow.app_clients.listed(limit, offset)
+
+    def revoke_app(self, client_id: str) -> AppClient:
+        result: AppClient = self._run(RevokeApp(client_id))
+        return result
+
+    def app_token(self, client_id: str, client_secret: str,
+                  scopes: tuple[str, ...] = ()) -> AppToken:
+        result: AppToken = self._run(IssueAppToken(client_id, client_secret, tuple(scopes)))
         return result

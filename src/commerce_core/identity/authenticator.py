@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from commerce_core.identity.errors import (
+    AppNotFound,
     InvalidToken,
     SessionNotFound,
     StalePermissions,
@@ -40,6 +41,8 @@ class IdentityAuthenticator:
             return None  # not an access token: another authenticator's kind
         now = self._clock.now()
         claims = self._tokens.verify(credential, now)
+        if claims.user_type is AccountKind.APP:
+            return self._app(claims.subject, claims.scopes)
         with self._read() as uow:
             try:
                 session = uow.sessions.get(claims.session_id)
@@ -62,3 +65,15 @@ class IdentityAuthenticator:
         return Principal(kind="customer", subject=account.id,
                          customer_id=account.customer_id if verified else None,
                          session_id=session.id, mfa_verified=verified)
+
+    def _app(self, client_id: str, scopes: tuple[str, ...]) -> Principal:
+        with self._read() as uow:
+            try:
+                app = uow.app_clients.get(client_id)
+            except AppNotFound:
+                raise InvalidToken("the token's client does not exist") from None
+        if not app.active:
+            raise InvalidToken("the client was revoked")
+        # Scopes taken from the client since the token was issued are gone at once.
+        return Principal(kind="app", subject=app.id,
+                         permissions=frozenset(scopes) & frozenset(app.scopes))

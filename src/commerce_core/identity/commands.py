@@ -121,3 +121,26 @@ class RequestEmailVerification:
 @frozen
 class VerifyEmail:
     token: str = _hidden()
+
+
+@frozen
+class RegisterApp:
+    """A client for OAuth2 client credentials; its secret is shown once."""
+
+    name: str
+    scopes: tuple[str, ...]
+    created_by: str = "operator"
+
+
+@frozen
+class RevokeApp:
+    client_id: str
+
+
+@frozen
+class IssueAppToken:
+    """`scopes` empty: every scope the client holds."""
+
+    client_id: str
+    client_secret: str = _hidden()
+    scopes: tuple[str, ...] = ()

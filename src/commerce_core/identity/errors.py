@@ -116,3 +116,19 @@ class OneTimeTokenExpired(InvalidInput):
     for a new one."""
 
     code = "identity.token_expired"
+
+
+class AppNotFound(NotFound):
+    code = "identity.app_not_found"
+
+
+class InvalidClient(AuthenticationFailed):
+    """Unknown client, wrong secret or revoked client (one answer for all three)."""
+
+    code = "identity.invalid_client"
+
+
+class InvalidScope(InvalidInput):
+    """A scope that is not a permission name, or one the client does not hold."""
+
+    code = "identity.invalid_scope"

@@ -20,23 +20,29 @@ from commerce_core.identity.commands import (
     ConfirmMfa,
     CreateStaffUser,
     EnrollMfa,
+    IssueAppToken,
     Login,
     Logout,
     RefreshTokens,
+    RegisterApp,
     RegisterCustomer,
     RequestEmailVerification,
     RequestPasswordReset,
     ResetPassword,
+    RevokeApp,
     RevokeRole,
     RevokeSession,
     VerifyEmail,
     VerifyMfa,
 )
 from commerce_core.identity.errors import (
+    AppNotFound,
     AuthenticationFailed,
     EmailTaken,
+    InvalidClient,
     InvalidIdentityInput,
     InvalidMfaCode,
+    InvalidScope,
     InvalidToken,
     MfaState,
     OneTimeTokenInvalid,
@@ -47,15 +53,22 @@ from commerce_core.identity.errors import (
     UserNotFound,
     WeakPassword,
 )
-from commerce_core.identity.model import Account, AccountKind, AccountStatus, Session
+from commerce_core.identity.model import Account, AccountKind, AccountStatus, AppClient, Session
 from commerce_core.identity.ports import AccessClaims, IdentityKit, IdentityUnitOfWork
-from commerce_core.identity.queries import Enrolment, LoginResult, MfaConfirmed, TokenPair
+from commerce_core.identity.queries import (
+    AppToken,
+    Enrolment,
+    LoginResult,
+    MfaConfirmed,
+    RegisteredApp,
+    TokenPair,
+)
 from commerce_core.identity.roles import permissions_of
 from commerce_core.shared.bus import Handlers
 from commerce_core.shared.clock import Clock
 from commerce_core.shared.errors import ConcurrencyConflict
 from commerce_core.shared.ids import IdGenerator
-from commerce_core.shared.permissions import Permission
+from commerce_core.shared.permissions import ALL_PERMISSIONS, Permission
 from commerce_core.shared.uow import UnitOfWorkFactory
 
 BOOTSTRAP_OPERATOR = "operator"  # the operator token's name as an actor
@@ -112,6 +125,13 @@ def _new_refresh(session_id: str) -> str:
     return f"{session_id}.{secrets.token_urlsafe(32)}"
 
 
+def _checked_scopes(scopes: tuple[str, ...]) -> tuple[str, ...]:
+    unknown = sorted(set(scopes) - ALL_PERMISSIONS)
+    if unknown:
+        raise InvalidScope(f"not permission names: {', '.join(unknown)}", scopes=unknown)
+    return tuple(sorted(set(scopes)))
+
+
 def _one_time(account_id: str) -> str:
     return f"{account_id}.{secrets.token_urlsafe(32)}"
 
@@ -149,6 +169,9 @@ class IdentityHandlers:
             ResetPassword: self.reset_password,
             RequestEmailVerification: self.request_email_verification,
             VerifyEmail: self.verify_email,
+            RegisterApp: self.register_app,
+            RevokeApp: self.revoke_app,
+            IssueAppToken: self.issue_app_token,
         }
 
     # accounts
@@ -437,6 +460,51 @@ class IdentityHandlers:
             return uow.accounts.get(account_id)
         except UserNotFound:
             raise OneTimeTokenInvalid("the link is not valid") from None
+
+    # apps (OAuth2 client credentials)
+
+    def register_app(self, cmd: RegisterApp) -> RegisteredApp:
+        name = cmd.name.strip()
+        if not name or len(name) > 100:
+            raise InvalidIdentityInput("an app needs a name of 1-100 characters", field="name")
+        scopes = _checked_scopes(cmd.scopes)
+        if not scopes:
+            raise InvalidScope("an app needs at least one scope")
+        secret = secrets.token_urlsafe(32)
+        app = AppClient.register(self._ids.new_id(), name, digest(secret), scopes,
+                                 created_by=cmd.created_by, now=self._clock.now())
+        with self._uow() as uow:
+            uow.app_clients.add(app)
+            uow.commit()
+        return RegisteredApp(app, secret)
+
+    def revoke_app(self, cmd: RevokeApp) -> AppClient:
+        with self._uow() as uow:
+            app = uow.app_clients.get(cmd.client_id)
+            app.revoke(self._clock.now())
+            uow.commit()
+        return app
+
+    def issue_app_token(self, cmd: IssueAppToken) -> AppToken:
+        now = self._clock.now()
+        with self._uow() as uow:
+            try:
+                app = uow.app_clients.get(cmd.client_id)
+            except AppNotFound:
+                app = None
+        presented = digest(cmd.client_secret)
+        if app is None or not hmac.compare_digest(presented, app.secret_hash) \
+                or not app.active:
+            raise InvalidClient("unknown client or wrong secret")
+        asked = _checked_scopes(cmd.scopes) if cmd.scopes else app.scopes
+        beyond = sorted(set(asked) - set(app.scopes))
+        if beyond:
+            raise InvalidScope(f"the client does not hold {', '.join(beyond)}", scopes=beyond)
+        ttl = self.policy.access_ttl
+        claims = AccessClaims(app.id, AccountKind.APP, "", (), 0, False, None, now, now + ttl,
+                              tuple(sorted(asked)))
+        return AppToken(self._kit.tokens.issue(claims), int(ttl.total_seconds()),
+                        claims.scopes)
 
     # helpers
 

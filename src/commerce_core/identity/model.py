@@ -47,6 +47,7 @@ LOCKOUT = timedelta(minutes=15)
 class AccountKind(enum.StrEnum):
     STAFF = "staff"
     CUSTOMER = "customer"
+    APP = "app"  # an OAuth2 client acting for itself (client credentials); never an account
 
 
 class AccountStatus(enum.StrEnum):
@@ -215,6 +216,42 @@ class Account:
         self.recovery_codes = tuple(c for c in self.recovery_codes if c != digest)
         self.updated_at = now
         return True
+
+
+class AppStatus(enum.StrEnum):
+    ACTIVE = "active"
+    REVOKED = "revoked"
+
+
+@define(eq=False)
+class AppClient:
+    """An application calling the API for itself (OAuth2 client credentials). Its secret is
+    kept as a SHA-256 digest (it is 256 random bits: nothing to guess); its scopes are names
+    from the permission catalogue, and a token grants at most the scopes the client holds
+    when the token is used."""
+
+    id: str  # the client_id
+    name: str
+    secret_hash: str
+    scopes: tuple[str, ...]
+    status: AppStatus
+    created_by: str
+    created_at: datetime
+    updated_at: datetime
+    version: int = 0
+    events: list[DomainEvent] = field(factory=list, init=False, repr=False)
+
+    @classmethod
+    def register(cls, client_id: str, name: str, secret_hash: str, scopes: tuple[str, ...], *,
+                 created_by: str, now: datetime) -> AppClient:
+        return cls(client_id, name, secret_hash, scopes, AppStatus.ACTIVE, created_by, now, now)
+
+    @property
+    def active(self) -> bool:
+        return self.status is AppStatus.ACTIVE
+
+    def revoke(self, now: datetime) -> None:
+        self.status, self.updated_at = AppStatus.REVOKED, now
 
 
 def _spend(pending: str | None, expires_at: datetime | None, presented: str,

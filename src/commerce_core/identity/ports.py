@@ -11,11 +11,12 @@ from typing import Any, Protocol
 
 from attrs import frozen
 
-from commerce_core.identity.model import Account, AccountKind, Session
+from commerce_core.identity.model import Account, AccountKind, AppClient, Session
 from commerce_core.shared.uow import UnitOfWork
 
 __all__ = [
-    "AccessClaims", "AccessTokens", "Account", "AccountKind", "AccountRepository",
+    "AccessClaims", "AccessTokens", "Account", "AccountKind", "AccountRepository", "AppClient",
+    "AppClientRepository",
     "IdentityKit", "IdentityUnitOfWork", "PasswordHasher", "SecretSealer", "Session",
     "SessionRepository", "TokenDelivery", "Totp",
 ]
@@ -35,6 +36,7 @@ class AccessClaims:
     customer_id: str | None
     issued_at: datetime
     expires_at: datetime
+    scopes: tuple[str, ...] = ()  # apps only: the permissions asked for and granted
 
 
 class PasswordHasher(Protocol):
@@ -133,9 +135,24 @@ class SessionRepository(Protocol):
         ...
 
 
+class AppClientRepository(Protocol):
+    def add(self, app: AppClient) -> None: ...
+
+    def get(self, client_id: str) -> AppClient:
+        """The client, or `AppNotFound`."""
+        ...
+
+    def listed(self, limit: int, offset: int = 0) -> list[AppClient]:
+        """Clients by name."""
+        ...
+
+
 class IdentityUnitOfWork(UnitOfWork, Protocol):
     @property
     def accounts(self) -> AccountRepository: ...
+
+    @property
+    def app_clients(self) -> AppClientRepository: ...
 
     @property
     def sessions(self) -> SessionRepository: ...

@@ -7,10 +7,11 @@ from datetime import datetime
 
 from attrs import frozen
 
-from commerce_core.identity.model import Account, Session
+from commerce_core.identity.model import Account, AppClient, Session
 
 __all__ = [
-    "Account", "Enrolment", "LoginResult", "MfaConfirmed", "Session", "SessionView", "TokenPair",
+    "Account", "AppClient", "AppToken", "Enrolment", "LoginResult", "MfaConfirmed",
+    "RegisteredApp", "Session", "SessionView", "TokenPair",
 ]
 
 
@@ -59,3 +60,18 @@ class MfaConfirmed:
 
     tokens: TokenPair
     recovery_codes: tuple[str, ...]
+
+
+@frozen
+class RegisteredApp:
+    """Shown once: the client secret (only its digest is kept)."""
+
+    app: AppClient
+    client_secret: str
+
+
+@frozen
+class AppToken:
+    access_token: str
+    expires_in: int
+    scopes: tuple[str, ...]

@@ -8,18 +8,27 @@ the bootstrap super user named `operator`.
 
 from __future__ import annotations
 
+import base64
 import hmac
 from collections.abc import Callable, Coroutine
 from datetime import datetime
 from typing import Annotated, Any, Literal
+from urllib.parse import parse_qs, unquote
 
 from fastapi import APIRouter, Depends, FastAPI, Query, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
 
 from commerce_core.app import Commerce
-from commerce_core.identity.errors import AuthenticationFailed, MfaRequired, PermissionDenied
-from commerce_core.identity.model import Account
+from commerce_core.identity.errors import (
+    AuthenticationFailed,
+    InvalidClient,
+    InvalidIdentityInput,
+    MfaRequired,
+    PermissionDenied,
+)
+from commerce_core.identity.model import Account, AppClient
 from commerce_core.identity.queries import LoginResult, TokenPair
 from commerce_core.shared.permissions import Permission
 from commerce_core.shared.principal import Principal
@@ -371,6 +380,88 @@ def list_roles(commerce: CommerceDep,
                _: Annotated[str, Depends(require(Permission.USERS_READ))]) -> list[RoleOut]:
     return [RoleOut(name=name, permissions=sorted(permissions))
             for name, permissions in sorted(commerce.identity.roles().items())]
+
+
+class AppIn(RequestBody):
+    name: str = Field(max_length=100)
+    scopes: list[str] = Field(min_length=1, max_length=50,
+                              description="Permission names (GET /admin/roles lists them)")
+
+
+class AppOut(BaseModel):
+    client_id: str
+    name: str
+    scopes: list[str]
+    status: str
+    created_by: str
+    created_at: datetime
+
+
+class RegisteredAppOut(AppOut):
+    client_secret: str = Field(description="Shown once; only its digest is kept")
+
+
+def _app_out(app: AppClient) -> dict[str, Any]:
+    return {"client_id": app.id, "name": app.name, "scopes": list(app.scopes),
+            "status": app.status.value, "created_by": app.created_by,
+            "created_at": app.created_at}
+
+
+@admin.post("/apps", status_code=201,
+            summary="Register an app for OAuth2 client credentials (its secret is shown once)")
+def register_app(body: AppIn, commerce: CommerceDep,
+                 actor: Annotated[str, Depends(require(Permission.SYSTEM_ADMIN))]
+                 ) -> RegisteredAppOut:
+    registered = commerce.identity.register_app(body.name, tuple(body.scopes),
+                                                created_by=actor)
+    return RegisteredAppOut(**_app_out(registered.app),
+                            client_secret=registered.client_secret)
+
+
+@admin.get("/apps", summary="Registered apps, by name")
+def list_apps(commerce: CommerceDep,
+              _: Annotated[str, Depends(require(Permission.USERS_READ))]) -> list[AppOut]:
+    return [AppOut(**_app_out(a)) for a in commerce.identity.apps(limit=500)]
+
+
+@admin.delete("/apps/{client_id}", summary="Revoke an app: its tokens stop working at once")
+def revoke_app(client_id: str, commerce: CommerceDep,
+               _: Annotated[str, Depends(require(Permission.SYSTEM_ADMIN))]) -> AppOut:
+    return AppOut(**_app_out(commerce.identity.revoke_app(client_id)))
+
+
+class AppTokenOut(BaseModel):
+    access_token: str
+    token_type: str = "Bearer"
+    expires_in: int
+    scope: str
+
+
+@router.post("/auth/token", summary="OAuth2 client credentials (RFC 6749 §4.4): a form with "
+                                    "grant_type, client_id, client_secret (or HTTP Basic), "
+                                    "scope")
+async def app_token(request: Request, commerce: CommerceDep) -> AppTokenOut:
+    body = await request.body()
+    if len(body) > 4096:
+        raise InvalidIdentityInput("the token request is too large")
+    form = {k: v[0] for k, v in parse_qs(body.decode("utf-8", "replace")).items()}
+    if form.get("grant_type") != "client_credentials":
+        raise InvalidIdentityInput("grant_type must be client_credentials",
+                                   error="unsupported_grant_type")
+    client_id, client_secret = form.get("client_id", ""), form.get("client_secret", "")
+    basic = request.headers.get("authorization", "")
+    if basic.lower().startswith("basic "):
+        try:
+            decoded = base64.b64decode(basic[6:].strip(), validate=True).decode()
+        except (ValueError, UnicodeDecodeError):
+            raise InvalidClient("malformed Basic credentials") from None
+        user, _, password = decoded.partition(":")
+        client_id, client_secret = unquote(user), unquote(password)
+    scopes = tuple(form.get("scope", "").split())
+    token = await run_in_threadpool(commerce.identity.app_token, client_id, client_secret,
+                                    scopes)
+    return AppTokenOut(access_token=token.access_token, expires_in=token.expires_in,
+                       scope=" ".join(token.scopes))
 
 
 async def _authentication_failed(request: Request, exc: Exception) -> Response:

@@ -58,3 +58,16 @@ sessions = sa.Table(
     version(),
     sa.Index(None, "account_id", "created_at"),
 )
+
+app_clients = sa.Table(
+    "app_clients", metadata,
+    key(),
+    text("name"),
+    text("secret_hash"),
+    json_value("scopes"),
+    text("status"),
+    text("created_by"),
+    timestamp("created_at"),
+    timestamp("updated_at"),
+    version(),
+)

@@ -1,6 +1,6 @@
 """Identity: accounts (staff users and customers, unique email per kind, unique username; the
 digests of pending reset and verification tokens) and sessions (refresh-token families,
-stored as SHA-256 hashes).
+stored as SHA-256 hashes), and app clients for OAuth2 client credentials.
 
 Revision ID: 0012
 Revises: 0009
@@ -65,9 +65,18 @@ def upgrade() -> None:
     )
     op.create_index("ix_sessions_account_id_created_at", "sessions",
                     ["account_id", "created_at"])
+    op.create_table(
+        "app_clients",
+        _text("id"), _text("name"), _text("secret_hash"),
+        sa.Column("scopes", sa.Text(), nullable=False), _text("status"), _text("created_by"),
+        _time("created_at"), _time("updated_at"),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name="pk_app_clients"),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("app_clients")
     op.drop_index("ix_sessions_account_id_created_at", table_name="sessions")
     op.drop_table("sessions")
     op.drop_table("accounts")
