@@ -35,6 +35,7 @@ from commerce_core.search.model import SearchSettings
 from commerce_core.shared.clock import Clock, SystemClock
 from commerce_core.shared.errors import InvalidInput
 from commerce_core.shared.ids import IdGenerator, Uuid7Generator
+from commerce_core.shared.principal import Authenticator
 from entrypoints.identity_keys import build_identity_kit
 from entrypoints.settings import Settings
 
@@ -260,6 +261,11 @@ def register_extra_subscribers(commerce: Commerce, hooks: str) -> None:
         register(commerce)
 
 
+def build_identity_authenticator(commerce: Commerce) -> Authenticator:
+    """Identity's link in the authenticator chain: access tokens (staff, customers, apps)."""
+    return commerce.identity.authenticator
+
+
 def build_redis(settings: Settings) -> redis.Redis:
     return connect(settings.redis_url)
 
@@ -280,6 +286,7 @@ class Container(containers.DeclarativeContainer):
     fulfillment_policy = providers.Singleton(build_fulfillment_policy, settings)
     commerce = providers.Singleton(build_commerce, settings, ports, reservation_policy,
                                    fulfillment_policy)
+    identity_authenticator = providers.Singleton(build_identity_authenticator, commerce)
     redis_client = providers.Singleton(build_redis, settings)
     stream_layout = providers.Singleton(build_layout, settings)
 

@@ -29,6 +29,8 @@ from commerce_core.identity.errors import (
 )
 from commerce_core.shared.errors import ServiceUnavailable
 from commerce_core.shared.permissions import Permission
+from entrypoints.container import make_container
+from entrypoints.settings import Settings
 from tests.identity_support import (
     PASSWORD,
     code_at,
@@ -387,3 +389,13 @@ def test_nobody_assigns_roles_to_themself_and_assigning_needs_the_permission(
 def test_identity_without_its_adapters_says_so() -> None:
     with pytest.raises(ServiceUnavailable):
         _ = Commerce(memory.bundle()).identity
+
+
+def test_the_container_offers_the_authenticator_for_the_chain() -> None:
+    container = make_container(Settings(database_url="memory://"))
+    commerce = container.commerce()
+    commerce.identity.register("lan@example.com", PASSWORD)
+    token = commerce.identity.login("lan@example.com", PASSWORD).tokens.access_token
+    principal = container.identity_authenticator().authenticate(token)
+    assert principal is not None
+    assert principal.kind == "customer"
