@@ -130,8 +130,10 @@ class Commerce:
             SearchWiring(uow, ports.search_index, clock, ids,
                          search_settings or SearchSettings()),
         ]
-        if ports.identity is not None:
-            contexts.append(IdentityWiring(uow, ports.identity, clock, ids, identity_policy))
+        identity = (IdentityWiring(uow, ports.identity, clock, ids, identity_policy)
+                    if ports.identity is not None else None)
+        if identity is not None:
+            contexts.append(identity)
         for context in contexts:
             for command, handler in context.handlers().items():
                 self.bus.register(command, fraud.guard(command, handler))
@@ -152,8 +154,8 @@ class Commerce:
         self.tax = TaxApi(handle, read)
         self.search = SearchApi(handle, read, ports.search_index, clock, ids,
                                 search_settings or SearchSettings(), synonyms or Synonyms())
-        self._identity = (IdentityApi(handle, read, ports.identity, clock)
-                          if ports.identity is not None else None)
+        self._identity = (IdentityApi(handle, read, ports.identity, clock, identity.oidc_begin)
+                          if identity is not None and ports.identity is not None else None)
 
     @property
     def identity(self) -> IdentityApi:

@@ -16,7 +16,10 @@ import re
 import tempfile
 from pathlib import Path
 
+import attrs
+
 from adapters import identity
+from adapters.identity.oidc import OidcClient
 from commerce_core.identity.ports import IdentityKit
 from commerce_core.shared.errors import InvalidInput
 from entrypoints.settings import Settings
@@ -83,10 +86,25 @@ def build_identity_kit(settings: Settings) -> IdentityKit:
     if not pems:
         raise InvalidInput("COMMERCE_IDENTITY_SIGNING_KEYS holds no PEM key")
     try:
-        return identity.kit(
+        kit = identity.kit(
             pems,
             sealing.get_secret_value() if sealing is not None else dev_sealing,
             issuer=settings.identity_issuer, audience=settings.identity_audience,
         )
     except ValueError as exc:
         raise InvalidInput(f"identity keys: {exc}") from exc
+    return attrs.evolve(kit, oidc=build_oidc_providers(settings))
+
+
+def build_oidc_providers(settings: Settings) -> tuple[OidcClient, ...]:
+    if settings.identity_oidc_providers is None:
+        return ()
+    try:
+        entries = json.loads(settings.identity_oidc_providers.get_secret_value())
+        return tuple(OidcClient(str(e["name"]), str(e["issuer"]), str(e["client_id"]),
+                                str(e["client_secret"])) for e in entries)
+    except (ValueError, TypeError, KeyError) as exc:
+        # The value holds client secrets: name the problem, never echo it.
+        raise InvalidInput("COMMERCE_IDENTITY_OIDC_PROVIDERS: a JSON list of objects with "
+                           f"name, issuer, client_id, client_secret ({type(exc).__name__})"
+                           ) from None

@@ -145,6 +145,10 @@ class Settings(BaseSettings):
                                  description="`iss` of access tokens")
     identity_audience: str = Field("commerce-core", min_length=1,
                                    description="`aud` of access tokens")
+    identity_oidc_providers: SecretStr | None = Field(
+        None, description='OpenID sign-in providers, JSON: [{"name": "google", "issuer": '
+                          '"https://accounts.google.com", "client_id": "...", '
+                          '"client_secret": "..."}]')
     identity_dev_keys_file: str | None = Field(
         None, description="Where generated development keys are kept (default: "
                           "$XDG_CONFIG_HOME/commerce/identity-dev-keys.json)")

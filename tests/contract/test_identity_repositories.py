@@ -14,7 +14,15 @@ from commerce_core.identity.errors import (
     UsernameTaken,
     UserNotFound,
 )
-from commerce_core.identity.model import Account, AccountKind, AppClient, AppStatus, Session
+from commerce_core.identity.model import (
+    Account,
+    AccountKind,
+    AppClient,
+    AppStatus,
+    OAuthLink,
+    Session,
+)
+from commerce_core.shared.errors import ConcurrencyConflict
 from tests.contract.conftest import Store
 
 
@@ -140,3 +148,24 @@ def test_app_clients_read_back_and_list_by_name(store: Store) -> None:
         assert listed[1].scopes == ("inventory.read",)
         with pytest.raises(AppNotFound):
             uow.app_clients.get("nope")
+
+
+def test_an_external_identity_links_one_account(store: Store) -> None:
+    account = customer(store, "lan@example.com")
+    add(store, account)
+    link = OAuthLink.link(account, "idp", "sub-1", "lan@example.com", store.clock.now())
+    with store.uow() as uow:
+        uow.oauth_links.add(link)
+        uow.commit()
+    with store.uow() as uow:
+        assert uow.oauth_links.get(OAuthLink.key("idp", "sub-1")).account_id == account.id
+        with pytest.raises(UserNotFound):
+            uow.oauth_links.get(OAuthLink.key("idp", "sub-2"))
+    other = customer(store, "minh@example.com")
+    add(store, other)
+    with store.uow() as uow:
+        uow.oauth_links.add(OAuthLink.link(other, "idp", "sub-1", "minh@example.com",
+                                           store.clock.now()))
+        with pytest.raises(ConcurrencyConflict):
+            uow.commit()
+    assert "identity.account_linked" in store.event_types()

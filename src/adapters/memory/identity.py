@@ -58,6 +58,11 @@ class InMemoryAppClientRepository(_Repository):
         return [self._load(r) for r in rows[offset:offset + limit]]
 
 
+class InMemoryOAuthLinkRepository(_Repository):
+    kind = "oauth_link"
+    not_found = UserNotFound
+
+
 class RecordingTokenDelivery:
     """Keeps the one-time links it is asked to send, for tests and local development."""
 

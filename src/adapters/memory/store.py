@@ -22,6 +22,7 @@ from adapters.memory.fulfillment import InMemoryFulfillmentRepository, InMemoryP
 from adapters.memory.identity import (
     InMemoryAccountRepository,
     InMemoryAppClientRepository,
+    InMemoryOAuthLinkRepository,
     InMemorySessionRepository,
 )
 from adapters.memory.inventory import (
@@ -90,6 +91,7 @@ class InMemoryUnitOfWork(TrackedUnitOfWork):
     accounts = Slot(InMemoryAccountRepository.over)
     sessions = Slot(InMemorySessionRepository.over)
     app_clients = Slot(InMemoryAppClientRepository.over)
+    oauth_links = Slot(InMemoryOAuthLinkRepository.over)
     stock = Slot(lambda s: InMemoryStockLevels(s.db, s.journal, s.clock, s.ids))
     ledger = Slot(lambda s: InMemoryStockLedger(s.db))
     promotion_usage = Slot(lambda s: InMemoryPromotionUsageLedger(s.db, s.journal))

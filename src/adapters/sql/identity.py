@@ -11,6 +11,7 @@ from adapters.sql.codec import AS_JSON_LIST, IGNORED, RowCodec, by_value
 from adapters.sql.columns import CodePointOrder
 from adapters.sql.tables.identity import accounts as a
 from adapters.sql.tables.identity import app_clients as c
+from adapters.sql.tables.identity import oauth_links as o
 from adapters.sql.tables.identity import sessions as s
 from commerce_core.identity.errors import AppNotFound, SessionNotFound, UserNotFound
 from commerce_core.identity.model import (
@@ -19,6 +20,7 @@ from commerce_core.identity.model import (
     AccountStatus,
     AppClient,
     AppStatus,
+    OAuthLink,
     Session,
 )
 
@@ -39,6 +41,11 @@ APP_CLIENTS = AggregateMap[AppClient](
     kind="app_client",
     not_found=AppNotFound,
     codec=RowCodec(AppClient, c, status=by_value(AppStatus), scopes=AS_JSON_LIST, events=IGNORED),
+)
+OAUTH_LINKS = AggregateMap[OAuthLink](
+    kind="oauth_link",
+    not_found=UserNotFound,
+    codec=RowCodec(OAuthLink, o, events=IGNORED),
 )
 _APPS = (
     sa.select(c).order_by(CodePointOrder(c.c.name), CodePointOrder(c.c.id))
@@ -80,3 +87,7 @@ class SqlSessionRepository(AggregateRepository[Session]):
 class SqlAppClientRepository(AggregateRepository[AppClient]):
     def listed(self, limit: int, offset: int = 0) -> list[AppClient]:
         return self._store.all(_APPS, {"limit": limit, "offset": offset})
+
+
+class SqlOAuthLinkRepository(AggregateRepository[OAuthLink]):
+    pass

@@ -22,9 +22,11 @@ from adapters.sql.fulfillment import (
 from adapters.sql.identity import (
     ACCOUNTS,
     APP_CLIENTS,
+    OAUTH_LINKS,
     SESSIONS,
     SqlAccountRepository,
     SqlAppClientRepository,
+    SqlOAuthLinkRepository,
     SqlSessionRepository,
 )
 from adapters.sql.inventory import (
@@ -125,6 +127,7 @@ class SqlUnitOfWork(TrackedUnitOfWork):
     accounts = stored(SqlAccountRepository, ACCOUNTS)
     sessions = stored(SqlSessionRepository, SESSIONS)
     app_clients = stored(SqlAppClientRepository, APP_CLIENTS)
+    oauth_links = stored(SqlOAuthLinkRepository, OAUTH_LINKS)
     # Written at once, in the transaction, rather than on commit.
     stock = Slot(lambda s: SqlStockLevels(s.db, s.clock, s.ids))
     ledger = Slot(lambda s: SqlStockLedger(s.db))

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Protocol
 
 from commerce_core.identity.authenticator import IdentityAuthenticator
 from commerce_core.identity.commands import (
     AssignRole,
+    CompleteOidcLogin,
     ConfirmMfa,
     CreateStaffUser,
     EnrollMfa,
@@ -35,6 +36,7 @@ from commerce_core.identity.queries import (
     Enrolment,
     LoginResult,
     MfaConfirmed,
+    OidcStart,
     RegisteredApp,
     SessionView,
     TokenPair,
@@ -46,10 +48,15 @@ from commerce_core.shared.principal import Principal
 from commerce_core.shared.uow import UnitOfWorkFactory
 
 
+class OidcBegin(Protocol):
+    def __call__(self, provider: str, redirect_uri: str) -> OidcStart: ...
+
+
 class IdentityApi:
     def __init__(self, handle: Handle, read: UnitOfWorkFactory[IdentityUnitOfWork],
-                 kit: IdentityKit, clock: Clock) -> None:
+                 kit: IdentityKit, clock: Clock, oidc: OidcBegin) -> None:
         self._handle, self._read, self._kit, self._clock = handle, read, kit, clock
+        self._oidc_begin = oidc
         self.authenticator = IdentityAuthenticator(read, kit.tokens, clock)
 
     def _run(self, command: Any) -> Any:
@@ -177,4 +184,21 @@ class IdentityApi:
     def app_token(self, client_id: str, client_secret: str,
                   scopes: tuple[str, ...] = ()) -> AppToken:
         result: AppToken = self._run(IssueAppToken(client_id, client_secret, tuple(scopes)))
+        return result
+
+    # OpenID Connect
+
+    def oidc_providers(self) -> list[str]:
+        return [p.name for p in self._kit.oidc]
+
+    def oidc_begin(self, provider: str, redirect_uri: str) -> OidcStart:
+        """Where to send the browser, and the binding to keep in its cookie."""
+        return self._oidc_begin(provider, redirect_uri)
+
+    def oidc_complete(self, provider: str, *, code: str, state: str, binding: str,
+                      user_agent: str = "", ip: str = "") -> LoginResult:
+        """Signs in the provider's user: their linked account, else the customer account with
+        their verified email (linked now), else a new customer account."""
+        result: LoginResult = self._run(
+            CompleteOidcLogin(provider, code, state, binding, user_agent, ip))
         return result

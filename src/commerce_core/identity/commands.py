@@ -144,3 +144,15 @@ class IssueAppToken:
     client_id: str
     client_secret: str = _hidden()
     scopes: tuple[str, ...] = ()
+
+
+@frozen
+class CompleteOidcLogin:
+    """The provider's callback: `binding` is what `oidc_begin` gave this browser."""
+
+    provider: str
+    code: str = _hidden()
+    state: str = _hidden()
+    binding: str = _hidden()
+    user_agent: str = ""
+    ip: str = ""

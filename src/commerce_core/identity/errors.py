@@ -132,3 +132,21 @@ class InvalidScope(InvalidInput):
     """A scope that is not a permission name, or one the client does not hold."""
 
     code = "identity.invalid_scope"
+
+
+class OidcStateMismatch(AuthenticationFailed):
+    """The callback's `state` is not the one this browser started with (a forged or replayed
+    callback, or another browser's): sign-in refused."""
+
+    code = "identity.oidc_state_mismatch"
+
+
+class OidcFailed(AuthenticationFailed):
+    """The provider refused, or its answer did not verify (signature, issuer, audience, nonce,
+    lifetime), or it gave no verified email."""
+
+    code = "identity.oidc_failed"
+
+
+class UnknownProvider(NotFound):
+    code = "identity.unknown_provider"

@@ -113,3 +113,14 @@ class EmailVerified(DomainEvent):
     customer_id: str | None
     email: str
     occurred_at: datetime
+
+
+@frozen
+class AccountLinked(DomainEvent):
+    """An external identity (`provider`) now signs in to the account."""
+
+    type = "identity.account_linked"
+    account_id: str
+    provider: str
+    email: str
+    occurred_at: datetime

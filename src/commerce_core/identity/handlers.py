@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import re
 import secrets
 from datetime import datetime, timedelta
@@ -17,6 +18,7 @@ from attrs import frozen
 
 from commerce_core.identity.commands import (
     AssignRole,
+    CompleteOidcLogin,
     ConfirmMfa,
     CreateStaffUser,
     EnrollMfa,
@@ -45,32 +47,50 @@ from commerce_core.identity.errors import (
     InvalidScope,
     InvalidToken,
     MfaState,
+    OidcFailed,
+    OidcStateMismatch,
     OneTimeTokenInvalid,
     PermissionDenied,
     RefreshTokenReused,
     SessionNotFound,
+    UnknownProvider,
     UsernameTaken,
     UserNotFound,
     WeakPassword,
 )
-from commerce_core.identity.model import Account, AccountKind, AccountStatus, AppClient, Session
-from commerce_core.identity.ports import AccessClaims, IdentityKit, IdentityUnitOfWork
+from commerce_core.identity.model import (
+    Account,
+    AccountKind,
+    AccountStatus,
+    AppClient,
+    OAuthLink,
+    Session,
+)
+from commerce_core.identity.ports import (
+    AccessClaims,
+    IdentityKit,
+    IdentityUnitOfWork,
+    OidcProvider,
+)
 from commerce_core.identity.queries import (
     AppToken,
     Enrolment,
     LoginResult,
     MfaConfirmed,
+    OidcStart,
     RegisteredApp,
     TokenPair,
 )
 from commerce_core.identity.roles import permissions_of
 from commerce_core.shared.bus import Handlers
 from commerce_core.shared.clock import Clock
-from commerce_core.shared.errors import ConcurrencyConflict
+from commerce_core.shared.errors import CommerceError, ConcurrencyConflict
 from commerce_core.shared.ids import IdGenerator
 from commerce_core.shared.permissions import ALL_PERMISSIONS, Permission
 from commerce_core.shared.uow import UnitOfWorkFactory
 
+# An account made by an OpenID sign-in has no password: no argon2 hash ever equals this.
+NO_PASSWORD = "!"
 BOOTSTRAP_OPERATOR = "operator"  # the operator token's name as an actor
 RECOVERY_CODES = 10
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -90,6 +110,7 @@ class IdentityPolicy:
     reuse_grace: timedelta = timedelta(seconds=5)
     reset_ttl: timedelta = timedelta(hours=1)
     verification_ttl: timedelta = timedelta(hours=24)
+    oidc_ttl: timedelta = timedelta(minutes=10)  # from leaving for the provider to coming back
 
 
 def check_password(password: str) -> None:
@@ -172,6 +193,7 @@ class IdentityHandlers:
             RegisterApp: self.register_app,
             RevokeApp: self.revoke_app,
             IssueAppToken: self.issue_app_token,
+            CompleteOidcLogin: self.complete_oidc,
         }
 
     # accounts
@@ -234,22 +256,27 @@ class IdentityHandlers:
             rehashed = (self._kit.hasher.hash(cmd.password)
                         if self._kit.hasher.needs_rehash(account.password_hash) else None)
             account.password_passed(now, rehashed)
-            open_sessions = uow.sessions.open_for(account.id, now)
-            # The eleventh sign-in ends the oldest session: ten remain.
-            for old in open_sessions[:max(0, len(open_sessions) - self.policy.max_sessions + 1)]:
-                old.revoke("session_limit", now)
-            refresh = _new_refresh(self._ids.new_id())
-            session_id = refresh.partition(".")[0]
-            lifetime = (self.policy.staff_session if account.is_staff
-                        else self.policy.customer_session)
-            session = Session.start(session_id, account, digest(refresh), lifetime=lifetime,
-                                    user_agent=cmd.user_agent, ip=cmd.ip, now=now)
-            if not account.needs_mfa:
-                session.mfa_verified = True  # no second factor owed
-            uow.sessions.add(session)
+            session, refresh = self._start_session(uow, account, cmd.user_agent, cmd.ip, now)
             uow.commit()
         return LoginResult(self._pair(account, session, refresh, now), account.needs_mfa,
                            account.mfa_enabled)
+
+    def _start_session(self, uow: IdentityUnitOfWork, account: Account, user_agent: str,
+                       ip: str, now: datetime) -> tuple[Session, str]:
+        open_sessions = uow.sessions.open_for(account.id, now)
+        # The eleventh sign-in ends the oldest session: ten remain.
+        for old in open_sessions[:max(0, len(open_sessions) - self.policy.max_sessions + 1)]:
+            old.revoke("session_limit", now)
+        refresh = _new_refresh(self._ids.new_id())
+        session_id = refresh.partition(".")[0]
+        lifetime = (self.policy.staff_session if account.is_staff
+                    else self.policy.customer_session)
+        session = Session.start(session_id, account, digest(refresh), lifetime=lifetime,
+                                user_agent=user_agent, ip=ip, now=now)
+        if not account.needs_mfa:
+            session.mfa_verified = True  # no second factor owed
+        uow.sessions.add(session)
+        return session, refresh
 
     def refresh(self, cmd: RefreshTokens) -> TokenPair:
         session_id, _, secret = cmd.refresh_token.partition(".")
@@ -505,6 +532,62 @@ class IdentityHandlers:
                               tuple(sorted(asked)))
         return AppToken(self._kit.tokens.issue(claims), int(ttl.total_seconds()),
                         claims.scopes)
+
+    # OpenID Connect
+
+    def begin_oidc(self, provider: str, redirect_uri: str) -> OidcStart:
+        chosen = self._provider(provider)
+        state, nonce = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
+        expires = self._clock.now() + self.policy.oidc_ttl
+        binding = self._kit.sealer.seal(json.dumps({
+            "provider": provider, "state": state, "nonce": nonce, "redirect_uri": redirect_uri,
+            "expires": int(expires.timestamp())}))
+        return OidcStart(chosen.authorization_url(state=state, nonce=nonce,
+                                                  redirect_uri=redirect_uri), binding)
+
+    def complete_oidc(self, cmd: CompleteOidcLogin) -> LoginResult:
+        provider = self._provider(cmd.provider)
+        now = self._clock.now()
+        try:
+            bound = json.loads(self._kit.sealer.open(cmd.binding))
+        except (CommerceError, ValueError):
+            raise OidcStateMismatch("this browser did not start the sign-in") from None
+        if bound.get("provider") != cmd.provider or not hmac.compare_digest(
+                str(bound.get("state", "")).encode(), cmd.state.encode()):
+            raise OidcStateMismatch("the sign-in's state does not match this browser's")
+        if now.timestamp() >= float(bound.get("expires", 0)):
+            raise OidcStateMismatch("the sign-in took too long; start again")
+        external = provider.exchange(code=cmd.code, nonce=str(bound["nonce"]),
+                                     redirect_uri=str(bound["redirect_uri"]))
+        if not external.email or not external.email_verified:
+            raise OidcFailed("the provider gave no verified email")
+        email = normal_email(external.email)
+        with self._uow() as uow:
+            key = OAuthLink.key(cmd.provider, external.subject)
+            try:
+                account = uow.accounts.get(uow.oauth_links.get(key).account_id)
+            except UserNotFound:
+                # Find by the verified email and link (never a second account), or create.
+                found = uow.accounts.by_email(AccountKind.CUSTOMER, email)
+                if found is None:
+                    found = Account.customer(self._ids.new_id(), self._ids.new_id(), email,
+                                             external.name[:200], "vi", NO_PASSWORD, now=now)
+                    found.email_verified = True
+                    uow.accounts.add(found)
+                account = found
+                uow.oauth_links.add(OAuthLink.link(account, cmd.provider, external.subject,
+                                                   email, now))
+            account.ensure_may_sign_in(now)
+            session, refresh = self._start_session(uow, account, cmd.user_agent, cmd.ip, now)
+            uow.commit()
+        return LoginResult(self._pair(account, session, refresh, now), account.needs_mfa,
+                           account.mfa_enabled)
+
+    def _provider(self, name: str) -> OidcProvider:
+        for provider in self._kit.oidc:
+            if provider.name == name:
+                return provider
+        raise UnknownProvider(f"no sign-in provider {name!r}", provider=name)
 
     # helpers
 

@@ -26,6 +26,7 @@ from commerce_core.identity.errors import (
     SelfAssignment,
 )
 from commerce_core.identity.events import (
+    AccountLinked,
     AccountLockedOut,
     CustomerRegistered,
     EmailVerified,
@@ -216,6 +217,32 @@ class Account:
         self.recovery_codes = tuple(c for c in self.recovery_codes if c != digest)
         self.updated_at = now
         return True
+
+
+@define(eq=False)
+class OAuthLink:
+    """An external identity (provider, subject) tied to an account; its id is both, so the
+    database refuses a second link of one identity."""
+
+    id: str  # f"{provider}|{subject}"
+    account_id: str
+    provider: str
+    subject: str
+    email: str
+    created_at: datetime
+    version: int = 0
+    events: list[DomainEvent] = field(factory=list, init=False, repr=False)
+
+    @staticmethod
+    def key(provider: str, subject: str) -> str:
+        return f"{provider}|{subject}"
+
+    @classmethod
+    def link(cls, account: Account, provider: str, subject: str, email: str,
+             now: datetime) -> OAuthLink:
+        link = cls(cls.key(provider, subject), account.id, provider, subject, email, now)
+        link.events.append(AccountLinked(account.id, provider, email, now))
+        return link
 
 
 class AppStatus(enum.StrEnum):

@@ -11,14 +11,29 @@ from typing import Any, Protocol
 
 from attrs import frozen
 
-from commerce_core.identity.model import Account, AccountKind, AppClient, Session
+from commerce_core.identity.model import Account, AccountKind, AppClient, OAuthLink, Session
 from commerce_core.shared.uow import UnitOfWork
 
 __all__ = [
-    "AccessClaims", "AccessTokens", "Account", "AccountKind", "AccountRepository", "AppClient",
+    "AccessClaims",
+    "AccessTokens",
+    "Account",
+    "AccountKind",
+    "AccountRepository",
+    "AppClient",
     "AppClientRepository",
-    "IdentityKit", "IdentityUnitOfWork", "PasswordHasher", "SecretSealer", "Session",
-    "SessionRepository", "TokenDelivery", "Totp",
+    "ExternalIdentity",
+    "IdentityKit",
+    "IdentityUnitOfWork",
+    "OAuthLink",
+    "OAuthLinkRepository",
+    "OidcProvider",
+    "PasswordHasher",
+    "SecretSealer",
+    "Session",
+    "SessionRepository",
+    "TokenDelivery",
+    "Totp",
 ]
 
 
@@ -96,6 +111,31 @@ class TokenDelivery(Protocol):
 
 
 @frozen
+class ExternalIdentity:
+    """Who an OpenID provider says signed in, from its verified ID token."""
+
+    provider: str
+    subject: str
+    email: str | None
+    email_verified: bool
+    name: str = ""
+
+
+class OidcProvider(Protocol):
+    """One OpenID Connect provider (authorization code flow)."""
+
+    @property
+    def name(self) -> str: ...
+
+    def authorization_url(self, *, state: str, nonce: str, redirect_uri: str) -> str: ...
+
+    def exchange(self, *, code: str, nonce: str, redirect_uri: str) -> ExternalIdentity:
+        """Trades the code for tokens and verifies the ID token (signature from the
+        provider's JWKS, issuer, audience, nonce, lifetime); `OidcFailed` otherwise."""
+        ...
+
+
+@frozen
 class IdentityKit:
     """The adapters identity needs, built by `adapters.identity.kit(...)`."""
 
@@ -105,6 +145,7 @@ class IdentityKit:
     sealer: SecretSealer
     issuer: str = "commerce-core"  # the name authenticator apps show next to the code
     delivery: TokenDelivery | None = None  # none: nobody can receive reset links
+    oidc: tuple[OidcProvider, ...] = ()  # sign-in with these providers
 
 
 class AccountRepository(Protocol):
@@ -147,12 +188,23 @@ class AppClientRepository(Protocol):
         ...
 
 
+class OAuthLinkRepository(Protocol):
+    def add(self, link: OAuthLink) -> None: ...
+
+    def get(self, link_id: str) -> OAuthLink:
+        """The link (`OAuthLink.key(provider, subject)`), or `UserNotFound`."""
+        ...
+
+
 class IdentityUnitOfWork(UnitOfWork, Protocol):
     @property
     def accounts(self) -> AccountRepository: ...
 
     @property
     def app_clients(self) -> AppClientRepository: ...
+
+    @property
+    def oauth_links(self) -> OAuthLinkRepository: ...
 
     @property
     def sessions(self) -> SessionRepository: ...

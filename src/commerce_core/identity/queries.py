@@ -11,7 +11,7 @@ from commerce_core.identity.model import Account, AppClient, Session
 
 __all__ = [
     "Account", "AppClient", "AppToken", "Enrolment", "LoginResult", "MfaConfirmed",
-    "RegisteredApp", "Session", "SessionView", "TokenPair",
+    "OidcStart", "RegisteredApp", "Session", "SessionView", "TokenPair",
 ]
 
 
@@ -75,3 +75,12 @@ class AppToken:
     access_token: str
     expires_in: int
     scopes: tuple[str, ...]
+
+
+@frozen
+class OidcStart:
+    """Send the browser to `url`; keep `binding` in an HttpOnly cookie of that browser: the
+    callback is accepted only with it (it seals the state and nonce, and expires)."""
+
+    url: str
+    binding: str

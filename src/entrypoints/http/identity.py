@@ -19,6 +19,7 @@ from fastapi import APIRouter, Depends, FastAPI, Query, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
+from starlette.responses import JSONResponse, RedirectResponse
 
 from commerce_core.app import Commerce
 from commerce_core.identity.errors import (
@@ -319,6 +320,39 @@ def request_verification(body: EmailIn, commerce: CommerceDep) -> Response:
 @router.post("/auth/email/verify", summary="Verify the email with a verification link's token")
 def verify_email(body: TokenIn, commerce: CommerceDep) -> AccountOut:
     return AccountOut.of(commerce.identity.verify_email(body.token))
+
+
+OIDC_COOKIE = "commerce_oidc"
+
+
+@router.get("/auth/oidc/{provider}/start", status_code=302,
+            summary="Sign in with an OpenID provider: redirects there, binding the attempt to "
+                    "this browser with an HttpOnly cookie")
+def oidc_start(provider: str, request: Request, commerce: CommerceDep) -> Response:
+    callback = str(request.url_for("oidc_callback", provider=provider))
+    start = commerce.identity.oidc_begin(provider, callback)
+    response = RedirectResponse(start.url, status_code=302)
+    response.set_cookie(OIDC_COOKIE, start.binding, max_age=600, httponly=True,
+                        secure=request.url.scheme == "https", samesite="lax",
+                        path="/auth/oidc")
+    return response
+
+
+@router.get("/auth/oidc/{provider}/callback", name="oidc_callback",
+            summary="The provider's return: tokens when the state matches this browser's")
+def oidc_callback(
+    provider: str, request: Request, commerce: CommerceDep,
+    code: Annotated[str, Query(max_length=2048)],
+    state: Annotated[str, Query(max_length=512)],
+) -> Response:
+    binding = request.cookies.get(OIDC_COOKIE, "")
+    client = request.client.host if request.client else ""
+    result = commerce.identity.oidc_complete(
+        provider, code=code, state=state, binding=binding,
+        user_agent=request.headers.get("user-agent", ""), ip=client)
+    response = JSONResponse(LoginOut.of_login(result).model_dump())
+    response.delete_cookie(OIDC_COOKIE, path="/auth/oidc")
+    return response
 
 
 @router.get("/.well-known/jwks.json", summary="The public keys that verify access tokens")

@@ -71,3 +71,15 @@ app_clients = sa.Table(
     timestamp("updated_at"),
     version(),
 )
+
+oauth_links = sa.Table(
+    "oauth_links", metadata,
+    key(),  # provider|subject: one account per external identity
+    text("account_id"),
+    text("provider"),
+    text("subject"),
+    text("email"),
+    timestamp("created_at"),
+    version(),
+    sa.Index(None, "account_id"),
+)

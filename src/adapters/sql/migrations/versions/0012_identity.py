@@ -1,6 +1,7 @@
 """Identity: accounts (staff users and customers, unique email per kind, unique username; the
-digests of pending reset and verification tokens) and sessions (refresh-token families,
-stored as SHA-256 hashes), and app clients for OAuth2 client credentials.
+digests of pending reset and verification tokens), sessions (refresh-token families, stored as
+SHA-256 hashes), app clients for OAuth2 client credentials, and links of external (OpenID)
+identities.
 
 Revision ID: 0012
 Revises: 0009
@@ -73,9 +74,18 @@ def upgrade() -> None:
         sa.Column("version", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("id", name="pk_app_clients"),
     )
+    op.create_table(
+        "oauth_links",
+        _text("id"), _text("account_id"), _text("provider"), _text("subject"), _text("email"),
+        _time("created_at"), sa.Column("version", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name="pk_oauth_links"),
+    )
+    op.create_index("ix_oauth_links_account_id", "oauth_links", ["account_id"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_oauth_links_account_id", table_name="oauth_links")
+    op.drop_table("oauth_links")
     op.drop_table("app_clients")
     op.drop_index("ix_sessions_account_id_created_at", table_name="sessions")
     op.drop_table("sessions")
