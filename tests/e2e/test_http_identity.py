@@ -3,6 +3,7 @@ JWKS, and staff users and roles under /admin with their own permission checks.""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
@@ -265,3 +266,37 @@ def test_an_app_signs_in_with_client_credentials(client: TestClient) -> None:
     client.delete(f"/admin/apps/{app['client_id']}", headers=OPERATOR)
     assert_problem(client.get("/auth/sessions", headers=bearer(token.json()["access_token"])),
                    401, "identity.invalid_token")
+
+
+def test_no_secret_reaches_the_http_logs(client: TestClient, shop: tuple[Commerce, FrozenClock],
+                                         caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    _, clock = shop
+    client.post("/auth/register", json={"email": "lan@example.com", "password": PASSWORD})
+    tokens = login(client, "lan@example.com")
+    fresh = client.post("/auth/refresh", json={"refresh_token": tokens["refresh_token"]}).json()
+    client.post("/auth/refresh", json={"refresh_token": tokens["refresh_token"]})  # refused
+    client.post("/auth/login", json={"identifier": "lan@example.com",
+                                     "password": "Wrong-Pass-1"})
+    _, staff_tokens = staff(client, clock, "an", ["SUPER_ADMIN"])
+    secrets = [PASSWORD, "Wrong-Pass-1", tokens["access_token"], tokens["refresh_token"],
+               fresh["access_token"], fresh["refresh_token"], staff_tokens["access_token"],
+               staff_tokens["refresh_token"], *staff_tokens["recovery_codes"]]
+    logged = "\n".join(f"{r.getMessage()} {r.__dict__!r}" for r in caplog.records)
+    assert "/auth/login" in logged  # the access log was captured
+    for secret in secrets:
+        assert secret not in logged
+
+
+def test_a_suspended_user_is_out_at_once(client: TestClient,
+                                         shop: tuple[Commerce, FrozenClock]) -> None:
+    _, clock = shop
+    agent_id, agent = staff(client, clock, "agent", ["CS_AGENT"])
+    bad = client.put(f"/admin/users/{agent_id}/status", headers=OPERATOR,
+                     json={"status": "asleep"})
+    assert bad.status_code == 422
+    done = client.put(f"/admin/users/{agent_id}/status", headers=OPERATOR,
+                      json={"status": "suspended"})
+    assert done.json()["status"] == "suspended"
+    assert_problem(client.get("/auth/sessions", headers=bearer(agent["access_token"])), 401,
+                   "identity.invalid_token")

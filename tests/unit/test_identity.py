@@ -399,3 +399,24 @@ def test_the_container_offers_the_authenticator_for_the_chain() -> None:
     principal = container.identity_authenticator().authenticate(token)
     assert principal is not None
     assert principal.kind == "customer"
+
+
+def test_suspending_a_user_ends_their_sessions_and_deleted_users_are_not_listed(
+        shop: tuple[Commerce, FrozenClock]) -> None:
+    commerce, clock = shop
+    boss_id, _, _ = staff_with_mfa(commerce, clock, "boss", ("USER_ADMIN",))
+    agent_id, agent, _ = staff_with_mfa(commerce, clock, "agent", ("CS_AGENT",))
+
+    with pytest.raises(SelfAssignment):
+        commerce.identity.change_status(boss_id, "suspended", by=boss_id)
+    commerce.identity.change_status(agent_id, "suspended", by=boss_id)
+    with pytest.raises(InvalidToken):
+        commerce.identity.authenticate(agent.tokens.access_token)
+    with pytest.raises(AuthenticationFailed):
+        commerce.identity.login("agent", PASSWORD, staff=True)
+    assert commerce.identity.sessions(agent_id) == []
+
+    commerce.identity.change_status(agent_id, "active", by=boss_id)
+    assert commerce.identity.login("agent", PASSWORD, staff=True).mfa_required
+    commerce.identity.change_status(agent_id, "deleted", by="operator")
+    assert [u.username for u in commerce.identity.users()] == ["boss"]

@@ -8,6 +8,7 @@ from typing import Any, Protocol
 from commerce_core.identity.authenticator import IdentityAuthenticator
 from commerce_core.identity.commands import (
     AssignRole,
+    ChangeUserStatus,
     CompleteOidcLogin,
     ConfirmMfa,
     CreateStaffUser,
@@ -94,6 +95,11 @@ class IdentityApi:
 
     def assign_role(self, account_id: str, role: str, *, by: str) -> Account:
         result: Account = self._run(AssignRole(account_id, role, by))
+        return result
+
+    def change_status(self, account_id: str, status: str, *, by: str) -> Account:
+        """Suspending, deactivating or deleting ends the user's sessions at once."""
+        result: Account = self._run(ChangeUserStatus(account_id, status, by))
         return result
 
     def revoke_role(self, account_id: str, role: str, *, by: str) -> Account:

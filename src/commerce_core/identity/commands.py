@@ -156,3 +156,13 @@ class CompleteOidcLogin:
     binding: str = _hidden()
     user_agent: str = ""
     ip: str = ""
+
+
+@frozen
+class ChangeUserStatus:
+    """`status`: active, inactive, suspended or deleted; anything but active ends every
+    session of the user at once."""
+
+    account_id: str
+    status: str
+    changed_by: str

@@ -124,3 +124,17 @@ class AccountLinked(DomainEvent):
     provider: str
     email: str
     occurred_at: datetime
+
+
+@frozen
+class UserStatusChanged(DomainEvent):
+    """A staff user was suspended, deactivated, deleted or reactivated; leaving `active`
+    ended every open session in the same transaction."""
+
+    type = "identity.user_status_changed"
+    account_id: str
+    previous: str
+    status: str
+    changed_by: str
+    sessions_revoked: int
+    occurred_at: datetime

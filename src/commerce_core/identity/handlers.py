@@ -18,6 +18,7 @@ from attrs import frozen
 
 from commerce_core.identity.commands import (
     AssignRole,
+    ChangeUserStatus,
     CompleteOidcLogin,
     ConfirmMfa,
     CreateStaffUser,
@@ -194,6 +195,7 @@ class IdentityHandlers:
             RevokeApp: self.revoke_app,
             IssueAppToken: self.issue_app_token,
             CompleteOidcLogin: self.complete_oidc,
+            ChangeUserStatus: self.change_user_status,
         }
 
     # accounts
@@ -418,6 +420,28 @@ class IdentityHandlers:
             else:
                 account.revoke_role(role, by=actor, now=now)
             uow.commit()  # the role and the new permissions_version in one transaction
+        return account
+
+    def change_user_status(self, cmd: ChangeUserStatus) -> Account:
+        try:
+            status = AccountStatus(cmd.status)
+        except ValueError:
+            raise InvalidIdentityInput(
+                f"status is one of {', '.join(s.value for s in AccountStatus)}",
+                field="status") from None
+        now = self._clock.now()
+        with self._uow() as uow:
+            account = uow.accounts.get(cmd.account_id)
+            if not account.is_staff:
+                raise InvalidIdentityInput("customer status belongs to the customer context",
+                                           id=cmd.account_id)
+            ending = (uow.sessions.open_for(account.id, now)
+                      if status is not AccountStatus.ACTIVE else [])
+            account.change_status(status, by=cmd.changed_by, sessions_revoked=len(ending),
+                                  now=now)
+            for session in ending:
+                session.revoke(f"account_{status.value}", now)
+            uow.commit()
         return account
 
     # one-time links

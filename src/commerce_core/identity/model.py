@@ -37,6 +37,7 @@ from commerce_core.identity.events import (
     SessionRevoked,
     SessionStarted,
     StaffUserCreated,
+    UserStatusChanged,
 )
 from commerce_core.identity.roles import check_role
 from commerce_core.shared.events import DomainEvent
@@ -169,6 +170,16 @@ class Account:
         self.permissions_version += 1
         self.updated_at = now
         self.events.append(RoleRevoked(self.id, role, by, self.permissions_version, now))
+
+    def change_status(self, status: AccountStatus, *, by: str, sessions_revoked: int,
+                      now: datetime) -> None:
+        if by == self.id:
+            raise SelfAssignment("nobody changes their own status")
+        if status is self.status:
+            return
+        previous, self.status, self.updated_at = self.status, status, now
+        self.events.append(UserStatusChanged(self.id, previous.value, status.value, by,
+                                             sessions_revoked, now))
 
     def begin_mfa(self, sealed_secret: str, now: datetime) -> None:
         if self.mfa_enabled:

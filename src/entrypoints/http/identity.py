@@ -409,6 +409,19 @@ def revoke_role(account_id: str, role: str, commerce: CommerceDep,
     return AccountOut.of(commerce.identity.revoke_role(account_id, role, by=actor))
 
 
+class StatusIn(RequestBody):
+    status: Literal["active", "inactive", "suspended", "deleted"]
+
+
+@admin.put("/users/{account_id}/status",
+           summary="Suspend, deactivate, delete or reactivate a staff user (never yourself); "
+                   "anything but active ends their sessions at once")
+def change_status(account_id: str, body: StatusIn, commerce: CommerceDep,
+                  actor: Annotated[str, Depends(require(Permission.USERS_MANAGE))]
+                  ) -> AccountOut:
+    return AccountOut.of(commerce.identity.change_status(account_id, body.status, by=actor))
+
+
 @admin.get("/roles", summary="The built-in roles and their permissions")
 def list_roles(commerce: CommerceDep,
                _: Annotated[str, Depends(require(Permission.USERS_READ))]) -> list[RoleOut]:
