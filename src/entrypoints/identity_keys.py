@@ -74,14 +74,26 @@ def _dev_keys(settings: Settings) -> tuple[str, str]:
     return str(stored["signing_key"]), str(stored["sealing_key"])
 
 
+DEV_KEYS_WARNING = (
+    "IDENTITY IS USING GENERATED DEVELOPMENT KEYS: set COMMERCE_IDENTITY_SIGNING_KEYS and "
+    "COMMERCE_IDENTITY_SEALING_KEY before going live (docs/identity.md)")
+
+
+def uses_dev_keys(settings: Settings) -> bool:
+    return settings.identity_signing_keys is None or settings.identity_sealing_key is None
+
+
+def warn_if_dev_keys(settings: Settings) -> None:
+    """Said by the processes that serve (the HTTP app); one-shot CLI commands print it."""
+    if uses_dev_keys(settings):
+        log.warning(DEV_KEYS_WARNING)
+
+
 def build_identity_kit(settings: Settings) -> IdentityKit:
     signing = settings.identity_signing_keys
     sealing = settings.identity_sealing_key
     if signing is None or sealing is None:
         dev_signing, dev_sealing = _dev_keys(settings)
-        log.warning(
-            "IDENTITY IS USING GENERATED DEVELOPMENT KEYS: set COMMERCE_IDENTITY_SIGNING_KEYS "
-            "and COMMERCE_IDENTITY_SEALING_KEY before going live (docs/identity.md)")
     pems = split_pems(signing.get_secret_value()) if signing is not None else [dev_signing]
     if not pems:
         raise InvalidInput("COMMERCE_IDENTITY_SIGNING_KEYS holds no PEM key")

@@ -16,7 +16,7 @@ from commerce_core.identity.errors import InvalidIdentityInput
 from commerce_core.shared.principal import Principal
 from entrypoints.cli.output import console, ok
 from entrypoints.cli.runtime import runtime
-from entrypoints.identity_keys import config_dir
+from entrypoints.identity_keys import DEV_KEYS_WARNING, config_dir, uses_dev_keys
 
 users_app = typer.Typer(no_args_is_help=True, help="Staff users: create, list, give roles.")
 roles_app = typer.Typer(no_args_is_help=True, help="The built-in staff roles.")
@@ -51,6 +51,11 @@ def stored_access_token() -> str:
         raise InvalidIdentityInput("not signed in: run `commerce login` first") from None
 
 
+def _warn_dev_keys(ctx: typer.Context) -> None:
+    if uses_dev_keys(runtime(ctx).settings):
+        console.print(f"warning: {DEV_KEYS_WARNING}", style="bold red")
+
+
 @users_app.command("create-admin")
 def create_admin(
     ctx: typer.Context,
@@ -63,6 +68,7 @@ def create_admin(
 ) -> None:
     """A staff user (the first one, typically) with its TOTP secret, shown once."""
     identity = runtime(ctx).commerce.identity
+    _warn_dev_keys(ctx)
     user = identity.create_staff_user(username, email, password, name=name,
                                       roles=tuple(role or ("SUPER_ADMIN",)))
     enrolment = identity.enroll_mfa(user.id)
@@ -140,6 +146,7 @@ def login(
 ) -> None:
     """Sign in and keep the tokens in a 0600 file for later commands."""
     identity = runtime(ctx).commerce.identity
+    _warn_dev_keys(ctx)
     result = identity.login(identifier, password, staff=staff, user_agent="commerce-cli")
     tokens = result.tokens
     recovery: tuple[str, ...] = ()

@@ -36,6 +36,7 @@ from commerce_core.shared.principal import Principal
 from entrypoints.http.dependencies import CommerceDep, SettingsDep
 from entrypoints.http.problems import PROBLEM_RESPONSES, HttpProblem, problem
 from entrypoints.http.schemas.common import MAX_OFFSET, RequestBody
+from entrypoints.identity_keys import warn_if_dev_keys
 
 router = APIRouter(tags=["auth"])
 admin = APIRouter(tags=["users and roles"])
@@ -521,6 +522,7 @@ async def _authentication_failed(request: Request, exc: Exception) -> Response:
 def install(app: FastAPI) -> None:
     """The routes, and 401 for every failed authentication (the core's categories have no
     such status)."""
+    warn_if_dev_keys(app.state.settings)
     app.add_exception_handler(AuthenticationFailed, _authentication_failed)
     app.include_router(router, responses=PROBLEM_RESPONSES)
     app.include_router(admin, prefix="/admin", responses=PROBLEM_RESPONSES)
