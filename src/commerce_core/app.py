@@ -34,6 +34,9 @@ from commerce_core.fraud.wiring import FraudWiring
 from commerce_core.fulfillment.api import FulfillmentApi
 from commerce_core.fulfillment.model import FulfillmentPolicy
 from commerce_core.fulfillment.wiring import FulfillmentWiring
+from commerce_core.identity.api import IdentityApi
+from commerce_core.identity.handlers import IdentityPolicy
+from commerce_core.identity.wiring import IdentityWiring
 from commerce_core.inventory.api import InventoryApi
 from commerce_core.inventory.model import ReservationPolicy
 from commerce_core.inventory.wiring import InventoryWiring
@@ -59,6 +62,7 @@ from commerce_core.search.api import SearchApi
 from commerce_core.search.model import SearchSettings
 from commerce_core.search.wiring import SearchWiring
 from commerce_core.shared.bus import Handlers, MessageBus, Subscriber
+from commerce_core.shared.errors import ServiceUnavailable
 from commerce_core.shared.money import Money
 from commerce_core.shared.uow import UnitOfWorkFactory
 from commerce_core.tax.api import TaxApi
@@ -97,6 +101,7 @@ class Commerce:
         synonyms: Synonyms | None = None,
         fraud_policy: FraudPolicy | None = None,
         fraud_signals: Sequence[RiskSignal] = (),
+        identity_policy: IdentityPolicy | None = None,
     ) -> None:
         self.ports = ports
         self.reservation_policy = reservation_policy or ReservationPolicy()
@@ -140,6 +145,10 @@ class Commerce:
             self._notification_wiring(),
             customer,
         ]
+        identity = (IdentityWiring(uow, ports.identity, clock, ids, identity_policy)
+                    if ports.identity is not None else None)
+        if identity is not None:
+            contexts.append(identity)
         for context in contexts:
             for command, handler in context.handlers().items():
                 self.bus.register(command, fraud.guard(command, handler))
@@ -163,6 +172,16 @@ class Commerce:
         self.audit = AuditApi(read)
         self.search = SearchApi(handle, read, ports.search_index, clock, ids,
                                 search_settings or SearchSettings(), synonyms or Synonyms())
+        self._identity = (IdentityApi(handle, read, ports.identity, clock, identity.oidc_begin)
+                          if identity is not None and ports.identity is not None else None)
+
+    @property
+    def identity(self) -> IdentityApi:
+        """Accounts, sign-in, tokens, MFA and roles; needs `Ports.identity`."""
+        if self._identity is None:
+            raise ServiceUnavailable("identity is not configured: build the ports with "
+                                     "identity=adapters.identity.kit(...)")
+        return self._identity
 
     def _notification_wiring(self) -> NotificationWiring:
         given = self.ports.notifications

@@ -12,6 +12,7 @@ from commerce_core.checkout.ports import CheckoutUnitOfWork
 from commerce_core.customer.ports import CustomerUnitOfWork, LocationDirectory
 from commerce_core.fraud.ports import GeoIp
 from commerce_core.fulfillment.ports import FulfillmentUnitOfWork, ShipmentGateway
+from commerce_core.identity.ports import IdentityKit, IdentityUnitOfWork
 from commerce_core.notification.ports import NotificationPorts, NotificationUnitOfWork
 from commerce_core.payment.ports import GatewayRouting, PaymentGateway
 from commerce_core.pricing.ports import ExchangeRates
@@ -25,7 +26,8 @@ from commerce_core.tax.ports import TaxRuleSource, TaxUnitOfWork
 
 class ShopUnitOfWork(
     CatalogUnitOfWork, CheckoutUnitOfWork, FulfillmentUnitOfWork, TaxUnitOfWork,
-    SearchUnitOfWork, NotificationUnitOfWork, AuditUnitOfWork, CustomerUnitOfWork, Protocol,
+    SearchUnitOfWork, NotificationUnitOfWork, AuditUnitOfWork, CustomerUnitOfWork,
+    IdentityUnitOfWork, Protocol,
 ):
     """One transaction over every context's repositories: an adapter's unit of work satisfies
     each context's unit-of-work Protocol, so a checkout step can coordinate several."""
@@ -56,3 +58,6 @@ class Ports:
     notifications: NotificationPorts | None = None  # none: no messages are sent
     # The location hierarchy addresses are checked against; none: addresses are refused.
     locations: LocationDirectory | None = None
+    # Password hashing, token signing, TOTP and sealing (`adapters.identity.kit`). None:
+    # `commerce.identity` is unavailable.
+    identity: IdentityKit | None = None

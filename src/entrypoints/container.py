@@ -39,6 +39,8 @@ from commerce_core.search.model import SearchSettings
 from commerce_core.shared.clock import Clock, SystemClock
 from commerce_core.shared.errors import InvalidInput
 from commerce_core.shared.ids import IdGenerator, Uuid7Generator
+from commerce_core.shared.principal import Authenticator
+from entrypoints.identity_keys import build_identity_kit
 from entrypoints.settings import Settings
 
 
@@ -272,7 +274,8 @@ def build_ports(
     notifications = build_notifications(settings)
     if notifications is not None:
         ports = attrs.evolve(ports, notifications=notifications)
-    return attrs.evolve(ports, locations=build_locations(settings))
+    return attrs.evolve(ports, locations=build_locations(settings),
+                        identity=build_identity_kit(settings))
 
 
 def build_locations(settings: Settings) -> LocationDirectory:
@@ -332,6 +335,11 @@ def register_extra_subscribers(commerce: Commerce, hooks: str) -> None:
         register(commerce)
 
 
+def build_identity_authenticator(commerce: Commerce) -> Authenticator:
+    """Identity's link in the authenticator chain: access tokens (staff, customers, apps)."""
+    return commerce.identity.authenticator
+
+
 def build_redis(settings: Settings) -> redis.Redis:
     return connect(settings.redis_url)
 
@@ -352,6 +360,7 @@ class Container(containers.DeclarativeContainer):
     fulfillment_policy = providers.Singleton(build_fulfillment_policy, settings)
     commerce = providers.Singleton(build_commerce, settings, ports, reservation_policy,
                                    fulfillment_policy)
+    identity_authenticator = providers.Singleton(build_identity_authenticator, commerce)
     redis_client = providers.Singleton(build_redis, settings)
     stream_layout = providers.Singleton(build_layout, settings)
 

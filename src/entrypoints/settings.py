@@ -143,6 +143,26 @@ class Settings(BaseSettings):
     operator_token: str | None = Field(
         None, description="Bearer token for /admin routes; `serve` makes one up if unset"
     )
+    identity_signing_keys: SecretStr | None = Field(
+        None, description="Ed25519 PEM private keys signing access tokens, the signing one "
+                          "first; older keys (or their public PEMs) after it still verify. "
+                          "Unset: a development key is generated and kept in "
+                          "COMMERCE_IDENTITY_DEV_KEYS_FILE (never for a live shop)")
+    identity_sealing_key: SecretStr | None = Field(
+        None, description="Fernet key encrypting TOTP secrets at rest "
+                          "(`python -c 'from cryptography.fernet import Fernet; "
+                          "print(Fernet.generate_key().decode())'`)")
+    identity_issuer: str = Field("commerce-core", min_length=1,
+                                 description="`iss` of access tokens")
+    identity_audience: str = Field("commerce-core", min_length=1,
+                                   description="`aud` of access tokens")
+    identity_oidc_providers: SecretStr | None = Field(
+        None, description='OpenID sign-in providers, JSON: [{"name": "google", "issuer": '
+                          '"https://accounts.google.com", "client_id": "...", '
+                          '"client_secret": "..."}]')
+    identity_dev_keys_file: str | None = Field(
+        None, description="Where generated development keys are kept (default: "
+                          "$XDG_CONFIG_HOME/commerce/identity-dev-keys.json)")
     seed_sample_catalog: bool = Field(
         True, description="Seed the sample catalog and stock when the database is empty"
     )

@@ -19,13 +19,14 @@ from commerce_core.catalog.ports import CatalogUnitOfWork
 from commerce_core.checkout.ports import CheckoutUnitOfWork
 from commerce_core.customer.ports import CustomerUnitOfWork
 from commerce_core.fulfillment.ports import FulfillmentUnitOfWork
+from commerce_core.identity.ports import IdentityUnitOfWork
 from commerce_core.notification.ports import NotificationUnitOfWork
 from commerce_core.shared.events import EventEnvelope
 
 
 class ContractUnitOfWork(
     CheckoutUnitOfWork, FulfillmentUnitOfWork, CatalogUnitOfWork, NotificationUnitOfWork,
-    CustomerUnitOfWork, Protocol,
+    CustomerUnitOfWork, IdentityUnitOfWork, Protocol,
 ):
     """Every repository of the core, as one unit of work of any adapter offers them."""
 

@@ -21,6 +21,12 @@ from adapters.memory.checkout import InMemoryCheckoutSagaRepository
 from adapters.memory.customer import InMemoryCustomerRepository, InMemorySegmentRepository
 from adapters.memory.fraud import InMemoryRiskAssessmentRepository
 from adapters.memory.fulfillment import InMemoryFulfillmentRepository, InMemoryPicklistRepository
+from adapters.memory.identity import (
+    InMemoryAccountRepository,
+    InMemoryAppClientRepository,
+    InMemoryOAuthLinkRepository,
+    InMemorySessionRepository,
+)
 from adapters.memory.inventory import (
     InMemoryAdjustmentRequestRepository,
     InMemoryDistributorRepository,
@@ -92,6 +98,10 @@ class InMemoryUnitOfWork(TrackedUnitOfWork):
     notification_preferences = Slot(InMemoryPreferencesRepository.over)
     customers = Slot(InMemoryCustomerRepository.over)
     segments = Slot(InMemorySegmentRepository.over)
+    accounts = Slot(InMemoryAccountRepository.over)
+    sessions = Slot(InMemorySessionRepository.over)
+    app_clients = Slot(InMemoryAppClientRepository.over)
+    oauth_links = Slot(InMemoryOAuthLinkRepository.over)
     stock = Slot(lambda s: InMemoryStockLevels(s.db, s.journal, s.clock, s.ids))
     ledger = Slot(lambda s: InMemoryStockLedger(s.db))
     promotion_usage = Slot(lambda s: InMemoryPromotionUsageLedger(s.db, s.journal))

@@ -9,7 +9,8 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from adapters.sql import tables
 from commerce_core.catalog.errors import DuplicateSku, DuplicateSlug
-from commerce_core.customer.errors import EmailTaken
+from commerce_core.customer.errors import EmailTaken as CustomerEmailTaken
+from commerce_core.identity.errors import EmailTaken, UsernameTaken
 from commerce_core.inventory.errors import (
     DuplicateDistributor,
     DuplicateWarehouse,
@@ -33,7 +34,9 @@ _UNIQUE: dict[str, tuple[type[CommerceError], str]] = {
     # A notification per correlation id: a repeated request or a redelivered event.
     "uq_notifications_correlation_id": (
         ConcurrencyConflict, "a notification with this correlation id exists"),
-    "uq_customers_email": (EmailTaken, "the email is already registered"),
+    "uq_customers_email": (CustomerEmailTaken, "the email is already registered"),
+    "uq_accounts_kind_email": (EmailTaken, "an account with this email exists"),
+    "uq_accounts_username": (UsernameTaken, "this username is taken"),
 }
 
 

@@ -26,6 +26,16 @@ from adapters.sql.fulfillment import (
     SqlFulfillmentRepository,
     SqlPicklistRepository,
 )
+from adapters.sql.identity import (
+    ACCOUNTS,
+    APP_CLIENTS,
+    OAUTH_LINKS,
+    SESSIONS,
+    SqlAccountRepository,
+    SqlAppClientRepository,
+    SqlOAuthLinkRepository,
+    SqlSessionRepository,
+)
 from adapters.sql.inventory import (
     DISTRIBUTORS,
     RESERVATIONS,
@@ -131,6 +141,10 @@ class SqlUnitOfWork(TrackedUnitOfWork):
     notification_preferences = stored(SqlPreferencesRepository, PREFERENCES)
     customers = stored(SqlCustomerRepository, CUSTOMERS)
     segments = stored(SqlSegmentRepository, SEGMENTS)
+    accounts = stored(SqlAccountRepository, ACCOUNTS)
+    sessions = stored(SqlSessionRepository, SESSIONS)
+    app_clients = stored(SqlAppClientRepository, APP_CLIENTS)
+    oauth_links = stored(SqlOAuthLinkRepository, OAUTH_LINKS)
     # Written at once, in the transaction, rather than on commit.
     stock = Slot(lambda s: SqlStockLevels(s.db, s.clock, s.ids))
     ledger = Slot(lambda s: SqlStockLedger(s.db))

@@ -17,6 +17,7 @@ from entrypoints.cli import (
     events,
     fraud,
     fulfillment,
+    identity,
     notifications,
     orders,
     payments,
@@ -58,6 +59,10 @@ app.add_typer(pricing.promotions_app, name="promotions")
 app.add_typer(pricing.coupons_app, name="coupons")
 app.add_typer(search.app, name="search")
 app.add_typer(notifications.app, name="notifications")
+app.add_typer(identity.users_app, name="users")
+app.add_typer(identity.roles_app, name="roles")
+app.command("login")(identity.login)
+app.command("whoami")(identity.whoami)
 # One-command sub-apps added without a name contribute their command to the root.
 app.add_typer(seed.app)
 app.add_typer(serve.app)

@@ -23,6 +23,7 @@ from entrypoints.http import (
     fraud,
     fulfillment,
     health,
+    identity,
     inventory,
     notifications,
     orders,
@@ -90,5 +91,7 @@ def create_app(commerce: Commerce, settings: Settings,
         app.include_router(operator, prefix="/admin",
                            dependencies=[Depends(require_operator), Depends(audit.audit_as_admin)],
                            responses=PROBLEM_RESPONSES)
+    # Identity's admin routes check their own permissions (the operator token included).
+    identity.install(app)
     document_refusals(app)
     return app

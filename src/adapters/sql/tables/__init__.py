@@ -31,6 +31,7 @@ from adapters.sql.tables import (  # noqa: E402
     customer,
     fraud,
     fulfillment,
+    identity,
     inventory,
     messaging,
     notification,
@@ -44,7 +45,6 @@ from adapters.sql.tables import (  # noqa: E402
 
 __all__ = [
     "NAMING_CONVENTION", "audit", "cart", "catalog", "checkout", "customer", "fraud",
-    "fulfillment", "inventory", "messaging", "metadata", "notification", "ordering", "payment",
-    "pricing", "promotion",
-    "search", "tax",
+    "fulfillment", "identity", "inventory", "messaging", "metadata", "notification", "ordering",
+    "payment", "pricing", "promotion", "search", "tax",
 ]
