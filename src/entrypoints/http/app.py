@@ -9,11 +9,14 @@ routes are plain `def` functions, which FastAPI runs in its thread pool.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from importlib.metadata import PackageNotFoundError, version
 
 from fastapi import Depends, FastAPI
 
 from commerce_core.app import Commerce
+from commerce_core.shared.principal import Authenticator
+from entrypoints.auth import chain_for
 from entrypoints.http import (
     carts,
     catalog,
@@ -27,7 +30,7 @@ from entrypoints.http import (
     search,
     webhooks,
 )
-from entrypoints.http.dependencies import require_operator
+from entrypoints.http.access import document_access, staff_only
 from entrypoints.http.limits import BodyLimitMiddleware
 from entrypoints.http.metrics import HttpMetrics
 from entrypoints.http.metrics import router as metrics_router
@@ -47,17 +50,22 @@ def _package_version() -> str:
         return "0+unknown"
 
 
-def create_app(commerce: Commerce, settings: Settings) -> FastAPI:
-    """The API over `commerce`; `settings` gives the shop currency and the operator token."""
+def create_app(commerce: Commerce, settings: Settings,
+               authenticators: Sequence[Authenticator] = ()) -> FastAPI:
+    """The API over `commerce`; `settings` gives the shop currency and the operator token.
+    Bearer tokens are checked by the operator token first, then by `authenticators` in order
+    (more can join later through `app.state.authenticators.add`)."""
     app = FastAPI(
         title="commerce-core",
         version=_package_version(),
         description="Catalog, inventory, carts, checkout and orders over HTTP. Errors are "
-        "RFC 9457 problems (`application/problem+json`) with a stable `code`; `/admin` routes "
-        "need the operator's bearer token.",
+        "RFC 9457 problems (`application/problem+json`) with a stable `code`. Every operation "
+        "states who may call it: `x-permission` (a bearer holding that permission), or "
+        "`x-access` `shopper` (the cart's `X-Cart-Token` or its customer's bearer) or `public`.",
     )
     app.state.commerce = commerce
     app.state.settings = settings
+    app.state.authenticators = chain_for(settings.operator_token, authenticators)
     app.state.metrics = HttpMetrics(commerce.gateways)
     app.state.redis = health.readiness_redis(settings)
     install_problem_handlers(app)
@@ -71,12 +79,14 @@ def create_app(commerce: Commerce, settings: Settings) -> FastAPI:
                    checkout.router, orders.router, pricing.router, search.router,
                    webhooks.router):
         app.include_router(public, responses=PROBLEM_RESPONSES)
-    # `/metrics` carries the operator guard on its route (see `entrypoints.http.metrics`).
+    # `/metrics` declares its permission on its route (see `entrypoints.http.metrics`).
     app.include_router(metrics_router, responses=PROBLEM_RESPONSES)
-    # The operator guard is attached here, once, so no admin route can be added without it.
+    # Each admin route declares its permission; this guard, attached once, keeps the anonymous
+    # caller out of any admin route even if one were added without a declaration.
     for operator in (catalog.admin, inventory.admin, orders.admin, fulfillment.admin,
                      pricing.admin, search.admin, fraud.admin):
-        app.include_router(operator, prefix="/admin", dependencies=[Depends(require_operator)],
+        app.include_router(operator, prefix="/admin", dependencies=[Depends(staff_only)],
                            responses=PROBLEM_RESPONSES)
     document_refusals(app)
+    document_access(app)
     return app

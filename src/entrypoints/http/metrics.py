@@ -16,8 +16,9 @@ from prometheus_client import CollectorRegistry, Counter, Histogram, generate_la
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 
 from commerce_core.payment.ports import GatewayRouting
+from commerce_core.shared.permissions import Permission
 from entrypoints.breaker_metrics import BreakerCollector
-from entrypoints.http.dependencies import require_operator
+from entrypoints.http.access import permit
 
 # Requests no route matched are counted under one label, so probing random paths cannot grow
 # the number of series.
@@ -68,7 +69,7 @@ router = APIRouter(tags=["operations"])
 
 
 @router.get(
-    "/metrics", dependencies=[Depends(require_operator)], response_class=Response,
+    "/metrics", dependencies=[permit(Permission.METRICS_READ)], response_class=Response,
     summary="Prometheus metrics of this process (operator token)",
     responses={200: {"content": {CONTENT_TYPE_LATEST.split(";")[0]: {
         "schema": {"type": "string"}}}}},

@@ -25,6 +25,7 @@ from commerce_core.app import Commerce
 from commerce_core.payment.errors import GatewayUnavailable, InvalidWebhook
 from commerce_core.payment.model import PaymentStatus
 from commerce_core.payment.ports import PaymentGateway, WebhookEvent
+from entrypoints.http.access import PUBLIC
 from entrypoints.http.dependencies import CommerceDep
 from entrypoints.http.problems import HttpProblem
 
@@ -47,7 +48,8 @@ def _invalid(error: InvalidWebhook) -> HttpProblem:
 
 
 @router.post("/webhooks/payments/{provider}",
-             summary="A provider's signed notification (Stripe, PayPal, MoMo IPN, the fake)")
+             summary="A provider's signed notification (Stripe, PayPal, MoMo IPN, the fake)",
+             dependencies=[PUBLIC])
 async def notification(provider: str, request: Request, commerce: CommerceDep) -> Response:
     gateway = _gateway(commerce, provider)
     body = await request.body()
@@ -61,7 +63,8 @@ async def notification(provider: str, request: Request, commerce: CommerceDep) -
     return _json({"received": True, "outcome": outcome})
 
 
-@router.get("/webhooks/payments/vnpay/ipn", summary="VNPay's IPN (signed query string)")
+@router.get("/webhooks/payments/vnpay/ipn", summary="VNPay's IPN (signed query string)",
+            dependencies=[PUBLIC])
 def vnpay_ipn(request: Request, commerce: CommerceDep) -> Response:
     gateway = _gateway(commerce, "vnpay")
     assert isinstance(gateway, VnpayGateway)
@@ -79,7 +82,8 @@ def vnpay_ipn(request: Request, commerce: CommerceDep) -> Response:
 
 
 @router.get("/payments/{provider}/return",
-            summary="The shopper comes back from the provider's page; the provider is asked")
+            summary="The shopper comes back from the provider's page; the provider is asked",
+            dependencies=[PUBLIC])
 def shopper_return(provider: str, request: Request, commerce: CommerceDep) -> Response:
     gateway = _gateway(commerce, provider)
     query = request.url.query
