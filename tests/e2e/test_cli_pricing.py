@@ -12,8 +12,8 @@ from commerce_core.promotion.commands import CreateCoupon, CreatePromotion
 from commerce_core.promotion.terms import PercentageOff
 from commerce_core.tax.commands import CreateTaxRule
 from entrypoints.container import make_container
-from entrypoints.http.app import create_app
 from entrypoints.http.access import hash_token
+from entrypoints.http.app import create_app
 from entrypoints.settings import Settings
 from tests.e2e.test_cli import commerce_cli, database_url, seeded_url, succeeded  # noqa: F401
 from tests.e2e.tokens import shopper_client
