@@ -35,6 +35,7 @@ from commerce_core.search.model import SearchSettings
 from commerce_core.shared.clock import Clock, SystemClock
 from commerce_core.shared.errors import InvalidInput
 from commerce_core.shared.ids import IdGenerator, Uuid7Generator
+from commerce_core.shared.principal import Authenticator
 from entrypoints.settings import Settings
 
 
@@ -259,6 +260,22 @@ def register_extra_subscribers(commerce: Commerce, hooks: str) -> None:
         register(commerce)
 
 
+def build_authenticators(settings: Settings) -> list[Authenticator]:
+    """`COMMERCE_AUTHENTICATORS`: each `module:function` is called with the settings and
+    returns an `Authenticator`, asked after the operator token, in the order given."""
+    found: list[Authenticator] = []
+    for hook in filter(None, (part.strip() for part in settings.authenticators.split(","))):
+        module_name, _, function_name = hook.partition(":")
+        try:
+            factory = getattr(importlib.import_module(module_name), function_name)
+        except (ImportError, AttributeError, ValueError) as exc:
+            raise InvalidInput(
+                f"COMMERCE_AUTHENTICATORS: cannot load {hook!r} ({exc})", hook=hook
+            ) from exc
+        found.append(factory(settings))
+    return found
+
+
 def build_redis(settings: Settings) -> redis.Redis:
     return connect(settings.redis_url)
 
@@ -281,6 +298,8 @@ class Container(containers.DeclarativeContainer):
                                    fulfillment_policy)
     redis_client = providers.Singleton(build_redis, settings)
     stream_layout = providers.Singleton(build_layout, settings)
+    # Checkers of bearer tokens after the operator token, in order (HTTP and CLI alike).
+    authenticators = providers.Singleton(build_authenticators, settings)
 
 
 def make_container(settings: Settings | None = None) -> Container:
