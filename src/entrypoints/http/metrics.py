@@ -2,8 +2,8 @@
 and checkout outcomes. Each app has its own registry, so apps side by side (tests, embedders)
 never share or collide on counters.
 
-`GET /metrics` serves them in the Prometheus text format, behind the operator token like
-`/admin` (a scrape config sets `authorization: {credentials: <token>}`): route names, outcome
+`GET /metrics` serves them in the Prometheus text format to bearers holding `metrics.read` (a
+scrape config sets `authorization: {credentials: <token>}`): route names, outcome
 counts and traffic shape are operational data a shopper has no business reading.
 """
 
@@ -70,7 +70,7 @@ router = APIRouter(tags=["operations"])
 
 @router.get(
     "/metrics", dependencies=[permit(Permission.METRICS_READ)], response_class=Response,
-    summary="Prometheus metrics of this process (operator token)",
+    summary="Prometheus metrics of this process",
     responses={200: {"content": {CONTENT_TYPE_LATEST.split(";")[0]: {
         "schema": {"type": "string"}}}}},
 )

@@ -2,15 +2,14 @@
 the shopper (spec payment §4, external-apis): notifications, VNPay's IPN, and the return from the
 provider's page.
 
-None of these routes takes the operator token: a provider's signature is what authenticates a
-notification, checked before anything is read from it (an invalid one answers 400 and changes
-nothing). Every notification, valid or about a payment we do not know, is acknowledged as its
-provider expects, since a refusal only makes the provider send it again and again; applying it is
-idempotent (by the provider's event id and by the checkout's state), so duplicates and
-out-of-order deliveries change nothing. The shopper's return is a signal to ask the provider:
-its query parameters are verified where they are signed, but the outcome always comes from the
-provider (`SettlePayment` with kind "pending"), never from the browser.
-"""
+None of these routes takes a bearer token (they are declared `PUBLIC`): a provider's signature is
+what authenticates a notification, checked before anything is read from it (an invalid one answers
+400 and changes nothing). Every notification, valid or about a payment we do not know, is
+acknowledged as its provider expects, since a refusal only makes the provider send it again and
+again; applying it is idempotent (by the provider's event id and by the checkout's state), so
+duplicates and out-of-order deliveries change nothing. The shopper's return is a signal to ask the
+provider: its query parameters are verified where they are signed, but the outcome always comes
+from the provider (`SettlePayment` with kind "pending"), never from the browser. """
 
 from __future__ import annotations
 
