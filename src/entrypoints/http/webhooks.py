@@ -9,7 +9,8 @@ acknowledged as its provider expects, since a refusal only makes the provider se
 again; applying it is idempotent (by the provider's event id and by the checkout's state), so
 duplicates and out-of-order deliveries change nothing. The shopper's return is a signal to ask the
 provider: its query parameters are verified where they are signed, but the outcome always comes
-from the provider (`SettlePayment` with kind "pending"), never from the browser. """
+from the provider (`SettlePayment` with kind "pending"), never from the browser.
+"""
 
 from __future__ import annotations
 
