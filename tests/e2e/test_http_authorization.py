@@ -19,6 +19,7 @@ from fastapi.routing import iter_route_contexts
 from fastapi.testclient import TestClient
 
 from commerce_core.app import Commerce
+from commerce_core.shared.errors import InvalidInput
 from commerce_core.shared.permissions import ALL_PERMISSIONS, Permission
 from commerce_core.shared.principal import Principal
 from entrypoints.http import create_app
@@ -331,3 +332,23 @@ def test_a_spoofed_identity_header_does_not_change_who_calls(
     assert_problem(as_bob, 404, "cart.not_found")
     assert_problem(anonymous, 401, "auth.unauthenticated")
     assert_problem(viewer, 403, "auth.forbidden")
+
+
+class Expiring:
+    """An authenticator refusing its own kind of token with an error of its own."""
+
+    def authenticate(self, credential: str) -> Principal | None:
+        if credential.startswith("jwt."):
+            raise InvalidInput("the access token expired")
+        return None
+
+
+def test_an_authenticators_refusal_is_a_401(commerce: Commerce, seeded: Seeded) -> None:
+    app = create_app(commerce, settings(), authenticators=[Expiring()])
+    with TestClient(app) as client:
+        refused = client.get("/admin/orders", headers=bearer("jwt.old"))
+        opened = client.post("/carts", json={}, headers=bearer("jwt.old"))
+
+    assert refused.status_code == opened.status_code == 401
+    assert "expired" in refused.json()["detail"]
+    assert refused.headers["www-authenticate"].startswith("Bearer")

@@ -36,6 +36,7 @@ from commerce_core.checkout.errors import CheckoutNotFound
 from commerce_core.checkout.model import CheckoutSaga
 from commerce_core.ordering.errors import OrderNotFound
 from commerce_core.ordering.model import Order
+from commerce_core.shared.errors import CommerceError, ServiceUnavailable
 from commerce_core.shared.permissions import Permission
 from commerce_core.shared.principal import Principal
 from entrypoints.auth import AuthenticatorChain, Unauthenticated, require_permission
@@ -84,7 +85,10 @@ def current_principal(request: Request) -> Principal:
                               headers=_INVALID_CHALLENGE)
     try:
         return authenticators_of(request.app).principal(credential)
-    except Unauthenticated as error:
+    except ServiceUnavailable:
+        raise  # the authenticator's backend is down: 503, and the caller is refused meanwhile
+    except CommerceError as error:
+        # Any refusal of the credential itself (unknown, expired, revoked) is a 401.
         raise HttpProblem(401, error.code, error.message, headers=_INVALID_CHALLENGE) from None
 
 
