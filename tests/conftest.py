@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -79,3 +80,16 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     ):
         report.outcome = "failed"
         report.longrepr = f"a service test CI must run was skipped: {report.longrepr}"
+
+
+CLI_OPERATOR_TOKEN = "cli-operator-token"
+
+
+@pytest.fixture(autouse=True)
+def cli_runs_as_the_operator(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: Any) -> None:
+    """Commands run in local operator mode (the CLI's token is the operator token) unless a
+    test says otherwise; no test reads a token file of the machine it runs on."""
+    monkeypatch.setenv("COMMERCE_OPERATOR_TOKEN", CLI_OPERATOR_TOKEN)
+    monkeypatch.setenv("COMMERCE_TOKEN", CLI_OPERATOR_TOKEN)
+    monkeypatch.setenv("COMMERCE_TOKEN_FILE",
+                       str(tmp_path_factory.getbasetemp() / "no-token-file"))

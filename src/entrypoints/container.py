@@ -340,6 +340,22 @@ def build_identity_authenticator(commerce: Commerce) -> Authenticator:
     return commerce.identity.authenticator
 
 
+def build_authenticators(settings: Settings) -> list[Authenticator]:
+    """`COMMERCE_AUTHENTICATORS`: each `module:function` is called with the settings and
+    returns an `Authenticator`, asked after the operator token, in the order given."""
+    found: list[Authenticator] = []
+    for hook in filter(None, (part.strip() for part in settings.authenticators.split(","))):
+        module_name, _, function_name = hook.partition(":")
+        try:
+            factory = getattr(importlib.import_module(module_name), function_name)
+        except (ImportError, AttributeError, ValueError) as exc:
+            raise InvalidInput(
+                f"COMMERCE_AUTHENTICATORS: cannot load {hook!r} ({exc})", hook=hook
+            ) from exc
+        found.append(factory(settings))
+    return found
+
+
 def build_redis(settings: Settings) -> redis.Redis:
     return connect(settings.redis_url)
 
@@ -363,6 +379,8 @@ class Container(containers.DeclarativeContainer):
     identity_authenticator = providers.Singleton(build_identity_authenticator, commerce)
     redis_client = providers.Singleton(build_redis, settings)
     stream_layout = providers.Singleton(build_layout, settings)
+    # Checkers of bearer tokens after the operator token, in order (HTTP and CLI alike).
+    authenticators = providers.Singleton(build_authenticators, settings)
 
 
 def make_container(settings: Settings | None = None) -> Container:

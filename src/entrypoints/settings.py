@@ -141,7 +141,19 @@ class Settings(BaseSettings):
     port: int = Field(8000, ge=0, le=65535, description="Port `commerce serve` binds")
     workers: int = Field(1, ge=1, description="HTTP server processes")
     operator_token: str | None = Field(
-        None, description="Bearer token for /admin routes; `serve` makes one up if unset"
+        None, description="The bootstrap operator's bearer token (every permission); `serve` "
+        "makes one up if unset"
+    )
+    authenticators: str = Field(
+        "", description="Comma-separated `module:function` factories, each called with the "
+        "settings, of the authenticators asked after the operator token (HTTP and CLI)",
+    )
+    token: SecretStr | None = Field(
+        None, description="The bearer token CLI commands present (the operator token acts as "
+        "the operator); without it, the first line of COMMERCE_TOKEN_FILE"
+    )
+    token_file: str = Field(
+        "~/.config/commerce/token", description="Where `commerce login` keeps the CLI's token"
     )
     identity_signing_keys: SecretStr | None = Field(
         None, description="Ed25519 PEM private keys signing access tokens, the signing one "

@@ -92,3 +92,17 @@ def test_a_cart_changed_twice_in_one_unit_of_work_is_saved_twice(store: Store) -
 
     after = reloaded(store, basket.id)
     assert (after.lines[0].quantity, after.version) == (3, 2)
+
+
+def test_a_guest_carts_token_hash_reads_back_and_a_cart_without_one_has_none(
+    store: Store,
+) -> None:
+    digest = "9f" * 32
+    guest = Cart.open(cart_id=store.ids.new_id(), currency="VND", customer_id=None,
+                      now=store.clock.now(), access_token_hash=digest)
+    add(store, guest)
+    legacy = cart(store, lines=())
+    add(store, legacy)
+
+    assert reloaded(store, guest.id).access_token_hash == digest
+    assert reloaded(store, legacy.id).access_token_hash is None

@@ -20,6 +20,7 @@ from commerce_core.app import Commerce, VariantSpec
 from commerce_core.shared.money import Money
 from entrypoints.http import create_app
 from entrypoints.settings import Settings
+from tests.e2e.tokens import keeping_tokens
 
 OPERATOR_TOKEN = "test-token"
 ADMIN = {"Authorization": f"Bearer {OPERATOR_TOKEN}"}
@@ -205,7 +206,7 @@ def seeded(commerce: Commerce) -> Seeded:
 
 @pytest.fixture
 def client(commerce: Commerce, seeded: Seeded) -> Iterator[TestClient]:
-    with TestClient(create_app(commerce, settings())) as test_client:
+    with keeping_tokens(TestClient(create_app(commerce, settings()))) as test_client:
         yield test_client
 
 

@@ -7,16 +7,18 @@ import json
 from decimal import Decimal
 from typing import Any
 
-from fastapi.testclient import TestClient
-
 from commerce_core import Commerce
 from commerce_core.promotion.commands import CreateCoupon, CreatePromotion
 from commerce_core.promotion.terms import PercentageOff
 from commerce_core.tax.commands import CreateTaxRule
 from entrypoints.container import make_container
+from entrypoints.http.access import hash_token
 from entrypoints.http.app import create_app
 from entrypoints.settings import Settings
 from tests.e2e.test_cli import commerce_cli, database_url, seeded_url, succeeded  # noqa: F401
+from tests.e2e.tokens import shopper_client
+
+CART_TOKEN = "a-guest-token-of-the-demo-cart"
 
 
 def shop(url: str) -> tuple[Commerce, Settings]:
@@ -30,7 +32,7 @@ def demo_cart(commerce: Commerce) -> str:
     promotion_id = commerce.promotions.create(CreatePromotion(
         "Tet 10%", PercentageOff(Decimal(10)), requires_coupon=True))
     commerce.promotions.create_coupon(CreateCoupon(promotion_id, "TET10"))
-    cart_id = commerce.cart.create("VND")
+    cart_id = commerce.cart.create("VND", access_token_hash=hash_token(CART_TOKEN))
     commerce.cart.add_item(cart_id, "LINEN-SHIRT-M", 2)
     commerce.cart.add_item(cart_id, "NON-LA", 1)
     commerce.cart.apply_coupon(cart_id, "TET10")
@@ -44,8 +46,9 @@ def without_time(breakdown: dict[str, Any]) -> dict[str, Any]:
 def test_price_explain_matches_the_http_breakdown(seeded_url: str) -> None:  # noqa: F811
     commerce, settings = shop(seeded_url)
     cart_id = demo_cart(commerce)
-    with TestClient(create_app(commerce, settings)) as client:
-        over_http = client.get(f"/carts/{cart_id}/price", params={"country": "VN"}).json()
+    with shopper_client(create_app(commerce, settings)) as client:
+        over_http = client.get(f"/carts/{cart_id}/price", params={"country": "VN"},
+                               headers={"X-Cart-Token": CART_TOKEN}).json()
 
     table = succeeded(commerce_cli("--database-url", seeded_url, "price", "explain", cart_id,
                                    "--country", "VN"))

@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fastapi.testclient import TestClient
 
 from adapters.memory import FrozenClock, ScriptedPaymentGateway
 from commerce_core.app import Commerce
@@ -27,6 +26,7 @@ from tests.e2e.conftest import (
     assert_problem,
     seed_shop,
 )
+from tests.e2e.tokens import shopper_client
 
 
 def _card(prefix: str) -> str:
@@ -68,7 +68,7 @@ def shop(tmp_path: Path) -> tuple[Api, Path, Seeded]:
                                    ids=Uuid7Generator()))
     seeded = seed_shop(commerce)
     app = create_app(commerce, Settings(database_url=url, operator_token=OPERATOR_TOKEN))
-    return Api(TestClient(app), commerce), path, seeded
+    return Api(shopper_client(app), commerce), path, seeded
 
 
 def _stored_text(path: Path) -> str:

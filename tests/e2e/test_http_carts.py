@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.e2e.conftest import Api, assert_problem
+from tests.e2e.conftest import ADMIN, Api, assert_problem
 
 
 def test_a_cart_opens_in_the_shop_currency_by_default(api: Api) -> None:
@@ -14,12 +14,16 @@ def test_a_cart_opens_in_the_shop_currency_by_default(api: Api) -> None:
     assert response.headers["location"] == f"/carts/{cart['id']}"
 
 
-def test_a_cart_may_name_its_customer_but_not_an_unknown_currency(api: Api) -> None:
-    named = api.client.post("/carts", json={"customer_id": "cus-42", "currency": "vnd"})
+def test_staff_may_open_a_cart_for_a_customer_but_not_in_an_unknown_currency(api: Api) -> None:
+    named = api.client.post("/carts", json={"customer_id": "cus-42", "currency": "vnd"},
+                            headers=ADMIN)
+    by_a_guest = api.client.post("/carts", json={"customer_id": "cus-42"})
     unknown = api.client.post("/carts", json={"currency": "ZZZ"})
 
     assert named.status_code == 201
     assert (named.json()["customer_id"], named.json()["currency"]) == ("cus-42", "VND")
+    # Naming an owner is not a guest's to do: a shopper is only ever themself.
+    assert_problem(by_a_guest, 403, "auth.forbidden")
     # The schema names the currencies, so an unknown one never reaches the core.
     assert_problem(unknown, 422, "request.invalid")
 

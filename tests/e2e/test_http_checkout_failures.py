@@ -11,6 +11,7 @@ from adapters.memory import ScriptedPaymentGateway
 from commerce_core.app import Commerce
 from entrypoints.http import create_app
 from tests.e2e.conftest import Api, Seeded, assert_problem, settings
+from tests.e2e.tokens import shopper_client
 
 
 def test_a_declined_payment_releases_the_stock_and_reopens_the_cart(
@@ -95,7 +96,7 @@ def test_the_last_units_go_to_the_first_order_and_the_second_is_told_what_is_lef
 @pytest.fixture
 def crashing_client(commerce: Commerce, seeded: Seeded) -> Iterator[TestClient]:
     """A client that gets the 500 a crashed process would give, instead of the exception."""
-    with TestClient(create_app(commerce, settings()), raise_server_exceptions=False) as client:
+    with shopper_client(create_app(commerce, settings()), raise_server_exceptions=False) as client:
         yield client
 
 

@@ -9,7 +9,6 @@ from typing import Any
 
 import attrs
 import pytest
-from fastapi.testclient import TestClient
 
 import adapters.memory
 from adapters.memory import FrozenClock, InMemoryGeoIp, ScriptedPaymentGateway, SequentialIds
@@ -19,6 +18,7 @@ from commerce_core.fraud.services import FraudPolicy
 from entrypoints.http import create_app
 from entrypoints.settings import Settings
 from tests.e2e.conftest import ADMIN, OPERATOR_TOKEN, Api, assert_problem, seed_shop
+from tests.e2e.tokens import shopper_client
 
 VPN_IN_VN = "198.51.100.7"
 GEO = InMemoryGeoIp({"198.51.100.0/24": "VN"},
@@ -35,7 +35,7 @@ def shop() -> Iterator[Api]:
     seed_shop(commerce)
     settings = Settings(database_url="memory://", operator_token=OPERATOR_TOKEN,
                         client_ip_header="X-Forwarded-For")
-    with TestClient(create_app(commerce, settings)) as client:
+    with shopper_client(create_app(commerce, settings)) as client:
         yield Api(client, commerce)
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import contextlib
 
 import redis
-from fastapi.testclient import TestClient
 from prometheus_client import generate_latest
 
 import adapters.memory
@@ -26,6 +25,7 @@ from entrypoints.consumer.metrics import Metrics
 from entrypoints.http import create_app
 from tests.e2e.conftest import ADMIN, Api, assert_problem, seed_shop, settings
 from tests.e2e.test_http_metrics import _sample
+from tests.e2e.tokens import shopper_client
 
 
 def _shop_with_stripe_down() -> Commerce:
@@ -44,7 +44,7 @@ def _shop_with_stripe_down() -> Commerce:
 
 
 def test_readiness_lists_each_breaker_and_stays_ready_with_one_open() -> None:
-    with TestClient(create_app(_shop_with_stripe_down(), settings())) as client:
+    with shopper_client(create_app(_shop_with_stripe_down(), settings())) as client:
         response = client.get("/health/ready")
 
     assert response.status_code == 200
@@ -52,7 +52,7 @@ def test_readiness_lists_each_breaker_and_stays_ready_with_one_open() -> None:
 
 
 def test_the_api_metrics_carry_a_breaker_gauge_per_gateway() -> None:
-    with TestClient(create_app(_shop_with_stripe_down(), settings())) as client:
+    with shopper_client(create_app(_shop_with_stripe_down(), settings())) as client:
         text = client.get("/metrics", headers=ADMIN).text
 
     assert _sample(text, "commerce_gateway_breaker_state", gateway="stripe") == 2
@@ -79,7 +79,7 @@ def test_a_currency_no_gateway_takes_is_a_clear_409_before_anything_is_taken() -
         breakers=InMemoryBreakerStore(), clock=ports.clock)
     commerce = Commerce(ports)
     seed_shop(commerce)
-    with TestClient(create_app(commerce, settings())) as client:
+    with shopper_client(create_app(commerce, settings())) as client:
         api = Api(client, commerce)
         cart_id = api.filled_cart(("LINEN-SHIRT-M", 1))
         events = api.outbox_rows()

@@ -11,6 +11,7 @@ from commerce_core.app import Commerce
 from entrypoints.http import create_app
 from entrypoints.settings import Settings
 from tests.e2e.conftest import Api, assert_problem
+from tests.e2e.tokens import shopper_client
 
 
 def test_liveness_always_answers(client: TestClient) -> None:
@@ -55,7 +56,7 @@ def test_readiness_with_the_redis_bus_is_a_503_when_redis_is_down(commerce: Comm
     down = Settings(database_url="memory://", operator_token="t" * 16, bus="redis",
                     redis_url=f"redis://127.0.0.1:{_closed_port()}/0")
 
-    with TestClient(create_app(commerce, down)) as client:
+    with shopper_client(create_app(commerce, down)) as client:
         response = client.get("/health/ready")
 
         assert_problem(response, 503, "health.redis_down")
@@ -74,7 +75,7 @@ def test_readiness_with_the_redis_bus_is_ok_when_redis_answers(
     up = Settings(database_url="memory://", operator_token="t" * 16, bus="redis",
                   redis_url=redis_url)
 
-    with TestClient(create_app(commerce, up)) as client:
+    with shopper_client(create_app(commerce, up)) as client:
         response = client.get("/health/ready")
 
     assert response.status_code == 200, response.text

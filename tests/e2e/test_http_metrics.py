@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 from commerce_core.app import Commerce
 from entrypoints.http import create_app
 from tests.e2e.conftest import ADMIN, Api, assert_problem, settings
+from tests.e2e.tokens import shopper_client
 
 
 def _sample(text: str, name: str, **labels: str) -> float:
@@ -59,15 +60,16 @@ def test_unmatched_paths_share_one_series(api: Api) -> None:
     assert "no-such-thing" not in text
 
 
-def test_metrics_need_the_operator_token(client: TestClient) -> None:
+def test_metrics_need_the_metrics_read_permission(client: TestClient) -> None:
     assert_problem(client.get("/metrics"), 401, "auth.unauthenticated")
     document = client.get("/openapi.json").json()
-    assert document["paths"]["/metrics"]["get"]["security"] == [{"operator": []}]
+    assert document["paths"]["/metrics"]["get"]["security"] == [{"bearer": []}]
+    assert document["paths"]["/metrics"]["get"]["x-permission"] == "metrics.read"
 
 
 def test_each_app_counts_its_own_requests(commerce: Commerce) -> None:
-    first = TestClient(create_app(commerce, settings()))
-    second = TestClient(create_app(commerce, settings()))
+    first = shopper_client(create_app(commerce, settings()))
+    second = shopper_client(create_app(commerce, settings()))
 
     first.get("/health/live")
     first.get("/health/live")

@@ -37,10 +37,13 @@ def test_admin_operations_declare_the_bearer_token_and_problems_their_media_type
     document = client.get("/openapi.json").json()
 
     capture = document["paths"]["/admin/orders/{order_id}/capture"]["post"]
-    assert capture["security"] == [{"operator": []}]
-    assert document["components"]["securitySchemes"]["operator"]["scheme"] == "bearer"
+    assert capture["security"] == [{"bearer": []}]
+    assert capture["x-permission"] == "payments.capture"
+    assert document["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer"
     assert "application/problem+json" in capture["responses"]["4XX"]["content"]
-    assert "security" not in document["paths"]["/products"]["get"]
+    assert document["paths"]["/products"]["get"]["security"] == []
+    assert document["paths"]["/products"]["get"]["x-access"] == "public"
+    assert document["paths"]["/carts/{cart_id}"]["get"]["x-access"] == "shopper"
 
 
 def test_the_docs_page_is_served(client: TestClient) -> None:

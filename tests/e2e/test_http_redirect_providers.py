@@ -28,6 +28,7 @@ from tests.contract.payment_doubles import (
     VnpayHarness,
 )
 from tests.e2e.conftest import settings
+from tests.e2e.tokens import shopper_client
 from tests.shop import clock_of
 
 SKU = "SILK-SCARF"
@@ -237,7 +238,7 @@ def _shop(provider: Provider) -> tuple[Commerce, TestClient]:
                                     publish=True)
     commerce.inventory.set_stock(SKU, "HCM", 3)
     # The shopper's address is the connection's: VNPay requires it.
-    return commerce, TestClient(create_app(commerce, settings()), client=("203.0.113.7", 50123))
+    return commerce, shopper_client(create_app(commerce, settings()), client=("203.0.113.7", 50123))
 
 
 def _place(provider: Provider, commerce: Commerce, client: TestClient) -> dict[str, Any]:

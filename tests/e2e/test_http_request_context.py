@@ -15,6 +15,7 @@ from commerce_core.app import Commerce
 from entrypoints import logs
 from entrypoints.http import create_app
 from tests.e2e.conftest import OPERATOR_TOKEN, Seeded, assert_problem, settings
+from tests.e2e.tokens import shopper_client
 from tests.shop import every_event
 
 
@@ -68,7 +69,7 @@ def failing_client(
         raise RuntimeError("password=hunter2 in a stack trace")
 
     monkeypatch.setattr(commerce.catalog, "list", broken)
-    with TestClient(create_app(commerce, settings()), raise_server_exceptions=False) as client:
+    with shopper_client(create_app(commerce, settings()), raise_server_exceptions=False) as client:
         yield client
 
 
@@ -100,7 +101,7 @@ def test_json_logs_carry_the_request_id_on_every_line_of_the_request(
     saved = list(root.handlers), root.level
     logs.configure("INFO", "json", secrets=(OPERATOR_TOKEN,), stream=stream)
     try:
-        with TestClient(create_app(commerce, settings())) as client:
+        with shopper_client(create_app(commerce, settings())) as client:
             client.get("/products", headers={"X-Request-ID": "req-json-1"})
     finally:
         root.handlers[:] = saved[0]

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fastapi.testclient import TestClient
-
 from adapters.memory import FrozenClock, ScriptedPaymentGateway
 from commerce_core.app import Commerce
 from commerce_core.shared.ids import Uuid7Generator
 from entrypoints.http import create_app
 from entrypoints.settings import Settings
 from tests.e2e.conftest import OPERATOR_TOKEN, Api, first_order_journey, seed_shop
+from tests.e2e.tokens import shopper_client
 
 
 def test_the_journey_works_against_a_sqlite_file(tmp_path: Path) -> None:
@@ -26,5 +25,5 @@ def test_the_journey_works_against_a_sqlite_file(tmp_path: Path) -> None:
     seed_shop(commerce)
 
     app = create_app(commerce, Settings(database_url=url, operator_token=OPERATOR_TOKEN))
-    with TestClient(app) as client:
+    with shopper_client(app) as client:
         first_order_journey(Api(client, commerce))

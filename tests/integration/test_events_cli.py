@@ -229,6 +229,7 @@ def test_tail_prints_events_published_after_it_started(
     publisher.publish([noted(1)])
     env = {k: v for k, v in os.environ.items() if not k.startswith("COMMERCE_")}
     env |= settings_env(redis_url, layout) | {"COMMERCE_EXTRA_SUBSCRIBERS": ""}
+    env |= {"COMMERCE_OPERATOR_TOKEN": "events-operator", "COMMERCE_TOKEN": "events-operator"}
     process = subprocess.Popen(
         [sys.executable, "-m", "entrypoints.cli", "events", "tail", "--count", "2"],
         cwd=ROOT, env=env, text=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,

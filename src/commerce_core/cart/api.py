@@ -12,7 +12,7 @@ from commerce_core.cart.commands import (
 )
 from commerce_core.cart.ports import CartUnitOfWork
 from commerce_core.cart.pricing import cart_prices, pricing_input
-from commerce_core.cart.queries import CartSnapshot, CartView, cart_view
+from commerce_core.cart.queries import CartAccess, CartSnapshot, CartView, cart_view
 from commerce_core.cart.services import snapshot
 from commerce_core.catalog import services as catalog
 from commerce_core.catalog.queries import SellableItem
@@ -35,8 +35,15 @@ class CartApi:
                  pricer: CartPricer) -> None:
         self._handle, self._read, self._pricer = handle, read, pricer
 
-    def create(self, currency: str, customer_id: str | None = None) -> str:
-        return str(self._handle(CreateCart(currency, customer_id)))
+    def create(self, currency: str, customer_id: str | None = None, *,
+               access_token_hash: str | None = None) -> str:
+        return str(self._handle(CreateCart(currency, customer_id, access_token_hash)))
+
+    def access(self, cart_id: str) -> CartAccess:
+        """Who may reach the cart; `CartNotFound` for an unknown cart."""
+        with self._read() as uow:
+            cart = uow.carts.get(cart_id)
+            return CartAccess(cart.id, cart.customer_id, cart.access_token_hash)
 
     def add_item(self, cart_id: str, sku: str, quantity: int,
                  warehouse_id: str | None = None) -> str:

@@ -9,6 +9,8 @@ from attrs import frozen
 class CreateCart:
     currency: str
     customer_id: str | None = None
+    # The SHA-256 of the guest's access token: the token itself never enters the core.
+    access_token_hash: str | None = None
 
 
 @frozen

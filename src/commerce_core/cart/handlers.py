@@ -34,7 +34,7 @@ class CreateCartHandler:
         with self._uow() as uow:
             cart = Cart.open(
                 cart_id=self._ids.new_id(), currency=currency, customer_id=cmd.customer_id,
-                now=self._clock.now(),
+                now=self._clock.now(), access_token_hash=cmd.access_token_hash,
             )
             uow.carts.add(cart)
             uow.commit()

@@ -81,14 +81,19 @@ class Cart:
     updated_at: datetime
     version: int = 0
     coupon_codes: list[str] = field(factory=list)
+    # What a guest presents to reach the cart, its checkouts and its order (a SHA-256 hex
+    # digest; None for carts opened before guest tokens, which only their customer reaches).
+    access_token_hash: str | None = None
     events: list[DomainEvent] = field(factory=list, repr=False)
 
     @classmethod
     def open(
-        cls, *, cart_id: str, currency: str, customer_id: str | None, now: datetime
+        cls, *, cart_id: str, currency: str, customer_id: str | None, now: datetime,
+        access_token_hash: str | None = None,
     ) -> Cart:
         Money.zero(currency)  # refuses an unknown currency
-        cart = cls(cart_id, customer_id, currency, CartStatus.ACTIVE, [], None, now, now)
+        cart = cls(cart_id, customer_id, currency, CartStatus.ACTIVE, [], None, now, now,
+                   access_token_hash=access_token_hash)
         cart.events.append(CartCreated(cart_id, customer_id, currency, now))
         return cart
 

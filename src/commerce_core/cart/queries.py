@@ -53,6 +53,16 @@ class CartSnapshot:
 
 
 @frozen
+class CartAccess:
+    """Who may reach a cart (and the checkouts and order made from it): its customer, or a
+    guest presenting the token whose SHA-256 is `access_token_hash`."""
+
+    cart_id: str
+    customer_id: str | None
+    access_token_hash: str | None
+
+
+@frozen
 class CartLineView:
     id: str
     sku: str

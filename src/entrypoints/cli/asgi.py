@@ -16,5 +16,6 @@ from entrypoints.settings import Settings
 
 def create() -> FastAPI:
     settings = Settings()
-    commerce: Commerce = make_container(settings).commerce()
-    return create_app(commerce, settings)
+    container = make_container(settings)
+    commerce: Commerce = container.commerce()
+    return create_app(commerce, settings, authenticators=container.authenticators())

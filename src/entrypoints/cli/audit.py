@@ -18,7 +18,9 @@ from rich.table import Table
 from commerce_core.audit.context import AuditContext
 from commerce_core.audit.model import AuditEntry
 from commerce_core.audit.queries import AuditFilter
+from commerce_core.shared.permissions import Permission
 from commerce_core.shared.principal import Principal
+from entrypoints.cli.access import permits
 from entrypoints.cli.output import console, failed, ok, when
 from entrypoints.cli.runtime import runtime
 
@@ -37,6 +39,7 @@ def operator_context() -> AuditContext:
 
 
 @app.command("list")
+@permits(Permission.AUDIT_READ)
 def list_entries(
     ctx: typer.Context,
     actor: Annotated[str | None, typer.Option(help="Only this actor id")] = None,
@@ -97,6 +100,7 @@ def _row(e: AuditEntry) -> dict[str, Any]:
 
 
 @app.command("verify")
+@permits(Permission.AUDIT_VERIFY)
 def verify(ctx: typer.Context) -> None:
     """Walk the hash chain; exit 1 naming the first entry edited, inserted or removed."""
     report = runtime(ctx).commerce.audit.verify()

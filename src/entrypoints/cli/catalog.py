@@ -11,6 +11,8 @@ from rich.table import Table
 from commerce_core import Commerce, Money, VariantSpec
 from commerce_core.catalog.errors import CategoryNotFound, InvalidProduct, ProductNotFound
 from commerce_core.catalog.model import Category, Product
+from commerce_core.shared.permissions import Permission
+from entrypoints.cli.access import permits
 from entrypoints.cli.output import console, ok, when
 from entrypoints.cli.runtime import runtime
 
@@ -63,6 +65,7 @@ def parse_variant(text: str, currency: str) -> VariantSpec:
 
 # -- products --------------------------------------------------------------------------------------
 @products.command("list")
+@permits(Permission.CATALOG_READ)
 def list_products(
     ctx: typer.Context,
     published: Annotated[bool, typer.Option("--published", help="Only published ones")] = False,
@@ -90,6 +93,7 @@ def list_products(
 
 
 @products.command("show")
+@permits(Permission.CATALOG_READ)
 def show(ctx: typer.Context, product: ProductRef) -> None:
     """One product with its variants and list prices."""
     commerce = runtime(ctx).commerce
@@ -114,6 +118,7 @@ def show(ctx: typer.Context, product: ProductRef) -> None:
 
 
 @products.command("create")
+@permits(Permission.CATALOG_WRITE)
 def create(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="What shoppers read")],
@@ -137,6 +142,7 @@ def create(
 
 
 @products.command("update")
+@permits(Permission.CATALOG_WRITE)
 def update(
     ctx: typer.Context,
     product: ProductRef,
@@ -164,6 +170,7 @@ def update(
 
 
 @products.command("publish")
+@permits(Permission.CATALOG_WRITE)
 def publish(ctx: typer.Context, product: ProductRef) -> None:
     """Make it visible and sellable."""
     commerce = runtime(ctx).commerce
@@ -173,6 +180,7 @@ def publish(ctx: typer.Context, product: ProductRef) -> None:
 
 
 @products.command("unpublish")
+@permits(Permission.CATALOG_WRITE)
 def unpublish(ctx: typer.Context, product: ProductRef) -> None:
     """Hide it; carts keep their lines but cannot check them out."""
     commerce = runtime(ctx).commerce
@@ -182,6 +190,7 @@ def unpublish(ctx: typer.Context, product: ProductRef) -> None:
 
 
 @products.command("archive")
+@permits(Permission.CATALOG_WRITE)
 def archive(ctx: typer.Context, product: ProductRef) -> None:
     """Retire it for good: never sold or shown again, kept for the orders that name it."""
     commerce = runtime(ctx).commerce
@@ -197,6 +206,7 @@ def _category_row(category: Category, slugs: dict[str, str]) -> tuple[str, ...]:
 
 
 @categories.command("list")
+@permits(Permission.CATALOG_READ)
 def list_categories(ctx: typer.Context) -> None:
     """Every category, by slug."""
     found = runtime(ctx).commerce.catalog.categories()
@@ -213,6 +223,7 @@ def list_categories(ctx: typer.Context) -> None:
 
 
 @categories.command("create")
+@permits(Permission.CATALOG_WRITE)
 def create_category(
     ctx: typer.Context,
     slug: Annotated[str, typer.Argument(help="Lower-case words joined by '-'")],

@@ -15,6 +15,8 @@ from adapters.locations import load_tree
 from commerce_core import Commerce
 from commerce_core.customer.errors import CustomerNotFound
 from commerce_core.customer.model import Customer
+from commerce_core.shared.permissions import Permission
+from entrypoints.cli.access import LOCAL, permits
 from entrypoints.cli.output import console, ok, when
 from entrypoints.cli.runtime import runtime
 
@@ -37,6 +39,7 @@ def find_customer(commerce: Commerce, ref: str) -> Customer:
 
 
 @app.command("list")
+@permits(Permission.CUSTOMERS_READ)
 def list_customers(
     ctx: typer.Context,
     status: Annotated[str | None, typer.Option(help="pending_verification, active, "
@@ -66,6 +69,7 @@ def list_customers(
 
 
 @app.command("show")
+@permits(Permission.CUSTOMERS_READ)
 def show(ctx: typer.Context, ref: CustomerRef) -> None:
     """One customer: profile, status, group, segments, addresses."""
     commerce = runtime(ctx).commerce
@@ -86,6 +90,7 @@ def show(ctx: typer.Context, ref: CustomerRef) -> None:
 
 
 @app.command("suspend")
+@permits(Permission.CUSTOMERS_MANAGE)
 def suspend(ctx: typer.Context, ref: CustomerRef, reason: Reason = "operator") -> None:
     """Suspend an active customer (their sessions are to be revoked)."""
     commerce = runtime(ctx).commerce
@@ -94,6 +99,7 @@ def suspend(ctx: typer.Context, ref: CustomerRef, reason: Reason = "operator") -
 
 
 @app.command("activate")
+@permits(Permission.CUSTOMERS_MANAGE)
 def activate(ctx: typer.Context, ref: CustomerRef, reason: Reason = "operator") -> None:
     """Activate an inactive or suspended customer."""
     commerce = runtime(ctx).commerce
@@ -102,6 +108,7 @@ def activate(ctx: typer.Context, ref: CustomerRef, reason: Reason = "operator") 
 
 
 @app.command("export")
+@permits(Permission.CUSTOMERS_READ)
 def export(
     ctx: typer.Context, ref: CustomerRef,
     output: Annotated[Path | None, typer.Option("--output", "-o",
@@ -119,6 +126,7 @@ def export(
 
 
 @app.command("process-deletions")
+@permits(Permission.CUSTOMERS_ERASE)
 def process_deletions(
     ctx: typer.Context,
     limit: Annotated[int, typer.Option(min=1, max=200, help="At most this many")] = 200,
@@ -132,6 +140,7 @@ def process_deletions(
 
 
 @app.command("evaluate-segments")
+@permits(Permission.CUSTOMERS_MANAGE)
 def evaluate_segments(ctx: typer.Context) -> None:
     """Run the segment evaluator over every customer now."""
     run = runtime(ctx).commerce.customers.evaluate_segments()
@@ -139,6 +148,7 @@ def evaluate_segments(ctx: typer.Context) -> None:
 
 
 @locations_app.command("load")
+@permits(Permission.SYSTEM_ADMIN)
 def load(path: Annotated[Path, typer.Argument(help="JSON or CSV location file")]) -> None:
     """Check a location file as a whole and summarise it; point COMMERCE_LOCATIONS_FILE at it
     to use it."""
@@ -149,6 +159,7 @@ def load(path: Annotated[Path, typer.Argument(help="JSON or CSV location file")]
 
 
 @locations_app.command("show")
+@permits(LOCAL)
 def show_location(
     ctx: typer.Context,
     location_id: Annotated[str | None, typer.Argument(help="Location id (none: the "

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 import typer
 
 from commerce_core.shared.errors import ServiceUnavailable
+from entrypoints.cli.access import LOCAL, permits
 from entrypoints.cli.output import console, ok
 from entrypoints.cli.runtime import runtime, uses_sql
 
@@ -19,6 +20,7 @@ def shown(url: str) -> str:
 
 
 @app.command()
+@permits(LOCAL)
 def upgrade(ctx: typer.Context) -> None:
     """Apply every migration the database lacks (safe to repeat)."""
     settings = runtime(ctx).settings
@@ -32,6 +34,7 @@ def upgrade(ctx: typer.Context) -> None:
 
 
 @app.command()
+@permits(LOCAL)
 def current(ctx: typer.Context) -> None:
     """Print the schema revision the database is at, and the newest one."""
     settings = runtime(ctx).settings

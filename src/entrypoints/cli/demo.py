@@ -24,6 +24,7 @@ from commerce_core.payment.ports import PaymentGateway
 from commerce_core.payment.routing import GatewayRouter, RoutingTable
 from commerce_core.shared.clock import SystemClock
 from commerce_core.shared.ids import Uuid7Generator
+from entrypoints.cli.access import LOCAL, permits
 from entrypoints.cli.output import console, failed, ok, styled
 from entrypoints.container import gateway_profiles
 from entrypoints.sample_data import PRODUCTS, WAREHOUSES, seed_sample_catalog
@@ -392,6 +393,7 @@ class Journey:
 
 
 @app.command("demo")
+@permits(LOCAL)
 def demo() -> None:
     """Walk through a shop's whole journey, step by step, on a throwaway database."""
     from adapters import sql  # imported here: the other commands may never need SQLAlchemy

@@ -24,7 +24,9 @@ from adapters.redis import (
     broker_errors,
     bus_status,
 )
+from commerce_core.shared.permissions import Permission
 from commerce_core.shared.relay import streams_of
+from entrypoints.cli.access import permits
 from entrypoints.cli.output import console, failed, ok
 from entrypoints.cli.runtime import Runtime, runtime
 from entrypoints.consumer.service import catalogue
@@ -58,6 +60,7 @@ def bus(ctx: typer.Context) -> Iterator[Bus]:
 
 
 @app.command("status")
+@permits(Permission.EVENTS_MANAGE)
 def status(ctx: typer.Context) -> None:
     """Streams, consumer groups (lag, pending, retrying, dead letters) and the outbox."""
     with bus(ctx) as b:
@@ -92,6 +95,7 @@ def status(ctx: typer.Context) -> None:
 
 
 @app.command("tail")
+@permits(Permission.EVENTS_MANAGE)
 def tail(
     ctx: typer.Context,
     count: Annotated[
@@ -119,6 +123,7 @@ def tail(
 
 
 @dlq.command("list")
+@permits(Permission.EVENTS_MANAGE)
 def list_dead_letters(
     ctx: typer.Context,
     group: Group = None,
@@ -141,6 +146,7 @@ def list_dead_letters(
 
 
 @dlq.command("show")
+@permits(Permission.EVENTS_MANAGE)
 def show(ctx: typer.Context, dead_letter_id: Annotated[str, typer.Argument(metavar="ID")]) -> None:
     """One dead letter: where it came from, the error, and the event."""
     with bus(ctx) as b:
@@ -164,6 +170,7 @@ def show(ctx: typer.Context, dead_letter_id: Annotated[str, typer.Argument(metav
 
 
 @dlq.command("replay")
+@permits(Permission.EVENTS_MANAGE)
 def replay(
     ctx: typer.Context,
     dead_letter_id: Annotated[str | None, typer.Argument(metavar="[ID]")] = None,
@@ -202,6 +209,7 @@ def replay(
 
 
 @dlq.command("purge")
+@permits(Permission.EVENTS_MANAGE)
 def purge(
     ctx: typer.Context,
     group: Group = None,

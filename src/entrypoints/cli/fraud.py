@@ -8,6 +8,8 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from commerce_core.shared.permissions import Permission
+from entrypoints.cli.access import permits
 from entrypoints.cli.orders import OrderRef, find_order
 from entrypoints.cli.output import console, ok, when
 from entrypoints.cli.runtime import runtime
@@ -23,6 +25,7 @@ Note = Annotated[str, typer.Option(help="Why (recorded)")]
 
 
 @review_app.command("list")
+@permits(Permission.FRAUD_READ)
 def list_reviews(
     ctx: typer.Context,
     limit: Annotated[int, typer.Option(min=1, max=500, help="At most this many")] = 50,
@@ -44,6 +47,7 @@ def list_reviews(
 
 
 @review_app.command("approve")
+@permits(Permission.FRAUD_REVIEW)
 def approve(ctx: typer.Context, ref: OrderRef, by: By = "operator", note: Note = "") -> None:
     """The order is fine: its capture may proceed (`commerce orders capture`)."""
     commerce = runtime(ctx).commerce
@@ -53,6 +57,7 @@ def approve(ctx: typer.Context, ref: OrderRef, by: By = "operator", note: Note =
 
 
 @review_app.command("reject")
+@permits(Permission.FRAUD_REVIEW)
 def reject(ctx: typer.Context, ref: OrderRef, by: By = "operator", note: Note = "") -> None:
     """The order is fraud: cancel it, void its authorization, release its stock."""
     commerce = runtime(ctx).commerce
@@ -63,6 +68,7 @@ def reject(ctx: typer.Context, ref: OrderRef, by: By = "operator", note: Note = 
 
 
 @app.command("explain")
+@permits(Permission.FRAUD_READ)
 def explain(ctx: typer.Context, ref: OrderRef) -> None:
     """The order's risk score, decision and every signal with its points and reason."""
     commerce = runtime(ctx).commerce

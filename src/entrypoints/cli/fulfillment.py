@@ -9,6 +9,8 @@ from rich.table import Table
 
 from commerce_core.fulfillment.model import PackageSpec
 from commerce_core.fulfillment.picklists import Picklist
+from commerce_core.shared.permissions import Permission
+from entrypoints.cli.access import permits
 from entrypoints.cli.output import console, ok
 from entrypoints.cli.runtime import runtime
 
@@ -32,6 +34,7 @@ def picklist_table(picklist: Picklist) -> Table:
 
 
 @app.command("list")
+@permits(Permission.FULFILLMENT_READ)
 def list_fulfillments(
     ctx: typer.Context,
     warehouse: Annotated[str | None, typer.Option()] = None,
@@ -50,6 +53,7 @@ def list_fulfillments(
 
 
 @app.command("picklist")
+@permits(Permission.FULFILLMENT_WRITE)
 def picklist(
     ctx: typer.Context,
     warehouse: Annotated[str, typer.Option(help="Warehouse code or id")],
@@ -63,6 +67,7 @@ def picklist(
 
 
 @app.command("complete-picklist")
+@permits(Permission.FULFILLMENT_WRITE)
 def complete_picklist(
     ctx: typer.Context,
     picklist_id: Annotated[str, typer.Argument()],
@@ -84,6 +89,7 @@ def complete_picklist(
 
 
 @app.command("pack")
+@permits(Permission.FULFILLMENT_WRITE)
 def pack(
     ctx: typer.Context,
     fulfillment_id: Ref,
@@ -104,6 +110,7 @@ def pack(
 
 
 @app.command("qc")
+@permits(Permission.FULFILLMENT_WRITE)
 def qc(ctx: typer.Context, fulfillment_id: Ref,
        passed: Annotated[bool, typer.Option("--pass/--fail")] = True,
        reason: Annotated[str, typer.Option()] = "") -> None:
@@ -113,6 +120,7 @@ def qc(ctx: typer.Context, fulfillment_id: Ref,
 
 
 @app.command("ready")
+@permits(Permission.FULFILLMENT_WRITE)
 def ready(ctx: typer.Context, fulfillment_id: Ref) -> None:
     """Mark packed goods ready to ship: the packages are handed to shipping."""
     runtime(ctx).commerce.fulfillment.mark_ready(fulfillment_id)
@@ -120,6 +128,7 @@ def ready(ctx: typer.Context, fulfillment_id: Ref) -> None:
 
 
 @app.command("ship")
+@permits(Permission.FULFILLMENT_WRITE)
 def ship(ctx: typer.Context, fulfillment_id: Ref) -> None:
     """Hand a ready fulfillment to the carrier (needs a shipping adapter)."""
     shipment = runtime(ctx).commerce.fulfillment.ship(fulfillment_id)
@@ -127,6 +136,7 @@ def ship(ctx: typer.Context, fulfillment_id: Ref) -> None:
 
 
 @app.command("cancel")
+@permits(Permission.FULFILLMENT_WRITE)
 def cancel(ctx: typer.Context, fulfillment_id: Ref,
            reason: Annotated[str, typer.Option()] = "manual") -> None:
     runtime(ctx).commerce.fulfillment.cancel(fulfillment_id, reason)

@@ -13,7 +13,9 @@ import typer
 from rich.table import Table
 
 from commerce_core.identity.errors import InvalidIdentityInput
+from commerce_core.shared.permissions import Permission
 from commerce_core.shared.principal import Principal
+from entrypoints.cli.access import LOCAL, permits
 from entrypoints.cli.output import console, ok
 from entrypoints.cli.runtime import runtime
 from entrypoints.identity_keys import DEV_KEYS_WARNING, config_dir, uses_dev_keys
@@ -57,6 +59,7 @@ def _warn_dev_keys(ctx: typer.Context) -> None:
 
 
 @users_app.command("create-admin")
+@permits(LOCAL)
 def create_admin(
     ctx: typer.Context,
     username: Annotated[str, typer.Option(prompt=True, help="Sign-in name")],
@@ -79,6 +82,7 @@ def create_admin(
 
 
 @users_app.command("list")
+@permits(Permission.USERS_READ)
 def list_users(
     ctx: typer.Context,
     limit: Annotated[int, typer.Option(min=1, max=500, help="At most this many")] = 50,
@@ -106,6 +110,7 @@ def _user_id(ctx: typer.Context, user: str) -> str:
 
 
 @users_app.command("assign-role")
+@permits(Permission.ROLES_ASSIGN)
 def assign_role(ctx: typer.Context,
                 user: Annotated[str, typer.Argument(help="Username, email or id")],
                 role: Annotated[str, typer.Argument(help="See `commerce roles list`")]) -> None:
@@ -116,6 +121,7 @@ def assign_role(ctx: typer.Context,
 
 
 @users_app.command("revoke-role")
+@permits(Permission.ROLES_ASSIGN)
 def revoke_role(ctx: typer.Context,
                 user: Annotated[str, typer.Argument(help="Username, email or id")],
                 role: Annotated[str, typer.Argument()]) -> None:
@@ -126,6 +132,7 @@ def revoke_role(ctx: typer.Context,
 
 
 @roles_app.command("list")
+@permits(Permission.USERS_READ)
 def list_roles(ctx: typer.Context) -> None:
     """Each role with its permissions."""
     table = Table()
@@ -136,6 +143,7 @@ def list_roles(ctx: typer.Context) -> None:
     console.print(table)
 
 
+@permits(LOCAL)
 def login(
     ctx: typer.Context,
     identifier: Annotated[str, typer.Argument(help="Email, or a staff username")],
@@ -171,6 +179,7 @@ def login(
             console.print(f"  {recovery_code}")
 
 
+@permits(LOCAL)
 def whoami(ctx: typer.Context) -> None:
     """Who the stored tokens name."""
     principal: Principal = runtime(ctx).commerce.identity.authenticate(stored_access_token())

@@ -8,6 +8,8 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from commerce_core.shared.permissions import Permission
+from entrypoints.cli.access import permits
 from entrypoints.cli.output import console, ok, when
 from entrypoints.cli.runtime import runtime
 
@@ -16,6 +18,7 @@ app = typer.Typer(no_args_is_help=True,
 
 
 @app.command("list")
+@permits(Permission.NOTIFICATIONS_READ)
 def list_notifications(
     ctx: typer.Context,
     status: Annotated[str | None, typer.Option(help="pending, scheduled, sent, failed, ...")]
@@ -41,6 +44,7 @@ def list_notifications(
 
 
 @app.command("show")
+@permits(Permission.NOTIFICATIONS_READ)
 def show(ctx: typer.Context, notification_id: str) -> None:
     """One notification: its content and every delivery attempt."""
     n = runtime(ctx).commerce.notifications.get(notification_id)
@@ -61,6 +65,7 @@ def show(ctx: typer.Context, notification_id: str) -> None:
 
 
 @app.command("send-due")
+@permits(Permission.NOTIFICATIONS_MANAGE)
 def send_due(
     ctx: typer.Context,
     limit: Annotated[int, typer.Option(min=1, max=1000, help="At most this many")] = 50,
@@ -72,6 +77,7 @@ def send_due(
 
 
 @app.command("retry")
+@permits(Permission.NOTIFICATIONS_MANAGE)
 def retry(ctx: typer.Context, notification_id: str) -> None:
     """Send a failed notification again (a fresh round of attempts, by the next send-due)."""
     n = runtime(ctx).commerce.notifications.retry(notification_id)

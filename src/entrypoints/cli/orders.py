@@ -12,6 +12,8 @@ from rich.text import Text
 from commerce_core import Commerce, Money
 from commerce_core.ordering.errors import OrderNotFound
 from commerce_core.ordering.model import Order, OrderStatus
+from commerce_core.shared.permissions import Permission
+from entrypoints.cli.access import permits
 from entrypoints.cli.output import console, ok, styled, when
 from entrypoints.cli.runtime import runtime
 
@@ -36,6 +38,7 @@ def find_order(commerce: Commerce, ref: str) -> Order:
 
 
 @app.command("list")
+@permits(Permission.ORDERS_READ)
 def list_orders(
     ctx: typer.Context,
     status: Annotated[OrderStatus | None, typer.Option(help="Only orders in this status")] = None,
@@ -63,6 +66,7 @@ def list_orders(
 
 
 @app.command("show")
+@permits(Permission.ORDERS_READ)
 def show(ctx: typer.Context, ref: OrderRef) -> None:
     """One order: its lines, totals, payments and status history."""
     commerce = runtime(ctx).commerce
@@ -113,6 +117,7 @@ def show(ctx: typer.Context, ref: OrderRef) -> None:
 
 
 @app.command("cancel")
+@permits(Permission.ORDERS_CANCEL)
 def cancel(
     ctx: typer.Context,
     ref: OrderRef,
@@ -128,6 +133,7 @@ def cancel(
 
 
 @app.command("capture")
+@permits(Permission.PAYMENTS_CAPTURE)
 def capture(ctx: typer.Context, ref: OrderRef) -> None:
     """Capture the order's authorized payment."""
     commerce = runtime(ctx).commerce
@@ -138,6 +144,7 @@ def capture(ctx: typer.Context, ref: OrderRef) -> None:
 
 
 @app.command("refund")
+@permits(Permission.PAYMENTS_REFUND)
 def refund(
     ctx: typer.Context,
     ref: OrderRef,

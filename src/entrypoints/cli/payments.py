@@ -11,6 +11,8 @@ from rich.table import Table
 from rich.text import Text
 
 from commerce_core import Money
+from commerce_core.shared.permissions import Permission
+from entrypoints.cli.access import permits
 from entrypoints.cli.orders import OrderRef, find_order
 from entrypoints.cli.output import console, ok, when
 from entrypoints.cli.runtime import runtime
@@ -23,6 +25,7 @@ Amount = Annotated[int | None, typer.Option(
 
 
 @app.command("show")
+@permits(Permission.PAYMENTS_READ)
 def show(ctx: typer.Context, ref: OrderRef) -> None:
     """An order's payments, each with its ledger (append-only, oldest first)."""
     commerce = runtime(ctx).commerce
@@ -52,6 +55,7 @@ def show(ctx: typer.Context, ref: OrderRef) -> None:
 
 
 @app.command("capture")
+@permits(Permission.PAYMENTS_CAPTURE)
 def capture(
     ctx: typer.Context, ref: OrderRef, amount: Amount = None,
     partial: Annotated[bool, typer.Option(
@@ -70,6 +74,7 @@ def capture(
 
 
 @app.command("void")
+@permits(Permission.PAYMENTS_VOID)
 def void(ctx: typer.Context, ref: OrderRef,
          reason: Annotated[str, typer.Option()] = "") -> None:
     """Release what is left of the order's authorization."""
@@ -80,6 +85,7 @@ def void(ctx: typer.Context, ref: OrderRef,
 
 
 @app.command("refund")
+@permits(Permission.PAYMENTS_REFUND)
 def refund(
     ctx: typer.Context, ref: OrderRef, amount: Amount = None,
     reason: Annotated[str, typer.Option()] = "",
@@ -99,18 +105,21 @@ def refund(
 
 
 @app.command("retry-captures")
+@permits(Permission.PAYMENTS_CAPTURE)
 def retry_captures(ctx: typer.Context) -> None:
     """Ask again the captures whose gateway did not answer (the worker does this too)."""
     ok(f"{runtime(ctx).commerce.payments.retry_captures()} capture(s) settled")
 
 
 @app.command("expire-authorizations")
+@permits(Permission.PAYMENTS_VOID)
 def expire_authorizations(ctx: typer.Context) -> None:
     """Release the holds past their gateway's window (the worker does this too)."""
     ok(f"{runtime(ctx).commerce.payments.expire_authorizations()} authorization(s) expired")
 
 
 @app.command("collect")
+@permits(Permission.PAYMENTS_CAPTURE)
 def collect(ctx: typer.Context, ref: OrderRef,
             amount: Annotated[int, typer.Option(min=0, help="Collected, in minor units")]) -> None:
     """Cash on delivery: record what the courier collected (captured; a difference is flagged)."""
@@ -125,6 +134,7 @@ def collect(ctx: typer.Context, ref: OrderRef,
 
 
 @app.command("not-collected")
+@permits(Permission.PAYMENTS_CAPTURE)
 def not_collected(ctx: typer.Context, ref: OrderRef,
                   reason: Annotated[str, typer.Option()] = "not_collected") -> None:
     """Cash on delivery: nobody paid the courier (the payment fails)."""
@@ -136,6 +146,7 @@ def not_collected(ctx: typer.Context, ref: OrderRef,
 
 
 @app.command("confirm-transfer")
+@permits(Permission.PAYMENTS_CAPTURE)
 def confirm_transfer(
     ctx: typer.Context,
     reference: Annotated[str, typer.Argument(help="The transfer reference (BT...)")],

@@ -19,6 +19,8 @@ from commerce_core.pricing.ports import TaxDestination
 from commerce_core.promotion.commands import CreatePromotion, GenerateCoupons
 from commerce_core.promotion.terms import Benefit, FixedAmountOff, FreeShipping, PercentageOff
 from commerce_core.shared.money import Money
+from commerce_core.shared.permissions import Permission
+from entrypoints.cli.access import permits
 from entrypoints.cli.output import console, ok, styled
 from entrypoints.cli.runtime import runtime
 
@@ -56,6 +58,7 @@ def breakdown_table(breakdown: PriceBreakdown) -> Table:
 
 
 @price_app.command("explain")
+@permits(Permission.PRICING_READ)
 def explain_cart(
     ctx: typer.Context,
     cart_id: Annotated[str, typer.Argument(metavar="CART_ID")],
@@ -78,6 +81,7 @@ def explain_cart(
 
 
 @promotions_app.command("list")
+@permits(Permission.PRICING_READ)
 def list_promotions(ctx: typer.Context) -> None:
     """Every promotion, highest priority first."""
     promotions = runtime(ctx).commerce.promotions.list()
@@ -102,6 +106,7 @@ class Kind(StrEnum):
 
 
 @promotions_app.command("create")
+@permits(Permission.PROMOTIONS_WRITE)
 def create_promotion(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument()],
@@ -129,6 +134,7 @@ def create_promotion(
 
 
 @promotions_app.command("disable")
+@permits(Permission.PROMOTIONS_WRITE)
 def disable_promotion(
     ctx: typer.Context,
     promotion_id: Annotated[str, typer.Argument(metavar="PROMOTION_ID")],
@@ -139,6 +145,7 @@ def disable_promotion(
 
 
 @coupons_app.command("generate")
+@permits(Permission.PROMOTIONS_WRITE)
 def generate_coupons(
     ctx: typer.Context,
     count: Annotated[int, typer.Argument(metavar="N", min=1, max=10_000)],

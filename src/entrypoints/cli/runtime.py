@@ -6,7 +6,10 @@ import typer
 from attrs import define, field
 
 from commerce_core import Commerce
+from commerce_core.shared.principal import Principal
 from entrypoints import logs
+from entrypoints.auth import chain_for
+from entrypoints.cli.access import cli_token
 from entrypoints.container import Container, make_container
 from entrypoints.settings import Settings
 
@@ -22,12 +25,25 @@ class Runtime:
 
     settings: Settings
     _container: Container | None = field(default=None, init=False)
+    _principal: Principal | None = field(default=None, init=False)
 
     @property
     def container(self) -> Container:
         if self._container is None:
             self._container = make_container(self.settings)
         return self._container
+
+    @property
+    def principal(self) -> Principal:
+        """Who runs the command: the CLI's token checked by the HTTP API's authenticator
+        chain (`entrypoints.cli.access`); resolved once per run."""
+        if self._principal is None:
+            commerce = self.commerce
+            own = [commerce.identity.authenticator] if commerce.ports.identity is not None else []
+            extra = [*own, *self.container.authenticators()]
+            chain = chain_for(self.settings.operator_token, extra)
+            self._principal = chain.principal(cli_token(self.settings))
+        return self._principal
 
     @property
     def commerce(self) -> Commerce:
@@ -44,5 +60,6 @@ def runtime(ctx: typer.Context) -> Runtime:
 
 def configure_logging(settings: Settings) -> None:
     """Text or JSON lines (`COMMERCE_LOG_FORMAT`), with the operator token scrubbed."""
-    secrets = (settings.operator_token,) if settings.operator_token else ()
+    secrets = tuple(s for s in (settings.operator_token, settings.token
+                                and settings.token.get_secret_value()) if s)
     logs.configure(settings.log_level, settings.log_format, secrets)

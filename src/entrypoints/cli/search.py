@@ -10,6 +10,8 @@ from rich.table import Table
 from typer import _click
 from typer.core import TyperGroup
 
+from commerce_core.shared.permissions import Permission
+from entrypoints.cli.access import permits
 from entrypoints.cli.output import console, ok
 from entrypoints.cli.runtime import runtime
 
@@ -32,6 +34,7 @@ def _money(price: Any) -> str:
 
 
 @app.command("query", help="Search published products (the default: commerce search QUERY).")
+@permits(Permission.CATALOG_READ)
 def query(
     ctx: typer.Context,
     words: Annotated[list[str] | None, typer.Argument(metavar="QUERY")] = None,
@@ -61,6 +64,7 @@ def query(
 
 
 @app.command(help="Rebuild the whole index from the catalog, pricing and stock (zero downtime).")
+@permits(Permission.SEARCH_REINDEX)
 def reindex(
     ctx: typer.Context,
     batch_size: Annotated[int, typer.Option(min=1, max=10_000)] = 100,
@@ -77,6 +81,7 @@ def reindex(
 
 
 @app.command(help="Search analytics: searches, zero results, clicks, top terms (24 h).")
+@permits(Permission.SEARCH_ANALYTICS)
 def report(ctx: typer.Context,
            limit: Annotated[int, typer.Option(min=1, max=100)] = 10) -> None:
     found = runtime(ctx).commerce.search.report(limit=limit)

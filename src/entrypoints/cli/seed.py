@@ -6,6 +6,8 @@ import typer
 from rich.table import Table
 
 from commerce_core import Commerce
+from commerce_core.shared.permissions import Permission
+from entrypoints.cli.access import permits
 from entrypoints.cli.output import console, styled
 from entrypoints.cli.runtime import runtime
 from entrypoints.sample_data import PRODUCTS, WAREHOUSES, SeedReport, seed_sample_catalog
@@ -14,6 +16,7 @@ app = typer.Typer()
 
 
 @app.command("seed")
+@permits(Permission.SYSTEM_ADMIN)
 def seed(ctx: typer.Context) -> None:
     """Seed the sample catalog (2 warehouses, 8 products, stock); skips what exists."""
     commerce = runtime(ctx).commerce

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 import typer
 import uvicorn
 
+from entrypoints.cli.access import LOCAL, permits
 from entrypoints.cli.output import console, ok
 from entrypoints.cli.runtime import configure_logging, runtime, uses_sql
 from entrypoints.sample_data import PRODUCTS, WAREHOUSES, seed_sample_catalog
@@ -29,6 +30,7 @@ def base_url(host: str, port: int) -> str:
 
 
 @app.command("serve")
+@permits(LOCAL)
 def serve(
     ctx: typer.Context,
     host: Annotated[str | None, typer.Option(help="Address to bind [COMMERCE_HOST]")] = None,
@@ -73,7 +75,8 @@ def serve(
         # FastAPI is imported only for this command; the other commands start faster without it.
         from entrypoints.http.app import create_app
 
-        uvicorn.run(create_app(commerce, settings), **server)
+        uvicorn.run(create_app(commerce, settings,
+                               authenticators=state.container.authenticators()), **server)
     else:
         export(settings)
         uvicorn.run("entrypoints.cli.asgi:create", factory=True, workers=settings.workers,

@@ -12,6 +12,8 @@ from rich.table import Table
 from commerce_core import Commerce
 from commerce_core.inventory.model import StockLevel
 from commerce_core.inventory.stock import StockSettings
+from commerce_core.shared.permissions import Permission
+from entrypoints.cli.access import permits
 from entrypoints.cli.output import console, failed, ok, when
 from entrypoints.cli.runtime import runtime
 
@@ -35,6 +37,7 @@ def levels_table(commerce: Commerce, levels: list[StockLevel]) -> Table:
 
 
 @app.command("show")
+@permits(Permission.INVENTORY_READ)
 def show(
     ctx: typer.Context,
     sku: Annotated[str | None, typer.Argument(help="Only this SKU")] = None,
@@ -51,6 +54,7 @@ def show(
 # Unknown options pass through as arguments, so `stock set SKU HCM -5` reaches the core's own
 # check (exit 1, one line) instead of failing to parse as an option called `-5`.
 @app.command("set", context_settings={"ignore_unknown_options": True})
+@permits(Permission.INVENTORY_ADJUST)
 def set_on_hand(
     ctx: typer.Context,
     sku: Annotated[str, typer.Argument(help="The SKU counted")],
@@ -70,6 +74,7 @@ def _codes(commerce: Commerce) -> dict[str, str]:
 
 
 @app.command("items")
+@permits(Permission.INVENTORY_READ)
 def items(
     ctx: typer.Context,
     sku: Annotated[str | None, typer.Option(help="Only this SKU")] = None,
@@ -93,6 +98,7 @@ def items(
 
 
 @app.command("configure")
+@permits(Permission.INVENTORY_MANAGE)
 def configure(
     ctx: typer.Context,
     sku: Annotated[str, typer.Argument(help="The SKU")],
@@ -111,6 +117,7 @@ def configure(
 
 
 @app.command("receive")
+@permits(Permission.INVENTORY_ADJUST)
 def receive(
     ctx: typer.Context,
     sku: Annotated[str, typer.Argument(help="The SKU received")],
@@ -131,6 +138,7 @@ def receive(
 
 
 @app.command("damage")
+@permits(Permission.INVENTORY_ADJUST)
 def damage(
     ctx: typer.Context,
     sku: Annotated[str, typer.Argument()],
@@ -146,6 +154,7 @@ def damage(
 
 
 @app.command("adjust", context_settings={"ignore_unknown_options": True})
+@permits(Permission.INVENTORY_ADJUST)
 def adjust(
     ctx: typer.Context,
     sku: Annotated[str, typer.Argument()],
@@ -163,6 +172,7 @@ def adjust(
 
 
 @app.command("approve")
+@permits(Permission.INVENTORY_MANAGE)
 def approve(ctx: typer.Context, adjustment_id: Annotated[str, typer.Argument()],
             by: Annotated[str, typer.Option()] = "operator") -> None:
     """Approve and execute an adjustment (approving it again changes nothing)."""
@@ -171,6 +181,7 @@ def approve(ctx: typer.Context, adjustment_id: Annotated[str, typer.Argument()],
 
 
 @app.command("reject")
+@permits(Permission.INVENTORY_MANAGE)
 def reject(ctx: typer.Context, adjustment_id: Annotated[str, typer.Argument()],
            reason: Annotated[str, typer.Option()] = "rejected") -> None:
     runtime(ctx).commerce.inventory.reject_adjustment(adjustment_id, reason)
@@ -178,6 +189,7 @@ def reject(ctx: typer.Context, adjustment_id: Annotated[str, typer.Argument()],
 
 
 @app.command("transfer")
+@permits(Permission.INVENTORY_ADJUST)
 def transfer(
     ctx: typer.Context,
     sku: Annotated[str, typer.Argument()],
@@ -193,6 +205,7 @@ def transfer(
 
 
 @app.command("transfer-step")
+@permits(Permission.INVENTORY_ADJUST)
 def transfer_step(
     ctx: typer.Context,
     transfer_id: Annotated[str, typer.Argument()],
@@ -209,6 +222,7 @@ def transfer_step(
 
 
 @app.command("movements")
+@permits(Permission.INVENTORY_READ)
 def movements(
     ctx: typer.Context,
     sku: Annotated[str | None, typer.Argument(help="Only this SKU")] = None,
@@ -232,6 +246,7 @@ def movements(
 
 
 @app.command("audit")
+@permits(Permission.INVENTORY_READ)
 def audit(ctx: typer.Context) -> None:
     """Prove the ledger sums to the counters of every row; exit 1 on any drift."""
     commerce = runtime(ctx).commerce
@@ -254,6 +269,7 @@ def audit(ctx: typer.Context) -> None:
 
 
 @app.command("alerts")
+@permits(Permission.INVENTORY_READ)
 def alerts(ctx: typer.Context,
            warehouse: Annotated[str | None, typer.Option()] = None) -> None:
     """Low stock, overstock, expiring batches and leaked reservations, most urgent first."""
@@ -273,6 +289,7 @@ def alerts(ctx: typer.Context,
 
 
 @app.command("reservations")
+@permits(Permission.INVENTORY_READ)
 def reservations(
     ctx: typer.Context,
     status: Annotated[list[str] | None, typer.Option(help="active, confirmed, ...")] = None,
@@ -292,6 +309,7 @@ def reservations(
 
 
 @app.command("release")
+@permits(Permission.INVENTORY_MANAGE)
 def release(ctx: typer.Context, reservation_id: Annotated[str, typer.Argument()],
             reason: Annotated[str, typer.Option()] = "manual") -> None:
     """Release a reservation (releasing it again changes nothing)."""
@@ -300,6 +318,7 @@ def release(ctx: typer.Context, reservation_id: Annotated[str, typer.Argument()]
 
 
 @app.command("reconcile")
+@permits(Permission.INVENTORY_MANAGE)
 def reconcile(ctx: typer.Context) -> None:
     """Correct reserved counts to the live reservations (through the ledger); exit 1 when
     a drift could not be corrected."""

@@ -9,6 +9,8 @@ from rich.table import Table
 
 from commerce_core.inventory.allocation import GeoPoint
 from commerce_core.inventory.warehouses import WarehouseDetails
+from commerce_core.shared.permissions import Permission
+from entrypoints.cli.access import permits
 from entrypoints.cli.output import console, ok
 from entrypoints.cli.runtime import runtime
 
@@ -17,6 +19,7 @@ Ref = Annotated[str, typer.Argument(metavar="WAREHOUSE", help="Warehouse code or
 
 
 @app.command("list")
+@permits(Permission.INVENTORY_READ)
 def list_warehouses(ctx: typer.Context) -> None:
     """Every warehouse, the default first."""
     table = Table()
@@ -29,6 +32,7 @@ def list_warehouses(ctx: typer.Context) -> None:
 
 
 @app.command("add")
+@permits(Permission.INVENTORY_MANAGE)
 def add(
     ctx: typer.Context,
     code: Annotated[str, typer.Argument(help="Short unique code, e.g. HCM")],
@@ -47,12 +51,14 @@ def add(
 
 
 @app.command("activate")
+@permits(Permission.INVENTORY_MANAGE)
 def activate(ctx: typer.Context, warehouse: Ref) -> None:
     runtime(ctx).commerce.inventory.activate_warehouse(warehouse)
     ok(f"{warehouse.upper()} is active")
 
 
 @app.command("deactivate")
+@permits(Permission.INVENTORY_MANAGE)
 def deactivate(ctx: typer.Context, warehouse: Ref) -> None:
     """Take no new reservations there; what it already holds stays valid."""
     runtime(ctx).commerce.inventory.deactivate_warehouse(warehouse)
@@ -60,6 +66,7 @@ def deactivate(ctx: typer.Context, warehouse: Ref) -> None:
 
 
 @app.command("default")
+@permits(Permission.INVENTORY_MANAGE)
 def make_default(ctx: typer.Context, warehouse: Ref) -> None:
     runtime(ctx).commerce.inventory.set_default_warehouse(warehouse)
     ok(f"{warehouse.upper()} is the default warehouse")

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from entrypoints.cli.access import LOCAL, permits
 from entrypoints.cli.output import console
 from entrypoints.cli.runtime import Runtime, configure_logging, runtime
 from entrypoints.consumer.metrics import Metrics, MetricsServer
@@ -17,6 +18,7 @@ app = typer.Typer()
 
 
 @app.command("worker")
+@permits(LOCAL)
 def worker(
     ctx: typer.Context,
     once: Annotated[

@@ -9,11 +9,14 @@ routes are plain `def` functions, which FastAPI runs in its thread pool.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from importlib.metadata import PackageNotFoundError, version
 
 from fastapi import Depends, FastAPI
 
 from commerce_core.app import Commerce
+from commerce_core.shared.principal import Authenticator
+from entrypoints.auth import chain_for
 from entrypoints.http import (
     audit,
     carts,
@@ -32,7 +35,7 @@ from entrypoints.http import (
     search,
     webhooks,
 )
-from entrypoints.http.dependencies import require_operator
+from entrypoints.http.access import document_access, staff_only
 from entrypoints.http.limits import BodyLimitMiddleware
 from entrypoints.http.metrics import HttpMetrics
 from entrypoints.http.metrics import router as metrics_router
@@ -54,18 +57,25 @@ def _package_version() -> str:
 
 
 def create_app(commerce: Commerce, settings: Settings,
-               rate_limits: RateLimits | None = None) -> FastAPI:
+               rate_limits: RateLimits | None = None,
+               authenticators: Sequence[Authenticator] = ()) -> FastAPI:
     """The API over `commerce`; `settings` gives the shop currency, the operator token and the
-    rate limits (`rate_limits` replaces those, with another limiter for instance)."""
+    rate limits (`rate_limits` replaces those, with another limiter for instance). Bearer tokens
+    are checked by the operator token first, then by `authenticators` in order (more can join
+    later through `app.state.authenticators.add`)."""
     app = FastAPI(
         title="commerce-core",
         version=_package_version(),
         description="Catalog, inventory, carts, checkout and orders over HTTP. Errors are "
-        "RFC 9457 problems (`application/problem+json`) with a stable `code`; `/admin` routes "
-        "need the operator's bearer token.",
+        "RFC 9457 problems (`application/problem+json`) with a stable `code`. Every operation "
+        "states who may call it: `x-permission` (a bearer holding that permission), or "
+        "`x-access` `shopper` (the cart's `X-Cart-Token` or its customer's bearer) or `public`.",
     )
     app.state.commerce = commerce
     app.state.settings = settings
+    # Identity's access tokens (staff, customers, apps) come right after the operator token.
+    own = [commerce.identity.authenticator] if commerce.ports.identity is not None else []
+    app.state.authenticators = chain_for(settings.operator_token, [*own, *authenticators])
     app.state.metrics = HttpMetrics(commerce.gateways)
     app.state.redis = health.readiness_redis(settings)
     app.state.rate_limits = rate_limits or build_rate_limits(settings)
@@ -81,17 +91,19 @@ def create_app(commerce: Commerce, settings: Settings,
                    checkout.router, orders.router, pricing.router, search.router,
                    webhooks.router, notifications.router, customers.me, customers.locations):
         app.include_router(public, responses=PROBLEM_RESPONSES)
-    # `/metrics` carries the operator guard on its route (see `entrypoints.http.metrics`).
+    # `/metrics` declares its permission on its route (see `entrypoints.http.metrics`).
     app.include_router(metrics_router, responses=PROBLEM_RESPONSES)
-    # The operator guard is attached here, once, so no admin route can be added without it;
-    # after it, the audit context, so every command an admin route sends is audited.
+    # Each admin route declares its permission; this guard, attached once, keeps the anonymous
+    # caller out of any admin route even if one were added without a declaration; after it, the
+    # audit context, so every command an admin route sends is audited.
     for operator in (catalog.admin, inventory.admin, orders.admin, fulfillment.admin,
                      pricing.admin, search.admin, fraud.admin, payments.admin,
                      notifications.admin, audit.admin, customers.admin):
         app.include_router(operator, prefix="/admin",
-                           dependencies=[Depends(require_operator), Depends(audit.audit_as_admin)],
+                           dependencies=[Depends(staff_only), Depends(audit.audit_as_admin)],
                            responses=PROBLEM_RESPONSES)
     # Identity's admin routes check their own permissions (the operator token included).
     identity.install(app)
     document_refusals(app)
+    document_access(app)
     return app

@@ -17,7 +17,9 @@ from pydantic import BaseModel, Field
 from commerce_core.audit.context import AuditContext, current_audit_context
 from commerce_core.audit.model import AuditEntry
 from commerce_core.audit.queries import AuditFilter
+from commerce_core.shared.permissions import Permission
 from commerce_core.shared.principal import Principal
+from entrypoints.http.access import permit
 from entrypoints.http.dependencies import CommerceDep, SettingsDep
 from entrypoints.http.problems import request_id_of
 from entrypoints.http.ratelimit import client_ip
@@ -84,7 +86,9 @@ class VerificationOut(BaseModel):
     broken: BrokenLinkOut | None
 
 
-@admin.get("/audit", summary="Audit entries, newest first, filtered")
+@admin.get("/audit",
+           dependencies=[permit(Permission.AUDIT_READ)],
+           summary="Audit entries, newest first, filtered")
 def list_audit(
     commerce: CommerceDep,
     actor: Annotated[str | None, Query(max_length=200)] = None,
@@ -102,7 +106,9 @@ def list_audit(
     return [AuditEntryOut.of(e) for e in entries]
 
 
-@admin.get("/audit/verify", summary="Walk the hash chain: intact, or the first broken entry")
+@admin.get("/audit/verify",
+           dependencies=[permit(Permission.AUDIT_VERIFY)],
+           summary="Walk the hash chain: intact, or the first broken entry")
 def verify_audit(commerce: CommerceDep) -> VerificationOut:
     report = commerce.audit.verify()
     broken = report.broken

@@ -8,6 +8,8 @@ from fastapi import APIRouter, Query, Response, status
 
 from commerce_core.catalog.commands import ArchiveProduct, PublishProduct, UnpublishProduct
 from commerce_core.catalog.errors import ProductNotFound
+from commerce_core.shared.permissions import Permission
+from entrypoints.http.access import PUBLIC, permit
 from entrypoints.http.dependencies import CommerceDep, RequestIdDep
 from entrypoints.http.schemas import (
     CategoryOut,
@@ -26,7 +28,7 @@ Limit = Annotated[int, Query(ge=1, le=100)]
 Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET)]
 
 
-@router.get("/products", summary="Published products, oldest first")
+@router.get("/products", summary="Published products, oldest first", dependencies=[PUBLIC])
 def list_products(
     commerce: CommerceDep, limit: Limit = 50, offset: Offset = 0, category_id: str | None = None
 ) -> ProductPage:
@@ -36,7 +38,8 @@ def list_products(
     return ProductPage(items=[ProductOut.of(p) for p in products], limit=limit, offset=offset)
 
 
-@router.get("/products/{id_or_slug}", summary="A published product, by id or slug")
+@router.get("/products/{id_or_slug}", summary="A published product, by id or slug",
+            dependencies=[PUBLIC])
 def get_product(id_or_slug: str, commerce: CommerceDep) -> ProductOut:
     product = commerce.catalog.by_slug(id_or_slug)
     if product is None:
@@ -50,12 +53,13 @@ def get_product(id_or_slug: str, commerce: CommerceDep) -> ProductOut:
     return ProductOut.of(product)
 
 
-@router.get("/categories")
+@router.get("/categories", dependencies=[PUBLIC])
 def list_categories(commerce: CommerceDep) -> list[CategoryOut]:
     return [CategoryOut.of(c) for c in commerce.catalog.categories()]
 
 
-@admin.get("/products", summary="Products in every status, oldest first")
+@admin.get("/products", summary="Products in every status, oldest first",
+           dependencies=[permit(Permission.CATALOG_READ)])
 def admin_list_products(
     commerce: CommerceDep, limit: Limit = 50, offset: Offset = 0, category_id: str | None = None
 ) -> ProductPage:
@@ -65,12 +69,13 @@ def admin_list_products(
     return ProductPage(items=[ProductOut.of(p) for p in products], limit=limit, offset=offset)
 
 
-@admin.get("/products/{product_id}")
+@admin.get("/products/{product_id}", dependencies=[permit(Permission.CATALOG_READ)])
 def admin_get_product(product_id: str, commerce: CommerceDep) -> ProductOut:
     return ProductOut.of(commerce.catalog.get(product_id))
 
 
-@admin.post("/products", status_code=status.HTTP_201_CREATED)
+@admin.post("/products", status_code=status.HTTP_201_CREATED,
+            dependencies=[permit(Permission.CATALOG_WRITE)])
 def create_product(
     body: NewProduct, commerce: CommerceDep, request_id: RequestIdDep, response: Response
 ) -> ProductOut:
@@ -79,13 +84,13 @@ def create_product(
     return ProductOut.of(commerce.catalog.get(product_id))
 
 
-@admin.post("/products/{product_id}/publish")
+@admin.post("/products/{product_id}/publish", dependencies=[permit(Permission.CATALOG_WRITE)])
 def publish_product(product_id: str, commerce: CommerceDep, request_id: RequestIdDep) -> ProductOut:
     commerce.handle(PublishProduct(product_id), correlation_id=request_id)
     return ProductOut.of(commerce.catalog.get(product_id))
 
 
-@admin.post("/products/{product_id}/unpublish")
+@admin.post("/products/{product_id}/unpublish", dependencies=[permit(Permission.CATALOG_WRITE)])
 def unpublish_product(
     product_id: str, commerce: CommerceDep, request_id: RequestIdDep
 ) -> ProductOut:
@@ -94,7 +99,7 @@ def unpublish_product(
 
 
 @admin.patch("/products/{product_id}", summary="Change a product's name, slug, description, "
-             "categories or attributes")
+             "categories or attributes", dependencies=[permit(Permission.CATALOG_WRITE)])
 def update_product(
     product_id: str, body: ProductChanges, commerce: CommerceDep, request_id: RequestIdDep
 ) -> ProductOut:
@@ -102,13 +107,15 @@ def update_product(
     return ProductOut.of(commerce.catalog.get(product_id))
 
 
-@admin.post("/products/{product_id}/archive", summary="Retire a product for good")
+@admin.post("/products/{product_id}/archive", summary="Retire a product for good",
+            dependencies=[permit(Permission.CATALOG_WRITE)])
 def archive_product(product_id: str, commerce: CommerceDep, request_id: RequestIdDep) -> ProductOut:
     commerce.handle(ArchiveProduct(product_id), correlation_id=request_id)
     return ProductOut.of(commerce.catalog.get(product_id))
 
 
-@admin.post("/categories", status_code=status.HTTP_201_CREATED)
+@admin.post("/categories", status_code=status.HTTP_201_CREATED,
+            dependencies=[permit(Permission.CATALOG_WRITE)])
 def create_category(
     body: NewCategory, commerce: CommerceDep, request_id: RequestIdDep
 ) -> CategoryOut:

@@ -6,6 +6,9 @@ same problem if it failed); the same key with another body is refused with 422
 `checkout.idempotency_key_reused`; a duplicate arriving while the first is still running gets
 409 `checkout.in_progress` with the `checkout_id` to poll at `GET /checkouts/{id}`. Without a
 key, the cart's version keys the attempt, so a cart becomes at most one order.
+
+Placing an order takes the cart's guest token (`X-Cart-Token`) or its customer's bearer, like
+every call on the cart; the same token then reaches the checkout and the order.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from fastapi import APIRouter, Depends, Header, Request, Response, status
 
 from commerce_core.checkout.queries import PlacedOrder
 from commerce_core.shared.errors import CommerceError
+from entrypoints.http.access import ShopperDep
 from entrypoints.http.dependencies import CommerceDep, RequestIdDep, SettingsDep
 from entrypoints.http.metrics import MetricsDep
 from entrypoints.http.ratelimit import body_field, client_ip, rate_limited
@@ -37,9 +41,10 @@ IdempotencyKey = Annotated[
                      "payment, confirm")
 def place_order(
     body: NewOrder, commerce: CommerceDep, request_id: RequestIdDep, response: Response,
-    metrics: MetricsDep, request: Request, settings: SettingsDep,
+    metrics: MetricsDep, request: Request, settings: SettingsDep, shopper: ShopperDep,
     idempotency_key: IdempotencyKey = None,
 ) -> PlacedOrderOut:
+    shopper.cart(commerce, body.cart_id)
     try:
         placed: PlacedOrder = commerce.handle(
             body.to_command(idempotency_key, client_ip(request, settings.client_ip_header)),
@@ -54,5 +59,5 @@ def place_order(
 
 
 @router.get("/checkouts/{checkout_id}", summary="Where a checkout stands")
-def get_checkout(checkout_id: str, commerce: CommerceDep) -> CheckoutOut:
-    return CheckoutOut.of(commerce.checkout.get(checkout_id))
+def get_checkout(checkout_id: str, commerce: CommerceDep, shopper: ShopperDep) -> CheckoutOut:
+    return CheckoutOut.of(shopper.checkout(commerce, checkout_id))

@@ -8,51 +8,24 @@ not in the caller's book (404), never someone else's data.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Any, Literal, cast
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query, Request, Response
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi import APIRouter, Depends, Query, Response
 from pydantic import BaseModel, Field
 
 from commerce_core.customer.commands import AddressFields, SegmentRule
 from commerce_core.customer.locations import Location
 from commerce_core.customer.model import Address, Customer, Preferences, Segment
-from commerce_core.shared.principal import Authenticator, Principal
+from commerce_core.shared.permissions import Permission
+from entrypoints.http.access import PUBLIC, CustomerDep, permit
 from entrypoints.http.dependencies import CommerceDep
-from entrypoints.http.problems import HttpProblem
 from entrypoints.http.schemas.common import MAX_OFFSET, RequestBody
 
 me = APIRouter(tags=["my account"])
 admin = APIRouter(tags=["customers admin"])
 locations = APIRouter(tags=["locations"])
 
-_bearer = HTTPBearer(auto_error=False, scheme_name="customer",
-                     description="`Authorization: Bearer <access token>` of a customer")
-
-
-def _customer_principal(
-    request: Request,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> Principal:
-    """The calling customer: each authenticator on `app.state.authenticators` is asked in turn
-    (the first that knows the bearer answers); the principal must name a customer."""
-    if credentials is None:
-        raise HttpProblem(401, "auth.unauthenticated",
-                          "This route needs `Authorization: Bearer <access token>`.",
-                          headers={"WWW-Authenticate": "Bearer"})
-    chain = cast(list[Authenticator], getattr(request.app.state, "authenticators", []))
-    for authenticator in chain:
-        principal = authenticator.authenticate(credentials.credentials)
-        if principal is not None:
-            if principal.customer_id is None:
-                raise HttpProblem(403, "auth.not_a_customer",
-                                  "Only a signed-in customer has an account here.")
-            return principal
-    raise HttpProblem(401, "auth.invalid_token", "The access token is not valid.",
-                      headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
-
-
-def _customer_id(principal: Annotated[Principal, Depends(_customer_principal)]) -> str:
+def _customer_id(principal: CustomerDep) -> str:
     assert principal.customer_id is not None
     return principal.customer_id
 
@@ -337,7 +310,9 @@ class SegmentOut(BaseModel):
                            "weight": r.weight} for r in s.rules])
 
 
-@admin.get("/customers", summary="Customers, newest first")
+@admin.get("/customers",
+           dependencies=[permit(Permission.CUSTOMERS_READ)],
+           summary="Customers, newest first")
 def list_customers(
     commerce: CommerceDep,
     status: Annotated[Literal["pending_verification", "active", "inactive", "suspended",
@@ -353,49 +328,64 @@ def list_customers(
     return [_admin_out(commerce, c) for c in found]
 
 
-@admin.get("/customers/segments", summary="Stored segments (besides the built-in ones)")
+@admin.get("/customers/segments",
+           dependencies=[permit(Permission.CUSTOMERS_READ)],
+           summary="Stored segments (besides the built-in ones)")
 def list_segments(commerce: CommerceDep) -> list[SegmentOut]:
     return [SegmentOut.of(s) for s in commerce.customers.segments()]
 
 
-@admin.put("/customers/segments/{segment_id}", summary="Create or replace a segment")
+@admin.put("/customers/segments/{segment_id}",
+           dependencies=[permit(Permission.CUSTOMERS_MANAGE)],
+           summary="Create or replace a segment")
 def define_segment(segment_id: str, body: SegmentIn, commerce: CommerceDep) -> SegmentOut:
     rules = tuple(SegmentRule(r.field, r.operator, r.value, r.weight) for r in body.rules)
     return SegmentOut.of(commerce.customers.define_segment(segment_id, body.name, rules,
                                                            is_active=body.is_active))
 
 
-@admin.post("/customers/segments/evaluate", summary="Run the segment evaluator now")
+@admin.post("/customers/segments/evaluate",
+            dependencies=[permit(Permission.CUSTOMERS_MANAGE)],
+            summary="Run the segment evaluator now")
 def evaluate_segments(commerce: CommerceDep) -> dict[str, int]:
     run = commerce.customers.evaluate_segments()
     return {"customers": run.customers, "added": run.added, "removed": run.removed}
 
 
-@admin.get("/customers/{customer_id}", summary="One customer")
+@admin.get("/customers/{customer_id}",
+           dependencies=[permit(Permission.CUSTOMERS_READ)],
+           summary="One customer")
 def get_customer(customer_id: str, commerce: CommerceDep) -> CustomerAdminOut:
     return _admin_out(commerce, commerce.customers.get(customer_id))
 
 
-@admin.post("/customers/{customer_id}/suspend", summary="Suspend a customer")
+@admin.post("/customers/{customer_id}/suspend",
+            dependencies=[permit(Permission.CUSTOMERS_MANAGE)],
+            summary="Suspend a customer")
 def suspend_customer(customer_id: str, commerce: CommerceDep,
                      body: ReasonIn | None = None) -> CustomerAdminOut:
     reason = (body or ReasonIn()).reason
     return _admin_out(commerce, commerce.customers.suspend(customer_id, reason))
 
 
-@admin.post("/customers/{customer_id}/activate", summary="Activate a customer again")
+@admin.post("/customers/{customer_id}/activate",
+            dependencies=[permit(Permission.CUSTOMERS_MANAGE)],
+            summary="Activate a customer again")
 def activate_customer(customer_id: str, commerce: CommerceDep,
                       body: ReasonIn | None = None) -> CustomerAdminOut:
     reason = (body or ReasonIn()).reason
     return _admin_out(commerce, commerce.customers.activate(customer_id, reason))
 
 
-@admin.put("/customers/{customer_id}/group", summary="Move a customer to a pricing group")
+@admin.put("/customers/{customer_id}/group",
+           dependencies=[permit(Permission.CUSTOMERS_MANAGE)],
+           summary="Move a customer to a pricing group")
 def change_group(customer_id: str, body: GroupIn, commerce: CommerceDep) -> CustomerAdminOut:
     return _admin_out(commerce, commerce.customers.change_group(customer_id, body.group))
 
 
 @admin.put("/customers/{customer_id}/segments/{segment_id}",
+           dependencies=[permit(Permission.CUSTOMERS_MANAGE)],
            summary="Put a customer in a segment")
 def assign_segment(customer_id: str, segment_id: str,
                    commerce: CommerceDep) -> CustomerAdminOut:
@@ -403,6 +393,7 @@ def assign_segment(customer_id: str, segment_id: str,
 
 
 @admin.delete("/customers/{customer_id}/segments/{segment_id}",
+              dependencies=[permit(Permission.CUSTOMERS_MANAGE)],
               summary="Take a customer out of a segment")
 def remove_segment(customer_id: str, segment_id: str,
                    commerce: CommerceDep) -> CustomerAdminOut:
@@ -437,12 +428,14 @@ class ValidationOut(BaseModel):
     path: list[LocationOut]
 
 
-@locations.get("/locations", summary="The countries (roots of the hierarchy)")
+@locations.get("/locations",
+               dependencies=[PUBLIC],
+               summary="The countries (roots of the hierarchy)")
 def roots(commerce: CommerceDep) -> list[LocationOut]:
     return [LocationOut.of(loc) for loc in commerce.customers.locations.children(None)]
 
 
-@locations.get("/locations/{location_id}", summary="A location and its path")
+@locations.get("/locations/{location_id}", dependencies=[PUBLIC], summary="A location and its path")
 def location(location_id: str, commerce: CommerceDep) -> LocationDetail:
     hierarchy = commerce.customers.locations
     found = hierarchy.get(location_id)
@@ -450,12 +443,14 @@ def location(location_id: str, commerce: CommerceDep) -> LocationDetail:
                           path=[LocationOut.of(p) for p in hierarchy.path(location_id)])
 
 
-@locations.get("/locations/{location_id}/children", summary="The places directly under it")
+@locations.get("/locations/{location_id}/children",
+               dependencies=[PUBLIC],
+               summary="The places directly under it")
 def children(location_id: str, commerce: CommerceDep) -> list[LocationOut]:
     return [LocationOut.of(loc) for loc in commerce.customers.locations.children(location_id)]
 
 
-@locations.get("/locations/{location_id}/validate",
+@locations.get("/locations/{location_id}/validate", dependencies=[PUBLIC],
                summary="Whether the location is active, of a type, under a parent")
 def validate(
     location_id: str, commerce: CommerceDep,

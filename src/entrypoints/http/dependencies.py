@@ -1,15 +1,14 @@
-"""What routes receive: the facade and settings of their app, the request id, the admin guard."""
+"""What routes receive: the facade and settings of their app, the request id. Who may call
+a route is declared with `entrypoints.http.access`."""
 
 from __future__ import annotations
 
-import hmac
 from typing import Annotated, cast
 
 from fastapi import Depends, Request
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from commerce_core.app import Commerce
-from entrypoints.http.problems import HttpProblem, request_id_of
+from entrypoints.http.problems import request_id_of
 from entrypoints.settings import Settings
 
 
@@ -30,27 +29,3 @@ async def get_request_id(request: Request) -> str:
 CommerceDep = Annotated[Commerce, Depends(get_commerce)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 RequestIdDep = Annotated[str, Depends(get_request_id)]
-
-_bearer = HTTPBearer(
-    auto_error=False, scheme_name="operator",
-    description="`Authorization: Bearer <COMMERCE_OPERATOR_TOKEN>`",
-)
-
-
-async def require_operator(
-    settings: SettingsDep,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> None:
-    """The guard of every `/admin` route: the operator token, compared in constant time."""
-    expected = settings.operator_token
-    if not expected:
-        raise HttpProblem(403, "auth.admin_disabled",
-                          "Admin routes are disabled: no operator token is configured.",
-                          title="Admin disabled")
-    if credentials is None:
-        raise HttpProblem(401, "auth.unauthenticated",
-                          "Admin routes need `Authorization: Bearer <operator token>`.",
-                          headers={"WWW-Authenticate": "Bearer"})
-    if not hmac.compare_digest(credentials.credentials.encode(), expected.encode()):
-        raise HttpProblem(401, "auth.invalid_token", "The operator token is not valid.",
-                          headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})

@@ -13,6 +13,8 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from commerce_core.fraud.model import RiskAssessment
+from commerce_core.shared.permissions import Permission
+from entrypoints.http.access import permit
 from entrypoints.http.dependencies import CommerceDep
 from entrypoints.http.schemas.common import MAX_OFFSET, MoneyOut, RequestBody
 
@@ -58,7 +60,8 @@ class ReviewDecision(RequestBody):
     note: str = Field("", max_length=1000)
 
 
-@admin.get("/fraud/reviews", summary="Orders waiting for a risk review, oldest first")
+@admin.get("/fraud/reviews", summary="Orders waiting for a risk review, oldest first",
+           dependencies=[permit(Permission.FRAUD_READ)])
 def list_reviews(
     commerce: CommerceDep,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
@@ -68,7 +71,8 @@ def list_reviews(
 
 
 @admin.post("/fraud/reviews/{order_id}/approve",
-            summary="Approve an order under review: its capture may proceed")
+            summary="Approve an order under review: its capture may proceed",
+            dependencies=[permit(Permission.FRAUD_REVIEW)])
 def approve_review(order_id: str, commerce: CommerceDep,
                    body: ReviewDecision | None = None) -> AssessmentOut:
     decision = body or ReviewDecision()
@@ -78,7 +82,8 @@ def approve_review(order_id: str, commerce: CommerceDep,
 
 @admin.post("/fraud/reviews/{order_id}/reject",
             summary="Reject an order under review: it is cancelled, its authorization "
-                    "voided and its stock released")
+                    "voided and its stock released",
+            dependencies=[permit(Permission.FRAUD_REVIEW)])
 def reject_review(order_id: str, commerce: CommerceDep,
                   body: ReviewDecision | None = None) -> AssessmentOut:
     decision = body or ReviewDecision()
@@ -87,6 +92,7 @@ def reject_review(order_id: str, commerce: CommerceDep,
 
 
 @admin.get("/orders/{order_id}/risk",
-           summary="The order's risk assessment: score, decision, every signal and why")
+           summary="The order's risk assessment: score, decision, every signal and why",
+           dependencies=[permit(Permission.FRAUD_READ)])
 def order_risk(order_id: str, commerce: CommerceDep) -> AssessmentOut:
     return AssessmentOut.of(commerce.fraud.assessment(order_id))

@@ -9,6 +9,7 @@ from typing import Annotated
 import redis
 from fastapi import APIRouter, Depends, Request
 
+from entrypoints.http.access import PUBLIC
 from entrypoints.http.dependencies import CommerceDep
 from entrypoints.http.problems import HttpProblem
 from entrypoints.http.schemas import Health
@@ -18,7 +19,7 @@ router = APIRouter(prefix="/health", tags=["health"])
 log = logging.getLogger("commerce.http")
 
 
-@router.get("/live")
+@router.get("/live", dependencies=[PUBLIC])
 async def live() -> Health:
     return Health(status="ok")
 
@@ -50,7 +51,7 @@ MAX_LEAKED_RESERVATIONS = 100
 
 
 @router.get("/ready", summary="Ready when a unit of work opens, the outbox can be read and, "
-            "with the Redis bus, Redis answers")
+            "with the Redis bus, Redis answers", dependencies=[PUBLIC])
 def ready(commerce: CommerceDep, client: RedisDep) -> Health:
     try:
         outbox = commerce.outbox_stats()

@@ -9,14 +9,13 @@ the bootstrap super user named `operator`.
 from __future__ import annotations
 
 import base64
-import hmac
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated, Any, Literal
 from urllib.parse import parse_qs, unquote
 
 from fastapi import APIRouter, Depends, FastAPI, Query, Request, Response
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.security import HTTPBearer
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import JSONResponse, RedirectResponse
@@ -26,15 +25,17 @@ from commerce_core.identity.errors import (
     AuthenticationFailed,
     InvalidClient,
     InvalidIdentityInput,
-    MfaRequired,
     PermissionDenied,
 )
 from commerce_core.identity.model import Account, AppClient
 from commerce_core.identity.queries import LoginResult, TokenPair
 from commerce_core.shared.permissions import Permission
 from commerce_core.shared.principal import Principal
-from entrypoints.http.dependencies import CommerceDep, SettingsDep
+from entrypoints.http import access
+from entrypoints.http.access import PUBLIC, SignedInDep
+from entrypoints.http.dependencies import CommerceDep
 from entrypoints.http.problems import PROBLEM_RESPONSES, HttpProblem, problem
+from entrypoints.http.ratelimit import rate_limited
 from entrypoints.http.schemas.common import MAX_OFFSET, RequestBody
 from entrypoints.identity_keys import warn_if_dev_keys
 
@@ -50,15 +51,9 @@ def _unauthenticated(detail: str) -> HttpProblem:
                        headers={"WWW-Authenticate": "Bearer"})
 
 
-async def current_principal(
-    commerce: CommerceDep,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> Principal:
+def current_principal(principal: SignedInDep) -> Principal:
     """The caller an identity access token names (a second factor may still be owed)."""
-    if credentials is None:
-        raise _unauthenticated("this route needs `Authorization: Bearer <access token>`")
-    principal = commerce.identity.authenticator.authenticate(credentials.credentials)
-    if principal is None or principal.subject is None or principal.session_id is None:
+    if principal.subject is None or principal.session_id is None:
         raise _unauthenticated("the bearer is not an access token")
     return principal
 
@@ -66,32 +61,15 @@ async def current_principal(
 PrincipalDep = Annotated[Principal, Depends(current_principal)]
 
 
-def require(permission: Permission) -> Callable[..., Coroutine[Any, Any, str]]:
+def require(permission: Permission) -> Callable[..., str]:
     """The acting staff account id (or `operator`) when the caller holds `permission`."""
+    checked = access.require(permission)
 
-    async def guard(
-        commerce: CommerceDep, settings: SettingsDep,
-        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-    ) -> str:
-        if credentials is None:
-            raise _unauthenticated("admin routes need `Authorization: Bearer <token>`")
-        token = credentials.credentials
-        expected = settings.operator_token
-        if expected and hmac.compare_digest(token.encode(), expected.encode()):
-            return "operator"
-        principal = commerce.identity.authenticator.authenticate(token)
-        if principal is None or principal.subject is None:
-            raise _unauthenticated("not a staff access token or the operator token")
-        if principal.kind != "staff":
-            raise PermissionDenied("admin routes are for staff")
-        if not principal.mfa_verified:
-            raise MfaRequired("verify your second factor first (POST /auth/mfa/verify)")
-        if not principal.can(permission):
-            raise PermissionDenied(f"this needs the permission {permission.value}",
-                                   permission=permission.value)
-        return principal.subject
+    # A default, not `Annotated`: the annotation is a string and `checked` is not a global.
+    def actor(principal: Principal = Depends(checked)) -> str:
+        return principal.subject or "operator"
 
-    return guard
+    return actor
 
 
 # bodies
@@ -208,13 +186,17 @@ class RoleOut(BaseModel):
 # sign-up and sign-in
 
 
-@router.post("/auth/register", status_code=201, summary="Create a customer account")
+@router.post("/auth/register",
+             dependencies=[PUBLIC, Depends(rate_limited("registration"))],
+             status_code=201, summary="Create a customer account")
 def register(body: RegisterIn, commerce: CommerceDep) -> AccountOut:
     return AccountOut.of(commerce.identity.register(body.email, body.password, name=body.name,
                                                     locale=body.locale))
 
 
-@router.post("/auth/login", summary="Sign in: tokens, with `mfa_required` when a second "
+@router.post("/auth/login",
+             dependencies=[PUBLIC, Depends(rate_limited("login"))],
+             summary="Sign in: tokens, with `mfa_required` when a second "
                                      "factor is owed")
 def login(body: LoginIn, request: Request, commerce: CommerceDep) -> LoginOut:
     client = request.client.host if request.client else ""
@@ -225,7 +207,9 @@ def login(body: LoginIn, request: Request, commerce: CommerceDep) -> LoginOut:
     return LoginOut.of_login(result)
 
 
-@router.post("/auth/refresh", summary="A new token pair for a refresh token, which is spent")
+@router.post("/auth/refresh",
+             dependencies=[PUBLIC, Depends(rate_limited("token_refresh"))],
+             summary="A new token pair for a refresh token, which is spent")
 def refresh(body: RefreshIn, commerce: CommerceDep) -> TokensOut:
     return TokensOut.of(commerce.identity.refresh(body.refresh_token))
 
@@ -296,7 +280,9 @@ class TokenIn(RequestBody):
     token: str = Field(max_length=512)
 
 
-@router.post("/auth/password/forgot", status_code=202,
+@router.post("/auth/password/forgot",
+             dependencies=[PUBLIC, Depends(rate_limited("password_reset"))],
+             status_code=202,
              summary="Send a reset link (valid 1 h) if the email has an account; the answer is "
                      "the same either way")
 def forgot_password(body: EmailIn, commerce: CommerceDep) -> Response:
@@ -304,21 +290,25 @@ def forgot_password(body: EmailIn, commerce: CommerceDep) -> Response:
     return Response(status_code=202)
 
 
-@router.post("/auth/password/reset", status_code=204,
+@router.post("/auth/password/reset",
+             dependencies=[PUBLIC, Depends(rate_limited("password_reset"))],
+             status_code=204,
              summary="Set a new password with a reset link's token; every session ends")
 def reset_password(body: ResetIn, commerce: CommerceDep) -> Response:
     commerce.identity.reset_password(body.token, body.password)
     return Response(status_code=204)
 
 
-@router.post("/auth/email/verification", status_code=202,
+@router.post("/auth/email/verification", dependencies=[PUBLIC], status_code=202,
              summary="Send a new verification link (valid 24 h) to an unverified account")
 def request_verification(body: EmailIn, commerce: CommerceDep) -> Response:
     commerce.identity.request_email_verification(body.email)
     return Response(status_code=202)
 
 
-@router.post("/auth/email/verify", summary="Verify the email with a verification link's token")
+@router.post("/auth/email/verify",
+             dependencies=[PUBLIC],
+             summary="Verify the email with a verification link's token")
 def verify_email(body: TokenIn, commerce: CommerceDep) -> AccountOut:
     return AccountOut.of(commerce.identity.verify_email(body.token))
 
@@ -326,7 +316,7 @@ def verify_email(body: TokenIn, commerce: CommerceDep) -> AccountOut:
 OIDC_COOKIE = "commerce_oidc"
 
 
-@router.get("/auth/oidc/{provider}/start", status_code=302,
+@router.get("/auth/oidc/{provider}/start", dependencies=[PUBLIC], status_code=302,
             summary="Sign in with an OpenID provider: redirects there, binding the attempt to "
                     "this browser with an HttpOnly cookie")
 def oidc_start(provider: str, request: Request, commerce: CommerceDep) -> Response:
@@ -339,7 +329,7 @@ def oidc_start(provider: str, request: Request, commerce: CommerceDep) -> Respon
     return response
 
 
-@router.get("/auth/oidc/{provider}/callback", name="oidc_callback",
+@router.get("/auth/oidc/{provider}/callback", dependencies=[PUBLIC], name="oidc_callback",
             summary="The provider's return: tokens when the state matches this browser's")
 def oidc_callback(
     provider: str, request: Request, commerce: CommerceDep,
@@ -356,7 +346,9 @@ def oidc_callback(
     return response
 
 
-@router.get("/.well-known/jwks.json", summary="The public keys that verify access tokens")
+@router.get("/.well-known/jwks.json",
+            dependencies=[PUBLIC],
+            summary="The public keys that verify access tokens")
 def jwks(commerce: CommerceDep, response: Response) -> dict[str, Any]:
     response.headers["Cache-Control"] = "public, max-age=300"
     return commerce.identity.jwks()
@@ -485,7 +477,9 @@ class AppTokenOut(BaseModel):
     scope: str
 
 
-@router.post("/auth/token", summary="OAuth2 client credentials (RFC 6749 §4.4): a form with "
+@router.post("/auth/token",
+             dependencies=[PUBLIC, Depends(rate_limited("token_refresh"))],
+             summary="OAuth2 client credentials (RFC 6749 §4.4): a form with "
                                     "grant_type, client_id, client_secret (or HTTP Basic), "
                                     "scope")
 async def app_token(request: Request, commerce: CommerceDep) -> AppTokenOut:

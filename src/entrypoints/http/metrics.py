@@ -2,8 +2,8 @@
 and checkout outcomes. Each app has its own registry, so apps side by side (tests, embedders)
 never share or collide on counters.
 
-`GET /metrics` serves them in the Prometheus text format, behind the operator token like
-`/admin` (a scrape config sets `authorization: {credentials: <token>}`): route names, outcome
+`GET /metrics` serves them in the Prometheus text format to bearers holding `metrics.read` (a
+scrape config sets `authorization: {credentials: <token>}`): route names, outcome
 counts and traffic shape are operational data a shopper has no business reading.
 """
 
@@ -16,8 +16,9 @@ from prometheus_client import CollectorRegistry, Counter, Histogram, generate_la
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 
 from commerce_core.payment.ports import GatewayRouting
+from commerce_core.shared.permissions import Permission
 from entrypoints.breaker_metrics import BreakerCollector
-from entrypoints.http.dependencies import require_operator
+from entrypoints.http.access import permit
 
 # Requests no route matched are counted under one label, so probing random paths cannot grow
 # the number of series.
@@ -68,8 +69,8 @@ router = APIRouter(tags=["operations"])
 
 
 @router.get(
-    "/metrics", dependencies=[Depends(require_operator)], response_class=Response,
-    summary="Prometheus metrics of this process (operator token)",
+    "/metrics", dependencies=[permit(Permission.METRICS_READ)], response_class=Response,
+    summary="Prometheus metrics of this process",
     responses={200: {"content": {CONTENT_TYPE_LATEST.split(";")[0]: {
         "schema": {"type": "string"}}}}},
 )

@@ -14,6 +14,8 @@ from pydantic import BaseModel, Field
 from adapters.notify import verify_twilio_signature
 from adapters.notify.twilio import STATUSES
 from commerce_core.notification.model import Notification
+from commerce_core.shared.permissions import Permission
+from entrypoints.http.access import PUBLIC, permit
 from entrypoints.http.dependencies import CommerceDep, SettingsDep
 from entrypoints.http.problems import HttpProblem
 from entrypoints.http.schemas.common import MAX_OFFSET
@@ -93,7 +95,9 @@ Status = Literal["pending", "scheduled", "sending", "sent", "delivered", "opened
                  "failed", "cancelled"]
 
 
-@admin.get("/notifications", summary="Notifications, newest first, by status, channel or "
+@admin.get("/notifications",
+           dependencies=[permit(Permission.NOTIFICATIONS_READ)],
+           summary="Notifications, newest first, by status, channel or "
            "recipient")
 def list_notifications(
     commerce: CommerceDep,
@@ -107,19 +111,20 @@ def list_notifications(
         status=status, channel=channel, recipient_id=recipient_id, limit=limit, offset=offset)]
 
 
-@admin.get("/notifications/{notification_id}",
+@admin.get("/notifications/{notification_id}", dependencies=[permit(Permission.NOTIFICATIONS_READ)],
            summary="One notification with its content and delivery log")
 def get_notification(notification_id: str, commerce: CommerceDep) -> NotificationDetailOut:
     return NotificationDetailOut.detail(commerce.notifications.get(notification_id))
 
 
 @admin.post("/notifications/{notification_id}/retry",
+            dependencies=[permit(Permission.NOTIFICATIONS_MANAGE)],
             summary="Send a failed notification again (a fresh round of attempts)")
 def retry_notification(notification_id: str, commerce: CommerceDep) -> NotificationDetailOut:
     return NotificationDetailOut.detail(commerce.notifications.retry(notification_id))
 
 
-@router.post("/webhooks/notifications/twilio",
+@router.post("/webhooks/notifications/twilio", dependencies=[PUBLIC],
              summary="Twilio's status callback for an SMS, signed with X-Twilio-Signature")
 async def twilio_status(request: Request, commerce: CommerceDep,
                         settings: SettingsDep) -> Response:

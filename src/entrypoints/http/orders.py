@@ -11,6 +11,8 @@ from commerce_core.app import Commerce
 from commerce_core.ordering.model import OrderStatus
 from commerce_core.payment.commands import CapturePayment, RefundPayment
 from commerce_core.payment.model import Refund
+from commerce_core.shared.permissions import Permission
+from entrypoints.http.access import PrincipalDep, ShopperDep, permit
 from entrypoints.http.dependencies import CommerceDep, RequestIdDep
 from entrypoints.http.schemas import CancelRequest, OrderOut, OrderSummary
 from entrypoints.http.schemas.common import MAX_OFFSET, MoneyOut, PositiveMoneyIn, RequestBody
@@ -24,22 +26,42 @@ def _order_out(commerce: Commerce, order_id: str) -> OrderOut:
     return OrderOut.of(order, commerce.payments.for_order(order.id))
 
 
-@router.get("/{order_id}")
-def get_order(order_id: str, commerce: CommerceDep) -> OrderOut:
+@router.get("/{order_id}", summary="An order, for its customer or the holder of its cart's token")
+def get_order(order_id: str, commerce: CommerceDep, shopper: ShopperDep) -> OrderOut:
+    shopper.order(commerce, order_id)
     return _order_out(commerce, order_id)
 
 
 @router.post("/{order_id}/cancel",
              summary="Cancel before shipping; reserved stock and held money are given back")
 def cancel_order(
-    order_id: str, commerce: CommerceDep, request_id: RequestIdDep,
+    order_id: str, commerce: CommerceDep, request_id: RequestIdDep, shopper: ShopperDep,
     body: CancelRequest | None = None,
 ) -> OrderOut:
+    shopper.order(commerce, order_id)
     commerce.handle((body or CancelRequest()).to_command(order_id), correlation_id=request_id)
     return _order_out(commerce, order_id)
 
 
-@admin.get("", summary="Orders, newest first")
+@admin.get("/{order_id}", summary="Any order, for staff",
+           dependencies=[permit(Permission.ORDERS_READ)])
+def admin_get_order(order_id: str, commerce: CommerceDep) -> OrderOut:
+    return _order_out(commerce, order_id)
+
+
+@admin.post("/{order_id}/cancel", summary="Cancel any order before shipping, for staff",
+            dependencies=[permit(Permission.ORDERS_CANCEL)])
+def admin_cancel_order(
+    order_id: str, commerce: CommerceDep, request_id: RequestIdDep, staff: PrincipalDep,
+    body: CancelRequest | None = None,
+) -> OrderOut:
+    request = body or CancelRequest()
+    commerce.handle(request.to_command(order_id, changed_by=staff.subject or "staff"),
+                    correlation_id=request_id)
+    return _order_out(commerce, order_id)
+
+
+@admin.get("", summary="Orders, newest first", dependencies=[permit(Permission.ORDERS_READ)])
 def list_orders(
     commerce: CommerceDep,
     status: OrderStatus | None = None,
@@ -79,7 +101,8 @@ RefundKey = Annotated[str, Header(
 
 
 @admin.post("/{order_id}/refunds", status_code=status.HTTP_201_CREATED,
-            summary="Refund part or all of a captured payment (never more than was captured)")
+            summary="Refund part or all of a captured payment (never more than was captured)",
+            dependencies=[permit(Permission.PAYMENTS_REFUND)])
 def refund_payment(order_id: str, body: NewRefund, idempotency_key: RefundKey,
                    commerce: CommerceDep, request_id: RequestIdDep) -> RefundOut:
     refund_id = commerce.handle(RefundPayment(
@@ -88,13 +111,15 @@ def refund_payment(order_id: str, body: NewRefund, idempotency_key: RefundKey,
     return next(RefundOut.of(r) for r in commerce.payments.refunds(order_id) if r.id == refund_id)
 
 
-@admin.get("/{order_id}/refunds", summary="The refunds of an order, oldest first")
+@admin.get("/{order_id}/refunds", summary="The refunds of an order, oldest first",
+           dependencies=[permit(Permission.PAYMENTS_READ)])
 def list_refunds(order_id: str, commerce: CommerceDep) -> list[RefundOut]:
     commerce.orders.get(order_id)  # an unknown order is a 404, not an empty list
     return [RefundOut.of(r) for r in commerce.payments.refunds(order_id)]
 
 
-@admin.post("/{order_id}/capture", summary="Take the authorized payment of a confirmed order")
+@admin.post("/{order_id}/capture", summary="Take the authorized payment of a confirmed order",
+            dependencies=[permit(Permission.PAYMENTS_CAPTURE)])
 def capture_payment(order_id: str, commerce: CommerceDep, request_id: RequestIdDep) -> OrderOut:
     commerce.handle(CapturePayment(order_id), correlation_id=request_id)
     return _order_out(commerce, order_id)

@@ -18,6 +18,8 @@ from commerce_core.payment.commands import (
 )
 from commerce_core.payment.model import Payment, PaymentTransaction
 from commerce_core.shared.money import Money
+from commerce_core.shared.permissions import Permission
+from entrypoints.http.access import permit
 from entrypoints.http.dependencies import CommerceDep, RequestIdDep
 from entrypoints.http.schemas.common import MoneyIn, MoneyOut, PositiveMoneyIn, RequestBody
 
@@ -107,19 +109,22 @@ class VoidRequest(RequestBody):
     reason: str = Field(default="", max_length=500)
 
 
-@admin.get("/orders/{order_id}/payments",
+@admin.get("/orders/{order_id}/payments", dependencies=[permit(Permission.PAYMENTS_READ)],
            summary="An order's payments, each with its ledger, oldest first")
 def order_payments(order_id: str, commerce: CommerceDep) -> list[PaymentDetail]:
     commerce.orders.get(order_id)  # an unknown order is a 404, not an empty list
     return [PaymentDetail.of(p) for p in commerce.payments.for_order(order_id)]
 
 
-@admin.get("/payments/{payment_id}", summary="A payment with its ledger")
+@admin.get("/payments/{payment_id}",
+           dependencies=[permit(Permission.PAYMENTS_READ)],
+           summary="A payment with its ledger")
 def get_payment(payment_id: str, commerce: CommerceDep) -> PaymentDetail:
     return PaymentDetail.of(commerce.payments.get(payment_id))
 
 
 @admin.post("/orders/{order_id}/payments/capture",
+            dependencies=[permit(Permission.PAYMENTS_CAPTURE)],
             summary="Capture all or part of the order's authorization")
 def capture(order_id: str, commerce: CommerceDep, request_id: RequestIdDep,
             body: CaptureRequest | None = None) -> PaymentDetail:
@@ -130,7 +135,7 @@ def capture(order_id: str, commerce: CommerceDep, request_id: RequestIdDep,
     return PaymentDetail.of(commerce.payments.get(str(payment_id)))
 
 
-@admin.post("/orders/{order_id}/payments/void",
+@admin.post("/orders/{order_id}/payments/void", dependencies=[permit(Permission.PAYMENTS_VOID)],
             summary="Release what is left of the order's authorization")
 def void(order_id: str, commerce: CommerceDep, request_id: RequestIdDep,
          body: VoidRequest | None = None) -> PaymentDetail:
@@ -140,6 +145,7 @@ def void(order_id: str, commerce: CommerceDep, request_id: RequestIdDep,
 
 
 @admin.post("/orders/{order_id}/payments/collection",
+            dependencies=[permit(Permission.PAYMENTS_CAPTURE)],
             summary="Cash on delivery: what the courier collected (captured; a difference is "
                     "flagged)")
 def record_collection(order_id: str, body: CollectionRequest, commerce: CommerceDep,
@@ -150,6 +156,7 @@ def record_collection(order_id: str, body: CollectionRequest, commerce: Commerce
 
 
 @admin.post("/orders/{order_id}/payments/collection-failed",
+            dependencies=[permit(Permission.PAYMENTS_CAPTURE)],
             summary="Cash on delivery: nobody paid the courier (the payment fails)")
 def record_collection_failed(order_id: str, commerce: CommerceDep, request_id: RequestIdDep,
                              body: CollectionFailedRequest | None = None) -> PaymentDetail:
@@ -160,6 +167,7 @@ def record_collection_failed(order_id: str, commerce: CommerceDep, request_id: R
 
 
 @admin.post("/bank-transfers/{reference}/confirm",
+            dependencies=[permit(Permission.PAYMENTS_CAPTURE)],
             summary="A bank transfer arrived: its order is confirmed (once)")
 def confirm_transfer(reference: str, body: TransferReceived, commerce: CommerceDep,
                      request_id: RequestIdDep) -> TransferOutcome:

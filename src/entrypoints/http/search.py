@@ -16,6 +16,8 @@ from commerce_core.search.queries import (
     SortBy,
     TermStats,
 )
+from commerce_core.shared.permissions import Permission
+from entrypoints.http.access import PUBLIC, permit
 from entrypoints.http.dependencies import CommerceDep
 from entrypoints.http.ratelimit import rate_limited
 
@@ -92,7 +94,7 @@ AttributeFilter = Annotated[str, StringConstraints(pattern=r"^[^:]+:.+$", max_le
 
 
 @router.get("/search", summary="Search published products, with facets",
-            dependencies=[Depends(rate_limited("search"))])
+            dependencies=[PUBLIC, Depends(rate_limited("search"))])
 def search(
     commerce: CommerceDep,
     q: Annotated[str, Query(max_length=200)] = "",
@@ -121,7 +123,7 @@ def search(
 
 
 @router.get("/search/suggest", summary="Autocomplete: products, brands and categories",
-            dependencies=[Depends(rate_limited("search"))])
+            dependencies=[PUBLIC, Depends(rate_limited("search"))])
 def suggest(
     commerce: CommerceDep, q: Annotated[str, Query(min_length=1, max_length=100)],
     limit: Annotated[int, Query(ge=1, le=20)] = 10,
@@ -137,20 +139,22 @@ class InteractionIn(BaseModel):
 
 
 @router.post("/search/clicks", status_code=status.HTTP_204_NO_CONTENT,
-             summary="A shopper opened a product from search results")
+             summary="A shopper opened a product from search results", dependencies=[PUBLIC])
 def click(body: InteractionIn, commerce: CommerceDep) -> None:
     commerce.search.click(body.query_id, body.product_id, body.position)
 
 
 @router.post("/search/add-to-cart", status_code=status.HTTP_204_NO_CONTENT,
-             summary="A shopper added a product to the cart from search results")
+             summary="A shopper added a product to the cart from search results",
+             dependencies=[PUBLIC])
 def add_to_cart(body: InteractionIn, commerce: CommerceDep) -> None:
     commerce.search.add_to_cart(body.query_id, body.product_id)
 
 
 
 
-@admin.get("/search/analytics", summary="Searches, zero-result terms, clicks and CTR")
+@admin.get("/search/analytics", summary="Searches, zero-result terms, clicks and CTR",
+           dependencies=[permit(Permission.SEARCH_ANALYTICS)])
 def analytics(
     commerce: CommerceDep,
     since: Annotated[Instant | None, Query(description="Start of the window")]

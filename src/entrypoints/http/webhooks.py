@@ -2,14 +2,14 @@
 the shopper (spec payment §4, external-apis): notifications, VNPay's IPN, and the return from the
 provider's page.
 
-None of these routes takes the operator token: a provider's signature is what authenticates a
-notification, checked before anything is read from it (an invalid one answers 400 and changes
-nothing). Every notification, valid or about a payment we do not know, is acknowledged as its
-provider expects, since a refusal only makes the provider send it again and again; applying it is
-idempotent (by the provider's event id and by the checkout's state), so duplicates and
-out-of-order deliveries change nothing. The shopper's return is a signal to ask the provider:
-its query parameters are verified where they are signed, but the outcome always comes from the
-provider (`SettlePayment` with kind "pending"), never from the browser.
+None of these routes takes a bearer token (they are declared `PUBLIC`): a provider's signature is
+what authenticates a notification, checked before anything is read from it (an invalid one answers
+400 and changes nothing). Every notification, valid or about a payment we do not know, is
+acknowledged as its provider expects, since a refusal only makes the provider send it again and
+again; applying it is idempotent (by the provider's event id and by the checkout's state), so
+duplicates and out-of-order deliveries change nothing. The shopper's return is a signal to ask the
+provider: its query parameters are verified where they are signed, but the outcome always comes
+from the provider (`SettlePayment` with kind "pending"), never from the browser.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from commerce_core.app import Commerce
 from commerce_core.payment.errors import GatewayUnavailable, InvalidWebhook
 from commerce_core.payment.model import PaymentStatus
 from commerce_core.payment.ports import PaymentGateway, WebhookEvent
+from entrypoints.http.access import PUBLIC
 from entrypoints.http.dependencies import CommerceDep
 from entrypoints.http.problems import HttpProblem
 
@@ -47,7 +48,8 @@ def _invalid(error: InvalidWebhook) -> HttpProblem:
 
 
 @router.post("/webhooks/payments/{provider}",
-             summary="A provider's signed notification (Stripe, PayPal, MoMo IPN, the fake)")
+             summary="A provider's signed notification (Stripe, PayPal, MoMo IPN, the fake)",
+             dependencies=[PUBLIC])
 async def notification(provider: str, request: Request, commerce: CommerceDep) -> Response:
     gateway = _gateway(commerce, provider)
     body = await request.body()
@@ -61,7 +63,8 @@ async def notification(provider: str, request: Request, commerce: CommerceDep) -
     return _json({"received": True, "outcome": outcome})
 
 
-@router.get("/webhooks/payments/vnpay/ipn", summary="VNPay's IPN (signed query string)")
+@router.get("/webhooks/payments/vnpay/ipn", summary="VNPay's IPN (signed query string)",
+            dependencies=[PUBLIC])
 def vnpay_ipn(request: Request, commerce: CommerceDep) -> Response:
     gateway = _gateway(commerce, "vnpay")
     assert isinstance(gateway, VnpayGateway)
@@ -81,7 +84,8 @@ def vnpay_ipn(request: Request, commerce: CommerceDep) -> Response:
 
 
 @router.get("/payments/{provider}/return",
-            summary="The shopper comes back from the provider's page; the provider is asked")
+            summary="The shopper comes back from the provider's page; the provider is asked",
+            dependencies=[PUBLIC])
 def shopper_return(provider: str, request: Request, commerce: CommerceDep) -> Response:
     gateway = _gateway(commerce, provider)
     query = request.url.query

@@ -26,6 +26,8 @@ carts = sa.Table(
     timestamp("created_at"),
     timestamp("updated_at"),
     version(),
+    # 0013: the SHA-256 of the guest's access token (ADR 0017).
+    text("access_token_hash", nullable=True),
 )
 
 cart_lines = sa.Table(

@@ -11,6 +11,7 @@ from entrypoints.http.schemas.cart import (
     CartOut,
     NewCart,
     NewCartItem,
+    OpenedCartOut,
 )
 from entrypoints.http.schemas.catalog import (
     CategoryOut,
@@ -74,6 +75,7 @@ __all__ = [
     "NewProduct",
     "NewVariant",
     "NewWarehouse",
+    "OpenedCartOut",
     "OrderLineOut",
     "OrderOut",
     "OrderSummary",

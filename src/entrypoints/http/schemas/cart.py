@@ -14,10 +14,14 @@ from entrypoints.http.schemas.common import Currency, Integral, MoneyOut, Quanti
 
 class NewCart(RequestBody):
     currency: Currency | None = Field(None, description="Defaults to the shop's currency")
-    customer_id: str | None = None
+    customer_id: str | None = Field(
+        None, description="Staff only (customers.manage): the customer the cart is for; a "
+                          "signed-in customer's cart is always their own")
 
-    def to_command(self, default_currency: str) -> CreateCart:
-        return CreateCart(self.currency or default_currency, self.customer_id)
+    def to_command(self, default_currency: str, *, customer_id: str | None,
+                   access_token_hash: str) -> CreateCart:
+        # The owner comes from the caller, never from the body as such (see the route).
+        return CreateCart(self.currency or default_currency, customer_id, access_token_hash)
 
 
 class NewCartItem(RequestBody):
@@ -90,3 +94,13 @@ class CartOut(BaseModel):
             total=MoneyOut.of(view.total), item_count=view.item_count,
             coupon_codes=list(view.coupon_codes), tax_status=view.tax_status,
         )
+
+
+class OpenedCartOut(CartOut):
+    access_token: str = Field(
+        description="The cart's guest token, shown only in this answer: send it as "
+                    "`X-Cart-Token` to reach the cart, its checkouts and its order")
+
+    @classmethod
+    def opened(cls, view: CartView, access_token: str) -> OpenedCartOut:
+        return cls(**CartOut.of(view).model_dump(), access_token=access_token)

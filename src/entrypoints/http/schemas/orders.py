@@ -15,8 +15,8 @@ from entrypoints.http.schemas.common import MoneyOut, RequestBody
 class CancelRequest(RequestBody):
     reason: str = Field("customer_request", min_length=1, max_length=200)
 
-    def to_command(self, order_id: str) -> CancelOrder:
-        return CancelOrder(order_id, self.reason, changed_by="customer")
+    def to_command(self, order_id: str, changed_by: str = "customer") -> CancelOrder:
+        return CancelOrder(order_id, self.reason, changed_by=changed_by)
 
 
 class LinePartOut(BaseModel):
