@@ -39,6 +39,13 @@ class Denied(Forbidden):
     code = "auth.forbidden"
 
 
+class MfaRequired(Denied):
+    """A staff member whose second factor is not verified yet: no permission counts until it
+    is (`POST /auth/mfa/verify`, or enrolment first)."""
+
+    code = "auth.mfa_required"
+
+
 class OperatorTokenAuthenticator:
     """The bootstrap credential: `COMMERCE_OPERATOR_TOKEN`, compared in constant time. Its
     holder is the shop's operator, with every permission; it exists so a fresh shop can be
@@ -87,4 +94,7 @@ def require_permission(principal: Principal, permission: str, action: str) -> No
         raise Unauthenticated(f"{action} needs a bearer token with {permission}",
                               permission=permission)
     if not principal.can(permission):
+        if principal.kind == "staff" and not principal.mfa_verified and not principal.permissions:
+            raise MfaRequired(f"{action} needs a verified second factor first",
+                              permission=permission)
         raise Denied(f"{action} needs the {permission} permission", permission=permission)

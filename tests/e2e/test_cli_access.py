@@ -52,7 +52,8 @@ def test_every_command_declares_its_permission() -> None:
     assert declared["stock show"] == "inventory.read"
     assert declared["orders refund"] == "payments.refund"
     assert {path for path, permission in declared.items() if permission == LOCAL} == {
-        "db upgrade", "db current", "demo", "serve", "worker"}
+        "db upgrade", "db current", "demo", "serve", "worker", "locations show",
+        "locations load", "login", "whoami", "users create-admin"}
 
 
 def test_without_a_token_a_command_refuses_in_one_line(
@@ -110,4 +111,4 @@ def test_local_commands_need_no_token(
 ) -> None:
     monkeypatch.delenv("COMMERCE_TOKEN")
 
-    assert "0013" in succeeded(commerce_cli("--database-url", database_url, "db", "current"))
+    assert "0015" in succeeded(commerce_cli("--database-url", database_url, "db", "current"))

@@ -179,6 +179,8 @@ def _expected(operation: dict[str, Any], caller: str | None) -> int | None:
             return 401
         if operation["x-access"] == "customer" and PRINCIPALS[caller].customer_id is None:
             return 403
+        if operation["x-access"] == "account" and PRINCIPALS[caller].session_id is None:
+            return 403  # identity's own routes act on a session signed in with /auth/login
     return None
 
 

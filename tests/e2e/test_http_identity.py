@@ -125,7 +125,7 @@ def test_staff_must_enrol_mfa_before_any_admin_action(
     assert not first["mfa_enrolled"]
     assert not first["mfa_verified"]
     assert_problem(client.get("/admin/users", headers=bearer(first["access_token"])), 403,
-                   "identity.mfa_required")
+                   "auth.mfa_required")
 
     enrolment = client.post("/auth/mfa/enroll", headers=bearer(first["access_token"])).json()
     assert enrolment["provisioning_uri"].startswith("otpauth://totp/")
@@ -160,7 +160,7 @@ def test_roles_are_assigned_by_holders_of_roles_assign_never_to_themselves(
     assert_problem(own, 403, "identity.self_assignment")
     not_allowed = client.post(f"/admin/users/{boss_id}/roles",
                               headers=bearer(agent["access_token"]), json={"role": "CS_AGENT"})
-    assert_problem(not_allowed, 403, "identity.permission_denied")
+    assert_problem(not_allowed, 403, "auth.forbidden")
 
     given = client.post(f"/admin/users/{agent_id}/roles", headers=bearer(boss["access_token"]),
                         json={"role": "FINANCE_ADMIN"})
@@ -183,10 +183,10 @@ def test_customers_and_strangers_stay_out_of_admin(client: TestClient) -> None:
     client.post("/auth/register", json={"email": "lan@example.com", "password": PASSWORD})
     customer = login(client, "lan@example.com")
     assert_problem(client.get("/admin/users", headers=bearer(customer["access_token"])), 403,
-                   "identity.permission_denied")
+                   "auth.forbidden")
     assert_problem(client.get("/admin/users"), 401, "auth.unauthenticated")
     assert_problem(client.get("/admin/users", headers=bearer("not-the-operator")), 401,
-                   "auth.unauthenticated")
+                   "auth.invalid_token")
 
 
 def test_sessions_can_be_ended_one_by_one(client: TestClient) -> None:

@@ -21,6 +21,7 @@ from commerce_core.app import Commerce
 from commerce_core.payment.routing import GatewayProfile, GatewayRouter, RoutingTable
 from entrypoints.http import create_app
 from tests.e2e.conftest import ADMIN, Api, assert_problem, seed_shop, settings
+from tests.e2e.tokens import keeping_tokens
 
 
 @pytest.fixture
@@ -123,7 +124,7 @@ def offline_api() -> Iterator[Api]:
     ports.gateways = router
     commerce = Commerce(ports)
     seed_shop(commerce)
-    with TestClient(create_app(commerce, settings())) as client:
+    with keeping_tokens(TestClient(create_app(commerce, settings()))) as client:
         yield Api(client, commerce)
 
 

@@ -148,7 +148,7 @@ def evaluate_segments(ctx: typer.Context) -> None:
 
 
 @locations_app.command("load")
-@permits(Permission.SYSTEM_ADMIN)
+@permits(LOCAL)  # reads a file, changes nothing
 def load(path: Annotated[Path, typer.Argument(help="JSON or CSV location file")]) -> None:
     """Check a location file as a whole and summarise it; point COMMERCE_LOCATIONS_FILE at it
     to use it."""

@@ -54,7 +54,9 @@ def _unauthenticated(detail: str) -> HttpProblem:
 def current_principal(principal: SignedInDep) -> Principal:
     """The caller an identity access token names (a second factor may still be owed)."""
     if principal.subject is None or principal.session_id is None:
-        raise _unauthenticated("the bearer is not an access token")
+        # Known, but not signed in through /auth/login (the operator token, an app): no
+        # session of theirs to act on here.
+        raise HttpProblem(403, "auth.forbidden", "This route is for a signed-in session.")
     return principal
 
 
