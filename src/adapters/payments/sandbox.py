@@ -68,6 +68,9 @@ class ProviderDouble:
         self.failures: deque[tuple[str, bool]] = deque()
         self.mutations: list[tuple[str, str]] = []  # (operation, provider idempotency key)
         self.decline_next = False
+        # By operation, fields its next answer carries in place of the ones the provider
+        # signed (an answer altered on its way: the adapter must not believe it).
+        self.tamper: dict[str, dict[str, Any]] = {}
         self._ids = itertools.count(1)
 
     def new_id(self, prefix: str) -> str:
@@ -101,6 +104,10 @@ class ProviderDouble:
 
     def applied(self, operation: str) -> list[str]:
         return [key for op, key in self.mutations if op == operation]
+
+    def tampered(self, operation: str, answer: dict[str, Any]) -> dict[str, Any]:
+        """`answer` to `operation` as it arrives: altered once if `tamper` says so."""
+        return {**answer, **self.tamper.pop(operation, {})}
 
 
 # -- Stripe ---------------------------------------------------------------------------------
@@ -554,7 +561,7 @@ class VnpayDouble(ProviderDouble):
     def _answer(self, values: dict[str, Any], names: tuple[str, ...]) -> httpx.Response:
         values = {"vnp_ResponseId": self.new_id("R"), "vnp_TmnCode": self.tmn_code, **values}
         values["vnp_SecureHash"] = sign_fields(values, names, self.secret)
-        return httpx.Response(200, json=values)
+        return httpx.Response(200, json=self.tampered(str(values.get("vnp_Command")), values))
 
     def route(self, request: httpx.Request) -> httpx.Response:
         body = json.loads(request.content)
