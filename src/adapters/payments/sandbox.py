@@ -613,6 +613,7 @@ class MomoDouble(ProviderDouble):
         self.payments: dict[str, dict[str, Any]] = {}
         self.request_ids: set[str] = set()
         self.created: list[dict[str, Any]] = []
+        self._operation = ""  # the path of the request being answered
 
     def error(self, status: int) -> httpx.Response:
         return httpx.Response(status, json={"resultCode": 99 if status == 503 else 47,
@@ -626,15 +627,15 @@ class MomoDouble(ProviderDouble):
         return hmac.compare_digest(expected, str(body.get("signature", "")))
 
     def _answer(self, body: dict[str, Any], code: int, **more: Any) -> httpx.Response:
-        return httpx.Response(200, json={
+        return httpx.Response(200, json=self.tampered(self._operation, {
             "partnerCode": self.partner_code, "orderId": body.get("orderId"),
             "requestId": body.get("requestId"), "resultCode": code,
             "message": "Successful." if code == 0 else f"result {code}",
-            "responseTime": 1768469400000, **more})
+            "responseTime": 1768469400000, **more}))
 
     def route(self, request: httpx.Request) -> httpx.Response:
         body = json.loads(request.content)
-        path = request.url.path.rsplit("/", 1)[-1]
+        path = self._operation = request.url.path.rsplit("/", 1)[-1]
         names = {"create": CREATE_FIELDS, "query": QUERY_FIELDS, "refund": REFUND_FIELDS,
                  "confirm": CONFIRM_FIELDS}[path]
         if not self._signed(body, names):

@@ -1,14 +1,15 @@
 """Provider answers altered on their way (at the HTTP boundary, against the sandboxes): VNPay's
-`querydr` and refund answers are believed only when their signature verifies; nothing is
-assumed to have moved on an answer that does not."""
+`querydr` and refund answers are believed only when their signature verifies, MoMo's only when
+they repeat their request (MoMo documents no signature on its answers); nothing is assumed to
+have moved on an answer that does not."""
 
 from __future__ import annotations
 
 import pytest
 
-from commerce_core.payment.errors import GatewayUnavailable
+from commerce_core.payment.errors import GatewayTimeout, GatewayUnavailable
 from commerce_core.shared.money import Money
-from tests.contract.payment_doubles import VnpayHarness
+from tests.contract.payment_doubles import MomoHarness, VnpayHarness
 
 
 def _paid(harness: VnpayHarness) -> tuple[str, Money]:
@@ -77,3 +78,75 @@ def test_a_genuine_refund_answer_completes_the_refund() -> None:
     reference, amount = _paid(harness)
 
     assert harness.gateway.refund(reference, amount, "refund-1").approved
+
+
+# -- MoMo -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("altered", [
+    {"orderId": "CCsomeoneelse"},
+    {"requestId": "CCsomeoneelse"},
+    {"partnerCode": "OTHERPARTNER"},
+    {"amount": 1_000},
+    {"payUrl": "http://test-payment.momo.test/pay"},
+    {"payUrl": None},
+])
+def test_a_create_answer_that_does_not_match_is_the_provider_unavailable(
+        altered: dict[str, object]) -> None:
+    harness = MomoHarness()
+    harness.momo.tamper["create"] = altered
+
+    with pytest.raises(GatewayUnavailable, match="MoMo"):
+        harness.redirect.authorize(harness.request("order-1:authorize"))
+
+
+def test_after_an_altered_create_answer_nothing_is_remembered() -> None:
+    harness = MomoHarness()
+    harness.momo.tamper["create"] = {"orderId": "CCsomeoneelse"}
+    request = harness.request("order-1:authorize")
+    with pytest.raises(GatewayUnavailable):
+        harness.redirect.authorize(request)
+
+    # Asked again, MoMo knows the payment (41) and the query tells where it stands.
+    again = harness.redirect.authorize(request)
+    assert again.pending
+    assert again.redirect_url is None  # no payment page was ever shown from the forged answer
+
+
+def test_a_genuine_create_answer_sends_the_shopper_to_momo() -> None:
+    harness = MomoHarness()
+
+    started = harness.redirect.authorize(harness.request("order-1:authorize"))
+
+    assert started.pending
+    assert started.redirect_url == f"https://test-payment.momo.test/pay?t={started.reference}"
+
+
+def test_a_query_answer_for_another_payment_is_no_answer() -> None:
+    harness = MomoHarness()
+    started = harness.redirect.authorize(harness.request("order-1:authorize"))
+    assert started.reference
+    harness.momo.pay(started.reference)
+    harness.momo.tamper["query"] = {"orderId": "CCsomeoneelse"}
+
+    with pytest.raises(GatewayUnavailable, match="does not match"):
+        harness.redirect.complete(started.reference, "order-1:complete")
+
+
+@pytest.mark.parametrize("operation", ["confirm", "refund"])
+def test_a_capture_or_refund_answer_that_does_not_match_leaves_the_outcome_unknown(
+        operation: str) -> None:
+    harness = MomoHarness()
+    request = harness.request("order-1:authorize")
+    authorized = harness.obtain(request)
+    assert authorized.approved
+    assert authorized.reference
+    if operation == "refund":
+        assert harness.gateway.capture(authorized.reference, request.amount,
+                                       "order-1:capture").approved
+    harness.momo.tamper[operation] = {"requestId": "CCsomeoneelse"}
+    call = harness.gateway.capture if operation == "confirm" else harness.gateway.refund
+
+    with pytest.raises(GatewayTimeout, match="does not match"):
+        call(authorized.reference, request.amount, f"order-1:{operation}")
+    assert len(harness.momo.applied("capture" if operation == "confirm" else "refund")) == 1
