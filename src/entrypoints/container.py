@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib
 from datetime import timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import attrs
 import redis
@@ -42,6 +43,9 @@ from commerce_core.shared.ids import IdGenerator, Uuid7Generator
 from commerce_core.shared.principal import Authenticator
 from entrypoints.identity_keys import build_identity_kit
 from entrypoints.settings import Settings
+
+if TYPE_CHECKING:
+    from cryptography.x509 import Certificate
 
 
 def build_gateway(settings: Settings) -> PaymentGateway:
@@ -109,6 +113,24 @@ def _secret(settings: Settings, name: str) -> str:
     return value.get_secret_value()
 
 
+def _paypal_trust_roots(settings: Settings) -> list[Certificate] | None:
+    """The roots offline PayPal verification trusts; `None` to verify through PayPal's API."""
+    if settings.paypal_webhook_verification == "api":
+        return None
+    from pathlib import Path
+
+    from adapters.payments.paypal import load_trust_roots
+
+    setting = "COMMERCE_PAYPAL_TRUST_ROOTS"
+    text = settings.paypal_trust_roots.strip()
+    try:
+        pem = text.encode() if text.startswith("-----BEGIN") else Path(text).read_bytes()
+        return load_trust_roots(pem)
+    except (OSError, ValueError) as exc:
+        raise InvalidInput(f"{setting} must name a PEM bundle of the roots offline PayPal "
+                           "webhook verification trusts", setting=setting) from exc
+
+
 # What each provider takes: PayPal no VND, VNPay and MoMo only VND (their adapters refuse
 # the rest, so routing leaves them out instead of sending a payment to fail).
 def gateway_profiles() -> dict[str, GatewayProfile]:
@@ -155,7 +177,7 @@ def build_provider(settings: Settings, name: str, clock: Clock) -> PaymentGatewa
             client, credentials=payments.PayPalCredentials(
                 _secret(settings, "paypal_client_id"), _secret(settings, "paypal_client_secret"),
                 settings.paypal_webhook_id),
-            clock=clock, base_url=base)
+            clock=clock, base_url=base, trust_roots=_paypal_trust_roots(settings))
     if name == "vnpay":
         return payments.VnpayGateway(
             client, credentials=payments.VnpayCredentials(

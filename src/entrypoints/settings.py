@@ -78,6 +78,13 @@ class Settings(BaseSettings):
     paypal_client_secret: SecretStr | None = Field(None, description="PayPal REST secret")
     paypal_webhook_id: str = Field("", description="PayPal webhook id (signature checks)")
     paypal_mode: Literal["sandbox", "live"] = Field("sandbox", description="PayPal API")
+    paypal_webhook_verification: Literal["api", "offline"] = Field(
+        "api", description="How PayPal webhooks are verified: `api` asks PayPal, `offline` "
+        "checks the signing certificate's chain against COMMERCE_PAYPAL_TRUST_ROOTS and the "
+        "RSA signature locally")
+    paypal_trust_roots: str = Field(
+        "", description="The root certificates offline PayPal verification trusts: a PEM "
+        "bundle's path, or the PEM text itself (PayPal's certificates chain to DigiCert roots)")
     vnpay_tmn_code: SecretStr | None = Field(None, description="VNPay terminal (TMN) code")
     vnpay_hash_secret: SecretStr | None = Field(None, description="VNPay hash secret")
     vnpay_payment_url: str = Field(

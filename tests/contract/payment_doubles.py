@@ -30,6 +30,7 @@ from adapters.payments.sandbox import (
     Headers,
     MomoDouble,
     PayPalDouble,
+    PayPalPki,
     ProviderDouble,
     StripeDouble,
     VnpayDouble,
@@ -248,6 +249,24 @@ class PayPalHarness(HttpHarness):
         return self.paypal.sign_delivery(body, sent, forged=forged), body
 
 
+class PayPalOfflineHarness(PayPalHarness):
+    """PayPal verifying webhooks offline: deliveries signed SHA256withRSA by a leaf chained
+    to a root the gateway trusts (made in memory by the sandbox)."""
+
+    def __init__(self) -> None:
+        pki = PayPalPki.make(NOW)
+        self.trusted = [pki.root]
+        self.double = self.paypal = PayPalDouble("client-id", "client-secret", "WH-1", pki=pki)
+        self.clock = FrozenClock(NOW)
+        self.gateway = self.redirect = self.twin()
+
+    def twin(self) -> PayPalGateway:
+        return PayPalGateway(
+            self.client(), credentials=PayPalCredentials("client-id", "client-secret", "WH-1"),
+            clock=self.clock, base_url="https://paypal.test", max_age=timedelta(hours=1),
+            trust_roots=self.trusted)
+
+
 class VnpayHarness(HttpHarness):
     name = "vnpay"
     holds = False
@@ -364,5 +383,6 @@ class MomoHarness(HttpHarness):
 
 HARNESSES: dict[str, Callable[[], Harness]] = {
     "fake": FakeHarness, "stripe": StripeHarness, "paypal": PayPalHarness,
+    "paypal-offline": PayPalOfflineHarness,
     "vnpay": VnpayHarness, "momo": MomoHarness,
 }

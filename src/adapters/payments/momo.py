@@ -10,7 +10,11 @@ release. With `auto_capture=False` MoMo holds the money (`resultCode` 9000) and 
 `void` are `/confirm` calls.
 
 Signatures: HMAC-SHA256 hex with the secret key over `key=value` pairs joined with `&`, keys
-in MoMo's fixed (alphabetical) order, values raw, `accessKey` always included.
+in MoMo's fixed (alphabetical) order, values raw, `accessKey` always included. MoMo documents
+no signature recipe for its answers, so an answer is believed only when it repeats its
+request (partner, order and request ids, and the amount of a create) and a created payment's
+`payUrl` is https: otherwise a create or query is `GatewayUnavailable` (nothing moved) and a
+confirm or refund `GatewayTimeout` (it may have moved).
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ import json
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlsplit
 
 import httpx
 from attrs import field, frozen
@@ -27,7 +31,7 @@ from attrs import field, frozen
 from adapters.payments.errors import UnsupportedCurrency
 from adapters.payments.signatures import hmac_sha256_hex, same_hex, short_digest
 from adapters.payments.transport import ResultMemo, json_object, send
-from commerce_core.payment.errors import GatewayUnavailable, InvalidWebhook
+from commerce_core.payment.errors import GatewayTimeout, GatewayUnavailable, InvalidWebhook
 from commerce_core.payment.ports import AuthorizationRequest, GatewayResult, WebhookEvent
 from commerce_core.shared.clock import Clock
 from commerce_core.shared.money import Money
@@ -44,6 +48,10 @@ REFUND_FIELDS = ("accessKey", "amount", "description", "orderId", "partnerCode",
                  "transId")
 CONFIRM_FIELDS = ("accessKey", "amount", "description", "orderId", "partnerCode", "requestId",
                   "requestType")
+# What MoMo's answers repeat of their request.
+CREATE_ECHO = ("partnerCode", "orderId", "requestId", "amount")
+QUERY_ECHO = ("partnerCode", "orderId")
+CHANGE_ECHO = ("partnerCode", "orderId", "requestId")
 
 PENDING_CODES = frozenset({1000, 7000, 7002})
 # Request or configuration errors: not payment outcomes.
@@ -97,7 +105,11 @@ class MomoGateway:
     def __repr__(self) -> str:
         return f"MomoGateway(partner_code={self._credentials.partner_code!r})"
 
-    def _post(self, path: str, body: dict[str, Any], names: Sequence[str]) -> dict[str, Any]:
+    def _post(self, path: str, body: dict[str, Any], names: Sequence[str],
+              echoed: Sequence[str] = ()) -> dict[str, Any]:
+        """Send a signed request; the answer, which must repeat the request's `echoed` fields
+        (MoMo documents no signature on its answers, so this is what ties an answer to its
+        request: one for another payment, partner or amount is not believed)."""
         signed = {"accessKey": self._credentials.access_key, **body}
         body["signature"] = sign(signed, names, self._credentials.secret_key)
         response = send(PROVIDER, lambda: self._client.post(self._base + path, json=body))
@@ -106,6 +118,12 @@ class MomoGateway:
         if not isinstance(code, int) or code in ERROR_CODES:
             raise GatewayUnavailable(f"{PROVIDER} refused the request (resultCode {code})",
                                      status=response.status_code, provider_code=code)
+        if any(str(answer.get(name)) != str(body[name]) for name in echoed):
+            if path in ("/refund", "/confirm"):
+                # Money may have moved: the outcome is unknown, as after a lost answer.
+                raise GatewayTimeout(f"{PROVIDER} answer does not match its request")
+            raise GatewayUnavailable(f"{PROVIDER} answer does not match its request",
+                                     status=response.status_code)
         return answer
 
     def _outcome(self, reference: str, code: int) -> GatewayResult:
@@ -121,7 +139,7 @@ class MomoGateway:
             "partnerCode": self._credentials.partner_code,
             "requestId": momo_id(order_id, f":query:{now_ms}"),
             "orderId": order_id, "lang": self._lang,
-        }, QUERY_FIELDS)
+        }, QUERY_FIELDS, QUERY_ECHO)
 
     # -- the port ---------------------------------------------------------------------------
 
@@ -141,7 +159,7 @@ class MomoGateway:
             "lang": self._lang, "autoCapture": self._auto_capture,
         }
         try:
-            answer = self._post("/create", body, CREATE_FIELDS)
+            answer = self._post("/create", body, CREATE_FIELDS, CREATE_ECHO)
         except GatewayUnavailable as exc:
             if exc.details.get("provider_code") not in (40, 41):
                 raise
@@ -149,8 +167,11 @@ class MomoGateway:
             return self.complete(order_id, request.idempotency_key)
         code = int(answer["resultCode"])
         if code == 0:
+            pay_url = str(answer.get("payUrl") or "")
+            if urlsplit(pay_url).scheme != "https":
+                raise GatewayUnavailable(f"{PROVIDER} answered without an https payment page")
             result = GatewayResult(approved=False, reference=order_id, pending=True,
-                                   redirect_url=answer.get("payUrl"))
+                                   redirect_url=pay_url)
         else:
             result = self._outcome(order_id, code)
         return self._memo.put(request.idempotency_key, result, keep_pending=True)
@@ -180,7 +201,7 @@ class MomoGateway:
             "partnerCode": self._credentials.partner_code, "requestId": momo_id(key, kind),
             "orderId": order_id, "requestType": kind, "amount": amount, "lang": self._lang,
             "description": "",
-        }, CONFIRM_FIELDS)
+        }, CONFIRM_FIELDS, CHANGE_ECHO)
         return self._outcome(order_id, int(answer["resultCode"]))
 
     def void(self, authorization_key: str) -> None:
@@ -209,7 +230,7 @@ class MomoGateway:
             "partnerCode": self._credentials.partner_code, "orderId": refund_id,
             "requestId": refund_id, "amount": amount.amount, "transId": paid["transId"],
             "lang": self._lang, "description": "",
-        }, REFUND_FIELDS)
+        }, REFUND_FIELDS, CHANGE_ECHO)
         code = int(answer["resultCode"])
         if code == 1080:  # failed in processing, retried later under a new request id
             result = GatewayResult(approved=False, reference=reference, pending=True)

@@ -8,17 +8,22 @@ refund and webhooks find the authorization and the capture from it, so any proce
 the reference can act. Every mutation carries `PayPal-Request-Id` (our idempotency key), and
 the OAuth2 token is cached until shortly before it expires and fetched again once on a 401.
 
-Webhooks are verified by asking PayPal (`/v1/notifications/verify-webhook-signature`).
-Offline verification (certificate chain + RSA over the CRC message, `crc_message`) is not
-built yet.
+Webhooks are verified by asking PayPal (`/v1/notifications/verify-webhook-signature`), or,
+given the roots the shop trusts (`trust_roots`), offline: the certificate named by
+`PAYPAL-CERT-URL` is downloaded once per URL, its chain checked against those roots at the
+clock's time for `messageverificationcerts.paypal.com`, and its RSA key must have signed
+`crc_message` (SHA256withRSA).
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 import threading
 import zlib
-from collections.abc import Mapping
+from collections import OrderedDict
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -26,6 +31,11 @@ from urllib.parse import urlsplit
 
 import httpx
 from attrs import field, frozen
+from cryptography import x509
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from cryptography.x509.verification import PolicyBuilder, Store, VerificationError
 
 from adapters.payments.errors import MissingPaymentDetail, UnsupportedCurrency
 from adapters.payments.transport import ResultMemo, json_object, send
@@ -64,6 +74,8 @@ EVENT_KINDS: Mapping[str, str] = {
     "PAYMENT.CAPTURE.REFUNDED": "refunded",
     "PAYMENT.CAPTURE.REVERSED": "disputed",
 }
+# The name on the certificate PayPal signs webhook deliveries with.
+SIGNING_CERT_NAME = "messageverificationcerts.paypal.com"
 SIGNATURE_HEADERS = ("paypal-auth-algo", "paypal-cert-url", "paypal-transmission-id",
                      "paypal-transmission-sig", "paypal-transmission-time")
 
@@ -95,6 +107,13 @@ def crc_message(transmission_id: str, transmission_time: str, webhook_id: str,
     return f"{transmission_id}|{transmission_time}|{webhook_id}|{zlib.crc32(body) & 0xFFFFFFFF}"
 
 
+def load_trust_roots(pem: bytes) -> list[x509.Certificate]:
+    """The certificates of a PEM bundle, the roots offline verification trusts; `ValueError`
+    when it holds none."""
+    roots = x509.load_pem_x509_certificates(pem)  # raises ValueError when there is none
+    return list(roots)
+
+
 def _issue(body: Mapping[str, Any]) -> str:
     details = body.get("details")
     if isinstance(details, list) and details and isinstance(details[0], dict):
@@ -115,8 +134,16 @@ class PayPalGateway:
 
     def __init__(self, client: httpx.Client, *, credentials: PayPalCredentials, clock: Clock,
                  base_url: str = "https://api-m.paypal.com", return_url: str | None = None,
-                 cancel_url: str | None = None, max_age: timedelta | None = None) -> None:
+                 cancel_url: str | None = None, max_age: timedelta | None = None,
+                 trust_roots: Sequence[x509.Certificate] | None = None,
+                 signing_cert_name: str = SIGNING_CERT_NAME) -> None:
         self._client, self._clock, self._credentials = client, clock, credentials
+        # Offline verification when the shop names the roots it trusts; else PayPal's API.
+        self._store = Store(list(trust_roots)) if trust_roots is not None else None
+        self.verification = "api" if self._store is None else "offline"
+        self._signing_cert_name = signing_cert_name
+        # Downloaded certificate chains by URL; PayPal rotates them rarely, so a few suffice.
+        self._certificates: OrderedDict[str, list[x509.Certificate]] = OrderedDict()
         self._base = base_url.rstrip("/")
         self._return_url, self._cancel_url, self._max_age = return_url, cancel_url, max_age
         self._memo = ResultMemo()
@@ -312,6 +339,13 @@ class PayPalGateway:
             raise InvalidWebhook(f"malformed PayPal webhook: {type(exc).__name__}") from exc
         if self._max_age is not None and sent < self._clock.now() - self._max_age:
             raise InvalidWebhook("PayPal webhook is older than the accepted age")
+        if self._store is not None:
+            self._verify_offline(lowered, body)
+        else:
+            self._verify_by_api(lowered, event)
+        return self._event(event)
+
+    def _verify_by_api(self, lowered: Mapping[str, str], event: Any) -> None:
         status, answer = self._call("POST", "/v1/notifications/verify-webhook-signature", {
             "auth_algo": lowered["paypal-auth-algo"],
             "cert_url": lowered["paypal-cert-url"],
@@ -325,6 +359,54 @@ class PayPalGateway:
             raise self._unavailable(status, answer)
         if answer.get("verification_status") != "SUCCESS":
             raise InvalidWebhook("PayPal did not verify the webhook signature")
+
+    def _verify_offline(self, lowered: Mapping[str, str], body: bytes) -> None:
+        if lowered["paypal-auth-algo"] != "SHA256withRSA":
+            raise InvalidWebhook("PayPal webhook signed with an unexpected algorithm")
+        try:
+            signature = base64.b64decode(lowered["paypal-transmission-sig"], validate=True)
+        except (binascii.Error, ValueError) as exc:
+            raise InvalidWebhook("PayPal webhook signature is not base64") from exc
+        leaf = self._signing_certificate(lowered["paypal-cert-url"])
+        key = leaf.public_key()
+        if not isinstance(key, rsa.RSAPublicKey):
+            raise InvalidWebhook("PayPal signing certificate does not hold an RSA key")
+        message = crc_message(lowered["paypal-transmission-id"],
+                              lowered["paypal-transmission-time"],
+                              self._credentials.webhook_id, body)
+        try:
+            key.verify(signature, message.encode(), padding.PKCS1v15(), hashes.SHA256())
+        except InvalidSignature as exc:
+            raise InvalidWebhook("PayPal webhook signature does not verify") from exc
+
+    def _signing_certificate(self, url: str) -> x509.Certificate:
+        """The leaf certificate at `url`, its chain checked against the trusted roots at the
+        clock's time (every delivery: a cached certificate still expires)."""
+        assert self._store is not None
+        with self._lock:
+            chain = self._certificates.get(url)
+        if chain is None:
+            response = send(PROVIDER, lambda: self._client.get(url))
+            if response.status_code != 200:
+                raise InvalidWebhook(
+                    f"PayPal signing certificate could not be fetched ({response.status_code})")
+            try:
+                chain = list(x509.load_pem_x509_certificates(response.content))
+            except ValueError as exc:
+                raise InvalidWebhook("PayPal signing certificate is not PEM") from exc
+            with self._lock:
+                self._certificates[url] = chain
+                while len(self._certificates) > 16:
+                    self._certificates.popitem(last=False)
+        verifier = (PolicyBuilder().store(self._store).time(self._clock.now())
+                    .build_server_verifier(x509.DNSName(self._signing_cert_name)))
+        try:
+            verifier.verify(chain[0], chain[1:])
+        except VerificationError as exc:
+            raise InvalidWebhook("PayPal signing certificate is not trusted") from exc
+        return chain[0]
+
+    def _event(self, event: Any) -> WebhookEvent:
         try:
             resource = event["resource"]
             kind = EVENT_KINDS.get(str(event["event_type"]), "ignored")

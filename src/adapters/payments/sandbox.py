@@ -16,11 +16,18 @@ import hmac
 import itertools
 import json
 from collections import deque
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from functools import cache
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 import httpx
+from attrs import frozen
+from cryptography import x509
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from adapters.payments.momo import (
     CONFIRM_FIELDS,
@@ -30,7 +37,7 @@ from adapters.payments.momo import (
     RESULT_FIELDS,
     sign,
 )
-from adapters.payments.paypal import crc_message
+from adapters.payments.paypal import SIGNING_CERT_NAME, crc_message
 from adapters.payments.vnpay import (
     QUERYDR_ANSWER_FIELDS,
     QUERYDR_FIELDS,
@@ -61,6 +68,9 @@ class ProviderDouble:
         self.failures: deque[tuple[str, bool]] = deque()
         self.mutations: list[tuple[str, str]] = []  # (operation, provider idempotency key)
         self.decline_next = False
+        # By operation, fields its next answer carries in place of the ones the provider
+        # signed (an answer altered on its way: the adapter must not believe it).
+        self.tamper: dict[str, dict[str, Any]] = {}
         self._ids = itertools.count(1)
 
     def new_id(self, prefix: str) -> str:
@@ -94,6 +104,10 @@ class ProviderDouble:
 
     def applied(self, operation: str) -> list[str]:
         return [key for op, key in self.mutations if op == operation]
+
+    def tampered(self, operation: str, answer: dict[str, Any]) -> dict[str, Any]:
+        """`answer` to `operation` as it arrives: altered once if `tamper` says so."""
+        return {**answer, **self.tamper.pop(operation, {})}
 
 
 # -- Stripe ---------------------------------------------------------------------------------
@@ -235,13 +249,95 @@ class StripeDouble(ProviderDouble):
 # -- PayPal ---------------------------------------------------------------------------------
 
 
+@cache
+def _rsa_key(slot: int) -> rsa.RSAPrivateKey:
+    """A throw-away key, made once per process and slot (key generation is the slow part)."""
+    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+
+def _certificate(subject: str, key: rsa.RSAPrivateKey, issuer: str,
+                 issuer_key: rsa.RSAPrivateKey, *, ca: bool, not_before: datetime,
+                 not_after: datetime, dns_name: str | None = None) -> x509.Certificate:
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, subject)])
+    builder = (x509.CertificateBuilder()
+               .subject_name(name)
+               .issuer_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, issuer)]))
+               .public_key(key.public_key()).serial_number(x509.random_serial_number())
+               .not_valid_before(not_before).not_valid_after(not_after)
+               .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
+               .add_extension(x509.KeyUsage(
+                   digital_signature=not ca, content_commitment=False, key_encipherment=False,
+                   data_encipherment=False, key_agreement=False, key_cert_sign=ca,
+                   crl_sign=ca, encipher_only=False, decipher_only=False), critical=True)
+               .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()),
+                              critical=False)
+               .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(
+                   issuer_key.public_key()), critical=False))
+    if dns_name is not None:
+        builder = (builder
+                   .add_extension(x509.SubjectAlternativeName([x509.DNSName(dns_name)]),
+                                  critical=False)
+                   .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH,
+                                                         ExtendedKeyUsageOID.CLIENT_AUTH]),
+                                  critical=False))
+    return builder.sign(issuer_key, hashes.SHA256())
+
+
+@frozen
+class PayPalPki:
+    """A made-up certificate hierarchy in the shape of PayPal's: a root (which the shop
+    configures as trusted), an intermediate, and the leaf whose key signs deliveries. Made
+    in memory; nothing here is PayPal's."""
+
+    root: x509.Certificate
+    intermediate: x509.Certificate
+    leaf: x509.Certificate
+    leaf_key: rsa.RSAPrivateKey
+
+    @classmethod
+    def make(cls, now: datetime, *, name: str = SIGNING_CERT_NAME, root_slot: int = 0,
+             valid: timedelta = timedelta(days=365),
+             expired: bool = False) -> "PayPalPki":
+        """A hierarchy valid around `now` (the leaf `expired` an hour before it). Another
+        `root_slot` gives a root of another key and name: one the shop does not trust."""
+        root_key, intermediate_key, leaf_key = _rsa_key(root_slot * 3), _rsa_key(
+            root_slot * 3 + 1), _rsa_key(root_slot * 3 + 2)
+        start, end = now - valid, now + valid
+        root_name = f"Sandbox Root CA {root_slot}"
+        root = _certificate(root_name, root_key, root_name, root_key, ca=True,
+                            not_before=start, not_after=end)
+        intermediate = _certificate(f"Sandbox Intermediate CA {root_slot}", intermediate_key,
+                                    root_name, root_key, ca=True, not_before=start,
+                                    not_after=end)
+        leaf = _certificate(name, leaf_key, f"Sandbox Intermediate CA {root_slot}",
+                            intermediate_key, ca=False, not_before=start,
+                            not_after=now - timedelta(hours=1) if expired else end,
+                            dns_name=name)
+        return cls(root, intermediate, leaf, leaf_key)
+
+    def chain_pem(self) -> bytes:
+        """What PayPal serves at the certificate URL: the leaf, then the intermediate."""
+        return b"".join(c.public_bytes(serialization.Encoding.PEM)
+                        for c in (self.leaf, self.intermediate))
+
+    def root_pem(self) -> bytes:
+        return self.root.public_bytes(serialization.Encoding.PEM)
+
+
+
 class PayPalDouble(ProviderDouble):
     """Orders v2 and Payments v2 with `PayPal-Request-Id` replays, OAuth2 tokens, and a
-    verify-webhook-signature endpoint (signatures simulated with an HMAC of the CRC message
-    in place of PayPal's RSA key)."""
+    verify-webhook-signature endpoint. Without a `pki` deliveries are signed with an HMAC of
+    the CRC message in place of PayPal's RSA key (only the API can verify them); with one,
+    they are signed SHA256withRSA by its leaf key, whose chain is served at the certificate
+    URL, so they verify either way."""
 
-    def __init__(self, client_id: str, secret: str, webhook_id: str) -> None:
+    CERT_PATH = "/v1/notifications/certs/CERT-1"
+
+    def __init__(self, client_id: str, secret: str, webhook_id: str, *,
+                 pki: PayPalPki | None = None) -> None:
         super().__init__()
+        self.pki = pki
         self._basic = "Basic " + base64.b64encode(f"{client_id}:{secret}".encode()).decode()
         self.webhook_id = webhook_id
         self.signing_key = b"paypal-double-signing-key"
@@ -272,6 +368,11 @@ class PayPalDouble(ProviderDouble):
 
     def route(self, request: httpx.Request) -> httpx.Response:
         path = request.url.path
+        if path.startswith("/v1/notifications/certs/") and request.method == "GET":
+            if self.pki is None or path != self.CERT_PATH:
+                return _json(self._issue(404, "INVALID_RESOURCE_ID"))
+            return httpx.Response(200, content=self.pki.chain_pem(),
+                                  headers={"Content-Type": "application/x-pem-file"})
         if path == "/v1/oauth2/token":
             if request.headers.get("authorization") != self._basic:
                 return httpx.Response(401, json={
@@ -361,25 +462,44 @@ class PayPalDouble(ProviderDouble):
         return 201, {"id": self.new_id("1JU08902"), "status": "COMPLETED",
                      "amount": body.get("amount", capture["amount"])}
 
-    def _signature(self, transmission_id: str, time: str, body: bytes) -> str:
-        message = crc_message(transmission_id, time, self.webhook_id, body)
+    def _signature(self, transmission_id: str, time: str, body: bytes,
+                   webhook_id: str | None = None) -> str:
+        message = crc_message(transmission_id, time, webhook_id or self.webhook_id, body)
+        if self.pki is not None:
+            return base64.b64encode(self.pki.leaf_key.sign(
+                message.encode(), padding.PKCS1v15(), hashes.SHA256())).decode()
         return base64.b64encode(hmac.new(self.signing_key, message.encode(),
                                          hashlib.sha256).digest()).decode()
 
     def _verify(self, body: dict[str, Any]) -> str:
         raw = json.dumps(body["webhook_event"], separators=(",", ":")).encode()
-        expected = self._signature(body["transmission_id"], body["transmission_time"], raw)
-        ok = (body["webhook_id"] == self.webhook_id
-              and hmac.compare_digest(expected, body["transmission_sig"]))
-        return "SUCCESS" if ok else "FAILURE"
+        if body["webhook_id"] != self.webhook_id:
+            return "FAILURE"
+        if self.pki is None:
+            expected = self._signature(body["transmission_id"], body["transmission_time"], raw)
+            ok = hmac.compare_digest(expected, body["transmission_sig"])
+            return "SUCCESS" if ok else "FAILURE"
+        message = crc_message(body["transmission_id"], body["transmission_time"],
+                              self.webhook_id, raw)
+        try:
+            self.pki.leaf_key.public_key().verify(
+                base64.b64decode(body["transmission_sig"]), message.encode(),
+                padding.PKCS1v15(), hashes.SHA256())
+        except (InvalidSignature, ValueError):
+            return "FAILURE"
+        return "SUCCESS"
 
-    def sign_delivery(self, body: bytes, time: datetime, *, forged: bool = False) -> Headers:
+    def sign_delivery(self, body: bytes, time: datetime, *, forged: bool = False,
+                      webhook_id: str | None = None,
+                      cert_url: str = "https://api.paypal.com" + CERT_PATH) -> Headers:
+        """Headers of a delivery of `body` sent at `time`; `webhook_id` signs it for another
+        webhook than the double's."""
         transmission_id = self.new_id("tx-")
         stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ")
-        signature = self._signature(transmission_id, stamp, body)
+        signature = self._signature(transmission_id, stamp, body, webhook_id)
         return {
             "PAYPAL-AUTH-ALGO": "SHA256withRSA",
-            "PAYPAL-CERT-URL": "https://api.paypal.com/v1/notifications/certs/CERT-1",
+            "PAYPAL-CERT-URL": cert_url,
             "PAYPAL-TRANSMISSION-ID": transmission_id,
             "PAYPAL-TRANSMISSION-SIG": base64.b64encode(b"x" * 32).decode() if forged
             else signature,
@@ -441,7 +561,7 @@ class VnpayDouble(ProviderDouble):
     def _answer(self, values: dict[str, Any], names: tuple[str, ...]) -> httpx.Response:
         values = {"vnp_ResponseId": self.new_id("R"), "vnp_TmnCode": self.tmn_code, **values}
         values["vnp_SecureHash"] = sign_fields(values, names, self.secret)
-        return httpx.Response(200, json=values)
+        return httpx.Response(200, json=self.tampered(str(values.get("vnp_Command")), values))
 
     def route(self, request: httpx.Request) -> httpx.Response:
         body = json.loads(request.content)
@@ -493,6 +613,7 @@ class MomoDouble(ProviderDouble):
         self.payments: dict[str, dict[str, Any]] = {}
         self.request_ids: set[str] = set()
         self.created: list[dict[str, Any]] = []
+        self._operation = ""  # the path of the request being answered
 
     def error(self, status: int) -> httpx.Response:
         return httpx.Response(status, json={"resultCode": 99 if status == 503 else 47,
@@ -506,15 +627,15 @@ class MomoDouble(ProviderDouble):
         return hmac.compare_digest(expected, str(body.get("signature", "")))
 
     def _answer(self, body: dict[str, Any], code: int, **more: Any) -> httpx.Response:
-        return httpx.Response(200, json={
+        return httpx.Response(200, json=self.tampered(self._operation, {
             "partnerCode": self.partner_code, "orderId": body.get("orderId"),
             "requestId": body.get("requestId"), "resultCode": code,
             "message": "Successful." if code == 0 else f"result {code}",
-            "responseTime": 1768469400000, **more})
+            "responseTime": 1768469400000, **more}))
 
     def route(self, request: httpx.Request) -> httpx.Response:
         body = json.loads(request.content)
-        path = request.url.path.rsplit("/", 1)[-1]
+        path = self._operation = request.url.path.rsplit("/", 1)[-1]
         names = {"create": CREATE_FIELDS, "query": QUERY_FIELDS, "refund": REFUND_FIELDS,
                  "confirm": CONFIRM_FIELDS}[path]
         if not self._signed(body, names):

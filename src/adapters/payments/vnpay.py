@@ -11,7 +11,10 @@ original create date, and the reference is all they are given.
 
 Signatures (HMAC-SHA512 hex with the hash secret): the payment URL, Return URL and IPN sign the
 sorted, form-encoded `vnp_*` fields (`canonical_query`); `querydr` and refund sign their values
-joined with `|` in a fixed order, and so do their answers.
+joined with `|` in a fixed order, and so do their answers. Every answer is verified before
+it is read: a `querydr` answer that does not verify raises `GatewayUnavailable` (a query moves
+nothing), a refund answer that does not verify leaves the refund pending (it may or may not
+have been made).
 """
 
 from __future__ import annotations
@@ -175,7 +178,8 @@ class VnpayGateway:
     # -- querydr and refund -----------------------------------------------------------------
 
     def _api(self, body: dict[str, str], names: Sequence[str],
-             answer_names: Sequence[str], *, strict: bool) -> dict[str, Any]:
+             answer_names: Sequence[str]) -> tuple[dict[str, Any], bool]:
+        """Send a signed `querydr` or refund; the answer, and whether its signature verifies."""
         body["vnp_SecureHash"] = sign_fields(body, names, self._credentials.hash_secret)
         response = send(PROVIDER, lambda: self._client.post(self._api_url, json=body))
         answer = json_object(PROVIDER, response)
@@ -183,14 +187,7 @@ class VnpayGateway:
             raise GatewayUnavailable(f"{PROVIDER} answered {response.status_code}",
                                      status=response.status_code)
         expected = sign_fields(answer, answer_names, self._credentials.hash_secret)
-        if not same_hex(expected, str(answer.get("vnp_SecureHash", ""))):
-            if strict:
-                raise GatewayUnavailable(f"{PROVIDER} answer does not verify")
-            # The refund answer's field list is the least certain part of VNPay's documents:
-            # log it and trust TLS (querydr confirms later) rather than block a refund.
-            log.warning("VNPay refund answer signature does not verify",
-                        extra={"txn_ref": answer.get("vnp_TxnRef")})
-        return answer
+        return answer, same_hex(expected, str(answer.get("vnp_SecureHash", "")))
 
     def _querydr(self, reference: str, idempotency_key: str) -> dict[str, Any]:
         now = self._now().strftime(DATE_FORMAT)
@@ -202,7 +199,10 @@ class VnpayGateway:
             "vnp_TransactionDate": reference[:14], "vnp_CreateDate": now,
             "vnp_IpAddr": self._server_ip,
         }
-        answer = self._api(body, QUERYDR_FIELDS, QUERYDR_ANSWER_FIELDS, strict=True)
+        answer, verified = self._api(body, QUERYDR_FIELDS, QUERYDR_ANSWER_FIELDS)
+        if not verified:
+            # Nothing moved on a query: an answer we cannot trust is no answer.
+            raise GatewayUnavailable(f"{PROVIDER} querydr answer does not verify")
         code = str(answer.get("vnp_ResponseCode"))
         if code not in ("00", "91"):
             raise GatewayUnavailable(f"{PROVIDER} querydr answered {code}", provider_code=code)
@@ -261,7 +261,15 @@ class VnpayGateway:
             "vnp_CreateDate": self._now().strftime(DATE_FORMAT), "vnp_IpAddr": self._server_ip,
             "vnp_OrderInfo": order_info(f"Hoan tien GD ma {reference}"),
         }
-        answer = self._api(body, REFUND_FIELDS, REFUND_ANSWER_FIELDS, strict=False)
+        answer, verified = self._api(body, REFUND_FIELDS, REFUND_ANSWER_FIELDS)
+        if not verified:
+            # The refund may have been made or not: its outcome stays unknown (pending, not
+            # remembered) rather than read from an answer that may be altered, and a later
+            # attempt under the same key asks again.
+            log.warning("VNPay refund answer signature does not verify",
+                        extra={"txn_ref": reference})
+            return GatewayResult(approved=False, reference=reference, pending=True,
+                                 message="refund answer did not verify")
         code, status = str(answer.get("vnp_ResponseCode")), answer.get("vnp_TransactionStatus")
         if code == "00" and status in ("05", "06"):
             result = GatewayResult(approved=False, reference=reference, pending=True)
