@@ -173,7 +173,7 @@ class Customer:
         customer = cls(
             customer_id, normalise_email(email),
             _text(first_name, "first_name", required=True) or "",
-            _text(last_name, "last_name", required=True) or "", normalise_phone(phone), None, None,
+            _text(last_name, "last_name") or "", normalise_phone(phone), None, None,
             _one_of(customer_type, CUSTOMER_TYPES, "customer_type"), status, email_verified,
             False, _one_of(registration_source, SOURCES, "registration_source"),
             DEFAULT_GROUP, Preferences(), [], list(segments), None, None, None, None, now, now,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from commerce_core.customer import commands as c
 from commerce_core.customer import handlers as h
 from commerce_core.customer import privacy as p
+from commerce_core.customer import reactions as r
 from commerce_core.customer.locations import Locations
 from commerce_core.customer.ports import CustomerOrders, CustomerUnitOfWork
 from commerce_core.shared.bus import Handlers, Subscriber
@@ -45,4 +46,5 @@ class CustomerWiring:
         }
 
     def subscribers(self) -> list[Subscriber]:
-        return []
+        return [Subscriber.of(r.ProfileOnCustomerRegistered(self._clock)),
+                Subscriber.of(r.VerifyOnEmailVerified(self._clock))]
