@@ -11,7 +11,7 @@ from commerce_core.identity.errors import (
 )
 from commerce_core.identity.model import AccountKind, AccountStatus
 from commerce_core.identity.ports import AccessTokens, IdentityUnitOfWork
-from commerce_core.identity.roles import permissions_of
+from commerce_core.identity.roles import permissions_of, refund_limit_of
 from commerce_core.shared.clock import Clock
 from commerce_core.shared.principal import Principal
 from commerce_core.shared.uow import UnitOfWorkFactory
@@ -61,7 +61,8 @@ class IdentityAuthenticator:
             roles = frozenset(account.roles)
             return Principal(kind="staff", subject=account.id,
                              permissions=permissions_of(roles) if verified else frozenset(),
-                             roles=roles, session_id=session.id, mfa_verified=verified)
+                             roles=roles, session_id=session.id, mfa_verified=verified,
+                             refund_limit=refund_limit_of(roles))
         return Principal(kind="customer", subject=account.id,
                          customer_id=account.customer_id if verified else None,
                          session_id=session.id, mfa_verified=verified)

@@ -45,6 +45,26 @@ BUILT_IN_ROLES: Mapping[str, frozenset[str]] = MappingProxyType({
 })
 
 
+# Ceilings of a single refund by role, in VND (spec identity §2): a role that may refund and is
+# not listed here refunds without a ceiling.
+REFUND_LIMITS: Mapping[str, int] = MappingProxyType({
+    "CS_AGENT": 2_000_000,
+    "ORDER_ADMIN": 10_000_000,
+})
+
+
+def refund_limit_of(roles: Iterable[str]) -> int | None:
+    """The highest ceiling the roles give; None when one of them refunds without a ceiling."""
+    limits: list[int] = []
+    for role in roles:
+        if P.PAYMENTS_REFUND.value not in BUILT_IN_ROLES.get(role, frozenset()):
+            continue
+        if role not in REFUND_LIMITS:
+            return None
+        limits.append(REFUND_LIMITS[role])
+    return max(limits) if limits else None
+
+
 def check_role(name: str) -> str:
     if name not in BUILT_IN_ROLES:
         raise UnknownRole(f"no role {name!r}; known: {', '.join(sorted(BUILT_IN_ROLES))}",

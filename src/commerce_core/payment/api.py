@@ -58,9 +58,11 @@ class PaymentsApi:
         return list(self.get(payment_id).transactions)
 
     def refund(self, order_id: str, *, idempotency_key: str, amount: Money | None = None,
-               reason: str = "") -> str:
-        """Refund `amount` (all that is left when None) of the order's captured payment."""
-        return str(self._handle(RefundPayment(order_id, idempotency_key, amount, reason)))
+               reason: str = "", limit: int | None = None) -> str:
+        """Refund `amount` (all that is left when None) of the order's captured payment;
+        `limit`: the caller's ceiling (`RefundAboveLimit` above it)."""
+        return str(self._handle(RefundPayment(order_id, idempotency_key, amount, reason,
+                                              limit)))
 
     def by_reference(self, gateway: str, reference: str) -> Payment | None:
         """The payment `gateway` knows by `reference` (a provider's notification quotes it)."""

@@ -68,3 +68,6 @@ class RefundPayment:
     idempotency_key: str
     amount: Money | None = None
     reason: str = ""
+    # The caller's ceiling (minor units; a customer-service agent's), checked before anything
+    # is asked for: a refund above it is refused and nothing changes.
+    limit: int | None = None

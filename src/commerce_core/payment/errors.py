@@ -4,6 +4,7 @@ shopper); outages and timeouts are `ServiceUnavailable` and may be retried."""
 from commerce_core.shared.errors import (
     BusinessRuleViolation,
     Conflict,
+    Forbidden,
     InvalidInput,
     NotFound,
     ServiceUnavailable,
@@ -55,6 +56,13 @@ class CaptureNotPossible(Conflict):
     """More than is left of the authorization, or a capture of nothing."""
 
     code = "payment.capture_not_possible"
+
+
+class RefundAboveLimit(Forbidden):
+    """The refund is larger than the caller may give on their own; someone with a higher
+    ceiling gives it."""
+
+    code = "payment.refund_above_limit"
 
 
 class RefundNotPossible(Conflict):

@@ -21,6 +21,7 @@ from commerce_core.payment.errors import (
     GatewayUnavailable,
     InvalidPaymentState,
     PaymentNotFound,
+    RefundAboveLimit,
     RefundRefused,
 )
 from commerce_core.payment.model import (
@@ -354,6 +355,12 @@ class RefundPaymentHandler:
                 payment = uow.payments.get(refund.payment_id)
             else:
                 payment = live_payment(uow, cmd.order_id)
+                asked = cmd.amount or payment.refundable
+                if cmd.limit is not None and asked.amount > cmd.limit:
+                    raise RefundAboveLimit(
+                        f"a refund of {asked} is above this caller's ceiling of "
+                        f"{Money(cmd.limit, asked.currency)}", limit=cmd.limit,
+                        requested=asked.amount)
                 refund = Refund.request(
                     refund_id=self._ids.new_id(), payment=payment,
                     amount=cmd.amount or payment.refundable, idempotency_key=cmd.idempotency_key,

@@ -32,6 +32,9 @@ class Principal:
     roles: frozenset[str] = frozenset()
     session_id: str | None = None
     mfa_verified: bool = False
+    # The largest refund this caller may give, in minor units of the shop's currency (a
+    # customer-service agent's ceiling); None: as much as is refundable.
+    refund_limit: int | None = None
 
     @property
     def is_authenticated(self) -> bool:

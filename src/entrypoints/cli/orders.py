@@ -155,11 +155,13 @@ def refund(
         help="Idempotency key: the same key never refunds twice (default: a new one)")] = None,
 ) -> None:
     """Refund part or all of the order's captured payment."""
-    commerce = runtime(ctx).commerce
+    run = runtime(ctx)
+    commerce = run.commerce
     order = find_order(commerce, ref)
     refund_id = commerce.payments.refund(
         order.id, idempotency_key=key or f"cli:{uuid.uuid4()}", reason=reason,
-        amount=None if amount is None else Money(amount, order.currency))
+        amount=None if amount is None else Money(amount, order.currency),
+        limit=run.principal.refund_limit)
     done = next(r for r in commerce.payments.refunds(order.id) if r.id == refund_id)
     (payment, *_) = [p for p in commerce.payments.for_order(order.id) if p.id == done.payment_id]
     ok(f"refunded {done.amount} of order {order.number} ({refund_id}); "

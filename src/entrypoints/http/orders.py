@@ -104,10 +104,11 @@ RefundKey = Annotated[str, Header(
             summary="Refund part or all of a captured payment (never more than was captured)",
             dependencies=[permit(Permission.PAYMENTS_REFUND)])
 def refund_payment(order_id: str, body: NewRefund, idempotency_key: RefundKey,
-                   commerce: CommerceDep, request_id: RequestIdDep) -> RefundOut:
+                   commerce: CommerceDep, request_id: RequestIdDep,
+                   principal: PrincipalDep) -> RefundOut:
     refund_id = commerce.handle(RefundPayment(
         order_id, idempotency_key, body.amount.to_money() if body.amount else None,
-        body.reason), correlation_id=request_id)
+        body.reason, principal.refund_limit), correlation_id=request_id)
     return next(RefundOut.of(r) for r in commerce.payments.refunds(order_id) if r.id == refund_id)
 
 
