@@ -11,6 +11,8 @@ The rules, each named by the function that enforces it:
 - `tiers_rise_strictly`: volume tiers have strictly increasing minimum quantities.
 - `skus_are_unique`: a product's variants have distinct SKUs (case-insensitive).
 - `max_level_is_not_below_min_level`: a stock item's max level (0 = none) is not below its min.
+- `passwords_follow_the_policy`: a new password has an upper- and a lower-case letter, a digit
+  and a special character (its length the schema states).
 """
 
 from __future__ import annotations
@@ -106,14 +108,23 @@ def max_level_is_not_below_min_level(body: Body, path: str) -> None:
         body["min_level"], body["max_level"] = high, low
 
 
+PASSWORDS = {"/auth/register", "/admin/users", "/auth/password/reset"}
+
+
+def passwords_follow_the_policy(body: Body, path: str) -> None:
+    password = body.get("password")
+    if path in PASSWORDS and isinstance(password, str):
+        body["password"] = "Aa1!" + password[4:] if len(password) >= 8 else password
+
+
 RULES = (windows_end_after_they_start, amounts_share_one_currency,
          a_sale_is_below_the_base_price, tiers_rise_strictly, skus_are_unique,
-         max_level_is_not_below_min_level)
+         max_level_is_not_below_min_level, passwords_follow_the_policy)
 
 
 # The operations with such rules; a case hook on every operation would slow generation down.
 RULED = (r"^/admin/(campaigns|promotions|price-rules|prices(/\{price_id\})?|tax-rules|products"
-         r"|stock/\{sku\}/\{warehouse\}/settings)$")
+         r"|stock/\{sku\}/\{warehouse\}/settings|users)$|^/auth/(register|password/reset)$")
 
 
 @schemathesis.hook.apply_to(path_regex=RULED)

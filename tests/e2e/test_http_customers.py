@@ -183,7 +183,7 @@ def test_operators_list_suspend_activate_and_segment_customers(shop: Shop) -> No
     segment = shop.client.put("/admin/customers/segments/vn-mail", headers=ADMIN, json={
         "name": "Vietnamese mail", "rules": [{"field": "email", "operator": "contains",
                                              "value": ".vn"}]})
-    evaluated = shop.client.post("/admin/customers/segments/evaluate", headers=ADMIN)
+    evaluated = shop.client.post("/admin/segment-evaluations", headers=ADMIN)
     shown = shop.client.get(f"/admin/customers/{customer_id}", headers=ADMIN)
     missing = shop.client.get("/admin/customers/nobody", headers=ADMIN)
 

@@ -65,6 +65,12 @@ class InvalidIdentityInput(InvalidInput):
     code = "identity.invalid_input"
 
 
+class NotStaff(Conflict):
+    """Roles and the staff status are for staff accounts; the account is a customer's."""
+
+    code = "identity.not_staff"
+
+
 class UnknownRole(InvalidInput):
     code = "identity.unknown_role"
 
@@ -105,13 +111,13 @@ class AccountInactive(AuthenticationFailed):
     code = "identity.account_inactive"
 
 
-class OneTimeTokenInvalid(InvalidInput):
+class OneTimeTokenInvalid(NotFound):
     """A password-reset or email-verification token that is unknown, spent or malformed."""
 
     code = "identity.token_invalid"
 
 
-class OneTimeTokenExpired(InvalidInput):
+class OneTimeTokenExpired(NotFound):
     """The token's time ran out (1 h for a password reset, 24 h for email verification): ask
     for a new one."""
 

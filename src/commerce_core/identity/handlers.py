@@ -48,6 +48,7 @@ from commerce_core.identity.errors import (
     InvalidScope,
     InvalidToken,
     MfaState,
+    NotStaff,
     OidcFailed,
     OidcStateMismatch,
     OneTimeTokenInvalid,
@@ -94,7 +95,9 @@ from commerce_core.shared.uow import UnitOfWorkFactory
 NO_PASSWORD = "!"
 BOOTSTRAP_OPERATOR = "operator"  # the operator token's name as an actor
 RECOVERY_CODES = 10
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# Control characters are named: `\s` differs between regex dialects (Python counts \x1c-\x1f).
+_EMAIL = re.compile(r"^[^@\s\x00-\x20\x7f-\x9f]+@[^@\s\x00-\x20\x7f-\x9f]+"
+                    r"\.[^@\s\x00-\x20\x7f-\x9f]+$")
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 _SPECIAL = re.compile(r"[^A-Za-z0-9]")
 
@@ -414,7 +417,7 @@ class IdentityHandlers:
                                            permission=Permission.ROLES_ASSIGN.value)
             account = uow.accounts.get(account_id)
             if not account.is_staff:
-                raise InvalidIdentityInput("roles are for staff users", id=account_id)
+                raise NotStaff("roles are for staff users", id=account_id)
             if assign:
                 account.assign_role(role, by=actor, now=now)
             else:
@@ -433,7 +436,7 @@ class IdentityHandlers:
         with self._uow() as uow:
             account = uow.accounts.get(cmd.account_id)
             if not account.is_staff:
-                raise InvalidIdentityInput("customer status belongs to the customer context",
+                raise NotStaff("customer status belongs to the customer context",
                                            id=cmd.account_id)
             ending = (uow.sessions.open_for(account.id, now)
                       if status is not AccountStatus.ACTIVE else [])

@@ -8,7 +8,7 @@ client address, the session and the request id, which every entry records.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -23,6 +23,7 @@ from entrypoints.http.access import permit
 from entrypoints.http.dependencies import CommerceDep, SettingsDep
 from entrypoints.http.problems import request_id_of
 from entrypoints.http.ratelimit import client_ip
+from entrypoints.http.search import Instant
 
 admin = APIRouter(tags=["audit admin"])
 
@@ -96,11 +97,10 @@ def list_audit(
         "An action (`inventory.set_stock`), or a prefix ending in `.`"))] = None,
     entity: Annotated[str | None, Query(max_length=400,
                                         description="`type` or `type/id`")] = None,
-    since: datetime | None = None,
+    since: Annotated[Instant | None, Query(
+        description="Entries at or after this instant (RFC 3339 with its offset)")] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 50,
 ) -> list[AuditEntryOut]:
-    if since is not None and since.tzinfo is None:
-        since = since.replace(tzinfo=UTC)
     entries = commerce.audit.search(
         AuditFilter(actor=actor, action=action, entity=entity, since=since, limit=limit))
     return [AuditEntryOut.of(e) for e in entries]

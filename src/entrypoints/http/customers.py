@@ -10,16 +10,17 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Depends, Path, Query, Response
 from pydantic import BaseModel, Field
 
 from commerce_core.customer.commands import AddressFields, SegmentRule
 from commerce_core.customer.locations import Location
 from commerce_core.customer.model import Address, Customer, Preferences, Segment
+from commerce_core.customer.segments import FACTS
 from commerce_core.shared.permissions import Permission
 from entrypoints.http.access import PUBLIC, CustomerDep, permit
 from entrypoints.http.dependencies import CommerceDep
-from entrypoints.http.schemas.common import MAX_OFFSET, RequestBody
+from entrypoints.http.schemas.common import MAX_OFFSET, Integral, RequestBody
 
 me = APIRouter(tags=["my account"])
 admin = APIRouter(tags=["customers admin"])
@@ -285,16 +286,21 @@ class GroupIn(RequestBody):
 
 
 class RuleIn(RequestBody):
-    field: str = Field(min_length=1, max_length=50)
+    field: str = Field(pattern="^(" + "|".join(FACTS) + ")$",
+                       description="A customer fact: " + ", ".join(FACTS))
     operator: Literal["gt", "lt", "eq", "contains"]
     value: str = Field(max_length=200)
-    weight: int = Field(1, ge=0, le=100)
+    weight: Annotated[int, Integral] = Field(1, ge=0, le=100, strict=True)
+
+
+SegmentId = Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9_-]{0,62}$",
+                                 description="a-z, 0-9, - and _")]
 
 
 class SegmentIn(RequestBody):
     name: str = Field(min_length=1, max_length=100)
     rules: list[RuleIn] = Field(default_factory=list, max_length=20)
-    is_active: bool = True
+    is_active: bool = Field(True, strict=True)
 
 
 class SegmentOut(BaseModel):
@@ -338,13 +344,13 @@ def list_segments(commerce: CommerceDep) -> list[SegmentOut]:
 @admin.put("/customers/segments/{segment_id}",
            dependencies=[permit(Permission.CUSTOMERS_MANAGE)],
            summary="Create or replace a segment")
-def define_segment(segment_id: str, body: SegmentIn, commerce: CommerceDep) -> SegmentOut:
+def define_segment(segment_id: SegmentId, body: SegmentIn, commerce: CommerceDep) -> SegmentOut:
     rules = tuple(SegmentRule(r.field, r.operator, r.value, r.weight) for r in body.rules)
     return SegmentOut.of(commerce.customers.define_segment(segment_id, body.name, rules,
                                                            is_active=body.is_active))
 
 
-@admin.post("/customers/segments/evaluate",
+@admin.post("/segment-evaluations",
             dependencies=[permit(Permission.CUSTOMERS_MANAGE)],
             summary="Run the segment evaluator now")
 def evaluate_segments(commerce: CommerceDep) -> dict[str, int]:

@@ -9,12 +9,13 @@ the bootstrap super user named `operator`.
 from __future__ import annotations
 
 import base64
+import re
 from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated, Any, Literal
 from urllib.parse import parse_qs, unquote
 
-from fastapi import APIRouter, Depends, FastAPI, Query, Request, Response
+from fastapi import APIRouter, Depends, FastAPI, Path, Query, Request, Response
 from fastapi.security import HTTPBearer
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
@@ -29,6 +30,7 @@ from commerce_core.identity.errors import (
 )
 from commerce_core.identity.model import Account, AppClient
 from commerce_core.identity.queries import LoginResult, TokenPair
+from commerce_core.identity.roles import BUILT_IN_ROLES
 from commerce_core.shared.permissions import Permission
 from commerce_core.shared.principal import Principal
 from entrypoints.http import access
@@ -77,9 +79,19 @@ def require(permission: Permission) -> Callable[..., str]:
 # bodies
 
 
+EMAIL_PATTERN = (r"^[^@\s\x00-\x20\x7f-\x9f]+@[^@\s\x00-\x20\x7f-\x9f]+"
+                 r"\.[^@\s\x00-\x20\x7f-\x9f]+$")
+ROLE_PATTERN = "^(" + "|".join(sorted(BUILT_IN_ROLES)) + ")$"
+SCOPE_PATTERN = "^(" + "|".join(re.escape(p.value) for p in Permission) + ")$"
+RoleName = Annotated[str, Field(pattern=ROLE_PATTERN)]
+ScopeName = Annotated[str, Field(pattern=SCOPE_PATTERN)]
+PASSWORD_RULE = ("At least 8 characters with an upper-case and a lower-case letter, a digit and "
+                 "a special character")
+
+
 class RegisterIn(RequestBody):
-    email: str = Field(max_length=254)
-    password: str = Field(max_length=1024)
+    email: str = Field(max_length=254, pattern=EMAIL_PATTERN)
+    password: str = Field(min_length=8, max_length=1024, description=PASSWORD_RULE)
     name: str = Field("", max_length=200)
     locale: str = Field("vi", max_length=16)
 
@@ -169,15 +181,15 @@ class SessionOut(BaseModel):
 
 
 class StaffIn(RequestBody):
-    username: str = Field(max_length=64)
-    email: str = Field(max_length=254)
-    password: str = Field(max_length=1024)
+    username: str = Field(pattern=r"^[a-z0-9][a-z0-9._-]{1,63}$")
+    email: str = Field(max_length=254, pattern=EMAIL_PATTERN)
+    password: str = Field(min_length=8, max_length=1024, description=PASSWORD_RULE)
     name: str = Field("", max_length=200)
-    roles: list[str] = Field(default_factory=list, max_length=20)
+    roles: list[RoleName] = Field(default_factory=list, max_length=20)
 
 
 class RoleIn(RequestBody):
-    role: str = Field(max_length=64)
+    role: RoleName
 
 
 class RoleOut(BaseModel):
@@ -269,13 +281,13 @@ def revoke_session(session_id: str, principal: PrincipalDep,
 
 
 class EmailIn(RequestBody):
-    email: str = Field(max_length=254)
+    email: str = Field(max_length=254, pattern=EMAIL_PATTERN)
     user_type: Literal["customer", "staff"] = "customer"
 
 
 class ResetIn(RequestBody):
     token: str = Field(max_length=512)
-    password: str = Field(max_length=1024)
+    password: str = Field(min_length=8, max_length=1024, description=PASSWORD_RULE)
 
 
 class TokenIn(RequestBody):
@@ -284,7 +296,7 @@ class TokenIn(RequestBody):
 
 @router.post("/auth/password/forgot",
              dependencies=[PUBLIC, Depends(rate_limited("password_reset"))],
-             status_code=202,
+             status_code=202, response_class=Response,
              summary="Send a reset link (valid 1 h) if the email has an account; the answer is "
                      "the same either way")
 def forgot_password(body: EmailIn, commerce: CommerceDep) -> Response:
@@ -302,6 +314,7 @@ def reset_password(body: ResetIn, commerce: CommerceDep) -> Response:
 
 
 @router.post("/auth/email/verification", dependencies=[PUBLIC], status_code=202,
+             response_class=Response,
              summary="Send a new verification link (valid 24 h) to an unverified account")
 def request_verification(body: EmailIn, commerce: CommerceDep) -> Response:
     commerce.identity.request_email_verification(body.email)
@@ -399,7 +412,8 @@ def assign_role(account_id: str, body: RoleIn, commerce: CommerceDep,
 
 
 @admin.delete("/users/{account_id}/roles/{role}", summary="Take a role away")
-def revoke_role(account_id: str, role: str, commerce: CommerceDep,
+def revoke_role(account_id: str, role: Annotated[str, Path(pattern=ROLE_PATTERN)],
+                commerce: CommerceDep,
                 actor: Annotated[str, Depends(require(Permission.ROLES_ASSIGN))]) -> AccountOut:
     return AccountOut.of(commerce.identity.revoke_role(account_id, role, by=actor))
 
@@ -425,8 +439,8 @@ def list_roles(commerce: CommerceDep,
 
 
 class AppIn(RequestBody):
-    name: str = Field(max_length=100)
-    scopes: list[str] = Field(min_length=1, max_length=50,
+    name: str = Field(max_length=100, pattern=r"\S")
+    scopes: list[ScopeName] = Field(min_length=1, max_length=50,
                               description="Permission names (GET /admin/roles lists them)")
 
 
@@ -481,6 +495,14 @@ class AppTokenOut(BaseModel):
 
 @router.post("/auth/token",
              dependencies=[PUBLIC, Depends(rate_limited("token_refresh"))],
+             openapi_extra={"requestBody": {"required": True, "content": {
+                 "application/x-www-form-urlencoded": {"schema": {
+                     "type": "object", "required": ["grant_type"],
+                     "properties": {
+                         "grant_type": {"type": "string", "enum": ["client_credentials"]},
+                         "client_id": {"type": "string", "maxLength": 200},
+                         "client_secret": {"type": "string", "maxLength": 500},
+                         "scope": {"type": "string", "maxLength": 2000}}}}}}},
              summary="OAuth2 client credentials (RFC 6749 §4.4): a form with "
                                     "grant_type, client_id, client_secret (or HTTP Basic), "
                                     "scope")

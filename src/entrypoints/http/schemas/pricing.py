@@ -37,6 +37,7 @@ from entrypoints.http.schemas.common import (
     NOT_BLANK,
     CountryCode,
     DiscountPercent,
+    Integral,
     MoneyIn,
     Name,
     PositiveMoneyIn,
@@ -217,7 +218,8 @@ class PromotionFields(RequestBody):
     minimum_order_amount: MoneyIn | None = None
     maximum_discount_amount: PositiveMoneyIn | None = None
     total_usage_limit: int | None = Field(None, ge=1, le=MAX_COUNT)
-    usage_limit_per_customer: int | None = Field(None, ge=1, le=MAX_COUNT)
+    usage_limit_per_customer: Annotated[int | None, Integral] = Field(None, ge=1, le=MAX_COUNT,
+                                                                      strict=True)
     is_stackable: bool = False
     requires_coupon: bool = False
     stop_rules_processing: bool = False
@@ -289,7 +291,8 @@ PromotionIn = Annotated[
 class NewCouponIn(RequestBody):
     code: str = Field(pattern=COUPON_CODE_FORMAT, examples=["TET10"])
     usage_limit: int | None = Field(None, ge=1, le=MAX_COUNT)
-    usage_limit_per_customer: int | None = Field(None, ge=1, le=MAX_COUNT)
+    usage_limit_per_customer: Annotated[int | None, Integral] = Field(None, ge=1, le=MAX_COUNT,
+                                                                      strict=True)
     customer_id: str | None = None
     expires_at: Timestamp | None = None
 
