@@ -22,6 +22,7 @@ from commerce_core.ordering.model import (
     StatusChange,
     Totals,
 )
+from commerce_core.shared.address import PostalAddress
 
 ORDERS = AggregateMap[Order](
     kind="order",
@@ -41,6 +42,7 @@ ORDERS = AggregateMap[Order](
                     total=money()),
         history=children(order_status_history, StatusChange,
                          from_status=by_value(OrderStatus), to_status=by_value(OrderStatus)),
+        ship_to=column(store=PostalAddress.to_dict, load=PostalAddress.from_dict),
         events=IGNORED,
     ),
 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from attrs import frozen
 
 from commerce_core.pricing.ports import TaxDestination
+from commerce_core.shared.address import PostalAddress
 from commerce_core.shared.money import Money
 
 
@@ -34,6 +35,14 @@ class PlaceOrder:
     # The gateway's token of the shopper's instrument (a Stripe `pm_…` from Stripe's own
     # fields): what a card gateway charges; never card data.
     payment_token: str | None = None
+    # Where the goods go (kept on the order for shipping); without `destination`, tax follows it.
+    ship_to: PostalAddress | None = None
+
+    def tax_destination(self) -> TaxDestination | None:
+        if self.destination is not None or self.ship_to is None:
+            return self.destination
+        return TaxDestination(self.ship_to.country_code, self.ship_to.province_code,
+                              self.ship_to.postal_code)
 
 
 @frozen

@@ -6,6 +6,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
+from attrs import evolve
+
 from commerce_core.checkout.commands import (
     ConfirmBankTransfer,
     PlaceOrder,
@@ -72,6 +74,10 @@ class CheckoutSagaRunner:
             parts += (cmd.destination,)
         if cmd.billing_country is not None:
             parts += (("billing", cmd.billing_country),)
+        if cmd.ship_to is not None:
+            parts += (("ship_to", cmd.ship_to),)
+            if cmd.destination is None:
+                cmd = evolve(cmd, destination=cmd.tax_destination())
         request_hash = fingerprint(*parts)
         screening = self._steps.screening(cmd)
         taxes = self._steps.taxes(cmd)

@@ -185,6 +185,7 @@ class CheckoutSteps:
                 totals=orders.Totals(t.subtotal, t.discount_total + t.shipping_discount,
                                      t.shipping, t.tax_added, t.total),
                 payment_method=saga.payment_method, now=now, ids=self._ids,
+                ship_to=cmd.ship_to,
             )
             route = payments.route(
                 self._gateway, method=saga.payment_method, currency=saga.currency,

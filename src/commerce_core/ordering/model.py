@@ -22,6 +22,7 @@ from commerce_core.ordering.events import (
     OrderPaid,
     OrderStatusChanged,
 )
+from commerce_core.shared.address import PostalAddress
 from commerce_core.shared.events import DomainEvent
 from commerce_core.shared.money import Money, total
 
@@ -143,6 +144,9 @@ class Order:
     created_at: datetime
     updated_at: datetime
     cancel_reason: str | None = None
+    # Where the goods go and how (None for orders placed before shipping existed, or picked up).
+    ship_to: PostalAddress | None = None
+    shipping_method: str | None = None
     version: int = 0
     events: list[DomainEvent] = field(factory=list, repr=False)
 
@@ -162,6 +166,8 @@ class Order:
         payment_method: str,
         payment_id: str | None,
         now: datetime,
+        ship_to: PostalAddress | None = None,
+        shipping_method: str | None = None,
     ) -> Order:
         """A new order awaiting payment. Its math is re-checked exactly (spec §3)."""
         if not lines:
@@ -194,6 +200,7 @@ class Order:
         order = cls(
             order_id, number, checkout_id, cart_id, customer_id, email, OrderStatus.PENDING,
             currency, list(lines), totals, payment_method, payment_id, [], now, now,
+            ship_to=ship_to, shipping_method=shipping_method,
         )
         order.events.append(
             OrderCreated(

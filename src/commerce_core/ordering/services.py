@@ -11,6 +11,7 @@ from attrs import frozen
 from commerce_core.ordering.model import LineAllocation, Order, OrderLine, Totals, order_number
 from commerce_core.ordering.ports import OrderingUnitOfWork
 from commerce_core.ordering.queries import OrderSummary
+from commerce_core.shared.address import PostalAddress
 from commerce_core.shared.ids import IdGenerator
 from commerce_core.shared.money import Money
 
@@ -41,6 +42,7 @@ def place_pending(
     uow: OrderingUnitOfWork, *, checkout_id: str, cart_id: str, customer_id: str | None,
     email: str | None, currency: str, lines: Sequence[PendingLine], totals: Totals,
     payment_method: str, now: datetime, ids: IdGenerator,
+    ship_to: PostalAddress | None = None, shipping_method: str | None = None,
 ) -> str:
     """A new order awaiting payment (its math checked exactly); returns its id. One order per
     checkout: a second one for the same checkout fails the commit with `ConcurrencyConflict`."""
@@ -55,6 +57,7 @@ def place_pending(
             for main in (max(ln.allocations, key=lambda part: part.quantity),)
         ],
         totals=totals, payment_method=payment_method, payment_id=None, now=now,
+        ship_to=ship_to, shipping_method=shipping_method,
     )
     uow.orders.add(order)
     return order_id

@@ -8,6 +8,7 @@ from adapters.sql.tables import metadata
 from adapters.sql.tables.common import (
     amount,
     integer,
+    json_value,
     key,
     long_text,
     parent,
@@ -35,6 +36,8 @@ orders = sa.Table(
     text("payment_method"),
     text("payment_id", nullable=True),
     long_text("cancel_reason", nullable=True),
+    json_value("ship_to", nullable=True),
+    text("shipping_method", nullable=True),
     timestamp("created_at"),
     timestamp("updated_at"),
     version(),

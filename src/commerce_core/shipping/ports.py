@@ -1,0 +1,213 @@
+"""The `Carrier` port and the values that cross it.
+
+Every carrier adapter (GHN, Grab, the fake) speaks in these terms: our canonical shipment status,
+weights in grams and sizes in centimetres, money as `Money` in the order's currency. A carrier's own
+status codes stay in `TrackingUpdate.carrier_status` (history) and are mapped to
+`ShipmentStatus` by the adapter; codes with no canonical meaning map to None (stored, not
+applied).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from enum import StrEnum
+from typing import Protocol
+
+from attrs import field, frozen
+
+from commerce_core.shared.address import PostalAddress
+from commerce_core.shared.errors import CommerceError, ServiceUnavailable
+from commerce_core.shared.money import Money
+
+
+class ShipmentStatus(StrEnum):
+    """The canonical shipment states (spec shipping §3)."""
+
+    DRAFT = "draft"
+    BOOKED = "booked"
+    ASSIGNED = "assigned"
+    PICKED_UP = "picked_up"
+    IN_TRANSIT = "in_transit"
+    OUT_FOR_DELIVERY = "out_for_delivery"
+    DELIVERED = "delivered"
+    DELIVERY_FAILED = "delivery_failed"
+    RETURNING = "returning"
+    RETURNED_TO_SENDER = "returned_to_sender"
+    CANCELLED = "cancelled"
+
+
+class CarrierError(CommerceError):
+    """The carrier refused the request (bad address, service not available, already picked
+    up): asking again unchanged fails again."""
+
+    code = "shipping.carrier_refused"
+
+
+class CarrierUnavailable(ServiceUnavailable):
+    """The carrier did not answer in time or answered with a server error: worth retrying, or
+    falling back to another carrier or a cached rate."""
+
+    code = "shipping.carrier_unavailable"
+
+
+@frozen
+class Parcel:
+    """One package: weight in grams, sizes in centimetres, the declared value of its goods."""
+
+    weight_g: int
+    length_cm: int
+    width_cm: int
+    height_cm: int
+    declared_value: Money | None = None
+
+
+@frozen
+class ParcelItem:
+    """A line inside a parcel, as carriers want it on the waybill."""
+
+    sku: str
+    name: str
+    quantity: int
+    unit_price: Money | None = None
+    weight_g: int | None = None
+
+
+@frozen
+class RateRequest:
+    origin: PostalAddress
+    destination: PostalAddress
+    parcels: tuple[Parcel, ...]
+    currency: str
+    order_total: Money | None = None
+    item_count: int = 1
+    cod_amount: Money | None = None
+    service: str | None = None  # only this service (e.g. "express"); None: every service
+
+
+@frozen
+class CarrierQuote:
+    """One service's price from one carrier."""
+
+    carrier: str
+    service: str  # our service code: standard, express, same_day, next_day, instant
+    service_name: str
+    amount: Money
+    estimated_days_min: int | None = None
+    estimated_days_max: int | None = None
+    carrier_service_id: str | None = None  # the carrier's own id of the service
+
+
+@frozen
+class BookingRequest:
+    """Book the collection and delivery of one package. `reference` is our shipment id: sent as
+    the carrier's client order code so a timed-out booking can be found again."""
+
+    reference: str
+    order_id: str
+    service: str
+    origin: PostalAddress
+    destination: PostalAddress
+    parcel: Parcel
+    items: tuple[ParcelItem, ...]
+    currency: str
+    cod_amount: Money | None = None
+    note: str | None = None
+    is_return: bool = False
+
+
+@frozen
+class Booking:
+    tracking_number: str
+    fee: Money | None = None
+    carrier_reference: str | None = None  # the carrier's own order id when it differs
+    expected_delivery: datetime | None = None
+    tracking_url: str | None = None
+
+
+@frozen
+class ShippingLabel:
+    tracking_number: str
+    format: str  # pdf, png, zpl
+    content: bytes | None = None
+    url: str | None = None  # where the carrier serves it (GHN: a print URL valid 30 min)
+
+
+@frozen
+class TrackingUpdate:
+    """A carrier's report about one parcel, from a webhook or a tracking query."""
+
+    tracking_number: str
+    carrier_status: str  # the carrier's own code, kept as history
+    status: ShipmentStatus | None  # canonical status, None when it moves nothing
+    occurred_at: datetime
+    carrier_event_id: str | None = None
+    description: str | None = None
+    location: str | None = None
+    is_exception: bool = False
+    reason: str | None = None
+    cod_collected: Money | None = None
+
+    @property
+    def dedupe_key(self) -> str:
+        """Carrier + tracking number + status code (+ the carrier's event id or the time)."""
+        marker = self.carrier_event_id or self.occurred_at.isoformat()
+        return f"{self.tracking_number}:{self.carrier_status}:{marker}"
+
+
+@frozen
+class CarrierCapabilities:
+    services: tuple[str, ...]
+    max_weight_g: int = 30_000
+    max_length_cm: int = 150
+    supports_labels: bool = True
+    supports_cod: bool = True
+    supports_returns: bool = True
+    cancellable: frozenset[ShipmentStatus] = field(
+        factory=lambda: frozenset({ShipmentStatus.DRAFT, ShipmentStatus.BOOKED,
+                                   ShipmentStatus.ASSIGNED}))
+
+
+class Carrier(Protocol):
+    """A carrier adapter. Every call may raise `CarrierUnavailable` (timeout, 5xx: retry or fall
+    back) or `CarrierError` (refused: do not retry unchanged)."""
+
+    @property
+    def code(self) -> str: ...
+
+    @property
+    def capabilities(self) -> CarrierCapabilities: ...
+
+    def quote(self, request: RateRequest) -> list[CarrierQuote]: ...
+
+    def book(self, request: BookingRequest) -> Booking: ...
+
+    def find_booking(self, reference: str) -> Booking | None:
+        """The booking made under our `reference`, if any (after a timed-out `book`)."""
+        ...
+
+    def label(self, tracking_number: str, format: str = "pdf") -> ShippingLabel: ...
+
+    def track(self, tracking_number: str) -> list[TrackingUpdate]: ...
+
+    def cancel(self, tracking_number: str) -> None:
+        """Cancel before pickup; `CarrierError` when the carrier says it is too late."""
+        ...
+
+    def verify_webhook(self, headers: Mapping[str, str], raw_body: bytes,
+                       token: str | None = None) -> bool:
+        """Whether the call really comes from the carrier. `token` is the secret path segment
+        of the webhook URL, for carriers that sign nothing (GHN)."""
+        ...
+
+    def parse_webhook(self, raw_body: bytes) -> list[TrackingUpdate]: ...
+
+    def health(self) -> bool: ...
+
+
+class Carriers(Protocol):
+    """The carriers this shop is configured with, by code."""
+
+    def get(self, code: str) -> Carrier | None: ...
+
+    def codes(self) -> Sequence[str]: ...
