@@ -153,3 +153,20 @@ def test_capturing_marks_the_order_paid_with_its_own_total() -> None:
     gateway = commerce.ports.gateway
     captures = [c for c in gateway.calls if c[0] == "capture"]  # type: ignore[attr-defined]
     assert len(captures) == 1
+
+
+def test_an_order_advances_along_its_delivery_path_once_per_step() -> None:
+    from commerce_core.ordering.errors import InvalidTransition as Refused
+
+    s = OrderStatus
+    order = _order()
+    order.confirm("pay1", now=NOW)
+    order.mark_paid(now=NOW)
+    for step in (s.PROCESSING, s.SHIPPED, s.DELIVERED):
+        assert order.advance(step, "shipping", by="shipping", now=NOW) is True
+        assert order.advance(step, "again", by="shipping", now=NOW) is False
+    assert order.delivered_at == NOW
+    with pytest.raises(Refused):
+        order.advance(s.SHIPPED, "late", by="shipping", now=NOW)
+    with pytest.raises(Refused):
+        order.advance(s.CANCELLED, "not this way", by="shipping", now=NOW)

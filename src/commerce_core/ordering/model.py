@@ -62,6 +62,10 @@ TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
     S.REFUNDED: frozenset(),
 }
 CANCELLABLE = frozenset({S.PENDING, S.CONFIRMED, S.PAID, S.PROCESSING})
+# Where shipping and returns move an order (`Order.advance`); payment and cancellation have
+# their own methods, because they carry more than a status.
+ADVANCES = frozenset({S.PROCESSING, S.PARTIALLY_SHIPPED, S.SHIPPED, S.DELIVERED, S.COMPLETED,
+                      S.PARTIALLY_RETURNED, S.RETURNED})
 
 
 @frozen
@@ -289,6 +293,25 @@ class Order:
                            self.reservation_ids, now)
         )
         return True
+
+    def advance(self, to: OrderStatus, reason: str, *, by: str, now: datetime) -> bool:
+        """Move along the delivery and return path (processing, shipped, delivered, completed,
+        partially returned, returned). False when the order is already there, so a redelivered
+        event changes nothing; `InvalidTransition` when the move is not in the table."""
+        if to not in ADVANCES:
+            raise InvalidTransition(f"order {self.number} is not moved to {to} this way",
+                                    order_id=self.id, status=self.status.value,
+                                    requested=to.value)
+        if self.status is to:
+            return False
+        self._move(to, reason, by, now)
+        return True
+
+    @property
+    def delivered_at(self) -> datetime | None:
+        """When the order was delivered (the start of its return window), None before."""
+        return next((c.changed_at for c in reversed(self.history)
+                     if c.to_status is OrderStatus.DELIVERED), None)
 
     def link_customer(self, customer_id: str, *, now: datetime) -> bool:
         """A guest order becomes the customer's; an order that already has one keeps it."""

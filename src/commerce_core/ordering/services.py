@@ -8,7 +8,14 @@ from datetime import datetime
 
 from attrs import frozen
 
-from commerce_core.ordering.model import LineAllocation, Order, OrderLine, Totals, order_number
+from commerce_core.ordering.model import (
+    LineAllocation,
+    Order,
+    OrderLine,
+    OrderStatus,
+    Totals,
+    order_number,
+)
 from commerce_core.ordering.ports import OrderingUnitOfWork
 from commerce_core.ordering.queries import OrderSummary
 from commerce_core.shared.address import PostalAddress
@@ -79,3 +86,11 @@ def cancel(uow: OrderingUnitOfWork, order_id: str, reason: str, *, changed_by: s
 
 def summary(uow: OrderingUnitOfWork, order_id: str) -> OrderSummary:
     return _summary(uow.orders.get(order_id))
+
+
+def advance(uow: OrderingUnitOfWork, order_id: str, to: str, reason: str, *, by: str,
+            now: datetime) -> bool:
+    """Move the order along its delivery and return path in the caller's transaction (shipping
+    and returns react to their own events with it); False when it already was there."""
+    order = uow.orders.get(order_id)
+    return order.advance(OrderStatus(to), reason, by=by, now=now)
