@@ -21,6 +21,7 @@ from commerce_core.search.ports import SearchIndex, SearchUnitOfWork
 from commerce_core.shared.clock import Clock, SystemClock
 from commerce_core.shared.ids import IdGenerator, Uuid7Generator
 from commerce_core.shared.uow import UnitOfWorkFactory
+from commerce_core.shipping.ports import Carriers
 from commerce_core.tax.ports import TaxRuleSource, TaxUnitOfWork
 
 
@@ -61,3 +62,6 @@ class Ports:
     # Password hashing, token signing, TOTP and sealing (`adapters.identity.kit`). None:
     # `commerce.identity` is unavailable.
     identity: IdentityKit | None = None
+    # The carriers shipments are booked with and live rates come from, by code
+    # (`adapters.carriers.registry.CarrierRegistry`). None: no carrier; shipping is unavailable.
+    carriers: Carriers | None = None

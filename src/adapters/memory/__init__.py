@@ -8,6 +8,8 @@
 
 from __future__ import annotations
 
+from adapters.carriers.fake import FakeCarrier
+from adapters.carriers.registry import CarrierRegistry
 from adapters.memory.base import InMemoryDatabase
 from adapters.memory.breakers import InMemoryBreakerStore
 from adapters.memory.clock import FrozenClock, SequentialIds
@@ -38,6 +40,7 @@ def bundle(
         clock=clock,
         ids=ids,
         search_index=search_index or InMemorySearchIndex(),
+        carriers=CarrierRegistry([FakeCarrier(clock=clock)]),
     )
 
 

@@ -10,6 +10,8 @@ Importing this package opens nothing: `bundle` builds the engine and migrates th
 
 from __future__ import annotations
 
+from adapters.carriers.fake import FakeCarrier
+from adapters.carriers.registry import CarrierRegistry
 from adapters.sql.engine import create_engine
 from adapters.sql.migrate import (
     current_revision,
@@ -41,6 +43,7 @@ def bundle(
     return Ports(
         uow=SqlUnitOfWorkFactory(engine, clock, ids), gateway=gateway, clock=clock, ids=ids,
         search_index=SqlSearchIndex(engine),
+        carriers=CarrierRegistry([FakeCarrier(clock=clock)]),
     )
 
 
