@@ -6,6 +6,9 @@ Prices: a base fee per parcel plus a fee per started kilogram, in the request's 
 `express` costs half as much again and takes fewer days. Tracking numbers are derived from the
 booking reference, so booking the same shipment twice gives the same number.
 
+Labels are real PDF pages (`adapters.carriers.labels`): the tracking number as a Code 128
+barcode, and the addresses the booking named.
+
 Webhooks are JSON signed with HMAC-SHA256 over the raw body (header `X-Fake-Signature`, hex), so
 the webhook path is exercised exactly as for a carrier that signs.
 """
@@ -21,6 +24,7 @@ from datetime import UTC, datetime
 from math import ceil
 from typing import Any
 
+from adapters.carriers.labels import render_label
 from commerce_core.shared.clock import Clock, SystemClock
 from commerce_core.shared.money import Money
 from commerce_core.shipping.ports import (
@@ -55,7 +59,9 @@ class FakeCarrier:
         self._bookings: dict[str, Booking] = {}  # by our reference
         self._status: dict[str, ShipmentStatus] = {}  # by tracking number
         self._history: dict[str, list[TrackingUpdate]] = {}
+        self._booked: dict[str, BookingRequest] = {}  # by tracking number, for its label
         self._failures: list[Exception] = []
+        self._late_failures: list[Exception] = []  # raised after a booking took effect
         self.calls: list[str] = []  # every port call by name, for tests that count them
 
     # -- the port ---------------------------------------------------------------------------
@@ -93,6 +99,8 @@ class FakeCarrier:
             self._bookings[request.reference] = booking
             self._status[tracking] = _S.BOOKED
             self._history[tracking] = []
+            self._booked[tracking] = request
+        self._fail_late()
         return booking
 
     def find_booking(self, reference: str) -> Booking | None:
@@ -102,7 +110,17 @@ class FakeCarrier:
     def label(self, tracking_number: str, format: str = "pdf") -> ShippingLabel:
         self._call("label")
         self._known(tracking_number)
-        return ShippingLabel(tracking_number, format, content=_label_pdf(tracking_number))
+        if format != "pdf":
+            raise CarrierError(f"{self._code} prints PDF labels only", format=format)
+        booked = self._booked.get(tracking_number)
+        content = render_label(
+            carrier=self._code, tracking_number=tracking_number,
+            service=booked.service if booked else None,
+            sender=booked.origin if booked else None,
+            recipient=booked.destination if booked else None,
+            reference=booked.reference if booked else None,
+            cod=booked.cod_amount if booked else None)
+        return ShippingLabel(tracking_number, format, content=content)
 
     def track(self, tracking_number: str) -> list[TrackingUpdate]:
         self._call("track")
@@ -153,9 +171,14 @@ class FakeCarrier:
         body = json.dumps(_payload(update)).encode()
         return {"Content-Type": "application/json", SIGNATURE_HEADER: self.sign(body)}, body
 
-    def fail_next(self, times: int = 1, error: Exception | None = None) -> None:
-        """The next `times` port calls raise `error` (a timeout by default)."""
-        self._failures.extend([error or CarrierUnavailable(f"{self._code} timed out")] * times)
+    def fail_next(self, times: int = 1, error: Exception | None = None, *,
+                  after_booking: bool = False) -> None:
+        """The next `times` port calls raise `error` (a timeout by default). With
+        `after_booking`, the next `times` new bookings take effect and then raise: the
+        carrier booked, the caller did not hear (what `find_booking` is for)."""
+        failure = error or CarrierUnavailable(f"{self._code} timed out")
+        with self._lock:
+            (self._late_failures if after_booking else self._failures).extend([failure] * times)
 
     def status_of(self, tracking_number: str) -> ShipmentStatus:
         return self._status[tracking_number]
@@ -165,6 +188,12 @@ class FakeCarrier:
         self.calls.append(name)
         with self._lock:
             failure = self._failures.pop(0) if self._failures else None
+        if failure is not None:
+            raise failure
+
+    def _fail_late(self) -> None:
+        with self._lock:
+            failure = self._late_failures.pop(0) if self._late_failures else None
         if failure is not None:
             raise failure
 
@@ -205,27 +234,3 @@ def _update(item: Mapping[str, Any]) -> TrackingUpdate:
         str(item["tracking_number"]), code, status,
         at if at.tzinfo else at.replace(tzinfo=UTC), item.get("event_id"),
         cod_collected=Money(int(cod["amount"]), str(cod["currency"])) if cod else None)
-
-
-def _label_pdf(tracking_number: str) -> bytes:
-    """A one-page PDF naming the tracking number (a richer label with a barcode can replace
-    it without changing the port)."""
-    text = f"BT /F1 24 Tf 40 200 Td (fake carrier {tracking_number}) Tj ET".encode()
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 420 298] /Contents 4 0 R "
-        b"/Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(text), text),
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ]
-    out, offsets = bytearray(b"%PDF-1.4\n"), []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1, xref)
-    return bytes(out)
