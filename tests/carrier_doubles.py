@@ -63,7 +63,7 @@ class _Failures:
 # -- GHN ------------------------------------------------------------------------------------
 
 
-GHN_SERVICES = [
+GHN_SERVICES: list[dict[str, Any]] = [
     {"service_id": 53320, "short_name": "Hang nhe", "service_type_id": 2},
     {"service_id": 100039, "short_name": "Hang nang", "service_type_id": 5},
 ]

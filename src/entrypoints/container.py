@@ -16,6 +16,7 @@ import redis
 from dependency_injector import containers, providers
 from pydantic import SecretStr
 
+from adapters.carriers.registry import CarrierRegistry
 from adapters.locations import load_directory, sample_path
 from adapters.memory import InMemoryBreakerStore, Outcome, ScriptedPaymentGateway
 from adapters.memory import bundle as memory_bundle
@@ -296,8 +297,52 @@ def build_ports(
     notifications = build_notifications(settings)
     if notifications is not None:
         ports = attrs.evolve(ports, notifications=notifications)
+    ports = attrs.evolve(ports, carriers=build_carriers(settings, clock))
     return attrs.evolve(ports, locations=build_locations(settings),
                         identity=build_identity_kit(settings))
+
+
+def build_carriers(settings: Settings, clock: Clock | None = None) -> CarrierRegistry:
+    """COMMERCE_CARRIERS: one adapter per listed carrier; a missing credential is a clear
+    error at startup, not a failed booking later."""
+    import httpx
+
+    from adapters.carriers.fake import FakeCarrier
+
+    clock = clock or SystemClock()
+    timeout = settings.carrier_timeout_seconds
+    registry = CarrierRegistry()
+    for name in settings.carrier_names:
+        if name == "fake":
+            secret = settings.fake_carrier_webhook_secret
+            registry.add(FakeCarrier(clock=clock, secret=secret.get_secret_value())
+                         if secret else FakeCarrier(clock=clock))
+        elif name == "ghn":
+            from adapters.carriers import ghn
+
+            needed = "COMMERCE_CARRIERS=ghn"
+            shop_id = _required(settings, "ghn_shop_id", needed)
+            if not shop_id.isdigit():
+                raise InvalidInput("COMMERCE_GHN_SHOP_ID is GHN's numeric shop id",
+                                   setting="COMMERCE_GHN_SHOP_ID")
+            registry.add(ghn.GhnCarrier(
+                _required(settings, "ghn_token", needed), int(shop_id),
+                base_url=ghn.DEV_URL if settings.ghn_sandbox else ghn.PROD_URL,
+                from_district_id=settings.ghn_from_district_id,
+                from_ward_code=settings.ghn_from_ward_code or None,
+                webhook_token=_required(settings, "ghn_webhook_token", needed),
+                http=httpx.Client(timeout=timeout), timeout=timeout, clock=clock))
+        elif name == "grab":
+            from adapters.carriers.grab import GrabCarrier
+
+            needed = "COMMERCE_CARRIERS=grab"
+            registry.add(GrabCarrier(
+                _required(settings, "grab_client_id", needed),
+                _required(settings, "grab_client_secret", needed),
+                sandbox=settings.grab_sandbox,
+                webhook_secret=_required(settings, "grab_webhook_secret", needed),
+                http=httpx.Client(timeout=timeout), timeout=timeout, clock=clock))
+    return registry
 
 
 def build_locations(settings: Settings) -> LocationDirectory:

@@ -11,6 +11,7 @@ from commerce_core.shared.errors import InvalidInput
 from commerce_core.shared.ratelimit import RatePolicy, parse_routes
 
 GATEWAY_NAMES = ("fake", "stripe", "paypal", "vnpay", "momo", "cod", "bank_transfer")
+CARRIER_NAMES = ("fake", "ghn", "grab")
 
 
 class Settings(BaseSettings):
@@ -401,3 +402,47 @@ class Settings(BaseSettings):
         except InvalidInput as error:
             raise ValueError(error.message) from None
         return value
+
+    # -- carriers (docs/carriers.md) ---------------------------------------------------------
+    carriers: str = Field(
+        "fake", description="Carriers shipments are booked with and live rates come from, "
+        "comma-separated: fake, ghn, grab"
+    )
+    carrier_timeout_seconds: float = Field(
+        10, gt=0, le=60, description="Timeout of one call to a carrier"
+    )
+    fake_carrier_webhook_secret: SecretStr | None = Field(
+        None, description="HMAC key of the fake carrier's webhooks (none: its built-in test key)"
+    )
+    ghn_token: SecretStr | None = Field(None, description="GHN API token")
+    ghn_shop_id: str = Field("", description="GHN shop id")
+    ghn_sandbox: bool = Field(True, description="Use GHN's dev gateway (false: production)")
+    ghn_from_district_id: int | None = Field(
+        None, description="GHN district id of the shop's pickup address"
+    )
+    ghn_from_ward_code: str = Field("", description="GHN ward code of the shop's pickup address")
+    ghn_webhook_token: SecretStr | None = Field(
+        None, description="The secret path segment of the webhook URL registered with GHN"
+    )
+    grab_client_id: SecretStr | None = Field(None, description="GrabExpress OAuth2 client id")
+    grab_client_secret: SecretStr | None = Field(
+        None, description="GrabExpress OAuth2 client secret"
+    )
+    grab_sandbox: bool = Field(True, description="Use GrabExpress's sandbox (false: production)")
+    grab_webhook_secret: SecretStr | None = Field(
+        None, description="The secret Grab sends in the Authorization header of webhooks"
+    )
+
+    @field_validator("carriers")
+    @classmethod
+    def _known_carriers(cls, value: str) -> str:
+        names = [n.strip() for n in value.split(",") if n.strip()]
+        unknown = sorted(set(names) - set(CARRIER_NAMES))
+        if unknown or len(set(names)) != len(names):
+            raise ValueError(f"COMMERCE_CARRIERS lists each of {', '.join(CARRIER_NAMES)} at "
+                             f"most once; got {value!r}")
+        return ",".join(names)
+
+    @property
+    def carrier_names(self) -> list[str]:
+        return [name for name in self.carriers.split(",") if name]
