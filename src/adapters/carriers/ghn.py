@@ -338,16 +338,13 @@ class GhnCarrier:
         }
         if request.note:
             body["note"] = request.note
+        # The pickup address: the warehouse, or the shopper for a return (GHN would otherwise
+        # pick up at the shop's registered address).
         origin = request.origin
-        if origin is not None:
-            # The pickup address when it is not the shop's registered one (returns).
-            body.update({"from_name": origin.name, "from_phone": _local_phone(origin.phone),
-                         "from_address": origin.formatted(),
-                         "from_ward_name": origin.ward, "from_district_name": origin.district,
-                         "from_province_name": origin.province})
-            if request.is_return:
-                body.update({"return_phone": _local_phone(destination.phone),
-                             "return_address": destination.formatted()})
+        body.update({"from_name": origin.name, "from_phone": _local_phone(origin.phone),
+                     "from_address": origin.formatted(), "from_ward_name": origin.ward,
+                     "from_district_name": origin.district,
+                     "from_province_name": origin.province})
         return body
 
     def _post(self, path: str, body: Mapping[str, Any], *, shop: bool = True) -> Any:

@@ -174,6 +174,7 @@ def test_a_booking_sends_every_required_field_and_our_reference(harness: GhnHarn
     assert body["items"][0] == {"name": "Áo thun", "code": "TEE-M", "quantity": 2,
                                 "price": 150_000, "weight": 400}
     assert body["insurance_value"] == 450_000
+    assert (body["from_name"], body["from_phone"]) == ("Kho Cau Giay", "0241234567")
     assert create.headers["ShopId"] == str(GhnDouble.shop_id)
     assert booking.fee == Money(harness.double.orders[booking.tracking_number]["total_fee"],
                                 "VND")
