@@ -42,6 +42,7 @@ from commerce_core.shipping.ports import (
     CarrierQuote,
     CarrierUnavailable,
     Parcel,
+    ParcelItem,
     RateRequest,
     ShipmentStatus,
     ShippingLabel,
@@ -402,7 +403,7 @@ def _insurance(parcel: Parcel) -> int:
     return min(value.amount, MAX_INSURANCE)
 
 
-def _item(item: Any, *, heavy: bool, parcel: Parcel) -> dict[str, Any]:
+def _item(item: ParcelItem, *, heavy: bool, parcel: Parcel) -> dict[str, Any]:
     line: dict[str, Any] = {"name": item.name, "code": item.sku, "quantity": item.quantity}
     if item.unit_price is not None and item.unit_price.currency == CURRENCY:
         line["price"] = item.unit_price.amount
