@@ -164,3 +164,17 @@ def test_a_label_is_a_pdf(harness: Harness) -> None:
     else:
         assert label.url is not None
         assert label.url.startswith("https://")
+
+
+def test_a_cancelled_booking_is_never_handed_back_as_live(harness: Harness) -> None:
+    booking = harness.carrier.book(booking_request("shp-12", harness.service))
+    harness.carrier.cancel(booking.tracking_number)
+
+    try:
+        again = harness.carrier.book(booking_request("shp-12", harness.service))
+    except CarrierError:
+        # GHN keeps a client order code for good: a new booking needs a new reference.
+        assert harness.live_bookings("shp-12") == 0
+    else:
+        assert again.tracking_number != booking.tracking_number
+        assert harness.live_bookings("shp-12") == 1

@@ -4,7 +4,8 @@ carrier contract suite.
 
 Prices: a base fee per parcel plus a fee per started kilogram, in the request's currency;
 `express` costs half as much again and takes fewer days. Tracking numbers are derived from the
-booking reference, so booking the same shipment twice gives the same number.
+booking reference, so booking the same shipment twice gives the same number (once cancelled, a
+booking under the same reference is a new parcel with a new number).
 
 Labels are real PDF pages (`adapters.carriers.labels`): the tracking number as a Code 128
 barcode, and the addresses the booking named.
@@ -89,9 +90,14 @@ class FakeCarrier:
     def book(self, request: BookingRequest) -> Booking:
         self._call("book")
         with self._lock:
+            seed = f"{self._code}:{request.reference}"
             if request.reference in self._bookings:
-                return self._bookings[request.reference]
-            digest = hashlib.sha256(f"{self._code}:{request.reference}".encode()).hexdigest()
+                known = self._bookings[request.reference]
+                if self._status[known.tracking_number] is not _S.CANCELLED:
+                    return known
+                # Booking again after a cancellation: a new parcel, a new number.
+                seed = f"{seed}:{known.tracking_number}"
+            digest = hashlib.sha256(seed.encode()).hexdigest()
             tracking = f"FK{int(digest[:12], 16) % 10**10:010d}"
             fee = Money(self.base_fee + self.per_kg * max(1, ceil(request.parcel.weight_g / 1000)),
                         request.currency)

@@ -177,16 +177,16 @@ class GhnCarrier:
 
     def book(self, request: BookingRequest) -> Booking:
         _vnd(request.currency)
-        existing = self.find_booking(request.reference)
+        existing = self._lookup(request.reference)
         if existing is not None:
-            return existing
+            return self._live(request.reference, *existing)
         try:
             data = _mapping(self._post("/v2/shipping-order/create", self._order(request)))
         except CarrierError:
             # Two processes booking the same reference: GHN refuses the second client code.
-            existing = self.find_booking(request.reference)
+            existing = self._lookup(request.reference)
             if existing is not None:
-                return existing
+                return self._live(request.reference, *existing)
             raise
         fee = data.get("total_fee")
         return Booking(str(data["order_code"]),
@@ -195,6 +195,21 @@ class GhnCarrier:
                        expected_delivery=_optional_time(data.get("expected_delivery_time")))
 
     def find_booking(self, reference: str) -> Booking | None:
+        found = self._lookup(reference)
+        return found[0] if found is not None else None
+
+    @staticmethod
+    def _live(reference: str, booking: Booking, status: str) -> Booking:
+        if status == "cancel":
+            # GHN keeps a client order code for good: a cancelled booking is not handed back
+            # as if live, and a new one needs a new reference.
+            raise CarrierError(f"the GHN order under {reference} was cancelled; book again "
+                               "under a new reference", reference=reference,
+                               tracking_number=booking.tracking_number)
+        return booking
+
+    def _lookup(self, reference: str) -> tuple[Booking, str] | None:
+        """The order GHN holds under our reference, with its GHN status."""
         try:
             data = self._post("/v2/shipping-order/detail-by-client-code",
                               {"client_order_code": reference}, shop=False)
@@ -211,7 +226,8 @@ class GhnCarrier:
         return Booking(str(order["order_code"]),
                        Money(int(fee), CURRENCY) if fee is not None else None,
                        carrier_reference=str(order["order_code"]),
-                       expected_delivery=_optional_time(order.get("leadtime")))
+                       expected_delivery=_optional_time(order.get("leadtime"))), str(
+            order.get("status") or "")
 
     def label(self, tracking_number: str, format: str = "pdf") -> ShippingLabel:
         page = LABEL_PAGES.get(format)

@@ -32,10 +32,11 @@ from __future__ import annotations
 import hmac
 import json
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 
@@ -89,7 +90,10 @@ CANCELLABLE = frozenset({"QUEUEING", "ALLOCATING", "PENDING_PICKUP", "PICKING_UP
 # Grab's failure reason codes ("6|Could not find driver") that happen before any pickup.
 PRE_PICKUP_FAILURES = frozenset({"6"})
 CARRIER_FAILED = "carrier_failed"
+# A delivery in these states is no booking to find again (a new one may be made).
+_ENDED = frozenset({"CANCELED", "CANCELLED", "FAILED"})
 
+_V = TypeVar("_V")
 Geocode = Callable[[PostalAddress], tuple[float, float] | None]
 
 
@@ -151,9 +155,11 @@ class GrabCarrier:
         self._code, self._vehicle, self._geocode = code, vehicle_type, geocode
         self._lock = threading.Lock()
         self._token: tuple[str, datetime] | None = None
-        self._bookings: dict[str, Booking] = {}  # by our reference
-        self._requests: dict[str, BookingRequest] = {}  # by delivery id, for labels
-        self._collected: dict[str, bool] = {}  # by delivery id: seen with the courier
+        # What this process knows, bounded (oldest first out): a long-lived process forgets
+        # deliveries long done rather than growing without end.
+        self._bookings: _Recent[Booking] = _Recent()  # by our reference
+        self._requests: _Recent[BookingRequest] = _Recent()  # by delivery id, for labels
+        self._collected: _Recent[bool] = _Recent()  # by delivery id: seen with the courier
 
     def __repr__(self) -> str:
         return f"GrabCarrier(base_url={self._base!r})"
@@ -259,6 +265,7 @@ class GrabCarrier:
     def cancel(self, tracking_number: str) -> None:
         response = self._request("DELETE", f"/v1/deliveries/{tracking_number}", None)
         if response.status_code in (200, 204):
+            self._forget(tracking_number)
             return
         if response.status_code == 409:
             raise CarrierError(f"Grab delivery {tracking_number} was already picked up",
@@ -309,14 +316,16 @@ class GrabCarrier:
             if code in COLLECTED:
                 self._collected[delivery] = True
             collected = self._collected.get(delivery)
-            if merchant_order and not any(b.tracking_number == delivery
-                                          for b in self._bookings.values()):
+            if merchant_order and str(merchant_order) not in self._bookings \
+                    and code not in _ENDED:
                 # Remembered so `find_booking` answers after a timed-out create.
-                self._bookings.setdefault(str(merchant_order), Booking(
+                self._bookings[str(merchant_order)] = Booking(
                     delivery, carrier_reference=delivery,
-                    tracking_url=str(tracking_url) if tracking_url else None))
+                    tracking_url=str(tracking_url) if tracking_url else None)
         status, why = map_status(code, collected=collected,
                                  reason=str(reason) if reason else None, has_driver=has_driver)
+        if status is _S.CANCELLED:
+            self._forget(delivery)
         exceptional = code == "FAILED" and status is None
         if exceptional:
             log.warning("Grab delivery %s FAILED and its phase is unknown: %s", delivery, reason)
@@ -325,6 +334,14 @@ class GrabCarrier:
         return TrackingUpdate(delivery, code, status, at,
                               description=str(reason) if reason else None,
                               is_exception=exceptional, reason=why)
+
+    def _forget(self, delivery: str) -> None:
+        """A cancelled delivery is no booking to hand back: booking the reference again makes
+        a new one."""
+        with self._lock:
+            for reference, booking in list(self._bookings.items()):
+                if booking.tracking_number == delivery:
+                    del self._bookings[reference]
 
     def _latest(self, answer: Mapping[str, Any]) -> datetime:
         """When the delivery last moved: the latest time on its timeline."""
@@ -420,6 +437,20 @@ class GrabCarrier:
                             f"{': ' + str(reason) if reason else ''})",
                             carrier="grab", status=response.status_code,
                             request_id=response.headers.get(REQUEST_ID))
+
+
+class _Recent(OrderedDict[str, _V]):
+    """A dict keeping its newest `size` entries."""
+
+    def __init__(self, size: int = 10_000) -> None:
+        super().__init__()
+        self._size = size
+
+    def __setitem__(self, key: str, value: _V) -> None:
+        super().__setitem__(key, value)
+        self.move_to_end(key)
+        while len(self) > self._size:
+            self.popitem(last=False)
 
 
 def _package(parcel: Parcel, items: tuple[ParcelItem, ...]) -> dict[str, Any]:

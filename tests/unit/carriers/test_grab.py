@@ -297,3 +297,16 @@ def test_the_request_id_is_logged_and_secrets_are_not(harness: GrabHarness,
     assert GrabDouble.client_secret not in caplog.text
     assert not any(token in caplog.text for token in harness.double.tokens)
     assert GrabDouble.client_secret not in repr(harness.carrier)
+
+
+def test_a_delivery_failed_before_pickup_is_booked_again_anew(harness: GrabHarness) -> None:
+    booking = harness.carrier.book(booking_request("shp-36", "instant"))
+    body = harness.double.advance(booking.tracking_number, "FAILED")
+
+    [update] = harness.carrier.parse_webhook(json.dumps(body).encode())
+    assert (update.status, update.reason) == (_S.CANCELLED, CARRIER_FAILED)
+    assert harness.carrier.find_booking("shp-36") is None
+
+    again = harness.carrier.book(booking_request("shp-36", "instant"))
+    assert again.tracking_number != booking.tracking_number
+    assert [d["deliveryID"] for d in harness.double.live("shp-36")] == [again.tracking_number]
