@@ -22,7 +22,9 @@ _EVENTS = (
     .where(
         _o.id > sa.bindparam("after"),
         sa.or_(_o.aggregate_id == sa.bindparam("order_id"),
-               _o.payload.like(sa.bindparam("pattern"), escape=_ESCAPE)),
+               # As text: the JSON column would encode the pattern as a JSON string.
+               sa.type_coerce(_o.payload, sa.Text).like(
+                   sa.bindparam("pattern", type_=sa.Text), escape=_ESCAPE)),
     )
     .order_by(_o.id)
     .limit(sa.bindparam("limit"))
