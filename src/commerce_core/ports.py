@@ -19,6 +19,7 @@ from commerce_core.pricing.ports import ExchangeRates
 from commerce_core.promotion.ports import CouponCodeGenerator
 from commerce_core.search.ports import SearchIndex, SearchUnitOfWork
 from commerce_core.shared.clock import Clock, SystemClock
+from commerce_core.shared.feed import OrderTimeline
 from commerce_core.shared.ids import IdGenerator, Uuid7Generator
 from commerce_core.shared.uow import UnitOfWorkFactory
 from commerce_core.shipping.ports import Carriers
@@ -65,3 +66,6 @@ class Ports:
     # The carriers shipments are booked with and live rates come from, by code
     # (`adapters.carriers.registry.CarrierRegistry`). None: no carrier; shipping is unavailable.
     carriers: Carriers | None = None
+    # Committed events about an order, read back when a follower of its status (re)connects.
+    # None: the order's event stream starts live, with nothing replayed.
+    timeline: OrderTimeline | None = None

@@ -379,6 +379,25 @@ class Settings(BaseSettings):
         "", description="Per-route overrides on top of the API limit, by normalised route: "
         "`POST /orders=10/min; GET /search=120/min`"
     )
+    order_stream_contexts: str = Field(
+        "order,payment,fulfillment,shipping,returns",
+        description="Contexts whose events about an order `GET /orders/{id}/events` streams "
+        "(event type first segments, comma-separated)",
+    )
+    order_stream_heartbeat_seconds: float = Field(
+        15.0, gt=0, description="Seconds between keep-alive comments on an order's event stream"
+    )
+    order_stream_retry_ms: int = Field(
+        3000, ge=0, description="Reconnection delay an order's event stream tells its client"
+    )
+    order_stream_queue_size: int = Field(
+        100, ge=1, description="Events buffered per stream client; a client further behind is "
+        "disconnected and told to resume with Last-Event-ID"
+    )
+    order_stream_max_per_client: int = Field(
+        5, ge=1, description="Order event streams one client address may hold open at once "
+        "(per API process)"
+    )
 
     @field_validator(
         "rate_limit_api", "rate_limit_login", "rate_limit_registration",

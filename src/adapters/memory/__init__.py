@@ -17,6 +17,7 @@ from adapters.memory.geoip import InMemoryGeoIp
 from adapters.memory.payments import Outcome, ScriptedPaymentGateway
 from adapters.memory.search import InMemorySearchIndex
 from adapters.memory.store import InMemoryUnitOfWork, InMemoryUnitOfWorkFactory
+from adapters.memory.timeline import InMemoryOrderTimeline
 from commerce_core.payment.ports import PaymentGateway
 from commerce_core.ports import Ports
 from commerce_core.shared.clock import Clock, SystemClock
@@ -34,13 +35,15 @@ def bundle(
     """Ports for a shop that lives in this process's memory (nothing survives a restart)."""
     clock = clock or SystemClock()
     ids = ids or Uuid7Generator()
+    db = db or InMemoryDatabase()
     return Ports(
-        uow=InMemoryUnitOfWorkFactory(db or InMemoryDatabase(), clock, ids),
+        uow=InMemoryUnitOfWorkFactory(db, clock, ids),
         gateway=gateway or ScriptedPaymentGateway(),
         clock=clock,
         ids=ids,
         search_index=search_index or InMemorySearchIndex(),
         carriers=CarrierRegistry([FakeCarrier(clock=clock)]),
+        timeline=InMemoryOrderTimeline(db),
     )
 
 

@@ -21,6 +21,7 @@ from adapters.sql.migrate import (
     upgrade_engine,
 )
 from adapters.sql.search import SqlSearchIndex
+from adapters.sql.timeline import SqlOrderTimeline
 from adapters.sql.uow import SqlUnitOfWork, SqlUnitOfWorkFactory
 from commerce_core.app import Ports
 from commerce_core.payment.ports import PaymentGateway
@@ -44,6 +45,7 @@ def bundle(
         uow=SqlUnitOfWorkFactory(engine, clock, ids), gateway=gateway, clock=clock, ids=ids,
         search_index=SqlSearchIndex(engine),
         carriers=CarrierRegistry([FakeCarrier(clock=clock)]),
+        timeline=SqlOrderTimeline(engine),
     )
 
 

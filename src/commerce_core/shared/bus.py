@@ -105,6 +105,7 @@ class MessageBus:
         self.dispatch_in_process = dispatch_in_process
         self.max_attempts = max_attempts
         self._recorder: CommandRecorder | None = None
+        self._observers: list[Callable[[Sequence[EventEnvelope]], None]] = []
 
     # -- wiring ---------------------------------------------------------------------------------
     def register(self, command_type: type[Any], handler: Callable[[Any], Any]) -> None:
@@ -117,6 +118,21 @@ class MessageBus:
 
     def subscribe(self, subscriber: Subscriber) -> None:
         self._subscribers.setdefault(subscriber.event_type, []).append(subscriber)
+
+    def observe(self, observer: Callable[[Sequence[EventEnvelope]], None]) -> None:
+        """Also hand `observer` every event committed through this bus (a command's, its
+        reactions', and pending rows it relays), right after the commit, whoever subscribes
+        to them; an event may come twice (a relayed row it saw committed). For live feeds
+        (`shared.feed.LocalFeed.publish`); it must not block, and its failure is only logged."""
+        self._observers.append(observer)
+
+    def _announce(self, envelopes: Sequence[EventEnvelope]) -> None:
+        batch = tuple(envelopes)  # the caller may reuse its list
+        for observer in self._observers if batch else ():
+            try:
+                observer(batch)
+            except Exception:  # following events must never fail the command that made them
+                log.exception("an event observer failed")
 
     def subscribers(self) -> list[Subscriber]:
         return [s for group in self._subscribers.values() for s in group]
@@ -169,6 +185,8 @@ class MessageBus:
             current_causality.reset(causality_token)
             _committed.reset(collected_token)
             in_process_subscribers.reset(filter_token)
+            if outer is None:
+                self._announce(collected)
             if outer is None and self.dispatch_in_process and collected:
                 self.relay(collected)
 
@@ -228,6 +246,7 @@ class MessageBus:
                         done.append(envelope.id)
                 self._mark(done, failed)
                 delivered += len(done)
+                self._announce(collected)
                 queue = [e for e in collected if self.wanted(e)]
                 collected.clear()
         finally:
@@ -239,6 +258,7 @@ class MessageBus:
         """One pass of the outbox relay for in-process delivery (the worker's loop calls this)."""
         with self._uow() as uow:
             envelopes = uow.outbox.pending(limit)
+        self._announce(envelopes)  # committed elsewhere, or by a command of this process
         idle = [e.id for e in envelopes if not self.wanted(e)]
         self._mark(idle, {})  # nothing in this process listens to them
         return self.relay(envelopes) + len(idle) if envelopes else 0

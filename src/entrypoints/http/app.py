@@ -15,6 +15,7 @@ from importlib.metadata import PackageNotFoundError, version
 from fastapi import Depends, FastAPI
 
 from commerce_core.app import Commerce
+from commerce_core.shared.feed import EventFeed
 from commerce_core.shared.principal import Authenticator
 from entrypoints.auth import chain_for
 from entrypoints.http import (
@@ -29,6 +30,7 @@ from entrypoints.http import (
     identity,
     inventory,
     notifications,
+    order_events,
     orders,
     payments,
     pricing,
@@ -58,11 +60,13 @@ def _package_version() -> str:
 
 def create_app(commerce: Commerce, settings: Settings,
                rate_limits: RateLimits | None = None,
-               authenticators: Sequence[Authenticator] = ()) -> FastAPI:
+               authenticators: Sequence[Authenticator] = (),
+               order_feed: EventFeed | None = None) -> FastAPI:
     """The API over `commerce`; `settings` gives the shop currency, the operator token and the
     rate limits (`rate_limits` replaces those, with another limiter for instance). Bearer tokens
     are checked by the operator token first, then by `authenticators` in order (more can join
-    later through `app.state.authenticators.add`)."""
+    later through `app.state.authenticators.add`). `order_feed` replaces the live feed of order
+    event streams (by default this process's bus, or Redis Streams in service mode)."""
     app = FastAPI(
         title="commerce-core",
         version=_package_version(),
@@ -79,6 +83,7 @@ def create_app(commerce: Commerce, settings: Settings,
     app.state.metrics = HttpMetrics(commerce.gateways)
     app.state.redis = health.readiness_redis(settings)
     app.state.rate_limits = rate_limits or build_rate_limits(settings)
+    app.state.order_streams = order_events.OrderStreams.build(commerce, settings, order_feed)
     install_problem_handlers(app)
     # Added innermost first: the request context (id, access log, metrics) wraps everything,
     # then the rate limit (a refused request's body is never read), the body limit the app.
@@ -89,7 +94,8 @@ def create_app(commerce: Commerce, settings: Settings,
 
     for public in (health.router, catalog.router, inventory.router, carts.router,
                    checkout.router, orders.router, pricing.router, search.router,
-                   webhooks.router, notifications.router, customers.me, customers.locations):
+                   webhooks.router, notifications.router, customers.me, customers.locations,
+                   order_events.router):
         app.include_router(public, responses=PROBLEM_RESPONSES)
     # `/metrics` declares its permission on its route (see `entrypoints.http.metrics`).
     app.include_router(metrics_router, responses=PROBLEM_RESPONSES)
@@ -98,7 +104,7 @@ def create_app(commerce: Commerce, settings: Settings,
     # audit context, so every command an admin route sends is audited.
     for operator in (catalog.admin, inventory.admin, orders.admin, fulfillment.admin,
                      pricing.admin, search.admin, fraud.admin, payments.admin,
-                     notifications.admin, audit.admin, customers.admin):
+                     notifications.admin, audit.admin, customers.admin, order_events.admin):
         app.include_router(operator, prefix="/admin",
                            dependencies=[Depends(staff_only), Depends(audit.audit_as_admin)],
                            responses=PROBLEM_RESPONSES)
