@@ -84,7 +84,8 @@ from commerce_core.shipping.ports import (
 log = logging.getLogger("commerce.returns")
 
 Factory = UnitOfWorkFactory[ReturnsUnitOfWork]
-RETURNABLE_ORDER = frozenset({"delivered", "completed", "partially_returned"})
+# A fully returned order still answers: its lines are refused by quantity, not by status.
+RETURNABLE_ORDER = frozenset({"delivered", "completed", "partially_returned", "returned"})
 # Returns past inspection: their accepted units are what counts as returned.
 JUDGED = frozenset({ReturnStatus.PROCESSING, ReturnStatus.COMPLETED, ReturnStatus.REFUND_FAILED,
                     ReturnStatus.RESTOCK_FAILED})
