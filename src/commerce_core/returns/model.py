@@ -185,7 +185,7 @@ def default_risk_score(facts: RiskFacts, policy: ReturnPolicy | None = None) -> 
 @frozen
 class RefundBreakdown:
     """The refund of a return (spec §2.7): items + tax share + original shipping (seller's
-    fault) − promotion share − restocking fee − return shipping fee, capped."""
+    fault) - promotion share - restocking fee - return shipping fee, capped."""
 
     items: Money
     tax: Money
@@ -214,7 +214,7 @@ def compute_refund(
     shipping_refunded_before: bool, refunded_before: Money, return_shipping_fee: Money,
     exchange_credit: Money | None = None,
 ) -> RefundBreakdown:
-    """What a return of `item_value` (unit prices × accepted units) gives back.
+    """What a return of `item_value` (unit prices * accepted units) gives back.
 
     The tax and promotion shares are the line's pro-rata part of the order's tax and discount.
     The original shipping goes back once per order, only when the shop was at fault. The

@@ -75,9 +75,11 @@ def test_1_a_return_within_the_window_is_pending_with_its_requested_event() -> N
     order_id = delivered_order(shop, (SHIRT_M, 2), days_ago=29)
     return_id = ask(shop, order_id, SHIRT_M)
     ret = shop.returns.get(return_id)
-    assert ret.status.value == "pending" and ret.number.startswith("RET-")
+    assert ret.status.value == "pending"
+    assert ret.number.startswith("RET-")
     (requested,) = events_of(shop, "returns.return_requested")
-    assert requested["return_id"] == return_id and requested["items"][0]["quantity"] == 1
+    assert requested["return_id"] == return_id
+    assert requested["items"][0]["quantity"] == 1
     assert [h.to_status for h in ret.history] == ["pending"]
 
 
@@ -159,8 +161,10 @@ def test_7_a_low_risk_return_approves_itself_and_books_one_label() -> None:
     shop = returns_shop(risk=20)
     order_id = delivered_order(shop, (SHIRT_M, 1))
     ret = shop.returns.get(ask(shop, order_id, SHIRT_M))
-    assert ret.status.value == "approved" and ret.approved_by == "system"
-    assert ret.tracking_number is not None and ret.label_carrier == "fake"
+    assert ret.status.value == "approved"
+    assert ret.approved_by == "system"
+    assert ret.tracking_number is not None
+    assert ret.label_carrier == "fake"
     assert carrier_calls(shop, "book") == 1
     (approved,) = events_of(shop, "returns.return_approved")
     assert approved["tracking_number"] == ret.tracking_number
@@ -174,7 +178,8 @@ def test_8_a_middling_score_waits_for_staff_and_a_high_one_is_rejected() -> None
     refused = returns_shop(risk=80)
     order_id = delivered_order(refused, (SHIRT_M, 1))
     ret = refused.returns.get(ask(refused, order_id, SHIRT_M))
-    assert ret.status.value == "rejected" and ret.close_reason == "risk_score"
+    assert ret.status.value == "rejected"
+    assert ret.close_reason == "risk_score"
     assert carrier_calls(refused, "book") == 0
 
 
@@ -183,11 +188,13 @@ def test_the_default_score_reads_the_reason_history_and_value() -> None:
     order_id = delivered_order(shop, (SHIRT_M, 2))
     # The seller's fault, part of the order, a first return: 0 → approved at once.
     first = shop.returns.get(ask(shop, order_id, SHIRT_M))
-    assert first.risk_score == 0 and first.status.value == "approved"
+    assert first.risk_score == 0
+    assert first.status.value == "approved"
     shop.returns.cancel(first.id)
     # A change of mind of the rest, after an earlier return: 15 + 20 → staff decide.
     second = shop.returns.get(ask(shop, order_id, SHIRT_M, reason="changed_mind"))
-    assert second.risk_score == 35 and second.status.value == "pending"
+    assert second.risk_score == 35
+    assert second.status.value == "pending"
 
 
 def test_9_of_two_concurrent_approvals_one_wins_and_one_label_exists() -> None:
@@ -225,7 +232,8 @@ def test_10_a_return_pending_for_a_week_is_cancelled_and_the_order_keeps_its_sta
     clock(shop).advance(timedelta(hours=1))
     assert shop.returns.expire_stale() == 1
     ret = shop.returns.get(return_id)
-    assert ret.status.value == "cancelled" and ret.close_reason == "stale_pending"
+    assert ret.status.value == "cancelled"
+    assert ret.close_reason == "stale_pending"
     assert order_status(shop, order_id) == "delivered"  # nothing moved it; nothing to restore
 
 
@@ -289,7 +297,8 @@ def test_a_customer_paid_return_label_is_deducted_end_to_end() -> None:
     walk_to_processing(shop, return_id, good(shop, return_id))
     ret = shop.returns.get(return_id)
     fee = ret.label_fee
-    assert fee is not None and fee.amount > 0
+    assert fee is not None
+    assert fee.amount > 0
     assert ret.refund.restocking_fee == vnd(52_500)
     assert ret.refund.total == vnd(350_000 - 52_500) - fee
 
@@ -304,7 +313,8 @@ def test_15_one_unit_of_two_accepted_refunds_one_and_the_order_is_partially_retu
     ret = shop.returns.get(return_id)
     assert ret.refund.total == vnd(350_000)
     (refund,) = shop.payments.refunds(order_id)
-    assert refund.amount == vnd(350_000) and refund.idempotency_key == f"{return_id}:refund"
+    assert refund.amount == vnd(350_000)
+    assert refund.idempotency_key == f"{return_id}:refund"
     assert order_status(shop, order_id) == "partially_returned"
 
 
@@ -340,9 +350,11 @@ def test_16_the_refund_is_made_once_when_the_completed_event_comes_three_times()
     for copy_id in ("replay-1", "replay-2"):
         assert shop.bus.deliver(attrs.evolve(completed, id=copy_id)) == {}
     ret = shop.returns.get(return_id)
-    assert ret.status.value == "completed" and ret.refund_state.value == "done"
+    assert ret.status.value == "completed"
+    assert ret.refund_state.value == "done"
     (refund,) = shop.payments.refunds(order_id)
-    assert refund.status.value == "completed" and refund.amount == vnd(350_000)
+    assert refund.status.value == "completed"
+    assert refund.amount == vnd(350_000)
     assert gateway(shop).moved == {refund.gateway_key: 1}
     assert shop.payments.for_order(order_id)[-1].refunded_amount == 350_000
     assert shop.returns.retry_compensations() == 0
@@ -351,12 +363,14 @@ def test_16_the_refund_is_made_once_when_the_completed_event_comes_three_times()
 def test_17_a_failed_refund_is_retried_by_the_job_and_completes() -> None:
     shop, order_id, return_id = complete_with_refund_script("down")
     ret = shop.returns.get(return_id)
-    assert ret.status.value == "refund_failed" and ret.refund_attempts == 1
+    assert ret.status.value == "refund_failed"
+    assert ret.refund_attempts == 1
     assert shop.returns.retry_compensations() == 0  # not due before the interval
     clock(shop).advance(timedelta(minutes=5))
     assert shop.returns.retry_compensations() == 1
     ret = shop.returns.get(return_id)
-    assert ret.status.value == "completed" and ret.refund_state.value == "done"
+    assert ret.status.value == "completed"
+    assert ret.refund_state.value == "done"
     assert len(shop.payments.refunds(order_id)) == 1
     assert [h.to_status for h in ret.history][-3:] == ["completed", "refund_failed", "completed"]
 
@@ -367,7 +381,8 @@ def test_17_after_five_failures_the_refund_is_dead_lettered() -> None:
         clock(shop).advance(timedelta(minutes=5))
         shop.returns.retry_compensations()
     ret = shop.returns.get(return_id)
-    assert ret.refund_attempts == 5 and ret.refund_state.value == "dlq"
+    assert ret.refund_attempts == 5
+    assert ret.refund_state.value == "dlq"
     clock(shop).advance(timedelta(hours=1))
     assert shop.returns.retry_compensations() == 0
     failed = events_of(shop, "returns.refund_failed")
@@ -387,7 +402,8 @@ def test_18_damaged_goods_are_quarantined_not_restocked() -> None:
     walk_to_processing(shop, return_id, good(shop, return_id, condition="damaged"))
     shop.returns.complete(return_id)
     (item,) = shop.returns.get(return_id).items
-    assert item.disposition == "quarantine" and item.quantity_restocked == 0
+    assert item.disposition == "quarantine"
+    assert item.quantity_restocked == 0
     assert on_hand(shop, SHIRT_M, "HCM") == before
 
 
@@ -397,7 +413,8 @@ def test_an_item_nobody_inspected_is_quarantined() -> None:
     return_id = ask(shop, order_id, SHIRT_M)
     walk_to_processing(shop, return_id)
     (item,) = shop.returns.get(return_id).items
-    assert item.disposition == "quarantine" and item.quantity_accepted == 1
+    assert item.disposition == "quarantine"
+    assert item.quantity_accepted == 1
 
 
 def test_19_restock_goes_to_the_warehouse_the_line_shipped_from() -> None:
@@ -407,7 +424,8 @@ def test_19_restock_goes_to_the_warehouse_the_line_shipped_from() -> None:
     return_id = ask(shop, order_id, MUG, 2)
     walk_to_processing(shop, return_id, good(shop, return_id))
     shop.returns.complete(return_id)
-    assert on_hand(shop, MUG, "HN") == hn + 2 and on_hand(shop, MUG, "HCM") == hcm
+    assert on_hand(shop, MUG, "HN") == hn + 2
+    assert on_hand(shop, MUG, "HCM") == hcm
     assert shop.returns.get(return_id).items[0].quantity_restocked == 2
 
 
@@ -419,7 +437,8 @@ def test_a_restock_into_an_inactive_warehouse_fails_and_is_retried() -> None:
     shop.inventory.deactivate_warehouse("HN")
     shop.returns.complete(return_id)
     ret = shop.returns.get(return_id)
-    assert ret.status.value == "restock_failed" and ret.restock_error
+    assert ret.status.value == "restock_failed"
+    assert ret.restock_error
     assert shop.payments.refunds(order_id) == []  # nothing announced, nothing refunded
     shop.inventory.activate_warehouse("HN")
     assert shop.returns.retry_compensations() == 1
@@ -435,7 +454,8 @@ def test_20_a_rejected_return_refunds_and_restocks_nothing() -> None:
     shop.returns.reject(return_id, "worn")
     assert shop.returns.get(return_id).status.value == "rejected"
     assert order_status(shop, order_id) == "delivered"
-    assert shop.payments.refunds(order_id) == [] and on_hand(shop, SHIRT_M, "HCM") == before
+    assert shop.payments.refunds(order_id) == []
+    assert on_hand(shop, SHIRT_M, "HCM") == before
     (rejected,) = events_of(shop, "returns.return_rejected")
     assert rejected["reason"] == "worn"
 
@@ -446,7 +466,8 @@ def test_inspection_that_accepts_nothing_rejects_the_return() -> None:
     return_id = ask(shop, order_id, SHIRT_M)
     walk_to_processing(shop, return_id, good(shop, return_id, accepted=0))
     ret = shop.returns.get(return_id)
-    assert ret.status.value == "rejected" and ret.items[0].disposition == "return_to_customer"
+    assert ret.status.value == "rejected"
+    assert ret.items[0].disposition == "return_to_customer"
     assert shop.payments.refunds(order_id) == []
 
 
@@ -460,11 +481,13 @@ def test_21_an_exchange_out_of_stock_offers_a_refund_and_creates_no_order() -> N
         shop.returns.approve(return_id)
     assert refused.value.details["offer"] == "refund"
     ret = shop.returns.get(return_id)
-    assert ret.status.value == "pending" and ret.exchange is not None
+    assert ret.status.value == "pending"
+    assert ret.exchange is not None
     assert len(shop.orders.list()) == 1
     shop.returns.approve(return_id, refund_instead=True)
     ret = shop.returns.get(return_id)
-    assert ret.status.value == "approved" and ret.exchange is None
+    assert ret.status.value == "approved"
+    assert ret.exchange is None
     assert ret.refund.total == vnd(350_000)
 
 
@@ -474,12 +497,14 @@ def test_22_an_exchange_for_a_dearer_variant_charges_the_difference() -> None:
     available = shop.inventory.available(SHIRT_L)
     return_id = ask(shop, order_id, SHIRT_M, exchange_sku=SHIRT_L)
     ret = shop.returns.get(return_id)
-    assert ret.status.value == "approved" and ret.exchange is not None
-    replacement = shop.orders.get(ret.exchange.order_id)
+    assert ret.status.value == "approved"
+    assert ret.exchange is not None
+    replacement = shop.orders.get(str(ret.exchange.order_id))
     assert replacement.totals.total == vnd(50_000)
     assert shop.inventory.available(SHIRT_L) == available - 1  # reserved at approval
     (charge,) = shop.payments.for_order(replacement.id)
-    assert charge.amount == vnd(50_000) and charge.status.value == "pending"
+    assert charge.amount == vnd(50_000)
+    assert charge.status.value == "pending"
     (approved,) = events_of(shop, "returns.exchange_approved")
     assert approved["price_difference"]["amount"] == 50_000
     walk_to_processing(shop, return_id, good(shop, return_id))
@@ -494,7 +519,7 @@ def test_an_exchange_for_a_cheaper_variant_refunds_the_difference() -> None:
     return_id = ask(shop, order_id, SHIRT_L, exchange_sku=SHIRT_M)
     ret = shop.returns.get(return_id)
     assert ret.exchange is not None
-    replacement = shop.orders.get(ret.exchange.order_id)
+    replacement = shop.orders.get(str(ret.exchange.order_id))
     assert replacement.totals.total == vnd(0)
     walk_to_processing(shop, return_id, good(shop, return_id))
     shop.returns.complete(return_id)
@@ -511,5 +536,5 @@ def test_cancelling_an_exchange_releases_its_replacement() -> None:
     shop.returns.cancel(return_id)
     ret = shop.returns.get(return_id)
     assert ret.exchange is not None
-    assert shop.orders.get(ret.exchange.order_id).status.value == "cancelled"
+    assert shop.orders.get(str(ret.exchange.order_id)).status.value == "cancelled"
     assert shop.inventory.available(SHIRT_L) == available
