@@ -301,6 +301,10 @@ class LabelBooker:
         failure: CommerceError | None = None
         try:
             booked = self._book(ret, order, weights)
+        except _NoLabel as missing:
+            # Nothing to retry: the shop books no labels (or this order has no address); the
+            # customer ships at their own initiative.
+            log.info("return %s: no label (%s)", ret.id, missing.message)
         except (CarrierError, ServiceUnavailable) as error:
             failure = error
         with self._uow() as uow:
