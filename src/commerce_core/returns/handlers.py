@@ -21,7 +21,7 @@ from commerce_core.ordering import services as ordering
 from commerce_core.ordering.errors import InvalidTransition
 from commerce_core.ordering.queries import ReturnableOrder
 from commerce_core.payment import services as payment
-from commerce_core.payment.errors import RefundAboveLimit, RefundNotPossible
+from commerce_core.payment.errors import RefundAboveLimit
 from commerce_core.returns.commands import (
     ApproveReturn,
     CancelReturn,
@@ -215,8 +215,9 @@ class RequestReturnHandler(_Step):
         if score < policy.auto_approve_below:
             try:
                 self._approve(ApproveReturn(ret.id, "system"))
-            except ReplacementOutOfStock:
-                log.info("return %s: the replacement is out of stock; left for staff", ret.id)
+            except (ReplacementOutOfStock, ConcurrencyConflict, InvalidReturnTransition) as e:
+                # The return exists either way: it waits for staff (or someone else decided).
+                log.info("return %s was not approved at once: %s", ret.id, e.message)
         return ret.id
 
     def _check_order(self, order: ReturnableOrder, now: datetime) -> None:
@@ -581,7 +582,11 @@ class Refunds:
             outcome = payment.refund_once(
                 uow, self._gateways, order_id=ret.order_id, idempotency_key=ret.refund_key,
                 amount=ret.refund.total, reason=f"return {ret.number}", now=now)
-        except (ServiceUnavailable, RefundNotPossible) as error:
+        except ConcurrencyConflict:
+            raise
+        except CommerceError as error:
+            # Timed out, unreachable, nothing left to refund, no payment: the return says so
+            # and the job asks again under the same key.
             ret.refund_failed(f"{error.code}: {error.message}", self._policy, now=now)
             log.warning("return %s: refund failed (%s)", ret.id, error.message)
             return
