@@ -46,7 +46,8 @@ def test_staff_walk_a_return_to_its_refund(tmp_path: Path) -> None:
     assert "is approved" in approved
     assert "is received" in received
     assert "is processing" in inspected
-    assert "is completed" in completed and "(done)" in completed
+    assert "is completed" in completed
+    assert "(done)" in completed
     assert "new -> restock, restocked 1" in shown
     assert "by lan (approved)" in shown
     refused(again, "returns.invalid_transition")

@@ -38,6 +38,7 @@ _UNIQUE: dict[str, tuple[type[CommerceError], str]] = {
     "uq_customers_email": (CustomerEmailTaken, "the email is already registered"),
     # An order has at most one open return.
     "uq_returns_open_order_id": (ReturnAlreadyOpen, "the order already has an open return"),
+    "uq_returns_number": (ConcurrencyConflict, "the return number is taken"),
     "uq_accounts_kind_email": (EmailTaken, "an account with this email exists"),
     "uq_accounts_username": (UsernameTaken, "this username is taken"),
 }

@@ -83,8 +83,8 @@ class ReturnsApi:
                 by: str = "warehouse") -> str:
         return str(self._handle(InspectReturn(return_id, tuple(results), by)))
 
-    def complete(self, return_id: str, *, by: str = "staff") -> str:
-        return str(self._handle(CompleteReturn(return_id, by)))
+    def complete(self, return_id: str, *, by: str = "staff", limit: int | None = None) -> str:
+        return str(self._handle(CompleteReturn(return_id, by, limit)))
 
     def retry_refund(self, return_id: str, *, limit: int | None = None) -> str:
         return str(self._handle(RetryReturnRefund(return_id, limit)))

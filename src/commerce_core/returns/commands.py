@@ -97,6 +97,9 @@ class CompleteReturn:
 
     return_id: str
     completed_by: str = "staff"
+    # The caller's refund ceiling (minor units): completing a return whose refund is above it
+    # is refused before anything moves, as a staff refund is.
+    limit: int | None = None
 
 
 @frozen

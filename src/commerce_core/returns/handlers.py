@@ -511,16 +511,19 @@ class CompleteReturnHandler(_Step):
     the compensation job completes it later (or staff cancel it)."""
 
     def __call__(self, cmd: CompleteReturn) -> str:
-        return complete(self._uow, cmd.return_id, by=cmd.completed_by, now=self._clock.now())
+        return complete(self._uow, cmd.return_id, by=cmd.completed_by, now=self._clock.now(),
+                        limit=cmd.limit)
 
 
-def complete(uow_factory: Factory, return_id: str, *, by: str, now: datetime) -> str:
+def complete(uow_factory: Factory, return_id: str, *, by: str, now: datetime,
+             limit: int | None = None) -> str:
     with uow_factory() as uow:
         ret = uow.returns.get(return_id)
         if ret.status not in (ReturnStatus.PROCESSING, ReturnStatus.RESTOCK_FAILED):
             raise InvalidReturnTransition(
                 f"return {ret.number} is {ret.status}; only inspected returns complete",
                 return_id=ret.id, status=ret.status.value)
+        _within(ret, limit)
         try:
             _restock(uow, ret, by, now)
         except ConcurrencyConflict:
@@ -550,6 +553,14 @@ def complete(uow_factory: Factory, return_id: str, *, by: str, now: datetime) ->
         uow.commit()
     log.warning("return %s: restock failed (%s)", return_id, error.message)
     return return_id
+
+
+def _within(ret: Return, limit: int | None) -> None:
+    """A staff member's refund ceiling holds for the refund their act sets off."""
+    if limit is not None and ret.refund.total.amount > limit:
+        raise RefundAboveLimit(
+            f"a refund of {ret.refund.total} is above this caller's ceiling of "
+            f"{Money(limit, ret.currency)}", limit=limit, requested=ret.refund.total.amount)
 
 
 def _restock(uow: ReturnsUnitOfWork, ret: Return, by: str, now: datetime) -> None:
@@ -648,11 +659,7 @@ class RetryRefundHandler(_Step):
                 raise InvalidReturnTransition(
                     f"return {ret.number} is {ret.status}; only a failed refund is retried",
                     return_id=ret.id, status=ret.status.value)
-            if cmd.limit is not None and ret.refund.total.amount > cmd.limit:
-                raise RefundAboveLimit(
-                    f"a refund of {ret.refund.total} is above this caller's ceiling of "
-                    f"{Money(cmd.limit, ret.currency)}", limit=cmd.limit,
-                    requested=ret.refund.total.amount)
+            _within(ret, cmd.limit)
             if ret.refund_state is RefundState.DLQ:
                 ret.refund_state = RefundState.FAILED  # a person takes it out of the dead letters
             self._refunds.attempt(uow, ret)

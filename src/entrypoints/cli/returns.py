@@ -148,9 +148,11 @@ def inspect(ctx: typer.Context, ref: ReturnRef, by: By = "warehouse",
 @app.command("complete")
 @permits(Permission.RETURNS_MANAGE)
 def complete(ctx: typer.Context, ref: ReturnRef, by: By = "operator") -> None:
-    """Restock what may be sold again; the refund follows (key `{return_id}:refund`)."""
-    commerce = runtime(ctx).commerce
-    commerce.returns.complete(ref, by=by)
+    """Restock what may be sold again; the refund follows (key `{return_id}:refund`), within
+    your refund ceiling."""
+    run = runtime(ctx)
+    commerce = run.commerce
+    commerce.returns.complete(ref, by=by, limit=run.principal.refund_limit)
     ok(_summary(commerce.returns.get(ref)))
 
 

@@ -312,11 +312,14 @@ def inspect_return(return_id: str, commerce: CommerceDep, request_id: RequestIdD
     return ReturnOut.of(commerce.returns.get(return_id))
 
 
-@admin.post("/{return_id}/complete", summary="Restock and announce; the refund follows",
+@admin.post("/{return_id}/complete",
+            summary="Restock and announce; the refund follows (within the caller's refund "
+                    "ceiling)",
             dependencies=[permit(Permission.RETURNS_MANAGE)])
 def complete_return(return_id: str, commerce: CommerceDep, request_id: RequestIdDep,
                     staff: PrincipalDep) -> ReturnOut:
-    commerce.handle(CompleteReturn(return_id, _by(staff)), correlation_id=request_id)
+    commerce.handle(CompleteReturn(return_id, _by(staff), staff.refund_limit),
+                    correlation_id=request_id)
     return ReturnOut.of(commerce.returns.get(return_id))
 
 

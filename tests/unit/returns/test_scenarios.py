@@ -9,6 +9,7 @@ import attrs
 import pytest
 
 from commerce_core.ordering.queries import ReturnableLine, ReturnableOrder
+from commerce_core.payment.errors import RefundAboveLimit
 from commerce_core.returns.commands import ItemInspection
 from commerce_core.returns.errors import (
     InvalidReturn,
@@ -538,3 +539,16 @@ def test_cancelling_an_exchange_releases_its_replacement() -> None:
     assert ret.exchange is not None
     assert shop.orders.get(str(ret.exchange.order_id)).status.value == "cancelled"
     assert shop.inventory.available(SHIRT_L) == available
+
+
+def test_a_staff_member_completes_only_refunds_within_their_ceiling() -> None:
+    shop = returns_shop(risk=20)
+    order_id = delivered_order(shop, (SHIRT_M, 1))
+    return_id = ask(shop, order_id, SHIRT_M)
+    walk_to_processing(shop, return_id, good(shop, return_id))
+    with pytest.raises(RefundAboveLimit):
+        shop.returns.complete(return_id, limit=300_000)
+    assert shop.returns.get(return_id).status.value == "processing"
+    assert shop.payments.refunds(order_id) == []
+    shop.returns.complete(return_id, limit=2_000_000)
+    assert shop.returns.get(return_id).refund_state.value == "done"
