@@ -4,9 +4,11 @@ jobs' lookups find what is due."""
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
+import attrs
 import pytest
 
 from commerce_core.ordering.queries import ReturnableLine, ReturnableOrder
@@ -28,6 +30,7 @@ from commerce_core.shared.errors import ConcurrencyConflict
 from commerce_core.shared.money import Money
 from tests.contract.builders import state
 from tests.contract.conftest import Store
+from tests.shop import every_event
 
 
 def vnd(amount: int) -> Money:
@@ -157,3 +160,60 @@ def test_lists_filter_newest_first_and_the_jobs_find_what_is_due(store: Store) -
         uow.commit()
     with store.uow() as uow:
         assert repo(uow).compensations_due(now, 10) == [new.id]
+
+
+def test_the_refund_is_made_once_across_racing_deliveries_and_a_timeout(store: Store) -> None:
+    # The whole journey on each adapter: the completed event's first delivery times out after
+    # the gateway moved the money; then three copies arrive at once (a broker replaying).
+    from adapters.carriers.fake import FakeCarrier
+    from adapters.carriers.registry import CarrierRegistry
+    from commerce_core.app import Commerce, Ports
+    from tests.unit.returns.support import (
+        POLICY,
+        SHIRT_M,
+        FixedRisk,
+        RefundGateway,
+        delivered_order,
+        line_id,
+        returns_shop,
+    )
+
+    def shop_on(_: Store) -> Commerce:
+        gateway = RefundGateway()
+        # The store's factory is the adapter's own, which opens a full unit of work.
+        ports = Ports(uow=cast(Any, store.uow), gateway=gateway, clock=store.clock, ids=store.ids,
+                      carriers=CarrierRegistry([FakeCarrier(clock=store.clock)]))
+        return Commerce(ports, return_policy=POLICY, return_risk=FixedRisk(20))
+
+    shop = returns_shop(commerce=shop_on(store))
+    order_id = delivered_order(shop, (SHIRT_M, 1))
+    return_id = shop.returns.request(order_id, [(line_id(shop, order_id, SHIRT_M), 1)],
+                                     "defective", customer_id="c-1")
+    shop.returns.receive(return_id)
+    shop.returns.inspect(return_id)
+    gateway = shop.ports.gateway
+    assert isinstance(gateway, RefundGateway)
+    gateway.refund_script = ["timeout"]
+    shop.returns.complete(return_id)
+    assert shop.returns.get(return_id).status.value == "refund_failed"
+
+    with store.uow() as uow:
+        (completed,) = [e for e in every_event(uow) if e.type == "returns.return_completed"]
+    start = threading.Barrier(3)
+
+    def deliver(copy: str) -> None:
+        start.wait()
+        shop.bus.deliver(attrs.evolve(completed, id=copy))
+
+    threads = [threading.Thread(target=deliver, args=(f"copy-{n}",)) for n in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    shop.bus.deliver(attrs.evolve(completed, id="copy-late"))  # settles a copy that lost a race
+
+    ret = shop.returns.get(return_id)
+    assert ret.status.value == "completed"
+    (refund,) = shop.payments.refunds(order_id)
+    assert refund.status.value == "completed"
+    assert gateway.moved == {refund.gateway_key: 1}

@@ -45,7 +45,7 @@ class InMemoryReturnRepository(_Repository):
                 return (r.refund_state is RefundState.FAILED and r.retry_at is not None
                         and r.retry_at <= now)
             if r.status is ReturnStatus.RESTOCK_FAILED:
-                return True
+                return r.retry_at is not None and r.retry_at <= now
             return r.status is ReturnStatus.APPROVED and r.label_error is not None
 
         rows = sorted((r for r in self._all() if due(r)), key=lambda r: (r.updated_at, r.id))

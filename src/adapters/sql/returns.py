@@ -117,7 +117,8 @@ _COMPENSATIONS = (
         sa.and_(t.c.status == ReturnStatus.REFUND_FAILED.value,
                 t.c.refund_state == RefundState.FAILED.value,
                 t.c.retry_at <= sa.bindparam("now")),
-        t.c.status == ReturnStatus.RESTOCK_FAILED.value,
+        sa.and_(t.c.status == ReturnStatus.RESTOCK_FAILED.value,
+                t.c.retry_at <= sa.bindparam("now")),
         sa.and_(t.c.status == ReturnStatus.APPROVED.value, t.c.label_error.is_not(None))))
     .order_by(t.c.updated_at, CodePointOrder(t.c.id)).limit(sa.bindparam("limit"))
 )

@@ -511,12 +511,12 @@ class CompleteReturnHandler(_Step):
     the compensation job completes it later (or staff cancel it)."""
 
     def __call__(self, cmd: CompleteReturn) -> str:
-        return complete(self._uow, cmd.return_id, by=cmd.completed_by, now=self._clock.now(),
-                        limit=cmd.limit)
+        return complete(self._uow, cmd.return_id, self._policy, by=cmd.completed_by,
+                        now=self._clock.now(), limit=cmd.limit)
 
 
-def complete(uow_factory: Factory, return_id: str, *, by: str, now: datetime,
-             limit: int | None = None) -> str:
+def complete(uow_factory: Factory, return_id: str, policy: ReturnPolicy, *, by: str,
+             now: datetime, limit: int | None = None) -> str:
     with uow_factory() as uow:
         ret = uow.returns.get(return_id)
         if ret.status not in (ReturnStatus.PROCESSING, ReturnStatus.RESTOCK_FAILED):
@@ -549,7 +549,7 @@ def complete(uow_factory: Factory, return_id: str, *, by: str, now: datetime,
             return ret.id
     with uow_factory() as uow:
         ret = uow.returns.get(return_id)
-        ret.restock_failed(f"{error.code}: {error.message}", now=now)
+        ret.restock_failed(f"{error.code}: {error.message}", policy, now=now)
         uow.commit()
     log.warning("return %s: restock failed (%s)", return_id, error.message)
     return return_id
@@ -716,7 +716,7 @@ class RetryCompensationsHandler(_Step):
                         self._refunds.attempt(uow, ret)
                         uow.commit()
                 if status is ReturnStatus.RESTOCK_FAILED:
-                    complete(self._uow, return_id, by="system", now=now)
+                    complete(self._uow, return_id, self._policy, by="system", now=now)
                 elif status is ReturnStatus.APPROVED:
                     self._label(return_id)
                 done += 1

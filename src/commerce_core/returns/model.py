@@ -528,16 +528,20 @@ class Return:
         for item in self.items:
             item.quantity_restocked = item.restockable
 
-    def restock_failed(self, error: str, *, now: datetime) -> None:
+    def restock_failed(self, error: str, policy: ReturnPolicy, *, now: datetime) -> None:
+        """The restock is retried by the job after the policy's interval, up to its attempts;
+        then staff decide (complete it by hand, or cancel the return)."""
         if self.status is S.PROCESSING:
             self._move(S.RESTOCK_FAILED, "system", "restock_failed", now)
         self.restock_error = error
         self.restock_attempts += 1
+        dead = self.restock_attempts >= policy.compensation_max_attempts
+        self.retry_at = None if dead else now + policy.compensation_interval
         self.updated_at = now
 
     def complete(self, *, by: str, is_full_return: bool, now: datetime) -> None:
         self._move(S.COMPLETED, by, "completed", now)
-        self.completed_at, self.restock_error = now, None
+        self.completed_at, self.restock_error, self.retry_at = now, None, None
         if self.refund.total.amount <= 0:
             self.refund_state = RefundState.NOTHING
         self.events.append(ReturnCompleted(

@@ -38,8 +38,8 @@ class ReturnRepository(Protocol):
         ...
 
     def compensations_due(self, now: datetime, limit: int) -> builtins.list[str]:
-        """Ids of returns with a step to retry: a failed refund due by `now`, a failed
-        restock, an approval still without its label; oldest first."""
+        """Ids of returns with a step to retry: a failed refund or restock due by `now`, an
+        approval still without its label; oldest first."""
         ...
 
     def count_for_customer(self, customer_id: str, since: datetime) -> int:

@@ -57,10 +57,13 @@ class FixedRisk:
 
 
 def returns_shop(*, risk: int | None = 50, policy: ReturnPolicy = POLICY,
-                 **kwargs: Any) -> Commerce:
-    ports = bundle(gateway=RefundGateway(), clock=FrozenClock(), ids=SequentialIds())
-    commerce = Commerce(ports, return_policy=policy,
-                        return_risk=FixedRisk(risk) if risk is not None else None, **kwargs)
+                 commerce: Commerce | None = None, **kwargs: Any) -> Commerce:
+    """The shop on memory adapters, or `commerce` (built over other adapters) stocked alike."""
+    if commerce is None:
+        ports = bundle(gateway=RefundGateway(), clock=FrozenClock(), ids=SequentialIds())
+        commerce = Commerce(ports, return_policy=policy,
+                            return_risk=FixedRisk(risk) if risk is not None else None,
+                            **kwargs)
     commerce.inventory.create_warehouse("HCM", "Ho Chi Minh City")
     commerce.inventory.create_warehouse("HN", "Ha Noi")
     commerce.catalog.create_product(
@@ -75,7 +78,7 @@ def returns_shop(*, risk: int | None = 50, policy: ReturnPolicy = POLICY,
     return commerce
 
 
-def clock(commerce: Commerce) -> FrozenClock:
+def clock(commerce: Commerce) -> FrozenClock:  # the shop's frozen clock
     c = commerce.ports.clock
     assert isinstance(c, FrozenClock)
     return c

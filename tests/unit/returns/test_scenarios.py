@@ -442,6 +442,8 @@ def test_a_restock_into_an_inactive_warehouse_fails_and_is_retried() -> None:
     assert ret.restock_error
     assert shop.payments.refunds(order_id) == []  # nothing announced, nothing refunded
     shop.inventory.activate_warehouse("HN")
+    assert shop.returns.retry_compensations() == 0  # not due before the interval
+    clock(shop).advance(timedelta(minutes=5))
     assert shop.returns.retry_compensations() == 1
     assert shop.returns.get(return_id).status.value == "completed"
     assert len(shop.payments.refunds(order_id)) == 1
@@ -552,3 +554,21 @@ def test_a_staff_member_completes_only_refunds_within_their_ceiling() -> None:
     assert shop.payments.refunds(order_id) == []
     shop.returns.complete(return_id, limit=2_000_000)
     assert shop.returns.get(return_id).refund_state.value == "done"
+
+
+def test_a_restock_that_keeps_failing_is_left_to_staff_after_five_attempts() -> None:
+    shop = returns_shop(risk=20)
+    order_id = delivered_order(shop, (MUG, 1))
+    return_id = ask(shop, order_id, MUG)
+    walk_to_processing(shop, return_id, good(shop, return_id))
+    shop.inventory.deactivate_warehouse("HN")
+    shop.returns.complete(return_id)
+    for _ in range(6):
+        clock(shop).advance(timedelta(minutes=5))
+        shop.returns.retry_compensations()
+    ret = shop.returns.get(return_id)
+    assert ret.status.value == "restock_failed"
+    assert ret.restock_attempts == 5
+    assert ret.retry_at is None
+    shop.returns.cancel(return_id, reason="goods written off", by="staff")
+    assert shop.returns.get(return_id).status.value == "cancelled"
