@@ -72,7 +72,7 @@ from commerce_core.shared.errors import CommerceError, ConcurrencyConflict, Serv
 from commerce_core.shared.events import EventEnvelope
 from commerce_core.shared.ids import IdGenerator
 from commerce_core.shared.money import Money
-from commerce_core.shared.uow import UnitOfWorkFactory
+from commerce_core.shared.uow import UnitOfWorkFactory, retrying
 from commerce_core.shipping.ports import (
     BookingRequest,
     CarrierError,
@@ -282,7 +282,8 @@ class RequestReturnHandler(_Step):
 class LabelBooker:
     """Books the return label once per return (reference `{return_id}:label`, looked up
     before booking again), records it, and announces the approval with it. A carrier failure
-    leaves the approval announced without a label; the compensation job books it later."""
+    leaves the return approved without a label; the compensation job books it later, and the
+    approval is announced then."""
 
     def __init__(self, uow: Factory, clock: Clock, policy: ReturnPolicy,
                  carriers: Carriers | None) -> None:
@@ -294,7 +295,6 @@ class LabelBooker:
             ret = uow.returns.get(return_id)
             if ret.status is not ReturnStatus.APPROVED or ret.tracking_number is not None:
                 return
-            first = ret.label_error is None
             order = ordering.returnable(uow, ret.order_id)
             weights = {sku: item.weight_grams
                        for sku, item in catalog.sellable(uow, {i.sku for i in ret.items}).items()}
@@ -308,17 +308,25 @@ class LabelBooker:
             log.info("return %s: no label (%s)", ret.id, missing.message)
         except (CarrierError, ServiceUnavailable) as error:
             failure = error
-        with self._uow() as uow:
-            ret = uow.returns.get(return_id)
-            if booked is not None:
-                carrier, tracking, url, fee = booked
-                ret.label_issued(carrier, tracking, url, fee, now=now)
-            elif failure is not None:
-                ret.label_failed(f"{failure.code}: {failure.message}", now=now)
-                log.warning("return %s: no label yet (%s)", ret.id, failure.message)
-            if first:
-                ret.announce_approval(now=now)
-            uow.commit()
+
+        def record() -> None:
+            with self._uow() as uow:
+                ret = uow.returns.get(return_id)
+                if ret.status is not ReturnStatus.APPROVED or ret.tracking_number is not None:
+                    return  # cancelled (or labelled) meanwhile
+                if failure is not None:
+                    ret.label_failed(f"{failure.code}: {failure.message}", now=now)
+                    log.warning("return %s: no label yet (%s)", ret.id, failure.message)
+                else:
+                    if booked is not None:
+                        ret.label_issued(*booked, now=now)
+                    # Announced once, when the label step ends: with the label, or without one
+                    # when the shop books none.
+                    ret.announce_approval(now=now)
+                uow.commit()
+
+        # The booking is made: record it even while the return changes (each try reads afresh).
+        retrying(record, retry_on=ConcurrencyConflict, attempts=10)
 
     def _book(self, ret: Return, order: ReturnableOrder,
               weights: dict[str, int]) -> tuple[str, str, str | None, Money | None]:

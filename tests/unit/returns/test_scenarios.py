@@ -572,3 +572,23 @@ def test_a_restock_that_keeps_failing_is_left_to_staff_after_five_attempts() -> 
     assert ret.retry_at is None
     shop.returns.cancel(return_id, reason="goods written off", by="staff")
     assert shop.returns.get(return_id).status.value == "cancelled"
+
+
+def test_a_label_the_carrier_could_not_book_is_booked_by_the_job_and_announced_then() -> None:
+    shop = returns_shop(risk=20)
+    carrier = shop.ports.carriers.get("fake")  # type: ignore[union-attr]
+    carrier.fail_next()  # type: ignore[union-attr]
+    order_id = delivered_order(shop, (SHIRT_M, 1))
+    return_id = ask(shop, order_id, SHIRT_M)
+    ret = shop.returns.get(return_id)
+    assert ret.status.value == "approved"
+    assert ret.tracking_number is None
+    assert ret.label_error is not None
+    assert events_of(shop, "returns.return_approved") == []
+    assert shop.returns.retry_compensations() == 1
+    ret = shop.returns.get(return_id)
+    assert ret.tracking_number is not None
+    assert ret.label_error is None
+    (approved,) = events_of(shop, "returns.return_approved")
+    assert approved["tracking_number"] == ret.tracking_number
+    assert carrier_calls(shop, "book") == 1
