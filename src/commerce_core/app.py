@@ -57,6 +57,9 @@ from commerce_core.pricing.wiring import PricingWiring
 from commerce_core.promotion.api import PromotionsApi
 from commerce_core.promotion.services import StoredPromotions
 from commerce_core.promotion.wiring import PromotionWiring
+from commerce_core.returns.api import ReturnsApi
+from commerce_core.returns.model import ReturnPolicy, RiskScorer
+from commerce_core.returns.wiring import ReturnsWiring
 from commerce_core.search.analysis import Synonyms
 from commerce_core.search.api import SearchApi
 from commerce_core.search.model import SearchSettings
@@ -83,7 +86,7 @@ class Commerce:
 
     `handle(command)` runs any command; the context attributes (`catalog`, `inventory`, `cart`,
     `checkout`, `orders`, `payments`, `fraud`, `fulfillment`, `pricing`, `promotions`, `tax`,
-    `search`, `notifications`, `audit`, `customers`) offer the
+    `search`, `notifications`, `audit`, `customers`, `returns`) offer the
     same use cases as plain methods, plus queries.
     """
 
@@ -102,6 +105,8 @@ class Commerce:
         fraud_policy: FraudPolicy | None = None,
         fraud_signals: Sequence[RiskSignal] = (),
         identity_policy: IdentityPolicy | None = None,
+        return_policy: ReturnPolicy | None = None,
+        return_risk: RiskScorer | None = None,
     ) -> None:
         self.ports = ports
         self.reservation_policy = reservation_policy or ReservationPolicy()
@@ -145,6 +150,9 @@ class Commerce:
             self._notification_wiring(),
             customer,
         ]
+        self.return_policy = return_policy or ReturnPolicy()
+        contexts.append(ReturnsWiring(uow, clock, ids, gateway, ports.carriers,
+                                      self.return_policy, return_risk))
         identity = (IdentityWiring(uow, ports.identity, clock, ids, identity_policy)
                     if ports.identity is not None else None)
         if identity is not None:
@@ -170,6 +178,7 @@ class Commerce:
         self.tax = TaxApi(handle, read)
         self.notifications = NotificationsApi(handle, read)
         self.audit = AuditApi(read)
+        self.returns = ReturnsApi(handle, read, self.return_policy)
         self.search = SearchApi(handle, read, ports.search_index, clock, ids,
                                 search_settings or SearchSettings(), synonyms or Synonyms())
         self._identity = (IdentityApi(handle, read, ports.identity, clock, identity.oidc_begin)

@@ -17,6 +17,7 @@ from commerce_core.notification.ports import NotificationPorts, NotificationUnit
 from commerce_core.payment.ports import GatewayRouting, PaymentGateway
 from commerce_core.pricing.ports import ExchangeRates
 from commerce_core.promotion.ports import CouponCodeGenerator
+from commerce_core.returns.ports import ReturnsUnitOfWork
 from commerce_core.search.ports import SearchIndex, SearchUnitOfWork
 from commerce_core.shared.clock import Clock, SystemClock
 from commerce_core.shared.feed import OrderTimeline
@@ -29,7 +30,7 @@ from commerce_core.tax.ports import TaxRuleSource, TaxUnitOfWork
 class ShopUnitOfWork(
     CatalogUnitOfWork, CheckoutUnitOfWork, FulfillmentUnitOfWork, TaxUnitOfWork,
     SearchUnitOfWork, NotificationUnitOfWork, AuditUnitOfWork, CustomerUnitOfWork,
-    IdentityUnitOfWork, Protocol,
+    IdentityUnitOfWork, ReturnsUnitOfWork, Protocol,
 ):
     """One transaction over every context's repositories: an adapter's unit of work satisfies
     each context's unit-of-work Protocol, so a checkout step can coordinate several."""

@@ -7,6 +7,7 @@ Embedding apps never need it: they call `Commerce(adapters.memory.bundle())` or
 from __future__ import annotations
 
 import importlib
+import json
 from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -36,8 +37,10 @@ from commerce_core.payment.routing import (
     GatewayRouter,
     RoutingTable,
 )
+from commerce_core.returns.model import ReturnPolicy
 from commerce_core.search.analysis import Synonyms
 from commerce_core.search.model import SearchSettings
+from commerce_core.shared.address import PostalAddress
 from commerce_core.shared.clock import Clock, SystemClock
 from commerce_core.shared.errors import InvalidInput
 from commerce_core.shared.ids import IdGenerator, Uuid7Generator
@@ -365,6 +368,30 @@ def build_reservation_policy(settings: Settings) -> ReservationPolicy:
     )
 
 
+def build_return_policy(settings: Settings) -> ReturnPolicy:
+    """COMMERCE_RETURNS_*; a malformed address stops the start with the setting's name."""
+    address = None
+    if settings.returns_address:
+        try:
+            address = PostalAddress.from_dict(json.loads(settings.returns_address))
+        except (ValueError, TypeError, KeyError) as exc:
+            raise InvalidInput(f"COMMERCE_RETURNS_ADDRESS: {exc}",
+                               setting="COMMERCE_RETURNS_ADDRESS") from exc
+    return ReturnPolicy(
+        window_days=settings.returns_window_days,
+        max_returns_per_order=settings.returns_max_per_order,
+        restocking_fee_percent=settings.returns_restocking_fee_percent,
+        auto_approve_below=settings.returns_auto_approve_below,
+        auto_reject_above=settings.returns_auto_reject_above,
+        stale_pending_days=settings.returns_stale_pending_days,
+        stale_approved_days=settings.returns_stale_approved_days,
+        non_returnable_skus=frozenset(s.upper() for s in _items(
+            settings.returns_non_returnable_skus)),
+        non_returnable_categories=frozenset(_items(settings.returns_non_returnable_categories)),
+        return_carrier=settings.returns_carrier, return_address=address,
+    )
+
+
 def build_fulfillment_policy(settings: Settings) -> FulfillmentPolicy:
     return FulfillmentPolicy(qc_sample_percent=settings.fulfillment_qc_sample_percent)
 
@@ -383,6 +410,7 @@ def build_commerce(
         search_settings=SearchSettings(settings.currency, settings.search_record_queries),
         synonyms=Synonyms.parse(settings.search_synonyms),
         fraud_policy=build_fraud_policy(settings),
+        return_policy=build_return_policy(settings),
     )
     register_extra_subscribers(commerce, settings.extra_subscribers)
     return commerce

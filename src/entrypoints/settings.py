@@ -278,6 +278,44 @@ class Settings(BaseSettings):
     fraud_unusual_factor: int = Field(
         3, ge=1, description="An order above this many times the email's average is unusual"
     )
+    # Returns (spec returns §2 policy defaults; docs/returns.md).
+    returns_window_days: int = Field(
+        30, ge=0, le=3650, description="Days after delivery a return may be requested "
+        "(the last day included)"
+    )
+    returns_max_per_order: int = Field(3, ge=1, le=100, description="Returns per order")
+    returns_restocking_fee_percent: int = Field(
+        15, ge=0, le=100, description="Fee on a change-of-mind return, percent of the items"
+    )
+    returns_auto_approve_below: int = Field(
+        30, ge=0, le=101, description="A risk score below this approves a return at once"
+    )
+    returns_auto_reject_above: int = Field(
+        70, ge=-1, le=100, description="A risk score above this rejects a return at once"
+    )
+    returns_stale_pending_days: int = Field(
+        7, ge=1, description="A return pending this long is cancelled"
+    )
+    returns_stale_approved_days: int = Field(
+        14, ge=1, description="An approved return not shipped this long is cancelled"
+    )
+    returns_non_returnable_skus: str = Field(
+        "", description="SKUs the shop does not take back, comma-separated"
+    )
+    returns_non_returnable_categories: str = Field(
+        "", description="Category ids whose products the shop does not take back"
+    )
+    returns_jobs_interval_seconds: float = Field(
+        300, gt=0, description="How often the worker cancels stale returns and retries failed "
+        "refunds, restocks and labels"
+    )
+    returns_carrier: str | None = Field(
+        None, description="Carrier code return labels are booked with; unset: the first one"
+    )
+    returns_address: str | None = Field(
+        None, description="Where returned parcels go, a JSON postal address "
+        "(name, phone, line1, province, country_code, ...); unset: no labels are booked"
+    )
     geoip_country_db: str | None = Field(
         None, description="MaxMind City or Country database (.mmdb) for the IP country"
     )

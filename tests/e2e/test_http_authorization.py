@@ -146,6 +146,8 @@ SHOPPER_BODIES: dict[tuple[str, str], Any] = {
     ("patch", "/carts/{cart_id}/items/{line_id}"): {"quantity": 3},
     ("post", "/carts/{cart_id}/coupons"): {"code": "TET10"},
     ("post", "/orders/{order_id}/cancel"): {"reason": "not mine"},
+    ("post", "/orders/{order_id}/returns"): {
+        "lines": [{"order_item_id": "x", "quantity": 1}], "reason": "defective"},
 }
 
 

@@ -16,7 +16,8 @@ def test_interval_jobs_run_at_once_then_only_when_their_interval_passed() -> Non
                                                    fulfillment_jobs_interval_seconds=30,
                                                    idempotency_release_interval_seconds=60,
                                                    payment_jobs_interval_seconds=60,
-                                                   customer_jobs_interval_seconds=60),
+                                                   customer_jobs_interval_seconds=60,
+                                                   returns_jobs_interval_seconds=60),
                          monotonic=lambda: now[0])
 
     first = jobs.run_due()
@@ -30,7 +31,8 @@ def test_interval_jobs_run_at_once_then_only_when_their_interval_passed() -> Non
                           "idempotency_keys_released", "captures_retried",
                           "authorizations_expired", "customers_deleted",
                           "customer_deletions_postponed", "segment_memberships_added",
-                          "segment_memberships_removed"}
+                          "segment_memberships_removed", "returns_expired",
+                          "return_compensations"}
     assert set(second) == {"sla_breaches", "auto_completed", "picklists_expired"}
     assert set(third) == set(first)
 

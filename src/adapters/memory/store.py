@@ -50,6 +50,7 @@ from adapters.memory.promotion import (
     InMemoryPromotionRepository,
     InMemoryPromotionUsageLedger,
 )
+from adapters.memory.returns import InMemoryReturnRepository
 from adapters.memory.search import InMemorySearchLog
 from adapters.memory.tax import InMemoryTaxRuleRepository
 from commerce_core.shared.clock import Clock
@@ -102,6 +103,7 @@ class InMemoryUnitOfWork(TrackedUnitOfWork):
     sessions = Slot(InMemorySessionRepository.over)
     app_clients = Slot(InMemoryAppClientRepository.over)
     oauth_links = Slot(InMemoryOAuthLinkRepository.over)
+    returns = Slot(InMemoryReturnRepository.over)
     stock = Slot(lambda s: InMemoryStockLevels(s.db, s.journal, s.clock, s.ids))
     ledger = Slot(lambda s: InMemoryStockLedger(s.db))
     promotion_usage = Slot(lambda s: InMemoryPromotionUsageLedger(s.db, s.journal))

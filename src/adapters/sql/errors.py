@@ -16,6 +16,7 @@ from commerce_core.inventory.errors import (
     DuplicateWarehouse,
     InvalidStockChange,
 )
+from commerce_core.returns.errors import ReturnAlreadyOpen
 from commerce_core.shared.errors import CommerceError, ConcurrencyConflict, ServiceUnavailable
 
 # Unique keys the ports name; every primary key means "this id already exists".
@@ -35,6 +36,9 @@ _UNIQUE: dict[str, tuple[type[CommerceError], str]] = {
     "uq_notifications_correlation_id": (
         ConcurrencyConflict, "a notification with this correlation id exists"),
     "uq_customers_email": (CustomerEmailTaken, "the email is already registered"),
+    # An order has at most one open return.
+    "uq_returns_open_order_id": (ReturnAlreadyOpen, "the order already has an open return"),
+    "uq_returns_number": (ConcurrencyConflict, "the return number is taken"),
     "uq_accounts_kind_email": (EmailTaken, "an account with this email exists"),
     "uq_accounts_username": (UsernameTaken, "this username is taken"),
 }

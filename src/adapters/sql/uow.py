@@ -76,6 +76,7 @@ from adapters.sql.promotion import (
     SqlPromotionRepository,
     SqlPromotionUsageLedger,
 )
+from adapters.sql.returns import RETURNS, SqlReturnRepository
 from adapters.sql.search import SqlSearchLog
 from adapters.sql.stock import SqlStockLedger, SqlStockLevels
 from adapters.sql.tax import TAX_RULES, SqlTaxRuleRepository
@@ -145,6 +146,7 @@ class SqlUnitOfWork(TrackedUnitOfWork):
     sessions = stored(SqlSessionRepository, SESSIONS)
     app_clients = stored(SqlAppClientRepository, APP_CLIENTS)
     oauth_links = stored(SqlOAuthLinkRepository, OAUTH_LINKS)
+    returns = stored(SqlReturnRepository, RETURNS)
     # Written at once, in the transaction, rather than on commit.
     stock = Slot(lambda s: SqlStockLevels(s.db, s.clock, s.ids))
     ledger = Slot(lambda s: SqlStockLedger(s.db))

@@ -17,13 +17,14 @@ from commerce_core.ordering.model import (
     order_number,
 )
 from commerce_core.ordering.ports import OrderingUnitOfWork
-from commerce_core.ordering.queries import OrderSummary
+from commerce_core.ordering.queries import OrderSummary, ReturnableLine, ReturnableOrder
 from commerce_core.shared.address import PostalAddress
 from commerce_core.shared.ids import IdGenerator
 from commerce_core.shared.money import Money
 
 __all__ = [
-    "LineAllocation", "PendingLine", "Totals", "cancel", "confirm", "place_pending", "summary",
+    "LineAllocation", "PendingLine", "Totals", "advance", "cancel", "confirm", "place_pending",
+    "returnable", "summary",
 ]
 
 
@@ -94,3 +95,17 @@ def advance(uow: OrderingUnitOfWork, order_id: str, to: str, reason: str, *, by:
     and returns react to their own events with it); False when it already was there."""
     order = uow.orders.get(order_id)
     return order.advance(OrderStatus(to), reason, by=by, now=now)
+
+
+def returnable(uow: OrderingUnitOfWork, order_id: str) -> ReturnableOrder:
+    """The order as a return reads it (`OrderNotFound` when there is none)."""
+    order = uow.orders.get(order_id)
+    t = order.totals
+    return ReturnableOrder(
+        order.id, order.number, order.status.value, order.customer_id, order.email,
+        order.currency,
+        tuple(ReturnableLine(ln.id, ln.sku, ln.product_id, ln.name, ln.quantity, ln.unit_price,
+                             ln.line_total, ln.warehouse_id) for ln in order.lines),
+        t.subtotal, t.discount, t.shipping, t.tax, t.total, order.payment_id,
+        order.payment_method, order.delivered_at, order.ship_to,
+    )

@@ -4,14 +4,15 @@ transaction) and the calls to the gateway a checkout makes (outside any transact
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Sequence
 from datetime import datetime
 from enum import StrEnum
 
 from attrs import evolve, frozen
 
-from commerce_core.payment.errors import GatewayUnavailable, PaymentDeclined
-from commerce_core.payment.model import Payment, PaymentStatus
+from commerce_core.payment.errors import GatewayUnavailable, PaymentDeclined, RefundNotPossible
+from commerce_core.payment.model import REFUNDABLE, Payment, PaymentStatus, Refund, RefundStatus
 from commerce_core.payment.ports import (
     AuthorizationRequest,
     GatewayResult,
@@ -233,3 +234,60 @@ def failed(uow: PaymentUnitOfWork, payment_id: str, code: str, message: str, *,
 def voided(uow: PaymentUnitOfWork, payment_id: str, *, now: datetime) -> None:
     """The hold on the shopper's funds was released (or never existed)."""
     uow.payments.get(payment_id).voided(now=now)
+
+
+@frozen
+class RefundOutcome:
+    """Where a keyed refund stands: `completed`, `failed` (the gateway refused it) or
+    `pending` (asked for; the gateway's answer was lost and the same key finishes it)."""
+
+    refund_id: str
+    status: str
+    amount: Money
+    decline_code: str | None = None
+
+
+def _keyed_refund_id(idempotency_key: str) -> str:
+    # The refund's id, and so its gateway key, follows from the caller's key: an attempt rolled
+    # back after the gateway acted asks the gateway again under the same key, never anew.
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"commerce:refund:{idempotency_key}"))
+
+
+def refund_once(uow: PaymentUnitOfWork, gateways: GatewayRouting, *, order_id: str,
+                idempotency_key: str, amount: Money, reason: str, now: datetime) -> RefundOutcome:
+    """Refund `amount` (at most what is left) of the order's payment once per
+    `idempotency_key`, in the caller's transaction: the refund stored under the key is looked
+    up first, so a repeated call never moves money twice. A pending refund (its answer lost) is
+    asked again under its own gateway key. `GatewayTimeout` / `GatewayUnavailable` propagate
+    with the refund still pending in the transaction: commit it and call again later."""
+    refund = uow.refunds.by_key(idempotency_key)
+    if refund is None:
+        payments = [p for p in uow.payments.for_order(order_id) if p.status in REFUNDABLE]
+        if not payments:
+            raise RefundNotPossible(f"order {order_id} has no captured payment to refund",
+                                    order_id=order_id, refundable=0)
+        payment = payments[-1]
+        asked = min(amount, payment.refundable, key=lambda m: m.amount)
+        refund = Refund.request(refund_id=_keyed_refund_id(idempotency_key), payment=payment,
+                                amount=asked, idempotency_key=idempotency_key, reason=reason,
+                                now=now)
+        uow.refunds.add(refund)
+    else:
+        payment = uow.payments.get(refund.payment_id)
+    if refund.status is RefundStatus.PENDING:
+        assert payment.reference is not None  # a captured payment has its gateway reference
+        result = gateways.gateway(payment.gateway).refund(payment.reference, refund.amount,
+                                                          refund.gateway_key)
+        if result.approved:
+            refund.completed(payment, result.reference, now=now)
+        else:
+            refund.failed(payment, result.decline_code, now=now)
+    return RefundOutcome(refund.id, refund.status.value, refund.amount, refund.decline_code)
+
+
+def refund_status(uow: PaymentUnitOfWork, idempotency_key: str) -> RefundOutcome | None:
+    """The refund asked for under `idempotency_key`, if any."""
+    refund = uow.refunds.by_key(idempotency_key)
+    if refund is None:
+        return None
+    return RefundOutcome(refund.id, refund.status.value, refund.amount, refund.decline_code)

@@ -44,6 +44,8 @@ class Permission(StrEnum):
     AUDIT_VERIFY = "audit.verify"
     NOTIFICATIONS_READ = "notifications.read"
     NOTIFICATIONS_MANAGE = "notifications.manage"
+    RETURNS_READ = "returns.read"
+    RETURNS_MANAGE = "returns.manage"
     EVENTS_MANAGE = "events.manage"
     METRICS_READ = "metrics.read"
     SYSTEM_ADMIN = "system.admin"

@@ -22,6 +22,7 @@ from entrypoints.cli import (
     orders,
     payments,
     pricing,
+    returns,
     search,
     seed,
     serve,
@@ -54,6 +55,7 @@ app.add_typer(customers.locations_app, name="locations")
 app.add_typer(stock.app, name="stock")
 app.add_typer(warehouses.app, name="warehouses")
 app.add_typer(fulfillment.app, name="fulfillment")
+app.add_typer(returns.app, name="returns")
 app.add_typer(pricing.price_app, name="price")
 app.add_typer(pricing.promotions_app, name="promotions")
 app.add_typer(pricing.coupons_app, name="coupons")

@@ -2,8 +2,9 @@
 the leak report (hourly), the fulfillment jobs (SLA breaches, auto-completion, expired pick
 lists; every 30 minutes), the release of expired idempotency keys (hourly), the payment jobs
 (captures a gateway did not answer, holds past their window; every 5 minutes), the sending of
-due notifications (every 30 seconds, `FOR UPDATE SKIP LOCKED`) and the customer jobs (due
-deletions, then the segment evaluator; daily). Every job is
+due notifications (every 30 seconds, `FOR UPDATE SKIP LOCKED`), the customer jobs (due
+deletions, then the segment evaluator; daily) and the return jobs (stale returns cancelled,
+failed refunds, restocks and labels retried; every 5 minutes). Every job is
 idempotent, so a second worker running them is harmless.
 """
 
@@ -61,12 +62,17 @@ class ScheduledJobs:
                     "segment_memberships_added": segments.added,
                     "segment_memberships_removed": segments.removed}
 
+        def return_jobs() -> dict[str, int]:
+            return {"returns_expired": commerce.returns.expire_stale(),
+                    "return_compensations": commerce.returns.retry_compensations()}
+
         self._jobs: list[tuple[str, float, Job]] = [
             ("reservation reconciliation", settings.reconciliation_interval_seconds, reconcile),
             ("fulfillment jobs", settings.fulfillment_jobs_interval_seconds, fulfillment_jobs),
             ("idempotency keys", settings.idempotency_release_interval_seconds, release_keys),
             ("payment jobs", settings.payment_jobs_interval_seconds, payment_jobs),
             ("customer jobs", settings.customer_jobs_interval_seconds, customer_jobs),
+            ("return jobs", settings.returns_jobs_interval_seconds, return_jobs),
         ]
         if commerce.ports.notifications is not None:
             self._jobs.append(("notifications", settings.notification_send_interval_seconds,

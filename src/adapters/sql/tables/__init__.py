@@ -39,6 +39,7 @@ from adapters.sql.tables import (  # noqa: E402
     payment,
     pricing,
     promotion,
+    returns,
     search,
     tax,
 )
@@ -46,5 +47,5 @@ from adapters.sql.tables import (  # noqa: E402
 __all__ = [
     "NAMING_CONVENTION", "audit", "cart", "catalog", "checkout", "customer", "fraud",
     "fulfillment", "identity", "inventory", "messaging", "metadata", "notification", "ordering",
-    "payment", "pricing", "promotion", "search", "tax",
+    "payment", "pricing", "promotion", "returns", "search", "tax",
 ]
