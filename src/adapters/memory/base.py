@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import itertools
 import threading
 from collections.abc import Callable, Collection, Iterator
 from datetime import date, datetime, timedelta
@@ -31,6 +32,8 @@ class OutboxRow:
     attempts: int = 0
     last_error: str | None = None
     due_at: datetime | None = None
+    written_at: datetime | None = None
+    seq: int = 0  # commit order
 
 
 # -- copying in and out, and fingerprints ------------------------------------------------------
@@ -206,6 +209,9 @@ class InMemoryDatabase:
         self.ledger: list[StockMovement] = []
         self.batches: dict[tuple[str, str, str], Batch] = {}  # (sku, warehouse, batch number)
         self.outbox: list[OutboxRow] = []
+        self.outbox_rows: dict[str, OutboxRow] = {}  # by event id
+        self.outbox_pending: dict[str, OutboxRow] = {}  # the rows waiting to be relayed
+        self.outbox_seq = itertools.count()  # never reused, even after a rollback
         self.inbox: set[tuple[str, str]] = set()
 
     def table(self, kind: str) -> dict[str, Any]:

@@ -76,8 +76,10 @@ def create_app(commerce: Commerce, settings: Settings,
     # Identity's access tokens (staff, customers, apps) come right after the operator token.
     own = [commerce.identity.authenticator] if commerce.ports.identity is not None else []
     app.state.authenticators = chain_for(settings.operator_token, [*own, *authenticators])
-    app.state.metrics = HttpMetrics(commerce.gateways)
     app.state.redis = health.readiness_redis(settings)
+    app.state.metrics = HttpMetrics(commerce.gateways, commerce=commerce,
+                                    redis_client=app.state.redis,
+                                    redis_prefix=settings.redis_prefix)
     app.state.rate_limits = rate_limits or build_rate_limits(settings)
     install_problem_handlers(app)
     # Added innermost first: the request context (id, access log, metrics) wraps everything,
