@@ -47,6 +47,7 @@ from entrypoints.http.problems import (
 )
 from entrypoints.http.ratelimit import RateLimitMiddleware, RateLimits, build_rate_limits
 from entrypoints.settings import Settings
+from entrypoints.tracing import TracingMiddleware, tracer_for
 
 
 def _package_version() -> str:
@@ -88,6 +89,9 @@ def create_app(commerce: Commerce, settings: Settings,
                        read_timeout=settings.body_read_timeout_seconds)
     app.add_middleware(RateLimitMiddleware, limits=app.state.rate_limits)
     app.add_middleware(RequestContextMiddleware, metrics=app.state.metrics)
+    tracer = tracer_for(settings.tracing)
+    if tracer is not None:
+        app.add_middleware(TracingMiddleware, tracer=tracer)
 
     for public in (health.router, catalog.router, inventory.router, carts.router,
                    checkout.router, orders.router, pricing.router, search.router,
