@@ -88,7 +88,7 @@ def _make_plan(cls: type) -> _Plan:
 def clone(value: Any) -> Any:
     """A copy sharing nothing mutable with `value`; recorded `events` are not carried over."""
     cls: type = type(value)
-    how, names, _ = _plan(cls)
+    how, names, _ = _PLANS.get(cls) or _plan(cls)
     if how is _SHARE:
         return value
     if how is _SEQUENCE:
@@ -111,7 +111,7 @@ def fingerprint(value: Any) -> Any:
     """A comparable snapshot of an aggregate's state (events and version left out): tuples for
     its mutable parts, frozen values shared. `unfold` turns it into the shared tracker's form."""
     cls: type = type(value)
-    how, _, tracked = _plan(cls)
+    how, _, tracked = _PLANS.get(cls) or _plan(cls)
     if how is _SHARE or how is _OTHER:
         return value
     if how is _SEQUENCE:
