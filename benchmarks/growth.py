@@ -13,6 +13,8 @@ whatever else the machine runs):
 - **catalog**: a cart with one line and its checkout on the in-memory bundle with 1,000 and
   100,000 products in the catalog (loaded straight through units of work, untimed). Median per
   cart + checkout.
+- **tracing** (not a growth curve: the cost of `COMMERCE_TRACING`): a 3-line order in memory and
+  on SQLite with tracing off and on (an SDK provider whose spans are batched and dropped).
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ import statistics
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -203,7 +205,50 @@ def catalog_curve(repeat: int) -> None:
     _table("cart + checkout, in-memory bundle (median ms)", "ms", rows)
 
 
-CURVES = {"lines": lines_curve, "promotions": promotions_curve, "catalog": catalog_curve}
+# -- the cost of tracing --------------------------------------------------------------------
+def _traced(ports: Ports) -> Ports:
+    from benchmarks.orders import _discarding_tracer
+    from entrypoints.tracing import traced_ports
+
+    return traced_ports(ports, _discarding_tracer())
+
+
+def _instrumented(commerce: Commerce) -> Commerce:
+    from benchmarks.orders import _discarding_tracer
+    from entrypoints.tracing import instrument
+
+    instrument(commerce, _discarding_tracer())
+    return commerce
+
+
+def _tracing_pair(open_ports: Callable[[], AbstractContextManager[Ports]],
+                  repeat: int) -> list[float]:
+    found = []
+    for traced in (False, True):
+        with open_ports() as ports:
+            commerce = _shop(_traced(ports) if traced else ports)
+            if traced:
+                _instrumented(commerce)
+            _orders_of(commerce, 3, 10, "warm")
+            found.append(_orders_of(commerce, 3, repeat, "t"))
+    return found
+
+
+@contextmanager
+def _memory_ports() -> Iterator[Ports]:
+    yield bundle(gateway=ScriptedPaymentGateway(), clock=FrozenClock(), ids=SequentialIds())
+
+
+def tracing_curve(repeat: int) -> None:
+    """Place a 3-line order with tracing off and on (spans recorded, batched, dropped)."""
+    for name, open_ports in (("in memory", _memory_ports), ("SQLite", _sqlite_ports)):
+        off, on = _tracing_pair(open_ports, repeat)
+        _table(f"place a 3-line order {name}, tracing off and on (median CPU ms per order)",
+               "ms", [("tracing off", off), ("tracing on", on)])
+
+
+CURVES = {"lines": lines_curve, "promotions": promotions_curve, "catalog": catalog_curve,
+          "tracing": tracing_curve}
 
 
 def main() -> None:
