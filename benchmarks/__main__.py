@@ -3,6 +3,9 @@ server processes, next to a hand-written psycopg transaction measured in the sam
 
     uv run python -m benchmarks [--orders 1000] [--runs 3] [--clients 8] [--only raw,http1]
 
+`--only` also takes `embedded-sqlite-traced` and `embedded-postgres-traced`: the embedded
+measurements with OpenTelemetry tracing on, to compare with their untraced figures.
+
 PostgreSQL comes from COMMERCE_BENCH_POSTGRES_URL (default: the local server's `test` database);
 each measurement runs in a fresh schema that is dropped afterwards.
 """
@@ -64,6 +67,13 @@ def main() -> None:
         "embedded-postgres": ("embedded core, PostgreSQL",
                               on_postgres(lambda u: orders.embedded(u, args.orders,
                                                                      args.clients))),
+        # The same with OpenTelemetry tracing on (spans recorded, batched, then dropped).
+        "embedded-sqlite-traced": ("embedded core, SQLite, tracing on",
+                                   lambda: orders.sqlite_embedded(args.orders, args.clients,
+                                                                  traced=True)),
+        "embedded-postgres-traced": ("embedded core, PostgreSQL, tracing on",
+                                     on_postgres(lambda u: orders.embedded(
+                                         u, args.orders, args.clients, traced=True))),
         "http1": ("HTTP API, 1 process, PostgreSQL",
                   on_postgres(lambda u: orders.http(u, args.orders, args.clients, 1))),
         "http2": ("HTTP API, 2 processes, PostgreSQL",

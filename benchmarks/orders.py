@@ -12,6 +12,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -68,12 +69,38 @@ def _seed(commerce: Commerce, units: int) -> None:
         commerce.inventory.set_stock(sku, "W1", units)
 
 
-def embedded(url: str, orders: int, clients: int) -> Run:
+def _discarding_tracer() -> Any:
+    """An SDK tracer whose spans are recorded, batched and then dropped: the cost of tracing
+    on, without the cost of shipping spans anywhere."""
+    from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
+    from opentelemetry.sdk.trace.export import (
+        BatchSpanProcessor,
+        SpanExporter,
+        SpanExportResult,
+    )
+
+    class Discard(SpanExporter):
+        def export(self, spans: Sequence[ReadableSpan]) -> SpanExportResult:
+            return SpanExportResult.SUCCESS
+
+    provider = TracerProvider()
+    provider.add_span_processor(BatchSpanProcessor(Discard()))
+    return provider.get_tracer("benchmarks")
+
+
+def embedded(url: str, orders: int, clients: int, *, traced: bool = False) -> Run:
     from adapters import sql  # loaded only for the measurements that need it
 
     ports = sql.bundle(url, gateway=ScriptedPaymentGateway(), clock=SystemClock(),
                        ids=Uuid7Generator(), pool_size=clients + 2)
-    commerce = Commerce(ports)
+    if traced:
+        from entrypoints.tracing import instrument, traced_ports
+
+        tracer = _discarding_tracer()
+        commerce = Commerce(traced_ports(ports, tracer))
+        instrument(commerce, tracer)
+    else:
+        commerce = Commerce(ports)
     _seed(commerce, orders * 2)
     carts = []
     for _ in range(orders):
@@ -91,9 +118,10 @@ def embedded(url: str, orders: int, clients: int) -> Run:
     return run
 
 
-def sqlite_embedded(orders: int, clients: int) -> Run:
+def sqlite_embedded(orders: int, clients: int, *, traced: bool = False) -> Run:
     with tempfile.TemporaryDirectory() as folder:
-        return embedded(f"sqlite:///{Path(folder) / 'bench.db'}", orders, clients)
+        return embedded(f"sqlite:///{Path(folder) / 'bench.db'}", orders, clients,
+                        traced=traced)
 
 
 def _free_port() -> int:

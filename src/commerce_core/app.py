@@ -12,7 +12,7 @@ adapters; the HTTP API, the CLI and the worker build it the same way through the
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from commerce_core.audit.api import AuditApi
@@ -223,6 +223,11 @@ class Commerce:
         """Outbox rows by status; reading it also proves the database answers (readiness)."""
         with self._read() as uow:
             return dict(uow.outbox.stats())
+
+    def outbox_oldest_pending(self) -> datetime | None:
+        """When the oldest event still waiting in the outbox was written (None: none waits)."""
+        with self._read() as uow:
+            return uow.outbox.oldest_pending()
 
 
 __all__ = ["Commerce", "Money", "Ports", "VariantSpec"]

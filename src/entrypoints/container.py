@@ -47,6 +47,7 @@ from commerce_core.shared.ids import IdGenerator, Uuid7Generator
 from commerce_core.shared.principal import Authenticator
 from entrypoints.identity_keys import build_identity_kit
 from entrypoints.settings import Settings
+from entrypoints.tracing import instrument, traced_ports, tracer_for
 
 if TYPE_CHECKING:
     from cryptography.x509 import Certificate
@@ -400,6 +401,9 @@ def build_commerce(
     settings: Settings, ports: Ports, reservation_policy: ReservationPolicy | None = None,
     fulfillment_policy: FulfillmentPolicy | None = None,
 ) -> Commerce:
+    tracer = tracer_for(settings.tracing)
+    if tracer is not None:
+        ports = traced_ports(ports, tracer)
     commerce = Commerce(
         ports,
         dispatch_in_process=settings.bus == "inprocess",
@@ -413,6 +417,8 @@ def build_commerce(
         return_policy=build_return_policy(settings),
     )
     register_extra_subscribers(commerce, settings.extra_subscribers)
+    if tracer is not None:
+        instrument(commerce, tracer)
     return commerce
 
 

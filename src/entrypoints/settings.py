@@ -30,6 +30,10 @@ class Settings(BaseSettings):
         "commerce", min_length=1, pattern=r"^[^\s*?\[\]]+$",
         description="Prefix of every Redis key of the event bus (one per shop sharing a Redis)",
     )
+    tracing: Literal["off", "on", "console", "otlp"] = Field(
+        "off", description="OpenTelemetry traces: off, on (the global tracer provider), console "
+        "or otlp (an SDK provider; needs the 'tracing' extra)",
+    )
     relay_batch: int = Field(
         100, ge=1, le=10_000, description="Outbox rows one relay pass publishes per stream"
     )

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import copy
 import functools
+import itertools
 import threading
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterator
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from enum import Enum
@@ -21,7 +22,7 @@ import attrs
 from commerce_core.inventory.stock import Batch, StockMovement
 from commerce_core.shared.errors import CommerceError, ConcurrencyConflict
 from commerce_core.shared.events import EventEnvelope
-from commerce_core.shared.uow import Tracker
+from commerce_core.shared.uow import Change, Tracker, _Entry
 
 
 @attrs.define
@@ -31,46 +32,166 @@ class OutboxRow:
     attempts: int = 0
     last_error: str | None = None
     due_at: datetime | None = None
+    written_at: datetime | None = None
+    seq: int = 0  # commit order
 
 
-# -- copying in and out -----------------------------------------------------------------------
+# -- copying in and out, and fingerprints ------------------------------------------------------
 # Aggregates are copied in on flush and out on load so no caller shares the stored state. A copy
 # that follows the attrs fields and shares what cannot change (scalars, frozen attrs values) is
 # several times faster than `copy.deepcopy` and keeps the fakes fast as the shop grows.
+#
+# Each stored row also keeps its fingerprint: the comparable snapshot the unit of work checks for
+# changes, computed once when the row is written and handed out with every load (rows are never
+# changed in place, so it stays true). Fingerprints here share frozen values instead of unfolding
+# them into tuples: equal frozen values compare equal, and nothing has to be walked.
 _IMMUTABLE = (str, int, float, bool, bytes, type(None), datetime, date, timedelta, Decimal, Enum)
 _FROZEN_SETATTR = getattr(attr._make, "_frozen_setattrs", None)
 _SHARE = "share"
+_SEQUENCE = "sequence"
+_MAPPING = "mapping"
+_OTHER = "other"
+_FIELDS = "fields"
+# The version belongs to the store, recorded events to the transaction: neither is state.
+_UNTRACKED = ("events", "version")
 
 
-@functools.cache
-def _fields_to_copy(cls: type) -> tuple[str, ...] | str | None:
+_Plan = tuple[str, tuple[str, ...], tuple[str, ...]]
+_PLANS: dict[type, _Plan] = {}
+
+
+def _plan(cls: type) -> _Plan:
+    """How values of `cls` are copied and fingerprinted: shared as they are, walked as a sequence
+    or a mapping, by their attrs fields (all, and those that are state), or deep-copied."""
+    plan = _PLANS.get(cls)
+    if plan is None:
+        plan = _PLANS[cls] = _make_plan(cls)
+    return plan
+
+
+def _make_plan(cls: type) -> _Plan:
+    if issubclass(cls, _IMMUTABLE):
+        return _SHARE, (), ()
+    if issubclass(cls, list | tuple):
+        return _SEQUENCE, (), ()
+    if issubclass(cls, dict):
+        return _MAPPING, (), ()
     if not attrs.has(cls):
-        return None
+        return _OTHER, (), ()
+    names = tuple(a.name for a in attrs.fields(cls))
+    tracked = tuple(n for n in names if n not in _UNTRACKED)
     if _FROZEN_SETATTR is not None and getattr(cls, "__setattr__", None) is _FROZEN_SETATTR:
-        return _SHARE
-    return tuple(a.name for a in attrs.fields(cls))
+        return _SHARE, names, tracked
+    return _FIELDS, names, tracked
 
 
 def clone(value: Any) -> Any:
     """A copy sharing nothing mutable with `value`; recorded `events` are not carried over."""
-    if isinstance(value, _IMMUTABLE):
-        return value
     cls: type = type(value)
-    if cls is list:
-        return [clone(v) for v in value]
-    if cls is dict:
-        return {k: clone(v) for k, v in value.items()}
-    if cls is tuple:
-        return tuple(clone(v) for v in value)
-    plan = _fields_to_copy(cls)
-    if plan is None:
-        return copy.deepcopy(value)
-    if plan is _SHARE:
+    how, names, _ = _PLANS.get(cls) or _plan(cls)
+    if how is _SHARE:
         return value
+    if how is _SEQUENCE:
+        if cls is list:
+            return [clone(v) for v in value]
+        if cls is tuple:
+            return tuple(clone(v) for v in value)
+        return copy.deepcopy(value)
+    if how is _MAPPING:
+        return {k: clone(v) for k, v in value.items()} if cls is dict else copy.deepcopy(value)
+    if how is _OTHER:
+        return copy.deepcopy(value)
     copied: Any = object.__new__(cls)
-    for name in plan:
+    for name in names:
         object.__setattr__(copied, name, [] if name == "events" else clone(getattr(value, name)))
     return copied
+
+
+def fingerprint(value: Any) -> Any:
+    """A comparable snapshot of an aggregate's state (events and version left out): tuples for
+    its mutable parts, frozen values shared. `unfold` turns it into the shared tracker's form."""
+    cls: type = type(value)
+    how, _, tracked = _PLANS.get(cls) or _plan(cls)
+    if how is _SHARE or how is _OTHER:
+        return value
+    if how is _SEQUENCE:
+        return tuple(fingerprint(v) for v in value)
+    if how is _MAPPING:
+        return tuple((k, fingerprint(v)) for k, v in value.items())
+    return tuple(fingerprint(getattr(value, name)) for name in tracked)
+
+
+def unfold(print_: Any) -> Any:
+    """A fingerprint in the form `Tracker.changes` reports (frozen values as tuples too)."""
+    cls: type = type(print_)
+    how, _, tracked = _plan(cls)
+    if how is _SEQUENCE:
+        return tuple(unfold(v) for v in print_)
+    if how is _MAPPING:
+        return tuple((k, unfold(v)) for k, v in print_.items())
+    if tracked:  # a frozen attrs value kept as it is
+        return tuple(unfold(getattr(print_, n)) for n in tracked)
+    return print_
+
+
+class MemoryTracker(Tracker):
+    """The shared tracker, with fingerprints the store keeps: a load takes the stored row's
+    fingerprint instead of computing one, and a flush stores the one it computed to find the
+    change. Only one fingerprint per written aggregate is computed per commit."""
+
+    def loaded_with(self, kind: str, aggregate: Any, print_: Any) -> Any:
+        entry = self._entries.get((kind, aggregate.id))
+        if entry is not None:
+            return entry.aggregate
+        if print_ is None:
+            print_ = fingerprint(aggregate)
+        self._entries[(kind, aggregate.id)] = _Entry(aggregate, print_)
+        return aggregate
+
+    def loaded(self, kind: str, aggregate: Any) -> Any:
+        return self.loaded_with(kind, aggregate, None)
+
+    def changed(self, kind: str) -> Iterator[Any]:
+        for (k, _), entry in self._entries.items():
+            if k != kind or entry.fingerprint is None:
+                continue
+            now = fingerprint(entry.aggregate)
+            if now != entry.fingerprint:
+                entry.written = now
+                yield entry.aggregate
+
+    def print_written(self, kind: str, aggregate: Any) -> Any:
+        """The fingerprint a flush writes for a new or changed aggregate (kept as its baseline
+        once the transaction commits)."""
+        entry = self._entries[(kind, aggregate.id)]
+        if entry.written is None:
+            entry.written = fingerprint(aggregate)
+        return entry.written
+
+    def changes(self) -> list[Change]:
+        found: list[Change] = []
+        for (kind, aggregate_id), entry in self._entries.items():
+            if not attrs.has(type(entry.aggregate)):
+                continue
+            cls: type = type(entry.aggregate)
+            names = _plan(cls)[2]
+            now = fingerprint(entry.aggregate)
+            if entry.fingerprint is None:
+                found.append(Change(kind, aggregate_id, None,
+                                    dict(zip(names, unfold(now), strict=True))))
+            elif now != entry.fingerprint:
+                pairs = zip(names, entry.fingerprint, now, strict=True)
+                moved = [(n, unfold(old), unfold(new)) for n, old, new in pairs if old != new]
+                found.append(Change(kind, aggregate_id, {n: old for n, old, _ in moved},
+                                    {n: new for n, _, new in moved}))
+        return found
+
+    def after_commit(self) -> None:
+        for entry in self._entries.values():
+            if entry.written is not None:
+                entry.fingerprint, entry.written = entry.written, None
+            elif entry.fingerprint is None:
+                entry.fingerprint = fingerprint(entry.aggregate)
 
 
 class InMemoryDatabase:
@@ -79,6 +200,8 @@ class InMemoryDatabase:
     def __init__(self) -> None:
         self.lock = threading.RLock()
         self.tables: dict[str, dict[str, Any]] = {}
+        # kind → id → the stored row's fingerprint (see `MemoryTracker`), written with the row.
+        self.prints: dict[str, dict[str, Any]] = {}
         # (kind, index name) → key → ids of the rows holding it; kept with the rows, undone with
         # them, so lookups by key do not scan a table.
         self.indexes: dict[tuple[str, str], dict[str, set[str]]] = {}
@@ -86,6 +209,9 @@ class InMemoryDatabase:
         self.ledger: list[StockMovement] = []
         self.batches: dict[tuple[str, str, str], Batch] = {}  # (sku, warehouse, batch number)
         self.outbox: list[OutboxRow] = []
+        self.outbox_rows: dict[str, OutboxRow] = {}  # by event id
+        self.outbox_pending: dict[str, OutboxRow] = {}  # the rows waiting to be relayed
+        self.outbox_seq = itertools.count()  # never reused, even after a rollback
         self.inbox: set[tuple[str, str]] = set()
 
     def table(self, kind: str) -> dict[str, Any]:
@@ -159,7 +285,11 @@ class _Repository:
         cached = self._tracker.cached(self.kind, row.id)
         if cached is not None:
             return cached
-        return self._tracker.loaded(self.kind, clone(row))
+        tracker = self._tracker
+        if isinstance(tracker, MemoryTracker):
+            print_ = self._db.prints.get(self.kind, {}).get(row.id)
+            return tracker.loaded_with(self.kind, clone(row), print_)
+        return tracker.loaded(self.kind, clone(row))
 
     def _index(self, name: str) -> dict[str, set[str]]:
         return self._db.indexes.setdefault((self.kind, name), {})
@@ -172,9 +302,17 @@ class _Repository:
     def _keys(self) -> tuple[tuple[str, KeysOf], ...]:
         return (*((name, keys_of) for name, keys_of, _ in self.unique), *self.indexed)
 
-    def _store(self, stored: Any, before: Any) -> None:
-        """Write the row and bring the indexes along, all undone on rollback."""
+    def _written_print(self, aggregate: Any) -> Any:
+        tracker = self._tracker
+        if isinstance(tracker, MemoryTracker):
+            return tracker.print_written(self.kind, aggregate)
+        return None
+
+    def _store(self, stored: Any, before: Any, print_: Any = None) -> None:
+        """Write the row (and its fingerprint) and bring the indexes along, all undone on
+        rollback."""
         self._journal.put(self._rows, stored.id, stored)
+        self._journal.put(self._db.prints.setdefault(self.kind, {}), stored.id, print_)
         for name, keys_of in self._keys():
             index = self._index(name)
             old = set(keys_of(before)) if before is not None else set()
@@ -204,7 +342,7 @@ class _Repository:
                 if clash:
                     raise error(f"{name} already in use: {', '.join(sorted(clash))}",
                                 keys=sorted(clash))
-            self._store(clone(aggregate), None)
+            self._store(clone(aggregate), None, self._written_print(aggregate))
         for aggregate in self._tracker.changed(self.kind):
             current = self._rows.get(aggregate.id)
             if current is None or current.version != aggregate.version:
@@ -212,7 +350,7 @@ class _Repository:
                     f"{self.kind} {aggregate.id} was changed by someone else", id=aggregate.id
                 )
             aggregate.version += 1
-            self._store(clone(aggregate), current)
+            self._store(clone(aggregate), current, self._written_print(aggregate))
 
 
 def _index_add(index: dict[str, set[str]], key: str, row_id: str) -> None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import attrs
 
 from adapters.memory.audit import InMemoryAuditLog
-from adapters.memory.base import InMemoryDatabase, Journal
+from adapters.memory.base import InMemoryDatabase, Journal, MemoryTracker
 from adapters.memory.cart import InMemoryCartRepository
 from adapters.memory.catalog import InMemoryCategoryRepository, InMemoryProductRepository
 from adapters.memory.checkout import InMemoryCheckoutSagaRepository
@@ -113,7 +113,7 @@ class InMemoryUnitOfWork(TrackedUnitOfWork):
     inbox = Slot(lambda s: InMemoryInbox(s.db, s.journal))
 
     def __init__(self, db: InMemoryDatabase, clock: Clock, ids: IdGenerator) -> None:
-        tracker = Tracker(ids, clock)
+        tracker = MemoryTracker(ids, clock)
         super().__init__(tracker)
         self._db, self._journal = db, Journal()
         self.scope = MemoryScope(db, tracker, self._journal, clock, ids)

@@ -76,6 +76,9 @@ _FAILED = (
 )
 _ALL = sa.select(*_ENVELOPE).order_by(_o.seq)
 _STATS = sa.select(_o.status, sa.func.count().label("n")).group_by(_o.status)
+_OLDEST_PENDING = (
+    sa.select(_o.created_at).where(_o.status == "pending").order_by(_o.seq).limit(1)
+)
 
 
 class SqlOutbox:
@@ -154,6 +157,10 @@ class SqlOutbox:
         for row in self._db.execute(_STATS):
             counts[row.status] = int(row.n)
         return counts
+
+    def oldest_pending(self) -> datetime | None:
+        oldest: datetime | None = self._db.execute(_OLDEST_PENDING).scalar_one_or_none()
+        return oldest
 
     def all(self) -> list[EventEnvelope]:
         """Every row, oldest first (tests read what was committed)."""

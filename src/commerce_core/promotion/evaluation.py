@@ -38,7 +38,7 @@ from commerce_core.promotion.model import (
     PromotionDefinition,
     normalise_code,
 )
-from commerce_core.promotion.terms import FactValue, FreeShipping
+from commerce_core.promotion.terms import FactValue, FreeShipping, ProductScope
 from commerce_core.promotion.values import InvalidReason, UsageCounts
 from commerce_core.shared.money import Money
 
@@ -90,6 +90,25 @@ def _facts(request: PromotionRequest, shopper: Shopper) -> dict[str, FactValue]:
         "customer_id": shopper.customer_id,
         "customer_segments": tuple(sorted(shopper.segments)),
     }
+
+
+class _Reach:
+    """The products, categories and brands of a cart's lines, to tell at once whether a scope
+    can match any of them (exclusions only narrow a scope, so they are not needed for that)."""
+
+    def __init__(self, lines: Sequence[PromotionLine]) -> None:
+        self.products = {ln.product_id for ln in lines}
+        self.categories = {c for ln in lines for c in ln.category_ids}
+        self.brands = {ln.brand_id for ln in lines if ln.brand_id is not None}
+
+    def may_apply(self, scope: ProductScope) -> bool:
+        if not (scope.product_ids or scope.category_ids or scope.brand_ids):
+            return True  # every product but the excluded ones
+        return not (
+            self.products.isdisjoint(scope.product_ids)
+            and self.categories.isdisjoint(scope.category_ids)
+            and self.brands.isdisjoint(scope.brand_ids)
+        )
 
 
 class _Evaluation:
@@ -250,7 +269,12 @@ class _Evaluation:
                                              "this offer is not running"))
         found: list[_Candidate] = []
         base = {ln.line_id: ln.amount.amount for ln in self.request.lines}
-        for promotion in sorted(promotions.values(), key=lambda p: p.order_key):
+        # A promotion scoped to nothing in the cart takes nothing off it: left out before any
+        # check, unless a coupon names it (its refusal is then reported with the checks' reason).
+        reach = _Reach(self.request.lines)
+        reachable = [p for p in promotions.values()
+                     if p.promotion_id in coupons or reach.may_apply(p.scope)]
+        for promotion in sorted(reachable, key=lambda p: p.order_key):
             coupon = coupons.get(promotion.promotion_id)
             if promotion.requires_coupon and coupon is None:
                 continue

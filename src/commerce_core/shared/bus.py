@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from datetime import timedelta
 from typing import Any, Protocol
 
+import attrs
 from attrs import frozen
 
 from commerce_core.shared.cards import refuse_card_numbers
@@ -32,6 +33,7 @@ from commerce_core.shared.uow import committed_in_context as _committed
 log = logging.getLogger("commerce.bus")
 
 SubscriberFn = Callable[[EventEnvelope, Any], None]
+Relay = Callable[[Sequence[EventEnvelope]], int]
 
 
 class Handle(Protocol):
@@ -139,6 +141,22 @@ class MessageBus:
 
     def handles(self) -> list[type[Any]]:
         return list(self._handlers)
+
+    def instrument(self, wrap: Callable[[type[Any], Callable[[Any], Any]], Callable[[Any], Any]],
+                   *, subscribers: Callable[[Subscriber], SubscriberFn] | None = None,
+                   relay: Callable[[Relay], Relay] | None = None) -> None:
+        """Replace every registered handler by `wrap(command_type, handler)` and, if given,
+        every subscriber's function by `subscribers(subscriber)` and the in-process relay by
+        `relay(relay)` (timing, tracing): done once the wiring is complete, by whoever serves
+        this bus."""
+        self._handlers = {t: wrap(t, h) for t, h in self._handlers.items()}
+        if relay is not None:
+            self.relay = relay(self.relay)  # type: ignore[method-assign, assignment]
+        if subscribers is not None:
+            self._subscribers = {
+                event_type: [attrs.evolve(s, fn=subscribers(s)) for s in group]
+                for event_type, group in self._subscribers.items()
+            }
 
     def has_subscribers(self, event_type: str) -> bool:
         return event_type in self._subscribers

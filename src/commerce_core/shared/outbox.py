@@ -44,6 +44,10 @@ class Outbox(Protocol):
         """Row counts by status (`pending`, `published`, `failed`)."""
         ...
 
+    def oldest_pending(self) -> datetime | None:
+        """When the oldest row still waiting to be relayed was written (None: none waits)."""
+        ...
+
 
 class Inbox(Protocol):
     """Which events each consumer has already applied, written with the consumer's effects."""

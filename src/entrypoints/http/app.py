@@ -50,6 +50,7 @@ from entrypoints.http.problems import (
 )
 from entrypoints.http.ratelimit import RateLimitMiddleware, RateLimits, build_rate_limits
 from entrypoints.settings import Settings
+from entrypoints.tracing import TracingMiddleware, tracer_for
 
 
 def _package_version() -> str:
@@ -81,8 +82,10 @@ def create_app(commerce: Commerce, settings: Settings,
     # Identity's access tokens (staff, customers, apps) come right after the operator token.
     own = [commerce.identity.authenticator] if commerce.ports.identity is not None else []
     app.state.authenticators = chain_for(settings.operator_token, [*own, *authenticators])
-    app.state.metrics = HttpMetrics(commerce.gateways)
     app.state.redis = health.readiness_redis(settings)
+    app.state.metrics = HttpMetrics(commerce.gateways, commerce=commerce,
+                                    redis_client=app.state.redis,
+                                    redis_prefix=settings.redis_prefix)
     app.state.rate_limits = rate_limits or build_rate_limits(settings)
     app.state.order_streams = order_events.OrderStreams.build(commerce, settings, order_feed)
     install_problem_handlers(app)
@@ -92,6 +95,9 @@ def create_app(commerce: Commerce, settings: Settings,
                        read_timeout=settings.body_read_timeout_seconds)
     app.add_middleware(RateLimitMiddleware, limits=app.state.rate_limits)
     app.add_middleware(RequestContextMiddleware, metrics=app.state.metrics)
+    tracer = tracer_for(settings.tracing)
+    if tracer is not None:
+        app.add_middleware(TracingMiddleware, tracer=tracer)
 
     for public in (health.router, catalog.router, inventory.router, carts.router,
                    checkout.router, orders.router, pricing.router, search.router,
