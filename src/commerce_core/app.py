@@ -68,6 +68,8 @@ from commerce_core.shared.uow import UnitOfWorkFactory
 from commerce_core.tax.api import TaxApi
 from commerce_core.tax.services import StoredTaxRules, TaxRates
 from commerce_core.tax.wiring import TaxWiring
+from commerce_core.webhooks.api import WebhooksApi
+from commerce_core.webhooks.wiring import WebhooksWiring
 
 
 class ContextWiring(Protocol):
@@ -83,7 +85,7 @@ class Commerce:
 
     `handle(command)` runs any command; the context attributes (`catalog`, `inventory`, `cart`,
     `checkout`, `orders`, `payments`, `fraud`, `fulfillment`, `pricing`, `promotions`, `tax`,
-    `search`, `notifications`, `audit`, `customers`) offer the
+    `search`, `notifications`, `audit`, `customers`, `webhooks`) offer the
     same use cases as plain methods, plus queries.
     """
 
@@ -144,6 +146,7 @@ class Commerce:
                          search_settings or SearchSettings()),
             self._notification_wiring(),
             customer,
+            WebhooksWiring(uow, clock, ids, ports.webhooks),
         ]
         identity = (IdentityWiring(uow, ports.identity, clock, ids, identity_policy)
                     if ports.identity is not None else None)
@@ -170,6 +173,7 @@ class Commerce:
         self.tax = TaxApi(handle, read)
         self.notifications = NotificationsApi(handle, read)
         self.audit = AuditApi(read)
+        self.webhooks = WebhooksApi(handle, read)
         self.search = SearchApi(handle, read, ports.search_index, clock, ids,
                                 search_settings or SearchSettings(), synonyms or Synonyms())
         self._identity = (IdentityApi(handle, read, ports.identity, clock, identity.oidc_begin)

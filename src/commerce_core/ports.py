@@ -23,12 +23,13 @@ from commerce_core.shared.ids import IdGenerator, Uuid7Generator
 from commerce_core.shared.uow import UnitOfWorkFactory
 from commerce_core.shipping.ports import Carriers
 from commerce_core.tax.ports import TaxRuleSource, TaxUnitOfWork
+from commerce_core.webhooks.ports import WebhookPorts, WebhooksUnitOfWork
 
 
 class ShopUnitOfWork(
     CatalogUnitOfWork, CheckoutUnitOfWork, FulfillmentUnitOfWork, TaxUnitOfWork,
     SearchUnitOfWork, NotificationUnitOfWork, AuditUnitOfWork, CustomerUnitOfWork,
-    IdentityUnitOfWork, Protocol,
+    IdentityUnitOfWork, WebhooksUnitOfWork, Protocol,
 ):
     """One transaction over every context's repositories: an adapter's unit of work satisfies
     each context's unit-of-work Protocol, so a checkout step can coordinate several."""
@@ -65,3 +66,6 @@ class Ports:
     # The carriers shipments are booked with and live rates come from, by code
     # (`adapters.carriers.registry.CarrierRegistry`). None: no carrier; shipping is unavailable.
     carriers: Carriers | None = None
+    # The sender, secret sealer and retry policy of outbound webhooks
+    # (`adapters.webhooks.kit`). None: webhooks are off (`commerce.webhooks` refuses).
+    webhooks: WebhookPorts | None = None

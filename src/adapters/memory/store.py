@@ -52,6 +52,7 @@ from adapters.memory.promotion import (
 )
 from adapters.memory.search import InMemorySearchLog
 from adapters.memory.tax import InMemoryTaxRuleRepository
+from adapters.memory.webhooks import InMemoryDeliveryRepository, InMemorySubscriptionRepository
 from commerce_core.shared.clock import Clock
 from commerce_core.shared.ids import IdGenerator
 from commerce_core.shared.uow import Slot, TrackedUnitOfWork, Tracker
@@ -102,6 +103,8 @@ class InMemoryUnitOfWork(TrackedUnitOfWork):
     sessions = Slot(InMemorySessionRepository.over)
     app_clients = Slot(InMemoryAppClientRepository.over)
     oauth_links = Slot(InMemoryOAuthLinkRepository.over)
+    webhook_subscriptions = Slot(InMemorySubscriptionRepository.over)
+    webhook_deliveries = Slot(InMemoryDeliveryRepository.over)
     stock = Slot(lambda s: InMemoryStockLevels(s.db, s.journal, s.clock, s.ids))
     ledger = Slot(lambda s: InMemoryStockLedger(s.db))
     promotion_usage = Slot(lambda s: InMemoryPromotionUsageLedger(s.db, s.journal))

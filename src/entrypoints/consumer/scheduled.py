@@ -2,8 +2,9 @@
 the leak report (hourly), the fulfillment jobs (SLA breaches, auto-completion, expired pick
 lists; every 30 minutes), the release of expired idempotency keys (hourly), the payment jobs
 (captures a gateway did not answer, holds past their window; every 5 minutes), the sending of
-due notifications (every 30 seconds, `FOR UPDATE SKIP LOCKED`) and the customer jobs (due
-deletions, then the segment evaluator; daily). Every job is
+due notifications (every 30 seconds, `FOR UPDATE SKIP LOCKED`), the customer jobs (due
+deletions, then the segment evaluator; daily) and the sending of due webhook deliveries
+(every 5 seconds, `FOR UPDATE SKIP LOCKED`). Every job is
 idempotent, so a second worker running them is harmless.
 """
 
@@ -71,6 +72,14 @@ class ScheduledJobs:
         if commerce.ports.notifications is not None:
             self._jobs.append(("notifications", settings.notification_send_interval_seconds,
                                send_notifications))
+        if commerce.ports.webhooks is not None:
+            batch = commerce.ports.webhooks.batch
+
+            def send_webhooks() -> dict[str, int]:
+                return commerce.webhooks.send_due(batch).as_dict()
+
+            self._jobs.append(("webhooks", settings.webhooks_send_interval_seconds,
+                               send_webhooks))
         self._last_run: dict[str, float] = {}
 
     def run_due(self) -> dict[str, int]:

@@ -41,10 +41,11 @@ from adapters.sql.tables import (  # noqa: E402
     promotion,
     search,
     tax,
+    webhooks,
 )
 
 __all__ = [
     "NAMING_CONVENTION", "audit", "cart", "catalog", "checkout", "customer", "fraud",
     "fulfillment", "identity", "inventory", "messaging", "metadata", "notification", "ordering",
-    "payment", "pricing", "promotion", "search", "tax",
+    "payment", "pricing", "promotion", "search", "tax", "webhooks",
 ]
