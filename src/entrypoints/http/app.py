@@ -34,6 +34,7 @@ from entrypoints.http import (
     pricing,
     search,
     webhooks,
+    webhooks_admin,
 )
 from entrypoints.http.access import document_access, staff_only
 from entrypoints.http.limits import BodyLimitMiddleware
@@ -98,7 +99,7 @@ def create_app(commerce: Commerce, settings: Settings,
     # audit context, so every command an admin route sends is audited.
     for operator in (catalog.admin, inventory.admin, orders.admin, fulfillment.admin,
                      pricing.admin, search.admin, fraud.admin, payments.admin,
-                     notifications.admin, audit.admin, customers.admin):
+                     notifications.admin, audit.admin, customers.admin, webhooks_admin.admin):
         app.include_router(operator, prefix="/admin",
                            dependencies=[Depends(staff_only), Depends(audit.audit_as_admin)],
                            responses=PROBLEM_RESPONSES)
