@@ -37,6 +37,9 @@ _UNIQUE: dict[str, tuple[type[CommerceError], str]] = {
     "uq_customers_email": (CustomerEmailTaken, "the email is already registered"),
     "uq_accounts_kind_email": (EmailTaken, "an account with this email exists"),
     "uq_accounts_username": (UsernameTaken, "this username is taken"),
+    # One delivery per subscription and event: a redelivered event enqueues nothing more.
+    "uq_webhook_deliveries_dedupe_key": (
+        ConcurrencyConflict, "the event is already enqueued for this subscription"),
 }
 
 

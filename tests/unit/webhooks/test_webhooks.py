@@ -61,7 +61,8 @@ def test_every_secret_that_signs_adds_a_space_separated_signature() -> None:
 
     made = headers("msg_2", 42, b"{}", [first, second])
 
-    assert made["webhook-id"] == "msg_2" and made["webhook-timestamp"] == "42"
+    assert made["webhook-id"] == "msg_2"
+    assert made["webhook-timestamp"] == "42"
     assert made["webhook-signature"].split(" ") == [sign(first, "msg_2", 42, b"{}"),
                                                    sign(second, "msg_2", 42, b"{}")]
     assert signature_matches(second, made, b"{}")
@@ -229,7 +230,8 @@ def test_deliveries_due_for_a_disabled_subscription_are_cancelled_not_sent() -> 
 
     report = s.commerce.webhooks.send_due()
 
-    assert report.cancelled == 1 and s.sender.sent == []
+    assert report.cancelled == 1
+    assert s.sender.sent == []
     (delivery,) = s.commerce.webhooks.deliveries(subscription.id)
     assert (delivery.status.value, delivery.last_error) == ("cancelled",
                                                             "subscription disabled")
