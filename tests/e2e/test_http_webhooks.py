@@ -70,6 +70,11 @@ def test_a_subscription_shows_its_secret_once_and_logs_its_deliveries(
         ("catalog.product_created", "pending", False)]
     one = client.get(f"/admin/webhook-deliveries/{log[0]['id']}", headers=ADMIN)
     assert one.json()["event_id"] == log[0]["event_id"]
+    audited = [e for e in commerce.audit.search() if e.record.action.startswith("webhooks.")]
+    assert [e.record.action for e in audited] == ["webhooks.create_subscription"]
+    assert str(sub["secret"]) not in repr(audited)
+    assert str(sub["secret"])[len("whsec_"):] not in repr(audited)
+    assert commerce.webhooks.get(str(sub_id)).secret_sealed not in repr(audited)
 
 
 def test_replays_of_one_delivery_and_of_a_range(client: TestClient,
