@@ -17,10 +17,18 @@ RESPONSE_BYTES = 1024  # of an answer's body kept in the delivery log
 USER_AGENT = "commerce-core-webhooks/1"
 
 
+def ascii_host(host: str) -> str:
+    """An internationalised host name as it goes on the wire (IDNA)."""
+    try:
+        return host.encode("idna").decode("ascii")
+    except UnicodeError:
+        return host
+
+
 def pinned(url: str, address: IpAddress) -> tuple[str, str]:
     """The URL with its host replaced by `address`, and the Host header the target expects."""
     parts = urlsplit(url)
-    host = parts.hostname or ""
+    host = ascii_host(parts.hostname or "")
     literal = f"[{address}]" if isinstance(address, ipaddress.IPv6Address) else str(address)
     default = port_of(parts.scheme, None)
     netloc = literal if parts.port in (None, default) else f"{literal}:{parts.port}"
@@ -57,7 +65,7 @@ class HttpWebhookSender:
         url, host = pinned(webhook.url, address)
         headers = {**webhook.headers, "host": host, "user-agent": USER_AGENT}
         # TLS still checks the certificate against the target's name, not the address.
-        extensions = {"sni_hostname": urlsplit(webhook.url).hostname or ""}
+        extensions = {"sni_hostname": ascii_host(urlsplit(webhook.url).hostname or "")}
         try:
             with self._client.stream("POST", url, content=webhook.body, headers=headers,
                                      extensions=extensions) as response:

@@ -79,7 +79,8 @@ def test_a_loopback_target_is_refused_at_creation_unless_allowed() -> None:
 
 # -- the sender at the HTTP boundary -----------------------------------------------------------
 PUBLIC = TargetPolicy(resolver=resolver({"erp.example": ["93.184.215.14"],
-                                         "v6.example": ["2606:4700:4700::1111"]}))
+                                         "v6.example": ["2606:4700:4700::1111"],
+                                         "bücher.example": ["93.184.215.14"]}))
 WEBHOOK = OutgoingWebhook("https://erp.example:8443/hooks?x=1",
                           {"webhook-id": "m1", "webhook-signature": "v1,abc"}, b'{"a":1}')
 
@@ -120,6 +121,20 @@ def test_an_ipv6_target_is_called_by_its_bracketed_address() -> None:
 
     assert str(seen[0].url) == "http://[2606:4700:4700::1111]/h"
     assert seen[0].headers["host"] == "v6.example"
+
+
+def test_an_internationalised_host_goes_on_the_wire_in_idna() -> None:
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200)
+
+    result = sender(handler).send(OutgoingWebhook("https://bücher.example/h", {}, b"{}"))
+
+    assert result.status_code == 200
+    assert seen[0].headers["host"] == "xn--bcher-kva.example"
+    assert seen[0].extensions["sni_hostname"] == "xn--bcher-kva.example"
 
 
 def test_a_redirect_is_an_answer_never_followed() -> None:
