@@ -251,7 +251,7 @@ class SendDueHandler:
         attempt = Attempt(claimed.attempt, started, finished, result.status_code,
                           result.duration_ms, (result.error or "")[:500] or None,
                           result.response[:RESPONSE_KEPT])
-        for tries_left in range(RECORD_TRIES - 1, -1, -1):
+        for _ in range(RECORD_TRIES):
             try:
                 with c.uow() as uow:
                     delivery = uow.webhook_deliveries.get(claimed.delivery_id)
@@ -261,9 +261,11 @@ class SendDueHandler:
                     uow.commit()
                 return outcome
             except ConcurrencyConflict:
-                if not tries_left:  # left `sending`: the lease brings it back
-                    raise
-        raise AssertionError("unreachable")
+                continue  # the subscription changed meanwhile: read it again
+        # Left `sending`: once the lease runs out the attempt counts as interrupted.
+        log.warning("the outcome of webhook delivery %s could not be recorded",
+                    claimed.delivery_id)
+        return "retrying"
 
     def _settle(self, delivery: Delivery, subscription: Subscription, attempt: Attempt,
                 permanent: bool, now: datetime) -> str:
