@@ -71,6 +71,8 @@ from commerce_core.shared.uow import UnitOfWorkFactory
 from commerce_core.tax.api import TaxApi
 from commerce_core.tax.services import StoredTaxRules, TaxRates
 from commerce_core.tax.wiring import TaxWiring
+from commerce_core.webhooks.api import WebhooksApi
+from commerce_core.webhooks.wiring import WebhooksWiring
 
 
 class ContextWiring(Protocol):
@@ -86,7 +88,7 @@ class Commerce:
 
     `handle(command)` runs any command; the context attributes (`catalog`, `inventory`, `cart`,
     `checkout`, `orders`, `payments`, `fraud`, `fulfillment`, `pricing`, `promotions`, `tax`,
-    `search`, `notifications`, `audit`, `customers`, `returns`) offer the
+    `search`, `notifications`, `audit`, `customers`, `returns`, `webhooks`) offer the
     same use cases as plain methods, plus queries.
     """
 
@@ -149,6 +151,7 @@ class Commerce:
                          search_settings or SearchSettings()),
             self._notification_wiring(),
             customer,
+            WebhooksWiring(uow, clock, ids, ports.webhooks),
         ]
         self.return_policy = return_policy or ReturnPolicy()
         contexts.append(ReturnsWiring(uow, clock, ids, gateway, ports.carriers,
@@ -179,6 +182,7 @@ class Commerce:
         self.notifications = NotificationsApi(handle, read)
         self.audit = AuditApi(read)
         self.returns = ReturnsApi(handle, read, self.return_policy)
+        self.webhooks = WebhooksApi(handle, read)
         self.search = SearchApi(handle, read, ports.search_index, clock, ids,
                                 search_settings or SearchSettings(), synonyms or Synonyms())
         self._identity = (IdentityApi(handle, read, ports.identity, clock, identity.oidc_begin)

@@ -25,12 +25,13 @@ from commerce_core.shared.ids import IdGenerator, Uuid7Generator
 from commerce_core.shared.uow import UnitOfWorkFactory
 from commerce_core.shipping.ports import Carriers
 from commerce_core.tax.ports import TaxRuleSource, TaxUnitOfWork
+from commerce_core.webhooks.ports import WebhookPorts, WebhooksUnitOfWork
 
 
 class ShopUnitOfWork(
     CatalogUnitOfWork, CheckoutUnitOfWork, FulfillmentUnitOfWork, TaxUnitOfWork,
     SearchUnitOfWork, NotificationUnitOfWork, AuditUnitOfWork, CustomerUnitOfWork,
-    IdentityUnitOfWork, ReturnsUnitOfWork, Protocol,
+    IdentityUnitOfWork, ReturnsUnitOfWork, WebhooksUnitOfWork, Protocol,
 ):
     """One transaction over every context's repositories: an adapter's unit of work satisfies
     each context's unit-of-work Protocol, so a checkout step can coordinate several."""
@@ -70,3 +71,6 @@ class Ports:
     # Committed events about an order, read back when a follower of its status (re)connects.
     # None: the order's event stream starts live, with nothing replayed.
     timeline: OrderTimeline | None = None
+    # The sender, secret sealer and retry policy of outbound webhooks
+    # (`adapters.webhooks.kit`). None: webhooks are off (`commerce.webhooks` refuses).
+    webhooks: WebhookPorts | None = None

@@ -28,6 +28,7 @@ from commerce_core.fraud.model import Thresholds
 from commerce_core.fraud.ports import GeoIp
 from commerce_core.fraud.services import FraudPolicy
 from commerce_core.fulfillment.model import FulfillmentPolicy
+from commerce_core.identity.ports import IdentityKit
 from commerce_core.inventory.model import ReservationPolicy
 from commerce_core.notification.ports import Channel, NotificationPorts, Notifier
 from commerce_core.payment.ports import BreakerStore, GatewayRouting, PaymentGateway
@@ -45,6 +46,7 @@ from commerce_core.shared.clock import Clock, SystemClock
 from commerce_core.shared.errors import InvalidInput
 from commerce_core.shared.ids import IdGenerator, Uuid7Generator
 from commerce_core.shared.principal import Authenticator
+from commerce_core.webhooks.ports import RetryPolicy, WebhookPorts
 from entrypoints.identity_keys import build_identity_kit
 from entrypoints.settings import Settings
 from entrypoints.tracing import instrument, traced_ports, tracer_for
@@ -302,8 +304,25 @@ def build_ports(
     if notifications is not None:
         ports = attrs.evolve(ports, notifications=notifications)
     ports = attrs.evolve(ports, carriers=build_carriers(settings, clock))
-    return attrs.evolve(ports, locations=build_locations(settings),
-                        identity=build_identity_kit(settings))
+    ports = attrs.evolve(ports, locations=build_locations(settings),
+                         identity=build_identity_kit(settings))
+    webhooks = build_webhooks(settings, ports.identity)
+    return attrs.evolve(ports, webhooks=webhooks) if webhooks is not None else ports
+
+
+def build_webhooks(settings: Settings, identity: IdentityKit | None) -> WebhookPorts | None:
+    """COMMERCE_WEBHOOKS_*: signing secrets sealed with identity's sealing key."""
+    if not settings.webhooks_enabled or identity is None:
+        return None
+    from adapters import webhooks  # imported only when configured: it loads httpx
+
+    return webhooks.kit(
+        identity.sealer, allow_private=settings.webhooks_allow_private_targets,
+        connect_timeout=settings.webhooks_connect_timeout_seconds,
+        read_timeout=settings.webhooks_timeout_seconds,
+        policy=RetryPolicy(max_attempts=settings.webhooks_max_attempts,
+                           disable_after=settings.webhooks_disable_after),
+        batch=settings.webhooks_batch)
 
 
 def build_carriers(settings: Settings, clock: Clock | None = None) -> CarrierRegistry:

@@ -386,6 +386,33 @@ class Settings(BaseSettings):
     fcm_access_token: SecretStr | None = Field(
         None, description="OAuth2 bearer token for FCM HTTP v1 (refreshed by the deployment)"
     )
+    # Outbound webhooks (docs/webhooks.md): signed, retried deliveries to third-party apps.
+    webhooks_enabled: bool = Field(
+        True, description="Deliver the shop's events to webhook subscriptions from the worker"
+    )
+    webhooks_allow_private_targets: bool = Field(
+        False, description="Allow targets on private, loopback, link-local or reserved "
+        "addresses (development only: it opens the shop to server-side request forgery)"
+    )
+    webhooks_connect_timeout_seconds: float = Field(
+        5, gt=0, le=60, description="Timeout of connecting to a webhook target"
+    )
+    webhooks_timeout_seconds: float = Field(
+        15, gt=0, le=120, description="Timeout of a webhook target's answer (between reads)"
+    )
+    webhooks_max_attempts: int = Field(
+        8, ge=1, le=20, description="Attempts of one webhook delivery before it fails (waits "
+        "up to 5 s, 5 min, 30 min, 2 h, 5 h, then 10 h, with full jitter)"
+    )
+    webhooks_disable_after: int = Field(
+        5, ge=1, description="Failed deliveries in a row that disable a webhook subscription"
+    )
+    webhooks_send_interval_seconds: float = Field(
+        5, gt=0, description="How often the worker sends the webhook deliveries that are due"
+    )
+    webhooks_batch: int = Field(
+        50, ge=1, le=1000, description="Webhook deliveries one run of the sender takes at most"
+    )
     # -- rate limits (spec identity §6, ADR 0015): `<count>/<period>[ burst <n>]` ----------------
     rate_limits_enabled: bool = Field(True, description="Count requests and answer 429 over")
     rate_limit_store: Literal["memory", "redis"] = Field(

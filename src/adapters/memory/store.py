@@ -53,6 +53,7 @@ from adapters.memory.promotion import (
 from adapters.memory.returns import InMemoryReturnRepository
 from adapters.memory.search import InMemorySearchLog
 from adapters.memory.tax import InMemoryTaxRuleRepository
+from adapters.memory.webhooks import InMemoryDeliveryRepository, InMemorySubscriptionRepository
 from commerce_core.shared.clock import Clock
 from commerce_core.shared.ids import IdGenerator
 from commerce_core.shared.uow import Slot, TrackedUnitOfWork, Tracker
@@ -104,6 +105,8 @@ class InMemoryUnitOfWork(TrackedUnitOfWork):
     app_clients = Slot(InMemoryAppClientRepository.over)
     oauth_links = Slot(InMemoryOAuthLinkRepository.over)
     returns = Slot(InMemoryReturnRepository.over)
+    webhook_subscriptions = Slot(InMemorySubscriptionRepository.over)
+    webhook_deliveries = Slot(InMemoryDeliveryRepository.over)
     stock = Slot(lambda s: InMemoryStockLevels(s.db, s.journal, s.clock, s.ids))
     ledger = Slot(lambda s: InMemoryStockLedger(s.db))
     promotion_usage = Slot(lambda s: InMemoryPromotionUsageLedger(s.db, s.journal))

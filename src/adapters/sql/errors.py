@@ -41,6 +41,9 @@ _UNIQUE: dict[str, tuple[type[CommerceError], str]] = {
     "uq_returns_number": (ConcurrencyConflict, "the return number is taken"),
     "uq_accounts_kind_email": (EmailTaken, "an account with this email exists"),
     "uq_accounts_username": (UsernameTaken, "this username is taken"),
+    # One delivery per subscription and event: a redelivered event enqueues nothing more.
+    "uq_webhook_deliveries_dedupe_key": (
+        ConcurrencyConflict, "the event is already enqueued for this subscription"),
 }
 
 

@@ -81,6 +81,12 @@ from adapters.sql.search import SqlSearchLog
 from adapters.sql.stock import SqlStockLedger, SqlStockLevels
 from adapters.sql.tax import TAX_RULES, SqlTaxRuleRepository
 from adapters.sql.transaction import SqlTransaction
+from adapters.sql.webhooks import (
+    DELIVERIES,
+    SUBSCRIPTIONS,
+    SqlDeliveryRepository,
+    SqlSubscriptionRepository,
+)
 from commerce_core.shared.clock import Clock
 from commerce_core.shared.ids import IdGenerator
 from commerce_core.shared.uow import Aggregate, Slot, TrackedUnitOfWork, Tracker
@@ -147,6 +153,8 @@ class SqlUnitOfWork(TrackedUnitOfWork):
     app_clients = stored(SqlAppClientRepository, APP_CLIENTS)
     oauth_links = stored(SqlOAuthLinkRepository, OAUTH_LINKS)
     returns = stored(SqlReturnRepository, RETURNS)
+    webhook_subscriptions = stored(SqlSubscriptionRepository, SUBSCRIPTIONS)
+    webhook_deliveries = stored(SqlDeliveryRepository, DELIVERIES)
     # Written at once, in the transaction, rather than on commit.
     stock = Slot(lambda s: SqlStockLevels(s.db, s.clock, s.ids))
     ledger = Slot(lambda s: SqlStockLedger(s.db))

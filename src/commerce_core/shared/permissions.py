@@ -49,6 +49,7 @@ class Permission(StrEnum):
     EVENTS_MANAGE = "events.manage"
     METRICS_READ = "metrics.read"
     SYSTEM_ADMIN = "system.admin"
+    WEBHOOKS_MANAGE = "webhooks.manage"
 
 
 ALL_PERMISSIONS: frozenset[str] = frozenset(p.value for p in Permission)

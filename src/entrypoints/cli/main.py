@@ -28,6 +28,7 @@ from entrypoints.cli import (
     serve,
     stock,
     warehouses,
+    webhooks,
     worker,
 )
 from entrypoints.cli.errors import ReportingGroup
@@ -61,6 +62,7 @@ app.add_typer(pricing.promotions_app, name="promotions")
 app.add_typer(pricing.coupons_app, name="coupons")
 app.add_typer(search.app, name="search")
 app.add_typer(notifications.app, name="notifications")
+app.add_typer(webhooks.app, name="webhooks")
 app.add_typer(identity.users_app, name="users")
 app.add_typer(identity.roles_app, name="roles")
 app.command("login")(identity.login)

@@ -3,8 +3,9 @@ the leak report (hourly), the fulfillment jobs (SLA breaches, auto-completion, e
 lists; every 30 minutes), the release of expired idempotency keys (hourly), the payment jobs
 (captures a gateway did not answer, holds past their window; every 5 minutes), the sending of
 due notifications (every 30 seconds, `FOR UPDATE SKIP LOCKED`), the customer jobs (due
-deletions, then the segment evaluator; daily) and the return jobs (stale returns cancelled,
-failed refunds, restocks and labels retried; every 5 minutes). Every job is
+deletions, then the segment evaluator; daily), the return jobs (stale returns cancelled,
+failed refunds, restocks and labels retried; every 5 minutes) and the sending of due webhook
+deliveries (every 5 seconds, `FOR UPDATE SKIP LOCKED`). Every job is
 idempotent, so a second worker running them is harmless.
 """
 
@@ -77,6 +78,14 @@ class ScheduledJobs:
         if commerce.ports.notifications is not None:
             self._jobs.append(("notifications", settings.notification_send_interval_seconds,
                                send_notifications))
+        if commerce.ports.webhooks is not None:
+            batch = commerce.ports.webhooks.batch
+
+            def send_webhooks() -> dict[str, int]:
+                return commerce.webhooks.send_due(batch).as_dict()
+
+            self._jobs.append(("webhooks", settings.webhooks_send_interval_seconds,
+                               send_webhooks))
         self._last_run: dict[str, float] = {}
 
     def run_due(self) -> dict[str, int]:

@@ -37,6 +37,7 @@ from entrypoints.http import (
     returns,
     search,
     webhooks,
+    webhooks_admin,
 )
 from entrypoints.http.access import document_access, staff_only
 from entrypoints.http.limits import BodyLimitMiddleware
@@ -112,7 +113,7 @@ def create_app(commerce: Commerce, settings: Settings,
     for operator in (catalog.admin, inventory.admin, orders.admin, fulfillment.admin,
                      pricing.admin, search.admin, fraud.admin, payments.admin,
                      notifications.admin, audit.admin, customers.admin, order_events.admin,
-                     returns.admin):
+                     returns.admin, webhooks_admin.admin):
         app.include_router(operator, prefix="/admin",
                            dependencies=[Depends(staff_only), Depends(audit.audit_as_admin)],
                            responses=PROBLEM_RESPONSES)

@@ -42,10 +42,11 @@ from adapters.sql.tables import (  # noqa: E402
     returns,
     search,
     tax,
+    webhooks,
 )
 
 __all__ = [
     "NAMING_CONVENTION", "audit", "cart", "catalog", "checkout", "customer", "fraud",
     "fulfillment", "identity", "inventory", "messaging", "metadata", "notification", "ordering",
-    "payment", "pricing", "promotion", "returns", "search", "tax",
+    "payment", "pricing", "promotion", "returns", "search", "tax", "webhooks",
 ]
