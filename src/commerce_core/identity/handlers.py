@@ -219,7 +219,8 @@ class IdentityHandlers:
             uow.accounts.add(account)
             uow.commit()  # the unique index decides between concurrent registrations
         if self._kit.delivery is not None:
-            self._kit.delivery.email_verification(email, token, expires)
+            self._kit.delivery.email_verification(email, token, expires, locale=account.locale,
+                                                  customer_id=account.customer_id)
         return account
 
     def create_staff_user(self, cmd: CreateStaffUser) -> Account:
@@ -464,7 +465,9 @@ class IdentityHandlers:
             account.start_reset(digest(token), expires)
             uow.commit()
         if self._kit.delivery is not None:
-            self._kit.delivery.password_reset(account.email, token, expires)
+            self._kit.delivery.password_reset(account.email, token, expires,
+                                              locale=account.locale,
+                                              customer_id=account.customer_id)
         return
 
     def reset_password(self, cmd: ResetPassword) -> None:
@@ -495,7 +498,9 @@ class IdentityHandlers:
             account.start_verification(digest(token), expires)
             uow.commit()
         if self._kit.delivery is not None:
-            self._kit.delivery.email_verification(account.email, token, expires)
+            self._kit.delivery.email_verification(account.email, token, expires,
+                                                  locale=account.locale,
+                                                  customer_id=account.customer_id)
         return
 
     def verify_email(self, cmd: VerifyEmail) -> Account:

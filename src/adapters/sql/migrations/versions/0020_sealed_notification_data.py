@@ -1,0 +1,28 @@
+"""A notification may carry secret variables (a one-time link) sealed until it is sent, then
+erased: the column holds the ciphertext, "" once erased, NULL for ordinary messages.
+
+Revision ID: 0020
+Revises: 0016
+Create Date: 2026-12-07
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0020"
+down_revision: str | None = "0016"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.add_column("notifications", sa.Column("sealed_data", sa.Text(), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("notifications") as batch:
+        batch.drop_column("sealed_data")
