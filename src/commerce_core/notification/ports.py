@@ -10,6 +10,7 @@ from typing import Protocol
 
 from attrs import field, frozen
 
+from commerce_core.customer.ports import CustomerUnitOfWork
 from commerce_core.notification.model import (
     Category,
     Channel,
@@ -171,9 +172,9 @@ class PreferencesRepository(Protocol):
     def find(self, recipient_id: str) -> Preferences | None: ...
 
 
-class NotificationUnitOfWork(OrderingUnitOfWork, Protocol):
-    """The triggers read the order (its customer and email) in the transaction that enqueues
-    its notifications."""
+class NotificationUnitOfWork(OrderingUnitOfWork, CustomerUnitOfWork, Protocol):
+    """The triggers read the order (its customer and email) and the customer (phone,
+    language) in the transaction that enqueues its notifications."""
 
     @property
     def notifications(self) -> NotificationRepository: ...

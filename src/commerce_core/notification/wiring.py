@@ -15,7 +15,6 @@ from commerce_core.notification.commands import (
 from commerce_core.notification.errors import InvalidNotification
 from commerce_core.notification.handlers import (
     Enqueuer,
-    NoDirectory,
     RecordDeliveryStatusHandler,
     RequestNotificationHandler,
     RetryNotificationHandler,
@@ -30,6 +29,7 @@ from commerce_core.notification.ports import (
     Sealer,
     TemplateRenderer,
 )
+from commerce_core.notification.recipients import CustomerDirectory
 from commerce_core.notification.triggers import triggers
 from commerce_core.shared.bus import Handlers, Subscriber
 from commerce_core.shared.clock import Clock
@@ -53,7 +53,8 @@ class NotificationWiring:
                  policy: RetryPolicy | None = None, sealer: Sealer | None = None) -> None:
         self._uow, self._clock, self._ids = uow, clock, ids
         self._renderer, self._notifiers = renderer, dict(notifiers)
-        self._directory: RecipientDirectory = directory or NoDirectory()
+        # Customers' own contact details first, the shop's directory for the rest.
+        self._directory = CustomerDirectory(uow, directory)
         self._rng = rng or random.Random()
         self._policy = policy or RetryPolicy()
         self._sealer = sealer
