@@ -1,5 +1,6 @@
 """A notification may carry secret variables (a one-time link) sealed until it is sent, then
-erased: the column holds the ciphertext, "" once erased, NULL for ordinary messages.
+erased: the column holds the ciphertext, "" once erased, NULL for ordinary messages. Carts are
+found by customer and status (a guest cart merges into the customer's active cart).
 
 Revision ID: 0020
 Revises: 0016
@@ -21,8 +22,10 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     op.add_column("notifications", sa.Column("sealed_data", sa.Text(), nullable=True))
+    op.create_index("ix_carts_customer_id_status", "carts", ["customer_id", "status"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_carts_customer_id_status", table_name="carts")
     with op.batch_alter_table("notifications") as batch:
         batch.drop_column("sealed_data")
