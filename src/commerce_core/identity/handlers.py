@@ -89,7 +89,7 @@ from commerce_core.shared.clock import Clock
 from commerce_core.shared.errors import CommerceError, ConcurrencyConflict
 from commerce_core.shared.ids import IdGenerator
 from commerce_core.shared.permissions import ALL_PERMISSIONS, Permission
-from commerce_core.shared.uow import UnitOfWorkFactory
+from commerce_core.shared.uow import UnitOfWorkFactory, retrying
 
 # An account made by an OpenID sign-in has no password: no argon2 hash ever equals this.
 NO_PASSWORD = "!"
@@ -248,19 +248,47 @@ class IdentityHandlers:
 
     def login(self, cmd: Login) -> LoginResult:
         now = self._clock.now()
+        account_id, passed, rehashed = "", False, None
+        try:
+            with self._uow() as uow:
+                account = self._find(uow, cmd.user_type, cmd.identifier)
+                if account is None:
+                    # Spend the same time as for a real account, so timing tells nothing.
+                    self._kit.hasher.verify(self._dummy_hash(), cmd.password)
+                    raise AuthenticationFailed("wrong email or password")
+                account_id = account.id
+                account.ensure_may_sign_in(now)
+                if not self._kit.hasher.verify(account.password_hash, cmd.password):
+                    account.password_failed(now)
+                    uow.commit()
+                    raise AuthenticationFailed("wrong email or password")
+                passed = True
+                rehashed = (self._kit.hasher.hash(cmd.password)
+                            if self._kit.hasher.needs_rehash(account.password_hash) else None)
+                account.password_passed(now, rehashed)
+                session, refresh = self._start_session(uow, account, cmd.user_agent, cmd.ip,
+                                                       now)
+                uow.commit()
+        except ConcurrencyConflict:
+            # A concurrent sign-in of this account committed first. The password is checked
+            # once; its outcome is recorded again on a fresh read, so a guess racing others is
+            # still counted (the lockout holds) and a right password still signs in.
+            result: LoginResult = retrying(
+                lambda: self._record_login(account_id, passed, rehashed, cmd, now),
+                retry_on=ConcurrencyConflict, attempts=50)
+            return result
+        return LoginResult(self._pair(account, session, refresh, now), account.needs_mfa,
+                           account.mfa_enabled)
+
+    def _record_login(self, account_id: str, passed: bool, rehashed: str | None, cmd: Login,
+                      now: datetime) -> LoginResult:
         with self._uow() as uow:
-            account = self._find(uow, cmd.user_type, cmd.identifier)
-            if account is None:
-                # Spend the same time as for a real account, so timing tells nothing.
-                self._kit.hasher.verify(self._dummy_hash(), cmd.password)
-                raise AuthenticationFailed("wrong email or password")
-            account.ensure_may_sign_in(now)
-            if not self._kit.hasher.verify(account.password_hash, cmd.password):
+            account = uow.accounts.get(account_id)
+            account.ensure_may_sign_in(now)  # the racing failures may have locked it
+            if not passed:
                 account.password_failed(now)
                 uow.commit()
                 raise AuthenticationFailed("wrong email or password")
-            rehashed = (self._kit.hasher.hash(cmd.password)
-                        if self._kit.hasher.needs_rehash(account.password_hash) else None)
             account.password_passed(now, rehashed)
             session, refresh = self._start_session(uow, account, cmd.user_agent, cmd.ip, now)
             uow.commit()
