@@ -381,19 +381,34 @@ class IdentityHandlers:
 
     def verify_mfa(self, cmd: VerifyMfa) -> TokenPair:
         now = self._clock.now()
-        with self._uow() as uow:
-            account, session = self._own_session(uow, cmd.account_id, cmd.session_id, now)
-            if not account.mfa_enabled or account.totp_secret is None:
-                raise MfaState("no second factor is enrolled; enrol one first")
-            if not self._second_factor(account, cmd.code, now):
-                # Wrong codes count towards the lockout, as wrong passwords do.
-                account.password_failed(now)
+        wrong = False
+        try:
+            with self._uow() as uow:
+                account, session = self._own_session(uow, cmd.account_id, cmd.session_id, now)
+                if not account.mfa_enabled or account.totp_secret is None:
+                    raise MfaState("no second factor is enrolled; enrol one first")
+                if not self._second_factor(account, cmd.code, now):
+                    # Wrong codes count towards the lockout, as wrong passwords do.
+                    wrong = True
+                    account.password_failed(now)
+                    uow.commit()
+                    raise InvalidMfaCode("the code is not valid")
+                refresh = _new_refresh(session.id)
+                session.mark_mfa_verified(digest(refresh), now)
                 uow.commit()
-                raise InvalidMfaCode("the code is not valid")
-            refresh = _new_refresh(session.id)
-            session.mark_mfa_verified(digest(refresh), now)
-            uow.commit()
+        except ConcurrencyConflict:
+            if not wrong:
+                raise  # a right code racing another use of the account: the client retries
+            # A wrong code racing others is counted all the same (see `login`).
+            retrying(lambda: self._count_failure(cmd.account_id, now),
+                     retry_on=ConcurrencyConflict, attempts=50)
+            raise InvalidMfaCode("the code is not valid") from None
         return self._pair(account, session, refresh, now)
+
+    def _count_failure(self, account_id: str, now: datetime) -> None:
+        with self._uow() as uow:
+            uow.accounts.get(account_id).password_failed(now)
+            uow.commit()
 
     def _second_factor(self, account: Account, code: str, now: datetime) -> bool:
         cleaned = code.strip().replace(" ", "")
