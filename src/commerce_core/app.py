@@ -178,7 +178,8 @@ class Commerce:
         self.audit = AuditApi(read)
         self.search = SearchApi(handle, read, ports.search_index, clock, ids,
                                 search_settings or SearchSettings(), synonyms or Synonyms())
-        self._identity = (IdentityApi(handle, read, kit, clock, identity.oidc_begin)
+        self._identity = (IdentityApi(handle, read, kit, clock, identity.oidc_begin,
+                                      identity_policy)
                           if identity is not None and kit is not None else None)
 
     @property

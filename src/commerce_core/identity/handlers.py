@@ -26,6 +26,7 @@ from commerce_core.identity.commands import (
     IssueAppToken,
     Login,
     Logout,
+    Reauthenticate,
     RefreshTokens,
     RegisterApp,
     RegisterCustomer,
@@ -115,6 +116,9 @@ class IdentityPolicy:
     reset_ttl: timedelta = timedelta(hours=1)
     verification_ttl: timedelta = timedelta(hours=24)
     oidc_ttl: timedelta = timedelta(minutes=10)  # from leaving for the provider to coming back
+    # How long a proof of the account (sign-in, second factor, `POST /auth/reauthenticate`)
+    # covers the sensitive actions of `roles.STEP_UP`.
+    step_up_window: timedelta = timedelta(minutes=15)
 
 
 def check_password(password: str) -> None:
@@ -194,6 +198,7 @@ class IdentityHandlers:
             ResetPassword: self.reset_password,
             RequestEmailVerification: self.request_email_verification,
             VerifyEmail: self.verify_email,
+            Reauthenticate: self.reauthenticate,
             RegisterApp: self.register_app,
             RevokeApp: self.revoke_app,
             IssueAppToken: self.issue_app_token,
@@ -404,6 +409,33 @@ class IdentityHandlers:
                      retry_on=ConcurrencyConflict, attempts=50)
             raise InvalidMfaCode("the code is not valid") from None
         return self._pair(account, session, refresh, now)
+
+    def reauthenticate(self, cmd: Reauthenticate) -> None:
+        """Wrong proofs count towards the lockout like a wrong sign-in; a right one renews the
+        session's `authenticated_at`."""
+        now = self._clock.now()
+        wrong: AuthenticationFailed | None = None
+        try:
+            with self._uow() as uow:
+                account, session = self._own_session(uow, cmd.account_id, cmd.session_id, now)
+                account.ensure_may_sign_in(now)
+                if not self._kit.hasher.verify(account.password_hash, cmd.password):
+                    wrong = AuthenticationFailed("wrong password")
+                elif account.mfa_enabled and not (
+                        cmd.code and self._second_factor(account, cmd.code, now)):
+                    wrong = InvalidMfaCode("a valid second-factor code is needed")
+                if wrong is not None:
+                    account.password_failed(now)
+                    uow.commit()
+                    raise wrong
+                session.reauthenticated(now)
+                uow.commit()
+        except ConcurrencyConflict:
+            if wrong is None:
+                raise
+            retrying(lambda: self._count_failure(cmd.account_id, now),
+                     retry_on=ConcurrencyConflict, attempts=50)
+            raise wrong from None
 
     def _count_failure(self, account_id: str, now: datetime) -> None:
         with self._uow() as uow:

@@ -288,6 +288,29 @@ def verify(body: CodeIn, principal: PrincipalDep, commerce: CommerceDep) -> Toke
                                                      body.code))
 
 
+class ReauthenticateIn(RequestBody):
+    password: str = Field(max_length=1024)
+    code: str | None = Field(None, min_length=6, max_length=32,
+                             description="A TOTP or recovery code, when a second factor is "
+                                         "enrolled")
+
+
+@router.post("/auth/reauthenticate", status_code=204,
+             dependencies=[Depends(rate_limited("login"))],
+             summary="Step-up: prove your account again before a sensitive action",
+             description="Sensitive staff actions (users.manage, roles.assign, system.admin) "
+                         "need a proof of the account from the last 15 minutes; after that "
+                         "they answer 401 `auth.reauthentication_required`. The password, plus "
+                         "a code when MFA is enrolled; wrong proofs count towards the lockout.")
+def reauthenticate(body: ReauthenticateIn, principal: PrincipalDep,
+                   commerce: CommerceDep) -> Response:
+    assert principal.subject is not None
+    assert principal.session_id is not None
+    commerce.identity.reauthenticate(principal.subject, principal.session_id, body.password,
+                                     body.code)
+    return Response(status_code=204)
+
+
 @router.post("/auth/logout", status_code=204, summary="End this session")
 def logout(principal: PrincipalDep, commerce: CommerceDep) -> Response:
     assert principal.session_id is not None
