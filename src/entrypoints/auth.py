@@ -108,5 +108,5 @@ def require_permission(principal: Principal, permission: str, action: str) -> No
         raise Denied(f"{action} needs the {permission} permission", permission=permission)
     if permission in STEP_UP and not principal.recently_authenticated:
         raise ReauthenticationRequired(
-            f"{action} is sensitive: prove your account again (POST /auth/reauthenticate) "
-            "and retry", permission=permission)
+            f"{action} is sensitive: prove your account again (POST /auth/reauthenticate, or "
+            "`commerce login` anew) and retry", permission=permission)
