@@ -15,6 +15,8 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
+import attrs
+
 from commerce_core.audit.api import AuditApi
 from commerce_core.audit.services import CommandAudit
 from commerce_core.cart.api import CartApi
@@ -36,11 +38,14 @@ from commerce_core.fulfillment.model import FulfillmentPolicy
 from commerce_core.fulfillment.wiring import FulfillmentWiring
 from commerce_core.identity.api import IdentityApi
 from commerce_core.identity.handlers import IdentityPolicy
+from commerce_core.identity.ports import IdentityKit
 from commerce_core.identity.wiring import IdentityWiring
 from commerce_core.inventory.api import InventoryApi
 from commerce_core.inventory.model import ReservationPolicy
 from commerce_core.inventory.wiring import InventoryWiring
 from commerce_core.notification.api import NotificationsApi
+from commerce_core.notification.links import LinkDelivery
+from commerce_core.notification.model import Channel
 from commerce_core.notification.wiring import NotificationWiring
 from commerce_core.ordering.api import OrdersApi
 from commerce_core.ordering.customers import OrdersOfCustomer
@@ -156,8 +161,9 @@ class Commerce:
         self.return_policy = return_policy or ReturnPolicy()
         contexts.append(ReturnsWiring(uow, clock, ids, gateway, ports.carriers,
                                       self.return_policy, return_risk))
-        identity = (IdentityWiring(uow, ports.identity, clock, ids, identity_policy)
-                    if ports.identity is not None else None)
+        kit = self._identity_kit()
+        identity = (IdentityWiring(uow, kit, clock, ids, identity_policy)
+                    if kit is not None else None)
         if identity is not None:
             contexts.append(identity)
         for context in contexts:
@@ -185,8 +191,9 @@ class Commerce:
         self.webhooks = WebhooksApi(handle, read)
         self.search = SearchApi(handle, read, ports.search_index, clock, ids,
                                 search_settings or SearchSettings(), synonyms or Synonyms())
-        self._identity = (IdentityApi(handle, read, ports.identity, clock, identity.oidc_begin)
-                          if identity is not None and ports.identity is not None else None)
+        self._identity = (IdentityApi(handle, read, kit, clock, identity.oidc_begin,
+                                      identity_policy)
+                          if identity is not None and kit is not None else None)
 
     @property
     def identity(self) -> IdentityApi:
@@ -201,9 +208,21 @@ class Commerce:
         if given is None:
             return NotificationWiring(self.ports.uow, self.ports.clock, self.ports.ids, None,
                                       {}, None)
+        # Identity's sealing key also seals what messages must not keep in clear.
+        sealer = given.sealer or (self.ports.identity.sealer
+                                  if self.ports.identity is not None else None)
         return NotificationWiring(self.ports.uow, self.ports.clock, self.ports.ids,
                                   given.renderer, given.notifiers, given.directory,
-                                  rng=given.rng, policy=given.retry)
+                                  rng=given.rng, policy=given.retry, sealer=sealer)
+
+    def _identity_kit(self) -> IdentityKit | None:
+        """Identity's adapters; one-time links go out as email notifications when the shop
+        sends email and the kit has no delivery of its own."""
+        kit, given = self.ports.identity, self.ports.notifications
+        if (kit is None or kit.delivery is not None or given is None
+                or Channel.EMAIL not in given.notifiers):
+            return kit
+        return attrs.evolve(kit, delivery=LinkDelivery(self.handle, given.links))
 
     @property
     def pricing_policy(self) -> PricingPolicy:

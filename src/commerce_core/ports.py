@@ -29,9 +29,9 @@ from commerce_core.webhooks.ports import WebhookPorts, WebhooksUnitOfWork
 
 
 class ShopUnitOfWork(
-    CatalogUnitOfWork, CheckoutUnitOfWork, FulfillmentUnitOfWork, TaxUnitOfWork,
+    ReturnsUnitOfWork, CatalogUnitOfWork, CheckoutUnitOfWork, FulfillmentUnitOfWork, TaxUnitOfWork,
     SearchUnitOfWork, NotificationUnitOfWork, AuditUnitOfWork, CustomerUnitOfWork,
-    IdentityUnitOfWork, ReturnsUnitOfWork, WebhooksUnitOfWork, Protocol,
+    IdentityUnitOfWork, WebhooksUnitOfWork, Protocol,
 ):
     """One transaction over every context's repositories: an adapter's unit of work satisfies
     each context's unit-of-work Protocol, so a checkout step can coordinate several."""

@@ -13,6 +13,7 @@ import hashlib
 import hmac
 from collections.abc import Iterable, Sequence
 
+from commerce_core.identity.roles import STEP_UP
 from commerce_core.shared.errors import CommerceError, Forbidden
 from commerce_core.shared.permissions import ALL_PERMISSIONS
 from commerce_core.shared.principal import ANONYMOUS, Authenticator, Principal
@@ -31,6 +32,13 @@ class InvalidToken(Unauthenticated):
     """A credential was presented and no authenticator accepts it (HTTP 401)."""
 
     code = "auth.invalid_token"
+
+
+class ReauthenticationRequired(Unauthenticated):
+    """A sensitive action and a session that has not proved its account recently (HTTP 401):
+    step-up re-authentication first."""
+
+    code = "auth.reauthentication_required"
 
 
 class Denied(Forbidden):
@@ -98,3 +106,7 @@ def require_permission(principal: Principal, permission: str, action: str) -> No
             raise MfaRequired(f"{action} needs a verified second factor first",
                               permission=permission)
         raise Denied(f"{action} needs the {permission} permission", permission=permission)
+    if permission in STEP_UP and not principal.recently_authenticated:
+        raise ReauthenticationRequired(
+            f"{action} is sensitive: prove your account again (POST /auth/reauthenticate, or "
+            "`commerce login` anew) and retry", permission=permission)

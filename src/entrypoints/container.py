@@ -30,7 +30,7 @@ from commerce_core.fraud.services import FraudPolicy
 from commerce_core.fulfillment.model import FulfillmentPolicy
 from commerce_core.identity.ports import IdentityKit
 from commerce_core.inventory.model import ReservationPolicy
-from commerce_core.notification.ports import Channel, NotificationPorts, Notifier
+from commerce_core.notification.ports import Channel, LinkUrls, NotificationPorts, Notifier
 from commerce_core.payment.ports import BreakerStore, GatewayRouting, PaymentGateway
 from commerce_core.payment.routing import (
     BreakerPolicy,
@@ -273,7 +273,8 @@ def build_notifications(settings: Settings) -> NotificationPorts | None:
             httpx.Client(timeout=settings.notify_timeout_seconds),
             project_id=_required(settings, "fcm_project_id", "COMMERCE_NOTIFY_PUSH=fcm"),
             access_token=lambda: token)
-    return NotificationPorts(notify.JinjaRenderer(), notifiers)
+    links = LinkUrls(settings.identity_reset_link, settings.identity_verify_link)
+    return NotificationPorts(notify.JinjaRenderer(), notifiers, links=links)
 
 
 def build_ports(

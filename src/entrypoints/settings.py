@@ -187,6 +187,12 @@ class Settings(BaseSettings):
     identity_dev_keys_file: str | None = Field(
         None, description="Where generated development keys are kept (default: "
                           "$XDG_CONFIG_HOME/commerce/identity-dev-keys.json)")
+    identity_reset_link: str = Field(
+        "http://localhost:3000/reset-password?token={token}", pattern=r"\{token\}",
+        description="The password-reset page emailed to the account; {token} is replaced")
+    identity_verify_link: str = Field(
+        "http://localhost:3000/verify-email?token={token}", pattern=r"\{token\}",
+        description="The email-verification page emailed to the account; {token} is replaced")
     seed_sample_catalog: bool = Field(
         True, description="Seed the sample catalog and stock when the database is empty"
     )

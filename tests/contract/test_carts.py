@@ -106,3 +106,25 @@ def test_a_guest_carts_token_hash_reads_back_and_a_cart_without_one_has_none(
 
     assert reloaded(store, guest.id).access_token_hash == digest
     assert reloaded(store, legacy.id).access_token_hash is None
+
+
+def test_a_customers_active_cart_is_their_latest_active_one(store: Store) -> None:
+    older = cart(store, customer_id="c-1")
+    add(store, older)
+    store.clock.advance(timedelta(minutes=5))
+    newer = cart(store, customer_id="c-1")
+    add(store, newer)
+    store.clock.advance(timedelta(minutes=5))
+    done = cart(store, customer_id="c-1")
+    done.begin_checkout(now=store.clock.now())
+    add(store, done)
+    add(store, cart(store, customer_id="c-2"))
+    add(store, cart(store))
+
+    with store.uow() as uow:
+        found = uow.carts.active_for("c-1")
+        nobody = uow.carts.active_for("c-3")
+
+    assert found is not None
+    assert found.id == newer.id
+    assert nobody is None

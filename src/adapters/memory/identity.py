@@ -69,10 +69,12 @@ class RecordingTokenDelivery:
     def __init__(self) -> None:
         self.sent: list[tuple[str, str, str, datetime]] = []  # (kind, email, token, expires)
 
-    def password_reset(self, email: str, token: str, expires_at: datetime) -> None:
+    def password_reset(self, email: str, token: str, expires_at: datetime, *,
+                       locale: str = "vi", customer_id: str | None = None) -> None:
         self.sent.append(("password_reset", email, token, expires_at))
 
-    def email_verification(self, email: str, token: str, expires_at: datetime) -> None:
+    def email_verification(self, email: str, token: str, expires_at: datetime, *,
+                           locale: str = "vi", customer_id: str | None = None) -> None:
         self.sent.append(("email_verification", email, token, expires_at))
 
     def last(self, kind: str, email: str) -> str:

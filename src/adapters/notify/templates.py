@@ -18,6 +18,8 @@ REQUIRED: Mapping[str, tuple[str, ...]] = {
     "order_shipped": ("order_number", "fulfillment_number"),
     "refund_processed": ("order_id", "amount"),
     "promotion": ("title", "body"),
+    "password_reset": ("link", "expires_at"),
+    "email_verification": ("link", "expires_at"),
 }
 
 

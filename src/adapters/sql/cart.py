@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlalchemy as sa
+
 from adapters.sql.aggregates import AggregateMap, AggregateRepository
 from adapters.sql.codec import IGNORED, RowCodec, by_value, child_values, children, column, money
 from adapters.sql.tables.cart import cart_coupons, cart_lines, carts
@@ -21,5 +23,17 @@ CARTS = AggregateMap[Cart](
 )
 
 
+_ACTIVE_FOR = (
+    sa.select(carts)
+    .where(carts.c.customer_id == sa.bindparam("customer_id"),
+           carts.c.status == CartStatus.ACTIVE.value)
+    .order_by(carts.c.updated_at.desc(), carts.c.id.desc())
+    .limit(1)
+)
+
+
 class SqlCartRepository(AggregateRepository[Cart]):
-    """Carts are only ever read by id."""
+    """Carts are read by id, and a customer's active cart when a guest cart merges in."""
+
+    def active_for(self, customer_id: str) -> Cart | None:
+        return self._store.first(_ACTIVE_FOR, {"customer_id": customer_id})

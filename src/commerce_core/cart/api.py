@@ -6,13 +6,20 @@ from commerce_core.cart.commands import (
     AddCartItem,
     ApplyCoupon,
     CreateCart,
+    MergeGuestCart,
     RemoveCartItem,
     RemoveCoupon,
     UpdateCartItem,
 )
 from commerce_core.cart.ports import CartUnitOfWork
 from commerce_core.cart.pricing import cart_prices, pricing_input
-from commerce_core.cart.queries import CartAccess, CartSnapshot, CartView, cart_view
+from commerce_core.cart.queries import (
+    CartAccess,
+    CartMergeResult,
+    CartSnapshot,
+    CartView,
+    cart_view,
+)
 from commerce_core.cart.services import snapshot
 from commerce_core.catalog import services as catalog
 from commerce_core.catalog.queries import SellableItem
@@ -44,6 +51,13 @@ class CartApi:
         with self._read() as uow:
             cart = uow.carts.get(cart_id)
             return CartAccess(cart.id, cart.customer_id, cart.access_token_hash)
+
+    def merge(self, guest_cart_id: str, customer_id: str) -> CartMergeResult:
+        """On sign-in: the guest cart's lines join the customer's active cart (quantities
+        added up to 99 a line, at most 100 lines; what was cut is reported) and the guest cart
+        closes; without an active cart the guest cart becomes theirs."""
+        result: CartMergeResult = self._handle(MergeGuestCart(guest_cart_id, customer_id))
+        return result
 
     def add_item(self, cart_id: str, sku: str, quantity: int,
                  warehouse_id: str | None = None) -> str:

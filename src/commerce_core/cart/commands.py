@@ -44,3 +44,13 @@ class ApplyCoupon:
 class RemoveCoupon:
     cart_id: str
     code: str
+
+
+@frozen
+class MergeGuestCart:
+    """On sign-in: the guest cart's lines go into the customer's active cart (or the guest cart
+    becomes theirs when they have none). The caller has proven both: the cart's guest token
+    and the customer's session."""
+
+    cart_id: str
+    customer_id: str

@@ -55,3 +55,9 @@ class CouponNotOnCart(NotFound):
 
 class InvalidCouponCode(InvalidInput):
     code = "cart.invalid_coupon_code"
+
+
+class CartsNotMergeable(Conflict):
+    """A guest cart merges only into its customer's active cart, in the same currency."""
+
+    code = "cart.not_mergeable"

@@ -94,3 +94,18 @@ class CartCouponRemoved(DomainEvent):
     cart_id: str
     code: str
     occurred_at: datetime
+
+
+@frozen
+class CartMerged(DomainEvent):
+    """A guest cart went to its customer on sign-in: into their active cart `into_cart_id`
+    (the guest cart is then closed, `merged`), or, without one, it became theirs
+    (`into_cart_id` is the cart itself). `capped_lines` lines kept fewer units than asked."""
+
+    type = "cart.merged"
+    cart_id: str
+    into_cart_id: str
+    customer_id: str
+    lines: int
+    capped_lines: int
+    occurred_at: datetime

@@ -6,6 +6,7 @@ from commerce_core.cart.commands import (
     AddCartItem,
     ApplyCoupon,
     CreateCart,
+    MergeGuestCart,
     RemoveCartItem,
     RemoveCoupon,
     UpdateCartItem,
@@ -13,6 +14,7 @@ from commerce_core.cart.commands import (
 from commerce_core.cart.errors import CurrencyNotSupported, ItemNotForSale, SkuNotSold
 from commerce_core.cart.model import Cart, check_quantity
 from commerce_core.cart.ports import CartUnitOfWork
+from commerce_core.cart.queries import CartMergeResult
 from commerce_core.catalog import services as catalog
 from commerce_core.shared.clock import Clock
 from commerce_core.shared.errors import ConcurrencyConflict
@@ -126,3 +128,30 @@ class RemoveCouponHandler:
                 uow.commit()
 
         retrying(attempt, retry_on=ConcurrencyConflict)
+
+
+class MergeGuestCartHandler:
+    """The guest cart and the customer's active cart change in one transaction; a concurrent
+    change to either is retried from fresh reads, so no unit is lost or counted twice."""
+
+    def __init__(self, uow: UnitOfWorkFactory[CartUnitOfWork], clock: Clock,
+                 ids: IdGenerator) -> None:
+        self._uow, self._clock, self._ids = uow, clock, ids
+
+    def __call__(self, cmd: MergeGuestCart) -> CartMergeResult:
+        def attempt() -> CartMergeResult:
+            with self._uow() as uow:
+                guest = uow.carts.get(cmd.cart_id)
+                now = self._clock.now()
+                target = uow.carts.active_for(cmd.customer_id)
+                if target is None or target.id == guest.id:
+                    guest.claim(cmd.customer_id, now=now)
+                    uow.commit()
+                    return CartMergeResult(guest.id, guest.id, ())
+                report = target.merge_from(guest, customer_id=cmd.customer_id,
+                                           new_line_id=self._ids.new_id, now=now)
+                uow.commit()
+                return CartMergeResult(target.id, guest.id, tuple(report))
+
+        result: CartMergeResult = retrying(attempt, retry_on=ConcurrencyConflict)
+        return result

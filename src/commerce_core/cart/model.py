@@ -6,6 +6,7 @@ A line is identified by (SKU, warehouse): adding the same pair again adds up the
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from enum import StrEnum
 
@@ -15,6 +16,7 @@ from commerce_core.cart.errors import (
     CartLimitReached,
     CartLineNotFound,
     CartNotEditable,
+    CartsNotMergeable,
     CouponNotOnCart,
     InvalidCouponCode,
     InvalidQuantity,
@@ -29,8 +31,10 @@ from commerce_core.cart.events import (
     CartItemAdded,
     CartItemRemoved,
     CartItemUpdated,
+    CartMerged,
     CartReopened,
 )
+from commerce_core.cart.queries import MergedLineResult
 from commerce_core.shared.events import DomainEvent
 from commerce_core.shared.money import Money
 
@@ -43,6 +47,7 @@ class CartStatus(StrEnum):
     ACTIVE = "active"
     CHECKOUT = "checkout"
     COMPLETED = "completed"
+    MERGED = "merged"  # a guest cart whose lines went into its customer's cart on sign-in
 
 
 @define(eq=False)
@@ -229,3 +234,60 @@ class Cart:
             CartConverted(self.id, order_id, self.customer_id,
                           sum(ln.quantity for ln in self.lines), total, now)
         )
+
+    def merge_from(self, guest: Cart, *, customer_id: str, new_line_id: Callable[[], str],
+                   now: datetime) -> list[MergedLineResult]:
+        """Takes the guest cart's lines and coupons into this (the customer's) cart and closes
+        the guest cart. A line of the same SKU and warehouse adds up, capped at 99 units; a new
+        line past the 100th is left out; coupons join while there is room. Returns what
+        happened to each guest line."""
+        self._editable()
+        guest._editable()
+        if guest.id == self.id or guest.customer_id not in (None, customer_id) \
+                or self.customer_id != customer_id:
+            raise CartsNotMergeable("only a guest cart merges into its customer's cart",
+                                    cart_id=guest.id)
+        if guest.currency != self.currency:
+            raise CartsNotMergeable(
+                f"the guest cart is in {guest.currency}, the customer's in {self.currency}",
+                cart_id=guest.id, currency=guest.currency)
+        report: list[MergedLineResult] = []
+        for line in guest.lines:
+            existing = next((ln for ln in self.lines if ln.sku == line.sku
+                             and ln.warehouse_id == line.warehouse_id), None)
+            if existing is not None:
+                kept = min(line.quantity, MAX_QUANTITY_PER_LINE - existing.quantity)
+                if kept > 0:
+                    existing.quantity += kept
+                    self.events.append(CartItemUpdated(self.id, existing.id, existing.sku,
+                                                       existing.quantity, now))
+            elif len(self.lines) < MAX_LINES:
+                kept = line.quantity
+                added = CartLine(new_line_id(), line.sku, line.product_id, line.name, kept,
+                                 line.unit_price, line.warehouse_id, now)
+                self.lines.append(added)
+                self.events.append(CartItemAdded(self.id, added.id, added.sku,
+                                                 added.product_id, kept, added.unit_price, now))
+            else:
+                kept = 0
+            report.append(MergedLineResult(line.sku, line.warehouse_id, line.quantity, kept))
+        for code in guest.coupon_codes:
+            if code not in self.coupon_codes and len(self.coupon_codes) < MAX_COUPONS:
+                self.coupon_codes.append(code)
+        self.updated_at = now
+        guest.status = CartStatus.MERGED
+        guest.updated_at = now
+        capped = sum(1 for r in report if r.kept < r.requested)
+        guest.events.append(CartMerged(guest.id, self.id, customer_id, len(report), capped, now))
+        return report
+
+    def claim(self, customer_id: str, *, now: datetime) -> None:
+        """A signed-in customer without an active cart takes their guest cart as it is."""
+        self._editable()
+        if self.customer_id not in (None, customer_id):
+            raise CartsNotMergeable("this cart belongs to another customer", cart_id=self.id)
+        if self.customer_id == customer_id:
+            return
+        self.customer_id = customer_id
+        self.updated_at = now
+        self.events.append(CartMerged(self.id, self.id, customer_id, len(self.lines), 0, now))

@@ -16,6 +16,10 @@ class CartRepository(Protocol):
         """The cart, or `CartNotFound`."""
         ...
 
+    def active_for(self, customer_id: str) -> Cart | None:
+        """The customer's most recently updated active cart, if any."""
+        ...
+
 
 class CartUnitOfWork(ProductReadUnitOfWork, Protocol):
     @property

@@ -26,6 +26,31 @@ class CartLineSnapshot:
 
 
 @frozen
+class MergedLineResult:
+    """What merging did to one guest line: `kept` units of the `requested` ones (fewer when the
+    line would pass 99 units, none when the cart already holds 100 lines)."""
+
+    sku: str
+    warehouse_id: str | None
+    requested: int
+    kept: int
+
+
+@frozen
+class CartMergeResult:
+    """Where the guest cart's lines went (`cart_id`, the customer's cart now) and what became
+    of each: `kept` below `requested` when a limit cut it."""
+
+    cart_id: str
+    merged_from: str
+    lines: tuple[MergedLineResult, ...]
+
+    @property
+    def capped(self) -> tuple[MergedLineResult, ...]:
+        return tuple(line for line in self.lines if line.kept < line.requested)
+
+
+@frozen
 class CartSnapshot:
     """A cart as it is stored now, for reading: what checkout prices and freezes, and what the
     shopper's view is built from."""

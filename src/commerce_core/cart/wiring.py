@@ -25,6 +25,7 @@ class CartWiring:
             cc.RemoveCartItem: ch.RemoveCartItemHandler(uow, clock),
             cc.ApplyCoupon: ch.ApplyCouponHandler(uow, clock),
             cc.RemoveCoupon: ch.RemoveCouponHandler(uow, clock),
+            cc.MergeGuestCart: ch.MergeGuestCartHandler(uow, clock, ids),
         }
 
     def subscribers(self) -> list[Subscriber]:

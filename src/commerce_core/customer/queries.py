@@ -18,6 +18,17 @@ class CustomerSummary:
 
 
 @frozen
+class CustomerContact:
+    """How to reach a customer, for notification: the profile's email and phone (else the
+    default address's phone) and the language they chose (`vi`, `en`, ...)."""
+
+    customer_id: str
+    email: str
+    phone: str | None
+    language: str
+
+
+@frozen
 class SegmentEvaluation:
     """What one evaluator run did: customers looked at, memberships added and removed."""
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from attrs import evolve
+
 from commerce_core.customer.errors import CustomerNotFound
 from commerce_core.customer.model import ALL_CUSTOMERS, NEW_CUSTOMERS, Customer, normalise_email
 from commerce_core.shared.clock import Clock
@@ -45,11 +47,15 @@ class ProfileOnCustomerRegistered:
         # The name as the shopper typed it (a Vietnamese name puts the family name first, so it
         # is not split); a sign-up without a name is called by its email until they say.
         first, last = str(payload.get("name") or "").strip() or email.partition("@")[0], ""
-        uow.customers.add(Customer.register(
+        now = self._clock.now()
+        customer = Customer.register(
             customer_id=customer_id, email=email, first_name=first, last_name=last.strip(),
             phone=None, registration_source="web", email_verified=False,
-            customer_type="individual", segments=(ALL_CUSTOMERS, NEW_CUSTOMERS),
-            now=self._clock.now()))
+            customer_type="individual", segments=(ALL_CUSTOMERS, NEW_CUSTOMERS), now=now)
+        locale = str(payload.get("locale") or "").strip()
+        if locale:  # the language chosen at sign-up is the one messages speak
+            customer.preferences = evolve(customer.preferences, language=locale[:16])
+        uow.customers.add(customer)
 
 
 class VerifyOnEmailVerified:

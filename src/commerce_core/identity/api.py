@@ -16,6 +16,7 @@ from commerce_core.identity.commands import (
     IssueAppToken,
     Login,
     Logout,
+    Reauthenticate,
     RefreshTokens,
     RegisterApp,
     RegisterCustomer,
@@ -29,6 +30,7 @@ from commerce_core.identity.commands import (
     VerifyMfa,
 )
 from commerce_core.identity.errors import InvalidToken
+from commerce_core.identity.handlers import IdentityPolicy
 from commerce_core.identity.model import Account, AccountKind, AccountStatus
 from commerce_core.identity.ports import IdentityKit, IdentityUnitOfWork
 from commerce_core.identity.queries import (
@@ -55,10 +57,12 @@ class OidcBegin(Protocol):
 
 class IdentityApi:
     def __init__(self, handle: Handle, read: UnitOfWorkFactory[IdentityUnitOfWork],
-                 kit: IdentityKit, clock: Clock, oidc: OidcBegin) -> None:
+                 kit: IdentityKit, clock: Clock, oidc: OidcBegin,
+                 policy: IdentityPolicy | None = None) -> None:
         self._handle, self._read, self._kit, self._clock = handle, read, kit, clock
         self._oidc_begin = oidc
-        self.authenticator = IdentityAuthenticator(read, kit.tokens, clock)
+        self.authenticator = IdentityAuthenticator(
+            read, kit.tokens, clock, (policy or IdentityPolicy()).step_up_window)
 
     def _run(self, command: Any) -> Any:
         return self._handle(command)
@@ -148,6 +152,12 @@ class IdentityApi:
             open_ = uow.sessions.open_for(account_id, now)
         return [SessionView(s.id, s.created_at, s.last_used_at, s.expires_at, s.user_agent,
                             s.ip, s.mfa_verified, s.id == current) for s in open_]
+
+    def reauthenticate(self, account_id: str, session_id: str, password: str,
+                       code: str | None = None) -> None:
+        """Step-up: proves the account again in this session, for the sensitive actions
+        (`roles.STEP_UP`) of the next `IdentityPolicy.step_up_window`."""
+        self._run(Reauthenticate(account_id, session_id, password, code))
 
     def revoke_session(self, account_id: str, session_id: str) -> None:
         self._run(RevokeSession(account_id, session_id))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from commerce_core.identity.errors import (
     AppNotFound,
     InvalidToken,
@@ -33,8 +35,9 @@ class IdentityAuthenticator:
     """
 
     def __init__(self, read: UnitOfWorkFactory[IdentityUnitOfWork], tokens: AccessTokens,
-                 clock: Clock) -> None:
+                 clock: Clock, step_up_window: timedelta = timedelta(minutes=15)) -> None:
         self._read, self._tokens, self._clock = read, tokens, clock
+        self._step_up = step_up_window
 
     def authenticate(self, credential: str) -> Principal | None:
         if not _looks_like_jwt(credential):
@@ -57,15 +60,17 @@ class IdentityAuthenticator:
             raise StalePermissions("the user's roles changed since this token was issued; "
                                    "refresh it")
         verified = claims.mfa_verified
+        recent = session.recently_authenticated(now, self._step_up)
         if account.kind is AccountKind.STAFF:
             roles = frozenset(account.roles)
             return Principal(kind="staff", subject=account.id,
                              permissions=permissions_of(roles) if verified else frozenset(),
                              roles=roles, session_id=session.id, mfa_verified=verified,
-                             refund_limit=refund_limit_of(roles))
+                             refund_limit=refund_limit_of(roles), recently_authenticated=recent)
         return Principal(kind="customer", subject=account.id,
                          customer_id=account.customer_id if verified else None,
-                         session_id=session.id, mfa_verified=verified)
+                         session_id=session.id, mfa_verified=verified,
+                         recently_authenticated=recent)
 
     def _app(self, client_id: str, scopes: tuple[str, ...]) -> Principal:
         with self._read() as uow:

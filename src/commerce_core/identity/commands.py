@@ -166,3 +166,14 @@ class ChangeUserStatus:
     account_id: str
     status: str
     changed_by: str
+
+
+@frozen
+class Reauthenticate:
+    """Step-up: the signed-in account proves itself again (its password, and a TOTP or recovery
+    code when a second factor is enrolled) before a sensitive action."""
+
+    account_id: str
+    session_id: str
+    password: str = _hidden()
+    code: str | None = field(default=None, repr=False)

@@ -26,6 +26,7 @@ from commerce_core.identity.commands import (
     IssueAppToken,
     Login,
     Logout,
+    Reauthenticate,
     RefreshTokens,
     RegisterApp,
     RegisterCustomer,
@@ -89,7 +90,7 @@ from commerce_core.shared.clock import Clock
 from commerce_core.shared.errors import CommerceError, ConcurrencyConflict
 from commerce_core.shared.ids import IdGenerator
 from commerce_core.shared.permissions import ALL_PERMISSIONS, Permission
-from commerce_core.shared.uow import UnitOfWorkFactory
+from commerce_core.shared.uow import UnitOfWorkFactory, retrying
 
 # An account made by an OpenID sign-in has no password: no argon2 hash ever equals this.
 NO_PASSWORD = "!"
@@ -115,6 +116,9 @@ class IdentityPolicy:
     reset_ttl: timedelta = timedelta(hours=1)
     verification_ttl: timedelta = timedelta(hours=24)
     oidc_ttl: timedelta = timedelta(minutes=10)  # from leaving for the provider to coming back
+    # How long a proof of the account (sign-in, second factor, `POST /auth/reauthenticate`)
+    # covers the sensitive actions of `roles.STEP_UP`.
+    step_up_window: timedelta = timedelta(minutes=15)
 
 
 def check_password(password: str) -> None:
@@ -194,6 +198,7 @@ class IdentityHandlers:
             ResetPassword: self.reset_password,
             RequestEmailVerification: self.request_email_verification,
             VerifyEmail: self.verify_email,
+            Reauthenticate: self.reauthenticate,
             RegisterApp: self.register_app,
             RevokeApp: self.revoke_app,
             IssueAppToken: self.issue_app_token,
@@ -219,7 +224,8 @@ class IdentityHandlers:
             uow.accounts.add(account)
             uow.commit()  # the unique index decides between concurrent registrations
         if self._kit.delivery is not None:
-            self._kit.delivery.email_verification(email, token, expires)
+            self._kit.delivery.email_verification(email, token, expires, locale=account.locale,
+                                                  customer_id=account.customer_id)
         return account
 
     def create_staff_user(self, cmd: CreateStaffUser) -> Account:
@@ -247,19 +253,47 @@ class IdentityHandlers:
 
     def login(self, cmd: Login) -> LoginResult:
         now = self._clock.now()
+        account_id, passed, rehashed = "", False, None
+        try:
+            with self._uow() as uow:
+                account = self._find(uow, cmd.user_type, cmd.identifier)
+                if account is None:
+                    # Spend the same time as for a real account, so timing tells nothing.
+                    self._kit.hasher.verify(self._dummy_hash(), cmd.password)
+                    raise AuthenticationFailed("wrong email or password")
+                account_id = account.id
+                account.ensure_may_sign_in(now)
+                if not self._kit.hasher.verify(account.password_hash, cmd.password):
+                    account.password_failed(now)
+                    uow.commit()
+                    raise AuthenticationFailed("wrong email or password")
+                passed = True
+                rehashed = (self._kit.hasher.hash(cmd.password)
+                            if self._kit.hasher.needs_rehash(account.password_hash) else None)
+                account.password_passed(now, rehashed)
+                session, refresh = self._start_session(uow, account, cmd.user_agent, cmd.ip,
+                                                       now)
+                uow.commit()
+        except ConcurrencyConflict:
+            # A concurrent sign-in of this account committed first. The password is checked
+            # once; its outcome is recorded again on a fresh read, so a guess racing others is
+            # still counted (the lockout holds) and a right password still signs in.
+            result: LoginResult = retrying(
+                lambda: self._record_login(account_id, passed, rehashed, cmd, now),
+                retry_on=ConcurrencyConflict, attempts=50)
+            return result
+        return LoginResult(self._pair(account, session, refresh, now), account.needs_mfa,
+                           account.mfa_enabled)
+
+    def _record_login(self, account_id: str, passed: bool, rehashed: str | None, cmd: Login,
+                      now: datetime) -> LoginResult:
         with self._uow() as uow:
-            account = self._find(uow, cmd.user_type, cmd.identifier)
-            if account is None:
-                # Spend the same time as for a real account, so timing tells nothing.
-                self._kit.hasher.verify(self._dummy_hash(), cmd.password)
-                raise AuthenticationFailed("wrong email or password")
-            account.ensure_may_sign_in(now)
-            if not self._kit.hasher.verify(account.password_hash, cmd.password):
+            account = uow.accounts.get(account_id)
+            account.ensure_may_sign_in(now)  # the racing failures may have locked it
+            if not passed:
                 account.password_failed(now)
                 uow.commit()
                 raise AuthenticationFailed("wrong email or password")
-            rehashed = (self._kit.hasher.hash(cmd.password)
-                        if self._kit.hasher.needs_rehash(account.password_hash) else None)
             account.password_passed(now, rehashed)
             session, refresh = self._start_session(uow, account, cmd.user_agent, cmd.ip, now)
             uow.commit()
@@ -352,19 +386,61 @@ class IdentityHandlers:
 
     def verify_mfa(self, cmd: VerifyMfa) -> TokenPair:
         now = self._clock.now()
-        with self._uow() as uow:
-            account, session = self._own_session(uow, cmd.account_id, cmd.session_id, now)
-            if not account.mfa_enabled or account.totp_secret is None:
-                raise MfaState("no second factor is enrolled; enrol one first")
-            if not self._second_factor(account, cmd.code, now):
-                # Wrong codes count towards the lockout, as wrong passwords do.
-                account.password_failed(now)
+        wrong = False
+        try:
+            with self._uow() as uow:
+                account, session = self._own_session(uow, cmd.account_id, cmd.session_id, now)
+                if not account.mfa_enabled or account.totp_secret is None:
+                    raise MfaState("no second factor is enrolled; enrol one first")
+                if not self._second_factor(account, cmd.code, now):
+                    # Wrong codes count towards the lockout, as wrong passwords do.
+                    wrong = True
+                    account.password_failed(now)
+                    uow.commit()
+                    raise InvalidMfaCode("the code is not valid")
+                refresh = _new_refresh(session.id)
+                session.mark_mfa_verified(digest(refresh), now)
                 uow.commit()
-                raise InvalidMfaCode("the code is not valid")
-            refresh = _new_refresh(session.id)
-            session.mark_mfa_verified(digest(refresh), now)
-            uow.commit()
+        except ConcurrencyConflict:
+            if not wrong:
+                raise  # a right code racing another use of the account: the client retries
+            # A wrong code racing others is counted all the same (see `login`).
+            retrying(lambda: self._count_failure(cmd.account_id, now),
+                     retry_on=ConcurrencyConflict, attempts=50)
+            raise InvalidMfaCode("the code is not valid") from None
         return self._pair(account, session, refresh, now)
+
+    def reauthenticate(self, cmd: Reauthenticate) -> None:
+        """Wrong proofs count towards the lockout like a wrong sign-in; a right one renews the
+        session's `authenticated_at`."""
+        now = self._clock.now()
+        wrong: AuthenticationFailed | None = None
+        try:
+            with self._uow() as uow:
+                account, session = self._own_session(uow, cmd.account_id, cmd.session_id, now)
+                account.ensure_may_sign_in(now)
+                if not self._kit.hasher.verify(account.password_hash, cmd.password):
+                    wrong = AuthenticationFailed("wrong password")
+                elif account.mfa_enabled and not (
+                        cmd.code and self._second_factor(account, cmd.code, now)):
+                    wrong = InvalidMfaCode("a valid second-factor code is needed")
+                if wrong is not None:
+                    account.password_failed(now)
+                    uow.commit()
+                    raise wrong
+                session.reauthenticated(now)
+                uow.commit()
+        except ConcurrencyConflict:
+            if wrong is None:
+                raise
+            retrying(lambda: self._count_failure(cmd.account_id, now),
+                     retry_on=ConcurrencyConflict, attempts=50)
+            raise wrong from None
+
+    def _count_failure(self, account_id: str, now: datetime) -> None:
+        with self._uow() as uow:
+            uow.accounts.get(account_id).password_failed(now)
+            uow.commit()
 
     def _second_factor(self, account: Account, code: str, now: datetime) -> bool:
         cleaned = code.strip().replace(" ", "")
@@ -464,7 +540,9 @@ class IdentityHandlers:
             account.start_reset(digest(token), expires)
             uow.commit()
         if self._kit.delivery is not None:
-            self._kit.delivery.password_reset(account.email, token, expires)
+            self._kit.delivery.password_reset(account.email, token, expires,
+                                              locale=account.locale,
+                                              customer_id=account.customer_id)
         return
 
     def reset_password(self, cmd: ResetPassword) -> None:
@@ -495,7 +573,9 @@ class IdentityHandlers:
             account.start_verification(digest(token), expires)
             uow.commit()
         if self._kit.delivery is not None:
-            self._kit.delivery.email_verification(account.email, token, expires)
+            self._kit.delivery.email_verification(account.email, token, expires,
+                                                  locale=account.locale,
+                                                  customer_id=account.customer_id)
         return
 
     def verify_email(self, cmd: VerifyEmail) -> Account:

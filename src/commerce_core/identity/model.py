@@ -318,13 +318,17 @@ class Session:
     user_agent: str
     ip: str
     version: int = 0
+    # When the account last proved itself in this session (password, second factor, or a
+    # step-up); None for sessions older than migration 0020 (their start counts).
+    authenticated_at: datetime | None = None
     events: list[DomainEvent] = field(factory=list, init=False, repr=False)
 
     @classmethod
     def start(cls, session_id: str, account: Account, refresh_hash: str, *, lifetime: timedelta,
               user_agent: str, ip: str, now: datetime) -> Session:
         session = cls(session_id, account.id, account.kind, refresh_hash, (), False, now, now,
-                      now + lifetime, None, None, user_agent[:300], ip[:64])
+                      now + lifetime, None, None, user_agent[:300], ip[:64],
+                      authenticated_at=now)
         session.events.append(SessionStarted(session_id, account.id, account.kind.value, now))
         return session
 
@@ -337,7 +341,15 @@ class Session:
 
     def mark_mfa_verified(self, new_hash: str, now: datetime) -> None:
         self.mfa_verified = True
+        self.authenticated_at = now
         self.rotate(new_hash, now)
+
+    def reauthenticated(self, now: datetime) -> None:
+        """The account proved itself again (step-up before a sensitive action)."""
+        self.authenticated_at = now
+
+    def recently_authenticated(self, now: datetime, window: timedelta) -> bool:
+        return now - (self.authenticated_at or self.created_at) <= window
 
     def revoke(self, reason: str, now: datetime) -> None:
         if self.revoked_at is not None:

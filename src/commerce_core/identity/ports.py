@@ -103,11 +103,15 @@ class SecretSealer(Protocol):
 class TokenDelivery(Protocol):
     """Sends one-time links to the account's mailbox (the notification context, or the
     embedder's mailer). Called after the token's digest is committed; the token itself exists
-    only in this call."""
+    only in this call. `locale` is the account's language; `customer_id` names the customer
+    the account is (None for staff). It must not raise for a delivery problem: the caller
+    answers the same whether or not an account exists."""
 
-    def password_reset(self, email: str, token: str, expires_at: datetime) -> None: ...
+    def password_reset(self, email: str, token: str, expires_at: datetime, *,
+                       locale: str = "vi", customer_id: str | None = None) -> None: ...
 
-    def email_verification(self, email: str, token: str, expires_at: datetime) -> None: ...
+    def email_verification(self, email: str, token: str, expires_at: datetime, *,
+                           locale: str = "vi", customer_id: str | None = None) -> None: ...
 
 
 @frozen

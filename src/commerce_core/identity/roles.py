@@ -80,3 +80,10 @@ def permissions_of(roles: Iterable[str]) -> frozenset[str]:
     for role in roles:
         granted |= BUILT_IN_ROLES.get(role, frozenset())
     return frozenset(granted)
+
+
+# Actions that need the account to have proved itself recently in this session (spec §1 rule
+# 1: step-up re-authentication for sensitive admin actions): who is staff, what they may do,
+# and which apps hold credentials.
+STEP_UP: frozenset[str] = frozenset({P.USERS_MANAGE.value, P.ROLES_ASSIGN.value,
+                                     P.SYSTEM_ADMIN.value})

@@ -34,10 +34,12 @@ class NotificationsApi:
                 data: Mapping[str, str] | None = None, *, category: str = "transactional",
                 correlation_id: str | None = None, locale: str | None = None,
                 address: str | None = None, send_at: datetime | None = None,
-                expires_at: datetime | None = None) -> Notification:
+                expires_at: datetime | None = None,
+                secret_data: Mapping[str, str] | None = None) -> Notification:
+        """`secret_data`: variables sealed at rest and rendered only when sending."""
         result: Notification = self._handle(RequestNotification(
             recipient_id, channel, template_id, dict(data or {}), category, correlation_id,
-            locale, address, send_at, expires_at))
+            locale, address, send_at, expires_at, dict(secret_data or {})))
         return result
 
     def send_due(self, limit: int = 50) -> SendReport:

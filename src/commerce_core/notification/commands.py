@@ -12,7 +12,9 @@ from attrs import field, frozen
 @frozen
 class RequestNotification:
     """Enqueue one message (sent later by the worker). A repeated `correlation_id` returns the
-    notification it created first. `address` overrides the directory's email or phone."""
+    notification it created first. `address` overrides the directory's email or phone.
+    `secret_data` are variables never stored in clear (a one-time link): sealed at rest,
+    rendered only when the message is sent, erased once it is sent or failed for good."""
 
     recipient_id: str
     channel: str
@@ -24,6 +26,7 @@ class RequestNotification:
     address: str | None = None
     send_at: datetime | None = None
     expires_at: datetime | None = None
+    secret_data: Mapping[str, str] = field(factory=dict, repr=False)
 
 
 @frozen

@@ -3,12 +3,13 @@ sending what is due (the worker), manual retries, provider callbacks and prefere
 
 from __future__ import annotations
 
+import json
 import logging
 import random
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 
-from attrs import frozen
+from attrs import field, frozen
 
 from commerce_core.notification.commands import (
     RecordDeliveryStatus,
@@ -20,6 +21,7 @@ from commerce_core.notification.commands import (
 from commerce_core.notification.errors import DeliveryFailed, InvalidNotification
 from commerce_core.notification.model import (
     LOCALES,
+    SEALED_PLACEHOLDER,
     Category,
     Channel,
     Notification,
@@ -35,12 +37,13 @@ from commerce_core.notification.ports import (
     OutgoingMessage,
     Recipient,
     RecipientDirectory,
+    Sealer,
     SendReceipt,
     TemplateRenderer,
 )
 from commerce_core.notification.queries import SendReport
 from commerce_core.shared.clock import Clock
-from commerce_core.shared.errors import ConcurrencyConflict
+from commerce_core.shared.errors import CommerceError, ConcurrencyConflict
 from commerce_core.shared.ids import IdGenerator
 from commerce_core.shared.uow import UnitOfWorkFactory
 
@@ -73,18 +76,21 @@ class Request:
     source_event_type: str | None = None
     send_at: datetime | None = None
     expires_at: datetime | None = None
+    secret_data: Mapping[str, str] = field(factory=dict, repr=False)
 
 
 class Enqueuer:
     """Creates a notification inside the caller's unit of work: rendered now (a missing
     variable fails the request, not the send), opted-out ones recorded as cancelled, marketing
     in quiet hours scheduled for the window's end; transactional ones are never delayed.
-    Only the channels the shop has a provider for are offered."""
+    Only the channels the shop has a provider for are offered. Secret variables are checked
+    against the template with a placeholder and stored sealed; the sender renders them."""
 
     def __init__(self, renderer: TemplateRenderer, clock: Clock, ids: IdGenerator,
-                 channels: frozenset[Channel]) -> None:
+                 channels: frozenset[Channel], sealer: Sealer | None = None) -> None:
         self._renderer, self._clock, self._ids = renderer, clock, ids
         self.channels = channels
+        self._sealer = sealer
 
     def enqueue(self, uow: NotificationUnitOfWork, request: Request) -> Notification:
         existing = uow.notifications.by_correlation(request.correlation_id)
@@ -99,8 +105,15 @@ class Enqueuer:
         locale = recipient.locale or preferences.locale
         if locale not in LOCALES:
             raise InvalidNotification(f"unsupported locale {locale!r}", locale=locale)
-        rendered = self._renderer.render(request.template_id, request.channel, locale,
-                                         request.data)
+        sealed: str | None = None
+        shown = dict(request.data)
+        if request.secret_data:
+            if self._sealer is None:
+                raise InvalidNotification("secret variables need a sealer, and none is "
+                                          "configured", template_id=request.template_id)
+            shown.update(dict.fromkeys(request.secret_data, SEALED_PLACEHOLDER))
+            sealed = self._sealer.seal(json.dumps(dict(request.secret_data), sort_keys=True))
+        rendered = self._renderer.render(request.template_id, request.channel, locale, shown)
         now = self._clock.now()
         send_at = max(request.send_at or now, now)
         opted_out = not preferences.allows(request.channel, request.category)
@@ -115,6 +128,7 @@ class Enqueuer:
             text=rendered.text, html=rendered.html, send_at=send_at,
             expires_at=request.expires_at, source_event_id=request.source_event_id,
             source_event_type=request.source_event_type, now=now, opted_out=opted_out,
+            sealed_data=sealed,
         )
         uow.notifications.add(notification)
         return notification
@@ -140,7 +154,8 @@ class RequestNotificationHandler:
                 recipient_id=cmd.recipient_id, channel=channel.value)
         correlation_id = cmd.correlation_id or self._ids.new_id()
         request = Request(correlation_id, recipient, channel, category, cmd.template_id,
-                          cmd.data, send_at=cmd.send_at, expires_at=cmd.expires_at)
+                          cmd.data, send_at=cmd.send_at, expires_at=cmd.expires_at,
+                          secret_data=dict(cmd.secret_data))
         try:
             with self._uow() as uow:
                 notification = self._enqueuer.enqueue(uow, request)
@@ -167,9 +182,11 @@ class SendDueHandler:
 
     def __init__(self, uow: UnitOfWorkFactory[NotificationUnitOfWork],
                  notifiers: Mapping[Channel, Notifier], directory: RecipientDirectory,
-                 clock: Clock, rng: random.Random, policy: RetryPolicy) -> None:
+                 clock: Clock, rng: random.Random, policy: RetryPolicy,
+                 renderer: TemplateRenderer | None = None, sealer: Sealer | None = None) -> None:
         self._uow, self._notifiers, self._directory = uow, notifiers, directory
         self._clock, self._rng, self._policy = clock, rng, policy
+        self._renderer, self._sealer = renderer, sealer
 
     def __call__(self, cmd: SendDueNotifications) -> SendReport:
         counts = {"sent": 0, "retrying": 0, "failed": 0, "cancelled": 0, "deferred": 0}
@@ -237,10 +254,8 @@ class SendDueHandler:
             failure = DeliveryFailed("no address for the recipient", permanent=True,
                                      error_code="bad_recipient")
         else:
-            message = OutgoingMessage(notification.id, notification.channel, address,
-                                      notification.subject, notification.text,
-                                      notification.html, dict(notification.data))
             try:
+                message = self._message(notification, address)
                 receipt = notifier.send(message)
             except DeliveryFailed as exc:
                 failure = exc
@@ -262,6 +277,27 @@ class SendDueHandler:
                                       policy=self._policy, rng=self._rng)
             uow.commit()
         return _outcome(stored)
+
+
+    def _message(self, notification: Notification, address: str) -> OutgoingMessage:
+        """The message as stored, or, when it carries sealed variables, rendered again now
+        with them (the only moment they exist in clear, in memory)."""
+        subject, text, html = notification.subject, notification.text, notification.html
+        if notification.sealed_data:
+            if self._sealer is None or self._renderer is None:
+                raise DeliveryFailed("sealed content and no sealer or renderer to open it",
+                                     permanent=True, error_code="sealed_unreadable")
+            try:
+                secret = json.loads(self._sealer.open(notification.sealed_data))
+                rendered = self._renderer.render(
+                    notification.template_id, notification.channel, notification.locale,
+                    {**notification.data, **secret})
+            except (ValueError, CommerceError) as exc:  # a changed key, a broken template
+                raise DeliveryFailed(f"sealed content unreadable ({type(exc).__name__})",
+                                     permanent=True, error_code="sealed_unreadable") from None
+            subject, text, html = rendered.subject, rendered.text, rendered.html
+        return OutgoingMessage(notification.id, notification.channel, address, subject, text,
+                               html, dict(notification.data))
 
 
 def _outcome(notification: Notification) -> str:

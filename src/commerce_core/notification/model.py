@@ -28,6 +28,10 @@ from commerce_core.notification.events import (
 from commerce_core.shared.events import DomainEvent
 
 MAX_ATTEMPTS = 3
+# What a sealed variable reads as in the stored message, and what `sealed_data` becomes once
+# it is no longer needed.
+SEALED_PLACEHOLDER = "[sealed]"
+ERASED = ""
 DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
 DEFAULT_LOCALE = "vi"
 LOCALES = ("vi", "en")
@@ -136,6 +140,11 @@ class Notification:
     sent_at: datetime | None = None
     delivered_at: datetime | None = None
     attempts: list[DeliveryAttempt] = field(factory=list)
+    # Variables that must not rest in clear (a one-time link), sealed by the `Sealer` port and
+    # rendered into the message only when it is sent; `subject`, `text` and `html` keep a
+    # placeholder instead. None: the message has none. ERASED once the message left or failed
+    # for good: even the ciphertext goes.
+    sealed_data: str | None = None
     version: int = 0
     events: list[DomainEvent] = field(factory=list, repr=False)
 
@@ -145,12 +154,12 @@ class Notification:
                data: dict[str, str], address: str | None, subject: str, text: str, html: str,
                send_at: datetime, expires_at: datetime | None, source_event_id: str | None,
                source_event_type: str | None, now: datetime,
-               opted_out: bool = False) -> Notification:
+               opted_out: bool = False, sealed_data: str | None = None) -> Notification:
         status = Status.SCHEDULED if send_at > now else Status.PENDING
         notification = cls(
             notification_id, correlation_id, recipient_id, channel, category, template_id,
             locale, dict(data), address, subject, text, html, status, send_at, expires_at,
-            source_event_id, source_event_type, now, now,
+            source_event_id, source_event_type, now, now, sealed_data=sealed_data,
         )
         notification.events.append(NotificationCreated(
             notification_id, correlation_id, recipient_id, channel.value, template_id,
@@ -187,6 +196,7 @@ class Notification:
         if self.status not in WAITING and self.status is not Status.SENDING:
             return
         self.status = Status.CANCELLED
+        self._erase_sealed()
         self.error = reason
         self.next_retry_at = None
         self.updated_at = now
@@ -206,6 +216,7 @@ class Notification:
             self.attempt_count, provider, "sent", False, None, response, provider_message_id,
             started_at, now))
         self.status = Status.SENT
+        self._erase_sealed()
         self.provider, self.provider_message_id = provider, provider_message_id
         self.error = None
         self.sent_at = self.updated_at = now
@@ -231,6 +242,7 @@ class Notification:
 
     def _fail(self, error_code: str, now: datetime) -> None:
         self.status = Status.FAILED
+        self._erase_sealed()
         self.error = error_code
         self.next_retry_at = None
         self.updated_at = now
@@ -243,12 +255,20 @@ class Notification:
         if self.status is not Status.FAILED:
             raise NotRetryable(f"notification {self.id} is {self.status.value}, not failed",
                                status=self.status.value)
+        if self.sealed_data == ERASED:
+            raise NotRetryable(f"notification {self.id} carried a one-time secret, erased when "
+                               "it failed: the recipient asks for a new one",
+                               status=self.status.value)
         self.status = Status.PENDING
         self.max_attempts = self.attempt_count + MAX_ATTEMPTS
         self.scheduled_at = now
         self.next_retry_at = None
         self.error = None
         self.updated_at = now
+
+    def _erase_sealed(self) -> None:
+        if self.sealed_data is not None:
+            self.sealed_data = ERASED
 
     # -- provider callbacks -------------------------------------------------------------------
     def record_callback(self, status: str, *, now: datetime) -> bool:

@@ -10,6 +10,7 @@ from typing import Protocol
 
 from attrs import field, frozen
 
+from commerce_core.customer.ports import CustomerUnitOfWork
 from commerce_core.notification.model import (
     Category,
     Channel,
@@ -25,6 +26,7 @@ __all__ = [
     "Category",
     "Channel",
     "DeliveryAttempt",
+    "LinkUrls",
     "Notification",
     "NotificationPorts",
     "NotificationRepository",
@@ -37,6 +39,7 @@ __all__ = [
     "RecipientDirectory",
     "Rendered",
     "RetryPolicy",
+    "Sealer",
     "SendReceipt",
     "Status",
     "TemplateRenderer",
@@ -118,6 +121,16 @@ class RecipientDirectory(Protocol):
     def recipient(self, recipient_id: str) -> Recipient | None: ...
 
 
+class Sealer(Protocol):
+    """Encrypts what a message must carry but not keep in clear (a one-time link) under a key
+    kept out of the database (identity's `SecretSealer` fits); `open` raises a
+    `CommerceError` or `ValueError` for what it cannot open."""
+
+    def seal(self, plain: str) -> str: ...
+
+    def open(self, sealed: str) -> str: ...
+
+
 class NotificationRepository(Protocol):
     def add(self, notification: Notification) -> None:
         """A second notification with the same `correlation_id` raises `ConcurrencyConflict`
@@ -159,9 +172,9 @@ class PreferencesRepository(Protocol):
     def find(self, recipient_id: str) -> Preferences | None: ...
 
 
-class NotificationUnitOfWork(OrderingUnitOfWork, Protocol):
-    """The triggers read the order (its customer and email) in the transaction that enqueues
-    its notifications."""
+class NotificationUnitOfWork(OrderingUnitOfWork, CustomerUnitOfWork, Protocol):
+    """The triggers read the order (its customer and email) and the customer (phone,
+    language) in the transaction that enqueues its notifications."""
 
     @property
     def notifications(self) -> NotificationRepository: ...
@@ -171,13 +184,26 @@ class NotificationUnitOfWork(OrderingUnitOfWork, Protocol):
 
 
 @frozen
+class LinkUrls:
+    """Where one-time links point (the shop's pages that take the token): `{token}` is
+    replaced by the token, URL-quoted."""
+
+    password_reset: str = "http://localhost:3000/reset-password?token={token}"
+    email_verification: str = "http://localhost:3000/verify-email?token={token}"
+
+
+@frozen
 class NotificationPorts:
     """What the shop gives notification (`Ports.notifications`); without it the context is
     off. `notifiers` has one provider per channel; a channel without one fails its messages
-    permanently (`unsupported_channel`). `rng` jitters the retries (tests seed it)."""
+    permanently (`unsupported_channel`). `rng` jitters the retries (tests seed it). `sealer`
+    keeps secret variables (`RequestNotification.secret_data`) encrypted until the message is
+    sent; without one such requests are refused (the shop passes identity's when it has one)."""
 
     renderer: TemplateRenderer
     notifiers: Mapping[Channel, Notifier] = field(factory=dict)
     directory: RecipientDirectory | None = None
     rng: random.Random | None = None
     retry: RetryPolicy | None = None
+    sealer: Sealer | None = None
+    links: LinkUrls = field(factory=LinkUrls)

@@ -12,11 +12,8 @@ from typing import Any
 
 from commerce_core.notification.handlers import Enqueuer, Request
 from commerce_core.notification.model import Category, Channel
-from commerce_core.notification.ports import (
-    NotificationUnitOfWork,
-    Recipient,
-    RecipientDirectory,
-)
+from commerce_core.notification.ports import NotificationUnitOfWork, Recipient
+from commerce_core.notification.recipients import CustomerDirectory
 from commerce_core.shared.bus import Subscriber
 from commerce_core.shared.events import EventEnvelope
 from commerce_core.shared.money import Money
@@ -28,13 +25,14 @@ def _money(value: Any) -> str:
     return str(Money(int(value["amount"]), str(value["currency"])))
 
 
-def recipient_for_order(uow: NotificationUnitOfWork, directory: RecipientDirectory,
+def recipient_for_order(uow: NotificationUnitOfWork, directory: CustomerDirectory,
                         order_id: str) -> Recipient:
-    """The order's customer (or, for a guest, its email) with what the directory adds; the
-    email the order was placed with wins over the directory's."""
+    """The order's customer (or, for a guest, its email) with what the directory adds (the
+    customer's phone and language, a device token); the email the order was placed with wins
+    over the directory's."""
     order = uow.orders.get(order_id)
     recipient_id = order.customer_id or f"email:{(order.email or order.id).lower()}"
-    known = directory.recipient(recipient_id) or Recipient(recipient_id)
+    known = directory.within(uow, recipient_id) or Recipient(recipient_id)
     return Recipient(recipient_id, email=order.email or known.email, phone=known.phone,
                      device_token=known.device_token, locale=known.locale)
 
@@ -44,7 +42,7 @@ class Trigger:
     the recipient an address on (push and SMS need a device token or a phone number)."""
 
     def __init__(self, event_type: str, template_id: str, channels: tuple[Channel, ...],
-                 data: DataOf, enqueuer: Enqueuer, directory: RecipientDirectory,
+                 data: DataOf, enqueuer: Enqueuer, directory: CustomerDirectory,
                  wants: Callable[[dict[str, Any]], bool] = lambda payload: True) -> None:
         self.name = f"notification.{template_id}_on_{event_type.replace('.', '_')}"
         self.event_type = event_type
@@ -85,7 +83,7 @@ def _shipment(payload: dict[str, Any]) -> dict[str, str]:
 E, S, P = Channel.EMAIL, Channel.SMS, Channel.PUSH
 
 
-def triggers(enqueuer: Enqueuer, directory: RecipientDirectory) -> list[Subscriber]:
+def triggers(enqueuer: Enqueuer, directory: CustomerDirectory) -> list[Subscriber]:
     made = [
         Trigger("order.confirmed", "order_confirmed", (E, P), _order, enqueuer, directory),
         Trigger("payment.captured", "payment_captured", (E,), _payment, enqueuer, directory),

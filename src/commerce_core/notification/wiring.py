@@ -15,7 +15,6 @@ from commerce_core.notification.commands import (
 from commerce_core.notification.errors import InvalidNotification
 from commerce_core.notification.handlers import (
     Enqueuer,
-    NoDirectory,
     RecordDeliveryStatusHandler,
     RequestNotificationHandler,
     RetryNotificationHandler,
@@ -27,8 +26,10 @@ from commerce_core.notification.ports import (
     NotificationUnitOfWork,
     Notifier,
     RecipientDirectory,
+    Sealer,
     TemplateRenderer,
 )
+from commerce_core.notification.recipients import CustomerDirectory
 from commerce_core.notification.triggers import triggers
 from commerce_core.shared.bus import Handlers, Subscriber
 from commerce_core.shared.clock import Clock
@@ -49,12 +50,14 @@ class NotificationWiring:
                  ids: IdGenerator, renderer: TemplateRenderer | None,
                  notifiers: Mapping[Channel, Notifier], directory: RecipientDirectory | None,
                  *, rng: random.Random | None = None,
-                 policy: RetryPolicy | None = None) -> None:
+                 policy: RetryPolicy | None = None, sealer: Sealer | None = None) -> None:
         self._uow, self._clock, self._ids = uow, clock, ids
         self._renderer, self._notifiers = renderer, dict(notifiers)
-        self._directory: RecipientDirectory = directory or NoDirectory()
+        # Customers' own contact details first, the shop's directory for the rest.
+        self._directory = CustomerDirectory(uow, directory)
         self._rng = rng or random.Random()
         self._policy = policy or RetryPolicy()
+        self._sealer = sealer
 
     def handlers(self) -> Handlers:
         request: Callable[[RequestNotification], Notification] = _refuse
@@ -64,7 +67,8 @@ class NotificationWiring:
         return {
             RequestNotification: request,
             SendDueNotifications: SendDueHandler(self._uow, self._notifiers, self._directory,
-                                                 self._clock, self._rng, self._policy),
+                                                 self._clock, self._rng, self._policy,
+                                                 self._renderer, self._sealer),
             RetryNotification: RetryNotificationHandler(self._uow, self._clock),
             RecordDeliveryStatus: RecordDeliveryStatusHandler(self._uow, self._clock),
             UpdatePreferences: UpdatePreferencesHandler(self._uow),
@@ -76,4 +80,5 @@ class NotificationWiring:
         return triggers(self._enqueuer(self._renderer), self._directory)
 
     def _enqueuer(self, renderer: TemplateRenderer) -> Enqueuer:
-        return Enqueuer(renderer, self._clock, self._ids, frozenset(self._notifiers))
+        return Enqueuer(renderer, self._clock, self._ids, frozenset(self._notifiers),
+                        self._sealer)

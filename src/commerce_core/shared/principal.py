@@ -35,6 +35,9 @@ class Principal:
     # The largest refund this caller may give, in minor units of the shop's currency (a
     # customer-service agent's ceiling); None: as much as is refundable.
     refund_limit: int | None = None
+    # Whether the session proved the account recently enough for a sensitive action (step-up
+    # re-authentication); True for callers without a session (the operator token, apps).
+    recently_authenticated: bool = True
 
     @property
     def is_authenticated(self) -> bool:

@@ -11,12 +11,14 @@ import secrets
 
 from fastapi import APIRouter, Response, status
 
-from commerce_core.cart.commands import RemoveCartItem
+from commerce_core.cart.commands import MergeGuestCart, RemoveCartItem
 from commerce_core.shared.permissions import Permission
 from entrypoints.auth import Denied
 from entrypoints.http.access import ShopperDep, hash_token
 from entrypoints.http.dependencies import CommerceDep, RequestIdDep, SettingsDep
+from entrypoints.http.problems import HttpProblem
 from entrypoints.http.schemas import CartItemChange, CartOut, NewCart, NewCartItem, OpenedCartOut
+from entrypoints.http.schemas.cart import CartMergeOut
 
 router = APIRouter(prefix="/carts", tags=["cart"])
 
@@ -83,3 +85,24 @@ def remove_item(
     shopper.cart(commerce, cart_id)
     commerce.handle(RemoveCartItem(cart_id, line_id), correlation_id=request_id)
     return CartOut.of(commerce.cart.get(cart_id))
+
+
+@router.post("/{cart_id}/merge", summary="Merge a guest cart into the signed-in customer's",
+             description="For a signed-in customer (bearer) holding the guest cart's "
+                         "`X-Cart-Token`: its lines join the customer's active cart "
+                         "(quantities added up to 99 a line, at most 100 lines; `capped` "
+                         "lists what a limit cut) and the guest cart closes (`merged`). "
+                         "Without an active cart the guest cart becomes the customer's. "
+                         "`POST /auth/login` with `cart_id` and the token does the same.")
+def merge_cart(cart_id: str, commerce: CommerceDep, request_id: RequestIdDep,
+               shopper: ShopperDep) -> CartMergeOut:
+    shopper.cart(commerce, cart_id)  # whoever does not reach the cart learns nothing more
+    customer_id = shopper.principal.customer_id
+    if not shopper.principal.is_authenticated:
+        raise HttpProblem(401, "auth.unauthenticated",
+                          "Merging a cart needs the customer's `Authorization: Bearer`.",
+                          headers={"WWW-Authenticate": "Bearer"})
+    if customer_id is None:
+        raise HttpProblem(403, "auth.forbidden", "Only a signed-in customer merges a cart.")
+    result = commerce.handle(MergeGuestCart(cart_id, customer_id), correlation_id=request_id)
+    return CartMergeOut.of(result, commerce.cart.get(result.cart_id))

@@ -15,13 +15,14 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 from urllib.parse import parse_qs, unquote
 
-from fastapi import APIRouter, Depends, FastAPI, Path, Query, Request, Response
+from fastapi import APIRouter, Depends, FastAPI, Header, Path, Query, Request, Response
 from fastapi.security import HTTPBearer
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import JSONResponse, RedirectResponse
 
 from commerce_core.app import Commerce
+from commerce_core.cart.commands import MergeGuestCart
 from commerce_core.identity.errors import (
     AuthenticationFailed,
     InvalidClient,
@@ -31,13 +32,15 @@ from commerce_core.identity.errors import (
 from commerce_core.identity.model import Account, AppClient
 from commerce_core.identity.queries import LoginResult, TokenPair
 from commerce_core.identity.roles import BUILT_IN_ROLES
+from commerce_core.shared.errors import CommerceError
 from commerce_core.shared.permissions import Permission
-from commerce_core.shared.principal import Principal
+from commerce_core.shared.principal import ANONYMOUS, Principal
 from entrypoints.http import access
 from entrypoints.http.access import PUBLIC, SignedInDep
 from entrypoints.http.dependencies import CommerceDep
 from entrypoints.http.problems import PROBLEM_RESPONSES, HttpProblem, problem
 from entrypoints.http.ratelimit import rate_limited
+from entrypoints.http.schemas.cart import CartMergeOut
 from entrypoints.http.schemas.common import MAX_OFFSET, RequestBody
 from entrypoints.identity_keys import warn_if_dev_keys
 
@@ -119,10 +122,19 @@ class AccountOut(BaseModel):
                    created_at=a.created_at)
 
 
+CartTokenHeader = Annotated[str | None, Header(
+    alias=access.CART_TOKEN_HEADER, min_length=1, max_length=200,
+    description="With `cart_id` in the body: the guest cart's token")]
+
+
 class LoginIn(RequestBody):
     identifier: str = Field(max_length=254, description="Email, or a staff username")
     password: str = Field(max_length=1024)
     user_type: Literal["customer", "staff"] = "customer"
+    cart_id: str | None = Field(
+        None, max_length=100,
+        description="A guest cart to merge into the customer's cart on sign-in; send its "
+                    "token as `X-Cart-Token`")
 
 
 class TokensOut(BaseModel):
@@ -145,10 +157,14 @@ class LoginOut(TokensOut):
                                            "until a code is verified")
     mfa_enrolled: bool
 
+    cart: CartMergeOut | None = Field(
+        None, description="With `cart_id`: the merge of the guest cart (null when no cart was "
+                          "given, a second factor is still owed, or the cart could not merge)")
+
     @classmethod
-    def of_login(cls, r: LoginResult) -> LoginOut:
+    def of_login(cls, r: LoginResult, cart: CartMergeOut | None = None) -> LoginOut:
         return cls(**TokensOut.of(r.tokens).model_dump(), mfa_required=r.mfa_required,
-                   mfa_enrolled=r.mfa_enrolled)
+                   mfa_enrolled=r.mfa_enrolled, cart=cart)
 
 
 class CodeIn(RequestBody):
@@ -212,13 +228,31 @@ def register(body: RegisterIn, commerce: CommerceDep) -> AccountOut:
              dependencies=[PUBLIC, Depends(rate_limited("login"))],
              summary="Sign in: tokens, with `mfa_required` when a second "
                                      "factor is owed")
-def login(body: LoginIn, request: Request, commerce: CommerceDep) -> LoginOut:
+def login(body: LoginIn, request: Request, commerce: CommerceDep,
+          cart_token: CartTokenHeader = None) -> LoginOut:
+    if body.cart_id is not None:
+        # The guest cart is checked before signing in: a wrong token changes nothing.
+        access.Shopper(ANONYMOUS, cart_token).cart(commerce, body.cart_id)
     client = request.client.host if request.client else ""
     result = commerce.identity.login(body.identifier, body.password,
                                      staff=body.user_type == "staff",
                                      user_agent=request.headers.get("user-agent", ""),
                                      ip=client)
-    return LoginOut.of_login(result)
+    return LoginOut.of_login(result, _merge_on_login(commerce, body.cart_id, result))
+
+
+def _merge_on_login(commerce: Commerce, cart_id: str | None,
+                    result: LoginResult) -> CartMergeOut | None:
+    if cart_id is None or result.mfa_required:
+        return None
+    customer_id = commerce.identity.authenticate(result.tokens.access_token).customer_id
+    if customer_id is None:
+        return None
+    try:
+        merged = commerce.handle(MergeGuestCart(cart_id, customer_id))
+    except CommerceError:
+        return None  # the sign-in stands; `POST /carts/{id}/merge` says why
+    return CartMergeOut.of(merged, commerce.cart.get(merged.cart_id))
 
 
 @router.post("/auth/refresh",
@@ -252,6 +286,29 @@ def verify(body: CodeIn, principal: PrincipalDep, commerce: CommerceDep) -> Toke
     assert principal.session_id is not None
     return TokensOut.of(commerce.identity.verify_mfa(principal.subject, principal.session_id,
                                                      body.code))
+
+
+class ReauthenticateIn(RequestBody):
+    password: str = Field(max_length=1024)
+    code: str | None = Field(None, min_length=6, max_length=32,
+                             description="A TOTP or recovery code, when a second factor is "
+                                         "enrolled")
+
+
+@router.post("/auth/reauthenticate", status_code=204,
+             dependencies=[Depends(rate_limited("login"))],
+             summary="Step-up: prove your account again before a sensitive action",
+             description="Sensitive staff actions (users.manage, roles.assign, system.admin) "
+                         "need a proof of the account from the last 15 minutes; after that "
+                         "they answer 401 `auth.reauthentication_required`. The password, plus "
+                         "a code when MFA is enrolled; wrong proofs count towards the lockout.")
+def reauthenticate(body: ReauthenticateIn, principal: PrincipalDep,
+                   commerce: CommerceDep) -> Response:
+    assert principal.subject is not None
+    assert principal.session_id is not None
+    commerce.identity.reauthenticate(principal.subject, principal.session_id, body.password,
+                                     body.code)
+    return Response(status_code=204)
 
 
 @router.post("/auth/logout", status_code=204, summary="End this session")

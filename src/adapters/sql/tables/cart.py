@@ -28,6 +28,8 @@ carts = sa.Table(
     version(),
     # 0013: the SHA-256 of the guest's access token (ADR 0017).
     text("access_token_hash", nullable=True),
+    # 0020: a customer's active cart, found when a guest cart merges in on sign-in.
+    sa.Index(None, "customer_id", "status"),
 )
 
 cart_lines = sa.Table(

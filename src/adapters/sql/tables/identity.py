@@ -56,6 +56,8 @@ sessions = sa.Table(
     text("user_agent"),
     text("ip"),
     version(),
+    # 0020: the last proof of the account in this session (step-up re-authentication).
+    timestamp("authenticated_at", nullable=True),
     sa.Index(None, "account_id", "created_at"),
 )
 

@@ -49,6 +49,8 @@ notifications = sa.Table(
     text("error", nullable=True),
     timestamp("sent_at", nullable=True),
     timestamp("delivered_at", nullable=True),
+    # Secret variables (a one-time link), Fernet-sealed until sent, then "" (migration 0020).
+    long_text("sealed_data", nullable=True),
     version(),
     # The sender looks for what is due; callbacks by the provider's id; the admin by recipient.
     sa.Index(None, "status", "scheduled_at"),

@@ -8,7 +8,7 @@ from pydantic import BaseModel, Field
 
 from commerce_core.cart.commands import AddCartItem, CreateCart, UpdateCartItem
 from commerce_core.cart.model import MAX_QUANTITY_PER_LINE
-from commerce_core.cart.queries import CartLineView, CartView
+from commerce_core.cart.queries import CartLineView, CartMergeResult, CartView
 from entrypoints.http.schemas.common import Currency, Integral, MoneyOut, Quantity, RequestBody, Sku
 
 
@@ -104,3 +104,26 @@ class OpenedCartOut(CartOut):
     @classmethod
     def opened(cls, view: CartView, access_token: str) -> OpenedCartOut:
         return cls(**CartOut.of(view).model_dump(), access_token=access_token)
+
+
+class MergedLineOut(BaseModel):
+    sku: str
+    warehouse_id: str | None
+    requested: int = Field(description="Units on the guest cart's line")
+    kept: int = Field(description="Units merged: fewer when the line would pass 99 units, 0 "
+                                  "when the cart already held 100 lines")
+
+
+class CartMergeOut(BaseModel):
+    merged_from: str = Field(description="The guest cart, now closed (`merged`), or the cart "
+                                         "itself when it simply became the customer's")
+    cart: CartOut = Field(description="The customer's cart after the merge")
+    lines: list[MergedLineOut]
+    capped: list[MergedLineOut] = Field(description="The lines a limit cut")
+
+    @classmethod
+    def of(cls, result: CartMergeResult, view: CartView) -> CartMergeOut:
+        lines = [MergedLineOut(sku=x.sku, warehouse_id=x.warehouse_id, requested=x.requested,
+                               kept=x.kept) for x in result.lines]
+        return cls(merged_from=result.merged_from, cart=CartOut.of(view), lines=lines,
+                   capped=[x for x in lines if x.kept < x.requested])
