@@ -65,6 +65,9 @@ from commerce_core.shared.bus import Handlers, MessageBus, Subscriber
 from commerce_core.shared.errors import ServiceUnavailable
 from commerce_core.shared.money import Money
 from commerce_core.shared.uow import UnitOfWorkFactory
+from commerce_core.shipping.api import ShippingApi
+from commerce_core.shipping.model import ShipmentPolicy
+from commerce_core.shipping.wiring import ShippingWiring
 from commerce_core.tax.api import TaxApi
 from commerce_core.tax.services import StoredTaxRules, TaxRates
 from commerce_core.tax.wiring import TaxWiring
@@ -83,7 +86,7 @@ class Commerce:
 
     `handle(command)` runs any command; the context attributes (`catalog`, `inventory`, `cart`,
     `checkout`, `orders`, `payments`, `fraud`, `fulfillment`, `pricing`, `promotions`, `tax`,
-    `search`, `notifications`, `audit`, `customers`) offer the
+    `search`, `notifications`, `audit`, `customers`, `shipping`) offer the
     same use cases as plain methods, plus queries.
     """
 
@@ -102,6 +105,7 @@ class Commerce:
         fraud_policy: FraudPolicy | None = None,
         fraud_signals: Sequence[RiskSignal] = (),
         identity_policy: IdentityPolicy | None = None,
+        shipment_policy: ShipmentPolicy | None = None,
     ) -> None:
         self.ports = ports
         self.reservation_policy = reservation_policy or ReservationPolicy()
@@ -128,6 +132,11 @@ class Commerce:
         # Customer sits below ordering: ordering answers its question about a customer's orders.
         self.locations = Locations(ports.locations) if ports.locations is not None else None
         customer = CustomerWiring(uow, clock, ids, OrdersOfCustomer(uow), self.locations)
+        # Shipping implements fulfillment's hand-over when carriers are configured (an
+        # explicit `Ports.carrier` still wins).
+        shipping = ShippingWiring(uow, ports.carriers, clock, ids, shipment_policy,
+                                  self.handle)
+        hand_over = ports.carrier or shipping.gateway()
         contexts: list[ContextWiring] = [
             PricingWiring(uow, clock, ids),
             PromotionWiring(uow, clock, ids, ports.coupon_codes),
@@ -136,7 +145,7 @@ class Commerce:
             InventoryWiring(uow, clock, ids, self.reservation_policy),
             OrderingWiring(uow, clock),
             PaymentWiring(uow, gateway, clock, ids),
-            FulfillmentWiring(uow, clock, ids, self.fulfillment_policy, ports.carrier),
+            FulfillmentWiring(uow, clock, ids, self.fulfillment_policy, hand_over),
             CartWiring(uow, clock, ids),
             checkout,
             fraud,
@@ -144,6 +153,7 @@ class Commerce:
                          search_settings or SearchSettings()),
             self._notification_wiring(),
             customer,
+            shipping,
         ]
         identity = (IdentityWiring(uow, ports.identity, clock, ids, identity_policy)
                     if ports.identity is not None else None)
@@ -170,6 +180,7 @@ class Commerce:
         self.tax = TaxApi(handle, read)
         self.notifications = NotificationsApi(handle, read)
         self.audit = AuditApi(read)
+        self.shipping = ShippingApi(handle, read)
         self.search = SearchApi(handle, read, ports.search_index, clock, ids,
                                 search_settings or SearchSettings(), synonyms or Synonyms())
         self._identity = (IdentityApi(handle, read, ports.identity, clock, identity.oidc_begin)

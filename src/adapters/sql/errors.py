@@ -17,6 +17,7 @@ from commerce_core.inventory.errors import (
     InvalidStockChange,
 )
 from commerce_core.shared.errors import CommerceError, ConcurrencyConflict, ServiceUnavailable
+from commerce_core.shipping.errors import DuplicateTrackingNumber
 
 # Unique keys the ports name; every primary key means "this id already exists".
 _UNIQUE: dict[str, tuple[type[CommerceError], str]] = {
@@ -37,6 +38,11 @@ _UNIQUE: dict[str, tuple[type[CommerceError], str]] = {
     "uq_customers_email": (CustomerEmailTaken, "the email is already registered"),
     "uq_accounts_kind_email": (EmailTaken, "an account with this email exists"),
     "uq_accounts_username": (UsernameTaken, "this username is taken"),
+    # A second shipment of one package is a redelivered `ready` event.
+    "uq_shipments_fulfillment_id_package_id": (
+        ConcurrencyConflict, "the package already has a shipment"),
+    "uq_shipments_carrier_tracking_number": (
+        DuplicateTrackingNumber, "the carrier's tracking number is already used"),
 }
 
 

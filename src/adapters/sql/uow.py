@@ -77,6 +77,7 @@ from adapters.sql.promotion import (
     SqlPromotionUsageLedger,
 )
 from adapters.sql.search import SqlSearchLog
+from adapters.sql.shipping import SHIPMENTS, SqlShipmentRepository
 from adapters.sql.stock import SqlStockLedger, SqlStockLevels
 from adapters.sql.tax import TAX_RULES, SqlTaxRuleRepository
 from adapters.sql.transaction import SqlTransaction
@@ -145,6 +146,7 @@ class SqlUnitOfWork(TrackedUnitOfWork):
     sessions = stored(SqlSessionRepository, SESSIONS)
     app_clients = stored(SqlAppClientRepository, APP_CLIENTS)
     oauth_links = stored(SqlOAuthLinkRepository, OAUTH_LINKS)
+    shipments = stored(SqlShipmentRepository, SHIPMENTS)
     # Written at once, in the transaction, rather than on commit.
     stock = Slot(lambda s: SqlStockLevels(s.db, s.clock, s.ids))
     ledger = Slot(lambda s: SqlStockLedger(s.db))
