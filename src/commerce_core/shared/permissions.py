@@ -46,6 +46,8 @@ class Permission(StrEnum):
     NOTIFICATIONS_MANAGE = "notifications.manage"
     EVENTS_MANAGE = "events.manage"
     METRICS_READ = "metrics.read"
+    SHIPPING_READ = "shipping.read"
+    SHIPPING_MANAGE = "shipping.manage"
     SYSTEM_ADMIN = "system.admin"
 
 

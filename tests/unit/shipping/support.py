@@ -9,11 +9,11 @@ from adapters.carriers.registry import CarrierRegistry
 from adapters.memory import FrozenClock, ScriptedPaymentGateway, SequentialIds, bundle
 from adapters.memory.breakers import InMemoryBreakerStore
 from adapters.payments.offline import CashOnDeliveryGateway
-from commerce_core.payment.routing import GatewayProfile, GatewayRouter, RoutingTable
 from commerce_core import Commerce
 from commerce_core.checkout.commands import PlaceOrder
 from commerce_core.fulfillment.model import FulfillmentPolicy, PackageSpec
 from commerce_core.inventory.warehouses import Address, WarehouseDetails
+from commerce_core.payment.routing import GatewayProfile, GatewayRouter, RoutingTable
 from commerce_core.shared.address import PostalAddress
 from commerce_core.shipping.model import Shipment
 from tests.shop import cart_with, two_warehouse_shop
