@@ -133,4 +133,4 @@ def test_another_shopper_cannot_see_an_orders_shipments(
     order_id, _ = _ready_order(api)
     stranger = TestClient(api.client.app)
 
-    assert_problem(stranger.get(f"/orders/{order_id}/shipments"), 404, "order.not_found")
+    assert_problem(stranger.get(f"/orders/{order_id}/shipments"), 404, "ordering.order_not_found")
