@@ -22,11 +22,12 @@ from commerce_core.fulfillment.ports import FulfillmentUnitOfWork
 from commerce_core.identity.ports import IdentityUnitOfWork
 from commerce_core.notification.ports import NotificationUnitOfWork
 from commerce_core.shared.events import EventEnvelope
+from commerce_core.shipping.ports import ShipmentsUnitOfWork
 
 
 class ContractUnitOfWork(
     CheckoutUnitOfWork, FulfillmentUnitOfWork, CatalogUnitOfWork, NotificationUnitOfWork,
-    CustomerUnitOfWork, IdentityUnitOfWork, Protocol,
+    CustomerUnitOfWork, IdentityUnitOfWork, ShipmentsUnitOfWork, Protocol,
 ):
     """Every repository of the core, as one unit of work of any adapter offers them."""
 

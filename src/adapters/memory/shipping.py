@@ -25,6 +25,19 @@ class InMemoryShipmentRepository(_Repository):
     indexed = (("order", lambda s: [s.order_id]),
                ("number", lambda s: [s.tracking_number] if s.tracking_number else []))
 
+    def flush(self) -> None:
+        # A tracking number arrives by update (booking), where the base checks no unique key.
+        index = self._index("tracking number")
+        for shipment in self._tracker.changed(self.kind):
+            if shipment.tracking_number is None:
+                continue
+            owners = index.get(f"{shipment.carrier}\x1f{shipment.tracking_number}", set())
+            if owners - {shipment.id}:
+                raise DuplicateTrackingNumber(
+                    f"tracking number already in use: {shipment.tracking_number}",
+                    keys=[shipment.tracking_number])
+        super().flush()
+
     def for_package(self, fulfillment_id: str, package_id: str) -> Shipment | None:
         rows = self._by("package", f"{fulfillment_id}\x1f{package_id}")
         return self._load(rows[0]) if rows else None
