@@ -25,6 +25,7 @@ from entrypoints.cli import (
     search,
     seed,
     serve,
+    shipping,
     stock,
     warehouses,
     worker,
@@ -54,6 +55,7 @@ app.add_typer(customers.locations_app, name="locations")
 app.add_typer(stock.app, name="stock")
 app.add_typer(warehouses.app, name="warehouses")
 app.add_typer(fulfillment.app, name="fulfillment")
+app.add_typer(shipping.app, name="shipping")
 app.add_typer(pricing.price_app, name="price")
 app.add_typer(pricing.promotions_app, name="promotions")
 app.add_typer(pricing.coupons_app, name="coupons")

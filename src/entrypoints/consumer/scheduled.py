@@ -61,6 +61,15 @@ class ScheduledJobs:
                     "segment_memberships_added": segments.added,
                     "segment_memberships_removed": segments.removed}
 
+        shipping = commerce.shipping
+
+        def shipping_bookings() -> dict[str, int]:
+            return {"shipments_booked": shipping.retry_bookings()}
+
+        def shipping_poll() -> dict[str, int]:
+            result = shipping.poll()
+            return {"carrier_reports": result.updates, "carrier_reports_applied": result.applied}
+
         self._jobs: list[tuple[str, float, Job]] = [
             ("reservation reconciliation", settings.reconciliation_interval_seconds, reconcile),
             ("fulfillment jobs", settings.fulfillment_jobs_interval_seconds, fulfillment_jobs),
@@ -68,6 +77,12 @@ class ScheduledJobs:
             ("payment jobs", settings.payment_jobs_interval_seconds, payment_jobs),
             ("customer jobs", settings.customer_jobs_interval_seconds, customer_jobs),
         ]
+        if commerce.ports.carriers is not None:
+            self._jobs += [
+                ("shipping bookings", settings.shipping_booking_interval_seconds,
+                 shipping_bookings),
+                ("shipping poll", settings.shipping_poll_interval_seconds, shipping_poll),
+            ]
         if commerce.ports.notifications is not None:
             self._jobs.append(("notifications", settings.notification_send_interval_seconds,
                                send_notifications))
