@@ -1,8 +1,9 @@
 """Shipping routes: carrier webhooks, public tracking, a shopper's shipments, staff shipments.
 
 Carrier webhooks take no bearer token (`PUBLIC`): the carrier's proof is checked over the raw
-body before anything is parsed (the fake and Grab sign with HMAC; GHN signs nothing, so its URL
-carries a secret token compared in constant time by the adapter). A call that does not verify
+body before anything is parsed (the fake signs with HMAC; Grab sends a shared secret in its
+`Authorization` header; GHN sends nothing, so its URL carries a secret token). The adapters
+compare in constant time. A call that does not verify
 answers 401 and stores nothing; an unknown carrier is 404; a verified duplicate answers 200.
 """
 
@@ -112,7 +113,7 @@ async def _webhook(commerce: Commerce, carrier: str, request: Request,
 
 
 @router.post("/webhooks/carriers/{carrier}",
-             summary="A carrier's signed tracking webhook (the fake, Grab)",
+             summary="A carrier's tracking webhook, authenticated by its headers (the fake, Grab)",
              dependencies=[PUBLIC])
 async def carrier_webhook(carrier: str, request: Request, commerce: CommerceDep) -> WebhookOut:
     return await _webhook(commerce, carrier, request, None)
