@@ -68,8 +68,7 @@ def test_cash_on_delivery_is_collected_and_captured_at_the_door() -> None:
     assert payment.status is PaymentStatus.CAPTURED
     assert [(t.kind.value, t.amount.amount) for t in payment.transactions] == [
         ("authorize", 1_250_000), ("capture", 1_250_000)]
-    # Fulfillment started when the order was confirmed: collecting the cash keeps it there.
-    assert shop.commerce.orders.get(order_id).status.value == "processing"
+    assert shop.commerce.orders.get(order_id).status.value == "paid"
     assert events_of(shop.commerce, "payment.collection_mismatched") == []
     assert shop.card.calls == []  # the card gateway was never asked
 

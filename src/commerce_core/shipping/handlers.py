@@ -558,8 +558,14 @@ def walk_order(uow: Any, order_id: str, to: str, reason: str, *, now: Any) -> No
         ordering.advance(uow, order_id, step, reason, by="shipping", now=now)
 
 
+_WAREHOUSE_WORK = frozenset({"picking", "picked", "pick_failed", "packing", "packed",
+                             "pack_failed", "ready", "shipped"})
+
+
 class OrderProcessingOnFulfillmentStarted:
-    """Fulfillment's first status event of an order moves it to processing (ambiguity 2)."""
+    """The warehouse's first work on an order's fulfillment (picking onwards; its creation and
+    planning aside, so a paid order reads paid until then) moves the order to processing
+    (ambiguity 2)."""
 
     name = "shipping.order_processing_on_fulfillment"
     event_type = "fulfillment.status_changed"
@@ -567,9 +573,14 @@ class OrderProcessingOnFulfillmentStarted:
     def __init__(self, clock: Clock) -> None:
         self._clock = clock
 
+    @staticmethod
+    def wants(envelope: EventEnvelope) -> bool:
+        return (bool(envelope.payload.get("order_id"))
+                and envelope.payload.get("new_status") in _WAREHOUSE_WORK)
+
     def __call__(self, envelope: EventEnvelope, uow: Any) -> None:
         order_id = envelope.payload.get("order_id")
-        if order_id and envelope.payload.get("new_status") != "cancelled":
+        if self.wants(envelope):
             walk_order(uow, str(order_id), "processing", "fulfillment started",
                        now=self._clock.now())
 
