@@ -94,7 +94,10 @@ def assert_nothing_leaked(commerce: Commerce) -> None:
         assert 0 <= level.reserved <= level.on_hand, level
 
     by_id = {r.id: r for r in reservations}
-    live_orders = {o.id for o in orders if o.status in (OrderStatus.CONFIRMED, OrderStatus.PAID)}
+    # Fulfillment's first step moves an order to processing; its stock stays held until shipped.
+    live_orders = {o.id for o in orders if o.status in (
+        OrderStatus.CONFIRMED, OrderStatus.PAID, OrderStatus.PROCESSING,
+        OrderStatus.PARTIALLY_SHIPPED, OrderStatus.SHIPPED)}
     for reservation in live:
         if reservation.reference_type != "checkout":
             continue

@@ -73,6 +73,9 @@ from commerce_core.shared.bus import Handlers, MessageBus, Subscriber
 from commerce_core.shared.errors import ServiceUnavailable
 from commerce_core.shared.money import Money
 from commerce_core.shared.uow import UnitOfWorkFactory
+from commerce_core.shipping.api import ShippingApi
+from commerce_core.shipping.model import ShipmentPolicy
+from commerce_core.shipping.wiring import ShippingWiring
 from commerce_core.tax.api import TaxApi
 from commerce_core.tax.services import StoredTaxRules, TaxRates
 from commerce_core.tax.wiring import TaxWiring
@@ -93,7 +96,7 @@ class Commerce:
 
     `handle(command)` runs any command; the context attributes (`catalog`, `inventory`, `cart`,
     `checkout`, `orders`, `payments`, `fraud`, `fulfillment`, `pricing`, `promotions`, `tax`,
-    `search`, `notifications`, `audit`, `customers`, `returns`, `webhooks`) offer the
+    `search`, `notifications`, `audit`, `customers`, `shipping`, `returns`, `webhooks`) offer the
     same use cases as plain methods, plus queries.
     """
 
@@ -114,6 +117,7 @@ class Commerce:
         identity_policy: IdentityPolicy | None = None,
         return_policy: ReturnPolicy | None = None,
         return_risk: RiskScorer | None = None,
+        shipment_policy: ShipmentPolicy | None = None,
     ) -> None:
         self.ports = ports
         self.reservation_policy = reservation_policy or ReservationPolicy()
@@ -140,6 +144,11 @@ class Commerce:
         # Customer sits below ordering: ordering answers its question about a customer's orders.
         self.locations = Locations(ports.locations) if ports.locations is not None else None
         customer = CustomerWiring(uow, clock, ids, OrdersOfCustomer(uow), self.locations)
+        # Shipping implements fulfillment's hand-over when carriers are configured (an
+        # explicit `Ports.carrier` still wins).
+        shipping = ShippingWiring(uow, ports.carriers, clock, ids, shipment_policy,
+                                  self.handle)
+        hand_over = ports.carrier or shipping.gateway()
         contexts: list[ContextWiring] = [
             PricingWiring(uow, clock, ids),
             PromotionWiring(uow, clock, ids, ports.coupon_codes),
@@ -148,7 +157,7 @@ class Commerce:
             InventoryWiring(uow, clock, ids, self.reservation_policy),
             OrderingWiring(uow, clock),
             PaymentWiring(uow, gateway, clock, ids),
-            FulfillmentWiring(uow, clock, ids, self.fulfillment_policy, ports.carrier),
+            FulfillmentWiring(uow, clock, ids, self.fulfillment_policy, hand_over),
             CartWiring(uow, clock, ids),
             checkout,
             fraud,
@@ -157,6 +166,7 @@ class Commerce:
             self._notification_wiring(),
             customer,
             WebhooksWiring(uow, clock, ids, ports.webhooks),
+            shipping,
         ]
         self.return_policy = return_policy or ReturnPolicy()
         contexts.append(ReturnsWiring(uow, clock, ids, gateway, ports.carriers,
@@ -189,6 +199,7 @@ class Commerce:
         self.audit = AuditApi(read)
         self.returns = ReturnsApi(handle, read, self.return_policy)
         self.webhooks = WebhooksApi(handle, read)
+        self.shipping = ShippingApi(handle, read)
         self.search = SearchApi(handle, read, ports.search_index, clock, ids,
                                 search_settings or SearchSettings(), synonyms or Synonyms())
         self._identity = (IdentityApi(handle, read, kit, clock, identity.oidc_begin,

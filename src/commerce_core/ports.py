@@ -23,15 +23,17 @@ from commerce_core.shared.clock import Clock, SystemClock
 from commerce_core.shared.feed import OrderTimeline
 from commerce_core.shared.ids import IdGenerator, Uuid7Generator
 from commerce_core.shared.uow import UnitOfWorkFactory
-from commerce_core.shipping.ports import Carriers
+from commerce_core.shipping.ports import Carriers, ShipmentsUnitOfWork
 from commerce_core.tax.ports import TaxRuleSource, TaxUnitOfWork
 from commerce_core.webhooks.ports import WebhookPorts, WebhooksUnitOfWork
 
 
 class ShopUnitOfWork(
-    ReturnsUnitOfWork, CatalogUnitOfWork, CheckoutUnitOfWork, FulfillmentUnitOfWork, TaxUnitOfWork,
-    SearchUnitOfWork, NotificationUnitOfWork, AuditUnitOfWork, CustomerUnitOfWork,
-    IdentityUnitOfWork, WebhooksUnitOfWork, Protocol,
+    # The contexts whose units of work extend several others come first, so the union has one
+    # method resolution order.
+    ReturnsUnitOfWork, ShipmentsUnitOfWork, CatalogUnitOfWork, CheckoutUnitOfWork,
+    FulfillmentUnitOfWork, TaxUnitOfWork, SearchUnitOfWork, NotificationUnitOfWork,
+    AuditUnitOfWork, CustomerUnitOfWork, IdentityUnitOfWork, WebhooksUnitOfWork, Protocol,
 ):
     """One transaction over every context's repositories: an adapter's unit of work satisfies
     each context's unit-of-work Protocol, so a checkout step can coordinate several."""

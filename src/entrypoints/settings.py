@@ -238,6 +238,14 @@ class Settings(BaseSettings):
         1800, gt=0, description="How often the worker checks fulfillment SLAs, completes "
         "fulfillments shipped 7 days ago and expires unstarted pick lists"
     )
+    shipping_poll_interval_seconds: float = Field(
+        1800, gt=0, description="How often the worker asks the carriers about shipments "
+        "with no news for an hour (and records collected cash not yet recorded)"
+    )
+    shipping_booking_interval_seconds: float = Field(
+        60, gt=0, description="How often the worker books draft shipments (new ones, and "
+        "failed ones after their backoff)"
+    )
     payment_jobs_interval_seconds: float = Field(
         300, gt=0, description="How often the worker asks again the captures a gateway did not "
         "answer and expires holds past their gateway's window"

@@ -15,19 +15,11 @@ import pytest
 
 from adapters import memory, sql
 from adapters.memory import FrozenClock, ScriptedPaymentGateway, SequentialIds
-from commerce_core.catalog.ports import CatalogUnitOfWork
-from commerce_core.checkout.ports import CheckoutUnitOfWork
-from commerce_core.customer.ports import CustomerUnitOfWork
-from commerce_core.fulfillment.ports import FulfillmentUnitOfWork
-from commerce_core.identity.ports import IdentityUnitOfWork
-from commerce_core.notification.ports import NotificationUnitOfWork
+from commerce_core.ports import ShopUnitOfWork
 from commerce_core.shared.events import EventEnvelope
 
 
-class ContractUnitOfWork(
-    CheckoutUnitOfWork, FulfillmentUnitOfWork, CatalogUnitOfWork, NotificationUnitOfWork,
-    CustomerUnitOfWork, IdentityUnitOfWork, Protocol,
-):
+class ContractUnitOfWork(ShopUnitOfWork, Protocol):
     """Every repository of the core, as one unit of work of any adapter offers them."""
 
 

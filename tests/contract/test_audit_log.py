@@ -23,13 +23,13 @@ def record(store: Store, action: str = "inventory.set_stock", *, actor: Actor = 
 
 def append(store: Store, rec: AuditRecord) -> None:
     with store.uow() as uow:
-        uow.audit.append(rec)  # type: ignore[attr-defined]
+        uow.audit.append(rec)
         uow.commit()
 
 
 def test_an_empty_log_has_the_genesis_head(store: Store) -> None:
     with store.uow() as uow:
-        assert uow.audit.head() == EMPTY  # type: ignore[attr-defined]
+        assert uow.audit.head() == EMPTY
 
 
 def test_appended_entries_read_back_exactly_and_chain(store: Store) -> None:
@@ -39,8 +39,8 @@ def test_appended_entries_read_back_exactly_and_chain(store: Store) -> None:
     append(store, second)
 
     with store.uow() as uow:
-        entries = uow.audit.chain(0, 10)  # type: ignore[attr-defined]
-        head = uow.audit.head()  # type: ignore[attr-defined]
+        entries = uow.audit.chain(0, 10)
+        head = uow.audit.head()
     assert [e.record for e in entries] == [first, second]
     assert [e.sequence for e in entries] == [1, 2]
     assert entries[1].prev_hash == entries[0].hash
@@ -52,12 +52,12 @@ def test_an_append_rolled_back_leaves_no_entry_and_the_head_unmoved(store: Store
     append(store, record(store))
 
     with store.uow() as uow:
-        uow.audit.append(record(store))  # type: ignore[attr-defined]
+        uow.audit.append(record(store))
         uow.rollback()
 
     with store.uow() as uow:
-        assert len(uow.audit.chain(0, 10)) == 1  # type: ignore[attr-defined]
-        assert uow.audit.head().sequence == 1  # type: ignore[attr-defined]
+        assert len(uow.audit.chain(0, 10)) == 1
+        assert uow.audit.head().sequence == 1
 
 
 def test_the_chain_is_read_in_pages(store: Store) -> None:
@@ -65,7 +65,7 @@ def test_the_chain_is_read_in_pages(store: Store) -> None:
         append(store, record(store))
 
     with store.uow() as uow:
-        page = uow.audit.chain(2, 2)  # type: ignore[attr-defined]
+        page = uow.audit.chain(2, 2)
 
     assert [e.sequence for e in page] == [3, 4]
 
@@ -79,7 +79,7 @@ def test_search_filters_and_orders_newest_first(store: Store) -> None:
 
     def search(**criteria: object) -> list[str]:
         with store.uow() as uow:
-            found = uow.audit.search(AuditFilter(**criteria))  # type: ignore[attr-defined,arg-type]
+            found = uow.audit.search(AuditFilter(**criteria))  # type: ignore[arg-type]
         return [e.record.action for e in found]
 
     assert search() == ["fraud.approve_review", "inventory.receive_stock", "inventory.set_stock"]

@@ -94,7 +94,8 @@ def test_a_paid_order_is_picked_packed_and_waits_for_a_carrier(api: Api) -> None
     shipped = api.client.post(f"/admin/fulfillments/{fid}/ship", headers=ADMIN)
     assert packed.status_code == 200, packed.text
     assert ready.json()["status"] == "ready"
-    assert_problem(shipped, 503, "fulfillment.shipping_unavailable")
+    # The order has no ship-to address: shipping refuses and the fulfillment stays ready.
+    assert_problem(shipped, 422, "shipping.shipment_refused")
     assert api.client.get(f"/admin/fulfillments/{fid}", headers=ADMIN).json()["status"] == "ready"
     assert [(s["on_hand"], s["reserved"]) for s in api.stock("LINEN-SHIRT-M")] == [(7, 0)]
 

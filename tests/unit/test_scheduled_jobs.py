@@ -3,10 +3,14 @@ release of expired idempotency keys, the payment jobs, the sending of due notifi
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from adapters.memory import FrozenClock
 from entrypoints.consumer.scheduled import ScheduledJobs
 from entrypoints.settings import Settings
-from tests.shop import make_commerce
+from tests.shop import SHIRT, make_commerce
 from tests.unit.notification.support import CUSTOMER, notifying_shop
+from tests.unit.shipping.support import order, ready, shipping_shop
 
 
 def test_interval_jobs_run_at_once_then_only_when_their_interval_passed() -> None:
@@ -17,7 +21,9 @@ def test_interval_jobs_run_at_once_then_only_when_their_interval_passed() -> Non
                                                    idempotency_release_interval_seconds=60,
                                                    payment_jobs_interval_seconds=60,
                                                    customer_jobs_interval_seconds=60,
-                                                   returns_jobs_interval_seconds=60),
+                                                   returns_jobs_interval_seconds=60,
+                                                   shipping_booking_interval_seconds=60,
+                                                   shipping_poll_interval_seconds=60),
                          monotonic=lambda: now[0])
 
     first = jobs.run_due()
@@ -32,7 +38,8 @@ def test_interval_jobs_run_at_once_then_only_when_their_interval_passed() -> Non
                           "authorizations_expired", "customers_deleted",
                           "customer_deletions_postponed", "segment_memberships_added",
                           "segment_memberships_removed", "returns_expired",
-                          "return_compensations"}
+                          "return_compensations", "shipments_booked",
+                          "carrier_reports", "carrier_reports_applied"}
     assert set(second) == {"sla_breaches", "auto_completed", "picklists_expired"}
     assert set(third) == set(first)
 
@@ -55,3 +62,25 @@ def test_the_worker_sends_due_notifications_on_their_interval() -> None:
     assert first["notifications_sent"] == 1
     assert "notifications_sent" not in early
     assert later["notifications_sent"] == 1
+
+
+def test_the_worker_books_draft_shipments_and_polls_the_carriers() -> None:
+    commerce, carrier = shipping_shop()
+    order_id = order(commerce, (SHIRT, 1))
+    ready(commerce, order_id)
+    now = [1000.0]
+    jobs = ScheduledJobs(commerce, Settings(database_url="memory://"), monotonic=lambda: now[0])
+
+    first = jobs.run_due()
+    (shipment,) = commerce.shipping.for_order(order_id)
+    assert shipment.tracking_number is not None
+    carrier.advance(shipment.tracking_number, "picked_up")
+    clock = commerce.ports.clock
+    assert isinstance(clock, FrozenClock)
+    clock.advance(timedelta(hours=2))
+    now[0] += 1800
+    later = jobs.run_due()
+
+    assert (first["shipments_booked"], shipment.status.value) == (1, "booked")
+    assert later["carrier_reports_applied"] == 1
+    assert commerce.shipping.get(shipment.id).status.value == "picked_up"

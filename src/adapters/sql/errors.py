@@ -18,6 +18,7 @@ from commerce_core.inventory.errors import (
 )
 from commerce_core.returns.errors import ReturnAlreadyOpen
 from commerce_core.shared.errors import CommerceError, ConcurrencyConflict, ServiceUnavailable
+from commerce_core.shipping.errors import DuplicateTrackingNumber
 
 # Unique keys the ports name; every primary key means "this id already exists".
 _UNIQUE: dict[str, tuple[type[CommerceError], str]] = {
@@ -44,6 +45,11 @@ _UNIQUE: dict[str, tuple[type[CommerceError], str]] = {
     # One delivery per subscription and event: a redelivered event enqueues nothing more.
     "uq_webhook_deliveries_dedupe_key": (
         ConcurrencyConflict, "the event is already enqueued for this subscription"),
+    # A second shipment of one package is a redelivered `ready` event.
+    "uq_shipments_fulfillment_id_package_id": (
+        ConcurrencyConflict, "the package already has a shipment"),
+    "uq_shipments_carrier_tracking_number": (
+        DuplicateTrackingNumber, "the carrier's tracking number is already used"),
 }
 
 

@@ -78,6 +78,7 @@ from adapters.sql.promotion import (
 )
 from adapters.sql.returns import RETURNS, SqlReturnRepository
 from adapters.sql.search import SqlSearchLog
+from adapters.sql.shipping import SHIPMENTS, SqlShipmentRepository
 from adapters.sql.stock import SqlStockLedger, SqlStockLevels
 from adapters.sql.tax import TAX_RULES, SqlTaxRuleRepository
 from adapters.sql.transaction import SqlTransaction
@@ -155,6 +156,7 @@ class SqlUnitOfWork(TrackedUnitOfWork):
     returns = stored(SqlReturnRepository, RETURNS)
     webhook_subscriptions = stored(SqlSubscriptionRepository, SUBSCRIPTIONS)
     webhook_deliveries = stored(SqlDeliveryRepository, DELIVERIES)
+    shipments = stored(SqlShipmentRepository, SHIPMENTS)
     # Written at once, in the transaction, rather than on commit.
     stock = Slot(lambda s: SqlStockLevels(s.db, s.clock, s.ids))
     ledger = Slot(lambda s: SqlStockLedger(s.db))

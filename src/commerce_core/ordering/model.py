@@ -64,6 +64,8 @@ TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
 CANCELLABLE = frozenset({S.PENDING, S.CONFIRMED, S.PAID, S.PROCESSING})
 # Where shipping and returns move an order (`Order.advance`); payment and cancellation have
 # their own methods, because they carry more than a status.
+_DELIVERY_PATH = frozenset({S.PROCESSING, S.PARTIALLY_SHIPPED, S.SHIPPED, S.DELIVERED,
+                            S.COMPLETED})
 ADVANCES = frozenset({S.PROCESSING, S.PARTIALLY_SHIPPED, S.SHIPPED, S.DELIVERED, S.COMPLETED,
                       S.PARTIALLY_RETURNED, S.RETURNED})
 
@@ -262,8 +264,9 @@ class Order:
                                           self.allocated_items()))
 
     def mark_paid(self, *, now: datetime) -> None:
-        """The payment was captured. Idempotent."""
-        if self.status is OrderStatus.PAID:
+        """The payment was captured. Idempotent. Cash on delivery is captured at the door,
+        when the order is already on its delivery path: its status stays where it is."""
+        if self.status is OrderStatus.PAID or self.status in _DELIVERY_PATH:
             return
         self._move(OrderStatus.PAID, "payment_captured", "payment", now)
         assert self.payment_id is not None

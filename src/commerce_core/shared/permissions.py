@@ -48,6 +48,8 @@ class Permission(StrEnum):
     RETURNS_MANAGE = "returns.manage"
     EVENTS_MANAGE = "events.manage"
     METRICS_READ = "metrics.read"
+    SHIPPING_READ = "shipping.read"
+    SHIPPING_MANAGE = "shipping.manage"
     SYSTEM_ADMIN = "system.admin"
     WEBHOOKS_MANAGE = "webhooks.manage"
 

@@ -9,13 +9,16 @@ applied).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import builtins
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 from enum import StrEnum
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from attrs import field, frozen
 
+from commerce_core.inventory.ports import InventoryUnitOfWork
+from commerce_core.ordering.ports import OrderingUnitOfWork
 from commerce_core.shared.address import PostalAddress
 from commerce_core.shared.errors import CommerceError, ServiceUnavailable
 from commerce_core.shared.money import Money
@@ -211,3 +214,59 @@ class Carriers(Protocol):
     def get(self, code: str) -> Carrier | None: ...
 
     def codes(self) -> Sequence[str]: ...
+
+
+# -- storage of shipments ------------------------------------------------------------------------
+
+if TYPE_CHECKING:
+    from commerce_core.shipping.model import Shipment
+
+
+class ShipmentRepository(Protocol):
+    def add(self, shipment: Shipment) -> None:
+        """One shipment per (fulfillment, package) and one per (carrier, tracking number): a
+        second raises `ConcurrencyConflict` at the latest on commit."""
+        ...
+
+    def get(self, shipment_id: str) -> Shipment:
+        """The shipment, or `ShipmentNotFound`."""
+        ...
+
+    def for_package(self, fulfillment_id: str, package_id: str) -> Shipment | None: ...
+
+    def for_order(self, order_id: str) -> list[Shipment]:
+        """Oldest first."""
+        ...
+
+    def by_tracking_number(self, carrier: str, tracking_number: str) -> Shipment | None: ...
+
+    def find_by_tracking_number(self, tracking_number: str) -> Shipment | None:
+        """The most recent shipment with this tracking number, whatever its carrier."""
+        ...
+
+    def list(self, *, statuses: Collection[str] | None = None, carrier: str | None = None,
+             order_id: str | None = None, needs_attention: bool | None = None,
+             limit: int = 100) -> builtins.list[Shipment]:
+        """Newest first."""
+        ...
+
+    def stale(self, statuses: Collection[str], before: datetime,
+              limit: int) -> builtins.list[str]:
+        """Ids of shipments in `statuses` not updated since `before`, least recently first."""
+        ...
+
+    def bookings_due(self, now: datetime, limit: int) -> builtins.list[str]:
+        """Ids of drafts whose next booking attempt is due, oldest first."""
+        ...
+
+    def cod_unsettled(self, limit: int) -> builtins.list[str]:
+        """Ids of delivered shipments whose collected cash is not recorded with payment yet."""
+        ...
+
+
+class ShipmentsUnitOfWork(InventoryUnitOfWork, OrderingUnitOfWork, Protocol):
+    """Shipments, with the orders they ship (address, currency, status) and the warehouses
+    they leave from."""
+
+    @property
+    def shipments(self) -> ShipmentRepository: ...

@@ -26,6 +26,7 @@ from entrypoints.cli import (
     search,
     seed,
     serve,
+    shipping,
     stock,
     warehouses,
     webhooks,
@@ -57,6 +58,7 @@ app.add_typer(stock.app, name="stock")
 app.add_typer(warehouses.app, name="warehouses")
 app.add_typer(fulfillment.app, name="fulfillment")
 app.add_typer(returns.app, name="returns")
+app.add_typer(shipping.app, name="shipping")
 app.add_typer(pricing.price_app, name="price")
 app.add_typer(pricing.promotions_app, name="promotions")
 app.add_typer(pricing.coupons_app, name="coupons")

@@ -3,7 +3,8 @@ the leak report (hourly), the fulfillment jobs (SLA breaches, auto-completion, e
 lists; every 30 minutes), the release of expired idempotency keys (hourly), the payment jobs
 (captures a gateway did not answer, holds past their window; every 5 minutes), the sending of
 due notifications (every 30 seconds, `FOR UPDATE SKIP LOCKED`), the customer jobs (due
-deletions, then the segment evaluator; daily), the return jobs (stale returns cancelled,
+deletions, then the segment evaluator; daily), the shipping jobs (drafts booked every minute,
+shipments without news polled every 30 minutes), the return jobs (stale returns cancelled,
 failed refunds, restocks and labels retried; every 5 minutes) and the sending of due webhook
 deliveries (every 5 seconds, `FOR UPDATE SKIP LOCKED`). Every job is
 idempotent, so a second worker running them is harmless.
@@ -67,6 +68,15 @@ class ScheduledJobs:
             return {"returns_expired": commerce.returns.expire_stale(),
                     "return_compensations": commerce.returns.retry_compensations()}
 
+        shipping = commerce.shipping
+
+        def shipping_bookings() -> dict[str, int]:
+            return {"shipments_booked": shipping.retry_bookings()}
+
+        def shipping_poll() -> dict[str, int]:
+            result = shipping.poll()
+            return {"carrier_reports": result.updates, "carrier_reports_applied": result.applied}
+
         self._jobs: list[tuple[str, float, Job]] = [
             ("reservation reconciliation", settings.reconciliation_interval_seconds, reconcile),
             ("fulfillment jobs", settings.fulfillment_jobs_interval_seconds, fulfillment_jobs),
@@ -75,6 +85,12 @@ class ScheduledJobs:
             ("customer jobs", settings.customer_jobs_interval_seconds, customer_jobs),
             ("return jobs", settings.returns_jobs_interval_seconds, return_jobs),
         ]
+        if commerce.ports.carriers is not None:
+            self._jobs += [
+                ("shipping bookings", settings.shipping_booking_interval_seconds,
+                 shipping_bookings),
+                ("shipping poll", settings.shipping_poll_interval_seconds, shipping_poll),
+            ]
         if commerce.ports.notifications is not None:
             self._jobs.append(("notifications", settings.notification_send_interval_seconds,
                                send_notifications))

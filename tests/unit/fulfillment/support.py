@@ -13,6 +13,8 @@ def fulfilment_shop(*, carrier: bool = True, **stock: int) -> Commerce:
     ports = bundle(gateway=ScriptedPaymentGateway(), clock=FrozenClock(), ids=SequentialIds())
     if carrier:
         ports.carrier = RecordingCarrier()
+    else:
+        ports.carriers = None  # no carrier at all: shipping cannot take the hand-over
     commerce = Commerce(ports, fulfillment_policy=FulfillmentPolicy(qc_sample_percent=0))
     two_warehouse_shop(commerce, **stock)
     return commerce

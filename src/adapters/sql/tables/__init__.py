@@ -41,6 +41,7 @@ from adapters.sql.tables import (  # noqa: E402
     promotion,
     returns,
     search,
+    shipping,
     tax,
     webhooks,
 )
@@ -48,5 +49,5 @@ from adapters.sql.tables import (  # noqa: E402
 __all__ = [
     "NAMING_CONVENTION", "audit", "cart", "catalog", "checkout", "customer", "fraud",
     "fulfillment", "identity", "inventory", "messaging", "metadata", "notification", "ordering",
-    "payment", "pricing", "promotion", "returns", "search", "tax", "webhooks",
+    "payment", "pricing", "promotion", "returns", "search", "shipping", "tax", "webhooks",
 ]

@@ -9,7 +9,30 @@ from pydantic import BaseModel, Field
 from commerce_core.checkout.commands import PlaceOrder
 from commerce_core.checkout.model import CheckoutSaga
 from commerce_core.checkout.queries import PlacedOrder
+from commerce_core.shared.address import PostalAddress
 from entrypoints.http.schemas.common import EMAIL_FORMAT, MoneyOut, RequestBody
+
+
+class ShipTo(RequestBody):
+    """Where the goods go (a carrier routes by the codes; GHN wants ward and district codes)."""
+
+    name: str = Field(..., min_length=1, max_length=200)
+    phone: str = Field(..., pattern=r"^\+?[0-9 ]{8,20}$", examples=["0901234567"])
+    line1: str = Field(..., min_length=1, max_length=300)
+    province: str = Field(..., min_length=1, max_length=100)
+    country_code: str = Field(..., pattern=r"^[A-Z]{2}$", examples=["VN"])
+    ward: str | None = Field(None, max_length=100)
+    district: str | None = Field(None, max_length=100)
+    line2: str | None = Field(None, max_length=300)
+    postal_code: str | None = Field(None, max_length=20)
+    company: str | None = Field(None, max_length=200)
+    email: str | None = Field(None, max_length=254, pattern=EMAIL_FORMAT)
+    ward_code: str | None = Field(None, max_length=40)
+    district_code: str | None = Field(None, max_length=40)
+    province_code: str | None = Field(None, max_length=40)
+
+    def to_address(self) -> PostalAddress:
+        return PostalAddress(**self.model_dump())
 
 
 class NewOrder(RequestBody):
@@ -30,6 +53,9 @@ class NewOrder(RequestBody):
         examples=["pm_card_visa"],
         description="The card gateway's token of the shopper's instrument (Stripe's "
                     "`pm_…`, from Stripe's own fields); never a card number")
+    ship_to: ShipTo | None = Field(
+        None, description="The shipping address; without it the order is not shipped by a "
+                          "carrier")
 
     def to_command(self, idempotency_key: str | None,
                    client_ip: str | None = None) -> PlaceOrder:
@@ -37,7 +63,8 @@ class NewOrder(RequestBody):
                           idempotency_key=idempotency_key, client_ip=client_ip,
                           billing_country=self.billing_country,
                           card_fingerprint=self.card_fingerprint,
-                          payment_token=self.payment_token)
+                          payment_token=self.payment_token,
+                          ship_to=self.ship_to.to_address() if self.ship_to else None)
 
 
 class PlacedOrderOut(BaseModel):

@@ -1,0 +1,90 @@
+"""Shipping tables: shipments and their carrier reports (append-only history)."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from adapters.sql.tables import metadata
+from adapters.sql.tables.common import (
+    flag,
+    integer,
+    json_value,
+    key,
+    long_text,
+    parent,
+    position,
+    text,
+    timestamp,
+    version,
+)
+
+shipments = sa.Table(
+    "shipments", metadata,
+    key(),
+    text("number"),
+    text("order_id"),
+    text("fulfillment_id"),
+    text("package_id"),
+    text("customer_id", nullable=True),
+    text("warehouse_id"),
+    text("carrier"),
+    text("service_type"),
+    text("status"),
+    json_value("origin"),
+    json_value("destination"),
+    integer("weight_g"),
+    integer("length_cm"),
+    integer("width_cm"),
+    integer("height_cm"),
+    text("currency"),
+    sa.Column("cost_amount", sa.BigInteger, nullable=True),
+    sa.Column("cod_amount", sa.BigInteger, nullable=True),
+    sa.Column("cod_collected_amount", sa.BigInteger, nullable=True),
+    flag("cod_settled"),
+    text("tracking_number", nullable=True),
+    text("carrier_reference", nullable=True),
+    text("label_format", nullable=True),
+    long_text("label_url", nullable=True),
+    text("previous_status", nullable=True),
+    timestamp("status_at", nullable=True),
+    integer("delivery_attempts"),
+    integer("booking_attempts"),
+    timestamp("next_booking_at", nullable=True),
+    long_text("booking_error", nullable=True),
+    flag("needs_attention"),
+    long_text("signature_url", nullable=True),
+    long_text("photo_url", nullable=True),
+    long_text("proof_notes", nullable=True),
+    long_text("cancel_reason", nullable=True),
+    timestamp("shipped_at", nullable=True),
+    timestamp("delivered_at", nullable=True),
+    timestamp("cancelled_at", nullable=True),
+    timestamp("created_at"),
+    timestamp("updated_at"),
+    version(),
+    # One shipment per package: a redelivered `ready` event drafts nothing twice.
+    sa.UniqueConstraint("fulfillment_id", "package_id"),
+    # A carrier's tracking number names one parcel (missing in the original, spec §3).
+    sa.UniqueConstraint("carrier", "tracking_number"),
+    sa.Index(None, "order_id"),
+    sa.Index(None, "tracking_number"),
+    sa.Index(None, "status", "updated_at"),
+    sa.Index(None, "status", "next_booking_at"),
+)
+
+shipment_tracking_events = sa.Table(
+    "shipment_tracking_events", metadata,
+    parent("shipment_id", "shipments"),
+    position(),
+    text("dedupe_key"),
+    text("carrier_status"),
+    text("status", nullable=True),
+    timestamp("occurred_at"),
+    timestamp("recorded_at"),
+    flag("applied"),
+    text("source"),
+    text("carrier_event_id", nullable=True),
+    long_text("description", nullable=True),
+    text("location", nullable=True),
+    long_text("reason", nullable=True),
+)
