@@ -65,6 +65,10 @@ from commerce_core.shared.bus import Handlers, MessageBus, Subscriber
 from commerce_core.shared.errors import ServiceUnavailable
 from commerce_core.shared.money import Money
 from commerce_core.shared.uow import UnitOfWorkFactory
+from commerce_core.shipping.ports import ShippableGoods, ShippableLine
+from commerce_core.shipping.rates import RatesPolicy
+from commerce_core.shipping.rates_api import ShippingRatesApi
+from commerce_core.shipping.rates_wiring import RatesWiring
 from commerce_core.tax.api import TaxApi
 from commerce_core.tax.services import StoredTaxRules, TaxRates
 from commerce_core.tax.wiring import TaxWiring
@@ -102,6 +106,7 @@ class Commerce:
         fraud_policy: FraudPolicy | None = None,
         fraud_signals: Sequence[RiskSignal] = (),
         identity_policy: IdentityPolicy | None = None,
+        shipping_rates_policy: RatesPolicy | None = None,
     ) -> None:
         self.ports = ports
         self.reservation_policy = reservation_policy or ReservationPolicy()
@@ -144,6 +149,9 @@ class Commerce:
                          search_settings or SearchSettings()),
             self._notification_wiring(),
             customer,
+            RatesWiring(uow, clock, ids, carriers=ports.carriers, cache=ports.rate_cache,
+                        breakers=ports.carrier_breakers, goods=self._cart_goods,
+                        policy=shipping_rates_policy),
         ]
         identity = (IdentityWiring(uow, ports.identity, clock, ids, identity_policy)
                     if ports.identity is not None else None)
@@ -170,6 +178,7 @@ class Commerce:
         self.tax = TaxApi(handle, read)
         self.notifications = NotificationsApi(handle, read)
         self.audit = AuditApi(read)
+        self.shipping_rates = ShippingRatesApi(handle, read)
         self.search = SearchApi(handle, read, ports.search_index, clock, ids,
                                 search_settings or SearchSettings(), synonyms or Synonyms())
         self._identity = (IdentityApi(handle, read, ports.identity, clock, identity.oidc_begin)
@@ -191,6 +200,14 @@ class Commerce:
         return NotificationWiring(self.ports.uow, self.ports.clock, self.ports.ids,
                                   given.renderer, given.notifiers, given.directory,
                                   rng=given.rng, policy=given.retry)
+
+    def _cart_goods(self, cart_id: str) -> ShippableGoods:
+        """A cart's goods as shipping quotes them (shipping and cart are siblings: the
+        composition root translates)."""
+        view = self.cart.get(cart_id)
+        lines = tuple(ShippableLine(ln.sku, ln.quantity, ln.warehouse_id, ln.line_total)
+                      for ln in view.lines)
+        return ShippableGoods(view.id, view.currency, lines, view.subtotal - view.discount_total)
 
     @property
     def pricing_policy(self) -> PricingPolicy:

@@ -14,21 +14,21 @@ from commerce_core.fraud.ports import GeoIp
 from commerce_core.fulfillment.ports import FulfillmentUnitOfWork, ShipmentGateway
 from commerce_core.identity.ports import IdentityKit, IdentityUnitOfWork
 from commerce_core.notification.ports import NotificationPorts, NotificationUnitOfWork
-from commerce_core.payment.ports import GatewayRouting, PaymentGateway
+from commerce_core.payment.ports import BreakerStore, GatewayRouting, PaymentGateway
 from commerce_core.pricing.ports import ExchangeRates
 from commerce_core.promotion.ports import CouponCodeGenerator
 from commerce_core.search.ports import SearchIndex, SearchUnitOfWork
 from commerce_core.shared.clock import Clock, SystemClock
 from commerce_core.shared.ids import IdGenerator, Uuid7Generator
 from commerce_core.shared.uow import UnitOfWorkFactory
-from commerce_core.shipping.ports import Carriers
+from commerce_core.shipping.ports import Carriers, ShippingMethodsUnitOfWork, ShippingRateCache
 from commerce_core.tax.ports import TaxRuleSource, TaxUnitOfWork
 
 
 class ShopUnitOfWork(
     CatalogUnitOfWork, CheckoutUnitOfWork, FulfillmentUnitOfWork, TaxUnitOfWork,
     SearchUnitOfWork, NotificationUnitOfWork, AuditUnitOfWork, CustomerUnitOfWork,
-    IdentityUnitOfWork, Protocol,
+    IdentityUnitOfWork, ShippingMethodsUnitOfWork, Protocol,
 ):
     """One transaction over every context's repositories: an adapter's unit of work satisfies
     each context's unit-of-work Protocol, so a checkout step can coordinate several."""
@@ -65,3 +65,9 @@ class Ports:
     # The carriers shipments are booked with and live rates come from, by code
     # (`adapters.carriers.registry.CarrierRegistry`). None: no carrier; shipping is unavailable.
     carriers: Carriers | None = None
+    # Carriers' rate answers by request (`adapters.memory.shipping_methods.InMemoryRateCache`,
+    # `adapters.redis.shipping_rates.RedisRateCache`). None: every quote asks the carriers.
+    rate_cache: ShippingRateCache | None = None
+    # Where carriers' circuit breakers live (shared with the payment gateways' store, apart by
+    # name). None: breakers of this process.
+    carrier_breakers: BreakerStore | None = None

@@ -16,6 +16,7 @@ from adapters.memory.clock import FrozenClock, SequentialIds
 from adapters.memory.geoip import InMemoryGeoIp
 from adapters.memory.payments import Outcome, ScriptedPaymentGateway
 from adapters.memory.search import InMemorySearchIndex
+from adapters.memory.shipping_methods import InMemoryRateCache
 from adapters.memory.store import InMemoryUnitOfWork, InMemoryUnitOfWorkFactory
 from commerce_core.payment.ports import PaymentGateway
 from commerce_core.ports import Ports
@@ -41,6 +42,7 @@ def bundle(
         ids=ids,
         search_index=search_index or InMemorySearchIndex(),
         carriers=CarrierRegistry([FakeCarrier(clock=clock)]),
+        rate_cache=InMemoryRateCache(clock),
     )
 
 
@@ -49,6 +51,7 @@ __all__ = [
     "InMemoryBreakerStore",
     "InMemoryDatabase",
     "InMemoryGeoIp",
+    "InMemoryRateCache",
     "InMemorySearchIndex",
     "InMemoryUnitOfWork",
     "InMemoryUnitOfWorkFactory",

@@ -51,6 +51,10 @@ from adapters.memory.promotion import (
     InMemoryPromotionUsageLedger,
 )
 from adapters.memory.search import InMemorySearchLog
+from adapters.memory.shipping_methods import (
+    InMemoryShippingMethodRepository,
+    InMemoryShippingQuoteRepository,
+)
 from adapters.memory.tax import InMemoryTaxRuleRepository
 from commerce_core.shared.clock import Clock
 from commerce_core.shared.ids import IdGenerator
@@ -102,6 +106,8 @@ class InMemoryUnitOfWork(TrackedUnitOfWork):
     sessions = Slot(InMemorySessionRepository.over)
     app_clients = Slot(InMemoryAppClientRepository.over)
     oauth_links = Slot(InMemoryOAuthLinkRepository.over)
+    shipping_methods = Slot(InMemoryShippingMethodRepository.over)
+    shipping_quotes = Slot(InMemoryShippingQuoteRepository.over)
     stock = Slot(lambda s: InMemoryStockLevels(s.db, s.journal, s.clock, s.ids))
     ledger = Slot(lambda s: InMemoryStockLedger(s.db))
     promotion_usage = Slot(lambda s: InMemoryPromotionUsageLedger(s.db, s.journal))

@@ -17,6 +17,7 @@ from commerce_core.inventory.errors import (
     InvalidStockChange,
 )
 from commerce_core.shared.errors import CommerceError, ConcurrencyConflict, ServiceUnavailable
+from commerce_core.shipping.rate_errors import DuplicateShippingMethod
 
 # Unique keys the ports name; every primary key means "this id already exists".
 _UNIQUE: dict[str, tuple[type[CommerceError], str]] = {
@@ -37,6 +38,7 @@ _UNIQUE: dict[str, tuple[type[CommerceError], str]] = {
     "uq_customers_email": (CustomerEmailTaken, "the email is already registered"),
     "uq_accounts_kind_email": (EmailTaken, "an account with this email exists"),
     "uq_accounts_username": (UsernameTaken, "this username is taken"),
+    "uq_shipping_methods_code": (DuplicateShippingMethod, "shipping method code in use"),
 }
 
 

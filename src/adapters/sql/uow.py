@@ -77,6 +77,12 @@ from adapters.sql.promotion import (
     SqlPromotionUsageLedger,
 )
 from adapters.sql.search import SqlSearchLog
+from adapters.sql.shipping_methods import (
+    SHIPPING_METHODS,
+    SHIPPING_QUOTES,
+    SqlShippingMethodRepository,
+    SqlShippingQuoteRepository,
+)
 from adapters.sql.stock import SqlStockLedger, SqlStockLevels
 from adapters.sql.tax import TAX_RULES, SqlTaxRuleRepository
 from adapters.sql.transaction import SqlTransaction
@@ -145,6 +151,8 @@ class SqlUnitOfWork(TrackedUnitOfWork):
     sessions = stored(SqlSessionRepository, SESSIONS)
     app_clients = stored(SqlAppClientRepository, APP_CLIENTS)
     oauth_links = stored(SqlOAuthLinkRepository, OAUTH_LINKS)
+    shipping_methods = stored(SqlShippingMethodRepository, SHIPPING_METHODS)
+    shipping_quotes = stored(SqlShippingQuoteRepository, SHIPPING_QUOTES)
     # Written at once, in the transaction, rather than on commit.
     stock = Slot(lambda s: SqlStockLevels(s.db, s.clock, s.ids))
     ledger = Slot(lambda s: SqlStockLedger(s.db))

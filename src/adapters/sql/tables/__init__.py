@@ -40,11 +40,12 @@ from adapters.sql.tables import (  # noqa: E402
     pricing,
     promotion,
     search,
+    shipping_methods,
     tax,
 )
 
 __all__ = [
     "NAMING_CONVENTION", "audit", "cart", "catalog", "checkout", "customer", "fraud",
     "fulfillment", "identity", "inventory", "messaging", "metadata", "notification", "ordering",
-    "payment", "pricing", "promotion", "search", "tax",
+    "payment", "pricing", "promotion", "search", "shipping_methods", "tax",
 ]
