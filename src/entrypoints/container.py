@@ -19,6 +19,7 @@ from pydantic import SecretStr
 from adapters.locations import load_directory, sample_path
 from adapters.memory import InMemoryBreakerStore, Outcome, ScriptedPaymentGateway
 from adapters.memory import bundle as memory_bundle
+from adapters.memory.shipping_methods import InMemoryRateCache
 from adapters.redis import RedisBreakerStore, StreamLayout, connect
 from commerce_core.app import Commerce, Ports
 from commerce_core.customer.ports import LocationDirectory
@@ -41,6 +42,8 @@ from commerce_core.shared.clock import Clock, SystemClock
 from commerce_core.shared.errors import InvalidInput
 from commerce_core.shared.ids import IdGenerator, Uuid7Generator
 from commerce_core.shared.principal import Authenticator
+from commerce_core.shipping.ports import ShippingRateCache
+from commerce_core.shipping.rates import RatesPolicy
 from entrypoints.identity_keys import build_identity_kit
 from entrypoints.settings import Settings
 
@@ -271,7 +274,7 @@ def build_notifications(settings: Settings) -> NotificationPorts | None:
 
 def build_ports(
     settings: Settings, gateway: PaymentGateway, clock: Clock, ids: IdGenerator,
-    gateways: GatewayRouting | None = None,
+    gateways: GatewayRouting | None = None, breakers: BreakerStore | None = None,
 ) -> Ports:
     if settings.database_url.startswith("memory://"):
         ports = memory_bundle(gateway=gateway, clock=clock, ids=ids)
@@ -297,7 +300,18 @@ def build_ports(
     if notifications is not None:
         ports = attrs.evolve(ports, notifications=notifications)
     return attrs.evolve(ports, locations=build_locations(settings),
-                        identity=build_identity_kit(settings))
+                        identity=build_identity_kit(settings),
+                        rate_cache=build_rate_cache(settings, clock),
+                        carrier_breakers=breakers)
+
+
+def build_rate_cache(settings: Settings, clock: Clock) -> ShippingRateCache:
+    """Carriers' rate answers: shared through Redis when the event bus runs on it."""
+    if settings.bus != "redis":
+        return InMemoryRateCache(clock)
+    from adapters.redis.shipping_rates import RedisRateCache
+
+    return RedisRateCache(connect(settings.redis_url), prefix=settings.redis_prefix)
 
 
 def build_locations(settings: Settings) -> LocationDirectory:
@@ -338,6 +352,8 @@ def build_commerce(
         search_settings=SearchSettings(settings.currency, settings.search_record_queries),
         synonyms=Synonyms.parse(settings.search_synonyms),
         fraud_policy=build_fraud_policy(settings),
+        shipping_rates_policy=RatesPolicy(
+            budget=timedelta(milliseconds=settings.shipping_quote_budget_ms)),
     )
     register_extra_subscribers(commerce, settings.extra_subscribers)
     return commerce
@@ -393,7 +409,7 @@ class Container(containers.DeclarativeContainer):
     gateway = providers.Singleton(build_gateway, settings)
     breakers = providers.Singleton(build_breakers, settings)
     gateways = providers.Singleton(build_router, settings, gateway, breakers, clock)
-    ports = providers.Singleton(build_ports, settings, gateway, clock, ids, gateways)
+    ports = providers.Singleton(build_ports, settings, gateway, clock, ids, gateways, breakers)
     reservation_policy = providers.Singleton(build_reservation_policy, settings)
     fulfillment_policy = providers.Singleton(build_fulfillment_policy, settings)
     commerce = providers.Singleton(build_commerce, settings, ports, reservation_policy,

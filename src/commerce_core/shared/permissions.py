@@ -46,6 +46,7 @@ class Permission(StrEnum):
     NOTIFICATIONS_MANAGE = "notifications.manage"
     EVENTS_MANAGE = "events.manage"
     METRICS_READ = "metrics.read"
+    SHIPPING_CONFIGURE = "shipping.configure"
     SYSTEM_ADMIN = "system.admin"
 
 

@@ -18,7 +18,6 @@ import re
 from datetime import datetime
 from enum import StrEnum
 
-import attrs
 from attrs import define, field, frozen
 
 from commerce_core.shared.address import PostalAddress
@@ -74,6 +73,10 @@ def _bands_from_json(data: list[dict[str, int | None]]) -> tuple[RateBand, ...]:
     return tuple(RateBand.from_dict(d) for d in data)
 
 
+def _basis(value: str | BandBasis | None) -> BandBasis | None:
+    return None if value is None else BandBasis(value)
+
+
 def _codes(values: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(v.strip().upper() for v in values if v.strip())
 
@@ -88,8 +91,7 @@ class MethodSpec:
     currency: str
     rate: Money | None = None  # flat_rate
     min_order: Money | None = None  # free: from this order amount on
-    band_basis: BandBasis | None = field(
-        default=None, converter=lambda v: None if v is None else BandBasis(v))
+    band_basis: BandBasis | None = field(default=None, converter=_basis)
     bands: tuple[RateBand, ...] = ()  # table_rate, ascending
     carrier: str | None = None  # carrier: its code (Ports.carriers)
     service: str | None = None  # carrier: the service quoted (standard, express, ...)
@@ -108,7 +110,7 @@ class MethodSpec:
         if bad is not None:
             raise InvalidShippingMethod(bad, method_type=self.method_type.value)
 
-    def _problem(self) -> str | None:  # noqa: C901 - one rule per line reads best
+    def _problem(self) -> str | None:
         t = self.method_type
         if not self.name.strip():
             return "a shipping method needs a name"
@@ -159,7 +161,7 @@ class MethodSpec:
             return Money.zero(self.currency) if order_total >= self.min_order else None
         if t is MethodType.TABLE_RATE:
             value = {BandBasis.WEIGHT: weight_g, BandBasis.ORDER_AMOUNT: order_total.amount,
-                     BandBasis.ITEM_COUNT: item_count}[BandBasis(self.band_basis)]
+                     BandBasis.ITEM_COUNT: item_count}[self.band_basis or BandBasis.WEIGHT]
             for band in self.bands:
                 if band.up_to is None or value <= band.up_to:
                     return Money(band.amount, self.currency)
@@ -279,6 +281,3 @@ class IssuedQuote:
     def unselect(self) -> None:
         self.selected = False
 
-
-def evolve_spec(spec: MethodSpec, **changes: object) -> MethodSpec:
-    return attrs.evolve(spec, **changes)

@@ -34,7 +34,8 @@ from commerce_core.shipping.rate_errors import DuplicateShippingMethod, Shipping
 from commerce_core.shipping.rate_queries import RateOption, RateQuotes
 from commerce_core.shipping.rates import Consignment, PricedRate, RateEngine
 
-PLACEHOLDER_PHONE = "0000000000"  # a warehouse without a phone still quotes (carriers price by area)
+# A warehouse without a phone on file still quotes: carriers price by area, not by phone.
+PLACEHOLDER_PHONE = "0000000000"
 
 
 class RatesUnitOfWork(ShippingMethodsUnitOfWork, ProductReadUnitOfWork, InventoryUnitOfWork,
@@ -179,14 +180,17 @@ def _origin(warehouse: object | None, destination: PostalAddress) -> PostalAddre
     details = getattr(warehouse, "details")  # noqa: B009 - inventory's model stays internal
     a = details.address
     name = str(getattr(warehouse, "name"))  # noqa: B009
-    fields = dict(name=name, line1=a.line1 or name,
-                  province=a.state_province or a.city or destination.province,
-                  country_code=a.country_code or destination.country_code,
-                  district=a.city or None, postal_code=a.postal_code or None)
+
+    def at(phone: str) -> PostalAddress:
+        return PostalAddress(name, phone, a.line1 or name,
+                             a.state_province or a.city or destination.province,
+                             a.country_code or destination.country_code,
+                             district=a.city or None, postal_code=a.postal_code or None)
+
     try:
-        return PostalAddress(phone=details.phone or PLACEHOLDER_PHONE, **fields)
+        return at(details.phone or PLACEHOLDER_PHONE)
     except InvalidAddress:
-        return PostalAddress(phone=PLACEHOLDER_PHONE, **fields)
+        return at(PLACEHOLDER_PHONE)
 
 
 def option_of(quote: IssuedQuote, *, cheapest: bool = False,

@@ -7,7 +7,7 @@ from commerce_core.shared.bus import Handlers, Subscriber
 from commerce_core.shared.clock import Clock
 from commerce_core.shared.ids import IdGenerator
 from commerce_core.shipping import rate_commands as rc
-from commerce_core.shipping.ports import CartGoods, Carriers, ShippingRateCache
+from commerce_core.shipping.ports import Carriers, CartGoods, ShippingRateCache
 from commerce_core.shipping.rate_handlers import MethodHandlers, QuoteHandlers, Uow
 from commerce_core.shipping.rates import RateEngine, RatesPolicy
 

@@ -33,6 +33,7 @@ from entrypoints.http import (
     payments,
     pricing,
     search,
+    shipping_rates,
     webhooks,
 )
 from entrypoints.http.access import document_access, staff_only
@@ -89,7 +90,8 @@ def create_app(commerce: Commerce, settings: Settings,
 
     for public in (health.router, catalog.router, inventory.router, carts.router,
                    checkout.router, orders.router, pricing.router, search.router,
-                   webhooks.router, notifications.router, customers.me, customers.locations):
+                   webhooks.router, notifications.router, customers.me, customers.locations,
+                   shipping_rates.router):
         app.include_router(public, responses=PROBLEM_RESPONSES)
     # `/metrics` declares its permission on its route (see `entrypoints.http.metrics`).
     app.include_router(metrics_router, responses=PROBLEM_RESPONSES)
@@ -98,7 +100,8 @@ def create_app(commerce: Commerce, settings: Settings,
     # audit context, so every command an admin route sends is audited.
     for operator in (catalog.admin, inventory.admin, orders.admin, fulfillment.admin,
                      pricing.admin, search.admin, fraud.admin, payments.admin,
-                     notifications.admin, audit.admin, customers.admin):
+                     notifications.admin, audit.admin, customers.admin,
+                     shipping_rates.admin):
         app.include_router(operator, prefix="/admin",
                            dependencies=[Depends(staff_only), Depends(audit.audit_as_admin)],
                            responses=PROBLEM_RESPONSES)

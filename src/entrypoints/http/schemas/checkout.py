@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 from commerce_core.checkout.commands import PlaceOrder
 from commerce_core.checkout.model import CheckoutSaga
 from commerce_core.checkout.queries import PlacedOrder
+from commerce_core.shared.address import PostalAddress
 from entrypoints.http.schemas.common import EMAIL_FORMAT, MoneyOut, RequestBody
 
 
@@ -31,13 +32,19 @@ class NewOrder(RequestBody):
         description="The card gateway's token of the shopper's instrument (Stripe's "
                     "`pm_…`, from Stripe's own fields); never a card number")
 
-    def to_command(self, idempotency_key: str | None,
-                   client_ip: str | None = None) -> PlaceOrder:
+    shipping_quote_id: str | None = Field(
+        None, min_length=1, max_length=64,
+        description="The shipping quote chosen (`POST /carts/{id}/shipping-rates`): the order "
+                    "is charged its amount and ships to the address it was quoted for")
+
+    def to_command(self, idempotency_key: str | None, client_ip: str | None = None,
+                   ship_to: PostalAddress | None = None) -> PlaceOrder:
         return PlaceOrder(self.cart_id, self.payment_method, self.email,
                           idempotency_key=idempotency_key, client_ip=client_ip,
                           billing_country=self.billing_country,
                           card_fingerprint=self.card_fingerprint,
-                          payment_token=self.payment_token)
+                          payment_token=self.payment_token, ship_to=ship_to,
+                          shipping_quote_id=self.shipping_quote_id)
 
 
 class PlacedOrderOut(BaseModel):
