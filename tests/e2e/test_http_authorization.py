@@ -146,6 +146,10 @@ SHOPPER_BODIES: dict[tuple[str, str], Any] = {
     ("patch", "/carts/{cart_id}/items/{line_id}"): {"quantity": 3},
     ("post", "/carts/{cart_id}/coupons"): {"code": "TET10"},
     ("post", "/orders/{order_id}/cancel"): {"reason": "not mine"},
+    ("post", "/carts/{cart_id}/shipping-rates"): {
+        "name": "Alice", "phone": "0901234567", "line1": "1 Le Loi", "province": "Ho Chi Minh",
+        "country_code": "VN"},
+    ("put", "/carts/{cart_id}/shipping"): {"quote_id": "unknown"},
 }
 
 
