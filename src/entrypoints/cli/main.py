@@ -25,6 +25,7 @@ from entrypoints.cli import (
     search,
     seed,
     serve,
+    shipping_rates,
     stock,
     warehouses,
     worker,
@@ -61,6 +62,7 @@ app.add_typer(search.app, name="search")
 app.add_typer(notifications.app, name="notifications")
 app.add_typer(identity.users_app, name="users")
 app.add_typer(identity.roles_app, name="roles")
+app.add_typer(shipping_rates.app, name="shipping")
 app.command("login")(identity.login)
 app.command("whoami")(identity.whoami)
 # One-command sub-apps added without a name contribute their command to the root.
