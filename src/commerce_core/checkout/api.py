@@ -34,7 +34,11 @@ class CheckoutApi:
         shipping_quote_id: str | None = None,
     ) -> PlacedOrder:
         """Place the order (see `PlaceOrder`); with a redirect gateway it comes back `pending`
-        with the `payment_url` where the shopper pays."""
+        with the `payment_url` where the shopper pays. With a `shipping_quote_id` and no
+        `ship_to`, the order ships to the address the quote was issued for."""
+        if shipping_quote_id is not None and ship_to is None:
+            with self._read() as uow:
+                ship_to = uow.shipping_quotes.get(shipping_quote_id).destination
         result: PlacedOrder = self._handle(
             PlaceOrder(cart_id, payment_method, email, customer_id, idempotency_key,
                        destination, client_ip, billing_country, card_fingerprint,

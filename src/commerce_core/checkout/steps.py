@@ -16,7 +16,11 @@ from commerce_core.cart.queries import CartSnapshot
 from commerce_core.catalog import services as catalog
 from commerce_core.catalog.queries import SellableItem
 from commerce_core.checkout.commands import PlaceOrder
-from commerce_core.checkout.errors import CheckoutInProgress, CheckoutNotPossible
+from commerce_core.checkout.errors import (
+    CheckoutInProgress,
+    CheckoutNotPossible,
+    ShippingAddressRequired,
+)
 from commerce_core.checkout.model import (
     KEYLESS_KEY_PREFIX,
     CheckoutLine,
@@ -214,6 +218,10 @@ class CheckoutSteps:
         if cmd.shipping_quote_id is None:
             return None, None
         quote = uow.shipping_quotes.get(cmd.shipping_quote_id)
+        if cmd.ship_to is None:  # tax and the order follow the address the quote was for
+            raise ShippingAddressRequired(
+                "an order with a shipping quote names the address it ships to",
+                quote_id=quote.id)
         quote.usable_for(
             cart_id=cart.id, now=now, destination=cmd.ship_to,
             content_key=content_key(cart.currency, ((ln.sku, ln.warehouse_id, ln.quantity)

@@ -15,6 +15,8 @@ from adapters.carriers.registry import CarrierRegistry
 from adapters.memory import FrozenClock, ScriptedPaymentGateway, SequentialIds, bundle
 from adapters.memory.shipping_methods import InMemoryRateCache
 from commerce_core import Commerce
+from commerce_core.checkout.commands import PlaceOrder
+from commerce_core.checkout.errors import ShippingAddressRequired
 from commerce_core.promotion.commands import CreatePromotion
 from commerce_core.promotion.terms import FreeShipping
 from commerce_core.shared.address import PostalAddress
@@ -311,3 +313,17 @@ def test_without_a_quote_checkout_charges_no_shipping() -> None:
 
 def test_breakers_are_named_apart_from_payment_gateways() -> None:
     assert breaker_name("ghn") == "carrier:ghn"
+
+
+def test_the_embedded_api_ships_to_the_quoted_address_and_a_bare_command_must_name_it() -> None:
+    commerce = shop()
+    methods(commerce)
+    cart_id = cart_with(commerce, (MUG, 1))
+    flat = commerce.shipping_rates.quote(cart_id, TO).options[0]
+
+    with pytest.raises(ShippingAddressRequired):
+        commerce.handle(PlaceOrder(cart_id, shipping_quote_id=flat.quote_id))
+    placed = commerce.checkout.place_order(cart_id, shipping_quote_id=flat.quote_id)
+
+    order = commerce.orders.get(placed.order_id)
+    assert (order.ship_to, order.totals.shipping) == (TO, vnd(30_000))
