@@ -75,6 +75,10 @@ from commerce_core.shared.money import Money
 from commerce_core.shared.uow import UnitOfWorkFactory
 from commerce_core.shipping.api import ShippingApi
 from commerce_core.shipping.model import ShipmentPolicy
+from commerce_core.shipping.ports import ShippableGoods, ShippableLine
+from commerce_core.shipping.rates import RatesPolicy
+from commerce_core.shipping.rates_api import ShippingRatesApi
+from commerce_core.shipping.rates_wiring import RatesWiring
 from commerce_core.shipping.wiring import ShippingWiring
 from commerce_core.tax.api import TaxApi
 from commerce_core.tax.services import StoredTaxRules, TaxRates
@@ -118,6 +122,7 @@ class Commerce:
         return_policy: ReturnPolicy | None = None,
         return_risk: RiskScorer | None = None,
         shipment_policy: ShipmentPolicy | None = None,
+        shipping_rates_policy: RatesPolicy | None = None,
     ) -> None:
         self.ports = ports
         self.reservation_policy = reservation_policy or ReservationPolicy()
@@ -167,6 +172,9 @@ class Commerce:
             customer,
             WebhooksWiring(uow, clock, ids, ports.webhooks),
             shipping,
+            RatesWiring(uow, clock, ids, carriers=ports.carriers, cache=ports.rate_cache,
+                        breakers=ports.carrier_breakers, goods=self._cart_goods,
+                        policy=shipping_rates_policy),
         ]
         self.return_policy = return_policy or ReturnPolicy()
         contexts.append(ReturnsWiring(uow, clock, ids, gateway, ports.carriers,
@@ -200,6 +208,7 @@ class Commerce:
         self.returns = ReturnsApi(handle, read, self.return_policy)
         self.webhooks = WebhooksApi(handle, read)
         self.shipping = ShippingApi(handle, read)
+        self.shipping_rates = ShippingRatesApi(handle, read)
         self.search = SearchApi(handle, read, ports.search_index, clock, ids,
                                 search_settings or SearchSettings(), synonyms or Synonyms())
         self._identity = (IdentityApi(handle, read, kit, clock, identity.oidc_begin,
@@ -234,6 +243,14 @@ class Commerce:
                 or Channel.EMAIL not in given.notifiers):
             return kit
         return attrs.evolve(kit, delivery=LinkDelivery(self.handle, given.links))
+
+    def _cart_goods(self, cart_id: str) -> ShippableGoods:
+        """A cart's goods as shipping quotes them (shipping and cart are siblings: the
+        composition root translates)."""
+        view = self.cart.get(cart_id)
+        lines = tuple(ShippableLine(ln.sku, ln.quantity, ln.warehouse_id, ln.line_total)
+                      for ln in view.lines)
+        return ShippableGoods(view.id, view.currency, lines, view.subtotal - view.discount_total)
 
     @property
     def pricing_policy(self) -> PricingPolicy:

@@ -14,7 +14,7 @@ from commerce_core.fraud.ports import GeoIp
 from commerce_core.fulfillment.ports import FulfillmentUnitOfWork, ShipmentGateway
 from commerce_core.identity.ports import IdentityKit, IdentityUnitOfWork
 from commerce_core.notification.ports import NotificationPorts, NotificationUnitOfWork
-from commerce_core.payment.ports import GatewayRouting, PaymentGateway
+from commerce_core.payment.ports import BreakerStore, GatewayRouting, PaymentGateway
 from commerce_core.pricing.ports import ExchangeRates
 from commerce_core.promotion.ports import CouponCodeGenerator
 from commerce_core.returns.ports import ReturnsUnitOfWork
@@ -23,7 +23,12 @@ from commerce_core.shared.clock import Clock, SystemClock
 from commerce_core.shared.feed import OrderTimeline
 from commerce_core.shared.ids import IdGenerator, Uuid7Generator
 from commerce_core.shared.uow import UnitOfWorkFactory
-from commerce_core.shipping.ports import Carriers, ShipmentsUnitOfWork
+from commerce_core.shipping.ports import (
+    Carriers,
+    ShipmentsUnitOfWork,
+    ShippingMethodsUnitOfWork,
+    ShippingRateCache,
+)
 from commerce_core.tax.ports import TaxRuleSource, TaxUnitOfWork
 from commerce_core.webhooks.ports import WebhookPorts, WebhooksUnitOfWork
 
@@ -33,7 +38,8 @@ class ShopUnitOfWork(
     # method resolution order.
     ReturnsUnitOfWork, ShipmentsUnitOfWork, CatalogUnitOfWork, CheckoutUnitOfWork,
     FulfillmentUnitOfWork, TaxUnitOfWork, SearchUnitOfWork, NotificationUnitOfWork,
-    AuditUnitOfWork, CustomerUnitOfWork, IdentityUnitOfWork, WebhooksUnitOfWork, Protocol,
+    AuditUnitOfWork, CustomerUnitOfWork, IdentityUnitOfWork, WebhooksUnitOfWork,
+    ShippingMethodsUnitOfWork, Protocol,
 ):
     """One transaction over every context's repositories: an adapter's unit of work satisfies
     each context's unit-of-work Protocol, so a checkout step can coordinate several."""
@@ -76,3 +82,9 @@ class Ports:
     # The sender, secret sealer and retry policy of outbound webhooks
     # (`adapters.webhooks.kit`). None: webhooks are off (`commerce.webhooks` refuses).
     webhooks: WebhookPorts | None = None
+    # Carriers' rate answers by request (`adapters.memory.shipping_methods.InMemoryRateCache`,
+    # `adapters.redis.shipping_rates.RedisRateCache`). None: every quote asks the carriers.
+    rate_cache: ShippingRateCache | None = None
+    # Where carriers' circuit breakers live (shared with the payment gateways' store, apart by
+    # name). None: breakers of this process.
+    carrier_breakers: BreakerStore | None = None

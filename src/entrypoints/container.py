@@ -21,6 +21,7 @@ from adapters.carriers.registry import CarrierRegistry
 from adapters.locations import load_directory, sample_path
 from adapters.memory import InMemoryBreakerStore, Outcome, ScriptedPaymentGateway
 from adapters.memory import bundle as memory_bundle
+from adapters.memory.shipping_methods import InMemoryRateCache
 from adapters.redis import RedisBreakerStore, StreamLayout, connect
 from commerce_core.app import Commerce, Ports
 from commerce_core.customer.ports import LocationDirectory
@@ -46,6 +47,8 @@ from commerce_core.shared.clock import Clock, SystemClock
 from commerce_core.shared.errors import InvalidInput
 from commerce_core.shared.ids import IdGenerator, Uuid7Generator
 from commerce_core.shared.principal import Authenticator
+from commerce_core.shipping.ports import ShippingRateCache
+from commerce_core.shipping.rates import RatesPolicy
 from commerce_core.webhooks.ports import RetryPolicy, WebhookPorts
 from entrypoints.identity_keys import build_identity_kit
 from entrypoints.settings import Settings
@@ -279,7 +282,7 @@ def build_notifications(settings: Settings) -> NotificationPorts | None:
 
 def build_ports(
     settings: Settings, gateway: PaymentGateway, clock: Clock, ids: IdGenerator,
-    gateways: GatewayRouting | None = None,
+    gateways: GatewayRouting | None = None, breakers: BreakerStore | None = None,
 ) -> Ports:
     if settings.database_url.startswith("memory://"):
         ports = memory_bundle(gateway=gateway, clock=clock, ids=ids)
@@ -306,7 +309,9 @@ def build_ports(
         ports = attrs.evolve(ports, notifications=notifications)
     ports = attrs.evolve(ports, carriers=build_carriers(settings, clock))
     ports = attrs.evolve(ports, locations=build_locations(settings),
-                         identity=build_identity_kit(settings))
+                         identity=build_identity_kit(settings),
+                         rate_cache=build_rate_cache(settings, clock),
+                         carrier_breakers=breakers)
     webhooks = build_webhooks(settings, ports.identity)
     return attrs.evolve(ports, webhooks=webhooks) if webhooks is not None else ports
 
@@ -367,6 +372,15 @@ def build_carriers(settings: Settings, clock: Clock | None = None) -> CarrierReg
                 webhook_secret=_required(settings, "grab_webhook_secret", needed),
                 http=httpx.Client(timeout=timeout), timeout=timeout, clock=clock))
     return registry
+
+
+def build_rate_cache(settings: Settings, clock: Clock) -> ShippingRateCache:
+    """Carriers' rate answers: shared through Redis when the event bus runs on it."""
+    if settings.bus != "redis":
+        return InMemoryRateCache(clock)
+    from adapters.redis.shipping_rates import RedisRateCache
+
+    return RedisRateCache(connect(settings.redis_url), prefix=settings.redis_prefix)
 
 
 def build_locations(settings: Settings) -> LocationDirectory:
@@ -435,6 +449,8 @@ def build_commerce(
         synonyms=Synonyms.parse(settings.search_synonyms),
         fraud_policy=build_fraud_policy(settings),
         return_policy=build_return_policy(settings),
+        shipping_rates_policy=RatesPolicy(
+            budget=timedelta(milliseconds=settings.shipping_quote_budget_ms)),
     )
     register_extra_subscribers(commerce, settings.extra_subscribers)
     if tracer is not None:
@@ -492,7 +508,7 @@ class Container(containers.DeclarativeContainer):
     gateway = providers.Singleton(build_gateway, settings)
     breakers = providers.Singleton(build_breakers, settings)
     gateways = providers.Singleton(build_router, settings, gateway, breakers, clock)
-    ports = providers.Singleton(build_ports, settings, gateway, clock, ids, gateways)
+    ports = providers.Singleton(build_ports, settings, gateway, clock, ids, gateways, breakers)
     reservation_policy = providers.Singleton(build_reservation_policy, settings)
     fulfillment_policy = providers.Singleton(build_fulfillment_policy, settings)
     commerce = providers.Singleton(build_commerce, settings, ports, reservation_policy,

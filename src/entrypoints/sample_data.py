@@ -5,6 +5,7 @@ from __future__ import annotations
 from attrs import define, field, frozen
 
 from commerce_core import Commerce, Money, VariantSpec
+from commerce_core.shipping.methods import MethodSpec
 
 
 @frozen
@@ -119,10 +120,12 @@ class SeedReport:
     categories: dict[str, bool] = field(factory=dict)  # by slug
     products: dict[str, bool] = field(factory=dict)  # by slug
     stock: dict[tuple[str, str], bool] = field(factory=dict)  # by (SKU, warehouse code)
+    shipping_methods: dict[str, bool] = field(factory=dict)  # by code
 
     @property
     def created(self) -> int:
-        parts = (self.warehouses, self.categories, self.products, self.stock)
+        parts = (self.warehouses, self.categories, self.products, self.stock,
+                 self.shipping_methods)
         return sum(sum(part.values()) for part in parts)
 
 
@@ -162,4 +165,30 @@ def seed_sample_catalog(commerce: Commerce) -> SeedReport:
                 report.stock[(variant.sku, code)] = missing
                 if missing:
                     commerce.inventory.set_stock(variant.sku, code, on_hand, reason="sample_data")
+    seed_shipping_methods(commerce, report)
     return report
+
+
+# A flat rate, free shipping from ₫500,000, and the fake carrier's express service (its live
+# rate plus 10 %, ₫45,000 when it cannot answer).
+SHIPPING_METHODS: tuple[tuple[str, MethodSpec], ...] = (
+    ("standard", MethodSpec("Standard delivery", "flat_rate", "VND",
+                            rate=Money(30_000, "VND"), estimated_days_min=3,
+                            estimated_days_max=5, display_order=1)),
+    ("free-500k", MethodSpec("Free delivery over ₫500,000", "free", "VND",
+                             min_order=Money(500_000, "VND"), estimated_days_min=4,
+                             estimated_days_max=6, display_order=2)),
+    ("fake-express", MethodSpec("Express (fake carrier)", "carrier", "VND", carrier="fake",
+                                service="express", markup_percent=10,
+                                fallback=Money(45_000, "VND"), estimated_days_min=1,
+                                estimated_days_max=2, display_order=3)),
+)
+
+
+def seed_shipping_methods(commerce: Commerce, report: SeedReport) -> None:
+    """The sample shipping methods whose code is not taken yet."""
+    existing = {m.code for m in commerce.shipping_rates.methods()}
+    for code, spec in SHIPPING_METHODS:
+        report.shipping_methods[code] = code not in existing
+        if code not in existing:
+            commerce.shipping_rates.create_method(code, spec)

@@ -63,6 +63,11 @@ class Settings(BaseSettings):
         "wins; without one, the order of COMMERCE_GATEWAYS). Gateways that do not take the "
         "currency drop out",
     )
+    shipping_quote_budget_ms: int = Field(
+        1500, ge=1, le=30_000,
+        description="How long a shipping quote waits for carriers' live rates (milliseconds); "
+        "a slower carrier falls back to its cached rate or the method's fallback amount",
+    )
     breaker_failure_threshold: int = Field(
         5, ge=1, description="Consecutive gateway failures that open its circuit breaker"
     )

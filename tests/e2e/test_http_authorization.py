@@ -148,6 +148,10 @@ SHOPPER_BODIES: dict[tuple[str, str], Any] = {
     ("post", "/orders/{order_id}/cancel"): {"reason": "not mine"},
     ("post", "/orders/{order_id}/returns"): {
         "lines": [{"order_item_id": "x", "quantity": 1}], "reason": "defective"},
+    ("post", "/carts/{cart_id}/shipping-rates"): {
+        "name": "Alice", "phone": "0901234567", "line1": "1 Le Loi", "province": "Ho Chi Minh",
+        "country_code": "VN"},
+    ("put", "/carts/{cart_id}/shipping"): {"quote_id": "unknown"},
 }
 
 

@@ -21,6 +21,8 @@ from adapters.sql import SqlUnitOfWorkFactory, bundle
 from commerce_core import Commerce, Money, VariantSpec
 from commerce_core.checkout.commands import PlaceOrder
 from commerce_core.pricing.ports import TaxDestination
+from commerce_core.shared.address import PostalAddress
+from commerce_core.shipping.methods import MethodSpec
 
 # (statements, transactions) per use case and dialect. Place order stores the order's risk
 # assessment in its local transaction (one insert); with an email, IP or card to count by, one
@@ -28,10 +30,12 @@ from commerce_core.pricing.ports import TaxDestination
 # review holds the order's money (one read in a transaction of its own). Each payment change
 # appends a ledger row (one insert: the authorization at checkout, the capture); a payment is
 # read with its ledger (one select more per read); a capture is written down before the gateway
-# is asked, so a lost answer is asked again under the same key (one update more).
+# is asked, so a lost answer is asked again under the same key (one update more). A chosen
+# shipping quote is read once in the local transaction ("place order, shipping quote").
 BUDGETS = {
     "sqlite": {
         "place order": (41, 3), "place order, risk keys": (42, 3), "add to cart": (11, 1),
+        "place order, shipping quote": (42, 3),
         "show cart": (12, 3), "price cart": (14, 4), "reserve stock": (8, 1),
         "capture payment": (39, 7),
         "get order": (5, 1),
@@ -39,6 +43,7 @@ BUDGETS = {
     # Fewer: a stock change and its ledger row are one statement, RETURNING saves reads.
     "postgresql": {
         "place order": (36, 3), "place order, risk keys": (37, 3), "add to cart": (9, 1),
+        "place order, shipping quote": (37, 3),
         "show cart": (9, 3), "price cart": (10, 4), "reserve stock": (6, 1),
         "capture payment": (29, 7),
         "get order": (4, 1),
@@ -140,6 +145,22 @@ def test_place_order_with_what_the_risk_check_counts_by(shop: Shop, lines: int) 
 
     # Earlier assessments by email, IP and card are counted in one read, whatever they hold.
     assert counted.figures == shop.budget("place order, risk keys")
+
+
+@SIZES
+def test_place_order_with_a_shipping_quote(shop: Shop, lines: int) -> None:
+    shop.commerce.shipping_rates.create_method(
+        "flat", MethodSpec("Flat", "flat_rate", "VND", rate=Money(30_000, "VND")))
+    cart_id = shop.cart_of(lines)
+    to = PostalAddress("An", "0901234567", "1 Le Loi", "Ho Chi Minh", "VN")
+    (flat,) = shop.commerce.shipping_rates.quote(cart_id, to).options
+
+    with shop.counting() as counted:
+        shop.commerce.handle(PlaceOrder(cart_id=cart_id, idempotency_key="k", destination=VN,
+                                        ship_to=to, shipping_quote_id=flat.quote_id))
+
+    # One read more than without a quote: the quote itself.
+    assert counted.figures == shop.budget("place order, shipping quote")
 
 
 @SIZES

@@ -16,6 +16,7 @@ from adapters.memory.clock import FrozenClock, SequentialIds
 from adapters.memory.geoip import InMemoryGeoIp
 from adapters.memory.payments import Outcome, ScriptedPaymentGateway
 from adapters.memory.search import InMemorySearchIndex
+from adapters.memory.shipping_methods import InMemoryRateCache
 from adapters.memory.store import InMemoryUnitOfWork, InMemoryUnitOfWorkFactory
 from adapters.memory.timeline import InMemoryOrderTimeline
 from commerce_core.payment.ports import PaymentGateway
@@ -44,6 +45,7 @@ def bundle(
         search_index=search_index or InMemorySearchIndex(),
         carriers=CarrierRegistry([FakeCarrier(clock=clock)]),
         timeline=InMemoryOrderTimeline(db),
+        rate_cache=InMemoryRateCache(clock),
     )
 
 
@@ -52,6 +54,7 @@ __all__ = [
     "InMemoryBreakerStore",
     "InMemoryDatabase",
     "InMemoryGeoIp",
+    "InMemoryRateCache",
     "InMemorySearchIndex",
     "InMemoryUnitOfWork",
     "InMemoryUnitOfWorkFactory",

@@ -53,6 +53,10 @@ from adapters.memory.promotion import (
 from adapters.memory.returns import InMemoryReturnRepository
 from adapters.memory.search import InMemorySearchLog
 from adapters.memory.shipping import InMemoryShipmentRepository
+from adapters.memory.shipping_methods import (
+    InMemoryShippingMethodRepository,
+    InMemoryShippingQuoteRepository,
+)
 from adapters.memory.tax import InMemoryTaxRuleRepository
 from adapters.memory.webhooks import InMemoryDeliveryRepository, InMemorySubscriptionRepository
 from commerce_core.shared.clock import Clock
@@ -109,6 +113,8 @@ class InMemoryUnitOfWork(TrackedUnitOfWork):
     webhook_subscriptions = Slot(InMemorySubscriptionRepository.over)
     webhook_deliveries = Slot(InMemoryDeliveryRepository.over)
     shipments = Slot(InMemoryShipmentRepository.over)
+    shipping_methods = Slot(InMemoryShippingMethodRepository.over)
+    shipping_quotes = Slot(InMemoryShippingQuoteRepository.over)
     stock = Slot(lambda s: InMemoryStockLevels(s.db, s.journal, s.clock, s.ids))
     ledger = Slot(lambda s: InMemoryStockLedger(s.db))
     promotion_usage = Slot(lambda s: InMemoryPromotionUsageLedger(s.db, s.journal))

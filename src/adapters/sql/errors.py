@@ -19,6 +19,7 @@ from commerce_core.inventory.errors import (
 from commerce_core.returns.errors import ReturnAlreadyOpen
 from commerce_core.shared.errors import CommerceError, ConcurrencyConflict, ServiceUnavailable
 from commerce_core.shipping.errors import DuplicateTrackingNumber
+from commerce_core.shipping.rate_errors import DuplicateShippingMethod
 
 # Unique keys the ports name; every primary key means "this id already exists".
 _UNIQUE: dict[str, tuple[type[CommerceError], str]] = {
@@ -50,6 +51,7 @@ _UNIQUE: dict[str, tuple[type[CommerceError], str]] = {
         ConcurrencyConflict, "the package already has a shipment"),
     "uq_shipments_carrier_tracking_number": (
         DuplicateTrackingNumber, "the carrier's tracking number is already used"),
+    "uq_shipping_methods_code": (DuplicateShippingMethod, "shipping method code in use"),
 }
 
 

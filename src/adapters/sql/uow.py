@@ -79,6 +79,12 @@ from adapters.sql.promotion import (
 from adapters.sql.returns import RETURNS, SqlReturnRepository
 from adapters.sql.search import SqlSearchLog
 from adapters.sql.shipping import SHIPMENTS, SqlShipmentRepository
+from adapters.sql.shipping_methods import (
+    SHIPPING_METHODS,
+    SHIPPING_QUOTES,
+    SqlShippingMethodRepository,
+    SqlShippingQuoteRepository,
+)
 from adapters.sql.stock import SqlStockLedger, SqlStockLevels
 from adapters.sql.tax import TAX_RULES, SqlTaxRuleRepository
 from adapters.sql.transaction import SqlTransaction
@@ -157,6 +163,8 @@ class SqlUnitOfWork(TrackedUnitOfWork):
     webhook_subscriptions = stored(SqlSubscriptionRepository, SUBSCRIPTIONS)
     webhook_deliveries = stored(SqlDeliveryRepository, DELIVERIES)
     shipments = stored(SqlShipmentRepository, SHIPMENTS)
+    shipping_methods = stored(SqlShippingMethodRepository, SHIPPING_METHODS)
+    shipping_quotes = stored(SqlShippingQuoteRepository, SHIPPING_QUOTES)
     # Written at once, in the transaction, rather than on commit.
     stock = Slot(lambda s: SqlStockLevels(s.db, s.clock, s.ids))
     ledger = Slot(lambda s: SqlStockLedger(s.db))

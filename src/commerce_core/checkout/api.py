@@ -13,6 +13,7 @@ from commerce_core.checkout.model import CheckoutSaga
 from commerce_core.checkout.ports import CheckoutUnitOfWork
 from commerce_core.checkout.queries import PlacedOrder, SettleOutcome
 from commerce_core.pricing.ports import TaxDestination
+from commerce_core.shared.address import PostalAddress
 from commerce_core.shared.bus import Handle
 from commerce_core.shared.money import Money
 from commerce_core.shared.uow import UnitOfWorkFactory
@@ -29,14 +30,19 @@ class CheckoutApi:
         customer_id: str | None = None, idempotency_key: str | None = None,
         destination: TaxDestination | None = None, client_ip: str | None = None,
         billing_country: str | None = None, card_fingerprint: str | None = None,
-        payment_token: str | None = None,
+        payment_token: str | None = None, ship_to: PostalAddress | None = None,
+        shipping_quote_id: str | None = None,
     ) -> PlacedOrder:
         """Place the order (see `PlaceOrder`); with a redirect gateway it comes back `pending`
-        with the `payment_url` where the shopper pays."""
+        with the `payment_url` where the shopper pays. With a `shipping_quote_id` and no
+        `ship_to`, the order ships to the address the quote was issued for."""
+        if shipping_quote_id is not None and ship_to is None:
+            with self._read() as uow:
+                ship_to = uow.shipping_quotes.get(shipping_quote_id).destination
         result: PlacedOrder = self._handle(
             PlaceOrder(cart_id, payment_method, email, customer_id, idempotency_key,
                        destination, client_ip, billing_country, card_fingerprint,
-                       payment_token),
+                       payment_token, ship_to, shipping_quote_id),
             correlation_id=idempotency_key,
         )
         return result

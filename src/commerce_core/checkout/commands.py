@@ -37,6 +37,11 @@ class PlaceOrder:
     payment_token: str | None = None
     # Where the goods go (kept on the order for shipping); without `destination`, tax follows it.
     ship_to: PostalAddress | None = None
+    # The shipping quote the shopper chose (`commerce.shipping_rates`): the order is charged
+    # exactly its amount, through the price engine (shipping promotions, tax on shipping). It
+    # must be this cart's, unexpired, for the cart as it is and for `ship_to`. None: no
+    # shipping is charged.
+    shipping_quote_id: str | None = None
 
     def tax_destination(self) -> TaxDestination | None:
         if self.destination is not None or self.ship_to is None:

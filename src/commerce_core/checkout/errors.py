@@ -50,3 +50,9 @@ class TransferTooLate(Conflict):
     cancelled): the money is the shopper's to get back by bank; the order stays cancelled."""
 
     code = "checkout.transfer_too_late"
+
+
+class ShippingAddressRequired(InvalidInput):
+    """An order charged a shipping quote must say where it ships (the quote's address)."""
+
+    code = "checkout.ship_to_required"

@@ -13,6 +13,7 @@ from commerce_core.ordering.ports import OrderingUnitOfWork
 from commerce_core.payment.ports import PaymentUnitOfWork
 from commerce_core.pricing.ports import PricingUnitOfWork
 from commerce_core.promotion.ports import PromotionUnitOfWork
+from commerce_core.shipping.ports import ShippingMethodsUnitOfWork
 
 
 class CheckoutSagaRepository(Protocol):
@@ -39,7 +40,7 @@ class CheckoutSagaRepository(Protocol):
 
 class CheckoutUnitOfWork(
     CartUnitOfWork, InventoryUnitOfWork, FraudUnitOfWork, OrderingUnitOfWork, PaymentUnitOfWork,
-    PricingUnitOfWork, PromotionUnitOfWork, Protocol,
+    PricingUnitOfWork, PromotionUnitOfWork, ShippingMethodsUnitOfWork, Protocol,
 ):
     """The saga's local steps commit the coordinated contexts' changes together with the saga's
     progress, in one transaction (ADR 0003): pricing is read, promotion usage and the order's

@@ -74,6 +74,8 @@ class CheckoutSagaRunner:
             parts += (cmd.destination,)
         if cmd.billing_country is not None:
             parts += (("billing", cmd.billing_country),)
+        if cmd.shipping_quote_id is not None:
+            parts += (("shipping_quote", cmd.shipping_quote_id),)
         if cmd.ship_to is not None:
             parts += (("ship_to", cmd.ship_to),)
             if cmd.destination is None:

@@ -16,7 +16,11 @@ from commerce_core.cart.queries import CartSnapshot
 from commerce_core.catalog import services as catalog
 from commerce_core.catalog.queries import SellableItem
 from commerce_core.checkout.commands import PlaceOrder
-from commerce_core.checkout.errors import CheckoutInProgress, CheckoutNotPossible
+from commerce_core.checkout.errors import (
+    CheckoutInProgress,
+    CheckoutNotPossible,
+    ShippingAddressRequired,
+)
 from commerce_core.checkout.model import (
     KEYLESS_KEY_PREFIX,
     CheckoutLine,
@@ -39,7 +43,7 @@ from commerce_core.payment.errors import PaymentDeclined, PaymentNotCompleted
 from commerce_core.payment.ports import AuthorizationRequest, GatewayRouting
 from commerce_core.pricing.errors import TaxDestinationRequired
 from commerce_core.pricing.ports import TaxCalculator
-from commerce_core.pricing.queries import CustomerContext, PriceBreakdown
+from commerce_core.pricing.queries import CustomerContext, PriceBreakdown, ShippingSelection
 from commerce_core.pricing.services import CartPricer
 from commerce_core.promotion import services as promotions
 from commerce_core.promotion.commands import UsageLine
@@ -48,6 +52,7 @@ from commerce_core.shared.clock import Clock
 from commerce_core.shared.errors import ConcurrencyConflict, ServiceUnavailable
 from commerce_core.shared.ids import IdGenerator
 from commerce_core.shared.uow import Held, UnitOfWorkFactory
+from commerce_core.shipping.ports import content_key
 
 log = logging.getLogger("commerce.checkout")
 
@@ -147,7 +152,8 @@ class CheckoutSteps:
                 if item is None or not item.available:
                     raise CheckoutNotPossible(f"{line.sku} is no longer for sale", sku=line.sku)
             customer_id = cart.customer_id or cmd.customer_id
-            breakdown = self._price(uow, cart, items, cmd, taxes, customer_id)
+            shipping, shipping_method = self._shipping(uow, cart, cmd, now)
+            breakdown = self._price(uow, cart, items, cmd, taxes, customer_id, shipping)
             lines = [
                 CheckoutLine(line.sku, items[line.sku].product_id, items[line.sku].name,
                              line.quantity, breakdown.line(line.id).unit_price,
@@ -186,6 +192,7 @@ class CheckoutSteps:
                                      t.shipping, t.tax_added, t.total),
                 payment_method=saga.payment_method, now=now, ids=self._ids,
                 ship_to=cmd.ship_to,
+                shipping_method=shipping_method,
             )
             route = payments.route(
                 self._gateway, method=saga.payment_method, currency=saga.currency,
@@ -202,9 +209,29 @@ class CheckoutSteps:
             uow.commit()
             return Opened(saga, uow.held(), route, verdict)
 
+    def _shipping(self, uow: CheckoutUnitOfWork, cart: CartSnapshot, cmd: PlaceOrder,
+                  now: datetime) -> tuple[ShippingSelection | None, str | None]:
+        """The chosen shipping quote, read once and checked: this cart's, unexpired, for these
+        contents and this address (ADR 0022). Its amount is what the order is charged; the
+        engine sees the shop's method code (shipping promotions name methods), the order keeps
+        `<carrier or method>:<service>`."""
+        if cmd.shipping_quote_id is None:
+            return None, None
+        quote = uow.shipping_quotes.get(cmd.shipping_quote_id)
+        if cmd.ship_to is None:  # tax and the order follow the address the quote was for
+            raise ShippingAddressRequired(
+                "an order with a shipping quote names the address it ships to",
+                quote_id=quote.id)
+        quote.usable_for(
+            cart_id=cart.id, now=now, destination=cmd.ship_to,
+            content_key=content_key(cart.currency, ((ln.sku, ln.warehouse_id, ln.quantity)
+                                                    for ln in cart.lines)))
+        return ShippingSelection(quote.method_code, quote.amount), quote.shipping_method
+
     def _price(self, uow: CheckoutUnitOfWork, cart: CartSnapshot,
                items: dict[str, SellableItem], cmd: PlaceOrder, taxes: TaxCalculator,
-               customer_id: str | None) -> PriceBreakdown:
+               customer_id: str | None,
+               shipping: ShippingSelection | None = None) -> PriceBreakdown:
         """The price engine at the confirm stage, in this transaction: list prices, rules,
         promotions and coupons, tax by destination. A coupon on the cart that gives nothing now
         (used up, expired) stops the checkout: the shopper was shown a discount."""
@@ -212,7 +239,7 @@ class CheckoutSteps:
             uow,
             carts.pricing_input(cart, items,
                                 destination=cmd.destination or self._pricer.policy.tax_origin,
-                                payment_method=cmd.payment_method),
+                                shipping=shipping, payment_method=cmd.payment_method),
             CustomerContext(customer_id=customer_id),
             promotions=promotions.load_snapshot(uow, coupon_codes=cart.coupon_codes,
                                                 customer_id=customer_id,

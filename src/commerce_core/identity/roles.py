@@ -28,7 +28,7 @@ BUILT_IN_ROLES: Mapping[str, frozenset[str]] = MappingProxyType({
                           P.FULFILLMENT_WRITE, P.PAYMENTS_READ, P.PAYMENTS_REFUND,
                           P.CUSTOMERS_READ, P.INVENTORY_READ, P.CATALOG_READ, P.FRAUD_READ,
                           P.RETURNS_READ, P.RETURNS_MANAGE, P.SHIPPING_READ,
-                          P.SHIPPING_MANAGE),
+                          P.SHIPPING_MANAGE, P.SHIPPING_CONFIGURE),
     "FINANCE_ADMIN": _names(P.PAYMENTS_READ, P.PAYMENTS_CAPTURE, P.PAYMENTS_VOID,
                             P.PAYMENTS_REFUND, P.ORDERS_READ, P.FRAUD_READ, P.FRAUD_REVIEW,
                             P.METRICS_READ, P.AUDIT_READ, P.RETURNS_READ),

@@ -50,6 +50,7 @@ class Permission(StrEnum):
     METRICS_READ = "metrics.read"
     SHIPPING_READ = "shipping.read"
     SHIPPING_MANAGE = "shipping.manage"
+    SHIPPING_CONFIGURE = "shipping.configure"
     SYSTEM_ADMIN = "system.admin"
     WEBHOOKS_MANAGE = "webhooks.manage"
 

@@ -10,7 +10,8 @@ applied).
 from __future__ import annotations
 
 import builtins
-from collections.abc import Collection, Mapping, Sequence
+import hashlib
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Protocol
@@ -22,6 +23,8 @@ from commerce_core.ordering.ports import OrderingUnitOfWork
 from commerce_core.shared.address import PostalAddress
 from commerce_core.shared.errors import CommerceError, ServiceUnavailable
 from commerce_core.shared.money import Money
+from commerce_core.shared.uow import UnitOfWork
+from commerce_core.shipping.methods import IssuedQuote, ShippingMethod
 
 
 class ShipmentStatus(StrEnum):
@@ -270,3 +273,93 @@ class ShipmentsUnitOfWork(InventoryUnitOfWork, OrderingUnitOfWork, Protocol):
 
     @property
     def shipments(self) -> ShipmentRepository: ...
+# -- shipping methods and rate quotes ------------------------------------------------------------
+# The cart as shipping sees it, the storage of methods and issued quotes, and the cache of
+# carriers' answers. Checkout reads an issued quote through `ShippingMethodsUnitOfWork` in its own
+# transaction and checks it with `IssuedQuote.usable_for` (ADR 0022).
+
+
+@frozen
+class ShippableLine:
+    sku: str
+    quantity: int
+    warehouse_id: str | None  # None: the default warehouse ships it
+    amount: Money  # the line's total, for a carrier's declared value
+
+
+@frozen
+class ShippableGoods:
+    """What a cart asks to ship: its lines, and the order amount free shipping and bands look
+    at (the lines after item discounts, before shipping and tax)."""
+
+    cart_id: str
+    currency: str
+    lines: tuple[ShippableLine, ...]
+    order_total: Money
+
+    @property
+    def key(self) -> str:
+        return content_key(self.currency, ((ln.sku, ln.warehouse_id, ln.quantity)
+                                           for ln in self.lines))
+
+
+def content_key(currency: str, lines: Iterable[tuple[str, str | None, int]]) -> str:
+    """A digest of a cart's contents (SKU, warehouse, quantity per line, and its currency): a
+    quote issued for one content is refused for another."""
+    parts = sorted(f"{sku}|{warehouse or ''}|{quantity}" for sku, warehouse, quantity in lines)
+    return hashlib.sha256("\n".join([currency, *parts]).encode()).hexdigest()[:32]
+
+
+class CartGoods(Protocol):
+    """The goods of a cart (the composition root reads them from the cart context)."""
+
+    def __call__(self, cart_id: str) -> ShippableGoods: ...
+
+
+class ShippingMethodRepository(Protocol):
+    def add(self, method: ShippingMethod) -> None: ...
+
+    def get(self, method_id: str) -> ShippingMethod:
+        """The method, or `ShippingMethodNotFound`."""
+        ...
+
+    def by_code(self, code: str) -> ShippingMethod | None: ...
+
+    def list(self) -> list[ShippingMethod]:
+        """Every method, by display order then code."""
+        ...
+
+
+class ShippingQuoteRepository(Protocol):
+    def add(self, quote: IssuedQuote) -> None: ...
+
+    def get(self, quote_id: str) -> IssuedQuote:
+        """The quote, or `ShippingQuoteNotFound`."""
+        ...
+
+    def for_cart(self, cart_id: str) -> list[IssuedQuote]:
+        """The quotes issued for a cart, newest first."""
+        ...
+
+
+class ShippingMethodsUnitOfWork(UnitOfWork, Protocol):
+    @property
+    def shipping_methods(self) -> ShippingMethodRepository: ...
+
+    @property
+    def shipping_quotes(self) -> ShippingQuoteRepository: ...
+
+
+class ShippingRateCache(Protocol):
+    """Carriers' answers by a digest of the request (origin, destination, parcels, item count,
+    order total, currency, carrier and service). `get` answers within the fresh TTL; `last`
+    answers the last answer kept longer, for when the carrier fails; `invalidate` forgets all
+    (a method changed). A cache that cannot be reached answers None and keeps nothing."""
+
+    def get(self, key: str) -> tuple[CarrierQuote, ...] | None: ...
+
+    def last(self, key: str) -> tuple[CarrierQuote, ...] | None: ...
+
+    def put(self, key: str, quotes: tuple[CarrierQuote, ...]) -> None: ...
+
+    def invalidate(self) -> None: ...

@@ -27,6 +27,7 @@ from entrypoints.cli import (
     seed,
     serve,
     shipping,
+    shipping_rates,  # noqa: F401 - adds `quote` and `methods` to the shipping group
     stock,
     warehouses,
     webhooks,

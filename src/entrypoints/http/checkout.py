@@ -45,9 +45,13 @@ def place_order(
     idempotency_key: IdempotencyKey = None,
 ) -> PlacedOrderOut:
     shopper.cart(commerce, body.cart_id)
+    # A chosen shipping quote names where the order ships (checked again by the checkout).
+    ship_to = (commerce.shipping_rates.destination_of(body.shipping_quote_id)
+               if body.shipping_quote_id else None)
     try:
         placed: PlacedOrder = commerce.handle(
-            body.to_command(idempotency_key, client_ip(request, settings.client_ip_header)),
+            body.to_command(idempotency_key, client_ip(request, settings.client_ip_header),
+                            ship_to),
             correlation_id=request_id,
         )
     except CommerceError as error:  # refused: counted by its stable code

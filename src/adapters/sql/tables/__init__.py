@@ -42,6 +42,7 @@ from adapters.sql.tables import (  # noqa: E402
     returns,
     search,
     shipping,
+    shipping_methods,
     tax,
     webhooks,
 )
@@ -49,5 +50,6 @@ from adapters.sql.tables import (  # noqa: E402
 __all__ = [
     "NAMING_CONVENTION", "audit", "cart", "catalog", "checkout", "customer", "fraud",
     "fulfillment", "identity", "inventory", "messaging", "metadata", "notification", "ordering",
-    "payment", "pricing", "promotion", "returns", "search", "shipping", "tax", "webhooks",
+    "payment", "pricing", "promotion", "returns", "search", "shipping", "shipping_methods", "tax",
+    "webhooks",
 ]

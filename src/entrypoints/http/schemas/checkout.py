@@ -57,14 +57,20 @@ class NewOrder(RequestBody):
         None, description="The shipping address; without it the order is not shipped by a "
                           "carrier")
 
-    def to_command(self, idempotency_key: str | None,
-                   client_ip: str | None = None) -> PlaceOrder:
+    shipping_quote_id: str | None = Field(
+        None, min_length=1, max_length=64,
+        description="The shipping quote chosen (`POST /carts/{id}/shipping-rates`): the order "
+                    "is charged its amount and ships to the address it was quoted for")
+
+    def to_command(self, idempotency_key: str | None, client_ip: str | None = None,
+                   ship_to: PostalAddress | None = None) -> PlaceOrder:
         return PlaceOrder(self.cart_id, self.payment_method, self.email,
                           idempotency_key=idempotency_key, client_ip=client_ip,
                           billing_country=self.billing_country,
                           card_fingerprint=self.card_fingerprint,
                           payment_token=self.payment_token,
-                          ship_to=self.ship_to.to_address() if self.ship_to else None)
+                          ship_to=self.ship_to.to_address() if self.ship_to else ship_to,
+                          shipping_quote_id=self.shipping_quote_id)
 
 
 class PlacedOrderOut(BaseModel):
