@@ -2,7 +2,7 @@
 and show its shipment, save its label as a PDF, track it, cancel it before pickup.
 
 The fake carrier keeps its bookings in memory, so the test shares one fake between the shop it
-prepares and the CLI's runs (every run builds its ports through `adapters.sql.bundle`)."""
+prepares and the CLI's runs (every run builds its carriers through the container)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ import pytest
 import adapters.sql
 from adapters.carriers.registry import CarrierRegistry
 from adapters.memory import FrozenClock, ScriptedPaymentGateway, SequentialIds
-from commerce_core.ports import Ports
+from entrypoints import container
 from tests.e2e.test_cli import commerce_cli, database_url, refused, succeeded
 from tests.shop import SHIRT
 from tests.unit.shipping.support import order, ready, shipping_shop
@@ -27,14 +27,11 @@ def test_create_list_label_track_and_cancel(database_url: str, tmp_path: Path,
     commerce, carrier = shipping_shop(adapters.sql.bundle(
         database_url, gateway=ScriptedPaymentGateway(), clock=FrozenClock(),
         ids=SequentialIds()))
-    real_bundle = adapters.sql.bundle
 
-    def with_the_same_fake(*args: Any, **kwargs: Any) -> Ports:
-        ports = real_bundle(*args, **kwargs)
-        ports.carriers = CarrierRegistry([carrier])
-        return ports
+    def the_same_fake(*args: Any, **kwargs: Any) -> CarrierRegistry:
+        return CarrierRegistry([carrier])
 
-    monkeypatch.setattr(adapters.sql, "bundle", with_the_same_fake)
+    monkeypatch.setattr(container, "build_carriers", the_same_fake)
     order_id = order(commerce, (SHIRT, 1))
     fulfillment_id = ready(commerce, order_id)
     cli = ("--database-url", database_url, "shipping")
