@@ -21,6 +21,7 @@ from commerce_core.notification.model import (
     Status,
 )
 from commerce_core.ordering.ports import OrderingUnitOfWork
+from commerce_core.shipping.ports import ShipmentRepository
 
 __all__ = [
     "Category",
@@ -173,14 +174,18 @@ class PreferencesRepository(Protocol):
 
 
 class NotificationUnitOfWork(OrderingUnitOfWork, CustomerUnitOfWork, Protocol):
-    """The triggers read the order (its customer and email) and the customer (phone,
-    language) in the transaction that enqueues its notifications."""
+    """The triggers read the order (its customer and email), the customer (phone, language)
+    and the order's shipments (tracking numbers; whether a carrier ships it) in the
+    transaction that enqueues its notifications."""
 
     @property
     def notifications(self) -> NotificationRepository: ...
 
     @property
     def notification_preferences(self) -> PreferencesRepository: ...
+
+    @property
+    def shipments(self) -> ShipmentRepository: ...
 
 
 @frozen

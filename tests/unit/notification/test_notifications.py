@@ -290,6 +290,7 @@ def test_the_order_events_enqueue_confirmation_payment_and_shipment_messages() -
         ("order_confirmed", "email"), ("order_confirmed", "push"),
         ("order_shipped", "email"), ("order_shipped", "push"), ("order_shipped", "sms"),
         ("payment_captured", "email"), ("refund_processed", "email"),
+        ("refund_processed", "push"),
     ]
 
 
