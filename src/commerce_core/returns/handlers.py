@@ -598,9 +598,10 @@ class Refunds:
             return
         now = self._clock.now()
         disputed = payment.open_dispute(uow, ret.order_id)
-        if disputed is not None:
+        if disputed is not None and payment.refund_status(uow, ret.refund_key) is None:
             # Rule 17: the chargeback may give the money back already; its decision (a
-            # `payment.dispute_closed`) resumes or cancels this refund.
+            # `payment.dispute_closed`) resumes or cancels this refund. A refund asked of the
+            # gateway before (its answer lost) is finished instead: the gateway may have acted.
             ret.refund_paused(disputed, now=now)
             log.info("return %s: refund paused, chargeback %s is open", ret.id, disputed)
             return
