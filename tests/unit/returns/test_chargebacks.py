@@ -45,7 +45,8 @@ def test_24_with_a_chargeback_in_progress_the_refund_of_the_return_is_paused() -
     ret = shop.returns.get(return_id)
     assert ret.status.value == "completed"
     assert ret.refund_state.value == "paused"
-    assert ret.refund_error is not None and "chargeback_in_progress" in ret.refund_error
+    assert ret.refund_error is not None
+    assert "chargeback_in_progress" in ret.refund_error
     assert ret.refund_attempts == 0
     assert shop.payments.refunds(order_id) == []
     assert refund_calls(shop) == []
