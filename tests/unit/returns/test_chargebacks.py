@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import attrs
+
 from commerce_core import Commerce
 from commerce_core.returns.commands import ItemInspection
-from tests.shop import events_of
+from tests.shop import events_of, every_event
 from tests.unit.returns.support import (
     SHIRT_M,
     clock,
@@ -114,3 +116,31 @@ def test_a_refund_asked_of_the_gateway_before_the_chargeback_is_finished_not_pau
     after = shop.payments.get(payment.id)
     assert after.refunded_amount == after.captured_amount  # 350,000 refunded + the rest lost
     assert after.refundable.amount == 0
+
+
+def test_the_won_decision_delivered_again_refunds_nothing_more() -> None:
+    shop, order_id, payment_id, return_id = disputed_return()
+    shop.payments.close_dispute(payment_id, "dp_1", "won")
+    with shop.ports.uow() as uow:
+        (closed,) = [e for e in every_event(uow) if e.type == "payment.dispute_closed"]
+
+    for copy_id in ("replay-1", "replay-2"):
+        assert shop.bus.deliver(attrs.evolve(closed, id=copy_id)) == {}
+
+    (refund,) = shop.payments.refunds(order_id)
+    assert gateway(shop).moved == {refund.gateway_key: 1}
+    assert shop.returns.get(return_id).refund_state.value == "done"
+
+
+def test_a_gateway_down_when_the_refund_resumes_is_retried_by_the_job_once() -> None:
+    shop, order_id, payment_id, return_id = disputed_return(refund_script=("down",))
+    shop.payments.close_dispute(payment_id, "dp_1", "won")
+    assert shop.returns.get(return_id).status.value == "refund_failed"
+
+    clock(shop).advance(timedelta(minutes=5))
+    assert shop.returns.retry_compensations() == 1
+
+    ret = shop.returns.get(return_id)
+    assert (ret.status.value, ret.refund_state.value) == ("completed", "done")
+    (refund,) = shop.payments.refunds(order_id)
+    assert gateway(shop).moved == {refund.gateway_key: 1}
