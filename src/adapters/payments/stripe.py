@@ -299,6 +299,12 @@ class StripeGateway:
             obj = event["data"]["object"]
             event_type = str(event["type"])
             kind = EVENT_KINDS.get(event_type, "ignored")
+            if kind == "disputed":  # a dispute object: its charge's intent names the payment
+                return WebhookEvent(
+                    gateway=self.name, event_id=str(event["id"]), kind=kind,
+                    reference=str(obj.get("payment_intent") or obj["charge"]),
+                    amount=_money(obj.get("amount"), obj.get("currency")),
+                    dispute_id=str(obj["id"]), reason=str(obj.get("reason") or "unknown"))
             if event_type.startswith("charge."):
                 reference = str(obj.get("payment_intent") or obj["id"])
                 amount = _money(obj.get("amount_refunded") if kind == "refunded"

@@ -9,10 +9,17 @@ import sqlalchemy as sa
 from adapters.sql.aggregates import AggregateMap, AggregateRepository
 from adapters.sql.codec import IGNORED, RowCodec, by_value, children, money
 from adapters.sql.columns import CodePointOrder
-from adapters.sql.tables.payment import payment_transactions, payments, refunds
+from adapters.sql.tables.payment import (
+    payment_disputes,
+    payment_transactions,
+    payments,
+    refunds,
+)
 from commerce_core.payment.errors import PaymentNotFound, RefundNotFound
 from commerce_core.payment.model import (
     CAPTURABLE,
+    Dispute,
+    DisputeStatus,
     Payment,
     PaymentStatus,
     PaymentTransaction,
@@ -30,6 +37,8 @@ PAYMENTS = AggregateMap[Payment](
         transactions=children(payment_transactions, PaymentTransaction,
                               amount=money("amount", from_parent=True),
                               kind=by_value(TransactionKind), status=by_value(TransactionStatus)),
+        disputes=children(payment_disputes, Dispute, amount=money("amount", from_parent=True),
+                          status=by_value(DisputeStatus)),
         events=IGNORED),
 )
 

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from commerce_core.payment.commands import (
     CapturePayment,
+    CloseDispute,
     ExpireAuthorizations,
     RecordCollection,
     RecordCollectionFailed,
+    RecordDispute,
     RefundPayment,
     RetryCaptures,
     VoidPayment,
 )
-from commerce_core.payment.model import Payment, PaymentTransaction, Refund
+from commerce_core.payment.model import Dispute, Payment, PaymentTransaction, Refund
 from commerce_core.payment.ports import PaymentUnitOfWork
 from commerce_core.shared.bus import Handle
 from commerce_core.shared.money import Money
@@ -78,3 +80,17 @@ class PaymentsApi:
         with self._read() as uow:
             return [r for p in uow.payments.for_order(order_id)
                     for r in uow.refunds.for_payment(p.id)]
+
+    def record_dispute(self, gateway: str, reference: str, dispute_id: str, *,
+                       amount: Money | None = None, reason: str = "") -> str | None:
+        """A gateway's chargeback notification: recorded once per `dispute_id`; the payment's
+        id, or None when no payment has `reference`."""
+        result = self._handle(RecordDispute(gateway, reference, dispute_id, amount, reason))
+        return None if result is None else str(result)
+
+    def close_dispute(self, payment_id: str, dispute_id: str, outcome: str) -> str:
+        """Finance records the decision: `won` or `lost` (a lost one counts as refunded)."""
+        return str(self._handle(CloseDispute(payment_id, dispute_id, outcome)))
+
+    def disputes(self, payment_id: str) -> list[Dispute]:
+        return list(self.get(payment_id).disputes)

@@ -71,3 +71,25 @@ class RefundPayment:
     # The caller's ceiling (minor units; a customer-service agent's), checked before anything
     # is asked for: a refund above it is refused and nothing changes.
     limit: int | None = None
+
+
+@frozen
+class RecordDispute:
+    """A gateway reported a chargeback of the payment it knows by `reference`: recorded once
+    per `dispute_id` (a redelivered notification changes nothing). `amount` None: all of what
+    was captured."""
+
+    gateway: str
+    reference: str
+    dispute_id: str
+    amount: Money | None = None
+    reason: str = ""
+
+
+@frozen
+class CloseDispute:
+    """Finance records how a chargeback was decided: `outcome` is `won` or `lost`."""
+
+    payment_id: str
+    dispute_id: str
+    outcome: str

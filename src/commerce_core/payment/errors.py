@@ -85,3 +85,17 @@ class InvalidWebhook(InvalidInput):
     """A webhook whose signature or shape does not check out; it is ignored."""
 
     code = "payment.invalid_webhook"
+
+
+class DisputeNotFound(NotFound):
+    code = "payment.dispute_not_found"
+
+
+class DisputeClosedAlready(Conflict):
+    """The dispute was decided the other way already: a decision is not changed."""
+
+    code = "payment.dispute_closed"
+
+
+class InvalidDisputeOutcome(InvalidInput):
+    code = "payment.invalid_dispute_outcome"

@@ -152,3 +152,33 @@ class RefundFailed(DomainEvent):
     amount: Money
     decline_code: str | None
     occurred_at: datetime
+
+
+@frozen
+class DisputeOpened(DomainEvent):
+    """The cardholder's bank opened a chargeback of `amount` (spec: the payment is `disputed`);
+    finance answers it with the provider. Refunds of the order's returns wait meanwhile."""
+
+    type = "payment.dispute_opened"
+    payment_id: str
+    order_id: str
+    dispute_id: str
+    amount: Money
+    reason: str
+    gateway: str
+    occurred_at: datetime
+
+
+@frozen
+class DisputeClosed(DomainEvent):
+    """The chargeback was decided: `outcome` is `won` (the shop keeps the money) or `lost`
+    (`amount` went back to the cardholder and counts as refunded)."""
+
+    type = "payment.dispute_closed"
+    payment_id: str
+    order_id: str
+    dispute_id: str
+    amount: Money
+    outcome: str
+    gateway: str
+    occurred_at: datetime

@@ -21,11 +21,19 @@ from enum import StrEnum
 
 from attrs import define, field, frozen
 
-from commerce_core.payment.errors import CaptureNotPossible, InvalidPaymentState, RefundNotPossible
+from commerce_core.payment.errors import (
+    CaptureNotPossible,
+    DisputeClosedAlready,
+    DisputeNotFound,
+    InvalidPaymentState,
+    RefundNotPossible,
+)
 from commerce_core.payment.events import (
     AuthorizationExpired,
     CaptureFailed,
     CollectionMismatched,
+    DisputeClosed,
+    DisputeOpened,
     PaymentActionRequired,
     PaymentAuthorized,
     PaymentCaptured,
@@ -63,6 +71,9 @@ class TransactionKind(StrEnum):
     VOID = "void"
     REFUND = "refund"
     EXPIRE = "expire"  # an attempt or authorization that lapsed: nothing is held any more
+    # A chargeback: succeeded when opened (the provider holds the amount back) and when lost
+    # (it stays with the cardholder); failed when won (the claim failed, the money is ours).
+    DISPUTE = "dispute"
 
 
 class TransactionStatus(StrEnum):
@@ -83,6 +94,25 @@ class PaymentTransaction:
     reference: str | None = None
     refund_id: str | None = None
     failure_code: str | None = None
+
+
+class DisputeStatus(StrEnum):
+    OPEN = "open"
+    WON = "won"  # the shop keeps the money
+    LOST = "lost"  # the money went back to the cardholder: it counts as refunded
+
+
+@define
+class Dispute:
+    """A chargeback the cardholder opened with their bank, as the gateway reported it; `id` is
+    the gateway's name for it (unique within the payment)."""
+
+    id: str
+    amount: Money
+    reason: str
+    status: DisputeStatus
+    opened_at: datetime
+    closed_at: datetime | None = None
 
 
 @define(eq=False)
@@ -114,6 +144,63 @@ class Payment:
     transactions: list[PaymentTransaction] = field(factory=list)
     version: int = 0
     events: list[DomainEvent] = field(factory=list, repr=False)
+    disputes: list[Dispute] = field(factory=list)
+
+    @property
+    def open_dispute(self) -> Dispute | None:
+        """The chargeback still being decided, if any (spec: the payment is `disputed`)."""
+        return next((d for d in self.disputes if d.status is DisputeStatus.OPEN), None)
+
+    def dispute_opened(self, dispute_id: str, amount: Money | None, reason: str, *,
+                       now: datetime) -> bool:
+        """The gateway reported a chargeback of (at most) what was captured; False when this
+        dispute is known already (a redelivered notification)."""
+        if any(d.id == dispute_id for d in self.disputes):
+            return False
+        if not self.captured_amount:
+            raise InvalidPaymentState(f"payment {self.id} took no money to dispute",
+                                      payment_id=self.id, status=self.status.value)
+        asked = (amount.amount if amount is not None and amount.currency == self.amount.currency
+                 and amount.amount > 0 else self.captured_amount)
+        held = Money(min(asked, self.captured_amount), self.amount.currency)
+        self.disputes.append(Dispute(dispute_id, held, reason, DisputeStatus.OPEN, now))
+        self.updated_at = now
+        self._record(TransactionKind.DISPUTE, held, now, reference=dispute_id)
+        self.events.append(DisputeOpened(self.id, self.order_id, dispute_id, held, reason,
+                                         self.gateway, now))
+        return True
+
+    def dispute_closed(self, dispute_id: str, outcome: DisputeStatus, *, now: datetime) -> bool:
+        """Record the decision; False when it was recorded already. A lost dispute counts as
+        refunded (what is left to refund shrinks by it), so no refund can give it twice."""
+        dispute = next((d for d in self.disputes if d.id == dispute_id), None)
+        if dispute is None:
+            raise DisputeNotFound(f"payment {self.id} has no dispute {dispute_id}",
+                                  payment_id=self.id, dispute_id=dispute_id)
+        if outcome is DisputeStatus.OPEN:
+            raise InvalidPaymentState("a dispute closes as won or lost", payment_id=self.id,
+                                      status=self.status.value)
+        if dispute.status is outcome:
+            return False
+        if dispute.status is not DisputeStatus.OPEN:
+            raise DisputeClosedAlready(
+                f"dispute {dispute_id} was closed as {dispute.status}", payment_id=self.id,
+                dispute_id=dispute_id, outcome=dispute.status.value)
+        dispute.status, dispute.closed_at, self.updated_at = outcome, now, now
+        if outcome is DisputeStatus.LOST:
+            gone = min(dispute.amount.amount, self.captured_amount - self.refunded_amount)
+            self.refunded_amount += max(gone, 0)
+            if self.status in REFUNDABLE:
+                self.status = (PaymentStatus.REFUNDED
+                               if self.refunded_amount >= self.captured_amount
+                               else PaymentStatus.PARTIALLY_REFUNDED)
+            self._record(TransactionKind.DISPUTE, dispute.amount, now, reference=dispute_id)
+        else:
+            self._record(TransactionKind.DISPUTE, dispute.amount, now, reference=dispute_id,
+                         failed="dispute_won")
+        self.events.append(DisputeClosed(self.id, self.order_id, dispute_id, dispute.amount,
+                                         outcome.value, self.gateway, now))
+        return True
 
     @property
     def refundable(self) -> Money:

@@ -61,6 +61,10 @@ class WebhookEvent:
     kind: str
     reference: str
     amount: Money | None = None
+    # A "disputed" event: the provider's name for the chargeback (the event id when it gives
+    # none) and the cardholder's stated reason.
+    dispute_id: str | None = None
+    reason: str | None = None
 
 
 class PaymentGateway(Protocol):

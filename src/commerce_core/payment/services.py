@@ -291,3 +291,13 @@ def refund_status(uow: PaymentUnitOfWork, idempotency_key: str) -> RefundOutcome
     if refund is None:
         return None
     return RefundOutcome(refund.id, refund.status.value, refund.amount, refund.decline_code)
+
+
+def open_dispute(uow: PaymentUnitOfWork, order_id: str) -> str | None:
+    """The id of a chargeback still being decided on one of the order's payments, if any: the
+    caller (a return's refund) waits for its decision rather than give money twice."""
+    for found in uow.payments.for_order(order_id):
+        dispute = found.open_dispute
+        if dispute is not None:
+            return dispute.id
+    return None

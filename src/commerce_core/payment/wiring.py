@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from commerce_core.payment import disputes
 from commerce_core.payment import handlers as ph
 from commerce_core.payment.commands import (
     CapturePayment,
+    CloseDispute,
     ExpireAuthorizations,
     RecordCollection,
     RecordCollectionFailed,
+    RecordDispute,
     RefundPayment,
     RetryCaptures,
     VoidPayment,
@@ -36,6 +39,8 @@ class PaymentWiring:
             RetryCaptures: ph.RetryCapturesHandler(self._uow, self._gateway, self._clock),
             ExpireAuthorizations: ph.ExpireAuthorizationsHandler(self._uow, self._gateway,
                                                                  self._clock),
+            RecordDispute: disputes.RecordDisputeHandler(self._uow, self._clock),
+            CloseDispute: disputes.CloseDisputeHandler(self._uow, self._clock),
         }
 
     def subscribers(self) -> list[Subscriber]:

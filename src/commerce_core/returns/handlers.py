@@ -597,6 +597,14 @@ class Refunds:
         if not ret.refund_due:
             return
         now = self._clock.now()
+        disputed = payment.open_dispute(uow, ret.order_id)
+        if disputed is not None and payment.refund_status(uow, ret.refund_key) is None:
+            # Rule 17: the chargeback may give the money back already; its decision (a
+            # `payment.dispute_closed`) resumes or cancels this refund. A refund asked of the
+            # gateway before (its answer lost) is finished instead: the gateway may have acted.
+            ret.refund_paused(disputed, now=now)
+            log.info("return %s: refund paused, chargeback %s is open", ret.id, disputed)
+            return
         try:
             outcome = payment.refund_once(
                 uow, self._gateways, order_id=ret.order_id, idempotency_key=ret.refund_key,
@@ -628,6 +636,28 @@ class RefundOnCompleted:
     def __call__(self, envelope: EventEnvelope, uow: Any) -> None:
         ret = uow.returns.get(str(envelope.payload["return_id"]))
         self._refunds.attempt(uow, ret)
+
+
+class RefundOnDisputeClosed:
+    """`payment.dispute_closed` → the order's paused refunds: won, they are made now (same key,
+    once); lost, they are cancelled (the chargeback gave the money back)."""
+
+    name = "returns.refund_on_dispute_closed"
+    event_type = "payment.dispute_closed"
+
+    def __init__(self, refunds: Refunds, clock: Clock) -> None:
+        self._refunds, self._clock = refunds, clock
+
+    def __call__(self, envelope: EventEnvelope, uow: Any) -> None:
+        payload, now = envelope.payload, self._clock.now()
+        for ret in uow.returns.for_order(str(payload["order_id"])):
+            if ret.refund_state is not RefundState.PAUSED:
+                continue
+            if payload["outcome"] == "lost":
+                ret.refunded_by_chargeback(str(payload["dispute_id"]), now=now)
+            else:
+                ret.refund_resumed(now=now)
+                self._refunds.attempt(uow, ret)  # pauses again while another one is open
 
 
 class OrderStatusOnCompleted:

@@ -120,6 +120,10 @@ class RefundState(StrEnum):
     FAILED = "failed"  # the compensation job asks again under the same key
     DLQ = "dlq"  # every attempt failed: a person refunds by hand
     NOTHING = "nothing"  # nothing to refund (zero amount)
+    # A chargeback of the order is open (rule 17): the gateway is not asked until it is decided.
+    PAUSED = "paused"
+    # The chargeback was lost: the cardholder's bank gave the money back, no refund follows.
+    CHARGEBACK = "chargeback"
 
 
 @frozen
@@ -574,6 +578,29 @@ class Return:
         self.updated_at = now
         self.events.append(ReturnRefunded(self.id, self.order_id, refund_id, self.refund.total,
                                           now))
+
+    def refund_paused(self, dispute_id: str, *, now: datetime) -> None:
+        """A chargeback is open: the refund waits for its decision (the compensation job skips
+        it, nothing counts as an attempt)."""
+        self.refund_state, self.retry_at = RefundState.PAUSED, None
+        self.refund_error = f"chargeback_in_progress: dispute {dispute_id}"
+        self.updated_at = now
+
+    def refund_resumed(self, *, now: datetime) -> None:
+        """The chargeback was won: the refund is due again (same key)."""
+        if self.refund_state is RefundState.PAUSED:
+            self.refund_state, self.refund_error, self.updated_at = RefundState.NONE, None, now
+
+    def refunded_by_chargeback(self, dispute_id: str, *, now: datetime) -> None:
+        """The chargeback was lost: the money went back through the cardholder's bank, so the
+        pending refund is cancelled and the return is complete."""
+        if self.refund_state is not RefundState.PAUSED:
+            return
+        self.refund_state, self.retry_at = RefundState.CHARGEBACK, None
+        self.refund_error = f"refunded by chargeback {dispute_id}"
+        if self.status is S.REFUND_FAILED:
+            self._move(S.COMPLETED, "system", "refunded_by_chargeback", now)
+        self.updated_at = now
 
     def refund_failed(self, error: str, policy: ReturnPolicy, *, now: datetime) -> None:
         self.refund_attempts += 1

@@ -48,4 +48,5 @@ class ReturnsWiring:
         return [
             Subscriber.of(rh.RefundOnCompleted(self.refunds)),
             Subscriber.of(rh.OrderStatusOnCompleted(self._clock)),
+            Subscriber.of(rh.RefundOnDisputeClosed(self.refunds, self._clock)),
         ]

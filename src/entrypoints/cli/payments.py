@@ -52,6 +52,10 @@ def show(ctx: typer.Context, ref: OrderRef) -> None:
             ledger.add_row(when(entry.created_at), entry.kind.value, entry.status.value,
                            str(entry.amount), entry.reference or "-", entry.failure_code or "")
         console.print(ledger)
+        for dispute in payment.disputes:
+            since = when(dispute.closed_at or dispute.opened_at)
+            console.print(f"Dispute {dispute.id}: {dispute.amount} ({dispute.reason}), "
+                          f"{dispute.status.value} since {since}")
 
 
 @app.command("capture")
@@ -142,3 +146,20 @@ def confirm_transfer(
     outcome = commerce.checkout.confirm_bank_transfer(
         reference.strip().upper(), Money(amount, currency.strip().upper()))
     ok(f"transfer {reference}: {outcome.value}")
+
+
+@app.command("dispute-close")
+@permits(Permission.PAYMENTS_REFUND)
+def dispute_close(
+    ctx: typer.Context,
+    payment_id: Annotated[str, typer.Argument(help="The disputed payment's id")],
+    dispute_id: Annotated[str, typer.Argument(help="The gateway's name for the chargeback")],
+    outcome: Annotated[str, typer.Argument(help="won or lost (lost counts as refunded)")],
+) -> None:
+    """Record how a chargeback was decided; paused return refunds resume (won) or are
+    cancelled (lost)."""
+    commerce = runtime(ctx).commerce
+    commerce.payments.close_dispute(payment_id, dispute_id, outcome.strip().lower())
+    payment = commerce.payments.get(payment_id)
+    ok(f"dispute {dispute_id} of payment {payment_id} closed as {outcome.strip().lower()}; "
+       f"payment is {payment.status.value}, {payment.refundable} left to refund")

@@ -5,6 +5,7 @@ parts) and the release of what is left of a hold. Refunds stay under `/admin/ord
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
@@ -12,11 +13,12 @@ from pydantic import BaseModel, Field
 from commerce_core.checkout.commands import ConfirmBankTransfer
 from commerce_core.payment.commands import (
     CapturePayment,
+    CloseDispute,
     RecordCollection,
     RecordCollectionFailed,
     VoidPayment,
 )
-from commerce_core.payment.model import Payment, PaymentTransaction
+from commerce_core.payment.model import Dispute, Payment, PaymentTransaction
 from commerce_core.shared.money import Money
 from commerce_core.shared.permissions import Permission
 from entrypoints.http.access import permit
@@ -27,7 +29,7 @@ admin = APIRouter(tags=["payments admin"])
 
 
 class TransactionOut(BaseModel):
-    kind: str = Field(description="authorize, capture, void, refund or expire")
+    kind: str = Field(description="authorize, capture, void, refund, expire or dispute")
     status: str = Field(description="succeeded or failed")
     amount: MoneyOut
     reference: str | None = Field(description="The gateway's name for this movement")
@@ -41,6 +43,21 @@ class TransactionOut(BaseModel):
                    amount=MoneyOut.of(entry.amount), reference=entry.reference,
                    refund_id=entry.refund_id, failure_code=entry.failure_code,
                    created_at=entry.created_at)
+
+
+class DisputeOut(BaseModel):
+    id: str = Field(description="The gateway's name for the chargeback")
+    amount: MoneyOut
+    reason: str
+    status: str = Field(description="open, won or lost (lost counts as refunded)")
+    opened_at: datetime
+    closed_at: datetime | None
+
+    @classmethod
+    def of(cls, dispute: Dispute) -> DisputeOut:
+        return cls(id=dispute.id, amount=MoneyOut.of(dispute.amount), reason=dispute.reason,
+                   status=dispute.status.value, opened_at=dispute.opened_at,
+                   closed_at=dispute.closed_at)
 
 
 class PaymentDetail(BaseModel):
@@ -61,6 +78,8 @@ class PaymentDetail(BaseModel):
     created_at: datetime
     updated_at: datetime
     ledger: list[TransactionOut] = Field(description="Append-only, oldest first")
+    disputes: list[DisputeOut] = Field(default_factory=list,
+                                       description="Chargebacks, oldest first")
 
     @classmethod
     def of(cls, payment: Payment) -> PaymentDetail:
@@ -78,7 +97,8 @@ class PaymentDetail(BaseModel):
             capture_pending=money(payment.capture_pending) if payment.capture_pending else None,
             capture_retry_at=payment.capture_retry_at, failure_code=payment.failure_code,
             created_at=payment.created_at, updated_at=payment.updated_at,
-            ledger=[TransactionOut.of(t) for t in payment.transactions])
+            ledger=[TransactionOut.of(t) for t in payment.transactions],
+            disputes=[DisputeOut.of(d) for d in payment.disputes])
 
 
 class CaptureRequest(RequestBody):
@@ -174,3 +194,18 @@ def confirm_transfer(reference: str, body: TransferReceived, commerce: CommerceD
     outcome = commerce.handle(ConfirmBankTransfer(reference, body.amount.to_money()),
                               correlation_id=request_id)
     return TransferOutcome(outcome=str(outcome))
+
+
+class DisputeDecision(RequestBody):
+    outcome: Literal["won", "lost"] = Field(
+        description="won: the shop keeps the money; lost: it went back to the cardholder")
+
+
+@admin.post("/payments/{payment_id}/disputes/{dispute_id}/close",
+            dependencies=[permit(Permission.PAYMENTS_REFUND)],
+            summary="Record how a chargeback was decided (once; a lost one counts as refunded)")
+def close_dispute(payment_id: str, dispute_id: str, body: DisputeDecision,
+                  commerce: CommerceDep, request_id: RequestIdDep) -> PaymentDetail:
+    commerce.handle(CloseDispute(payment_id, dispute_id, body.outcome),
+                    correlation_id=request_id)
+    return PaymentDetail.of(commerce.payments.get(payment_id))

@@ -111,6 +111,13 @@ def shopper_return(provider: str, request: Request, commerce: CommerceDep) -> Re
 
 
 def _apply(commerce: Commerce, event: WebhookEvent) -> str:
+    if event.kind == "disputed":
+        # A chargeback of a settled payment: recorded on the payment (once per dispute), not a
+        # signal for the checkout.
+        found = commerce.payments.record_dispute(
+            event.gateway, event.reference, event.dispute_id or event.event_id,
+            amount=event.amount, reason=event.reason or "")
+        return "disputed" if found is not None else "unknown"
     return commerce.checkout.settle_payment(event.gateway, event.reference, event.kind,
                                             event_id=event.event_id).value
 

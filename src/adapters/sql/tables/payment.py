@@ -60,6 +60,19 @@ payment_transactions = sa.Table(
     timestamp("created_at"),
 )
 
+# One row per chargeback of the payment (rewritten when one is decided).
+payment_disputes = sa.Table(
+    "payment_disputes", metadata,
+    parent("payment_id", "payments"),
+    position(),
+    text("id"),
+    amount("amount"),
+    long_text("reason"),
+    text("status"),
+    timestamp("opened_at"),
+    timestamp("closed_at", nullable=True),
+)
+
 refunds = sa.Table(
     "refunds", metadata,
     key(),
