@@ -117,14 +117,21 @@ def passwords_follow_the_policy(body: Body, path: str) -> None:
         body["password"] = "Aa1!" + password[4:] if len(password) >= 8 else password
 
 
-RULES = (windows_end_after_they_start, amounts_share_one_currency,
+def webhook_targets_answer(body: Body, path: str) -> None:
+    """A target must resolve; the fuzz server allows private targets, so the loopback does."""
+    if path.startswith("/admin/webhooks") and isinstance(body.get("url"), str):
+        body["url"] = "http://127.0.0.1:9/fuzz"
+
+
+RULES = (webhook_targets_answer, windows_end_after_they_start, amounts_share_one_currency,
          a_sale_is_below_the_base_price, tiers_rise_strictly, skus_are_unique,
          max_level_is_not_below_min_level, passwords_follow_the_policy)
 
 
 # The operations with such rules; a case hook on every operation would slow generation down.
 RULED = (r"^/admin/(campaigns|promotions|price-rules|prices(/\{price_id\})?|tax-rules|products"
-         r"|stock/\{sku\}/\{warehouse\}/settings|users)$|^/auth/(register|password/reset)$")
+         r"|stock/\{sku\}/\{warehouse\}/settings|users|webhooks(/\{subscription_id\}(/replay)?)?)$"
+         r"|^/auth/(register|password/reset)$")
 
 
 @schemathesis.hook.apply_to(path_regex=RULED)
@@ -134,4 +141,12 @@ def map_case(context: Any, case: Any) -> Any:
     if valid and isinstance(case.body, dict):
         for rule in RULES:
             rule(case.body, case.operation.path)
+    if valid and isinstance(case.query, dict):
+        a_replay_range_does_not_end_before_it_starts(case.query)
     return case
+
+
+def a_replay_range_does_not_end_before_it_starts(query: Body) -> None:
+    start, end = _instant(query.get("from")), _instant(query.get("to"))
+    if start is not None and end is not None and end < start:
+        query["from"], query["to"] = query["to"], query["from"]

@@ -119,8 +119,6 @@ class MethodSpec:
                 return f"amounts are positive or zero, in {self.currency}"
         if t is MethodType.FLAT_RATE and self.rate is None:
             return "a flat_rate method needs its rate"
-        if t is MethodType.FREE and self.min_order is None:
-            return "a free method needs its min_order_amount (0 for always free)"
         if t is MethodType.TABLE_RATE:
             if self.band_basis is None or not self.bands:
                 return "a table_rate method needs a band basis and at least one band"
@@ -157,8 +155,10 @@ class MethodSpec:
         if t is MethodType.FLAT_RATE:
             return self.rate
         if t is MethodType.FREE:
-            assert self.min_order is not None
-            return Money.zero(self.currency) if order_total >= self.min_order else None
+            # Without a minimum the method is always free.
+            if self.min_order is None or order_total >= self.min_order:
+                return Money.zero(self.currency)
+            return None
         if t is MethodType.TABLE_RATE:
             value = {BandBasis.WEIGHT: weight_g, BandBasis.ORDER_AMOUNT: order_total.amount,
                      BandBasis.ITEM_COUNT: item_count}[self.band_basis or BandBasis.WEIGHT]

@@ -324,8 +324,8 @@ class ReplayRangeHandler:
         c = self._c
         if cmd.start.tzinfo is None or cmd.end.tzinfo is None:
             raise InvalidWebhook("the replay range needs times with a time zone")
-        if cmd.start >= cmd.end:
-            raise InvalidWebhook("the replay range must start before it ends")
+        if cmd.start > cmd.end:  # an empty range (start == end) replays nothing
+            raise InvalidWebhook("the replay range must not end before it starts")
         with c.uow() as uow:
             _require_active(uow.webhook_subscriptions.get(cmd.subscription_id))
             originals = uow.webhook_deliveries.originals_between(

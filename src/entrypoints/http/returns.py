@@ -31,6 +31,7 @@ from entrypoints.http.access import PrincipalDep, ShopperDep, permit
 from entrypoints.http.dependencies import CommerceDep, RequestIdDep
 from entrypoints.http.schemas.common import (
     MAX_OFFSET,
+    Integral,
     MoneyOut,
     Quantity,
     RequestBody,
@@ -77,14 +78,14 @@ class Approval(RequestBody):
 
 
 class Receipt(RequestBody):
-    quantities: dict[Id, Annotated[int, Field(strict=True, ge=0, le=999)]] = Field(
+    quantities: dict[Id, Annotated[int, Field(strict=True, ge=0, le=999), Integral]] = Field(
         default_factory=dict, max_length=100,
         description="Units received per return item id; empty: every unit asked for")
 
 
 class ItemInspectionIn(RequestBody):
     item_id: Id
-    accepted: Annotated[int, Field(strict=True, ge=0, le=999)]
+    accepted: Annotated[int, Field(strict=True, ge=0, le=999), Integral]
     condition: ConditionCode
     disposition: DispositionCode
     notes: Text = ""

@@ -25,6 +25,9 @@ EventTypes = Annotated[list[Annotated[str, Field(min_length=1, max_length=200)]]
                        Field(min_length=1, max_length=100)]
 
 
+# The scheme, in either case (the target is checked further when it is saved).
+HTTP_URL = r"^[Hh][Tt][Tt][Pp][Ss]?://"
+
 class SubscriptionOut(BaseModel):
     id: str
     url: str
@@ -109,13 +112,13 @@ class ReplayOut(BaseModel):
 
 
 class SubscriptionIn(RequestBody):
-    url: str = Field(min_length=1, max_length=2000, description="An http(s) URL")
+    url: str = Field(min_length=1, max_length=2000, pattern=HTTP_URL, description="An http(s) URL")
     event_types: EventTypes
     description: str = Field("", max_length=500)
 
 
 class SubscriptionChange(RequestBody):
-    url: str | None = Field(None, min_length=1, max_length=2000)
+    url: str | None = Field(None, min_length=1, max_length=2000, pattern=HTTP_URL)
     event_types: EventTypes | None = None
     description: str | None = Field(None, max_length=500)
 

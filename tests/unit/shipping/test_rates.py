@@ -107,6 +107,16 @@ def test_scenario_1_an_order_over_the_threshold_gets_three_quotes_one_free() -> 
     assert (ghn.estimated_days_min, ghn.estimated_days_max) == (1, 2)
 
 
+def test_a_free_method_without_a_minimum_is_free_for_every_order() -> None:
+    commerce = shop()
+    commerce.shipping_rates.create_method("pickup", MethodSpec("Pickup", "free", "VND"))
+    cart_id = cart_with(commerce, (MUG, 1))
+
+    quotes = commerce.shipping_rates.quote(cart_id, TO)
+
+    assert [(o.is_free, o.amount) for o in quotes.options] == [(True, vnd(0))]
+
+
 def test_scenario_2_below_the_threshold_the_free_method_is_absent() -> None:
     commerce = shop()
     methods(commerce)

@@ -286,8 +286,9 @@ def test_a_time_range_replays_the_events_that_occurred_in_it() -> None:
     replayed = [s.commerce.webhooks.delivery(i) for i in report.delivery_ids]
     assert [json.loads(d.body)["payload"]["slug"] for d in replayed] == ["shirt", "hat"]
     assert again.count == 2  # replays are never replayed themselves, originals always are
+    assert s.commerce.webhooks.replay_range(subscription.id, start, start).count == 0
     with pytest.raises(InvalidWebhook):
-        s.commerce.webhooks.replay_range(subscription.id, start, start)
+        s.commerce.webhooks.replay_range(subscription.id, start, start - timedelta(seconds=1))
 
 
 def test_a_disabled_subscription_is_not_replayed_until_enabled() -> None:
