@@ -123,14 +123,45 @@ def webhook_targets_answer(body: Body, path: str) -> None:
         body["url"] = "http://127.0.0.1:9/fuzz"
 
 
-RULES = (webhook_targets_answer, windows_end_after_they_start, amounts_share_one_currency,
+def webhooks_name_known_event_types(body: Body, path: str) -> None:
+    if path.startswith("/admin/webhooks") and isinstance(body.get("event_types"), list):
+        body["event_types"] = ["order.paid"]
+
+
+def shipping_methods_are_coherent(body: Body, path: str) -> None:
+    """Each type's own fields (a rate, bands, a carrier), amounts in the method's currency,
+    estimated days in order."""
+    if not path.startswith("/admin/shipping-methods") or "type" not in body:
+        return
+    currency = body.get("currency") or "VND"
+    for field in ("rate", "min_order_amount", "fallback"):
+        if isinstance(body.get(field), dict):
+            body[field]["currency"] = currency
+    kind = body["type"]
+    if kind == "flat_rate" and body.get("rate") is None:
+        body["rate"] = {"amount": 30000, "currency": currency}
+    if kind == "table_rate":
+        body["band_basis"] = body.get("band_basis") or "weight"
+        body["bands"] = [{"up_to": None, "amount": 25000}]
+    if kind == "carrier":
+        body["carrier"], body["service"] = "fake", "standard"
+    low, high = body.get("estimated_days_min"), body.get("estimated_days_max")
+    if isinstance(low, int) and isinstance(high, int) and high < low:
+        body["estimated_days_min"], body["estimated_days_max"] = high, low
+    elif high is not None and low is None and isinstance(high, int):
+        body["estimated_days_min"] = 0
+
+
+RULES = (webhook_targets_answer, webhooks_name_known_event_types, shipping_methods_are_coherent,
+         windows_end_after_they_start, amounts_share_one_currency,
          a_sale_is_below_the_base_price, tiers_rise_strictly, skus_are_unique,
          max_level_is_not_below_min_level, passwords_follow_the_policy)
 
 
 # The operations with such rules; a case hook on every operation would slow generation down.
 RULED = (r"^/admin/(campaigns|promotions|price-rules|prices(/\{price_id\})?|tax-rules|products"
-         r"|stock/\{sku\}/\{warehouse\}/settings|users|webhooks(/\{subscription_id\}(/replay)?)?)$"
+         r"|stock/\{sku\}/\{warehouse\}/settings|users|webhooks(/\{subscription_id\}(/replay)?)?"
+         r"|shipping-methods(/\{code\})?)$"
          r"|^/auth/(register|password/reset)$")
 
 

@@ -95,7 +95,7 @@ class BandIn(RequestBody):
 
 
 class MethodIn(RequestBody):
-    name: str = Field(min_length=1, max_length=200)
+    name: str = Field(min_length=1, max_length=200, pattern=r"\S")
     type: Literal["flat_rate", "free", "table_rate", "carrier"]
     currency: str = Field("VND", pattern=r"^[A-Z]{3}$")
     rate: MoneyIn | None = None
