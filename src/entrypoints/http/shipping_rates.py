@@ -23,7 +23,14 @@ from commerce_core.shipping.methods import MethodSpec, RateBand, ShippingMethod
 from commerce_core.shipping.rate_queries import RateOption, RateQuotes
 from entrypoints.http.access import ShopperDep, permit
 from entrypoints.http.dependencies import CommerceDep, RequestIdDep
-from entrypoints.http.schemas.common import MoneyIn, MoneyOut, RequestBody
+from entrypoints.http.schemas.common import (
+    MAX_AMOUNT,
+    MAX_COUNT,
+    Currency,
+    MoneyIn,
+    MoneyOut,
+    RequestBody,
+)
 
 router = APIRouter(prefix="/carts", tags=["shipping"])
 admin = APIRouter(prefix="/shipping-methods", tags=["shipping admin"])
@@ -90,14 +97,15 @@ class RateQuotesOut(BaseModel):
 
 
 class BandIn(RequestBody):
-    up_to: int | None = Field(None, ge=0, description="Inclusive; null: no upper bound")
-    amount: int = Field(ge=0)
+    up_to: int | None = Field(None, ge=0, le=MAX_AMOUNT,
+                              description="Inclusive; null: no upper bound")
+    amount: int = Field(ge=0, le=MAX_AMOUNT)
 
 
 class MethodIn(RequestBody):
     name: str = Field(min_length=1, max_length=200, pattern=r"\S")
     type: Literal["flat_rate", "free", "table_rate", "carrier"]
-    currency: str = Field("VND", pattern=r"^[A-Z]{3}$")
+    currency: Currency = "VND"
     rate: MoneyIn | None = None
     min_order_amount: MoneyIn | None = None
     band_basis: Literal["weight", "order_amount", "item_count"] | None = None
@@ -107,12 +115,12 @@ class MethodIn(RequestBody):
     markup_percent: int = Field(10, ge=0, le=50)
     fallback: MoneyIn | None = None
     description: str = Field("", max_length=2000)
-    display_order: int = 0
-    estimated_days_min: int | None = Field(None, ge=0)
-    estimated_days_max: int | None = Field(None, ge=0)
+    display_order: int = Field(0, ge=-MAX_COUNT, le=MAX_COUNT)
+    estimated_days_min: int | None = Field(None, ge=0, le=365)
+    estimated_days_max: int | None = Field(None, ge=0, le=365)
     countries: list[str] = Field(default_factory=list, max_length=300)
     provinces: list[str] = Field(default_factory=list, max_length=300)
-    max_weight_g: int | None = Field(None, gt=0)
+    max_weight_g: int | None = Field(None, gt=0, le=MAX_COUNT)
 
     def to_spec(self) -> MethodSpec:
         def money(value: MoneyIn | None) -> Money | None:
