@@ -11,7 +11,7 @@ Shopper routes reach the cart like every cart route (`X-Cart-Token` or its custo
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, status
 from pydantic import BaseModel, Field
@@ -27,6 +27,7 @@ from entrypoints.http.schemas.common import (
     MAX_AMOUNT,
     MAX_COUNT,
     Currency,
+    Integral,
     MoneyIn,
     MoneyOut,
     RequestBody,
@@ -97,9 +98,9 @@ class RateQuotesOut(BaseModel):
 
 
 class BandIn(RequestBody):
-    up_to: int | None = Field(None, ge=0, le=MAX_AMOUNT,
-                              description="Inclusive; null: no upper bound")
-    amount: int = Field(ge=0, le=MAX_AMOUNT)
+    up_to: Annotated[int | None, Integral] = Field(
+        None, strict=True, ge=0, le=MAX_AMOUNT, description="Inclusive; null: no upper bound")
+    amount: Annotated[int, Integral] = Field(strict=True, ge=0, le=MAX_AMOUNT)
 
 
 class MethodIn(RequestBody):
@@ -112,15 +113,16 @@ class MethodIn(RequestBody):
     bands: list[BandIn] = Field(default_factory=list, max_length=50)
     carrier: str | None = Field(None, max_length=32)
     service: str | None = Field(None, max_length=32)
-    markup_percent: int = Field(10, ge=0, le=50)
+    markup_percent: Annotated[int, Integral] = Field(10, strict=True, ge=0, le=50)
     fallback: MoneyIn | None = None
     description: str = Field("", max_length=2000)
-    display_order: int = Field(0, ge=-MAX_COUNT, le=MAX_COUNT)
-    estimated_days_min: int | None = Field(None, ge=0, le=365)
-    estimated_days_max: int | None = Field(None, ge=0, le=365)
+    display_order: Annotated[int, Integral] = Field(0, strict=True, ge=-MAX_COUNT, le=MAX_COUNT)
+    estimated_days_min: Annotated[int | None, Integral] = Field(None, strict=True, ge=0, le=365)
+    estimated_days_max: Annotated[int | None, Integral] = Field(None, strict=True, ge=0, le=365)
     countries: list[str] = Field(default_factory=list, max_length=300)
     provinces: list[str] = Field(default_factory=list, max_length=300)
-    max_weight_g: int | None = Field(None, gt=0, le=MAX_COUNT)
+    max_weight_g: Annotated[int | None, Integral] = Field(None, strict=True, gt=0,
+                                                          le=MAX_COUNT)
 
     def to_spec(self) -> MethodSpec:
         def money(value: MoneyIn | None) -> Money | None:
