@@ -207,8 +207,8 @@ class Commerce:
         self.audit = AuditApi(read)
         self.returns = ReturnsApi(handle, read, self.return_policy)
         self.webhooks = WebhooksApi(handle, read)
-        self.shipping = ShippingApi(handle, read)
         self.shipping_rates = ShippingRatesApi(handle, read)
+        self.shipping = ShippingApi(handle, read, rates=self.shipping_rates)
         self.search = SearchApi(handle, read, ports.search_index, clock, ids,
                                 search_settings or SearchSettings(), synonyms or Synonyms())
         self._identity = (IdentityApi(handle, read, kit, clock, identity.oidc_begin,

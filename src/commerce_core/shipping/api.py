@@ -26,13 +26,17 @@ from commerce_core.shipping.queries import (
     PublicTrackingEvent,
     WebhookResult,
 )
+from commerce_core.shipping.rates_api import ShippingRatesApi
 
 
 class ShippingApi:
-    """Shipments of ready packages: booking, tracking, delivery, cancellation, labels."""
+    """Shipments of ready packages: booking, tracking, delivery, cancellation, labels; `rates`
+    holds the shipping methods and the quotes a checkout is charged."""
 
-    def __init__(self, handle: Handle, read: UnitOfWorkFactory[ShipmentsUnitOfWork]) -> None:
+    def __init__(self, handle: Handle, read: UnitOfWorkFactory[ShipmentsUnitOfWork],
+                 rates: ShippingRatesApi | None = None) -> None:
         self._handle, self._read = handle, read
+        self.rates = rates
 
     # -- queries ------------------------------------------------------------------------------
     def get(self, shipment_id: str) -> Shipment:

@@ -93,8 +93,9 @@ def test_scenario_1_an_order_over_the_threshold_gets_three_quotes_one_free() -> 
     commerce = shop()
     methods(commerce)
     cart_id = cart_with(commerce, (SHIRT, 2))  # ₫700,000
+    assert commerce.shipping.rates is not None
 
-    quotes = commerce.shipping_rates.quote(cart_id, TO)
+    quotes = commerce.shipping.rates.quote(cart_id, TO)
 
     assert codes(quotes) == ["free", "flat", "ghn"]
     free, flat, ghn = quotes.options
