@@ -25,7 +25,7 @@ from datetime import UTC, datetime
 from math import ceil
 from typing import Any
 
-from adapters.carriers.labels import render_label
+from adapters.carriers.labels import label_for_booking
 from commerce_core.shared.clock import Clock, SystemClock
 from commerce_core.shared.money import Money
 from commerce_core.shipping.ports import (
@@ -119,13 +119,7 @@ class FakeCarrier:
         if format != "pdf":
             raise CarrierError(f"{self._code} prints PDF labels only", format=format)
         booked = self._booked.get(tracking_number)
-        content = render_label(
-            carrier=self._code, tracking_number=tracking_number,
-            service=booked.service if booked else None,
-            sender=booked.origin if booked else None,
-            recipient=booked.destination if booked else None,
-            reference=booked.reference if booked else None,
-            cod=booked.cod_amount if booked else None)
+        content = label_for_booking(self._code, tracking_number, booked)
         return ShippingLabel(tracking_number, format, content=content)
 
     def track(self, tracking_number: str) -> list[TrackingUpdate]:

@@ -41,7 +41,7 @@ from typing import Any, TypeVar
 import httpx
 
 from adapters.carriers.http import header, json_object, log, send
-from adapters.carriers.labels import render_label
+from adapters.carriers.labels import label_for_booking
 from commerce_core.shared.address import PostalAddress
 from commerce_core.shared.clock import Clock, SystemClock
 from commerce_core.shared.errors import InvalidInput
@@ -241,13 +241,7 @@ class GrabCarrier:
             raise CarrierError("Grab handover slips are PDF only", format=format)
         with self._lock:
             booked = self._requests.get(tracking_number)
-        content = render_label(
-            carrier=self._code, tracking_number=tracking_number,
-            service=booked.service if booked else None,
-            sender=booked.origin if booked else None,
-            recipient=booked.destination if booked else None,
-            reference=booked.reference if booked else None,
-            cod=booked.cod_amount if booked else None)
+        content = label_for_booking(self._code, tracking_number, booked)
         return ShippingLabel(tracking_number, "pdf", content=content)
 
     def track(self, tracking_number: str) -> list[TrackingUpdate]:

@@ -17,6 +17,7 @@ from fpdf import FPDF
 
 from commerce_core.shared.address import PostalAddress
 from commerce_core.shared.money import Money
+from commerce_core.shipping.ports import BookingRequest
 
 # Module widths (bar, space, bar, space, bar, space) of Code 128 symbol values 0..105, then STOP.
 CODE128 = (
@@ -122,3 +123,12 @@ def render_label(*, carrier: str, tracking_number: str, service: str | None = No
         pdf.set_font("Helvetica", "", 8)
         pdf.cell(0, 4, ascii_text(f"Ref: {reference}"), new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())
+
+
+def label_for_booking(carrier: str, tracking_number: str, booked: BookingRequest | None) -> bytes:
+    """The label of a parcel this process booked (with its addresses and COD), or a bare one."""
+    if booked is None:
+        return render_label(carrier=carrier, tracking_number=tracking_number)
+    return render_label(carrier=carrier, tracking_number=tracking_number, service=booked.service,
+                        sender=booked.origin, recipient=booked.destination,
+                        reference=booked.reference, cod=booked.cod_amount)
