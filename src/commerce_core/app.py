@@ -65,6 +65,9 @@ from commerce_core.promotion.wiring import PromotionWiring
 from commerce_core.returns.api import ReturnsApi
 from commerce_core.returns.model import ReturnPolicy, RiskScorer
 from commerce_core.returns.wiring import ReturnsWiring
+from commerce_core.review.api import ReviewsApi
+from commerce_core.review.model import ReviewPolicy
+from commerce_core.review.wiring import ReviewWiring
 from commerce_core.search.analysis import Synonyms
 from commerce_core.search.api import SearchApi
 from commerce_core.search.model import SearchSettings
@@ -100,7 +103,8 @@ class Commerce:
 
     `handle(command)` runs any command; the context attributes (`catalog`, `inventory`, `cart`,
     `checkout`, `orders`, `payments`, `fraud`, `fulfillment`, `pricing`, `promotions`, `tax`,
-    `search`, `notifications`, `audit`, `customers`, `shipping`, `returns`, `webhooks`) offer the
+    `search`, `notifications`, `audit`, `customers`, `shipping`, `returns`, `webhooks`, `reviews`)
+    offer the
     same use cases as plain methods, plus queries.
     """
 
@@ -123,6 +127,7 @@ class Commerce:
         return_risk: RiskScorer | None = None,
         shipment_policy: ShipmentPolicy | None = None,
         shipping_rates_policy: RatesPolicy | None = None,
+        review_policy: ReviewPolicy | None = None,
     ) -> None:
         self.ports = ports
         self.reservation_policy = reservation_policy or ReservationPolicy()
@@ -179,6 +184,8 @@ class Commerce:
         self.return_policy = return_policy or ReturnPolicy()
         contexts.append(ReturnsWiring(uow, clock, ids, gateway, ports.carriers,
                                       self.return_policy, return_risk))
+        self.review_policy = review_policy or ReviewPolicy()
+        contexts.append(ReviewWiring(uow, clock, ids, self.review_policy))
         kit = self._identity_kit()
         identity = (IdentityWiring(uow, kit, clock, ids, identity_policy)
                     if kit is not None else None)
@@ -207,6 +214,7 @@ class Commerce:
         self.audit = AuditApi(read)
         self.returns = ReturnsApi(handle, read, self.return_policy)
         self.webhooks = WebhooksApi(handle, read)
+        self.reviews = ReviewsApi(handle, read)
         self.shipping_rates = ShippingRatesApi(handle, read)
         self.shipping = ShippingApi(handle, read, rates=self.shipping_rates)
         self.search = SearchApi(handle, read, ports.search_index, clock, ids,

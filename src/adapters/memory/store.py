@@ -57,6 +57,7 @@ from adapters.memory.shipping_methods import (
     InMemoryShippingMethodRepository,
     InMemoryShippingQuoteRepository,
 )
+from adapters.memory.review import InMemoryRatingSummaryRepository, InMemoryReviewRepository
 from adapters.memory.tax import InMemoryTaxRuleRepository
 from adapters.memory.webhooks import InMemoryDeliveryRepository, InMemorySubscriptionRepository
 from commerce_core.shared.clock import Clock
@@ -113,6 +114,8 @@ class InMemoryUnitOfWork(TrackedUnitOfWork):
     webhook_subscriptions = Slot(InMemorySubscriptionRepository.over)
     webhook_deliveries = Slot(InMemoryDeliveryRepository.over)
     shipments = Slot(InMemoryShipmentRepository.over)
+    reviews = Slot(InMemoryReviewRepository.over)
+    rating_summaries = Slot(InMemoryRatingSummaryRepository.over)
     shipping_methods = Slot(InMemoryShippingMethodRepository.over)
     shipping_quotes = Slot(InMemoryShippingQuoteRepository.over)
     stock = Slot(lambda s: InMemoryStockLevels(s.db, s.journal, s.clock, s.ids))
