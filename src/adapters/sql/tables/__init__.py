@@ -40,6 +40,7 @@ from adapters.sql.tables import (  # noqa: E402
     pricing,
     promotion,
     returns,
+    review,
     search,
     shipping,
     shipping_methods,
