@@ -66,6 +66,7 @@ from commerce_core.returns.api import ReturnsApi
 from commerce_core.returns.model import ReturnPolicy, RiskScorer
 from commerce_core.returns.wiring import ReturnsWiring
 from commerce_core.review.api import ReviewsApi
+from commerce_core.review import services as review_services
 from commerce_core.review.model import ReviewPolicy
 from commerce_core.review.wiring import ReviewWiring
 from commerce_core.search.analysis import Synonyms
@@ -172,7 +173,7 @@ class Commerce:
             checkout,
             fraud,
             SearchWiring(uow, ports.search_index, clock, ids,
-                         search_settings or SearchSettings()),
+                         search_settings or SearchSettings(), self._ratings),
             self._notification_wiring(),
             customer,
             WebhooksWiring(uow, clock, ids, ports.webhooks),
@@ -251,6 +252,13 @@ class Commerce:
                 or Channel.EMAIL not in given.notifiers):
             return kit
         return attrs.evolve(kit, delivery=LinkDelivery(self.handle, given.links))
+
+    @staticmethod
+    def _ratings(uow: Any, product_ids: Sequence[str]) -> dict[str, tuple[int, int]]:
+        """Products' ratings as search documents show them (search and reviews are siblings:
+        the composition root translates)."""
+        return {p: (r.average, r.total)
+                for p, r in review_services.ratings(uow, product_ids).items()}
 
     def _cart_goods(self, cart_id: str) -> ShippableGoods:
         """A cart's goods as shipping quotes them (shipping and cart are siblings: the

@@ -1,5 +1,6 @@
 """Reviews: one row per review (one live review per customer and product: `live_key` unique),
-its votes, reports and moderation records, and one rating summary per product.
+its votes, reports and moderation records, and one rating summary per product; search
+documents gain the rating and review count they are filtered and sorted by.
 
 Revision ID: 0025
 Revises: 0022
@@ -57,6 +58,14 @@ _INDEXES = (("product_id", "status", "created_at"), ("status", "created_at"), ("
 
 
 def upgrade() -> None:
+    # Search documents carry the reviews' average and count, to filter and sort by rating.
+    with op.batch_alter_table("search_documents") as batch:
+        batch.add_column(sa.Column("rating", sa.Integer(), nullable=False,
+                                   server_default="0"))
+        batch.add_column(sa.Column("review_count", sa.Integer(), nullable=False,
+                                   server_default="0"))
+    op.create_index("ix_search_documents_status_rating", "search_documents",
+                    ["status", "rating"])
     op.create_table(
         "reviews",
         _text("id"), _text("product_id"), _text("customer_id"), _text("order_id"),
@@ -97,3 +106,7 @@ def downgrade() -> None:
     for columns in _INDEXES:
         op.drop_index(f"ix_reviews_{'_'.join(columns)}", table_name="reviews")
     op.drop_table("reviews")
+    op.drop_index("ix_search_documents_status_rating", table_name="search_documents")
+    with op.batch_alter_table("search_documents") as batch:
+        batch.drop_column("review_count")
+        batch.drop_column("rating")
