@@ -65,8 +65,8 @@ from commerce_core.promotion.wiring import PromotionWiring
 from commerce_core.returns.api import ReturnsApi
 from commerce_core.returns.model import ReturnPolicy, RiskScorer
 from commerce_core.returns.wiring import ReturnsWiring
-from commerce_core.review.api import ReviewsApi
 from commerce_core.review import services as review_services
+from commerce_core.review.api import ReviewsApi
 from commerce_core.review.model import ReviewPolicy
 from commerce_core.review.wiring import ReviewWiring
 from commerce_core.search.analysis import Synonyms

@@ -78,7 +78,8 @@ def test_one_live_review_per_customer_and_product(store: Store) -> None:
     add(store, review("r-2"))
     with store.uow() as uow:
         live = uow.reviews.live("p-1", "c-1")
-    assert live is not None and live.id == "r-2"
+    assert live is not None
+    assert live.id == "r-2"
 
 
 def test_a_concurrent_change_loses(store: Store) -> None:
@@ -121,7 +122,8 @@ def test_the_published_page_in_each_sort(store: Store) -> None:
     with store.uow() as uow:
         (anonymous,) = [v for v in uow.reviews.published("p-1", sort=ReviewSort.NEWEST,
                                                          limit=10, offset=0) if v.id == "r-6"]
-    assert anonymous.customer_id is None and anonymous.images == ("https://i/1.jpg",)
+    assert anonymous.customer_id is None
+    assert anonymous.images == ("https://i/1.jpg",)
 
 
 def test_the_queue_holds_pending_and_flagged_oldest_first(store: Store) -> None:
@@ -175,7 +177,8 @@ def test_summaries_read_back_and_by_products(store: Store) -> None:
 
     with store.uow() as uow:
         read = uow.rating_summaries.find("p-1")
-        assert read is not None and read.tally == Tally((0, 0, 0, 1, 1), 2)
+        assert read is not None
+        assert read.tally == Tally((0, 0, 0, 1, 1), 2)
         assert read.last_calculated_at == T0
         assert uow.rating_summaries.find("p-2") is None
         assert set(uow.rating_summaries.of_products(["p-1", "p-2"])) == {"p-1"}
@@ -183,4 +186,5 @@ def test_summaries_read_back_and_by_products(store: Store) -> None:
         uow.commit()
     with store.uow() as uow:
         again = uow.rating_summaries.find("p-1")
-    assert again is not None and again.tally.total == 3
+    assert again is not None
+    assert again.tally.total == 3

@@ -51,13 +51,13 @@ from adapters.memory.promotion import (
     InMemoryPromotionUsageLedger,
 )
 from adapters.memory.returns import InMemoryReturnRepository
+from adapters.memory.review import InMemoryRatingSummaryRepository, InMemoryReviewRepository
 from adapters.memory.search import InMemorySearchLog
 from adapters.memory.shipping import InMemoryShipmentRepository
 from adapters.memory.shipping_methods import (
     InMemoryShippingMethodRepository,
     InMemoryShippingQuoteRepository,
 )
-from adapters.memory.review import InMemoryRatingSummaryRepository, InMemoryReviewRepository
 from adapters.memory.tax import InMemoryTaxRuleRepository
 from adapters.memory.webhooks import InMemoryDeliveryRepository, InMemorySubscriptionRepository
 from commerce_core.shared.clock import Clock

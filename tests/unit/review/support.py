@@ -10,7 +10,7 @@ from commerce_core.ordering import services as ordering
 from commerce_core.review.model import ReviewPolicy
 from tests.unit.returns.support import MUG, SHIRT_M, clock, delivered_order, returns_shop
 
-__all__ = ["MUG", "SHIRT_M", "clock", "delivered_order", "review_shop", "product_of", "write"]
+__all__ = ["MUG", "SHIRT_M", "clock", "delivered_order", "product_of", "review_shop", "write"]
 
 POLICY = ReviewPolicy(banned_words=frozenset({"crap", "damn"}))
 GOOD_TEXT = "Soft linen, true to size and it keeps its shape after many washes."

@@ -14,12 +14,14 @@ def test_an_approval_changes_the_search_document_within_one_event_cycle() -> Non
     shop = review_shop(review_policy=attrs.evolve(ReviewPolicy(), auto_approve_below=0))
     review = write(shop, delivered_order(shop, (SHIRT_M, 1)), rating=4)
     document = shop.search.document(review.product_id)
-    assert document is not None and (document.rating, document.review_count) == (0, 0)
+    assert document is not None
+    assert (document.rating, document.review_count) == (0, 0)
 
     shop.reviews.approve(review.id, "staff-1")
 
     document = shop.search.document(review.product_id)
-    assert document is not None and (document.rating, document.review_count) == (400, 1)
+    assert document is not None
+    assert (document.rating, document.review_count) == (400, 1)
 
 
 def test_the_rating_survives_a_catalog_refresh_and_a_rebuild() -> None:
@@ -31,7 +33,8 @@ def test_the_rating_survives_a_catalog_refresh_and_a_rebuild() -> None:
     shop.search.reindex()
 
     document = shop.search.document(review.product_id)
-    assert document is not None and document.name == "Linen shirt, washed"
+    assert document is not None
+    assert document.name == "Linen shirt, washed"
     assert (document.rating, document.review_count) == (500, 1)
 
 
@@ -54,4 +57,5 @@ def test_a_deleted_review_leaves_the_rating_and_the_document() -> None:
 
     assert shop.reviews.rating(review.product_id).total == 0
     document = shop.search.document(review.product_id)
-    assert document is not None and (document.rating, document.review_count) == (0, 0)
+    assert document is not None
+    assert (document.rating, document.review_count) == (0, 0)
