@@ -148,9 +148,9 @@ def test_17_the_manual_band_waits_in_the_queue_for_staff() -> None:
 def test_18_the_summary_counts_only_approved_reviews() -> None:
     shop = review_shop()
     product = None
-    for customer, rating in (("c-5", 5), ("c-4", 4), ("c-1", 1)):
+    for customer, stars in (("c-5", 5), ("c-4", 4), ("c-1", 1)):
         order_id = delivered_order(shop, (SHIRT_M, 1), customer=customer)
-        review = write(shop, order_id, customer=customer, rating=rating)
+        review = write(shop, order_id, customer=customer, rating=stars)
         product = review.product_id
     assert product is not None
     low = next(v for v in shop.reviews.of_product(product, limit=10).items if v.rating == 1)
