@@ -9,6 +9,7 @@ import attrs
 import pytest
 
 from commerce_core.review.errors import (
+    AlreadyReported,
     DuplicateReview,
     InvalidReview,
     NotVerifiedPurchase,
@@ -147,21 +148,33 @@ def test_17_the_manual_band_waits_in_the_queue_for_staff() -> None:
 
 def test_18_the_summary_counts_only_approved_reviews() -> None:
     shop = review_shop()
-    product = None
-    for customer, stars in (("c-5", 5), ("c-4", 4), ("c-1", 1)):
+    written = []
+    for customer, stars, words in (("c-5", 5, "Lovely"), ("c-4", 4, "Nice"),
+                                   ("c-1", 1, "Damn awful")):
         order_id = delivered_order(shop, (SHIRT_M, 1), customer=customer)
-        review = write(shop, order_id, customer=customer, rating=stars)
-        product = review.product_id
-    assert product is not None
-    low = next(v for v in shop.reviews.of_product(product, limit=10).items if v.rating == 1)
-    for reader in ("r-1", "r-2", "r-3"):
-        shop.reviews.report(low.id, reader, "spam")
+        written.append(write(shop, order_id, customer=customer, rating=stars,
+                             content=f"{words} shirt, I have worn it twice this week."))
+    assert [w.status for w in written] == ["approved", "approved", "flagged"]
+    product = written[0].product_id
 
     rating = shop.reviews.rating(product)
 
     assert (rating.average, rating.total) == (450, 2)
     assert rating.distribution == (0, 0, 0, 1, 1)
     assert shop.reviews.of_product(product).total == 2
+
+
+def test_reports_send_a_published_review_back_to_staff_and_out_of_the_rating() -> None:
+    shop = review_shop()
+    review = write(shop, delivered_order(shop, (SHIRT_M, 1)))
+
+    first = shop.reviews.report(review.id, "r-1", "spam")
+    with pytest.raises(AlreadyReported):
+        shop.reviews.report(review.id, "r-1", "spam")
+    later = [shop.reviews.report(review.id, reader, "spam") for reader in ("r-2", "r-3")]
+
+    assert [first, *later] == ["approved", "approved", "flagged"]
+    assert shop.reviews.rating(review.product_id).total == 0
 
 
 def test_19_voting_helpful_twice_removes_the_vote_and_voting_on_ones_own_is_refused() -> None:
