@@ -72,8 +72,9 @@ class ReviewPolicy:
             raise InvalidReview("rating must be a whole number from 1 to 5", field="rating")
         for name, value, (low, high) in (("title", title, self.title_length),
                                          ("content", content, self.content_length)):
-            if not low <= len(value.strip()) <= high:
-                raise InvalidReview(f"{name} must be {low} to {high} characters", field=name)
+            if not low <= len(value) <= high or not value.strip():
+                raise InvalidReview(f"{name} must be {low} to {high} characters, not all blank",
+                                    field=name)
         if len(images) > self.max_images:
             raise InvalidReview(f"at most {self.max_images} images", field="images")
 

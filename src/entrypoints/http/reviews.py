@@ -240,7 +240,7 @@ def _staff(principal: Principal) -> str:
     return principal.subject or "staff"
 
 
-@admin.get("/queue", summary="Pending and flagged reviews, oldest first",
+@admin.get("", summary="The moderation queue: pending and flagged reviews, oldest first",
            dependencies=[permit(Permission.REVIEWS_MODERATE)])
 def review_queue(
     commerce: CommerceDep, limit: Annotated[int, Query(ge=1, le=100)] = 50,
