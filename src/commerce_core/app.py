@@ -63,7 +63,7 @@ from commerce_core.promotion.api import PromotionsApi
 from commerce_core.promotion.services import StoredPromotions
 from commerce_core.promotion.wiring import PromotionWiring
 from commerce_core.returns.api import ReturnsApi
-from commerce_core.returns.model import ReturnPolicy, RiskScorer
+from commerce_core.returns.model import ReturnPolicy, ReturnStatus, RiskScorer
 from commerce_core.returns.wiring import ReturnsWiring
 from commerce_core.review import services as review_services
 from commerce_core.review.api import ReviewsApi
@@ -186,7 +186,8 @@ class Commerce:
         contexts.append(ReturnsWiring(uow, clock, ids, gateway, ports.carriers,
                                       self.return_policy, return_risk))
         self.review_policy = review_policy or ReviewPolicy()
-        contexts.append(ReviewWiring(uow, clock, ids, self.review_policy))
+        contexts.append(ReviewWiring(uow, clock, ids, self.review_policy,
+                                     self._returned_products))
         kit = self._identity_kit()
         identity = (IdentityWiring(uow, kit, clock, ids, identity_policy)
                     if kit is not None else None)
@@ -252,6 +253,14 @@ class Commerce:
                 or Channel.EMAIL not in given.notifiers):
             return kit
         return attrs.evolve(kit, delivery=LinkDelivery(self.handle, given.links))
+
+    @staticmethod
+    def _returned_products(uow: Any, order_id: str) -> set[str]:
+        """Products of the order accepted back in a completed return (reviews sit below
+        returns: the composition root reads them for it)."""
+        done = (ReturnStatus.COMPLETED, ReturnStatus.REFUND_FAILED)
+        return {item.product_id for ret in uow.returns.for_order(order_id)
+                if ret.status in done for item in ret.items if item.quantity_accepted > 0}
 
     @staticmethod
     def _ratings(uow: Any, product_ids: Sequence[str]) -> dict[str, tuple[int, int]]:

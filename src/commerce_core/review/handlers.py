@@ -29,7 +29,7 @@ from commerce_core.review.errors import (
 )
 from commerce_core.review.model import RatingSummary, Review, ReviewPolicy
 from commerce_core.review.moderation import Facts, assess, redact
-from commerce_core.review.ports import ReviewUnitOfWork
+from commerce_core.review.ports import ReturnedProducts, ReviewUnitOfWork
 from commerce_core.shared.clock import Clock
 from commerce_core.shared.events import EventEnvelope
 from commerce_core.shared.ids import IdGenerator
@@ -74,6 +74,12 @@ class SubmitReviewHandler(_Base):
     B2.5: nothing outside the review's transaction happens inside it), then write the review,
     its automatic moderation and their events in one transaction."""
 
+    def __init__(self, uow: UnitOfWorkFactory[ReviewUnitOfWork], clock: Clock,
+                 ids: IdGenerator, policy: ReviewPolicy,
+                 returned: ReturnedProducts | None = None) -> None:
+        super().__init__(uow, clock, ids, policy)
+        self._returned = returned
+
     def __call__(self, cmd: SubmitReview) -> str:
         policy, now = self._policy, self._clock.now()
         policy.check(cmd.rating, cmd.title, cmd.content, cmd.images)
@@ -84,6 +90,10 @@ class SubmitReviewHandler(_Base):
             except OrderNotFound:
                 order = None
             delivered_at = _purchase(order, cmd.customer_id, cmd.product_id)
+            if self._returned is not None and cmd.product_id in self._returned(uow,
+                                                                               cmd.order_id):
+                raise NotVerifiedPurchase("the product came back in a completed return",
+                                          product_id=cmd.product_id)
             if now - delivered_at > timedelta(days=policy.window_days):
                 raise ReviewWindowClosed(
                     f"the product was delivered more than {policy.window_days} days ago",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from commerce_core.ordering.ports import OrderingUnitOfWork
 from commerce_core.review.model import (
@@ -21,7 +21,8 @@ from commerce_core.review.model import (
 from commerce_core.review.queries import ReviewSort, ReviewView
 
 __all__ = [
-    "ModerationRecord", "RatingSummary", "RatingSummaryRepository", "Report", "Review",
+    "ModerationRecord", "RatingSummary", "RatingSummaryRepository", "Report", "ReturnedProducts",
+    "Review",
     "ReviewPolicy", "ReviewRepository", "ReviewStatus", "ReviewUnitOfWork", "Tally", "Vote",
 ]
 
@@ -80,3 +81,11 @@ class ReviewUnitOfWork(OrderingUnitOfWork, Protocol):
 
     @property
     def rating_summaries(self) -> RatingSummaryRepository: ...
+
+
+class ReturnedProducts(Protocol):
+    """The products of an order that came back in a completed return (units accepted), read in
+    the caller's unit of work. Returns sit above reviews, so the composition root answers it;
+    a review of such a product is refused as not a verified purchase."""
+
+    def __call__(self, uow: Any, order_id: str) -> Collection[str]: ...

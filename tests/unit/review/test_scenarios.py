@@ -315,3 +315,17 @@ def test_the_approval_publishes_the_products_rating_once() -> None:
 
     assert outbox_types(shop).count("review.rating_updated") == 1
     assert shop.reviews.rating(review.product_id).average == 500
+
+
+def test_a_product_that_came_back_in_a_completed_return_cannot_be_reviewed() -> None:
+    from tests.unit.returns.test_scenarios import ask, good, walk_to_processing
+
+    shop = review_shop(risk=0)
+    order_id = delivered_order(shop, (SHIRT_M, 1), (MUG, 1))
+    return_id = ask(shop, order_id, SHIRT_M)
+    walk_to_processing(shop, return_id, good(shop, return_id))
+    shop.returns.complete(return_id)
+
+    with pytest.raises(NotVerifiedPurchase):
+        write(shop, order_id)
+    assert write(shop, order_id, sku=MUG).is_verified is True
