@@ -59,3 +59,24 @@ def test_a_deleted_review_leaves_the_rating_and_the_document() -> None:
     document = shop.search.document(review.product_id)
     assert document is not None
     assert (document.rating, document.review_count) == (0, 0)
+
+
+def test_an_older_rating_announcement_than_the_document_holds_is_ignored() -> None:
+    from datetime import timedelta
+
+    from commerce_core.shared.events import EventEnvelope
+
+    shop = review_shop()
+    review = write(shop, delivered_order(shop, (SHIRT_M, 1)), rating=5)
+    stale = EventEnvelope(
+        "stale-1", "review.rating_updated", 1,
+        shop.ports.clock.now() - timedelta(minutes=5), review.product_id,
+        {"product_id": review.product_id, "average_rating": 100, "total_reviews": 9,
+         "distribution": {"1": 9}, "verified_count": 9,
+         "occurred_at": shop.ports.clock.now().isoformat()})
+
+    failures = shop.bus.deliver(stale)
+
+    assert failures == {}
+    document = shop.search.document(review.product_id)
+    assert document is not None and (document.rating, document.review_count) == (500, 1)
