@@ -139,12 +139,14 @@ class ReviewsApi:
         return view_of(review)
 
     def visible(self, review_id: str, customer_id: str | None) -> ReviewView:
-        """A published review, or the caller's own in any state but deleted."""
-        view = self.get(review_id)
-        mine = customer_id is not None and self.moderation(review_id).customer_id == customer_id
-        if view.status == ReviewStatus.APPROVED.value or (
-                mine and view.status != ReviewStatus.DELETED.value):
-            return view
+        """A published review, or the caller's own in any state but deleted; anything else is
+        the unknown review's `ReviewNotFound`."""
+        with self._read() as uow:
+            review = uow.reviews.get(review_id)
+        mine = customer_id is not None and review.customer_id == customer_id
+        if review.status is ReviewStatus.APPROVED or (mine and review.status is not
+                                                      ReviewStatus.DELETED):
+            return view_of(review)
         raise ReviewNotFound(f"review {review_id} not found", id=review_id)
 
     def of_product(self, product_id: str, *, sort: str = "newest", limit: int = 20,

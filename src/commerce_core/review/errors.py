@@ -57,6 +57,12 @@ class OwnReviewVote(Conflict):
     code = "review.own_vote"
 
 
+class OwnReviewReport(Conflict):
+    """Nobody reports their own review."""
+
+    code = "review.own_report"
+
+
 class ReviewNotPublished(Conflict):
     """Votes, reports and replies are for approved (published) reviews."""
 

@@ -18,6 +18,7 @@ from attrs import define, field, frozen
 from commerce_core.review.errors import (
     AlreadyReported,
     InvalidReview,
+    OwnReviewReport,
     OwnReviewVote,
     ReviewEditClosed,
     ReviewNotModeratable,
@@ -270,7 +271,7 @@ class Review:
         """One report per reader; at the threshold a published review goes back to staff."""
         self._require_published()
         if reporter_id == self.customer_id:
-            raise OwnReviewVote("nobody reports their own review", review_id=self.id)
+            raise OwnReviewReport("nobody reports their own review", review_id=self.id)
         if any(r.reporter_id == reporter_id for r in self.reports):
             raise AlreadyReported("this review was already reported by this reader",
                                   review_id=self.id)

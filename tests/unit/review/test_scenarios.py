@@ -329,3 +329,19 @@ def test_a_product_that_came_back_in_a_completed_return_cannot_be_reviewed() -> 
     with pytest.raises(NotVerifiedPurchase):
         write(shop, order_id)
     assert write(shop, order_id, sku=MUG).is_verified is True
+
+
+def test_nobody_reports_their_own_review_and_unpublished_reviews_take_no_votes() -> None:
+    from commerce_core.review.errors import OwnReviewReport, ReviewNotPublished
+
+    shop = review_shop()
+    review = write(shop, delivered_order(shop, (SHIRT_M, 1)))
+    flagged = write(shop, delivered_order(shop, (MUG, 1)), sku=MUG,
+                    content="This is a damn fine mug, I drink from it every day.")
+
+    with pytest.raises(OwnReviewReport):
+        shop.reviews.report(review.id, "c-1", "spam")
+    with pytest.raises(ReviewNotPublished):
+        shop.reviews.vote(flagged.id, "c-9")
+    with pytest.raises(ReviewNotPublished):
+        shop.reviews.reply(flagged.id, "staff-1", "Thanks!")
