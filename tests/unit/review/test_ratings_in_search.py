@@ -79,4 +79,5 @@ def test_an_older_rating_announcement_than_the_document_holds_is_ignored() -> No
 
     assert failures == {}
     document = shop.search.document(review.product_id)
-    assert document is not None and (document.rating, document.review_count) == (500, 1)
+    assert document is not None
+    assert (document.rating, document.review_count) == (500, 1)
