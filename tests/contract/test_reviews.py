@@ -6,7 +6,7 @@ by one query."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 import attrs
 import pytest
@@ -25,6 +25,7 @@ from commerce_core.review.queries import ReviewSort
 from commerce_core.shared.errors import ConcurrencyConflict
 from tests.contract.builders import state
 from tests.contract.conftest import Store
+from tests.shop import every_event
 
 T0 = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 
@@ -188,3 +189,59 @@ def test_summaries_read_back_and_by_products(store: Store) -> None:
         again = uow.rating_summaries.find("p-1")
     assert again is not None
     assert again.tally.total == 3
+
+
+def test_the_review_journey_on_each_adapter(store: Store) -> None:
+    # Submit, refuse a stranger and a duplicate, moderate, vote, and revoke the badge after a
+    # completed return: the rating follows each step through the events, on every adapter.
+    from adapters.carriers.fake import FakeCarrier
+    from adapters.carriers.registry import CarrierRegistry
+    from commerce_core.app import Commerce, Ports
+    from commerce_core.review.errors import NotVerifiedPurchase
+    from commerce_core.review.model import ReviewPolicy
+    from tests.unit.returns.support import (
+        MUG,
+        POLICY,
+        SHIRT_M,
+        FixedRisk,
+        RefundGateway,
+        delivered_order,
+        line_id,
+        returns_shop,
+    )
+    from tests.unit.review.support import GOOD_TEXT, product_of
+
+    ports = Ports(uow=cast(Any, store.uow), gateway=RefundGateway(), clock=store.clock,
+                  ids=store.ids, carriers=CarrierRegistry([FakeCarrier(clock=store.clock)]))
+    shop = returns_shop(commerce=Commerce(
+        ports, return_policy=POLICY, return_risk=FixedRisk(0),
+        review_policy=ReviewPolicy(banned_words=frozenset({"damn"}))))
+    order_id = delivered_order(shop, (SHIRT_M, 1), (MUG, 1))
+    shirt, mug = product_of(shop, order_id, SHIRT_M), product_of(shop, order_id, MUG)
+
+    with pytest.raises(NotVerifiedPurchase):
+        shop.reviews.submit("c-2", shirt, order_id, 5, "Not mine", GOOD_TEXT)
+    first = shop.reviews.submit("c-1", shirt, order_id, 4, "Lovely shirt", GOOD_TEXT)
+    with pytest.raises((DuplicateReview, ConcurrencyConflict)):
+        shop.reviews.submit("c-1", shirt, order_id, 5, "Again", GOOD_TEXT)
+    waiting = shop.reviews.submit("c-1", mug, order_id, 2, "Damn mug",
+                                  "The damn handle came off in a week, sadly.")
+    assert (first.status, waiting.status) == ("approved", "flagged")
+    shop.reviews.approve(waiting.id, "staff-1", "fair")
+    assert shop.reviews.vote(first.id, "c-9") is True
+
+    return_id = shop.returns.request(order_id, [(line_id(shop, order_id, SHIRT_M), 1)],
+                                     "defective", customer_id="c-1")
+    shop.returns.receive(return_id)
+    shop.returns.inspect(return_id)
+    shop.returns.complete(return_id)
+
+    shirt_rating, mug_rating = shop.reviews.rating(shirt), shop.reviews.rating(mug)
+    assert (shirt_rating.average, shirt_rating.total, shirt_rating.verified_count) == (400, 1, 0)
+    assert (mug_rating.average, mug_rating.total, mug_rating.verified_count) == (200, 1, 1)
+    assert shop.reviews.get(first.id).helpful_count == 1
+    with store.uow() as uow:
+        types = [e.type for e in every_event(uow)]
+    # the shirt's first review, the mug's approval, the shirt's lost badge
+    assert types.count("review.rating_updated") == 3
+    assert "review.verification_revoked" in types
