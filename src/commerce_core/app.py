@@ -63,8 +63,12 @@ from commerce_core.promotion.api import PromotionsApi
 from commerce_core.promotion.services import StoredPromotions
 from commerce_core.promotion.wiring import PromotionWiring
 from commerce_core.returns.api import ReturnsApi
-from commerce_core.returns.model import ReturnPolicy, RiskScorer
+from commerce_core.returns.model import ReturnPolicy, ReturnStatus, RiskScorer
 from commerce_core.returns.wiring import ReturnsWiring
+from commerce_core.review import services as review_services
+from commerce_core.review.api import ReviewsApi
+from commerce_core.review.model import ReviewPolicy
+from commerce_core.review.wiring import ReviewWiring
 from commerce_core.search.analysis import Synonyms
 from commerce_core.search.api import SearchApi
 from commerce_core.search.model import SearchSettings
@@ -100,7 +104,8 @@ class Commerce:
 
     `handle(command)` runs any command; the context attributes (`catalog`, `inventory`, `cart`,
     `checkout`, `orders`, `payments`, `fraud`, `fulfillment`, `pricing`, `promotions`, `tax`,
-    `search`, `notifications`, `audit`, `customers`, `shipping`, `returns`, `webhooks`) offer the
+    `search`, `notifications`, `audit`, `customers`, `shipping`, `returns`, `webhooks`, `reviews`)
+    offer the
     same use cases as plain methods, plus queries.
     """
 
@@ -123,6 +128,7 @@ class Commerce:
         return_risk: RiskScorer | None = None,
         shipment_policy: ShipmentPolicy | None = None,
         shipping_rates_policy: RatesPolicy | None = None,
+        review_policy: ReviewPolicy | None = None,
     ) -> None:
         self.ports = ports
         self.reservation_policy = reservation_policy or ReservationPolicy()
@@ -167,7 +173,7 @@ class Commerce:
             checkout,
             fraud,
             SearchWiring(uow, ports.search_index, clock, ids,
-                         search_settings or SearchSettings()),
+                         search_settings or SearchSettings(), self._ratings),
             self._notification_wiring(),
             customer,
             WebhooksWiring(uow, clock, ids, ports.webhooks),
@@ -179,6 +185,9 @@ class Commerce:
         self.return_policy = return_policy or ReturnPolicy()
         contexts.append(ReturnsWiring(uow, clock, ids, gateway, ports.carriers,
                                       self.return_policy, return_risk))
+        self.review_policy = review_policy or ReviewPolicy()
+        contexts.append(ReviewWiring(uow, clock, ids, self.review_policy,
+                                     self._returned_products))
         kit = self._identity_kit()
         identity = (IdentityWiring(uow, kit, clock, ids, identity_policy)
                     if kit is not None else None)
@@ -207,6 +216,7 @@ class Commerce:
         self.audit = AuditApi(read)
         self.returns = ReturnsApi(handle, read, self.return_policy)
         self.webhooks = WebhooksApi(handle, read)
+        self.reviews = ReviewsApi(handle, read)
         self.shipping_rates = ShippingRatesApi(handle, read)
         self.shipping = ShippingApi(handle, read, rates=self.shipping_rates)
         self.search = SearchApi(handle, read, ports.search_index, clock, ids,
@@ -243,6 +253,21 @@ class Commerce:
                 or Channel.EMAIL not in given.notifiers):
             return kit
         return attrs.evolve(kit, delivery=LinkDelivery(self.handle, given.links))
+
+    @staticmethod
+    def _returned_products(uow: Any, order_id: str) -> set[str]:
+        """Products of the order accepted back in a completed return (reviews sit below
+        returns: the composition root reads them for it)."""
+        done = (ReturnStatus.COMPLETED, ReturnStatus.REFUND_FAILED)
+        return {item.product_id for ret in uow.returns.for_order(order_id)
+                if ret.status in done for item in ret.items if item.quantity_accepted > 0}
+
+    @staticmethod
+    def _ratings(uow: Any, product_ids: Sequence[str]) -> dict[str, tuple[int, int]]:
+        """Products' ratings as search documents show them (search and reviews are siblings:
+        the composition root translates)."""
+        return {p: (r.average, r.total)
+                for p, r in review_services.ratings(uow, product_ids).items()}
 
     def _cart_goods(self, cart_id: str) -> ShippableGoods:
         """A cart's goods as shipping quotes them (shipping and cart are siblings: the

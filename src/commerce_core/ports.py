@@ -18,6 +18,7 @@ from commerce_core.payment.ports import BreakerStore, GatewayRouting, PaymentGat
 from commerce_core.pricing.ports import ExchangeRates
 from commerce_core.promotion.ports import CouponCodeGenerator
 from commerce_core.returns.ports import ReturnsUnitOfWork
+from commerce_core.review.ports import ReviewUnitOfWork
 from commerce_core.search.ports import SearchIndex, SearchUnitOfWork
 from commerce_core.shared.clock import Clock, SystemClock
 from commerce_core.shared.feed import OrderTimeline
@@ -36,7 +37,7 @@ from commerce_core.webhooks.ports import WebhookPorts, WebhooksUnitOfWork
 class ShopUnitOfWork(
     # The contexts whose units of work extend several others come first, so the union has one
     # method resolution order.
-    ReturnsUnitOfWork, ShipmentsUnitOfWork, CatalogUnitOfWork, CheckoutUnitOfWork,
+    ReturnsUnitOfWork, ReviewUnitOfWork, ShipmentsUnitOfWork, CatalogUnitOfWork, CheckoutUnitOfWork,
     FulfillmentUnitOfWork, TaxUnitOfWork, SearchUnitOfWork, NotificationUnitOfWork,
     AuditUnitOfWork, CustomerUnitOfWork, IdentityUnitOfWork, WebhooksUnitOfWork,
     ShippingMethodsUnitOfWork, Protocol,

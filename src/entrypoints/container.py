@@ -40,6 +40,7 @@ from commerce_core.payment.routing import (
     RoutingTable,
 )
 from commerce_core.returns.model import ReturnPolicy
+from commerce_core.review.model import ReviewPolicy
 from commerce_core.search.analysis import Synonyms
 from commerce_core.search.model import SearchSettings
 from commerce_core.shared.address import PostalAddress
@@ -427,6 +428,17 @@ def build_return_policy(settings: Settings) -> ReturnPolicy:
     )
 
 
+def build_review_policy(settings: Settings) -> ReviewPolicy:
+    """COMMERCE_REVIEWS_*."""
+    return ReviewPolicy(
+        window_days=settings.reviews_window_days, edit_days=settings.reviews_edit_days,
+        auto_approve_below=settings.reviews_auto_approve_below,
+        auto_reject_above=settings.reviews_auto_reject_above,
+        report_threshold=settings.reviews_report_threshold,
+        banned_words=frozenset(w.casefold() for w in _items(settings.reviews_banned_words)),
+    )
+
+
 def build_fulfillment_policy(settings: Settings) -> FulfillmentPolicy:
     return FulfillmentPolicy(qc_sample_percent=settings.fulfillment_qc_sample_percent)
 
@@ -449,6 +461,7 @@ def build_commerce(
         synonyms=Synonyms.parse(settings.search_synonyms),
         fraud_policy=build_fraud_policy(settings),
         return_policy=build_return_policy(settings),
+        review_policy=build_review_policy(settings),
         shipping_rates_policy=RatesPolicy(
             budget=timedelta(milliseconds=settings.shipping_quote_budget_ms)),
     )

@@ -328,6 +328,19 @@ class Settings(BaseSettings):
     returns_non_returnable_categories: str = Field(
         "", description="Category ids whose products the shop does not take back"
     )
+    # Reviews (spec reviews B2; docs/reviews.md).
+    reviews_window_days: int = Field(
+        90, ge=1, le=3650, description="Days after delivery a product may be reviewed")
+    reviews_edit_days: int = Field(
+        30, ge=0, le=3650, description="Days after writing it the owner may edit a review")
+    reviews_auto_approve_below: int = Field(
+        30, ge=0, le=101, description="A review's risk score below this publishes it at once")
+    reviews_auto_reject_above: int = Field(
+        70, ge=-1, le=100, description="A review's risk score above this rejects it at once")
+    reviews_report_threshold: int = Field(
+        3, ge=1, le=1000, description="Reports that send a published review back to staff")
+    reviews_banned_words: str = Field(
+        "", description="Words that add to a review's risk score, comma-separated")
     returns_jobs_interval_seconds: float = Field(
         300, gt=0, description="How often the worker cancels stale returns and retries failed "
         "refunds, restocks and labels"

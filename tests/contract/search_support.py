@@ -24,7 +24,8 @@ T0 = datetime(2026, 1, 15, 9, 30, tzinfo=UTC)
 def doc(product_id: str, name: str, *, price: int = 100_000, brand: str | None = None,
         categories: tuple[tuple[str, str], ...] = (), description: str = "",
         attributes: dict[str, tuple[str, ...]] | None = None,
-        stock: dict[str, int] | None = None, age_days: int = 0) -> SearchDocument:
+        stock: dict[str, int] | None = None, age_days: int = 0,
+        rating: tuple[int, int] = (0, 0)) -> SearchDocument:
     """A document; `categories` is its category path as (id, name), leaf first."""
     created = T0 - timedelta(days=age_days)
     return SearchDocument(
@@ -34,6 +35,7 @@ def doc(product_id: str, name: str, *, price: int = 100_000, brand: str | None =
         category_names=tuple(n for _, n in categories), attributes=attributes or {},
         skus=(f"{product_id}-SKU",), price=Money(price, "VND"), stock=stock or {},
         status="active", created_at=created, updated_at=created,
+        rating=rating[0], review_count=rating[1],
     )
 
 

@@ -34,15 +34,17 @@ def shop(index: SearchIndex) -> SearchIndex:
     index.upsert([
         doc("P1", "Áo sơ mi lanh", price=350_000, brand="Việt Tiến",
             categories=(SHIRTS, TOPS), attributes={"color": ("trắng",), "size": ("M", "L")},
-            stock={"HCM": 5}, age_days=3),
+            stock={"HCM": 5}, age_days=3, rating=(450, 12)),
         doc("P2", "Áo sơ mi kẻ", price=420_000, brand="An Phước", categories=(SHIRTS, TOPS),
-            attributes={"color": ("xanh",), "size": ("M",)}, stock={"HN": 2}, age_days=2),
+            attributes={"color": ("xanh",), "size": ("M",)}, stock={"HN": 2}, age_days=2,
+            rating=(450, 3)),
         doc("P3", "Áo thun cổ tròn", price=150_000, brand="Việt Tiến", categories=(TOPS,),
-            attributes={"color": ("trắng",)}, stock={}, age_days=1),
+            attributes={"color": ("trắng",)}, stock={}, age_days=1, rating=(300, 1)),
         doc("P4", "Điện thoại iPhone 15", price=25_000_000, brand="Apple",
             categories=(PHONES,), description="màn hình 6.1 inch", stock={"HCM": 1}),
         doc("P5", "Ốp lưng", price=90_000, brand="Apple", categories=(PHONES,),
-            description="dành cho điện thoại iphone", stock={"HCM": 9}, age_days=5),
+            description="dành cho điện thoại iphone", stock={"HCM": 9}, age_days=5,
+            rating=(500, 1)),
     ])
     return index
 
@@ -123,6 +125,22 @@ def test_sorts_by_price_and_by_newest(shop: SearchIndex) -> None:
     assert search(shop, "ao", sort=SortBy.PRICE_ASC) == ["P3", "P1", "P2"]
     assert search(shop, "ao", sort=SortBy.PRICE_DESC) == ["P2", "P1", "P3"]
     assert search(shop, sort=SortBy.NEWEST) == ["P4", "P3", "P2", "P1", "P5"]
+
+
+def test_sorts_by_rating_best_first_then_by_the_number_of_reviews(shop: SearchIndex) -> None:
+    assert search(shop, sort=SortBy.RATING) == ["P5", "P1", "P2", "P3", "P4"]
+    assert search(shop, "ao", sort=SortBy.RATING) == ["P1", "P2", "P3"]
+
+
+def test_a_minimum_rating_keeps_products_rated_at_least_that(shop: SearchIndex) -> None:
+    assert sorted(search(shop, filters=Filters(rating_min=450))) == ["P1", "P2", "P5"]
+    assert search(shop, filters=Filters(rating_min=501)) == []
+    result = shop.search(SearchQuery(filters=Filters(rating_min=400, brands=("Apple",))))
+    assert result.product_ids == ["P5"]
+    assert {(b.value, b.count) for b in result.facets.brands} == {("Apple", 1),
+                                                                  ("Việt Tiến", 1),
+                                                                  ("An Phước", 1)}
+    assert result.facets.in_stock == 1
 
 
 def test_relevance_puts_products_in_stock_first_among_equals(shop: SearchIndex) -> None:

@@ -244,3 +244,35 @@ def test_an_unreachable_cluster_is_unavailable(index: ElasticsearchSearchIndex) 
 
     with pytest.raises(SearchUnavailable):
         index.count()
+
+
+def test_ratings_are_indexed_filtered_from_a_minimum_and_sorted_best_first(
+        index: ElasticsearchSearchIndex) -> None:
+    rated = attrs.evolve(doc("P1", "Áo sơ mi lanh"), rating=450, review_count=12)
+
+    def indexed(lines: Any) -> None:
+        assert (lines[1]["rating"], lines[1]["review_count"]) == (450, 12)
+
+    def request(body: Any) -> None:
+        assert body["post_filter"] == {"bool": {"filter": [
+            {"range": {"rating": {"gte": 400}}}]}}
+        assert body["aggs"]["brands"]["filter"] == body["post_filter"]
+        assert body["sort"] == [{"rating": "desc"}, {"review_count": "desc"},
+                                {"product_id": "asc"}]
+
+    answer = {"took": 1, "timed_out": False, "_shards": SHARDS,
+              "hits": {"total": {"value": 1, "relation": "eq"}, "max_score": None, "hits": [
+                  {"_index": INDEX, "_id": "P1", "_score": None,
+                   "_source": {"document": rated.to_dict()}, "sort": [450, 12, "P1"]}]},
+              "aggregations": {"brands": {"doc_count": 1, "values": {"buckets": []}},
+                               "categories": {"doc_count": 1, "values": {"buckets": []}},
+                               "prices": {"doc_count": 1, "values": {"buckets": []}},
+                               "in_stock": {"doc_count": 0}}}
+    expect(alias_exists(), Exchange("PUT", "/_bulk", bulk_answer("P1"), check=indexed),
+           Exchange("POST", "/products_search/_search", answer, check=request))
+
+    index.upsert([rated])
+    result = index.search(SearchQuery(filters=Filters(rating_min=400), sort=SortBy.RATING))
+
+    assert result.hits[0].document == rated
+    assert (result.hits[0].document.rating, result.hits[0].document.review_count) == (450, 12)

@@ -74,6 +74,7 @@ def mapping() -> dict[str, Any]:
                 "attribute_pairs": {"type": "keyword"}, "words": {"type": "keyword"},
                 "price_amount": {"type": "long"}, "in_stock": {"type": "integer"},
                 "in_stock_at": {"type": "keyword"}, "created_us": {"type": "long"},
+                "rating": {"type": "integer"}, "review_count": {"type": "integer"},
                 "document": {"type": "object", "enabled": False},
             },
         },
@@ -102,7 +103,8 @@ def source(document: SearchDocument) -> dict[str, Any]:
         "words": sorted({w for ws in words.values() for w in ws}),
         "price_amount": document.price.amount, "in_stock": int(document.in_stock),
         "in_stock_at": sorted(w for w, n in document.stock.items() if n > 0),
-        "created_us": _micros(document.created_at), "document": document.to_dict(),
+        "created_us": _micros(document.created_at), "rating": document.rating,
+        "review_count": document.review_count, "document": document.to_dict(),
     }
 
 
@@ -142,6 +144,8 @@ def _filters(filters: Filters) -> list[tuple[str, dict[str, Any]]]:
         found.append(("price", {"range": {"price_amount": bounds}}))
     if filters.in_stock:
         found.append(("in_stock", _in_stock(filters.warehouse_id)))
+    if filters.rating_min is not None:  # no facet of its own: every facet counts under it
+        found.append(("rating", {"range": {"rating": {"gte": filters.rating_min}}}))
     return found
 
 
@@ -157,6 +161,8 @@ def _sort(sort: SortBy) -> list[dict[str, Any]]:
         return [{"price_amount": "desc"}, last]
     if sort is SortBy.NEWEST:
         return [{"created_us": "desc"}, last]
+    if sort is SortBy.RATING:
+        return [{"rating": "desc"}, {"review_count": "desc"}, last]
     return [{"_score": "desc"}, {"in_stock": "desc"}, {"created_us": "desc"}, last]
 
 

@@ -74,6 +74,8 @@ def matches(document: SearchDocument, filters: Filters, skip: str = "") -> bool:
             return False
         if filters.price_max is not None and document.price.amount > filters.price_max:
             return False
+    if filters.rating_min is not None and document.rating < filters.rating_min:
+        return False
     for key, values in filters.attributes.items():
         if skip != f"attr:{key}" and not set(values) & set(document.attributes.get(key, ())):
             return False
@@ -89,6 +91,8 @@ def sort_key(document: SearchDocument, score: float, sort: SortBy) -> tuple[Any,
         return (-document.price.amount, 0, 0, document.product_id)
     if sort is SortBy.NEWEST:
         return (-micros(document.created_at), 0, 0, document.product_id)
+    if sort is SortBy.RATING:
+        return (-document.rating, -document.review_count, 0, document.product_id)
     return (-score, 0 if document.in_stock else 1, -micros(document.created_at),
             document.product_id)
 

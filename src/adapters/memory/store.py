@@ -51,6 +51,7 @@ from adapters.memory.promotion import (
     InMemoryPromotionUsageLedger,
 )
 from adapters.memory.returns import InMemoryReturnRepository
+from adapters.memory.review import InMemoryRatingSummaryRepository, InMemoryReviewRepository
 from adapters.memory.search import InMemorySearchLog
 from adapters.memory.shipping import InMemoryShipmentRepository
 from adapters.memory.shipping_methods import (
@@ -113,6 +114,8 @@ class InMemoryUnitOfWork(TrackedUnitOfWork):
     webhook_subscriptions = Slot(InMemorySubscriptionRepository.over)
     webhook_deliveries = Slot(InMemoryDeliveryRepository.over)
     shipments = Slot(InMemoryShipmentRepository.over)
+    reviews = Slot(InMemoryReviewRepository.over)
+    rating_summaries = Slot(InMemoryRatingSummaryRepository.over)
     shipping_methods = Slot(InMemoryShippingMethodRepository.over)
     shipping_quotes = Slot(InMemoryShippingQuoteRepository.over)
     stock = Slot(lambda s: InMemoryStockLevels(s.db, s.journal, s.clock, s.ids))

@@ -17,6 +17,7 @@ from commerce_core.inventory.errors import (
     InvalidStockChange,
 )
 from commerce_core.returns.errors import ReturnAlreadyOpen
+from commerce_core.review.errors import DuplicateReview
 from commerce_core.shared.errors import CommerceError, ConcurrencyConflict, ServiceUnavailable
 from commerce_core.shipping.errors import DuplicateTrackingNumber
 from commerce_core.shipping.rate_errors import DuplicateShippingMethod
@@ -52,6 +53,8 @@ _UNIQUE: dict[str, tuple[type[CommerceError], str]] = {
     "uq_shipments_carrier_tracking_number": (
         DuplicateTrackingNumber, "the carrier's tracking number is already used"),
     "uq_shipping_methods_code": (DuplicateShippingMethod, "shipping method code in use"),
+    # One live review per customer and product.
+    "uq_reviews_live_key": (DuplicateReview, "the customer already reviewed this product"),
 }
 
 

@@ -250,7 +250,8 @@ class SqlSearchIndex:
             rows.append({
                 "product_id": d.product_id, "status": d.status, "name_text": name_text,
                 "price_amount": d.price.amount, "in_stock": int(d.in_stock),
-                "created_us": _micros(d.created_at),
+                "created_us": _micros(d.created_at), "rating": d.rating,
+                "review_count": d.review_count,
                 "document": orjson.dumps(d.to_dict()).decode(), **facets,
                 **{f"f_{k}": " ".join(v) for k, v in d.words().items()},
             })
@@ -258,11 +259,12 @@ class SqlSearchIndex:
                 prefixes += [{"product_id": d.product_id, "prefix": p,
                               "out_of_stock": 0 if d.in_stock else 1, "name_text": name_text}
                              for p in sorted(_prefixes(name_text))]
-        columns = ("product_id, status, name_text, price_amount, in_stock, created_us, document, "
-                   "facet_brand, facet_categories, facet_attributes, stocked_warehouses")
+        columns = ("product_id, status, name_text, price_amount, in_stock, created_us, rating, "
+                   "review_count, document, facet_brand, facet_categories, facet_attributes, "
+                   "stocked_warehouses")
         values = (":product_id, :status, :name_text, :price_amount, :in_stock, :created_us, "
-                  ":document, :facet_brand, :facet_categories, :facet_attributes, "
-                  ":stocked_warehouses")
+                  ":rating, :review_count, :document, :facet_brand, :facet_categories, "
+                  ":facet_attributes, :stocked_warehouses")
         if self.is_postgres:
             db.execute(sa.text(
                 f"INSERT INTO search_documents ({columns}, tsv) VALUES ({values}, "
@@ -371,6 +373,8 @@ class SqlSearchIndex:
             found.append(("price", f"d.price_amount <= {q.bind(filters.price_max)}"))
         if filters.in_stock:
             found.append(("in_stock", self._in_stock(q, filters.warehouse_id)))
+        if filters.rating_min is not None:  # no facet of its own: every facet counts under it
+            found.append(("rating", f"d.rating >= {q.bind(filters.rating_min)}"))
         return found
 
     def _in_stock(self, q: _Sql, warehouse_id: str | None) -> str:
@@ -392,6 +396,8 @@ class SqlSearchIndex:
             return "-h.price_amount", "0", "0"
         if sort is SortBy.NEWEST:
             return "-h.created_us", "0", "0"
+        if sort is SortBy.RATING:
+            return "-h.rating", "-h.review_count", "0"
         score = ("-round(CAST(h.score AS numeric), 6)" if self.is_postgres
                  else "-round(h.score, 6)")
         return score, "1 - h.in_stock", "-h.created_us"
@@ -414,7 +420,8 @@ class SqlSearchIndex:
             where += f" AND {failed} <= 1"
         here = self._in_stock(q, query.filters.warehouse_id)
         matched = (
-            "SELECT d.seq, d.product_id, d.price_amount, d.in_stock, d.created_us, "
+            "SELECT d.seq, d.product_id, d.price_amount, d.in_stock, d.created_us, d.rating, "
+            "d.review_count, "
             "d.facet_brand, d.facet_categories, d.facet_attributes, "
             f"{here} AS here, {flags}{score} AS score FROM {source} WHERE {where}")
 

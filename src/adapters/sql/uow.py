@@ -77,6 +77,12 @@ from adapters.sql.promotion import (
     SqlPromotionUsageLedger,
 )
 from adapters.sql.returns import RETURNS, SqlReturnRepository
+from adapters.sql.review import (
+    RATING_SUMMARIES,
+    REVIEWS,
+    SqlRatingSummaryRepository,
+    SqlReviewRepository,
+)
 from adapters.sql.search import SqlSearchLog
 from adapters.sql.shipping import SHIPMENTS, SqlShipmentRepository
 from adapters.sql.shipping_methods import (
@@ -163,6 +169,8 @@ class SqlUnitOfWork(TrackedUnitOfWork):
     webhook_subscriptions = stored(SqlSubscriptionRepository, SUBSCRIPTIONS)
     webhook_deliveries = stored(SqlDeliveryRepository, DELIVERIES)
     shipments = stored(SqlShipmentRepository, SHIPMENTS)
+    reviews = stored(SqlReviewRepository, REVIEWS)
+    rating_summaries = stored(SqlRatingSummaryRepository, RATING_SUMMARIES)
     shipping_methods = stored(SqlShippingMethodRepository, SHIPPING_METHODS)
     shipping_quotes = stored(SqlShippingQuoteRepository, SHIPPING_QUOTES)
     # Written at once, in the transaction, rather than on commit.

@@ -89,7 +89,10 @@ class SearchApi:
         cursor: str | None = None, facet_attributes: tuple[str, ...] = (),
         price_ranges: tuple[PriceRange, ...] = DEFAULT_PRICE_RANGES,
         session: str | None = None, record: bool | None = None,
+        rating_min: int | None = None,
     ) -> SearchResult:
+        """`rating_min`: only products whose reviews average at least this many stars
+        (1 to 5); `sort="rating"`: best rated first."""
         started = time.perf_counter()
         if len(text) > MAX_QUERY_LENGTH:
             raise InvalidSearch(f"a query has at most {MAX_QUERY_LENGTH} characters")
@@ -103,11 +106,15 @@ class SearchApi:
         except ValueError as exc:
             raise InvalidSearch(f"unknown sort {sort!r}", sort=str(sort),
                                 allowed=[s.value for s in SortBy]) from exc
+        if rating_min is not None and not 1 <= rating_min <= 5:
+            raise InvalidSearch("rating_min is a number of stars from 1 to 5",
+                                rating_min=rating_min)
         filters = Filters(
             category_ids=tuple(category_ids), brands=tuple(brands), price_min=price_min,
             price_max=price_max,
             attributes={k: tuple(v) for k, v in (attributes or {}).items() if v},
             in_stock=in_stock, warehouse_id=warehouse_id,
+            rating_min=None if rating_min is None else rating_min * 100,
         )
         query = SearchQuery(
             terms=self.synonyms.terms(tokens(text)), filters=filters, sort=order,

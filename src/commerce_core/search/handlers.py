@@ -104,12 +104,14 @@ class RebuildIndexHandler:
                     prices = uow.prices.points_for([v.product_id for v in views])
                     skus = {v.sku for view in views for v in view.variants}
                     stock = [row for sku in sorted(skus) for row in uow.stock.items(sku=sku)]
+                    ratings = self._projector.ratings(uow, [v.product_id for v in views])
                 now = self._clock.now()
                 documents = []
                 for view in views:
                     document = assemble(
                         view, prices=[p for p in prices if p.product_id == view.product_id],
-                        stock=stock, categories=tree, settings=settings, now=now)
+                        stock=stock, categories=tree, settings=settings, now=now,
+                        rating=ratings.get(view.product_id, (0, 0)))
                     if document is None:
                         skipped += 1
                     else:

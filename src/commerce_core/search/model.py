@@ -112,7 +112,7 @@ def shop_price(view: ProductView, rows: Sequence[PriceRow], currency: str,
 def assemble(
     view: ProductView | None, *, prices: Sequence[PriceRow], stock: Iterable[StockRow],
     categories: CategoryTree, settings: SearchSettings, now: datetime,
-    watermarks: Mapping[str, str] | None = None,
+    watermarks: Mapping[str, str] | None = None, rating: tuple[int, int] = (0, 0),
 ) -> SearchDocument | None:
     """The product's document, or None when it must not be found (absent, not active, or
     without a price in the shop currency)."""
@@ -143,7 +143,7 @@ def assemble(
         attributes={k: tuple(v) for k, v in sorted(attributes.items())},
         skus=skus, price=price, stock=dict(sorted(units.items())), status=view.status,
         created_at=view.created_at, updated_at=view.updated_at,
-        watermarks=dict(watermarks or {}),
+        watermarks=dict(watermarks or {}), rating=rating[0], review_count=rating[1],
     )
 
 

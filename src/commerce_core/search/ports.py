@@ -32,6 +32,16 @@ class IndexBuild(Protocol):
     def discard(self) -> None: ...
 
 
+class ProductRatings(Protocol):
+    """Products' ratings as documents show them: (average in hundredths of a star, number of
+    approved reviews) by product id, read in the caller's unit of work; a product without
+    reviews may be missing. The review context answers it; the composition root injects it
+    (search and reviews are siblings and never import each other)."""
+
+    def __call__(self, uow: Any, product_ids: Sequence[str]) -> Mapping[str, tuple[int, int]]:
+        ...
+
+
 class SearchIndex(Protocol):
     """Product documents and the queries over them. Search is its only writer.
 

@@ -12,8 +12,10 @@ event a no-op for the subscriber that already applied it.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
+
+import attrs
 
 from commerce_core.catalog import services as catalog
 from commerce_core.search.model import (
@@ -23,7 +25,7 @@ from commerce_core.search.model import (
     mark,
     sequence_mark,
 )
-from commerce_core.search.ports import SearchIndex, SearchUnitOfWork
+from commerce_core.search.ports import ProductRatings, SearchIndex, SearchUnitOfWork
 from commerce_core.search.queries import SearchDocument
 from commerce_core.shared.bus import Subscriber
 from commerce_core.shared.clock import Clock
@@ -50,8 +52,15 @@ class Projector:
     """Builds and writes documents; the subscribers below call it, so do the reindex
     commands."""
 
-    def __init__(self, index: SearchIndex, settings: SearchSettings, clock: Clock) -> None:
+    def __init__(self, index: SearchIndex, settings: SearchSettings, clock: Clock,
+                 ratings: ProductRatings | None = None) -> None:
         self.index, self.settings, self._clock = index, settings, clock
+        self._ratings = ratings
+
+    def ratings(self, uow: SearchUnitOfWork,
+                product_ids: Sequence[str]) -> Mapping[str, tuple[int, int]]:
+        """The products' ratings (none without a source: every document unrated)."""
+        return {} if self._ratings is None else self._ratings(uow, product_ids)
 
     def document(self, uow: SearchUnitOfWork, product_id: str,
                  watermarks: dict[str, str] | None = None) -> SearchDocument | None:
@@ -63,6 +72,7 @@ class Projector:
             view, prices=uow.prices.points_for([product_id]), stock=stock,
             categories=CategoryTree(catalog.category_views(uow)), settings=self.settings,
             now=self._clock.now(), watermarks=watermarks,
+            rating=self.ratings(uow, [product_id]).get(product_id, (0, 0)),
         )
 
     def refresh(self, uow: SearchUnitOfWork, product_id: str, source: str | None = None,
@@ -104,6 +114,31 @@ def _stock_key(envelope: EventEnvelope, uow: SearchUnitOfWork) -> tuple[str, str
     return item.product_id, f"stock:{sku}@{warehouse}", mark(envelope.occurred_at)
 
 
+class RefreshRating:
+    """`review.rating_updated` → the product's document takes the announced average and count
+    (read by type and payload: search does not import the review context). Nothing else of
+    the document changes, so nothing else is read; an older announcement than the document's
+    `rating` watermark is ignored, and a product without a document gets its rating when it
+    is indexed (the projector reads ratings then)."""
+
+    name = "search.refresh_rating_on_review_rating_updated"
+    event_type = "review.rating_updated"
+
+    def __init__(self, projector: Projector) -> None:
+        self._projector = projector
+
+    def __call__(self, envelope: EventEnvelope, uow: SearchUnitOfWork) -> None:
+        payload, index = envelope.payload, self._projector.index
+        product_id, at = str(payload["product_id"]), mark(envelope.occurred_at)
+        current = index.get(product_id, within=uow)
+        if current is None or current.watermarks.get("rating", "") > at:
+            return
+        index.upsert([attrs.evolve(
+            current, rating=int(payload["average_rating"]),
+            review_count=int(payload["total_reviews"]),
+            watermarks={**current.watermarks, "rating": at})], within=uow)
+
+
 Key = Callable[[EventEnvelope, Any], tuple[str, str, str] | None]
 
 
@@ -138,4 +173,4 @@ def subscribers(projector: Projector) -> list[Subscriber]:
     reactions += [RefreshDocument(projector, t, _pricing_key, shop_currency)
                   for t in PRICING_EVENTS]
     reactions += [RefreshDocument(projector, t, _stock_key) for t in STOCK_EVENTS]
-    return [Subscriber.of(r) for r in reactions]
+    return [*(Subscriber.of(r) for r in reactions), Subscriber.of(RefreshRating(projector))]

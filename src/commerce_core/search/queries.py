@@ -30,7 +30,10 @@ class SearchDocument:
     by every change that can cross zero, so in or out of stock is exact); `category_path` the
     product's categories with every ancestor, so filtering on a category finds its descendants'
     products. `watermarks` hold, per source, the newest change the document reflects
-    (`catalog`, `pricing`, `stock:<sku>@<warehouse>`), so older events are ignored."""
+    (`catalog`, `pricing`, `stock:<sku>@<warehouse>`, `rating`), so older events are ignored.
+    `rating` is the average of the product's approved reviews in hundredths of a star (450 =
+    4.5; 0 without reviews) and `review_count` their number, as the review context last
+    announced them."""
 
     product_id: str
     slug: str
@@ -49,6 +52,8 @@ class SearchDocument:
     updated_at: datetime
     sales_rank: int | None = None
     watermarks: Mapping[str, str] = field(factory=dict)
+    rating: int = 0
+    review_count: int = 0
 
     @property
     def in_stock(self) -> bool:
@@ -84,7 +89,8 @@ class SearchDocument:
             "skus": list(self.skus), "price": self.price.to_dict(), "stock": dict(self.stock),
             "status": self.status, "created_at": self.created_at.isoformat(),
             "updated_at": self.updated_at.isoformat(), "sales_rank": self.sales_rank,
-            "watermarks": dict(self.watermarks),
+            "watermarks": dict(self.watermarks), "rating": self.rating,
+            "review_count": self.review_count,
         }
 
     @classmethod
@@ -103,6 +109,7 @@ class SearchDocument:
             updated_at=datetime.fromisoformat(data["updated_at"]),
             sales_rank=data.get("sales_rank"),
             watermarks={str(k): str(v) for k, v in (data.get("watermarks") or {}).items()},
+            rating=int(data.get("rating") or 0), review_count=int(data.get("review_count") or 0),
         )
 
 
@@ -111,6 +118,7 @@ class SortBy(StrEnum):
     PRICE_ASC = "price_asc"
     PRICE_DESC = "price_desc"
     NEWEST = "newest"
+    RATING = "rating"  # best rated first; more reviews first among equal averages
 
 
 @frozen
@@ -146,6 +154,7 @@ class Filters:
     attributes: Mapping[str, tuple[str, ...]] = field(factory=dict)
     in_stock: bool = False
     warehouse_id: str | None = None  # in stock there, rather than anywhere
+    rating_min: int | None = None  # average rating at least this, in hundredths of a star
 
     def to_dict(self) -> dict[str, Any]:
         found: dict[str, Any] = {}
@@ -163,6 +172,8 @@ class Filters:
             found["in_stock"] = True
         if self.warehouse_id:
             found["warehouse_id"] = self.warehouse_id
+        if self.rating_min is not None:
+            found["rating_min"] = self.rating_min
         return found
 
 

@@ -7,7 +7,7 @@ from commerce_core.search import commands as sc
 from commerce_core.search import handlers as sh
 from commerce_core.search import projector
 from commerce_core.search.model import SearchSettings
-from commerce_core.search.ports import SearchIndex, SearchUnitOfWork
+from commerce_core.search.ports import ProductRatings, SearchIndex, SearchUnitOfWork
 from commerce_core.shared.bus import Handlers, Subscriber
 from commerce_core.shared.clock import Clock
 from commerce_core.shared.ids import IdGenerator
@@ -16,9 +16,11 @@ from commerce_core.shared.uow import UnitOfWorkFactory
 
 class SearchWiring:
     def __init__(self, uow: UnitOfWorkFactory[SearchUnitOfWork], index: SearchIndex | None,
-                 clock: Clock, ids: IdGenerator, settings: SearchSettings) -> None:
+                 clock: Clock, ids: IdGenerator, settings: SearchSettings,
+                 ratings: ProductRatings | None = None) -> None:
         self._uow, self._clock, self._ids = uow, clock, ids
-        self._projector = None if index is None else projector.Projector(index, settings, clock)
+        self._projector = (None if index is None
+                           else projector.Projector(index, settings, clock, ratings))
 
     def handlers(self) -> Handlers:
         uow, clock = self._uow, self._clock

@@ -53,6 +53,8 @@ class Permission(StrEnum):
     SHIPPING_CONFIGURE = "shipping.configure"
     SYSTEM_ADMIN = "system.admin"
     WEBHOOKS_MANAGE = "webhooks.manage"
+    REVIEWS_MODERATE = "reviews.moderate"
+    REVIEWS_REPLY = "reviews.reply"
 
 
 ALL_PERMISSIONS: frozenset[str] = frozenset(p.value for p in Permission)

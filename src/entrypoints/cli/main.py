@@ -23,6 +23,7 @@ from entrypoints.cli import (
     payments,
     pricing,
     returns,
+    reviews,
     search,
     seed,
     serve,
@@ -59,6 +60,7 @@ app.add_typer(stock.app, name="stock")
 app.add_typer(warehouses.app, name="warehouses")
 app.add_typer(fulfillment.app, name="fulfillment")
 app.add_typer(returns.app, name="returns")
+app.add_typer(reviews.app, name="reviews")
 app.add_typer(shipping.app, name="shipping")
 app.add_typer(pricing.price_app, name="price")
 app.add_typer(pricing.promotions_app, name="promotions")

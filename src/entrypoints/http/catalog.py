@@ -35,7 +35,10 @@ def list_products(
     products = commerce.catalog.list(
         published_only=True, category_id=category_id, limit=limit, offset=offset
     )
-    return ProductPage(items=[ProductOut.of(p) for p in products], limit=limit, offset=offset)
+    # The catalog knows no reviews: the route puts each product beside its rating.
+    ratings = commerce.reviews.ratings([p.id for p in products])
+    return ProductPage(items=[ProductOut.of(p, ratings[p.id]) for p in products], limit=limit,
+                       offset=offset)
 
 
 @router.get("/products/{id_or_slug}", summary="A published product, by id or slug",
@@ -50,7 +53,7 @@ def get_product(id_or_slug: str, commerce: CommerceDep) -> ProductOut:
     # Drafts and archived products do not exist for shoppers.
     if product is None or not product.is_available:
         raise ProductNotFound(f"product {id_or_slug} not found", id=id_or_slug)
-    return ProductOut.of(product)
+    return ProductOut.of(product, commerce.reviews.rating(product.id))
 
 
 @router.get("/categories", dependencies=[PUBLIC])

@@ -51,6 +51,7 @@ def result_json(result: SearchResult) -> Json:
             "name": h.document.name, "brand": h.document.brand,
             "price": h.document.price.to_dict(), "in_stock": h.document.in_stock,
             "category_ids": list(h.document.category_ids), "score": h.score,
+            "rating": h.document.rating / 100, "review_count": h.document.review_count,
         } for h in result.hits],
         "facets": {
             "brands": _buckets(facets.brands), "categories": _buckets(facets.categories),
@@ -107,6 +108,8 @@ def search(
     price_max: Annotated[int | None, Query(ge=0, description="Highest price, minor units")] = None,
     in_stock: bool = False,
     warehouse_id: Annotated[str | None, Query(max_length=100)] = None,
+    rating_min: Annotated[int | None, Query(
+        ge=1, le=5, description="Products whose reviews average at least this many stars")] = None,
     sort: SortBy = SortBy.RELEVANCE,
     page: Annotated[int, Query(
         ge=1, le=100, description="Pages 1-100 (10,000 results at most); deeper with `cursor`",
@@ -118,7 +121,7 @@ def search(
         q, category_ids=tuple(category_id), brands=tuple(brand), price_min=price_min,
         price_max=price_max, attributes=_attributes(attr), in_stock=in_stock,
         warehouse_id=warehouse_id, sort=sort, page=page, page_size=page_size, cursor=cursor,
-        facet_attributes=tuple(facet),
+        facet_attributes=tuple(facet), rating_min=rating_min,
     ))
 
 

@@ -40,6 +40,7 @@ from adapters.sql.tables import (  # noqa: E402
     pricing,
     promotion,
     returns,
+    review,
     search,
     shipping,
     shipping_methods,
@@ -50,6 +51,6 @@ from adapters.sql.tables import (  # noqa: E402
 __all__ = [
     "NAMING_CONVENTION", "audit", "cart", "catalog", "checkout", "customer", "fraud",
     "fulfillment", "identity", "inventory", "messaging", "metadata", "notification", "ordering",
-    "payment", "pricing", "promotion", "returns", "search", "shipping", "shipping_methods", "tax",
-    "webhooks",
+    "payment", "pricing", "promotion", "returns", "review", "search", "shipping",
+    "shipping_methods", "tax", "webhooks",
 ]

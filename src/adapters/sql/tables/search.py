@@ -41,6 +41,9 @@ search_documents = sa.Table(
     sa.Column("price_amount", sa.BigInteger(), nullable=False),
     sa.Column("in_stock", sa.Integer(), nullable=False),
     sa.Column("created_us", sa.BigInteger(), nullable=False),
+    # The reviews' average in hundredths of a star and their number (filter and sort).
+    sa.Column("rating", sa.Integer(), nullable=False, server_default="0"),
+    sa.Column("review_count", sa.Integer(), nullable=False, server_default="0"),
     sa.Column("document", sa.Text(), nullable=False),
     # The facet values, on the row so that facets count from the text matches alone: the brand,
     # the category path, attribute values as `<len(key)>:<key>:<value>` (unambiguous whatever
@@ -51,6 +54,7 @@ search_documents = sa.Table(
     sa.Column("stocked_warehouses", _texts(), nullable=False),
     sa.Index("ix_search_documents_status_price_amount", "status", "price_amount"),
     sa.Index("ix_search_documents_status_created_us", "status", "created_us"),
+    sa.Index("ix_search_documents_status_rating", "status", "rating"),
 )
 
 # Autocomplete: one row per active document and distinct two-letter start of a name word (the

@@ -11,6 +11,7 @@ from commerce_core.catalog.commands import (
     VariantSpec,
 )
 from commerce_core.catalog.model import Category, Product, Variant
+from commerce_core.review.queries import ProductRating
 from entrypoints.http.schemas.common import (
     MoneyIn,
     MoneyOut,
@@ -63,6 +64,21 @@ class VariantOut(BaseModel):
                    attributes=dict(variant.attributes))
 
 
+class RatingOut(BaseModel):
+    """A product's rating from its approved reviews."""
+
+    average: float = Field(description="Stars, two decimals (0 without reviews)")
+    count: int
+    distribution: dict[str, int] = Field(description="Approved reviews per star, '1' to '5'")
+    verified_count: int
+
+    @classmethod
+    def of(cls, rating: ProductRating) -> RatingOut:
+        return cls(average=rating.average / 100, count=rating.total,
+                   distribution={str(i + 1): n for i, n in enumerate(rating.distribution)},
+                   verified_count=rating.verified_count)
+
+
 class ProductOut(BaseModel):
     id: str
     slug: str
@@ -72,14 +88,17 @@ class ProductOut(BaseModel):
     category_ids: list[str]
     attributes: dict[str, str]
     variants: list[VariantOut]
+    rating: RatingOut | None = Field(
+        default=None, description="Shoppers' routes: the rating of its approved reviews")
 
     @classmethod
-    def of(cls, product: Product) -> ProductOut:
+    def of(cls, product: Product, rating: ProductRating | None = None) -> ProductOut:
         return cls(
             id=product.id, slug=product.slug, name=product.name,
             description=product.description, status=product.status.value,
             category_ids=list(product.category_ids), attributes=dict(product.attributes),
             variants=[VariantOut.of(v) for v in product.variants],
+            rating=RatingOut.of(rating) if rating is not None else None,
         )
 
 
