@@ -38,6 +38,7 @@ from commerce_core.shared.bus import Handle
 from commerce_core.shared.events import EventEnvelope
 from commerce_core.shared.uow import UnitOfWorkFactory
 
+EARLIEST_YEAR, LATEST_YEAR = 1970, 9000  # a report's period and the one before it stay datable
 REPORTS = ("overview", "revenue", "orders", "funnel", "fulfilment", "shipping", "returns",
            "cohorts", "rfm")
 
@@ -56,6 +57,8 @@ class AnalyticsApi:
         """The days first..last (both included) in the shop's timezone."""
         if last < first:
             raise InvalidPeriod(f"the last day {last} comes before the first {first}")
+        if first.year < EARLIEST_YEAR or last.year > LATEST_YEAR:
+            raise InvalidPeriod(f"days are between {EARLIEST_YEAR} and {LATEST_YEAR}")
         return Period(datetime.combine(first, time(), self.zone),
                       datetime.combine(last + timedelta(days=1), time(), self.zone))
 
