@@ -46,8 +46,9 @@ BUILT_IN_ROLES: Mapping[str, frozenset[str]] = MappingProxyType({
                          P.FULFILLMENT_READ, P.FULFILLMENT_WRITE, P.ORDERS_READ,
                          P.RETURNS_READ, P.RETURNS_MANAGE, P.SHIPPING_READ, P.SHIPPING_MANAGE,
                          P.REVIEWS_REPLY),
-    "ANALYTICS_VIEWER": _names(P.SEARCH_ANALYTICS, P.METRICS_READ, P.ORDERS_READ,
-                               P.CATALOG_READ, P.PRICING_READ, P.INVENTORY_READ),
+    "ANALYTICS_VIEWER": _names(P.ANALYTICS_READ, P.SEARCH_ANALYTICS, P.METRICS_READ,
+                               P.ORDERS_READ, P.CATALOG_READ, P.PRICING_READ,
+                               P.INVENTORY_READ),
 })
 
 

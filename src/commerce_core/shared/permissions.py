@@ -55,6 +55,8 @@ class Permission(StrEnum):
     WEBHOOKS_MANAGE = "webhooks.manage"
     REVIEWS_MODERATE = "reviews.moderate"
     REVIEWS_REPLY = "reviews.reply"
+    ANALYTICS_READ = "analytics.read"
+    ANALYTICS_MANAGE = "analytics.manage"
 
 
 ALL_PERMISSIONS: frozenset[str] = frozenset(p.value for p in Permission)
