@@ -13,11 +13,13 @@ The rules, each named by the function that enforces it:
 - `max_level_is_not_below_min_level`: a stock item's max level (0 = none) is not below its min.
 - `passwords_follow_the_policy`: a new password has an upper- and a lower-case letter, a digit
   and a special character (its length the schema states).
+- `a_dashboard_shows_a_year_at_most`: the dashboard's `to` is not before its `from`, at most
+  366 days in all (a query, not a body).
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import schemathesis
@@ -161,7 +163,7 @@ RULES = (webhook_targets_answer, webhooks_name_known_event_types, shipping_metho
 # The operations with such rules; a case hook on every operation would slow generation down.
 RULED = (r"^/admin/(campaigns|promotions|price-rules|prices(/\{price_id\})?|tax-rules|products"
          r"|stock/\{sku\}/\{warehouse\}/settings|users|webhooks(/\{subscription_id\}(/replay)?)?"
-         r"|shipping-methods(/\{code\})?)$"
+         r"|shipping-methods(/\{code\})?|analytics/dashboard)$"
          r"|^/auth/(register|password/reset)$")
 
 
@@ -174,6 +176,8 @@ def map_case(context: Any, case: Any) -> Any:
             rule(case.body, case.operation.path)
     if valid and isinstance(case.query, dict):
         a_replay_range_does_not_end_before_it_starts(case.query)
+        if case.operation.path == "/admin/analytics/dashboard":
+            a_dashboard_shows_a_year_at_most(case.query)
     return case
 
 
@@ -181,3 +185,21 @@ def a_replay_range_does_not_end_before_it_starts(query: Body) -> None:
     start, end = _instant(query.get("from")), _instant(query.get("to"))
     if start is not None and end is not None and end < start:
         query["from"], query["to"] = query["to"], query["from"]
+
+
+def _day(value: object) -> date | None:
+    try:
+        return date.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
+def a_dashboard_shows_a_year_at_most(query: Body) -> None:
+    """The dashboard's `to` is not before its `from`, at most 366 days in all."""
+    first, last = _day(query.get("from")), _day(query.get("to"))
+    if first is None or last is None:
+        return
+    if last < first:
+        first, last = last, first
+    last = min(last, first + timedelta(days=365))
+    query["from"], query["to"] = first.isoformat(), last.isoformat()

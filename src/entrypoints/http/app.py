@@ -24,6 +24,7 @@ from entrypoints.http import (
     catalog,
     checkout,
     customers,
+    dashboard,
     fraud,
     fulfillment,
     health,
@@ -116,7 +117,8 @@ def create_app(commerce: Commerce, settings: Settings,
     for operator in (catalog.admin, inventory.admin, orders.admin, fulfillment.admin,
                      pricing.admin, search.admin, fraud.admin, payments.admin,
                      notifications.admin, audit.admin, customers.admin, order_events.admin,
-                     returns.admin, webhooks_admin.admin, shipping.admin, shipping_rates.admin):
+                     returns.admin, webhooks_admin.admin, shipping.admin, shipping_rates.admin,
+                     dashboard.admin):
         app.include_router(operator, prefix="/admin",
                            dependencies=[Depends(staff_only), Depends(audit.audit_as_admin)],
                            responses=PROBLEM_RESPONSES)

@@ -1,0 +1,51 @@
+"""A shop with a few days of orders for the dashboard's tests, and staff to look at it."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from attrs import frozen
+
+from adapters.memory import FrozenClock
+from commerce_core.app import Commerce
+from tests.identity_support import memory_shop, staff_with_mfa
+from tests.shop import LAMP, MUG, SHIRT, cart_with, stock_shop
+
+FIRST_DAY = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+
+
+@frozen
+class DashboardShop:
+    commerce: Commerce
+    clock: FrozenClock
+    viewer: str  # an ANALYTICS_VIEWER's access token
+    agent: str  # a CS_AGENT's access token (no metrics.read)
+
+
+def _order(commerce: Commerce, key: str, *lines: tuple[str, int], paid: bool = True) -> str:
+    placed = commerce.checkout.place_order(cart_with(commerce, *lines), idempotency_key=key)
+    if paid:
+        commerce.payments.capture(placed.order_id)
+    return placed.order_id
+
+
+def dashboard_shop() -> DashboardShop:
+    """Three days of orders in VND from 2026-12-01: two lamps and a mug on the first day, a
+    shirt the second, a mug cancelled unpaid the third; the clock then stands on the third."""
+    clock = FrozenClock(FIRST_DAY)
+    commerce, _ = memory_shop(clock)
+    stock_shop(commerce)
+    _order(commerce, "d1-a", (LAMP, 1))
+    _order(commerce, "d1-b", (LAMP, 1), (MUG, 1))
+    clock.advance(timedelta(days=1))
+    _order(commerce, "d2-a", (SHIRT, 1))
+    clock.advance(timedelta(days=1))
+    cancelled = _order(commerce, "d3-a", (MUG, 2), paid=False)
+    commerce.orders.cancel(cancelled, "changed mind")
+    _, viewer, _ = staff_with_mfa(commerce, clock, "viewer", roles=("ANALYTICS_VIEWER",))
+    _, agent, _ = staff_with_mfa(commerce, clock, "agent", roles=("CS_AGENT",))
+    return DashboardShop(commerce, clock, viewer.tokens.access_token, agent.tokens.access_token)
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
