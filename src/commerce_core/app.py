@@ -17,6 +17,8 @@ from typing import Any, Protocol
 
 import attrs
 
+from commerce_core.analytics.api import AnalyticsApi
+from commerce_core.analytics.wiring import AnalyticsWiring
 from commerce_core.audit.api import AuditApi
 from commerce_core.audit.services import CommandAudit
 from commerce_core.cart.api import CartApi
@@ -100,7 +102,8 @@ class Commerce:
 
     `handle(command)` runs any command; the context attributes (`catalog`, `inventory`, `cart`,
     `checkout`, `orders`, `payments`, `fraud`, `fulfillment`, `pricing`, `promotions`, `tax`,
-    `search`, `notifications`, `audit`, `customers`, `shipping`, `returns`, `webhooks`) offer the
+    `search`, `notifications`, `audit`, `customers`, `shipping`, `returns`, `webhooks`,
+    `analytics`) offer the
     same use cases as plain methods, plus queries.
     """
 
@@ -171,6 +174,7 @@ class Commerce:
             self._notification_wiring(),
             customer,
             WebhooksWiring(uow, clock, ids, ports.webhooks),
+            AnalyticsWiring(uow, clock, ids, ports.analytics),
             shipping,
             RatesWiring(uow, clock, ids, carriers=ports.carriers, cache=ports.rate_cache,
                         breakers=ports.carrier_breakers, goods=self._cart_goods,
@@ -207,6 +211,7 @@ class Commerce:
         self.audit = AuditApi(read)
         self.returns = ReturnsApi(handle, read, self.return_policy)
         self.webhooks = WebhooksApi(handle, read)
+        self.analytics = AnalyticsApi(handle, read, ports.analytics)
         self.shipping_rates = ShippingRatesApi(handle, read)
         self.shipping = ShippingApi(handle, read, rates=self.shipping_rates)
         self.search = SearchApi(handle, read, ports.search_index, clock, ids,

@@ -6,6 +6,7 @@ from typing import Protocol
 
 from attrs import define, field
 
+from commerce_core.analytics.ports import AnalyticsPorts, AnalyticsUnitOfWork
 from commerce_core.audit.ports import AuditUnitOfWork
 from commerce_core.catalog.ports import CatalogUnitOfWork
 from commerce_core.checkout.ports import CheckoutUnitOfWork
@@ -39,7 +40,7 @@ class ShopUnitOfWork(
     ReturnsUnitOfWork, ShipmentsUnitOfWork, CatalogUnitOfWork, CheckoutUnitOfWork,
     FulfillmentUnitOfWork, TaxUnitOfWork, SearchUnitOfWork, NotificationUnitOfWork,
     AuditUnitOfWork, CustomerUnitOfWork, IdentityUnitOfWork, WebhooksUnitOfWork,
-    ShippingMethodsUnitOfWork, Protocol,
+    ShippingMethodsUnitOfWork, AnalyticsUnitOfWork, Protocol,
 ):
     """One transaction over every context's repositories: an adapter's unit of work satisfies
     each context's unit-of-work Protocol, so a checkout step can coordinate several."""
@@ -88,3 +89,6 @@ class Ports:
     # Where carriers' circuit breakers live (shared with the payment gateways' store, apart by
     # name). None: breakers of this process.
     carrier_breakers: BreakerStore | None = None
+    # The pseudonym key and timezone of analytics (`AnalyticsPorts`). None: analytics is off
+    # (no subscriber; `commerce.analytics` refuses).
+    analytics: AnalyticsPorts | None = None

@@ -6,6 +6,8 @@ Embedding apps never need it: they call `Commerce(adapters.memory.bundle())` or
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import importlib
 import json
 from datetime import timedelta
@@ -23,6 +25,7 @@ from adapters.memory import InMemoryBreakerStore, Outcome, ScriptedPaymentGatewa
 from adapters.memory import bundle as memory_bundle
 from adapters.memory.shipping_methods import InMemoryRateCache
 from adapters.redis import RedisBreakerStore, StreamLayout, connect
+from commerce_core.analytics.ports import AnalyticsPorts
 from commerce_core.app import Commerce, Ports
 from commerce_core.customer.ports import LocationDirectory
 from commerce_core.fraud.model import Thresholds
@@ -50,7 +53,7 @@ from commerce_core.shared.principal import Authenticator
 from commerce_core.shipping.ports import ShippingRateCache
 from commerce_core.shipping.rates import RatesPolicy
 from commerce_core.webhooks.ports import RetryPolicy, WebhookPorts
-from entrypoints.identity_keys import build_identity_kit
+from entrypoints.identity_keys import build_identity_kit, sealing_key
 from entrypoints.settings import Settings
 from entrypoints.tracing import instrument, traced_ports, tracer_for
 
@@ -313,7 +316,20 @@ def build_ports(
                          rate_cache=build_rate_cache(settings, clock),
                          carrier_breakers=breakers)
     webhooks = build_webhooks(settings, ports.identity)
-    return attrs.evolve(ports, webhooks=webhooks) if webhooks is not None else ports
+    return attrs.evolve(ports, webhooks=webhooks, analytics=build_analytics(settings))
+
+
+def build_analytics(settings: Settings) -> AnalyticsPorts | None:
+    """COMMERCE_ANALYTICS_*: the pseudonym key given, or one derived from identity's sealing
+    key (so a shop without the setting keeps the same pseudonyms across restarts)."""
+    if not settings.analytics_enabled:
+        return None
+    given = settings.analytics_pseudonym_key
+    key = (given.get_secret_value().encode() if given is not None
+           else hmac.new(sealing_key(settings).encode(), b"commerce analytics pseudonyms",
+                         hashlib.sha256).digest())
+    return AnalyticsPorts(key, timezone=settings.analytics_timezone,
+                          history_days=settings.analytics_history_days)
 
 
 def build_webhooks(settings: Settings, identity: IdentityKit | None) -> WebhookPorts | None:

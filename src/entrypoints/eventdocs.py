@@ -21,6 +21,7 @@ import attrs
 
 import commerce_core
 from adapters.memory import bundle
+from commerce_core.analytics.ports import AnalyticsPorts
 from commerce_core.app import Commerce
 from commerce_core.shared.events import DomainEvent, event_types
 from commerce_core.shared.money import Money
@@ -147,7 +148,9 @@ watch its lag.
 
 def render() -> tuple[str, dict[str, str]]:
     _import_every_event_module()
-    commerce = Commerce(bundle())
+    # Analytics reads many events but is off in a bare bundle: turned on here so the table
+    # names it among their consumers.
+    commerce = Commerce(attrs.evolve(bundle(), analytics=AnalyticsPorts(b"catalogue only key")))
     consumers: dict[str, list[str]] = {}
     for subscriber in commerce.bus.subscribers():
         consumers.setdefault(subscriber.event_type, []).append(subscriber.name)

@@ -89,6 +89,12 @@ def warn_if_dev_keys(settings: Settings) -> None:
         log.warning(DEV_KEYS_WARNING)
 
 
+def sealing_key(settings: Settings) -> str:
+    """Identity's sealing key: the configured one, else the development key."""
+    sealing = settings.identity_sealing_key
+    return sealing.get_secret_value() if sealing is not None else _dev_keys(settings)[1]
+
+
 def build_identity_kit(settings: Settings) -> IdentityKit:
     signing = settings.identity_signing_keys
     sealing = settings.identity_sealing_key

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -432,6 +433,37 @@ class Settings(BaseSettings):
     webhooks_batch: int = Field(
         50, ge=1, le=1000, description="Webhook deliveries one run of the sender takes at most"
     )
+    # Analytics (docs/analytics.md): facts read from every event, rollups, reports.
+    analytics_enabled: bool = Field(
+        True, description="Read the shop's events into analytics facts and build the rollups "
+        "from the worker"
+    )
+    analytics_pseudonym_key: SecretStr | None = Field(
+        None, min_length=16, description="Key of the customer pseudonyms analytics keeps "
+        "(keep it stable: a new key starts new cohorts). Unset: derived from "
+        "COMMERCE_IDENTITY_SEALING_KEY (or identity's development key)"
+    )
+    analytics_timezone: str = Field(
+        "UTC", description="IANA timezone analytics counts days in (daily rollups start at "
+        "its midnight; `--from`/`--to` days are its days)"
+    )
+    analytics_history_days: int = Field(
+        90, ge=1, le=3650, description="How far back the first rollup run builds buckets"
+    )
+    analytics_rollup_interval_seconds: float = Field(
+        300, gt=0, description="How often the worker builds the analytics buckets that are "
+        "complete (and any a late event fell into)"
+    )
+
+    @field_validator("analytics_timezone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown timezone {value!r}") from None
+        return value
+
     # -- rate limits (spec identity §6, ADR 0015): `<count>/<period>[ burst <n>]` ----------------
     rate_limits_enabled: bool = Field(True, description="Count requests and answer 429 over")
     rate_limit_store: Literal["memory", "redis"] = Field(

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import attrs
 
+from adapters.memory.analytics import InMemoryAnalyticsStore
 from adapters.memory.audit import InMemoryAuditLog
 from adapters.memory.base import InMemoryDatabase, Journal, MemoryTracker
 from adapters.memory.cart import InMemoryCartRepository
@@ -119,6 +120,7 @@ class InMemoryUnitOfWork(TrackedUnitOfWork):
     ledger = Slot(lambda s: InMemoryStockLedger(s.db))
     promotion_usage = Slot(lambda s: InMemoryPromotionUsageLedger(s.db, s.journal))
     search_log = Slot(InMemorySearchLog.over)
+    analytics = Slot(InMemoryAnalyticsStore.over)
     audit = Slot(InMemoryAuditLog.over)
     outbox = Slot(lambda s: InMemoryOutbox(s.db, s.clock, s.journal))
     inbox = Slot(lambda s: InMemoryInbox(s.db, s.journal))

@@ -9,6 +9,7 @@ import attrs
 from sqlalchemy.engine import Engine
 
 from adapters.sql.aggregates import AggregateMap, AggregateStore
+from adapters.sql.analytics import SqlAnalyticsStore
 from adapters.sql.audit import SqlAuditLog
 from adapters.sql.cart import CARTS, SqlCartRepository
 from adapters.sql.catalog import CATEGORIES, PRODUCTS, SqlCategoryRepository, SqlProductRepository
@@ -170,6 +171,7 @@ class SqlUnitOfWork(TrackedUnitOfWork):
     ledger = Slot(lambda s: SqlStockLedger(s.db))
     promotion_usage = Slot(lambda s: SqlPromotionUsageLedger(s.db))
     search_log = Slot(lambda s: SqlSearchLog(s.db))
+    analytics = Slot(lambda s: SqlAnalyticsStore(s.db))
     audit = Slot(lambda s: SqlAuditLog(s.db, s.ids))
     outbox = Slot(lambda s: SqlOutbox(s.db, s.clock))
     inbox = Slot(lambda s: SqlInbox(s.db, s.clock))

@@ -53,6 +53,8 @@ class Permission(StrEnum):
     SHIPPING_CONFIGURE = "shipping.configure"
     SYSTEM_ADMIN = "system.admin"
     WEBHOOKS_MANAGE = "webhooks.manage"
+    ANALYTICS_READ = "analytics.read"
+    ANALYTICS_MANAGE = "analytics.manage"
 
 
 ALL_PERMISSIONS: frozenset[str] = frozenset(p.value for p in Permission)

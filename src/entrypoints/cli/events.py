@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Annotated
@@ -24,6 +25,9 @@ from adapters.redis import (
     broker_errors,
     bus_status,
 )
+from commerce_core.analytics.handlers import SUBSCRIBER as ANALYTICS
+from commerce_core.analytics.ports import DeadLetter as AnalyticsDeadLetter
+from commerce_core.shared.errors import CommerceError
 from commerce_core.shared.permissions import Permission
 from commerce_core.shared.relay import streams_of
 from entrypoints.cli.access import permits
@@ -34,7 +38,8 @@ from entrypoints.consumer.service import catalogue
 app = typer.Typer(no_args_is_help=True,
                   help="The event bus (Redis Streams): status, tail, dead letters.")
 dlq = typer.Typer(no_args_is_help=True,
-                  help="Dead letters: events a subscriber gave up on after its retries.")
+                  help="Dead letters: events a subscriber gave up on after its retries, "
+                       "and events analytics could not read.")
 app.add_typer(dlq, name="dlq")
 
 Group = Annotated[str | None, typer.Option("--group", help="Only this subscriber's dead letters")]
@@ -129,10 +134,15 @@ def list_dead_letters(
     group: Group = None,
     limit: Annotated[int, typer.Option(min=1, max=10_000, help="At most this many")] = 100,
 ) -> None:
-    """Dead letters, oldest first."""
-    with bus(ctx) as b:
-        letters = b.dead_letters.list(group, limit=limit)
-    if not letters:
+    """Dead letters, oldest first: the Redis streams' (service mode) and the events analytics
+    parked because it could not read them (both modes)."""
+    state = runtime(ctx)
+    letters: list[DeadLetter] = []
+    if state.settings.bus == "redis":
+        with bus(ctx) as b:
+            letters = b.dead_letters.list(group, limit=limit)
+    parked = _parked(state, group, limit)
+    if not letters and not parked:
         console.print("no dead letters" + (f" for {group}" if group else ""))
         return
     table = Table()
@@ -142,13 +152,47 @@ def list_dead_letters(
     for letter in letters:
         table.add_row(letter.id, letter.group, letter.envelope.type, letter.envelope.id,
                       str(letter.attempts), letter.failed_at[:19], _first_line(letter.error))
+    for p in parked:
+        table.add_row(p.id, ANALYTICS, p.event_type, p.event_id, "1",
+                      p.failed_at.isoformat()[:19], _first_line(p.error))
     console.print(table)
+
+
+def _parked(state: Runtime, group: str | None, limit: int) -> list[AnalyticsDeadLetter]:
+    """Analytics' dead letters (none when analytics is off or another group is asked for)."""
+    analytics = state.commerce.analytics
+    if not analytics.enabled or group not in (None, ANALYTICS):
+        return []
+    return analytics.dead_letters(limit)
+
+
+def _is_stream_entry(dead_letter_id: str) -> bool:
+    return re.fullmatch(r"\d+-\d+", dead_letter_id) is not None
+
+
+def _show_parked(letter: AnalyticsDeadLetter) -> None:
+    grid = Table.grid(padding=(0, 2))
+    for name, value in (
+        ("Dead letter", letter.id), ("Group", ANALYTICS),
+        ("Failed at", letter.failed_at.isoformat()),
+        ("Event", f"{letter.event_type} v{letter.version}"), ("Event id", letter.event_id),
+        ("Aggregate", letter.aggregate_id), ("Occurred", letter.occurred_at.isoformat()),
+    ):
+        grid.add_row(name, value)
+    console.print(grid)
+    console.print(Text("Error", style="bold"))
+    console.print(letter.error)
+    console.print(Text("Payload (minimised)", style="bold"))
+    console.print(json.dumps(letter.payload, indent=2, ensure_ascii=False))
 
 
 @dlq.command("show")
 @permits(Permission.EVENTS_MANAGE)
 def show(ctx: typer.Context, dead_letter_id: Annotated[str, typer.Argument(metavar="ID")]) -> None:
     """One dead letter: where it came from, the error, and the event."""
+    if not _is_stream_entry(dead_letter_id):
+        _show_parked(runtime(ctx).commerce.analytics.dead_letter(dead_letter_id))
+        return
     with bus(ctx) as b:
         letter = b.dead_letters.get(dead_letter_id)
     envelope = letter.envelope
@@ -181,6 +225,17 @@ def replay(
     applied changes nothing); each one that succeeds leaves the dead letters."""
     if (dead_letter_id is None) == (not every):
         raise typer.BadParameter("give one dead letter ID or --all")
+    state = runtime(ctx)
+    if dead_letter_id is not None and not _is_stream_entry(dead_letter_id):
+        state.commerce.analytics.replay_dead_letter(dead_letter_id)  # fails again: it stays
+        ok(f"replayed {dead_letter_id} to {ANALYTICS}")
+        return
+    parked_failing = _replay_parked(state, group) if every else 0
+    if state.settings.bus != "redis":
+        if parked_failing:
+            raise ReplayFailed(f"{parked_failing} analytics dead letters failed again; they "
+                               "stay in the dead letters", count=parked_failing)
+        return
     with bus(ctx) as b:
         commerce = b.state.commerce
         if dead_letter_id is not None:
@@ -203,9 +258,25 @@ def replay(
         console.print("no dead letters" + (f" for {group}" if group else ""))
     for letter, error in still_failing:
         failed(f"{letter.id}: {letter.group} failed again: {_first_line(error)}")
-    if still_failing:
-        raise ReplayFailed(f"{len(still_failing)} of {len(letters)} dead letters failed again; "
-                           "they stay in the dead letters", count=len(still_failing))
+    if still_failing or parked_failing:
+        count = len(still_failing) + parked_failing
+        raise ReplayFailed(f"{count} dead letters failed again; they stay in the dead letters",
+                           count=count)
+
+
+def _replay_parked(state: Runtime, group: str | None) -> int:
+    """Read analytics' dead letters again; returns how many still fail (they stay)."""
+    analytics = state.commerce.analytics
+    failing = 0
+    for letter in _parked(state, group, 1_000_000):
+        try:
+            analytics.replay_dead_letter(letter.id)
+        except CommerceError as error:
+            failing += 1
+            failed(f"{letter.id}: {ANALYTICS} failed again: {_first_line(str(error))}")
+        else:
+            ok(f"replayed {letter.id}: {letter.event_type} to {ANALYTICS}")
+    return failing
 
 
 @dlq.command("purge")
@@ -219,8 +290,14 @@ def purge(
     scope = f"the dead letters of {group}" if group else "every dead letter"
     if not yes:
         typer.confirm(f"Delete {scope}? They cannot be replayed afterwards", abort=True)
-    with bus(ctx) as b:
-        removed = b.dead_letters.purge(group)
+    state = runtime(ctx)
+    removed = 0
+    for letter in _parked(state, group, 1_000_000):
+        state.commerce.analytics.discard_dead_letter(letter.id)
+        removed += 1
+    if state.settings.bus == "redis":
+        with bus(ctx) as b:
+            removed += b.dead_letters.purge(group)
     ok(f"purged {removed} dead letters")
 
 

@@ -9,6 +9,7 @@ from pydantic import ValidationError
 
 from commerce_core.audit.context import acting
 from entrypoints.cli import (
+    analytics,
     audit,
     catalog,
     customers,
@@ -46,6 +47,7 @@ app = typer.Typer(
     help="commerce-core: run the shop, operate it, or try it out. Settings come from COMMERCE_* "
     "variables and .env; options given here win.",
 )
+app.add_typer(analytics.app, name="analytics")
 app.add_typer(audit.app, name="audit")
 app.add_typer(catalog.app, name="catalog")
 app.add_typer(db.app, name="db")

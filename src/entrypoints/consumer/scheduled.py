@@ -5,9 +5,10 @@ lists; every 30 minutes), the release of expired idempotency keys (hourly), the 
 due notifications (every 30 seconds, `FOR UPDATE SKIP LOCKED`), the customer jobs (due
 deletions, then the segment evaluator; daily), the shipping jobs (drafts booked every minute,
 shipments without news polled every 30 minutes), the return jobs (stale returns cancelled,
-failed refunds, restocks and labels retried; every 5 minutes) and the sending of due webhook
-deliveries (every 5 seconds, `FOR UPDATE SKIP LOCKED`). Every job is
-idempotent, so a second worker running them is harmless.
+failed refunds, restocks and labels retried; every 5 minutes), the sending of due webhook
+deliveries (every 5 seconds, `FOR UPDATE SKIP LOCKED`) and the analytics rollups (every 5
+minutes: only complete buckets are built, every one missed while the worker was down among
+them). Every job is idempotent, so a second worker running them is harmless.
 """
 
 from __future__ import annotations
@@ -102,6 +103,12 @@ class ScheduledJobs:
 
             self._jobs.append(("webhooks", settings.webhooks_send_interval_seconds,
                                send_webhooks))
+        if commerce.analytics.enabled:
+            def analytics_rollups() -> dict[str, int]:
+                return commerce.analytics.build_rollups().as_dict()
+
+            self._jobs.append(("analytics rollups", settings.analytics_rollup_interval_seconds,
+                               analytics_rollups))
         self._last_run: dict[str, float] = {}
 
     def run_due(self) -> dict[str, int]:

@@ -19,6 +19,7 @@ from commerce_core.shared.feed import EventFeed
 from commerce_core.shared.principal import Authenticator
 from entrypoints.auth import chain_for
 from entrypoints.http import (
+    analytics,
     audit,
     carts,
     catalog,
@@ -118,7 +119,7 @@ def create_app(commerce: Commerce, settings: Settings,
                      pricing.admin, search.admin, fraud.admin, payments.admin,
                      notifications.admin, audit.admin, customers.admin, order_events.admin,
                      returns.admin, webhooks_admin.admin, shipping.admin, shipping_rates.admin,
-                     dashboard.admin):
+                     dashboard.admin, analytics.admin):
         app.include_router(operator, prefix="/admin",
                            dependencies=[Depends(staff_only), Depends(audit.audit_as_admin)],
                            responses=PROBLEM_RESPONSES)

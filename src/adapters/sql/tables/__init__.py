@@ -24,6 +24,7 @@ metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
 # Every context's tables, registered on `metadata` once it exists: importing this package gives
 # the whole schema (migrations and constraint names read it).
 from adapters.sql.tables import (  # noqa: E402
+    analytics,
     audit,
     cart,
     catalog,
@@ -48,7 +49,7 @@ from adapters.sql.tables import (  # noqa: E402
 )
 
 __all__ = [
-    "NAMING_CONVENTION", "audit", "cart", "catalog", "checkout", "customer", "fraud",
+    "NAMING_CONVENTION", "analytics", "audit", "cart", "catalog", "checkout", "customer", "fraud",
     "fulfillment", "identity", "inventory", "messaging", "metadata", "notification", "ordering",
     "payment", "pricing", "promotion", "returns", "search", "shipping", "shipping_methods", "tax",
     "webhooks",
