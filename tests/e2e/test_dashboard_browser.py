@@ -42,13 +42,14 @@ def test_the_dashboard_draws_its_charts_in_chromium(
         assert response is not None
         assert response.status == 200
         assert visit.page.title() == "Analytics dashboard, 2026-12-01 to 2026-12-03"
-        assert visit.count("svg.chart") == 7  # 2 sparklines, 5 charts
+        assert visit.count("svg.chart") == 8  # 2 sparklines, 6 charts
         assert visit.count("svg.chart-line") == 2
         assert visit.count("#revenue-vnd path.line") == 1
         assert visit.count("#revenue-vnd circle.point") == 3
         assert visit.count("#orders-per-day circle.point") == 3
-        assert visit.count("#orders-by-status g.bar rect") == 2
-        assert visit.count("#returns-by-reason g.empty") == 1
+        assert visit.count("#orders-by-status g.bar rect") == 3
+        assert visit.count("#returns-by-reason g.bar rect") == 2
+        assert visit.count("#shipments-by-carrier g.empty") == 1
         box = visit.page.locator("#revenue-vnd path.line").bounding_box()
         assert box is not None
         assert box["width"] > 200

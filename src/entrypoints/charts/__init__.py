@@ -9,7 +9,7 @@ them; series of different currencies never share an axis.
 """
 
 from entrypoints.charts.bars import bar_chart, funnel_chart, stacked_bar_chart
-from entrypoints.charts.frame import EMPTY_TEXT
+from entrypoints.charts.frame import EMPTY_TEXT, stack
 from entrypoints.charts.lines import Series, line_chart, sparkline
 from entrypoints.charts.scale import (
     compact,
@@ -31,5 +31,6 @@ __all__ = [
     "money",
     "nice_ticks",
     "sparkline",
+    "stack",
     "stacked_bar_chart",
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Sequence
 from typing import Final
 
@@ -19,6 +20,9 @@ GRID: Final = "#e5e7eb"
 FONT: Final = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
 EMPTY_TEXT: Final = "No data in this period"
 _CHART_ID: Final = re.compile(r"^[a-z][a-z0-9-]{0,63}$")
+# How every chart's markup begins (`figure` writes `xmlns` first), so `stack` can place one.
+_OPENING: Final = f'<svg xmlns="{SVG_NS}" '
+
 
 
 def colour(index: int) -> str:
@@ -74,3 +78,27 @@ def legend(names: Sequence[str], x: float, y: float) -> Element:
 def shorten(text: str, most: int) -> str:
     """`text` cut to `most` characters with an ellipsis (the full text stays in a tooltip)."""
     return text if len(text) <= most else text[: most - 1] + "\u2026"
+
+
+def stack(charts: Sequence[str], *, chart_id: str, title: str, gap: int = 16) -> str:
+    """Several charts of this package in one SVG, one under the other (small multiples: one
+    revenue chart per currency in one file). Each keeps its own title and description; the
+    whole is a group named by `title`."""
+    placed: list[str] = []
+    width = height = 0
+    for chart in charts:
+        root = ET.fromstring(chart)
+        if root.tag != f"{{{SVG_NS}}}svg" or not chart.startswith(_OPENING):
+            raise ValueError("stack takes charts drawn by entrypoints.charts")
+        placed.append(f'<svg x="0" y="{height}" ' + chart[len(_OPENING):])
+        width = max(width, int(root.get("width", "0")))
+        height += int(root.get("height", "0")) + gap
+    height = max(height - gap, 0)
+    if not _CHART_ID.match(chart_id):
+        raise ValueError(f"a chart id is lowercase letters, digits and '-', not {chart_id!r}")
+    head = render(el("svg", {"xmlns": SVG_NS, "id": chart_id, "class": "chart chart-stack",
+                             "viewBox": f"0 0 {width} {height}", "width": width,
+                             "height": height, "role": "group",
+                             "aria-labelledby": f"{chart_id}-title"},
+                     el("title", {"id": f"{chart_id}-title"}, title)))
+    return head.removesuffix("</svg>") + "".join(placed) + "</svg>"

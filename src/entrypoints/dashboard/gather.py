@@ -1,89 +1,97 @@
-"""The figures the dashboard shows for a period, read through the facade."""
+"""The figures the dashboard shows for a period, read from the analytics reports."""
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, timedelta
 from typing import Final
 
+from commerce_core.analytics.errors import InvalidPeriod
+from commerce_core.analytics.queries import Growth, Period, Ratio
 from commerce_core.app import Commerce
-from commerce_core.shared.errors import InvalidInput
+from entrypoints.analytics_charts import (
+    days_of,
+    funnel_charts,
+    orders_charts,
+    returns_charts,
+    revenue_charts,
+    shipping_charts,
+)
 from entrypoints.charts import money
-from entrypoints.dashboard.page import Dashboard, Day, Headline
+from entrypoints.dashboard.page import Dashboard, Headline
 
 DEFAULT_DAYS: Final = 30
 MAX_DAYS: Final = 366
-_PAGE: Final = 200
-# Statuses whose order total counts as revenue: paid and on its way (a cancelled or refunded
-# order, or one still waiting for its payment, does not).
-_EARNING: Final = frozenset({"paid", "processing", "partially_shipped", "shipped", "delivered",
-                             "completed", "partially_returned"})
 
 
-class InvalidDashboardPeriod(InvalidInput):
-    code = "dashboard.invalid_period"
-
-
-def period(first: date | None, last: date | None, *, today: date) -> tuple[date, date]:
-    """The days to show: `first`..`last` (both included); by default 30 days, up to today
-    when neither is given; refused when it ends before it starts or spans more than a year."""
+def period(commerce: Commerce, first: date | None, last: date | None) -> Period:
+    """The days to show, in the analytics timezone: `first`..`last` (both included); 30 days
+    by default, up to today when neither is given; at most 366 (one point a day stays
+    readable)."""
+    today = commerce.ports.clock.now().astimezone(commerce.analytics.zone).date()
     last = last or (today if first is None else first + timedelta(DEFAULT_DAYS - 1))
     first = first or last - timedelta(DEFAULT_DAYS - 1)
-    if last < first:
-        raise InvalidDashboardPeriod(
-            f"the period ends ({last.isoformat()}) before it starts ({first.isoformat()})",
-            first=first.isoformat(), last=last.isoformat())
-    if (last - first).days + 1 > MAX_DAYS:
-        raise InvalidDashboardPeriod(f"a dashboard shows at most {MAX_DAYS} days",
-                                     first=first.isoformat(), last=last.isoformat())
-    return first, last
+    if last >= first and (last - first).days + 1 > MAX_DAYS:
+        raise InvalidPeriod(f"the dashboard shows at most {MAX_DAYS} days",
+                            first=first.isoformat(), last=last.isoformat())
+    return commerce.analytics.period(first, last)
 
 
-def _start(day: date) -> datetime:
-    return datetime.combine(day, time(), tzinfo=UTC)
+def _growth(growth: Growth | None) -> str:
+    if growth is None or growth.percent is None:
+        return "nothing to compare with before"
+    return f"{growth.percent:+.1f} % on the period before"
 
 
-def gather(commerce: Commerce, first: date, last: date) -> Dashboard:
-    """Orders created on the days `first`..`last` (UTC): per day, by status, and the revenue
-    of those paid, per currency."""
-    start, end = _start(first), _start(last + timedelta(days=1))
-    per_day: Counter[date] = Counter()
-    by_status: Counter[str] = Counter()
-    revenue: defaultdict[str, Counter[date]] = defaultdict(Counter)
-    offset = 0
-    while True:
-        page = commerce.orders.list(limit=_PAGE, offset=offset)
-        for order in page:
-            if not start <= order.created_at < end:
-                continue
-            day = order.created_at.astimezone(UTC).date()
-            per_day[day] += 1
-            by_status[order.status.value] += 1
-            if order.status.value in _EARNING:
-                revenue[order.currency][day] += order.totals.total.amount
-        if len(page) < _PAGE:
-            break
-        offset += _PAGE
-    days = [first + timedelta(days=i) for i in range((last - first).days + 1)]
-    orders: list[Day] = [(d, per_day[d]) for d in days]
-    headlines = [Headline("orders", "Orders", f"{sum(per_day.values()):,}",
-                          "created in the period", tuple(n for _, n in orders))]
-    for currency in sorted(revenue):
-        amounts = revenue[currency]
+def _rate(ratio: Ratio) -> str:
+    return "-" if ratio.percent is None else f"{ratio.percent:.1f} %"
+
+
+def gather(commerce: Commerce, shown: Period) -> Dashboard:
+    """Overview, revenue, orders, funnel, returns and shipping for the period: the headline
+    figures (with growth against the period before) and the charts."""
+    reports = commerce.analytics
+    overview, revenue = reports.overview(shown), reports.revenue(shown)
+    orders, returns = reports.orders(shown), reports.returns(shown)
+    funnel, shipping = reports.funnel(shown), reports.shipping(shown)
+    days = days_of(shown)
+    growth = {(g.metric, g.dimension): g for g in overview.growth}
+    per_day = {d.day: d.count for d in orders.days}
+
+    headlines = []
+    for total in overview.revenue:
+        net = {d.day: d.net for d in revenue.days if d.currency == total.currency}
         headlines.append(Headline(
-            f"revenue-{currency.lower()}", f"Revenue, {currency}",
-            _money(sum(amounts.values()), currency), "orders paid and not cancelled",
-            tuple(amounts[d] for d in days)))
-    return Dashboard(
-        first=first, last=last, generated_at=commerce.ports.clock.now(),
-        headlines=tuple(headlines),
-        revenue={c: [(d, revenue[c][d]) for d in days] for c in sorted(revenue)},
-        orders_per_day=orders,
-        orders_by_status=sorted(by_status.items(), key=lambda kv: (-kv[1], kv[0])),
-        notes=("Revenue is the total of orders created in the period and paid, per currency; "
-               "currencies are never added together.",),
-    )
-
-
-def _money(minor: int, currency: str) -> str:
-    return money(currency)(minor)
+            f"revenue-{total.currency.lower()}", f"Net revenue, {total.currency}",
+            money(total.currency)(total.net), _growth(growth.get(("revenue", total.currency))),
+            tuple(net.get(day, 0) for day in days)))
+    headlines.append(Headline("orders", "Orders", f"{overview.orders:,}",
+                              _growth(growth.get(("orders", ""))),
+                              tuple(per_day.get(day, 0) for day in days)))
+    headlines += [Headline(f"aov-{t.currency.lower()}", f"Average order, {t.currency}",
+                           money(t.currency)(t.aov), f"{t.paid_orders:,} paid orders")
+                  for t in overview.revenue]
+    headlines += [
+        Headline("customers", "Active customers", f"{overview.active_customers:,}",
+                 _growth(growth.get(("customers", "")))),
+        Headline("conversion", "Conversion", _rate(overview.conversion),
+                 f"{overview.conversion.numerator:,} of {overview.conversion.denominator:,} "
+                 "carts ordered"),
+        Headline("cancellation", "Cancellation rate", _rate(orders.cancellation),
+                 f"{orders.cancelled:,} of {orders.created:,} orders"),
+        Headline("returns", "Return rate", _rate(returns.return_rate),
+                 f"{returns.completed:,} returns completed"),
+    ]
+    notes = ["Net revenue is captured less refunded payments, per currency: amounts in two "
+             "currencies are never added together.",
+             f"Days are counted in {reports.zone.key}; sessions are carts."]
+    if overview.alerts:
+        notes.append(f"{len(overview.alerts)} reconciliation alerts: events may be missing "
+                     "(commerce analytics overview).")
+    if overview.dead_letters:
+        notes.append(f"{overview.dead_letters} events could not be read "
+                     "(commerce events dlq list).")
+    charts = [*revenue_charts(revenue), *orders_charts(orders), *funnel_charts(funnel),
+              returns_charts(returns)[0], *shipping_charts(shipping)]
+    return Dashboard(first=days[0], last=days[-1], generated_at=commerce.ports.clock.now(),
+                     zone=reports.zone.key, headlines=tuple(headlines), charts=tuple(charts),
+                     notes=tuple(notes))

@@ -6,25 +6,14 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import date, datetime
 from html import escape
 from typing import Final
 
-from attrs import field, frozen
+from attrs import frozen
 
-from entrypoints.charts import (
-    Series,
-    bar_chart,
-    funnel_chart,
-    in_major_units,
-    line_chart,
-    money,
-    sparkline,
-)
-
-Day = tuple[date, int]
-Count = tuple[str, int]
+from entrypoints.charts import sparkline
 
 
 @frozen
@@ -41,18 +30,15 @@ class Headline:
 
 @frozen
 class Dashboard:
-    """What the page shows for the days `first`..`last` (both included). Revenue is per
-    currency, each its own chart: amounts in two currencies are never added."""
+    """What the page shows for the days `first`..`last` (both included, counted in `zone`):
+    headline figures, then charts as (title, SVG) in order, then notes on how to read them."""
 
     first: date
     last: date
     generated_at: datetime
+    zone: str = "UTC"
     headlines: tuple[Headline, ...] = ()
-    revenue: Mapping[str, Sequence[Day]] = field(factory=dict)
-    orders_per_day: Sequence[Day] = ()
-    orders_by_status: Sequence[Count] = ()
-    returns_by_reason: Sequence[Count] = ()
-    funnel: Sequence[Count] = ()
+    charts: tuple[tuple[str, str], ...] = ()
     notes: tuple[str, ...] = ()
 
 
@@ -107,12 +93,12 @@ def render(dashboard: Dashboard) -> str:
         f"<title>Analytics dashboard, {_text(span)}</title>",
         f"<style>{STYLE}</style></head><body>",
         "<header><div><h1>Analytics dashboard</h1>",
-        f"<p>{_text(span)} (UTC days, both included)</p></div>",
+        f"<p>{_text(span)} (days in {_text(dashboard.zone)}, both included)</p></div>",
         _range_form(dashboard.first, dashboard.last),
         "</header><main>",
         _headlines(dashboard.headlines),
         '<section class="charts" aria-label="Charts">',
-        *_charts(dashboard),
+        *(_card(title, svg) for title, svg in dashboard.charts),
         "</section></main>",
         _footer(dashboard),
         "</body></html>",
@@ -148,27 +134,6 @@ def _headlines(headlines: Sequence[Headline]) -> str:
 
 def _card(title: str, svg: str) -> str:
     return f'<article class="card chart-card"><h2>{_text(title)}</h2>{svg}</article>'
-
-
-def _charts(dashboard: Dashboard) -> list[str]:
-    cards = []
-    currencies = sorted(dashboard.revenue) or ["VND"]
-    for currency in currencies:
-        title = f"Revenue per day, {currency}"
-        points = list(dashboard.revenue.get(currency, ()))
-        cards.append(_card(title, line_chart(
-            [Series(currency, currency, points)], chart_id=f"revenue-{currency.lower()}",
-            title=title, y_format=in_major_units(currency), value_format=money(currency))))
-    cards.append(_card("Orders per day", line_chart(
-        [Series("orders", "orders", list(dashboard.orders_per_day))],
-        chart_id="orders-per-day", title="Orders per day")))
-    cards.append(_card("Orders by status", bar_chart(
-        dashboard.orders_by_status, chart_id="orders-by-status", title="Orders by status")))
-    cards.append(_card("Returns by reason", bar_chart(
-        dashboard.returns_by_reason, chart_id="returns-by-reason", title="Returns by reason")))
-    cards.append(_card("Conversion funnel", funnel_chart(
-        dashboard.funnel, chart_id="funnel", title="Conversion funnel")))
-    return cards
 
 
 def _footer(dashboard: Dashboard) -> str:

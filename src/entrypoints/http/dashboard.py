@@ -47,20 +47,19 @@ HEADERS: Final = {
 
 @admin.get(
     "/analytics/dashboard", response_class=HTMLResponse,
-    dependencies=[permit(Permission.METRICS_READ)],
+    dependencies=[permit(Permission.ANALYTICS_READ)],
     summary="The analytics dashboard: headline figures and charts, as an HTML page",
     responses={200: {"content": {"text/html": {"schema": {"type": "string"}}}}},
 )
 def dashboard(
     commerce: CommerceDep,
     first: Annotated[Day | None, Query(
-        alias="from", description="First day shown (UTC, `YYYY-MM-DD`); by default 29 days "
-                                  "before `to`")] = None,
+        alias="from", description="First day shown (`YYYY-MM-DD`, in the analytics "
+                                  "timezone); by default 29 days before `to`")] = None,
     last: Annotated[Day | None, Query(
         alias="to", description="Last day shown, included (by default 29 days after `from`, "
                                 "or today); not before `from`, at most 366 days in all")]
     = None,
 ) -> HTMLResponse:
-    today = commerce.ports.clock.now().date()
-    start, end = period(first, last, today=today)
-    return HTMLResponse(render(gather(commerce, start, end)), headers=HEADERS)
+    shown = period(commerce, first, last)
+    return HTMLResponse(render(gather(commerce, shown)), headers=HEADERS)
