@@ -68,10 +68,11 @@ def redis_url() -> str:
     return REDIS_URL
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     """Headless Chromium (the distribution's build, never one Playwright downloads), shared by
-    the session's browser tests; each test opens its own context."""
+    a module's browser tests, each opening its own context. Closed with the module, so
+    Playwright's event loop never outlives the tests that need it."""
     if not os.access(CHROMIUM, os.X_OK):
         _missing(f"browser tests need Chromium at {CHROMIUM} (apt-get install chromium); "
                  "none there")
