@@ -13,8 +13,10 @@ The rules, each named by the function that enforces it:
 - `max_level_is_not_below_min_level`: a stock item's max level (0 = none) is not below its min.
 - `passwords_follow_the_policy`: a new password has an upper- and a lower-case letter, a digit
   and a special character (its length the schema states).
-- `a_dashboard_shows_a_year_at_most`: the dashboard's `to` is not before its `from`, at most
-  366 days in all (a query, not a body).
+- `analytics_periods_are_datable` (query): a report's `from` and `to` days fall in 1970-9000,
+  `to` is not before `from` (missing: today, and 30 days back), and they span at most 1100 days.
+- `a_dashboard_shows_a_year_at_most` (query): the dashboard's period, so made, spans at most
+  366 days.
 """
 
 from __future__ import annotations
@@ -163,7 +165,7 @@ RULES = (webhook_targets_answer, webhooks_name_known_event_types, shipping_metho
 # The operations with such rules; a case hook on every operation would slow generation down.
 RULED = (r"^/admin/(campaigns|promotions|price-rules|prices(/\{price_id\})?|tax-rules|products"
          r"|stock/\{sku\}/\{warehouse\}/settings|users|webhooks(/\{subscription_id\}(/replay)?)?"
-         r"|shipping-methods(/\{code\})?|analytics/dashboard)$"
+         r"|shipping-methods(/\{code\})?|analytics/[a-z]+)$"
          r"|^/auth/(register|password/reset)$")
 
 
@@ -175,23 +177,40 @@ def map_case(context: Any, case: Any) -> Any:
         for rule in RULES:
             rule(case.body, case.operation.path)
     if valid and isinstance(case.query, dict):
-        a_replay_range_does_not_end_before_it_starts(case.query)
-        if case.operation.path == "/admin/analytics/dashboard":
-            a_dashboard_shows_a_year_at_most(case.query)
+        if case.operation.path.startswith("/admin/analytics/"):
+            analytics_periods_are_datable(case.query)
+            if case.operation.path == "/admin/analytics/dashboard":
+                a_dashboard_shows_a_year_at_most(case.query)
+        else:
+            a_replay_range_does_not_end_before_it_starts(case.query)
     return case
-
-
-def a_replay_range_does_not_end_before_it_starts(query: Body) -> None:
-    start, end = _instant(query.get("from")), _instant(query.get("to"))
-    if start is not None and end is not None and end < start:
-        query["from"], query["to"] = query["to"], query["from"]
-
 
 def _day(value: object) -> date | None:
     try:
         return date.fromisoformat(value) if isinstance(value, str) else None
     except ValueError:
         return None
+
+
+ANALYTICS_DAYS = (date(1970, 1, 1), date(9000, 12, 31))
+ANALYTICS_SPAN = timedelta(days=1099)  # first to last day included: 1100 days
+
+
+def analytics_periods_are_datable(query: Body) -> None:
+    low, high = ANALYTICS_DAYS
+    last = _day(query.get("to")) or datetime.now(UTC).date()
+    first = _day(query.get("from")) or last - timedelta(days=29)
+    first, last = min(max(first, low), high), min(max(last, low), high)
+    if last < first:
+        first, last = last, first
+    if last - first > ANALYTICS_SPAN:
+        last = first + ANALYTICS_SPAN
+    query["from"], query["to"] = first.isoformat(), last.isoformat()
+
+def a_replay_range_does_not_end_before_it_starts(query: Body) -> None:
+    start, end = _instant(query.get("from")), _instant(query.get("to"))
+    if start is not None and end is not None and end < start:
+        query["from"], query["to"] = query["to"], query["from"]
 
 
 def a_dashboard_shows_a_year_at_most(query: Body) -> None:

@@ -9,6 +9,8 @@ from adapters.memory import FrozenClock
 from entrypoints.consumer.scheduled import ScheduledJobs
 from entrypoints.settings import Settings
 from tests.shop import SHIRT, make_commerce
+from tests.unit.analytics.support import DAY1, Events
+from tests.unit.analytics.support import shop as analytics_shop
 from tests.unit.notification.support import CUSTOMER, notifying_shop
 from tests.unit.shipping.support import order, ready, shipping_shop
 
@@ -84,3 +86,21 @@ def test_the_worker_books_draft_shipments_and_polls_the_carriers() -> None:
     assert (first["shipments_booked"], shipment.status.value) == (1, "booked")
     assert later["carrier_reports_applied"] == 1
     assert commerce.shipping.get(shipment.id).status.value == "picked_up"
+
+
+def test_the_worker_builds_the_analytics_rollups_on_their_interval() -> None:
+    commerce, clock = analytics_shop()
+    commerce.analytics.record([Events().order_created("o1", DAY1)])
+    now = [1000.0]
+    jobs = ScheduledJobs(commerce, Settings(database_url="memory://",
+                                            analytics_rollup_interval_seconds=300),
+                         monotonic=lambda: now[0])
+
+    clock.advance(timedelta(days=1))
+    first = jobs.run_due()
+    now[0] += 100
+    early = jobs.run_due()
+
+    assert first["analytics_days_built"] == 1
+    assert first["analytics_hours_built"] == 24  # from the first fact's hour to now
+    assert "analytics_days_built" not in early

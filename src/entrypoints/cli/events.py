@@ -18,6 +18,7 @@ from rich.text import Text
 
 from adapters.redis import (
     DeadLetter,
+    DeadLetterNotFound,
     DeadLetters,
     ReplayFailed,
     StreamLayout,
@@ -25,6 +26,7 @@ from adapters.redis import (
     broker_errors,
     bus_status,
 )
+from commerce_core.analytics.errors import DeadLetterNotFound as AnalyticsDeadLetterNotFound
 from commerce_core.analytics.handlers import SUBSCRIBER as ANALYTICS
 from commerce_core.analytics.ports import DeadLetter as AnalyticsDeadLetter
 from commerce_core.shared.errors import CommerceError
@@ -166,8 +168,21 @@ def _parked(state: Runtime, group: str | None, limit: int) -> list[AnalyticsDead
     return analytics.dead_letters(limit)
 
 
-def _is_stream_entry(dead_letter_id: str) -> bool:
-    return re.fullmatch(r"\d+-\d+", dead_letter_id) is not None
+def _parked_one(state: Runtime, dead_letter_id: str) -> AnalyticsDeadLetter | None:
+    """Analytics' dead letter of this id (stream entry ids are `<ms>-<seq>`, never one)."""
+    analytics = state.commerce.analytics
+    if not analytics.enabled or re.fullmatch(r"\d+-\d+", dead_letter_id):
+        return None
+    try:
+        return analytics.dead_letter(dead_letter_id)
+    except AnalyticsDeadLetterNotFound:
+        return None
+
+
+def _needs_streams(state: Runtime, dead_letter_id: str) -> None:
+    """Without Redis (embedded mode) the only dead letters are analytics'."""
+    if state.settings.bus != "redis":
+        raise DeadLetterNotFound(f"no dead letter {dead_letter_id}", id=dead_letter_id)
 
 
 def _show_parked(letter: AnalyticsDeadLetter) -> None:
@@ -190,9 +205,11 @@ def _show_parked(letter: AnalyticsDeadLetter) -> None:
 @permits(Permission.EVENTS_MANAGE)
 def show(ctx: typer.Context, dead_letter_id: Annotated[str, typer.Argument(metavar="ID")]) -> None:
     """One dead letter: where it came from, the error, and the event."""
-    if not _is_stream_entry(dead_letter_id):
-        _show_parked(runtime(ctx).commerce.analytics.dead_letter(dead_letter_id))
+    parked = _parked_one(runtime(ctx), dead_letter_id)
+    if parked is not None:
+        _show_parked(parked)
         return
+    _needs_streams(runtime(ctx), dead_letter_id)
     with bus(ctx) as b:
         letter = b.dead_letters.get(dead_letter_id)
     envelope = letter.envelope
@@ -226,10 +243,12 @@ def replay(
     if (dead_letter_id is None) == (not every):
         raise typer.BadParameter("give one dead letter ID or --all")
     state = runtime(ctx)
-    if dead_letter_id is not None and not _is_stream_entry(dead_letter_id):
+    if dead_letter_id is not None and _parked_one(state, dead_letter_id) is not None:
         state.commerce.analytics.replay_dead_letter(dead_letter_id)  # fails again: it stays
         ok(f"replayed {dead_letter_id} to {ANALYTICS}")
         return
+    if dead_letter_id is not None:
+        _needs_streams(state, dead_letter_id)
     parked_failing = _replay_parked(state, group) if every else 0
     if state.settings.bus != "redis":
         if parked_failing:

@@ -20,8 +20,12 @@ admin = APIRouter(tags=["analytics"])
 READ = [permit(Permission.ANALYTICS_READ)]
 DEFAULT_DAYS = 30
 
-First = Annotated[date | None, Query(alias="from", description="First day (included)")]
-Last = Annotated[date | None, Query(alias="to", description="Last day (included)")]
+First = Annotated[date | None, Query(
+    alias="from", description="First day (included; default 30 days before `to`); days fall "
+    "in 1970-9000 and a period spans at most 1100 days")]
+Last = Annotated[date | None, Query(
+    alias="to", description="Last day (included; default today in the analytics timezone); "
+    "not before `from`")]
 Json = dict[str, Any]
 
 
