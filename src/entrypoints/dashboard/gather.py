@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Final
 
+from commerce_core.analytics.api import EARLIEST_YEAR, LATEST_YEAR
 from commerce_core.analytics.errors import InvalidPeriod
 from commerce_core.analytics.queries import Growth, Period, Ratio
 from commerce_core.app import Commerce
@@ -27,6 +28,10 @@ def period(commerce: Commerce, first: date | None, last: date | None) -> Period:
     """The days to show, in the analytics timezone: `first`..`last` (both included); 30 days
     by default, up to today when neither is given; at most 366 (one point a day stays
     readable)."""
+    for day in (first, last):
+        if day is not None and not EARLIEST_YEAR <= day.year <= LATEST_YEAR:
+            raise InvalidPeriod(f"days are between {EARLIEST_YEAR} and {LATEST_YEAR}",
+                                day=day.isoformat())
     today = commerce.ports.clock.now().astimezone(commerce.analytics.zone).date()
     last = last or (today if first is None else first + timedelta(DEFAULT_DAYS - 1))
     first = first or last - timedelta(DEFAULT_DAYS - 1)

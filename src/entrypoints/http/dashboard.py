@@ -21,14 +21,14 @@ from entrypoints.http.dependencies import CommerceDep
 
 admin = APIRouter(tags=["analytics admin"])
 
-# A calendar day of this millennium, written `YYYY-MM-DD` (a number is not read as a Unix time,
-# and a day near the ends of the calendar cannot overflow the period's bounds).
-DAY_FORMAT: Final = r"^2[0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
+# A calendar day written `YYYY-MM-DD` (a number is not read as a Unix time); which days a
+# period may hold is the analytics reports' rule (`analytics.invalid_period`).
+DAY_FORMAT: Final = r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
 
 
 def _day(value: object) -> date:
     if not isinstance(value, str) or not re.match(DAY_FORMAT, value):
-        raise ValueError("a day is written YYYY-MM-DD, between 2000 and 2999")
+        raise ValueError("a day is written YYYY-MM-DD")
     return date.fromisoformat(value)
 
 
@@ -55,7 +55,8 @@ def dashboard(
     commerce: CommerceDep,
     first: Annotated[Day | None, Query(
         alias="from", description="First day shown (`YYYY-MM-DD`, in the analytics "
-                                  "timezone); by default 29 days before `to`")] = None,
+                                  "timezone, 1970-9000); by default 29 days before `to`")]
+    = None,
     last: Annotated[Day | None, Query(
         alias="to", description="Last day shown, included (by default 29 days after `from`, "
                                 "or today); not before `from`, at most 366 days in all")]
