@@ -7,13 +7,14 @@ import base64
 import hashlib
 import re
 from datetime import UTC, date, datetime
+from typing import Any
 
 from entrypoints.dashboard import CONTENT_SECURITY_POLICY, Dashboard, Headline, render
 
 HOSTILE = '<script>alert("x")</script>&'
 
 
-def page(**fields: object) -> str:
+def page(**fields: Any) -> str:
     return render(Dashboard(first=date(2026, 12, 1), last=date(2026, 12, 7),
                             generated_at=datetime(2026, 12, 7, 9, tzinfo=UTC), **fields))
 
