@@ -34,11 +34,11 @@ class Visit:
     page whose console errors, uncaught script errors and requests are kept for asserting."""
 
     def __init__(self, browser: Browser, headers: dict[str, str] | None = None,
-                 viewport: tuple[int, int] = (1280, 900)) -> None:
+                 viewport: tuple[int, int] = (1280, 900), *, javascript: bool = True) -> None:
         self.context = browser.new_context(
             extra_http_headers=headers or {},
             viewport={"width": viewport[0], "height": viewport[1]},
-            java_script_enabled=True)
+            java_script_enabled=javascript)
         self.page: Page = self.context.new_page()
         self.console_errors: list[str] = []
         self.page_errors: list[str] = []

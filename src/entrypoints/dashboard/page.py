@@ -90,6 +90,9 @@ def render(dashboard: Dashboard) -> str:
         '<html lang="en"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         '<meta name="referrer" content="no-referrer">',
+        # An empty icon of its own, so a browser does not ask the server for /favicon.ico
+        # (a request the policy would refuse, with a console error).
+        '<link rel="icon" href="data:,">',
         f"<title>Analytics dashboard, {_text(span)}</title>",
         f"<style>{STYLE}</style></head><body>",
         "<header><div><h1>Analytics dashboard</h1>",

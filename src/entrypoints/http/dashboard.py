@@ -19,7 +19,7 @@ from entrypoints.dashboard import CONTENT_SECURITY_POLICY, gather, period, rende
 from entrypoints.http.access import permit
 from entrypoints.http.dependencies import CommerceDep
 
-admin = APIRouter(tags=["analytics admin"])
+admin = APIRouter(tags=["analytics"])
 
 # A calendar day written `YYYY-MM-DD` (a number is not read as a Unix time); which days a
 # period may hold is the analytics reports' rule (`analytics.invalid_period`).
