@@ -3,6 +3,7 @@ it in memory, so a figure never depends on the order events arrived in."""
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
@@ -348,7 +349,7 @@ def quintiles(values: dict[str, int]) -> dict[str, int]:
     """Scores 1-5 by rank (ties share the lower score); 5 for the highest values."""
     ranked = sorted(values.values())
     n = len(ranked)
-    return {key: 1 + (5 * ranked.index(value)) // n for key, value in values.items()} if n else {}
+    return {key: 1 + (5 * bisect_left(ranked, value)) // n for key, value in values.items()}
 
 
 def segment(r: int, f: int, m: int) -> str:

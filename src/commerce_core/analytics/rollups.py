@@ -22,6 +22,10 @@ WINDOW_DAYS = 7
 # A day's count below 80 % of the average of the seven days before it raises an alert:
 # count < 0.8 · sum / 7  ⇔  35 · count < 4 · sum (integers, no rounding).
 ALERT_NUMERATOR, ALERT_DENOMINATOR = 4, 5
+# A fact committed while a run was building (its transaction began before the run's) carries a
+# `recorded_at` just before the run started: late arrivals are looked for from this much
+# earlier, so such a fact's bucket is built again too (building more is harmless).
+LATE_MARGIN = timedelta(minutes=10)
 # Below one event a day on average a drop says nothing (a quiet type, a new shop): no alert.
 MIN_WINDOW_TOTAL = WINDOW_DAYS
 
@@ -112,7 +116,7 @@ class Rollups:
         else:
             built_until, ran_at = mark
             start = built_until
-            late = self._store.earliest_recorded_since(ran_at)
+            late = self._store.earliest_recorded_since(ran_at - LATE_MARGIN)
             if late is not None and late < start:
                 start = floor(max(late, now - self._history), grain, self._zone)
         return (start, end) if start < end else None

@@ -256,3 +256,26 @@ def test_reports_of_a_shop_without_analytics_say_it_is_off() -> None:
         commerce.analytics.overview(day(D))
     assert not commerce.analytics.enabled
     assert logging.getLogger("commerce.analytics")  # the module logs under this name
+
+
+def test_rfm_scores_customers_in_quintiles_by_pseudonym_only() -> None:
+    commerce, _ = shop()
+    e = Events()
+    events = []
+    for n in range(5):  # customer n orders n + 1 times, the later the greater n
+        for k in range(n + 1):
+            order = f"o{n}-{k}"
+            at = DAY1 + timedelta(days=2 * n, minutes=k)
+            events += [e.order_created(order, at, customer=f"cust-{n}"),
+                       e.captured(f"p{n}-{k}", order, 1_000 * (n + 1), at)]
+    commerce.analytics.record(events)
+
+    report = commerce.analytics.rfm(commerce.analytics.period(D, D + timedelta(days=10)))
+
+    assert report.currency == "VND"
+    best, *_, worst = report.customers
+    assert (best.frequency, best.monetary, best.r, best.f, best.m) == (5, 25_000, 5, 5, 5)
+    assert (worst.frequency, worst.monetary, worst.r, worst.f, worst.m) == (1, 1_000, 1, 1, 1)
+    assert best.segment == "champions"
+    assert all(not row.customer.startswith("cust-") for row in report.customers)
+    assert sum(s.customers for s in report.segments) == 5
