@@ -58,8 +58,10 @@ form.range input{font:inherit;padding:5px 8px;border:1px solid #cbd5e1;border-ra
 form.range button{font:inherit;padding:6px 14px;border:0;border-radius:6px;background:var(--accent);
   color:#fff;cursor:pointer}
 main{padding:8px 24px 24px;display:grid;gap:16px}
-.headlines{display:grid;grid-template-columns:repeat(auto-fill,minmax(200px,1fr));gap:12px}
-.charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(440px,1fr));gap:16px}
+.headlines{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(200px,100%),1fr));
+  gap:12px}
+.charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(440px,100%),1fr));
+  gap:16px}
 .card{background:#fff;border:1px solid var(--line);border-radius:10px;padding:14px 16px}
 .card h2{margin:0 0 8px;font-size:13px;font-weight:600;color:var(--muted)}
 .figure .value{margin:0;font-size:24px;font-weight:650;font-variant-numeric:tabular-nums}
