@@ -15,6 +15,8 @@ The rules, each named by the function that enforces it:
   and a special character (its length the schema states).
 - `analytics_periods_are_datable` (query): a report's `from` and `to` days fall in 1970-9000,
   `to` is not before `from` (missing: today, and 30 days back), and they span at most 1100 days.
+- `a_dashboard_shows_a_year_at_most` (query): the dashboard's period, so made, spans at most
+  366 days.
 """
 
 from __future__ import annotations
@@ -177,6 +179,8 @@ def map_case(context: Any, case: Any) -> Any:
     if valid and isinstance(case.query, dict):
         if case.operation.path.startswith("/admin/analytics/"):
             analytics_periods_are_datable(case.query)
+            if case.operation.path == "/admin/analytics/dashboard":
+                a_dashboard_shows_a_year_at_most(case.query)
         else:
             a_replay_range_does_not_end_before_it_starts(case.query)
     return case
@@ -207,3 +211,14 @@ def a_replay_range_does_not_end_before_it_starts(query: Body) -> None:
     start, end = _instant(query.get("from")), _instant(query.get("to"))
     if start is not None and end is not None and end < start:
         query["from"], query["to"] = query["to"], query["from"]
+
+
+def a_dashboard_shows_a_year_at_most(query: Body) -> None:
+    """The dashboard's `to` is not before its `from`, at most 366 days in all."""
+    first, last = _day(query.get("from")), _day(query.get("to"))
+    if first is None or last is None:
+        return
+    if last < first:
+        first, last = last, first
+    last = min(last, first + timedelta(days=365))
+    query["from"], query["to"] = first.isoformat(), last.isoformat()

@@ -1,8 +1,11 @@
-"""Test-wide fixtures: service URLs for integration tests, and the rule that CI never skips them.
+"""Test-wide fixtures: service URLs for integration tests, the headless browser, and the rule
+that CI never skips them.
 
-PostgreSQL and Redis tests read `COMMERCE_TEST_POSTGRES_URL` / `COMMERCE_TEST_REDIS_URL`. Without
-them those tests skip with a clear reason, unless `COMMERCE_TEST_REQUIRE_SERVICES=1` (CI sets it),
-in which case a missing server fails the run instead of silently skipping.
+PostgreSQL and Redis tests read `COMMERCE_TEST_POSTGRES_URL` / `COMMERCE_TEST_REDIS_URL`; browser
+tests drive the Chromium of the Debian package (`COMMERCE_TEST_CHROMIUM`, by default
+`/usr/bin/chromium`) through Playwright. Without them those tests skip with a clear reason, unless
+`COMMERCE_TEST_REQUIRE_SERVICES=1` (CI sets it), in which case a missing server or browser fails
+the run instead of silently skipping.
 """
 
 from __future__ import annotations
@@ -14,14 +17,20 @@ from typing import Any
 
 import pytest
 
+from tests.browser_support import launch
+
 POSTGRES_URL = os.environ.get("COMMERCE_TEST_POSTGRES_URL", "")
 REDIS_URL = os.environ.get("COMMERCE_TEST_REDIS_URL", "")
 REQUIRE_SERVICES = os.environ.get("COMMERCE_TEST_REQUIRE_SERVICES") == "1"
-SERVICE_MARKERS = ("postgres", "redis")
+CHROMIUM = os.environ.get("COMMERCE_TEST_CHROMIUM", "/usr/bin/chromium")
+SERVICE_MARKERS = ("postgres", "redis", "browser")
 
 
 def _unavailable(what: str, variable: str) -> None:
-    reason = f"{what} tests need {variable} (a server URL); none given"
+    _missing(f"{what} tests need {variable} (a server URL); none given")
+
+
+def _missing(reason: str) -> None:
     if REQUIRE_SERVICES:
         pytest.fail(f"{reason}, but COMMERCE_TEST_REQUIRE_SERVICES=1 requires them")
     pytest.skip(reason)
@@ -59,10 +68,25 @@ def redis_url() -> str:
     return REDIS_URL
 
 
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Headless Chromium (the distribution's build, never one Playwright downloads), shared by
+    a module's browser tests, each opening its own context. Closed with the module, so
+    Playwright's event loop never outlives the tests that need it."""
+    if not os.access(CHROMIUM, os.X_OK):
+        _missing(f"browser tests need Chromium at {CHROMIUM} (apt-get install chromium); "
+                 "none there")
+
+    with launch(CHROMIUM) as chromium:
+        yield chromium
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Tests that use a service fixture carry its marker, so `-m postgres` selects them."""
     for item in items:
         fixtures = getattr(item, "fixturenames", ())
+        if "browser" in fixtures:
+            item.add_marker(pytest.mark.browser)
         if "postgres_url" in fixtures or "postgres_server_url" in fixtures:
             item.add_marker(pytest.mark.postgres)
         if "redis_url" in fixtures:

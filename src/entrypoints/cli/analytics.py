@@ -1,11 +1,13 @@
 """`commerce analytics`: the reports (overview, revenue, orders, funnel, fulfilment, shipping,
-returns, cohorts, rfm) as tables or JSON, and the rollup run the worker makes."""
+returns, cohorts, rfm) as tables, JSON or an SVG chart file, the dashboard page as an HTML
+file, and the rollup run the worker makes."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -28,10 +30,13 @@ from commerce_core.analytics.queries import (
 )
 from commerce_core.shared.money import EXPONENTS, Money
 from commerce_core.shared.permissions import Permission
+from entrypoints.analytics_charts import chart_file
 from entrypoints.analytics_json import as_json
 from entrypoints.cli.access import permits
 from entrypoints.cli.output import console, ok, when
 from entrypoints.cli.runtime import runtime
+from entrypoints.dashboard import gather, render
+from entrypoints.dashboard import period as dashboard_period
 
 app = typer.Typer(no_args_is_help=True,
                   help="Analytics reports (overview, revenue, orders, funnel, fulfilment, "
@@ -45,6 +50,8 @@ From = Annotated[datetime | None, typer.Option(
 To = Annotated[datetime | None, typer.Option(
     "--to", formats=["%Y-%m-%d"], help="Last day (included; default today)")]
 AsJson = Annotated[bool, typer.Option("--json", help="The report as the API gives it")]
+ChartFile = Annotated[Path | None, typer.Option(
+    "--chart", help="Also write the report's charts to this SVG file", dir_okay=False)]
 
 
 def _period(commerce: Commerce, start: datetime | None, end: datetime | None) -> Period:
@@ -206,13 +213,28 @@ def _report(name: str, show: Callable[[Any], None],
     @app.command(name, help=summary)
     @permits(READ)
     def command(ctx: typer.Context, start: From = None, end: To = None,
-                json_out: AsJson = False) -> None:
+                json_out: AsJson = False, chart: ChartFile = None) -> None:
         commerce = runtime(ctx).commerce
         report = read(commerce, _period(commerce, start, end))
         if json_out:
             console.print(json.dumps(as_json(report), ensure_ascii=False, indent=2))
         else:
             show(report)
+        if chart is not None:
+            _write(chart, chart_file(name, report), "chart", quiet=json_out)
+
+
+def _write(path: Path, text: str, what: str, *, quiet: bool = False) -> None:
+    """Write `text` to `path`: a one-line refusal and exit 1 when it cannot be; the note
+    that it was is left out after `--json`, whose output stays one JSON document."""
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as error:
+        typer.echo(f"error: cannot write the {what} to {path}: {error.strerror or error}",
+                   err=True)
+        raise typer.Exit(1) from None
+    if not quiet:
+        ok(f"{what} written to {path}")
 
 
 
@@ -234,6 +256,21 @@ _report("cohorts", show_cohorts, lambda c, p: c.analytics.cohorts(p),
         "Customers by first-order month and their retention.")
 _report("rfm", show_rfm, lambda c, p: c.analytics.rfm(p),
         "Recency, frequency and monetary scores per (pseudonymous) customer.")
+
+
+@app.command("dashboard")
+@permits(READ)
+def dashboard(
+    ctx: typer.Context, start: From = None, end: To = None,
+    out: Annotated[Path, typer.Option("--out", "-o", dir_okay=False,
+                                      help="The HTML file to write")] = Path("dashboard.html"),
+) -> None:
+    """The dashboard page (`GET /admin/analytics/dashboard`) written to an HTML file: headline
+    figures and charts, no script, opens offline in any browser."""
+    commerce = runtime(ctx).commerce
+    first = start.date() if start is not None else None
+    last = end.date() if end is not None else None
+    _write(out, render(gather(commerce, dashboard_period(commerce, first, last))), "dashboard")
 
 
 @app.command("rollup")

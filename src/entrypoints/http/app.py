@@ -25,6 +25,7 @@ from entrypoints.http import (
     catalog,
     checkout,
     customers,
+    dashboard,
     fraud,
     fulfillment,
     health,
@@ -119,7 +120,7 @@ def create_app(commerce: Commerce, settings: Settings,
                      pricing.admin, search.admin, fraud.admin, payments.admin,
                      notifications.admin, audit.admin, customers.admin, order_events.admin,
                      returns.admin, webhooks_admin.admin, shipping.admin, shipping_rates.admin,
-                     reviews.admin, analytics.admin):
+                     reviews.admin, dashboard.admin, analytics.admin):
         app.include_router(operator, prefix="/admin",
                            dependencies=[Depends(staff_only), Depends(audit.audit_as_admin)],
                            responses=PROBLEM_RESPONSES)
