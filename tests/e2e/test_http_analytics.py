@@ -69,3 +69,12 @@ def test_a_period_ending_before_it_starts_is_a_problem(client: TestClient) -> No
                         headers=bearer("analyst"))
 
     assert_problem(answer, 422, "analytics.invalid_period")
+
+
+@pytest.mark.parametrize("day", ["0", "1700000000", "2026-3-01", "2026-02-30"])
+def test_a_day_not_written_yyyy_mm_dd_is_refused(client: TestClient, day: str) -> None:
+    answer = client.get("/admin/analytics/revenue", params={"to": day},
+                        headers=bearer("analyst"))
+
+    assert answer.status_code == 422
+    assert answer.headers["content-type"].startswith("application/problem+json")

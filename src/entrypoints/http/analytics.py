@@ -15,15 +15,16 @@ from commerce_core.shared.permissions import Permission
 from entrypoints.analytics_json import as_json
 from entrypoints.http.access import permit
 from entrypoints.http.dependencies import CommerceDep
+from entrypoints.http.schemas.common import Day
 
 admin = APIRouter(tags=["analytics"])
 READ = [permit(Permission.ANALYTICS_READ)]
 DEFAULT_DAYS = 30
 
-First = Annotated[date | None, Query(
+First = Annotated[Day | None, Query(
     alias="from", description="First day (included; default 30 days before `to`); days fall "
     "in 1970-9000 and a period spans at most 1100 days")]
-Last = Annotated[date | None, Query(
+Last = Annotated[Day | None, Query(
     alias="to", description="Last day (included; default today in the analytics timezone); "
     "not before `from`")]
 Json = dict[str, Any]

@@ -6,34 +6,19 @@ proxies, and in a browser with scripts turned off. The from/to form reloads it b
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from typing import Annotated, Final
 
 from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse
-from pydantic import BeforeValidator, WithJsonSchema
 
 from commerce_core.shared.permissions import Permission
 from entrypoints.dashboard import CONTENT_SECURITY_POLICY, gather, period, render
 from entrypoints.http.access import permit
 from entrypoints.http.dependencies import CommerceDep
+from entrypoints.http.schemas.common import Day
 
 admin = APIRouter(tags=["analytics"])
-
-# A calendar day written `YYYY-MM-DD` (a number is not read as a Unix time); which days a
-# period may hold is the analytics reports' rule (`analytics.invalid_period`).
-DAY_FORMAT: Final = r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
-
-
-def _day(value: object) -> date:
-    if not isinstance(value, str) or not re.match(DAY_FORMAT, value):
-        raise ValueError("a day is written YYYY-MM-DD")
-    return date.fromisoformat(value)
-
-
-Day = Annotated[date, BeforeValidator(_day),
-                WithJsonSchema({"type": "string", "format": "date", "pattern": DAY_FORMAT})]
 
 # The figures are the shop's business: never cached on the way, never framed, never sniffed.
 HEADERS: Final = {

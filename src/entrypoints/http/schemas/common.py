@@ -161,3 +161,20 @@ class Health(BaseModel):
     # Circuit breaker of each payment gateway (closed, half_open, open); an open one does not
     # make the API unready: checkout fails over to the other gateways.
     gateways: dict[str, str] | None = None
+
+
+# A calendar day written `YYYY-MM-DD` (a number is not read as a Unix time, nor `0` as 1970):
+# the analytics reports and the dashboard take their periods in these.
+DAY_FORMAT: Final = r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
+
+
+def _day(value: object) -> date:
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str) or not re.match(DAY_FORMAT, value):
+        raise ValueError("a day is written YYYY-MM-DD")
+    return date.fromisoformat(value)
+
+
+Day = Annotated[date, BeforeValidator(_day),
+                WithJsonSchema({"type": "string", "format": "date", "pattern": DAY_FORMAT})]
