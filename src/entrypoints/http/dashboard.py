@@ -6,7 +6,6 @@ proxies, and in a browser with scripts turned off. The from/to form reloads it b
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Final
 
 from fastapi import APIRouter, Query

@@ -52,9 +52,8 @@ def _text(value: object) -> object:
     return value
 
 
-# An instant with its UTC offset (RFC 3339 `date-time`), and a calendar day (`date`).
+# An instant with its UTC offset (RFC 3339 `date-time`); a calendar day (`Day`) is below.
 Timestamp = Annotated[AwareDatetime, BeforeValidator(_text)]
-Day = Annotated[date, BeforeValidator(_text)]
 # A JSON number: an integer or a fraction, never a boolean or text.
 Number = Annotated[float, Field(strict=True, allow_inf_nan=False)]
 
@@ -164,7 +163,7 @@ class Health(BaseModel):
 
 
 # A calendar day written `YYYY-MM-DD` (a number is not read as a Unix time, nor `0` as 1970):
-# the analytics reports and the dashboard take their periods in these.
+# days in bodies (expiry dates) and the analytics periods are written so.
 DAY_FORMAT: Final = r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
 
 
