@@ -41,6 +41,7 @@ class AggregateMap(Generic[A]):
         self.table = table = codec.table
         children = codec.child_tables
         self.by_id = sa.select(table).where(table.c.id == sa.bindparam("id"))
+        self.by_ids = sa.select(table).where(table.c.id.in_(sa.bindparam("ids", expanding=True)))
         self.insert = table.insert()
         self.update = (
             table.update()
@@ -100,6 +101,14 @@ class AggregateStore(Generic[A]):
                 f"{self._map.kind} {aggregate_id} not found", id=aggregate_id
             )
         return found
+
+    def get_many(self, aggregate_ids: Sequence[str]) -> list[A]:
+        """The aggregates in the order asked; those this unit of work does not hold yet are read
+        in one query (none when all are held, as after `adopt`)."""
+        missing = sorted({i for i in aggregate_ids if self.cached(i) is None})
+        if missing:
+            self.all(self._map.by_ids, {"ids": missing})
+        return [self.get(aggregate_id) for aggregate_id in aggregate_ids]
 
     def first(self, statement: Executable, params: Params = None) -> A | None:
         loaded = self.all(statement, params)
