@@ -60,13 +60,6 @@ PAYMENT_DEADLINE_MARGIN = timedelta(minutes=5)
 
 
 @frozen
-class Found:
-    """The saga an earlier request with the same idempotency key started."""
-
-    saga: CheckoutSaga
-
-
-@frozen
 class Opened:
     """The saga the local steps committed, and what their transaction held: the confirm step
     adopts it rather than reading the saga, order, payment and cart again."""
@@ -141,20 +134,18 @@ class CheckoutSteps:
         return found if found is not None else self._pricer.taxes_for(destination, now)
 
     def open(self, cmd: PlaceOrder, request_hash: str, taxes: TaxCalculator | None,
-             screening: Screening | None = None) -> Opened | PlacedOrder | Found:
+             screening: Screening | None = None) -> Opened | PlacedOrder:
         """The local steps, in one transaction: validate the cart, price it at today's list
         price, reserve every line (all or nothing), create the pending order and its payment,
         record promotion usage. Any refusal rolls all of it back: nothing was taken, so nothing
         needs compensating.
 
-        Returns the new saga; or, when the key was used before, the saga it started; or the
-        order a key-less request's cart already became."""
+        Returns the new saga, or the order a key-less request's cart already became. A key
+        used before is not looked up here: the request fails (its cart moved on, or the saga's
+        unique key refuses it at commit) and the runner answers it with the saga the key
+        started."""
         now = self._clock.now()
         with self.uow() as uow:
-            if cmd.idempotency_key is not None:
-                existing = uow.checkouts.by_key(cmd.idempotency_key)
-                if existing is not None:
-                    return Found(existing)
             cart = carts.for_checkout(uow, cmd.cart_id)
             if cmd.idempotency_key is None and cart.is_completed:
                 assert cart.order_id is not None
