@@ -116,8 +116,8 @@ class SqlTransaction:
             ctes.extend(updates)
             if held.expected is not None:
                 counted.append((held, updates))
-        counts = [sa.select(sa.func.count()).select_from(cte).scalar_subquery()
-                  for _, updates in counted for cte in updates] or [sa.literal(1)]
+        counts: list[Any] = [sa.select(sa.func.count()).select_from(cte).scalar_subquery()
+                             for _, updates in counted for cte in updates] or [sa.literal(1)]
         row = self._execute(sa.select(*counts).add_cte(*ctes)).one()
         matched = iter(row)
         for held, updates in counted:
@@ -154,14 +154,14 @@ def _bound(statement: Update, row: Mapping[str, Any]) -> Any:
     """The UPDATE for one row as a statement of its own: the row's columns set, its named
     parameters (the key and the expected version) bound to its values under names of their
     own, and one row returned per row matched (counted by the combined statement)."""
-    columns = statement.table.c  # type: ignore[attr-defined]
+    columns = statement.table.c
     named = {key: value for key, value in row.items() if key not in columns}
 
     def bind(parameter: BindParameter[Any]) -> None:
         if parameter.key in named:
             parameter.value, parameter.required, parameter.callable = (
                 named[parameter.key], False, None)
-            parameter._convert_to_unique()
+            parameter._convert_to_unique()  # type: ignore[no-untyped-call]
 
     setting = statement.values({key: value for key, value in row.items() if key in columns})
     return visitors.cloned_traverse(setting.returning(sa.literal(1)), {}, {"bindparam": bind})
