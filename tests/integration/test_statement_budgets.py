@@ -146,8 +146,10 @@ def test_the_local_steps_and_the_confirmation_step(shop: Shop, lines: int) -> No
     seen: dict[str, tuple[int, int]] = {}
 
     with shop.counting() as counted:
-        shop.commerce.checkout_runner.probe = (
-            lambda point: seen.setdefault(point, counted.figures))
+        def probe(point: str) -> None:
+            seen.setdefault(point, counted.figures)
+
+        shop.commerce.checkout_runner.probe = probe
         shop.commerce.handle(PlaceOrder(cart_id=cart_id, idempotency_key="k", destination=VN))
 
     authorized = seen["payment_authorized"]

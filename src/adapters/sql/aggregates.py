@@ -184,8 +184,8 @@ class AggregateStore(Generic[A]):
         mapping = self._map
         new = list(self._tracker.new(mapping.kind))
         if new:
-            self.db.write(mapping.insert, [{**mapping.to_row(a), "version": a.version}
-                                           for a in new])
+            self.db.execute(mapping.insert, [{**mapping.to_row(a), "version": a.version}
+                                             for a in new])
             batched: dict[str, list[Values]] = {}
             for aggregate in new:
                 children = mapping.to_children(aggregate)
@@ -193,7 +193,8 @@ class AggregateStore(Generic[A]):
                     batched.setdefault(name, []).extend(rows)
                 self._pending[aggregate.id] = children
             for name, rows in batched.items():
-                self.db.write(mapping.child_insert[name], rows)
+                if rows:
+                    self.db.execute(mapping.child_insert[name], rows)
         # In id order, so two transactions changing the same aggregates lock them in one order;
         # one statement for all of them (the driver reports the rows matched in total).
         changed = sorted(self._tracker.changed(mapping.kind), key=lambda a: a.id)
@@ -204,11 +205,12 @@ class AggregateStore(Generic[A]):
             values = mapping.to_row(aggregate)
             values.pop("id")
             updates.append({**values, "key": aggregate.id, "expected": aggregate.version})
-        ids = [a.id for a in changed]
-        self.db.write(mapping.update, updates, expected=len(changed),
-                      conflict=lambda: ConcurrencyConflict(
-                          f"{mapping.kind} {', '.join(ids)} was changed by someone else",
-                          ids=ids))
+        result = self.db.execute(mapping.update, updates if len(updates) > 1 else updates[0])
+        if result.rowcount != len(changed):
+            ids = [a.id for a in changed]
+            raise ConcurrencyConflict(
+                f"{mapping.kind} {', '.join(ids)} was changed by someone else", ids=ids
+            )
         self._bumped.extend(changed)
         if mapping.children:
             for aggregate in changed:
@@ -224,10 +226,11 @@ class AggregateStore(Generic[A]):
                 continue
             if rows[:len(old)] == old:
                 # Only appended (a status history grows this way): write just the new rows.
-                self.db.write(mapping.child_insert[name], rows[len(old):])
+                self.db.execute(mapping.child_insert[name], rows[len(old):])
                 continue
             self.db.execute(mapping.child_delete[name], {"parent": aggregate.id})
-            self.db.write(mapping.child_insert[name], rows)
+            if rows:
+                self.db.execute(mapping.child_insert[name], rows)
         self._pending[aggregate.id] = children
 
     def after_commit(self) -> None:

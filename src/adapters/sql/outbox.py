@@ -114,7 +114,7 @@ class SqlOutbox:
         ]
         # On SQLite the unit of work's BEGIN IMMEDIATE holds the write lock, so no other
         # transaction can take the same numbers.
-        self._db.write(_INSERT if self._db.is_postgres else _INSERT_NUMBERED, rows)
+        self._db.execute(_INSERT if self._db.is_postgres else _INSERT_NUMBERED, rows)
 
     def pending(self, limit: int) -> list[EventEnvelope]:
         statement = _PENDING_CLAIMED if self._db.is_postgres else _PENDING

@@ -152,12 +152,8 @@ class CouponStore(AggregateStore[Coupon]):
     """The unique index on `code` is the last word on duplicates, as the port promises."""
 
     def flush(self) -> None:
-        # The coupons' writes are sent on their own (not with the next statement), so a
-        # duplicate code is told apart from any other store's refusal.
-        self.db.send_held()
         try:
             super().flush()
-            self.db.send_held()
         except IntegrityError as error:
             if "code" not in str(error.orig):
                 raise

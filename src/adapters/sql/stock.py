@@ -311,8 +311,8 @@ class SqlStockLevels:
             )
             results[index] = movement
             recorded.append(_movement_row(movement))
-        # Sent with the unit of work's next statement on PostgreSQL (see `SqlTransaction.write`).
-        self._db.write(_INSERT_MOVEMENT, recorded)
+        if recorded:
+            self._db.execute(_INSERT_MOVEMENT, recorded)
 
     def items_for(self, skus: Collection[str], *, lock: bool = False) -> builtins.list[StockItem]:
         if not skus:
