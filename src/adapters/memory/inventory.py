@@ -225,6 +225,9 @@ class InMemoryReservationRepository(_Repository):
     indexed = (("reference", lambda r: [r.reference]),
                ("order", lambda r: [] if r.order_id is None else [r.order_id]))
 
+    def many(self, reservation_ids: Sequence[str]) -> list[Reservation]:
+        return [self.get(reservation_id) for reservation_id in reservation_ids]
+
     def for_reference(self, reference: str) -> list[Reservation]:
         rows = sorted(self._by("reference", reference), key=lambda r: (r.created_at, r.id))
         return [self._load(r) for r in rows]

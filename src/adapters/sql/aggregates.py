@@ -33,6 +33,33 @@ def _parent_column(table: sa.Table) -> str:
     return str(key.parent.name)
 
 
+def _children_union(children: Sequence[sa.Table], keys: list[str]) -> Executable | None:
+    """Every child table's rows for some roots in one query: a UNION ALL of one SELECT per
+    table over the columns of all of them (NULL where a table has no such column), tagged with
+    the table's index and the root's key. None when there is one child table only, or when two
+    tables give one column name different types (then one query per table)."""
+    if len(children) < 2:
+        return None
+    types: dict[str, sa.Column[object]] = {}
+    for child in children:
+        for column in child.c:
+            seen = types.setdefault(column.name, column)
+            if type(seen.type) is not type(column.type):
+                return None
+    selects = [
+        sa.select(
+            sa.literal(index).label("child_table_index"), child.c[key].label("child_root_key"),
+            *(child.c[name].label(name) if name in child.c
+              else sa.cast(sa.null(), column.type).label(name)
+              for name, column in types.items()),
+        ).where(child.c[key].in_(sa.bindparam("ids", expanding=True)))
+        for index, (child, key) in enumerate(zip(children, keys, strict=True))
+    ]
+    union = sa.union_all(*selects).subquery()
+    return sa.select(union).order_by(union.c.child_table_index, union.c.child_root_key,
+                                     union.c.position)
+
+
 class AggregateMap(Generic[A]):
     """How one aggregate kind maps to tables; its statements are built once, at import."""
 
@@ -41,6 +68,7 @@ class AggregateMap(Generic[A]):
         self.table = table = codec.table
         children = codec.child_tables
         self.by_id = sa.select(table).where(table.c.id == sa.bindparam("id"))
+        self.by_ids = sa.select(table).where(table.c.id.in_(sa.bindparam("ids", expanding=True)))
         self.insert = table.insert()
         self.update = (
             table.update()
@@ -54,6 +82,7 @@ class AggregateMap(Generic[A]):
             .order_by(child.c[key], child.c.position)
             for child, key in zip(children, self.children.values(), strict=True)
         }
+        self.children_union = _children_union(children, list(self.children.values()))
         self.child_delete = {
             child.name: child.delete().where(child.c[key] == sa.bindparam("parent"))
             for child, key in zip(children, self.children.values(), strict=True)
@@ -101,6 +130,14 @@ class AggregateStore(Generic[A]):
             )
         return found
 
+    def get_many(self, aggregate_ids: Sequence[str]) -> list[A]:
+        """The aggregates in the order asked; those this unit of work does not hold yet are read
+        in one query (none when all are held, as after `adopt`)."""
+        missing = sorted({i for i in aggregate_ids if self.cached(i) is None})
+        if missing:
+            self.all(self._map.by_ids, {"ids": missing})
+        return [self.get(aggregate_id) for aggregate_id in aggregate_ids]
+
     def first(self, statement: Executable, params: Params = None) -> A | None:
         loaded = self.all(statement, params)
         return loaded[0] if loaded else None
@@ -130,6 +167,12 @@ class AggregateStore(Generic[A]):
         grouped: dict[str, dict[str, list[Row]]] = {
             aggregate_id: {name: [] for name in self._map.children} for aggregate_id in ids
         }
+        union = self._map.children_union
+        if union is not None:
+            names = list(self._map.children)
+            for row in self.db.execute(union, {"ids": ids}):
+                grouped[row.child_root_key][names[row.child_table_index]].append(row)
+            return grouped
         for name, key in self._map.children.items():
             for row in self.db.execute(self._map.child_select[name], {"ids": ids}):
                 grouped[getattr(row, key)][name].append(row)

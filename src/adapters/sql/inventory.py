@@ -153,6 +153,9 @@ _LIST_BY_STATUS = _NEWEST.where(
 
 
 class SqlReservationRepository(AggregateRepository[Reservation]):
+    def many(self, reservation_ids: Sequence[str]) -> list[Reservation]:
+        return self._store.get_many(reservation_ids)
+
     def for_reference(self, reference: str) -> list[Reservation]:
         return self._store.all(_FOR_REFERENCE, {"reference": reference})
 

@@ -22,7 +22,11 @@ _ENVELOPE = (
     _o.causation_id, _o.payload,
 )
 _INSERT = outbox.insert()
-_NEXT_SEQ = sa.select(sa.func.coalesce(sa.func.max(_o.seq), 0))
+# SQLite has no identity column: each row takes the next number inside its own INSERT (the rows
+# of one batch are executed one after the other, each seeing the one before), so numbering costs
+# no statement of its own.
+_INSERT_NUMBERED = outbox.insert().values(
+    seq=sa.select(sa.func.coalesce(sa.func.max(_o.seq), 0) + 1).scalar_subquery())
 _PENDING = (
     sa.select(*_ENVELOPE)
     .where(
@@ -108,13 +112,9 @@ class SqlOutbox:
             }
             for envelope in envelopes
         ]
-        if not self._db.is_postgres:
-            # SQLite numbers the rows here; the unit of work's BEGIN IMMEDIATE holds the write
-            # lock, so no other transaction can take the same numbers.
-            last = int(self._db.execute(_NEXT_SEQ).scalar_one())
-            for offset, row in enumerate(rows, start=1):
-                row["seq"] = last + offset
-        self._db.execute(_INSERT, rows)
+        # On SQLite the unit of work's BEGIN IMMEDIATE holds the write lock, so no other
+        # transaction can take the same numbers.
+        self._db.execute(_INSERT if self._db.is_postgres else _INSERT_NUMBERED, rows)
 
     def pending(self, limit: int) -> list[EventEnvelope]:
         statement = _PENDING_CLAIMED if self._db.is_postgres else _PENDING

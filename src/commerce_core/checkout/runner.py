@@ -31,7 +31,7 @@ from commerce_core.checkout.model import (
     fingerprint,
 )
 from commerce_core.checkout.queries import PlacedOrder, SettleOutcome
-from commerce_core.checkout.steps import CheckoutSteps, Found, placed
+from commerce_core.checkout.steps import CheckoutSteps, placed
 from commerce_core.fraud.queries import RiskVerdict
 from commerce_core.ordering import services as orders
 from commerce_core.payment import services as payments
@@ -83,6 +83,10 @@ class CheckoutSagaRunner:
         request_hash = fingerprint(*parts)
         screening = self._steps.screening(cmd)
         taxes = self._steps.taxes(cmd)
+        # The key is not looked up first: a new request (the usual case) pays no read for it.
+        # A request that reuses a key fails somewhere in `open` (its cart is taken or already
+        # an order, or the unique key refuses the saga at commit) and is answered by the saga
+        # that key started; nothing the failed attempt wrote was committed.
         try:
             opened = self._steps.open(cmd, request_hash, taxes, screening)
         except ConcurrencyConflict:
@@ -90,21 +94,29 @@ class CheckoutSagaRunner:
             if cmd.idempotency_key is not None:
                 existing = self._by_key(cmd.idempotency_key)
                 if existing is not None:
-                    return self._replay(existing, request_hash)
+                    return self._again(cmd, existing, request_hash)
             raise CheckoutInProgress(
                 f"cart {cmd.cart_id} is being checked out", cart_id=cmd.cart_id
             ) from None
+        except CommerceError:
+            if cmd.idempotency_key is not None:
+                existing = self._by_key(cmd.idempotency_key)
+                if existing is not None:
+                    return self._again(cmd, existing, request_hash)
+            raise
         if isinstance(opened, PlacedOrder):
             return opened
-        if isinstance(opened, Found):
-            if opened.saga.key_expired(self._clock.now(), self._steps.retention):
-                # Past the retention a key means nothing any more: this is a new request.
-                self._steps.release_key(opened.saga.id)
-                return self.place(cmd)
-            return self._replay(opened.saga, request_hash)
         for point in PROBE_POINTS[:3]:
             self.probe(point)
         return self._finish(opened.saga, opened.held, opened.route, opened.verdict)
+
+    def _again(self, cmd: PlaceOrder, existing: CheckoutSaga,
+               request_hash: str) -> PlacedOrder:
+        if existing.key_expired(self._clock.now(), self._steps.retention):
+            # Past the retention a key means nothing any more: this is a new request.
+            self._steps.release_key(existing.id)
+            return self.place(cmd)
+        return self._replay(existing, request_hash)
 
     def _by_key(self, key: str) -> CheckoutSaga | None:
         with self._uow() as uow:

@@ -42,7 +42,7 @@ from commerce_core.payment import services as payments
 from commerce_core.payment.errors import PaymentDeclined, PaymentNotCompleted
 from commerce_core.payment.ports import AuthorizationRequest, GatewayRouting
 from commerce_core.pricing.errors import TaxDestinationRequired
-from commerce_core.pricing.ports import TaxCalculator
+from commerce_core.pricing.ports import TaxCalculator, TaxDestination
 from commerce_core.pricing.queries import CustomerContext, PriceBreakdown, ShippingSelection
 from commerce_core.pricing.services import CartPricer
 from commerce_core.promotion import services as promotions
@@ -57,13 +57,6 @@ from commerce_core.shipping.ports import content_key
 log = logging.getLogger("commerce.checkout")
 
 PAYMENT_DEADLINE_MARGIN = timedelta(minutes=5)
-
-
-@frozen
-class Found:
-    """The saga an earlier request with the same idempotency key started."""
-
-    saga: CheckoutSaga
 
 
 @frozen
@@ -117,30 +110,42 @@ class CheckoutSteps:
         self._screen = screen if screen is not None and screen.enabled else None
 
     # -- open -----------------------------------------------------------------------------------
-    def taxes(self, cmd: PlaceOrder) -> TaxCalculator:
-        """Tax rules for the order's destination, fetched before any transaction opens: an
-        unreachable tax source stops the checkout before anything is written (tax is never
-        assumed 0). Without an address the shop's tax origin applies; without one, refused."""
+    def taxes(self, cmd: PlaceOrder) -> TaxCalculator | None:
+        """Tax rules for the order's destination. A tax source outside the shop's database is
+        asked before any transaction opens: when it is unreachable the checkout stops before
+        anything is written (tax is never assumed 0). The shop's own rule table answers None
+        here and is read by `open`, in its transaction, before it writes anything. Without an
+        address the shop's tax origin applies; without one, refused."""
+        destination = self._destination(cmd)
+        if self._pricer.has_local_taxes:
+            return None
+        return self._pricer.taxes_for(destination, self._clock.now())
+
+    def _destination(self, cmd: PlaceOrder) -> TaxDestination:
         destination = cmd.destination or self._pricer.policy.tax_origin
         if destination is None:
             raise TaxDestinationRequired("placing an order needs a shipping address for tax")
-        return self._pricer.taxes_for(destination, self._clock.now())
+        return destination
 
-    def open(self, cmd: PlaceOrder, request_hash: str, taxes: TaxCalculator,
-             screening: Screening | None = None) -> Opened | PlacedOrder | Found:
+    def _taxes_within(self, uow: CheckoutUnitOfWork, cmd: PlaceOrder,
+                      now: datetime) -> TaxCalculator:
+        destination = self._destination(cmd)
+        found = self._pricer.taxes_within(uow, destination, now)
+        return found if found is not None else self._pricer.taxes_for(destination, now)
+
+    def open(self, cmd: PlaceOrder, request_hash: str, taxes: TaxCalculator | None,
+             screening: Screening | None = None) -> Opened | PlacedOrder:
         """The local steps, in one transaction: validate the cart, price it at today's list
         price, reserve every line (all or nothing), create the pending order and its payment,
         record promotion usage. Any refusal rolls all of it back: nothing was taken, so nothing
         needs compensating.
 
-        Returns the new saga; or, when the key was used before, the saga it started; or the
-        order a key-less request's cart already became."""
+        Returns the new saga, or the order a key-less request's cart already became. A key
+        used before is not looked up here: the request fails (its cart moved on, or the saga's
+        unique key refuses it at commit) and the runner answers it with the saga the key
+        started."""
         now = self._clock.now()
         with self.uow() as uow:
-            if cmd.idempotency_key is not None:
-                existing = uow.checkouts.by_key(cmd.idempotency_key)
-                if existing is not None:
-                    return Found(existing)
             cart = carts.for_checkout(uow, cmd.cart_id)
             if cmd.idempotency_key is None and cart.is_completed:
                 assert cart.order_id is not None
@@ -153,6 +158,8 @@ class CheckoutSteps:
                     raise CheckoutNotPossible(f"{line.sku} is no longer for sale", sku=line.sku)
             customer_id = cart.customer_id or cmd.customer_id
             shipping, shipping_method = self._shipping(uow, cart, cmd, now)
+            if taxes is None:
+                taxes = self._taxes_within(uow, cmd, now)
             breakdown = self._price(uow, cart, items, cmd, taxes, customer_id, shipping)
             lines = [
                 CheckoutLine(line.sku, items[line.sku].product_id, items[line.sku].name,

@@ -154,6 +154,11 @@ class ReservationRepository(Protocol):
         """The reservation, or `ReservationNotFound`."""
         ...
 
+    def many(self, reservation_ids: Sequence[str]) -> list[Reservation]:
+        """The reservations, in the order of `reservation_ids`, or `ReservationNotFound`; those
+        the unit of work does not hold already are read together."""
+        ...
+
     def for_reference(self, reference: str) -> list[Reservation]:
         """Reservations made for a checkout (its saga id) or an order, oldest first."""
         ...

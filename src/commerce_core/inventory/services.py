@@ -242,12 +242,12 @@ def confirm(
     uow: InventoryUnitOfWork, reservation_ids: Sequence[str], *, order_id: str, now: datetime,
     reference: str | None = None,
 ) -> None:
-    """Hand reserved stock to an order; raises `ReservationNotActive` if any ran out. With the
-    `reference` they were made for, all of them are read in one query."""
-    if reference is not None:
-        uow.reservations.for_reference(reference)
-    for reservation_id in reservation_ids:
-        uow.reservations.get(reservation_id).confirm(order_id, now=now)
+    """Hand reserved stock to an order; raises `ReservationNotActive` if any ran out. They are
+    read together, and not at all when the unit of work holds them (adopted from the checkout's
+    local steps). `reference` (what they were made for) is accepted for callers that know it;
+    the ids alone decide."""
+    for reservation in uow.reservations.many(reservation_ids):
+        reservation.confirm(order_id, now=now)
 
 
 def _give_back(uow: InventoryUnitOfWork, reservation: Reservation, units: int,

@@ -308,3 +308,14 @@ class TaxSource(Protocol):
     a timeout raises `TaxServiceUnavailable`, never an empty rule set (spec tax rules 4 and 5)."""
 
     def for_country(self, country_code: str, at: datetime) -> TaxCalculator: ...
+
+    @property
+    def local(self) -> bool:
+        """Whether the rules live in the shop's own database (then `within` reads them)."""
+        ...
+
+    def within(self, uow: UnitOfWork, country_code: str, at: datetime) -> TaxCalculator | None:
+        """The same rules read in the caller's transaction `uow`, when they live in the shop's
+        own database; None when they come from elsewhere (then `for_country` is asked before
+        any transaction opens, so an outage stops a checkout before anything is written)."""
+        ...

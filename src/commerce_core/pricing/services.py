@@ -102,9 +102,12 @@ class CartPricer:
         context = self.policy.context(PricingStage.QUOTE)
         at = self._clock.now()
         destination = cart.destination or context.default_destination
-        taxes = self.taxes_for(destination, at) if destination else None
         with self._uow() as uow:
+            # The shop's own tax rules are read with the prices, in one transaction.
+            taxes = self.taxes_within(uow, destination, at) if destination else None
             prices = self._catalogue(uow, cart, at)
+        if destination and taxes is None:
+            taxes = self.taxes_for(destination, at)
         warnings: list[PricingWarning] = []
         promotions = self._quote_promotions(cart, customer, at, warnings)
         breakdown = self._run(cart, customer, context, at, prices, promotions, taxes)
@@ -126,6 +129,17 @@ class CartPricer:
     def taxes_for(self, destination: TaxDestination, at: datetime) -> TaxCalculator:
         """The tax rules of the destination's country, or `TaxServiceUnavailable`."""
         return self._taxes.for_country(destination.country_code, at)
+
+    @property
+    def has_local_taxes(self) -> bool:
+        """Whether the tax rules live in the shop's database (read with `taxes_within`)."""
+        return self._taxes.local
+
+    def taxes_within(self, uow: PricingUnitOfWork, destination: TaxDestination,
+                     at: datetime) -> TaxCalculator | None:
+        """The same rules read in `uow`'s transaction when they live in the shop's database;
+        None when the source is elsewhere (ask `taxes_for` before the transaction)."""
+        return self._taxes.within(uow, destination.country_code, at)
 
     @staticmethod
     def _catalogue(uow: PricingUnitOfWork, cart: PricingInput, at: datetime) -> PriceCatalogue:

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import cast
 
 from commerce_core.shared.errors import ServiceUnavailable
-from commerce_core.shared.uow import UnitOfWorkFactory
+from commerce_core.shared.uow import UnitOfWork, UnitOfWorkFactory
 from commerce_core.tax.calculation import TaxRuleSet
 from commerce_core.tax.errors import TaxServiceUnavailable
 from commerce_core.tax.model import TaxRuleDefinition
@@ -23,7 +24,14 @@ class StoredTaxRules:
 
     def rules_for(self, country_code: str, at: datetime) -> Sequence[TaxRuleDefinition]:
         with self._uow() as uow:
-            rules = uow.tax_rules.for_country(country_code.strip().upper())
+            return self.rules_within(uow, country_code, at)
+
+    @staticmethod
+    def rules_within(uow: TaxUnitOfWork, country_code: str,
+                     at: datetime) -> Sequence[TaxRuleDefinition]:
+        """The same, in the caller's transaction: a checkout reads them with its other reads
+        rather than in a transaction of their own."""
+        rules = uow.tax_rules.for_country(country_code.strip().upper())
         return [r.definition for r in rules if r.definition.live_at(at)]
 
 
@@ -44,3 +52,18 @@ class TaxRates:
                 f"tax rules for {country_code} are unavailable: {error.message}",
                 country_code=country_code,
             ) from error
+
+    @property
+    def local(self) -> bool:
+        """The shop's own rule table (not an external service, nor a wrapper around the
+        table, such as one that simulates an outage)."""
+        return type(self._rules) is StoredTaxRules
+
+    def within(self, uow: UnitOfWork, country_code: str, at: datetime) -> TaxRuleSet | None:
+        """The shop's own rule table is read in the caller's transaction (the caller's unit of
+        work is the shop's, so it has the tax rules); any other source answers None and is
+        asked by `for_country` before the transaction."""
+        if not self.local:
+            return None
+        return TaxRuleSet(tuple(StoredTaxRules.rules_within(
+            cast(TaxUnitOfWork, uow), country_code, at)))
