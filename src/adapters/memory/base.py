@@ -273,6 +273,7 @@ class InMemoryDatabase:
         # them, so lookups by key do not scan a table.
         self.indexes: dict[tuple[str, str], dict[str, set[str]]] = {}
         self.stock: dict[tuple[str, str], Any] = {}  # (sku, warehouse) → its row
+        self.stock_warehouses: set[str] = set()  # every warehouse a stock row was written for
         self.ledger: list[StockMovement] = []
         self.batches: dict[tuple[str, str, str], Batch] = {}  # (sku, warehouse, batch number)
         self.outbox: list[OutboxRow] = []
