@@ -193,6 +193,10 @@ def main() -> None:
             print(f"  {api} API process(es), {args.workers} worker(s): run {i + 1}/{args.runs}: "
                   f"{run.per_second:,.0f} orders/s, drained after {run.drained_after:.1f} s, "
                   f"load {os.getloadavg()[0]:.1f}", flush=True)
+        _table(args, results)  # so far, in case a later measurement fails
+
+
+def _table(args: argparse.Namespace, results: dict[int, list[ScaleRun]]) -> None:
     parts = list(next(iter(results.values()))[0].cpu)
     print(f"\n{args.orders} orders per run, {args.clients} clients, {args.workers} worker(s), "
           f"median of {args.runs} runs, {os.cpu_count()} cores, "
@@ -210,8 +214,7 @@ def main() -> None:
         applied = statistics.median(r.events / r.drained_after for r in runs)
         cpu_ms = [statistics.median(r.cpu[p] / r.orders * 1000 for r in runs) for p in parts]
         print(f"| {api} | {rate:,.0f} | {p50:.1f} | {p99:.1f} | {per_order:.1f} | "
-              f"{applied:,.0f} | " + " | ".join(f"{c:.1f}" for c in cpu_ms) + " |")
-
+              f"{applied:,.0f} | " + " | ".join(f"{c:.1f}" for c in cpu_ms) + " |", flush=True)
 
 if __name__ == "__main__":
     main()
