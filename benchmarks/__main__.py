@@ -6,6 +6,10 @@ server processes, next to a hand-written psycopg transaction measured in the sam
 `--only` also takes `embedded-sqlite-traced` and `embedded-postgres-traced`: the embedded
 measurements with OpenTelemetry tracing on, to compare with their untraced figures.
 
+`CPU ms/order` is the CPU time (user + system, not wall time) of the process that serves the
+orders, per order: the benchmark's own process for the embedded core, the `commerce serve`
+processes for HTTP (read from /proc).
+
 PostgreSQL comes from COMMERCE_BENCH_POSTGRES_URL (default: the local server's `test` database);
 each measurement runs in a fresh schema that is dropped afterwards.
 """
@@ -91,16 +95,19 @@ def main() -> None:
     reference = figures.get("raw")
     print(f"\n{args.orders} orders per run, {args.clients} clients, median of {args.runs} runs, "
           f"{os.cpu_count()} cores, Python {platform.python_version()}")
-    print(f"{'measurement':<40} {'orders/s':>10} {'p50 ms':>8} {'p99 ms':>8} {'vs raw':>8}")
+    print(f"{'measurement':<40} {'orders/s':>10} {'p50 ms':>8} {'p99 ms':>8} {'vs raw':>8} "
+          f"{'CPU ms/order':>13}")
     for figure in figures.values():
         ratio = f"{figure.per_second / reference.per_second:.0%}" if reference else "-"
+        cpu_ms = f"{figure.cpu_ms:.1f}" if figure.cpu_ms is not None else "-"
         print(f"{figure.name:<40} {figure.per_second:>10,.0f} {figure.p50_ms:>8.1f} "
-              f"{figure.p99_ms:>8.1f} {ratio:>8}")
+              f"{figure.p99_ms:>8.1f} {ratio:>8} {cpu_ms:>13}")
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(
             {k: {"name": f.name, "orders_per_second": f.per_second, "p50_ms": f.p50_ms,
-                 "p99_ms": f.p99_ms, "runs": f.runs} for k, f in figures.items()}, indent=2))
+                 "p99_ms": f.p99_ms, "cpu_ms_per_order": f.cpu_ms, "runs": f.runs}
+             for k, f in figures.items()}, indent=2))
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import socket
@@ -10,13 +11,15 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+import attrs
 import httpx
 
 from adapters.memory import ScriptedPaymentGateway
+from benchmarks import cpu
 from benchmarks.stats import Run
 from commerce_core import Commerce, Money, VariantSpec
 from commerce_core.shared.clock import SystemClock
@@ -112,7 +115,9 @@ def embedded(url: str, orders: int, clients: int, *, traced: bool = False) -> Ru
         commerce.checkout.place_order(cart_id, idempotency_key=f"bench-{cart_id}")
 
     work = [functools.partial(place, cart_id) for cart_id in carts]
+    cpu = time.process_time()  # this process serves the orders (its client threads are idle)
     run = _timed(work, clients)
+    run = attrs.evolve(run, cpu_seconds=time.process_time() - cpu)
     levels = commerce.inventory.levels()
     assert all(level.reserved == orders for level in levels), levels
     return run
@@ -131,56 +136,39 @@ def _free_port() -> int:
 
 
 def http(url: str, orders: int, clients: int, workers: int) -> Run:
+    """Orders over HTTP through `commerce serve --workers N`; CPU is the server processes'."""
+    with serving(url, workers, clients) as (base, server):
+        carts = prepare(base, orders)
+        before = cpu.seconds(cpu.tree(server.pid))
+        run = place_all(base, carts, clients)
+        return attrs.evolve(run, cpu_seconds=cpu.seconds(cpu.tree(server.pid)) - before)
+
+
+@contextlib.contextmanager
+def serving(url: str, workers: int, clients: int,
+            env: dict[str, str] | None = None) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """`commerce serve` with `workers` processes on `url`, up and answering; its base URL."""
     port = _free_port()
-    env = {
+    environment = {
         **os.environ,
         "COMMERCE_DATABASE_URL": url,
         "COMMERCE_OPERATOR_TOKEN": TOKEN,
         "COMMERCE_SEED_SAMPLE_CATALOG": "false",
         "COMMERCE_LOG_LEVEL": "WARNING",
         "COMMERCE_DATABASE_POOL_SIZE": str(clients),
+        # One load generator is one address: per-address limits would refuse it, not the shop.
+        "COMMERCE_RATE_LIMITS_ENABLED": "false",
+        **(env or {}),
     }
     server = subprocess.Popen(
         [sys.executable, "-m", "entrypoints.cli", "serve", "--port", str(port),
          "--workers", str(workers)],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )
     base = f"http://127.0.0.1:{port}"
-    admin = {"Authorization": f"Bearer {TOKEN}"}
     try:
         _wait_until_up(base, server)
-        with httpx.Client(base_url=base, timeout=30) as client:
-            client.post("/admin/warehouses", json={"code": "W1", "name": "Bench"},
-                        headers=admin).raise_for_status()
-            for sku in SKUS:
-                client.post("/admin/products", headers=admin, json={
-                    "name": sku.title(), "slug": sku.lower(), "publish": True,
-                    "variants": [{"sku": sku, "price": {"amount": 350_000, "currency": "VND"}}],
-                }).raise_for_status()
-                client.put(f"/admin/stock/{sku}/W1", json={"on_hand": orders * 2},
-                           headers=admin).raise_for_status()
-            carts = []
-            for _ in range(orders):
-                cart = client.post("/carts", json={"currency": "VND"})
-                cart.raise_for_status()
-                cart_id = cart.json()["id"]
-                for sku in SKUS:
-                    client.post(f"/carts/{cart_id}/items",
-                                json={"sku": sku, "quantity": 1}).raise_for_status()
-                carts.append(cart_id)
-        local = threading.local()
-
-        def place(cart_id: str) -> None:
-            if not hasattr(local, "client"):
-                local.client = httpx.Client(base_url=base, timeout=30)
-            response = local.client.post(
-                "/orders", json={"cart_id": cart_id, "payment_method": "card"},
-                headers={"Idempotency-Key": f"bench-{cart_id}"},
-            )
-            if response.status_code not in (200, 201):
-                raise RuntimeError(f"{response.status_code}: {response.text}")
-
-        return _timed([functools.partial(place, c) for c in carts], clients)
+        yield base, server
     finally:
         server.terminate()
         try:
@@ -189,8 +177,58 @@ def http(url: str, orders: int, clients: int, workers: int) -> Run:
             server.kill()
 
 
+def prepare(base: str, orders: int) -> list[tuple[str, str]]:
+    """A warehouse, the products with stock for twice `orders`, and `orders` filled carts (each
+    with the guest token that reaches it)."""
+    admin = {"Authorization": f"Bearer {TOKEN}"}
+    with httpx.Client(base_url=base, timeout=30) as client:
+        client.post("/admin/warehouses", json={"code": "W1", "name": "Bench"},
+                    headers=admin).raise_for_status()
+        for sku in SKUS:
+            client.post("/admin/products", headers=admin, json={
+                "name": sku.title(), "slug": sku.lower(), "publish": True,
+                "variants": [{"sku": sku, "price": {"amount": 350_000, "currency": "VND"}}],
+            }).raise_for_status()
+            client.put(f"/admin/stock/{sku}/W1", json={"on_hand": orders * 2},
+                       headers=admin).raise_for_status()
+        carts = []
+        for _ in range(orders):
+            cart = client.post("/carts", json={"currency": "VND"})
+            cart.raise_for_status()
+            cart_id, token = cart.json()["id"], cart.json()["access_token"]
+            for sku in SKUS:
+                client.post(f"/carts/{cart_id}/items", json={"sku": sku, "quantity": 1},
+                            headers={"X-Cart-Token": token}).raise_for_status()
+            carts.append((cart_id, token))
+    return carts
+
+
+def place_all(base: str, carts: list[tuple[str, str]], clients: int) -> Run:
+    """`POST /orders` for every cart from `clients` threads, one keep-alive client each."""
+    local = threading.local()
+    opened: list[httpx.Client] = []
+
+    def place(cart: tuple[str, str]) -> None:
+        if not hasattr(local, "client"):
+            local.client = httpx.Client(base_url=base, timeout=30)
+            opened.append(local.client)
+        cart_id, token = cart
+        response = local.client.post(
+            "/orders", json={"cart_id": cart_id, "payment_method": "card"},
+            headers={"Idempotency-Key": f"bench-{cart_id}", "X-Cart-Token": token},
+        )
+        if response.status_code not in (200, 201):
+            raise RuntimeError(f"{response.status_code}: {response.text}")
+
+    try:
+        return _timed([functools.partial(place, c) for c in carts], clients)
+    finally:
+        for client in opened:
+            client.close()
+
+
 def _wait_until_up(base: str, server: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 180  # server processes start slowly on a busy machine
     while time.monotonic() < deadline:
         if server.poll() is not None:
             stderr = server.stderr.read().decode() if server.stderr else ""
@@ -201,4 +239,4 @@ def _wait_until_up(base: str, server: subprocess.Popen[bytes]) -> None:
         except httpx.HTTPError:
             pass
         time.sleep(0.2)
-    raise RuntimeError("server did not come up in 60 s")
+    raise RuntimeError("server did not come up in 180 s")

@@ -13,6 +13,8 @@ class Run:
     operations: int
     seconds: float
     latencies: tuple[float, ...]  # seconds, one per operation
+    # CPU seconds the serving processes spent on the timed work (None: not measured)
+    cpu_seconds: float | None = None
 
     @property
     def per_second(self) -> float:
@@ -26,6 +28,7 @@ class Figure:
     p50_ms: float
     p99_ms: float
     runs: int
+    cpu_ms: float | None = None  # the serving processes' CPU per operation (median over runs)
 
 
 def percentile(values: Sequence[float], q: float) -> float:
@@ -44,4 +47,11 @@ def summarise(name: str, runs: Sequence[Run]) -> Figure:
         p50_ms=percentile(latencies, 0.50) * 1000,
         p99_ms=percentile(latencies, 0.99) * 1000,
         runs=len(runs),
+        cpu_ms=_cpu_ms(runs),
     )
+
+
+def _cpu_ms(runs: Sequence[Run]) -> float | None:
+    """CPU milliseconds per operation, the median over runs; None unless every run measured it."""
+    spent = [r.cpu_seconds / r.operations * 1000 for r in runs if r.cpu_seconds is not None]
+    return statistics.median(spent) if spent and len(spent) == len(runs) else None

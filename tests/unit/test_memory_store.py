@@ -4,12 +4,16 @@ changes the audit trail reads are those the shared tracker would report."""
 
 from __future__ import annotations
 
+import uuid
+
+import attrs
 import pytest
 
 from adapters.memory import FrozenClock, SequentialIds
 from adapters.memory.base import InMemoryDatabase, MemoryTracker, clone, fingerprint
 from adapters.memory.store import InMemoryUnitOfWorkFactory
 from commerce_core.catalog.model import Product, ProductStatus, Variant
+from commerce_core.inventory.stock import MovementInfo, MovementType
 from commerce_core.shared.errors import ConcurrencyConflict
 from commerce_core.shared.money import Money
 from commerce_core.shared.uow import Tracker
@@ -144,3 +148,51 @@ def test_copies_and_fingerprints_share_frozen_values_only(clock: FrozenClock) ->
     assert fingerprint(copied) == fingerprint(product)
     copied.attributes["material"] = "silk"
     assert fingerprint(copied) != fingerprint(product)
+
+
+@attrs.define
+class _Odd:
+    """Field names the compiled copy must read with `getattr`, and parts of every plan."""
+
+    _hidden: list[int]
+    shared: Money
+    nested: dict[str, list[str]]
+    when: tuple[int, ...] = ()
+    events: list[str] = attrs.Factory(list)
+
+
+def test_compiled_copies_share_nothing_mutable_and_keep_every_field() -> None:
+    value = _Odd([1, 2], Money(5, "VND"), {"a": ["x"]}, (1, 2), ["recorded"])
+    copied = clone(value)
+    assert (copied._hidden, copied.shared, copied.nested, copied.when) == (
+        [1, 2], Money(5, "VND"), {"a": ["x"]}, (1, 2))
+    assert copied.events == []
+    assert copied._hidden is not value._hidden
+    assert copied.nested["a"] is not value.nested["a"]
+    assert copied.shared is value.shared  # frozen: shared
+    assert fingerprint(copied) == fingerprint(value)
+    copied.nested["a"].append("y")
+    assert fingerprint(copied) != fingerprint(value)
+    assert value.nested == {"a": ["x"]}
+
+
+def test_sequential_ids_are_the_uuid_text_of_their_count() -> None:
+    ids = SequentialIds()
+    assert [ids.new_id() for _ in range(3)] == [str(uuid.UUID(int=n)) for n in (1, 2, 3)]
+
+
+def test_stock_by_sku_finds_every_warehouse_and_forgets_a_rolled_back_row(
+    uow: InMemoryUnitOfWorkFactory,
+) -> None:
+    info = MovementInfo(MovementType.COUNT, reason="count")
+    with uow() as work:
+        for warehouse in ("W2", "W1"):
+            work.stock.set_on_hand("SKU-1", warehouse, 5, info=info)
+        work.stock.set_on_hand("SKU-2", "W1", 5, info=info)
+        work.commit()
+    with uow() as work:
+        work.stock.set_on_hand("SKU-1", "W3", 5, info=info)  # rolled back
+    with uow() as work:
+        found = [(i.sku, i.warehouse_id) for i in work.stock.items_for(["SKU-1"])]
+        assert found == [("SKU-1", "W1"), ("SKU-1", "W2")]
+        assert [level.warehouse_id for level in work.stock.list("SKU-1")] == ["W1", "W2"]

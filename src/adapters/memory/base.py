@@ -87,38 +87,105 @@ def _make_plan(cls: type) -> _Plan:
 
 def clone(value: Any) -> Any:
     """A copy sharing nothing mutable with `value`; recorded `events` are not carried over."""
-    cls: type = type(value)
-    how, names, _ = _PLANS.get(cls) or _plan(cls)
-    if how is _SHARE:
+    cls = type(value)
+    if cls in _SHARED:
         return value
-    if how is _SEQUENCE:
-        if cls is list:
-            return [clone(v) for v in value]
-        if cls is tuple:
-            return tuple(clone(v) for v in value)
-        return copy.deepcopy(value)
-    if how is _MAPPING:
-        return {k: clone(v) for k, v in value.items()} if cls is dict else copy.deepcopy(value)
-    if how is _OTHER:
-        return copy.deepcopy(value)
-    copied: Any = object.__new__(cls)
-    for name in names:
-        object.__setattr__(copied, name, [] if name == "events" else clone(getattr(value, name)))
-    return copied
+    copier = _COPIERS.get(cls)
+    if copier is None:
+        copier = _COPIERS[cls] = _copier(cls)
+    return copier(value)
 
 
 def fingerprint(value: Any) -> Any:
     """A comparable snapshot of an aggregate's state (events and version left out): tuples for
     its mutable parts, frozen values shared. `unfold` turns it into the shared tracker's form."""
-    cls: type = type(value)
-    how, _, tracked = _PLANS.get(cls) or _plan(cls)
-    if how is _SHARE or how is _OTHER:
+    cls = type(value)
+    if cls in _AS_IS:
         return value
+    printer = _PRINTERS.get(cls)
+    if printer is None:
+        printer = _PRINTERS[cls] = _printer(cls)
+    return printer(value)
+
+
+# Copying and fingerprinting run for every row a unit of work loads or writes, so each type gets
+# its own function once, built from its plan: an attrs class gets one written out field by field
+# (Python source compiled at first use), whose fields of a type already known to be shared are
+# taken as they are without a call. `_SHARED` (what `clone` shares) and `_AS_IS` (what
+# `fingerprint` keeps as it is) grow as types are met.
+_SHARED: set[type] = set()
+_AS_IS: set[type] = set()
+_COPIERS: dict[type, Callable[[Any], Any]] = {}
+_PRINTERS: dict[type, Callable[[Any], Any]] = {}
+
+
+def _copier(cls: type) -> Callable[[Any], Any]:
+    how, names, _ = _plan(cls)
+    if how is _SHARE:
+        _SHARED.add(cls)
+        return _same
     if how is _SEQUENCE:
-        return tuple(fingerprint(v) for v in value)
+        if cls is list:
+            return lambda value: [v if type(v) in _SHARED else clone(v) for v in value]
+        if cls is tuple:
+            return lambda value: tuple([v if type(v) in _SHARED else clone(v) for v in value])
+        return copy.deepcopy
     if how is _MAPPING:
-        return tuple((k, fingerprint(v)) for k, v in value.items())
-    return tuple(fingerprint(getattr(value, name)) for name in tracked)
+        if cls is dict:
+            return lambda value: {k: v if type(v) in _SHARED else clone(v)
+                                  for k, v in value.items()}
+        return copy.deepcopy
+    if how is _OTHER:
+        return copy.deepcopy
+    lines = ["def copy_(value):", "    copied = new(cls)"]
+    for name in names:
+        if name == "events":
+            lines.append("    put(copied, 'events', [])")
+        else:
+            lines.append(f"    v = {_read(name)}")
+            lines.append(f"    put(copied, {name!r}, v if type(v) in shared else clone(v))")
+    lines.append("    return copied")
+    return _compiled(lines, "copy_", cls, new=object.__new__, put=object.__setattr__,
+                     shared=_SHARED, clone=clone)
+
+
+def _printer(cls: type) -> Callable[[Any], Any]:
+    how, _, tracked = _plan(cls)
+    if how is _SHARE or how is _OTHER:
+        _AS_IS.add(cls)
+        return _same
+    if how is _SEQUENCE:
+        return lambda value: tuple([v if type(v) in _AS_IS else fingerprint(v) for v in value])
+    if how is _MAPPING:
+        return lambda value: tuple([(k, v if type(v) in _AS_IS else fingerprint(v))
+                                    for k, v in value.items()])
+    if not tracked:
+        return lambda value: ()
+    lines = ["def print_(value):"]
+    lines += [f"    v{i} = {_read(name)}" for i, name in enumerate(tracked)]
+    parts = ", ".join(f"v{i} if type(v{i}) in as_is else fingerprint(v{i})"
+                      for i in range(len(tracked)))
+    lines.append(f"    return ({parts},)")
+    return _compiled(lines, "print_", cls, as_is=_AS_IS, fingerprint=fingerprint)
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+def _read(name: str) -> str:
+    """The source reading field `name` of `value` (an attribute, or `getattr` for a name the
+    compiler would mangle)."""
+    if name.isidentifier() and not name.startswith("__"):
+        return f"value.{name}"
+    return f"getattr(value, {name!r})"
+
+
+def _compiled(lines: list[str], name: str, cls: type, **names: Any) -> Callable[[Any], Any]:
+    scope: dict[str, Any] = {"cls": cls, "getattr": getattr, "type": type, **names}
+    exec(compile("\n".join(lines), f"<memory store: {name} {cls.__qualname__}>", "exec"), scope)
+    function: Callable[[Any], Any] = scope[name]
+    return function
 
 
 def unfold(print_: Any) -> Any:
@@ -206,6 +273,7 @@ class InMemoryDatabase:
         # them, so lookups by key do not scan a table.
         self.indexes: dict[tuple[str, str], dict[str, set[str]]] = {}
         self.stock: dict[tuple[str, str], Any] = {}  # (sku, warehouse) → its row
+        self.stock_warehouses: set[str] = set()  # every warehouse a stock row was written for
         self.ledger: list[StockMovement] = []
         self.batches: dict[tuple[str, str, str], Batch] = {}  # (sku, warehouse, batch number)
         self.outbox: list[OutboxRow] = []

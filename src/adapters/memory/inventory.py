@@ -87,16 +87,27 @@ class InMemoryStockLevels:
         row: StockRow | None = self._db.stock.get((sku, warehouse_id))
         return row
 
+    def _put(self, sku: str, warehouse_id: str, row: StockRow) -> None:
+        self._journal.put(self._db.stock, (sku, warehouse_id), row)
+        # Only grows (a rolled-back warehouse merely names no row): lookups by SKU try each.
+        self._db.stock_warehouses.add(warehouse_id)
+
+    def _keys_of(self, skus: Collection[str]) -> builtins.list[tuple[str, str]]:
+        """The stock rows of `skus`, sorted, without walking every row of the shop."""
+        stock, warehouses = self._db.stock, self._db.stock_warehouses
+        return sorted(k for k in ((s, w) for s in set(skus) for w in warehouses) if k in stock)
+
     def get(self, sku: str, warehouse_id: str) -> StockLevel | None:
         row = self._row(sku, warehouse_id)
         return None if row is None else StockLevel(sku, warehouse_id, row.on_hand, row.reserved)
 
     def list(self, sku: str | None = None) -> list[StockLevel]:
-        return [
-            StockLevel(s, w, row.on_hand, row.reserved)
-            for (s, w), row in sorted(self._db.stock.items())
-            if sku is None or s == sku
-        ]
+        if sku is not None:
+            stock = self._db.stock
+            return [StockLevel(s, w, stock[s, w].on_hand, stock[s, w].reserved)
+                    for s, w in self._keys_of([sku])]
+        return [StockLevel(s, w, row.on_hand, row.reserved)
+                for (s, w), row in sorted(self._db.stock.items())]
 
     def lock(self, sku: str, warehouse_id: str) -> StockLevel | None:
         return self.get(sku, warehouse_id)  # transactions never interleave here
@@ -111,8 +122,8 @@ class InMemoryStockLevels:
         after_on_hand, after_reserved = row.on_hand + on_hand, row.reserved + reserved
         if not 0 <= after_reserved <= after_on_hand:
             return None
-        self._journal.put(self._db.stock, (sku, warehouse_id),
-                          attrs.evolve(row, on_hand=after_on_hand, reserved=after_reserved))
+        self._put(sku, warehouse_id,
+                  attrs.evolve(row, on_hand=after_on_hand, reserved=after_reserved))
         movement = StockMovement.record(
             self._ids.new_id(), sku, warehouse_id, info, on_hand_change=on_hand,
             reserved_change=reserved, on_hand_after=after_on_hand,
@@ -137,7 +148,7 @@ class InMemoryStockLevels:
             self.change(sku, warehouse_id, on_hand=delta,
                         info=info or MovementInfo(MovementType.COUNT, reason="count"))
         elif before is None:
-            self._journal.put(self._db.stock, (sku, warehouse_id), StockRow(0, 0))
+            self._put(sku, warehouse_id, StockRow(0, 0))
         return before
 
     def item(self, sku: str, warehouse_id: str) -> StockItem | None:
@@ -147,17 +158,16 @@ class InMemoryStockLevels:
 
     def items(self, *, sku: str | None = None,
               warehouse_id: str | None = None) -> builtins.list[StockItem]:
-        return [
-            StockItem(s, w, row.on_hand, row.reserved, row.settings)
-            for (s, w), row in sorted(self._db.stock.items())
-            if (sku is None or s == sku) and (warehouse_id is None or w == warehouse_id)
-        ]
+        stock = self._db.stock
+        keys = self._keys_of([sku]) if sku is not None else sorted(stock)
+        return [StockItem(s, w, stock[s, w].on_hand, stock[s, w].reserved, stock[s, w].settings)
+                for s, w in keys if warehouse_id is None or w == warehouse_id]
 
     def items_for(self, skus: Collection[str], *, lock: bool = False) -> builtins.list[StockItem]:
         # The database lock is held for the whole transaction already.
-        wanted = set(skus)
-        return [StockItem(s, w, row.on_hand, row.reserved, row.settings)
-                for (s, w), row in sorted(self._db.stock.items()) if s in wanted]
+        stock = self._db.stock
+        return [StockItem(s, w, stock[s, w].on_hand, stock[s, w].reserved, stock[s, w].settings)
+                for s, w in self._keys_of(skus)]
 
     def change_many(self, changes: Sequence[StockChange]) -> builtins.list[StockMovement | None]:
         return [self.change(c.sku, c.warehouse_id, on_hand=c.on_hand, reserved=c.reserved,
@@ -165,8 +175,7 @@ class InMemoryStockLevels:
 
     def configure(self, sku: str, warehouse_id: str, settings: StockSettings) -> None:
         row = self._row(sku, warehouse_id) or StockRow(0, 0)
-        self._journal.put(self._db.stock, (sku, warehouse_id),
-                          attrs.evolve(row, settings=settings))
+        self._put(sku, warehouse_id, attrs.evolve(row, settings=settings))
 
     def batches(self, *, sku: str | None = None,
                 warehouse_id: str | None = None) -> builtins.list[Batch]:

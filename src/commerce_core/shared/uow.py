@@ -14,7 +14,7 @@ import functools
 from collections.abc import Callable, Iterator, Sequence
 from contextvars import ContextVar
 from types import TracebackType
-from typing import Any, ClassVar, Generic, Protocol, Self, TypeVar, overload
+from typing import Any, ClassVar, Generic, Protocol, Self, TypeVar, cast, overload
 
 import attrs
 
@@ -199,6 +199,10 @@ class _Entry:
     written: Any = None  # the state this transaction writes, the baseline once it commits
     stored: Any = None  # what the adapter last read or wrote for it (SQL: its child rows)
 
+    def copy(self) -> _Entry:
+        # `attrs.evolve` looks the fields up on every call; a checkout copies a dozen entries.
+        return _Entry(self.aggregate, self.fingerprint, self.written, self.stored)
+
 
 class Tracker:
     """The aggregates one transaction added or loaded, and the events it recorded outside them."""
@@ -235,13 +239,14 @@ class Tracker:
 
     def held(self) -> Held:
         return Held(tuple(
-            (key, attrs.evolve(entry)) for key, entry in self._entries.items()
+            (key, entry.copy()) for key, entry in self._entries.items()
             if entry.fingerprint is not None
         ))
 
     def adopt(self, held: Held) -> None:
         for key, entry in held.entries:
-            self._entries.setdefault(key, attrs.evolve(entry))
+            if key not in self._entries:
+                self._entries[key] = entry.copy()
 
     def record(self, event: DomainEvent) -> None:
         self._loose.append(event)
@@ -339,9 +344,10 @@ class Slot(Generic[R]):
     def __init__(self, build: Callable[[Any], R]) -> None:
         self.build = build
         self.name = ""
+        self.index = 0  # its place in the declarations: the flush order
 
     def __set_name__(self, owner: type[TrackedUnitOfWork], name: str) -> None:
-        self.name = name
+        self.name, self.index = name, len(owner.slots)
         owner.slots = (*owner.slots, self)
 
     @overload
@@ -355,6 +361,8 @@ class Slot(Generic[R]):
             return self
         built = self.build(instance.scope)
         instance.__dict__[self.name] = built
+        if hasattr(built, "flush"):
+            instance._built_staged.append((self.index, cast(Staged, built)))
         return built
 
 
@@ -373,6 +381,7 @@ class TrackedUnitOfWork:
     def __init__(self, tracker: Tracker) -> None:
         self._tracker = tracker
         self.committed = []
+        self._built_staged: list[tuple[int, Staged]] = []
 
     # -- the adapter's transaction --------------------------------------------------------------
     def _begin(self) -> None: ...
@@ -385,9 +394,9 @@ class TrackedUnitOfWork:
 
     # -- the sequence ---------------------------------------------------------------------------
     def _staged(self) -> list[Staged]:
-        built = self.__dict__
-        return [built[s.name] for s in self.slots
-                if s.name in built and hasattr(built[s.name], "flush")]
+        # The staged repositories built so far, in declaration order (`Slot.__get__` lists them
+        # as it builds them: a unit of work uses a few of its forty-odd repositories).
+        return [r for _, r in sorted(self._built_staged, key=_first)]
 
     def __enter__(self) -> Self:
         self._begin()
@@ -446,6 +455,10 @@ class TrackedUnitOfWork:
 
     def adopt(self, held: Held) -> None:
         self._tracker.adopt(held)
+
+
+def _first(pair: tuple[int, Any]) -> int:
+    return pair[0]
 
 
 def retrying(
