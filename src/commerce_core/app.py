@@ -43,6 +43,8 @@ from commerce_core.identity.wiring import IdentityWiring
 from commerce_core.inventory.api import InventoryApi
 from commerce_core.inventory.model import ReservationPolicy
 from commerce_core.inventory.wiring import InventoryWiring
+from commerce_core.ledger.api import LedgerApi
+from commerce_core.ledger.wiring import LedgerWiring
 from commerce_core.notification.api import NotificationsApi
 from commerce_core.notification.links import LinkDelivery
 from commerce_core.notification.model import Channel
@@ -100,7 +102,8 @@ class Commerce:
 
     `handle(command)` runs any command; the context attributes (`catalog`, `inventory`, `cart`,
     `checkout`, `orders`, `payments`, `fraud`, `fulfillment`, `pricing`, `promotions`, `tax`,
-    `search`, `notifications`, `audit`, `customers`, `shipping`, `returns`, `webhooks`) offer the
+    `search`, `notifications`, `audit`, `customers`, `shipping`, `returns`, `webhooks`, `ledger`)
+    offer the
     same use cases as plain methods, plus queries.
     """
 
@@ -171,6 +174,7 @@ class Commerce:
             self._notification_wiring(),
             customer,
             WebhooksWiring(uow, clock, ids, ports.webhooks),
+            LedgerWiring(uow, clock),
             shipping,
             RatesWiring(uow, clock, ids, carriers=ports.carriers, cache=ports.rate_cache,
                         breakers=ports.carrier_breakers, goods=self._cart_goods,
@@ -207,6 +211,7 @@ class Commerce:
         self.audit = AuditApi(read)
         self.returns = ReturnsApi(handle, read, self.return_policy)
         self.webhooks = WebhooksApi(handle, read)
+        self.ledger = LedgerApi(handle, read)
         self.shipping_rates = ShippingRatesApi(handle, read)
         self.shipping = ShippingApi(handle, read, rates=self.shipping_rates)
         self.search = SearchApi(handle, read, ports.search_index, clock, ids,
