@@ -26,6 +26,7 @@ from adapters.sql.fulfillment import (
     SqlFulfillmentRepository,
     SqlPicklistRepository,
 )
+from adapters.sql.giftcard import GIFT_CARDS, SqlGiftCardRepository
 from adapters.sql.identity import (
     ACCOUNTS,
     APP_CLIENTS,
@@ -59,7 +60,14 @@ from adapters.sql.notification import (
 )
 from adapters.sql.ordering import ORDERS, SqlOrderRepository
 from adapters.sql.outbox import SqlInbox, SqlOutbox
-from adapters.sql.payment import PAYMENTS, REFUNDS, SqlPaymentRepository, SqlRefundRepository
+from adapters.sql.payment import (
+    PAYMENTS,
+    REFUNDS,
+    TENDERS,
+    SqlPaymentRepository,
+    SqlRefundRepository,
+    SqlTenderRepository,
+)
 from adapters.sql.pricing import (
     PRICE_RULES,
     PRICES,
@@ -143,6 +151,7 @@ class SqlUnitOfWork(TrackedUnitOfWork):
     orders = stored(SqlOrderRepository, ORDERS)
     payments = stored(SqlPaymentRepository, PAYMENTS)
     refunds = stored(SqlRefundRepository, REFUNDS)
+    tenders = stored(SqlTenderRepository, TENDERS)
     risk_assessments = stored(SqlRiskAssessmentRepository, RISK_ASSESSMENTS)
     fulfillments = stored(SqlFulfillmentRepository, FULFILLMENTS)
     picklists = stored(SqlPicklistRepository, PICKLISTS)
@@ -166,6 +175,7 @@ class SqlUnitOfWork(TrackedUnitOfWork):
     shipments = stored(SqlShipmentRepository, SHIPMENTS)
     shipping_methods = stored(SqlShippingMethodRepository, SHIPPING_METHODS)
     shipping_quotes = stored(SqlShippingQuoteRepository, SHIPPING_QUOTES)
+    gift_cards = stored(SqlGiftCardRepository, GIFT_CARDS)
     # Written at once, in the transaction, rather than on commit.
     stock = Slot(lambda s: SqlStockLevels(s.db, s.clock, s.ids))
     ledger = Slot(lambda s: SqlStockLedger(s.db))
