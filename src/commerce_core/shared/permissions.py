@@ -53,6 +53,9 @@ class Permission(StrEnum):
     SHIPPING_CONFIGURE = "shipping.configure"
     SYSTEM_ADMIN = "system.admin"
     WEBHOOKS_MANAGE = "webhooks.manage"
+    GIFTCARDS_READ = "giftcards.read"
+    GIFTCARDS_MANAGE = "giftcards.manage"
+    LEDGER_READ = "ledger.read"
 
 
 ALL_PERMISSIONS: frozenset[str] = frozenset(p.value for p in Permission)
