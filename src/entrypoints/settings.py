@@ -350,6 +350,10 @@ class Settings(BaseSettings):
         300, gt=0, description="How often the worker cancels stale returns and retries failed "
         "refunds, restocks and labels"
     )
+    ledger_expiry_interval_seconds: float = Field(
+        3600, gt=0, description="How often the worker expires what is left of due lots of "
+        "stored value (points, gift cards, store credit)"
+    )
     returns_carrier: str | None = Field(
         None, description="Carrier code return labels are booked with; unset: the first one"
     )
