@@ -27,6 +27,7 @@ from commerce_core.catalog.api import CatalogApi
 from commerce_core.catalog.commands import VariantSpec
 from commerce_core.catalog.wiring import CatalogWiring
 from commerce_core.checkout.api import CheckoutApi
+from commerce_core.checkout.steps import StoredValue
 from commerce_core.checkout.wiring import CheckoutWiring
 from commerce_core.customer.api import CustomersApi
 from commerce_core.customer.locations import Locations
@@ -38,6 +39,9 @@ from commerce_core.fraud.wiring import FraudWiring
 from commerce_core.fulfillment.api import FulfillmentApi
 from commerce_core.fulfillment.model import FulfillmentPolicy
 from commerce_core.fulfillment.wiring import FulfillmentWiring
+from commerce_core.giftcard.api import GiftCardsApi
+from commerce_core.giftcard.ports import GiftCardSettings
+from commerce_core.giftcard.wiring import GiftCardWiring
 from commerce_core.identity.api import IdentityApi
 from commerce_core.identity.handlers import IdentityPolicy
 from commerce_core.identity.ports import IdentityKit
@@ -45,6 +49,8 @@ from commerce_core.identity.wiring import IdentityWiring
 from commerce_core.inventory.api import InventoryApi
 from commerce_core.inventory.model import ReservationPolicy
 from commerce_core.inventory.wiring import InventoryWiring
+from commerce_core.ledger.api import LedgerApi
+from commerce_core.ledger.wiring import LedgerWiring
 from commerce_core.notification.api import NotificationsApi
 from commerce_core.notification.links import LinkDelivery
 from commerce_core.notification.model import Channel
@@ -53,7 +59,7 @@ from commerce_core.ordering.api import OrdersApi
 from commerce_core.ordering.customers import OrdersOfCustomer
 from commerce_core.ordering.wiring import OrderingWiring
 from commerce_core.payment.api import PaymentsApi
-from commerce_core.payment.ports import GatewayRouting
+from commerce_core.payment.ports import GatewayRouting, TenderPolicy
 from commerce_core.payment.routing import GatewayRouter
 from commerce_core.payment.wiring import PaymentWiring
 from commerce_core.ports import Ports, ShopUnitOfWork
@@ -107,7 +113,7 @@ class Commerce:
     `handle(command)` runs any command; the context attributes (`catalog`, `inventory`, `cart`,
     `checkout`, `orders`, `payments`, `fraud`, `fulfillment`, `pricing`, `promotions`, `tax`,
     `search`, `notifications`, `audit`, `customers`, `shipping`, `returns`, `webhooks`, `reviews`,
-    `analytics`) offer the
+    `analytics`, `ledger`, `giftcards`) offer the
     same use cases as plain methods, plus queries.
     """
 
@@ -131,6 +137,8 @@ class Commerce:
         shipment_policy: ShipmentPolicy | None = None,
         shipping_rates_policy: RatesPolicy | None = None,
         review_policy: ReviewPolicy | None = None,
+        tender_policy: TenderPolicy | None = None,
+        gift_card_settings: GiftCardSettings | None = None,
     ) -> None:
         self.ports = ports
         self.reservation_policy = reservation_policy or ReservationPolicy()
@@ -150,9 +158,14 @@ class Commerce:
         # Fraud scores each order at checkout and holds the capture of those under review.
         self.risk_screen = RiskScreen(fraud_policy, ports.geoip, fraud_signals)
         fraud = FraudWiring(uow, clock)
+        # Paying with stored value: the tender rules and the gift card codes' pepper.
+        self.tender_policy = tender_policy or TenderPolicy()
+        self.gift_card_settings = gift_card_settings or GiftCardSettings()
         checkout = CheckoutWiring(uow, gateway, self.pricer, clock, ids,
                                   policy=self.reservation_policy, lease=checkout_lease,
-                                  retention=idempotency_retention, screen=self.risk_screen)
+                                  retention=idempotency_retention, screen=self.risk_screen,
+                                  stored_value=StoredValue(self.tender_policy,
+                                                           self.gift_card_settings))
         self.checkout_runner = checkout.runner
         # Customer sits below ordering: ordering answers its question about a customer's orders.
         self.locations = Locations(ports.locations) if ports.locations is not None else None
@@ -169,7 +182,7 @@ class Commerce:
             CatalogWiring(uow, clock, ids),
             InventoryWiring(uow, clock, ids, self.reservation_policy),
             OrderingWiring(uow, clock),
-            PaymentWiring(uow, gateway, clock, ids),
+            PaymentWiring(uow, gateway, clock, ids, self.tender_policy),
             FulfillmentWiring(uow, clock, ids, self.fulfillment_policy, hand_over),
             CartWiring(uow, clock, ids),
             checkout,
@@ -180,6 +193,8 @@ class Commerce:
             customer,
             WebhooksWiring(uow, clock, ids, ports.webhooks),
             AnalyticsWiring(uow, clock, ids, ports.analytics),
+            LedgerWiring(uow, clock),
+            GiftCardWiring(uow, self.gift_card_settings, clock, ids),
             shipping,
             RatesWiring(uow, clock, ids, carriers=ports.carriers, cache=ports.rate_cache,
                         breakers=ports.carrier_breakers, goods=self._cart_goods,
@@ -187,7 +202,8 @@ class Commerce:
         ]
         self.return_policy = return_policy or ReturnPolicy()
         contexts.append(ReturnsWiring(uow, clock, ids, gateway, ports.carriers,
-                                      self.return_policy, return_risk))
+                                      self.return_policy, return_risk, self.tender_policy,
+                                      self.gift_card_settings))
         self.review_policy = review_policy or ReviewPolicy()
         contexts.append(ReviewWiring(uow, clock, ids, self.review_policy,
                                      self._returned_products))
@@ -221,6 +237,8 @@ class Commerce:
         self.webhooks = WebhooksApi(handle, read)
         self.reviews = ReviewsApi(handle, read)
         self.analytics = AnalyticsApi(handle, read, ports.analytics)
+        self.ledger = LedgerApi(handle, read)
+        self.giftcards = GiftCardsApi(handle, read, self.gift_card_settings)
         self.shipping_rates = ShippingRatesApi(handle, read)
         self.shipping = ShippingApi(handle, read, rates=self.shipping_rates)
         self.search = SearchApi(handle, read, ports.search_index, clock, ids,

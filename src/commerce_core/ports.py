@@ -13,7 +13,9 @@ from commerce_core.checkout.ports import CheckoutUnitOfWork
 from commerce_core.customer.ports import CustomerUnitOfWork, LocationDirectory
 from commerce_core.fraud.ports import GeoIp
 from commerce_core.fulfillment.ports import FulfillmentUnitOfWork, ShipmentGateway
+from commerce_core.giftcard.ports import GiftCardUnitOfWork
 from commerce_core.identity.ports import IdentityKit, IdentityUnitOfWork
+from commerce_core.ledger.ports import LedgerUnitOfWork
 from commerce_core.notification.ports import NotificationPorts, NotificationUnitOfWork
 from commerce_core.payment.ports import BreakerStore, GatewayRouting, PaymentGateway
 from commerce_core.pricing.ports import ExchangeRates
@@ -41,7 +43,8 @@ class ShopUnitOfWork(
     ReturnsUnitOfWork, ReviewUnitOfWork, ShipmentsUnitOfWork, CatalogUnitOfWork, CheckoutUnitOfWork,
     FulfillmentUnitOfWork, TaxUnitOfWork, SearchUnitOfWork, NotificationUnitOfWork,
     AuditUnitOfWork, CustomerUnitOfWork, IdentityUnitOfWork, WebhooksUnitOfWork,
-    ShippingMethodsUnitOfWork, AnalyticsUnitOfWork, Protocol,
+    ShippingMethodsUnitOfWork, AnalyticsUnitOfWork, GiftCardUnitOfWork, LedgerUnitOfWork,
+    Protocol,
 ):
     """One transaction over every context's repositories: an adapter's unit of work satisfies
     each context's unit-of-work Protocol, so a checkout step can coordinate several."""

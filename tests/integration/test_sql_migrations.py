@@ -85,7 +85,7 @@ def test_the_migrated_check_constraints_are_the_tables_modules(url: str) -> None
         if isinstance(constraint, sa.CheckConstraint)
     }
     assert migrated == declared
-    assert len(declared) == 5
+    assert len(declared) == 6
 
 
 @pytest.mark.parametrize(

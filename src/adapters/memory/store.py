@@ -22,6 +22,7 @@ from adapters.memory.checkout import InMemoryCheckoutSagaRepository
 from adapters.memory.customer import InMemoryCustomerRepository, InMemorySegmentRepository
 from adapters.memory.fraud import InMemoryRiskAssessmentRepository
 from adapters.memory.fulfillment import InMemoryFulfillmentRepository, InMemoryPicklistRepository
+from adapters.memory.giftcard import InMemoryGiftCardRepository
 from adapters.memory.identity import (
     InMemoryAccountRepository,
     InMemoryAppClientRepository,
@@ -37,13 +38,18 @@ from adapters.memory.inventory import (
     InMemoryTransferRepository,
     InMemoryWarehouseRepository,
 )
+from adapters.memory.ledger import InMemoryValueLedger
 from adapters.memory.notification import (
     InMemoryNotificationRepository,
     InMemoryPreferencesRepository,
 )
 from adapters.memory.ordering import InMemoryOrderRepository
 from adapters.memory.outbox import InMemoryInbox, InMemoryOutbox
-from adapters.memory.payment import InMemoryPaymentRepository, InMemoryRefundRepository
+from adapters.memory.payment import (
+    InMemoryPaymentRepository,
+    InMemoryRefundRepository,
+    InMemoryTenderRepository,
+)
 from adapters.memory.pricing import InMemoryPriceRepository, InMemoryPriceRuleRepository
 from adapters.memory.promotion import (
     InMemoryCampaignRepository,
@@ -94,6 +100,7 @@ class InMemoryUnitOfWork(TrackedUnitOfWork):
     orders = Slot(InMemoryOrderRepository.over)
     payments = Slot(InMemoryPaymentRepository.over)
     refunds = Slot(InMemoryRefundRepository.over)
+    tenders = Slot(InMemoryTenderRepository.over)
     risk_assessments = Slot(InMemoryRiskAssessmentRepository.over)
     fulfillments = Slot(InMemoryFulfillmentRepository.over)
     picklists = Slot(InMemoryPicklistRepository.over)
@@ -119,9 +126,11 @@ class InMemoryUnitOfWork(TrackedUnitOfWork):
     rating_summaries = Slot(InMemoryRatingSummaryRepository.over)
     shipping_methods = Slot(InMemoryShippingMethodRepository.over)
     shipping_quotes = Slot(InMemoryShippingQuoteRepository.over)
+    gift_cards = Slot(InMemoryGiftCardRepository.over)
     stock = Slot(lambda s: InMemoryStockLevels(s.db, s.journal, s.clock, s.ids))
     ledger = Slot(lambda s: InMemoryStockLedger(s.db))
     promotion_usage = Slot(lambda s: InMemoryPromotionUsageLedger(s.db, s.journal))
+    value_ledger = Slot(lambda s: InMemoryValueLedger(s.db, s.journal, s.clock, s.ids))
     search_log = Slot(InMemorySearchLog.over)
     analytics = Slot(InMemoryAnalyticsStore.over)
     audit = Slot(InMemoryAuditLog.over)

@@ -55,6 +55,13 @@ _UNIQUE: dict[str, tuple[type[CommerceError], str]] = {
     "uq_shipping_methods_code": (DuplicateShippingMethod, "shipping method code in use"),
     # One live review per customer and product.
     "uq_reviews_live_key": (DuplicateReview, "the customer already reviewed this product"),
+    # Two cards drawn with one code: the issue is retried with a new one.
+    "uq_gift_cards_code_digest": (ConcurrencyConflict, "a gift card has this code"),
+    # A posting or hold made twice at once: the retry finds the first.
+    "uq_value_postings_account_id_source_source_id_kind": (
+        ConcurrencyConflict, "this posting was made already"),
+    "uq_value_holds_account_id_reference": (ConcurrencyConflict, "this hold exists already"),
+    "uq_value_accounts_kind_owner_unit": (ConcurrencyConflict, "this account exists already"),
 }
 
 

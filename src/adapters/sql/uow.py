@@ -27,6 +27,7 @@ from adapters.sql.fulfillment import (
     SqlFulfillmentRepository,
     SqlPicklistRepository,
 )
+from adapters.sql.giftcard import GIFT_CARDS, SqlGiftCardRepository
 from adapters.sql.identity import (
     ACCOUNTS,
     APP_CLIENTS,
@@ -45,6 +46,7 @@ from adapters.sql.inventory import (
     SqlReservationRepository,
     SqlWarehouseRepository,
 )
+from adapters.sql.ledger import SqlValueLedger
 from adapters.sql.movements import (
     ADJUSTMENTS,
     TRANSFERS,
@@ -59,7 +61,14 @@ from adapters.sql.notification import (
 )
 from adapters.sql.ordering import ORDERS, SqlOrderRepository
 from adapters.sql.outbox import SqlInbox, SqlOutbox
-from adapters.sql.payment import PAYMENTS, REFUNDS, SqlPaymentRepository, SqlRefundRepository
+from adapters.sql.payment import (
+    PAYMENTS,
+    REFUNDS,
+    TENDERS,
+    SqlPaymentRepository,
+    SqlRefundRepository,
+    SqlTenderRepository,
+)
 from adapters.sql.pricing import (
     PRICE_RULES,
     PRICES,
@@ -149,6 +158,7 @@ class SqlUnitOfWork(TrackedUnitOfWork):
     orders = stored(SqlOrderRepository, ORDERS)
     payments = stored(SqlPaymentRepository, PAYMENTS)
     refunds = stored(SqlRefundRepository, REFUNDS)
+    tenders = stored(SqlTenderRepository, TENDERS)
     risk_assessments = stored(SqlRiskAssessmentRepository, RISK_ASSESSMENTS)
     fulfillments = stored(SqlFulfillmentRepository, FULFILLMENTS)
     picklists = stored(SqlPicklistRepository, PICKLISTS)
@@ -174,10 +184,12 @@ class SqlUnitOfWork(TrackedUnitOfWork):
     rating_summaries = stored(SqlRatingSummaryRepository, RATING_SUMMARIES)
     shipping_methods = stored(SqlShippingMethodRepository, SHIPPING_METHODS)
     shipping_quotes = stored(SqlShippingQuoteRepository, SHIPPING_QUOTES)
+    gift_cards = stored(SqlGiftCardRepository, GIFT_CARDS)
     # Written at once, in the transaction, rather than on commit.
     stock = Slot(lambda s: SqlStockLevels(s.db, s.clock, s.ids))
     ledger = Slot(lambda s: SqlStockLedger(s.db))
     promotion_usage = Slot(lambda s: SqlPromotionUsageLedger(s.db))
+    value_ledger = Slot(lambda s: SqlValueLedger(s.db, s.clock, s.ids))
     search_log = Slot(lambda s: SqlSearchLog(s.db))
     analytics = Slot(lambda s: SqlAnalyticsStore(s.db))
     audit = Slot(lambda s: SqlAuditLog(s.db, s.ids))

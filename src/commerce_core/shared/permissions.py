@@ -57,6 +57,9 @@ class Permission(StrEnum):
     REVIEWS_REPLY = "reviews.reply"
     ANALYTICS_READ = "analytics.read"
     ANALYTICS_MANAGE = "analytics.manage"
+    GIFTCARDS_READ = "giftcards.read"
+    GIFTCARDS_MANAGE = "giftcards.manage"
+    LEDGER_READ = "ledger.read"
 
 
 ALL_PERMISSIONS: frozenset[str] = frozenset(p.value for p in Permission)

@@ -18,6 +18,7 @@ from entrypoints.cli import (
     events,
     fraud,
     fulfillment,
+    giftcards,
     identity,
     notifications,
     orders,
@@ -70,6 +71,8 @@ app.add_typer(pricing.coupons_app, name="coupons")
 app.add_typer(search.app, name="search")
 app.add_typer(notifications.app, name="notifications")
 app.add_typer(webhooks.app, name="webhooks")
+app.add_typer(giftcards.app, name="giftcards")
+app.add_typer(giftcards.ledger_app, name="ledger")
 app.add_typer(identity.users_app, name="users")
 app.add_typer(identity.roles_app, name="roles")
 app.command("login")(identity.login)

@@ -69,6 +69,10 @@ class ScheduledJobs:
             return {"returns_expired": commerce.returns.expire_stale(),
                     "return_compensations": commerce.returns.retry_compensations()}
 
+        def ledger_expiry() -> dict[str, int]:
+            # Safe in several workers at once: each lot is re-read under its account's lock.
+            return {"value_lots_expired": len(commerce.ledger.expire_due())}
+
         shipping = commerce.shipping
 
         def shipping_bookings() -> dict[str, int]:
@@ -85,6 +89,7 @@ class ScheduledJobs:
             ("payment jobs", settings.payment_jobs_interval_seconds, payment_jobs),
             ("customer jobs", settings.customer_jobs_interval_seconds, customer_jobs),
             ("return jobs", settings.returns_jobs_interval_seconds, return_jobs),
+            ("ledger expiry", settings.ledger_expiry_interval_seconds, ledger_expiry),
         ]
         if commerce.ports.carriers is not None:
             self._jobs += [

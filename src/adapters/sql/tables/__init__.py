@@ -32,8 +32,10 @@ from adapters.sql.tables import (  # noqa: E402
     customer,
     fraud,
     fulfillment,
+    giftcard,
     identity,
     inventory,
+    ledger,
     messaging,
     notification,
     ordering,
@@ -51,7 +53,7 @@ from adapters.sql.tables import (  # noqa: E402
 
 __all__ = [
     "NAMING_CONVENTION", "analytics", "audit", "cart", "catalog", "checkout", "customer", "fraud",
-    "fulfillment", "identity", "inventory", "messaging", "metadata", "notification", "ordering",
-    "payment", "pricing", "promotion", "returns", "review", "search", "shipping",
-    "shipping_methods", "tax", "webhooks",
+    "fulfillment", "giftcard", "identity", "inventory", "ledger", "messaging", "metadata",
+    "notification", "ordering", "payment", "pricing", "promotion", "returns", "review", "search",
+    "shipping", "shipping_methods", "tax", "webhooks",
 ]
