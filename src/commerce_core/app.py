@@ -43,6 +43,10 @@ from commerce_core.identity.wiring import IdentityWiring
 from commerce_core.inventory.api import InventoryApi
 from commerce_core.inventory.model import ReservationPolicy
 from commerce_core.inventory.wiring import InventoryWiring
+from commerce_core.loyalty.api import LoyaltyApi
+from commerce_core.loyalty.handlers import LoyaltyPolicy
+from commerce_core.loyalty.ports import PointsWallet
+from commerce_core.loyalty.wiring import LoyaltyWiring
 from commerce_core.notification.api import NotificationsApi
 from commerce_core.notification.links import LinkDelivery
 from commerce_core.notification.model import Channel
@@ -100,8 +104,8 @@ class Commerce:
 
     `handle(command)` runs any command; the context attributes (`catalog`, `inventory`, `cart`,
     `checkout`, `orders`, `payments`, `fraud`, `fulfillment`, `pricing`, `promotions`, `tax`,
-    `search`, `notifications`, `audit`, `customers`, `shipping`, `returns`, `webhooks`) offer the
-    same use cases as plain methods, plus queries.
+    `search`, `notifications`, `audit`, `customers`, `shipping`, `returns`, `webhooks`,
+    `loyalty`) offer the same use cases as plain methods, plus queries.
     """
 
     def __init__(
@@ -123,6 +127,8 @@ class Commerce:
         return_risk: RiskScorer | None = None,
         shipment_policy: ShipmentPolicy | None = None,
         shipping_rates_policy: RatesPolicy | None = None,
+        loyalty_policy: LoyaltyPolicy | None = None,
+        points_wallet: PointsWallet | None = None,
     ) -> None:
         self.ports = ports
         self.reservation_policy = reservation_policy or ReservationPolicy()
@@ -179,6 +185,11 @@ class Commerce:
         self.return_policy = return_policy or ReturnPolicy()
         contexts.append(ReturnsWiring(uow, clock, ids, gateway, ports.carriers,
                                       self.return_policy, return_risk))
+        # Points stay pending for as long as the goods may be returned.
+        self.loyalty_policy = attrs.evolve(loyalty_policy or LoyaltyPolicy(),
+                                           pending_days=self.return_policy.window_days)
+        loyalty = LoyaltyWiring(uow, clock, ids, points_wallet, self.loyalty_policy)
+        contexts.append(loyalty)
         kit = self._identity_kit()
         identity = (IdentityWiring(uow, kit, clock, ids, identity_policy)
                     if kit is not None else None)
@@ -207,6 +218,7 @@ class Commerce:
         self.audit = AuditApi(read)
         self.returns = ReturnsApi(handle, read, self.return_policy)
         self.webhooks = WebhooksApi(handle, read)
+        self.loyalty = LoyaltyApi(handle, read, loyalty.loyalty)
         self.shipping_rates = ShippingRatesApi(handle, read)
         self.shipping = ShippingApi(handle, read, rates=self.shipping_rates)
         self.search = SearchApi(handle, read, ports.search_index, clock, ids,

@@ -36,6 +36,14 @@ from adapters.memory.inventory import (
     InMemoryTransferRepository,
     InMemoryWarehouseRepository,
 )
+from adapters.memory.loyalty import (
+    InMemoryEarningRepository,
+    InMemoryEntryRepository,
+    InMemoryLoyaltyAccountRepository,
+    InMemoryLoyaltyCampaignRepository,
+    InMemoryProgramRepository,
+    InMemoryReferralRepository,
+)
 from adapters.memory.notification import (
     InMemoryNotificationRepository,
     InMemoryPreferencesRepository,
@@ -115,6 +123,12 @@ class InMemoryUnitOfWork(TrackedUnitOfWork):
     shipments = Slot(InMemoryShipmentRepository.over)
     shipping_methods = Slot(InMemoryShippingMethodRepository.over)
     shipping_quotes = Slot(InMemoryShippingQuoteRepository.over)
+    loyalty_programs = Slot(InMemoryProgramRepository.over)
+    loyalty_accounts = Slot(InMemoryLoyaltyAccountRepository.over)
+    loyalty_earnings = Slot(InMemoryEarningRepository.over)
+    loyalty_entries = Slot(InMemoryEntryRepository.over)
+    loyalty_campaigns = Slot(InMemoryLoyaltyCampaignRepository.over)
+    loyalty_referrals = Slot(InMemoryReferralRepository.over)
     stock = Slot(lambda s: InMemoryStockLevels(s.db, s.journal, s.clock, s.ids))
     ledger = Slot(lambda s: InMemoryStockLedger(s.db))
     promotion_usage = Slot(lambda s: InMemoryPromotionUsageLedger(s.db, s.journal))

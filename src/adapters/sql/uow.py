@@ -44,6 +44,24 @@ from adapters.sql.inventory import (
     SqlReservationRepository,
     SqlWarehouseRepository,
 )
+from adapters.sql.loyalty import (
+    ACCOUNTS as LOYALTY_ACCOUNTS,
+)
+from adapters.sql.loyalty import (
+    CAMPAIGNS as LOYALTY_CAMPAIGNS,
+)
+from adapters.sql.loyalty import (
+    EARNINGS,
+    ENTRIES,
+    PROGRAMS,
+    REFERRALS,
+    SqlEarningRepository,
+    SqlEntryRepository,
+    SqlLoyaltyAccountRepository,
+    SqlLoyaltyCampaignRepository,
+    SqlProgramRepository,
+    SqlReferralRepository,
+)
 from adapters.sql.movements import (
     ADJUSTMENTS,
     TRANSFERS,
@@ -165,6 +183,12 @@ class SqlUnitOfWork(TrackedUnitOfWork):
     shipments = stored(SqlShipmentRepository, SHIPMENTS)
     shipping_methods = stored(SqlShippingMethodRepository, SHIPPING_METHODS)
     shipping_quotes = stored(SqlShippingQuoteRepository, SHIPPING_QUOTES)
+    loyalty_programs = stored(SqlProgramRepository, PROGRAMS)
+    loyalty_accounts = stored(SqlLoyaltyAccountRepository, LOYALTY_ACCOUNTS)
+    loyalty_earnings = stored(SqlEarningRepository, EARNINGS)
+    loyalty_entries = stored(SqlEntryRepository, ENTRIES)
+    loyalty_campaigns = stored(SqlLoyaltyCampaignRepository, LOYALTY_CAMPAIGNS)
+    loyalty_referrals = stored(SqlReferralRepository, REFERRALS)
     # Written at once, in the transaction, rather than on commit.
     stock = Slot(lambda s: SqlStockLevels(s.db, s.clock, s.ids))
     ledger = Slot(lambda s: SqlStockLedger(s.db))

@@ -33,6 +33,7 @@ from adapters.sql.tables import (  # noqa: E402
     fulfillment,
     identity,
     inventory,
+    loyalty,
     messaging,
     notification,
     ordering,
@@ -49,7 +50,7 @@ from adapters.sql.tables import (  # noqa: E402
 
 __all__ = [
     "NAMING_CONVENTION", "audit", "cart", "catalog", "checkout", "customer", "fraud",
-    "fulfillment", "identity", "inventory", "messaging", "metadata", "notification", "ordering",
-    "payment", "pricing", "promotion", "returns", "search", "shipping", "shipping_methods", "tax",
-    "webhooks",
+    "fulfillment", "identity", "inventory", "loyalty", "messaging", "metadata", "notification",
+    "ordering", "payment", "pricing", "promotion", "returns", "search", "shipping",
+    "shipping_methods", "tax", "webhooks",
 ]
