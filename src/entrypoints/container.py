@@ -31,6 +31,7 @@ from commerce_core.fraud.services import FraudPolicy
 from commerce_core.fulfillment.model import FulfillmentPolicy
 from commerce_core.identity.ports import IdentityKit
 from commerce_core.inventory.model import ReservationPolicy
+from commerce_core.loyalty.handlers import LoyaltyPolicy
 from commerce_core.notification.ports import Channel, LinkUrls, NotificationPorts, Notifier
 from commerce_core.payment.ports import BreakerStore, GatewayRouting, PaymentGateway
 from commerce_core.payment.routing import (
@@ -427,6 +428,29 @@ def build_return_policy(settings: Settings) -> ReturnPolicy:
     )
 
 
+def build_loyalty_policy(settings: Settings) -> LoyaltyPolicy:
+    """COMMERCE_LOYALTY_*; a malformed rate list stops the start with the setting's name."""
+    rates: dict[str, int] = {}
+    for item in _items(settings.loyalty_earn_rates):
+        currency, _, rate = item.partition("=")
+        try:
+            rates[currency.strip().upper()] = int(rate)
+        except ValueError as exc:
+            raise InvalidInput(f"COMMERCE_LOYALTY_EARN_RATES: {item!r} is not CUR=rate",
+                               setting="COMMERCE_LOYALTY_EARN_RATES") from exc
+        if len(currency.strip()) != 3 or rates[currency.strip().upper()] < 1:
+            raise InvalidInput(f"COMMERCE_LOYALTY_EARN_RATES: {item!r} is not CUR=rate",
+                               setting="COMMERCE_LOYALTY_EARN_RATES")
+    return LoyaltyPolicy(
+        currency=settings.currency, earn_rate=settings.loyalty_earn_rate, earn_rates=rates,
+        welcome_points=settings.loyalty_welcome_points,
+        referrer_points=settings.loyalty_referrer_points,
+        referee_points=settings.loyalty_referee_points,
+        referral_days=settings.loyalty_referral_days,
+        expiry_months=settings.loyalty_expiry_months,
+    )
+
+
 def build_fulfillment_policy(settings: Settings) -> FulfillmentPolicy:
     return FulfillmentPolicy(qc_sample_percent=settings.fulfillment_qc_sample_percent)
 
@@ -449,6 +473,7 @@ def build_commerce(
         synonyms=Synonyms.parse(settings.search_synonyms),
         fraud_policy=build_fraud_policy(settings),
         return_policy=build_return_policy(settings),
+        loyalty_policy=build_loyalty_policy(settings),
         shipping_rates_policy=RatesPolicy(
             budget=timedelta(milliseconds=settings.shipping_quote_budget_ms)),
     )

@@ -121,6 +121,7 @@ class LoyaltyApi:
         result: JobReport = self._handle(lc.ExpirePoints(limit))
         return result
 
-    def recalculate_tiers(self, limit: int = 1000) -> JobReport:
-        result: JobReport = self._handle(lc.RecalculateTiers(limit))
+    def recalculate_tiers(self, page: int = 200) -> JobReport:
+        """Every account's tier against its 12-month spend now (processed, changed)."""
+        result: JobReport = self._handle(lc.RecalculateTiers(page))
         return result

@@ -58,9 +58,10 @@ class ExpirePoints:
 
 @frozen
 class RecalculateTiers:
-    """Job: tiers follow the rolling 12-month spend as the window moves (downgrades)."""
+    """Job: tiers follow the rolling 12-month spend as the window moves (downgrades); every
+    account, `page` per transaction."""
 
-    limit: int = 1000
+    page: int = 200
 
 
 @frozen

@@ -370,23 +370,19 @@ class Loyalty:
             points += lot.points
         return JobReport(len(expired), points)
 
-    def recalculate(self, uow: Uow, limit: int, now: datetime) -> JobReport:
+    def recalculate_page(self, uow: Uow, after: str | None, size: int,
+                         now: datetime) -> tuple[int, int, str | None]:
+        """One page of accounts in id order after `after`: (seen, tiers changed, last id)."""
         program = self.program(uow, now)
-        changed = seen = 0
-        after: str | None = None
-        while seen < limit:
-            page = uow.loyalty_accounts.list(limit=min(200, limit - seen), after=after)
-            if not page:
-                break
-            for account in page:
-                if account.status is AccountStatus.CLOSED:
-                    continue
-                before = account.tier
-                self.retier(uow, account, program, now)
-                changed += before != account.tier
-            seen += len(page)
-            after = page[-1].id
-        return JobReport(seen, changed)
+        page = uow.loyalty_accounts.list(limit=size, after=after)
+        changed = 0
+        for account in page:
+            if account.status is AccountStatus.CLOSED:
+                continue
+            before = account.tier
+            self.retier(uow, account, program, now)
+            changed += before != account.tier
+        return len(page), changed, page[-1].id if page else None
 
     def adjust(self, uow: Uow, cmd: AdjustPoints, now: datetime) -> PointsEntry:
         if isinstance(cmd.points, bool) or cmd.points == 0 or abs(cmd.points) > 10_000_000:
@@ -498,8 +494,19 @@ class ExpireHandler(_Handler):
 
 
 class RecalculateHandler(_Handler):
+    """Every account, a page per transaction (short transactions, whatever the shop's size)."""
+
     def __call__(self, cmd: RecalculateTiers) -> JobReport:
-        return self._l.run(lambda uow, now: self._l.recalculate(uow, cmd.limit, now))
+        seen = changed = 0
+        after: str | None = None
+        while True:
+            def page(uow: Uow, now: datetime, after: str | None = after) -> tuple[
+                    int, int, str | None]:
+                return self._l.recalculate_page(uow, after, cmd.page, now)
+            count, moved, after = self._l.run(page)
+            seen, changed = seen + count, changed + moved
+            if count < cmd.page:
+                return JobReport(seen, changed)
 
 
 class AdjustHandler(_Handler):

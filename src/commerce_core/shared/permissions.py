@@ -53,6 +53,9 @@ class Permission(StrEnum):
     SHIPPING_CONFIGURE = "shipping.configure"
     SYSTEM_ADMIN = "system.admin"
     WEBHOOKS_MANAGE = "webhooks.manage"
+    LOYALTY_READ = "loyalty.read"
+    LOYALTY_ADJUST = "loyalty.adjust"
+    LOYALTY_CONFIGURE = "loyalty.configure"
 
 
 ALL_PERMISSIONS: frozenset[str] = frozenset(p.value for p in Permission)

@@ -18,6 +18,7 @@ from entrypoints.cli import (
     fraud,
     fulfillment,
     identity,
+    loyalty,
     notifications,
     orders,
     payments,
@@ -66,6 +67,7 @@ app.add_typer(pricing.coupons_app, name="coupons")
 app.add_typer(search.app, name="search")
 app.add_typer(notifications.app, name="notifications")
 app.add_typer(webhooks.app, name="webhooks")
+app.add_typer(loyalty.app, name="loyalty")
 app.add_typer(identity.users_app, name="users")
 app.add_typer(identity.roles_app, name="roles")
 app.command("login")(identity.login)

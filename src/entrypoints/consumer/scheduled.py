@@ -5,7 +5,8 @@ lists; every 30 minutes), the release of expired idempotency keys (hourly), the 
 due notifications (every 30 seconds, `FOR UPDATE SKIP LOCKED`), the customer jobs (due
 deletions, then the segment evaluator; daily), the shipping jobs (drafts booked every minute,
 shipments without news polled every 30 minutes), the return jobs (stale returns cancelled,
-failed refunds, restocks and labels retried; every 5 minutes) and the sending of due webhook
+failed refunds, restocks and labels retried; every 5 minutes), the loyalty jobs (points
+released after the return window, expired, tiers moved; hourly) and the sending of due webhook
 deliveries (every 5 seconds, `FOR UPDATE SKIP LOCKED`). Every job is
 idempotent, so a second worker running them is harmless.
 """
@@ -68,6 +69,17 @@ class ScheduledJobs:
             return {"returns_expired": commerce.returns.expire_stale(),
                     "return_compensations": commerce.returns.retry_compensations()}
 
+        loyalty = commerce.loyalty
+
+        def loyalty_jobs() -> dict[str, int]:
+            released, expired = loyalty.release(), loyalty.expire()
+            tiers = loyalty.recalculate_tiers()
+            return {"loyalty_released": released.processed,
+                    "loyalty_points_released": released.points,
+                    "loyalty_lots_expired": expired.processed,
+                    "loyalty_points_expired": expired.points,
+                    "loyalty_tiers_changed": tiers.points}
+
         shipping = commerce.shipping
 
         def shipping_bookings() -> dict[str, int]:
@@ -84,6 +96,7 @@ class ScheduledJobs:
             ("payment jobs", settings.payment_jobs_interval_seconds, payment_jobs),
             ("customer jobs", settings.customer_jobs_interval_seconds, customer_jobs),
             ("return jobs", settings.returns_jobs_interval_seconds, return_jobs),
+            ("loyalty jobs", settings.loyalty_jobs_interval_seconds, loyalty_jobs),
         ]
         if commerce.ports.carriers is not None:
             self._jobs += [

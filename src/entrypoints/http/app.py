@@ -29,6 +29,7 @@ from entrypoints.http import (
     health,
     identity,
     inventory,
+    loyalty,
     notifications,
     order_events,
     orders,
@@ -106,7 +107,7 @@ def create_app(commerce: Commerce, settings: Settings,
                    checkout.router, orders.router, pricing.router, search.router,
                    webhooks.router, notifications.router, customers.me, customers.locations,
                    order_events.router, returns.router, shipping.router,
-                   shipping_rates.router):
+                   shipping_rates.router, loyalty.me):
         app.include_router(public, responses=PROBLEM_RESPONSES)
     # `/metrics` declares its permission on its route (see `entrypoints.http.metrics`).
     app.include_router(metrics_router, responses=PROBLEM_RESPONSES)
@@ -116,7 +117,8 @@ def create_app(commerce: Commerce, settings: Settings,
     for operator in (catalog.admin, inventory.admin, orders.admin, fulfillment.admin,
                      pricing.admin, search.admin, fraud.admin, payments.admin,
                      notifications.admin, audit.admin, customers.admin, order_events.admin,
-                     returns.admin, webhooks_admin.admin, shipping.admin, shipping_rates.admin):
+                     returns.admin, webhooks_admin.admin, shipping.admin, shipping_rates.admin,
+                     loyalty.admin):
         app.include_router(operator, prefix="/admin",
                            dependencies=[Depends(staff_only), Depends(audit.audit_as_admin)],
                            responses=PROBLEM_RESPONSES)

@@ -7,7 +7,9 @@ import pytest
 
 from commerce_core import Commerce
 from commerce_core.loyalty.errors import ReferralRefused
-from tests.shop import events_of
+from commerce_core.ordering import services as ordering
+from commerce_core.returns.commands import ItemInspection
+from tests.shop import events_of, every_event
 from tests.unit.loyalty.support import (
     LAMP,
     SHIRT_L,
@@ -41,11 +43,13 @@ def test_1_a_silver_customer_earns_2814_points_on_2345000_dong() -> None:
     order_id = delivered(shop, (LAMP, 1))
 
     earning = shop.loyalty.earning(order_id)
-    assert earning is not None and earning.points == 2_814
+    assert earning is not None
+    assert earning.points == 2_814
     assert earning.status.value == "pending"
     (earned,) = [e for e in events_of(shop, "loyalty.points_earned")
                  if e["source_id"] == order_id]
-    assert earned["points"] == 2_814 and earned["tier"] == "silver"
+    assert earned["points"] == 2_814
+    assert earned["tier"] == "silver"
 
 
 def test_1_pending_points_become_spendable_when_the_return_window_closes() -> None:
@@ -69,7 +73,6 @@ def test_2_delivered_then_completed_earns_once() -> None:
     goods(shop)
     order_id = delivered(shop, (LAMP, 1))
     with shop.ports.uow() as uow:
-        from commerce_core.ordering import services as ordering
         ordering.advance(uow, order_id, "completed", "test", by="test", now=shop.ports.clock.now())
         uow.commit()
     shop.relay_outbox(1000)
@@ -128,9 +131,9 @@ def test_5_reaching_5000000_dong_upgrades_to_silver_in_the_same_transaction() ->
     assert (changed["old_tier"], changed["new_tier"], changed["direction"]) == (
         "bronze", "silver", "upgrade")
     with shop.ports.uow() as uow:  # the tier change left with the earning's own commit
-        earned = [e for e in uow.outbox.all() if e.type == "loyalty.points_earned"
+        earned = [e for e in every_event(uow) if e.type == "loyalty.points_earned"
                   and e.payload["source_id"] == order_id]
-        tiered = [e for e in uow.outbox.all() if e.type == "loyalty.tier_changed"]
+        tiered = [e for e in every_event(uow) if e.type == "loyalty.tier_changed"]
     assert earned[0].causation_id == tiered[0].causation_id
 
 
@@ -203,7 +206,6 @@ def test_12_a_return_of_half_the_order_takes_back_half_its_points_once() -> None
 
 
 def walk(shop: Commerce, return_id: str) -> None:
-    from commerce_core.returns.commands import ItemInspection
     ret = shop.returns.get(return_id)
     if ret.status.value == "pending":
         shop.returns.approve(return_id)
