@@ -27,6 +27,18 @@ def _unavailable(what: str, variable: str) -> None:
     pytest.skip(reason)
 
 
+@pytest.fixture(autouse=True)
+def ledger_books_balance() -> Iterator[None]:
+    """Every store or shop a test registered (`tests.ledger_support.books`) ends the test with
+    balanced books: debits equal credits, counters agree with legs, holds and lots."""
+    from tests.ledger_support import assert_balanced, books
+
+    books.take()
+    yield
+    for uow in books.take():
+        assert_balanced(uow)
+
+
 @pytest.fixture(scope="session")
 def postgres_server_url() -> str:
     if not POSTGRES_URL:

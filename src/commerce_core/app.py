@@ -43,9 +43,12 @@ from commerce_core.identity.wiring import IdentityWiring
 from commerce_core.inventory.api import InventoryApi
 from commerce_core.inventory.model import ReservationPolicy
 from commerce_core.inventory.wiring import InventoryWiring
+from commerce_core.ledger.api import LedgerApi
+from commerce_core.ledger.wiring import LedgerWiring
 from commerce_core.loyalty.api import LoyaltyApi
 from commerce_core.loyalty.handlers import LoyaltyPolicy
 from commerce_core.loyalty.ports import PointsWallet
+from commerce_core.loyalty.wallet import LedgerWallet
 from commerce_core.loyalty.wiring import LoyaltyWiring
 from commerce_core.notification.api import NotificationsApi
 from commerce_core.notification.links import LinkDelivery
@@ -104,7 +107,7 @@ class Commerce:
 
     `handle(command)` runs any command; the context attributes (`catalog`, `inventory`, `cart`,
     `checkout`, `orders`, `payments`, `fraud`, `fulfillment`, `pricing`, `promotions`, `tax`,
-    `search`, `notifications`, `audit`, `customers`, `shipping`, `returns`, `webhooks`,
+    `search`, `notifications`, `audit`, `customers`, `shipping`, `returns`, `webhooks`, `ledger`,
     `loyalty`) offer the same use cases as plain methods, plus queries.
     """
 
@@ -177,6 +180,7 @@ class Commerce:
             self._notification_wiring(),
             customer,
             WebhooksWiring(uow, clock, ids, ports.webhooks),
+            LedgerWiring(uow, clock),
             shipping,
             RatesWiring(uow, clock, ids, carriers=ports.carriers, cache=ports.rate_cache,
                         breakers=ports.carrier_breakers, goods=self._cart_goods,
@@ -188,7 +192,9 @@ class Commerce:
         # Points stay pending for as long as the goods may be returned.
         self.loyalty_policy = attrs.evolve(loyalty_policy or LoyaltyPolicy(),
                                            pending_days=self.return_policy.window_days)
-        loyalty = LoyaltyWiring(uow, clock, ids, points_wallet, self.loyalty_policy)
+        # Spendable points live in the value ledger (an embedder may keep them elsewhere).
+        loyalty = LoyaltyWiring(uow, clock, ids, points_wallet or LedgerWallet(),
+                                self.loyalty_policy)
         contexts.append(loyalty)
         kit = self._identity_kit()
         identity = (IdentityWiring(uow, kit, clock, ids, identity_policy)
@@ -219,6 +225,7 @@ class Commerce:
         self.returns = ReturnsApi(handle, read, self.return_policy)
         self.webhooks = WebhooksApi(handle, read)
         self.loyalty = LoyaltyApi(handle, read, loyalty.loyalty)
+        self.ledger = LedgerApi(handle, read)
         self.shipping_rates = ShippingRatesApi(handle, read)
         self.shipping = ShippingApi(handle, read, rates=self.shipping_rates)
         self.search = SearchApi(handle, read, ports.search_index, clock, ids,

@@ -17,6 +17,7 @@ from adapters import memory, sql
 from adapters.memory import FrozenClock, ScriptedPaymentGateway, SequentialIds
 from commerce_core.ports import ShopUnitOfWork
 from commerce_core.shared.events import EventEnvelope
+from tests.ledger_support import assert_balanced
 
 
 class ContractUnitOfWork(ShopUnitOfWork, Protocol):
@@ -52,6 +53,7 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
     if request.param == "memory":
         ports = memory.bundle(clock=clock, ids=ids)
         yield Store("memory", ports.uow, clock, ids)
+        assert_balanced(ports.uow)
         return
     url = (
         f"sqlite:///{tmp_path}/t.db" if request.param == "sqlite"
@@ -62,5 +64,7 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
     assert isinstance(factory, sql.SqlUnitOfWorkFactory)
     try:
         yield Store(request.param, factory, clock, ids)
+        # The ledger's invariant, after every contract test (the schema goes with the test).
+        assert_balanced(factory)
     finally:
         factory.dispose()

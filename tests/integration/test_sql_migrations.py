@@ -85,7 +85,7 @@ def test_the_migrated_check_constraints_are_the_tables_modules(url: str) -> None
         if isinstance(constraint, sa.CheckConstraint)
     }
     assert migrated == declared
-    assert len(declared) == 5
+    assert len(declared) == 6
 
 
 @pytest.mark.parametrize(
@@ -115,7 +115,7 @@ def test_an_empty_database_is_at_no_revision_until_upgraded(url: str) -> None:
     sql.upgrade(url)
 
     assert before is None
-    assert sql.current_revision(url) == head_revision() == "0022"
+    assert sql.current_revision(url) == head_revision() == "0023"
     assert set(metadata.tables) | {"alembic_version"} == table_names(url) - ENGINE_SPECIFIC
 
 

@@ -36,6 +36,7 @@ from adapters.memory.inventory import (
     InMemoryTransferRepository,
     InMemoryWarehouseRepository,
 )
+from adapters.memory.ledger import InMemoryValueLedger
 from adapters.memory.loyalty import (
     InMemoryEarningRepository,
     InMemoryEntryRepository,
@@ -132,6 +133,7 @@ class InMemoryUnitOfWork(TrackedUnitOfWork):
     stock = Slot(lambda s: InMemoryStockLevels(s.db, s.journal, s.clock, s.ids))
     ledger = Slot(lambda s: InMemoryStockLedger(s.db))
     promotion_usage = Slot(lambda s: InMemoryPromotionUsageLedger(s.db, s.journal))
+    value_ledger = Slot(lambda s: InMemoryValueLedger(s.db, s.journal, s.clock, s.ids))
     search_log = Slot(InMemorySearchLog.over)
     audit = Slot(InMemoryAuditLog.over)
     outbox = Slot(lambda s: InMemoryOutbox(s.db, s.clock, s.journal))

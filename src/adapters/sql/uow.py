@@ -44,6 +44,7 @@ from adapters.sql.inventory import (
     SqlReservationRepository,
     SqlWarehouseRepository,
 )
+from adapters.sql.ledger import SqlValueLedger
 from adapters.sql.loyalty import (
     ACCOUNTS as LOYALTY_ACCOUNTS,
 )
@@ -193,6 +194,7 @@ class SqlUnitOfWork(TrackedUnitOfWork):
     stock = Slot(lambda s: SqlStockLevels(s.db, s.clock, s.ids))
     ledger = Slot(lambda s: SqlStockLedger(s.db))
     promotion_usage = Slot(lambda s: SqlPromotionUsageLedger(s.db))
+    value_ledger = Slot(lambda s: SqlValueLedger(s.db, s.clock, s.ids))
     search_log = Slot(lambda s: SqlSearchLog(s.db))
     audit = Slot(lambda s: SqlAuditLog(s.db, s.ids))
     outbox = Slot(lambda s: SqlOutbox(s.db, s.clock))

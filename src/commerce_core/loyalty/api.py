@@ -7,6 +7,8 @@ import builtins
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 
+from commerce_core.ledger.commands import ExpireDueValue
+from commerce_core.ledger.ports import Posting
 from commerce_core.loyalty import commands as lc
 from commerce_core.loyalty.handlers import Loyalty
 from commerce_core.loyalty.model import Campaign, Earning, PointsEntry, Program, Referral, Tier
@@ -118,8 +120,10 @@ class LoyaltyApi:
         return result
 
     def expire(self, limit: int = 500) -> JobReport:
-        result: JobReport = self._handle(lc.ExpirePoints(limit))
-        return result
+        """The ledger's expiry job (points, and any other stored value due): lots expired and
+        units taken; each points lot reaches the history through `ledger.value_expired`."""
+        postings: builtins.list[Posting] = self._handle(ExpireDueValue(limit))
+        return JobReport(len(postings), sum(p.amount for p in postings))
 
     def recalculate_tiers(self, page: int = 200) -> JobReport:
         """Every account's tier against its 12-month spend now (processed, changed)."""

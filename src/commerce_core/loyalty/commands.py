@@ -50,13 +50,6 @@ class ReleaseDuePoints:
 
 
 @frozen
-class ExpirePoints:
-    """Job: points lots older than the expiry period are taken (idempotent)."""
-
-    limit: int = 500
-
-
-@frozen
 class RecalculateTiers:
     """Job: tiers follow the rolling 12-month spend as the window moves (downgrades); every
     account, `page` per transaction."""

@@ -8,7 +8,7 @@ import logging
 import secrets
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from attrs import frozen
 
@@ -20,7 +20,6 @@ from commerce_core.loyalty.commands import (
     CreateCampaign,
     EarnOrderPoints,
     EndCampaign,
-    ExpirePoints,
     OpenLoyaltyAccount,
     RecalculateTiers,
     ReleaseDuePoints,
@@ -62,6 +61,7 @@ from commerce_core.loyalty.rules import LineValue, eligible_values, line_points
 from commerce_core.ordering import services as ordering
 from commerce_core.ordering.errors import OrderNotFound
 from commerce_core.shared.clock import Clock
+from commerce_core.shared.events import EventEnvelope
 from commerce_core.shared.ids import IdGenerator
 from commerce_core.shared.uow import UnitOfWorkFactory
 
@@ -355,20 +355,18 @@ class Loyalty:
                        source="order_return", source_id=cmd.return_id, now=now)
         return points
 
-    def expire(self, uow: Uow, limit: int, now: datetime) -> JobReport:
-        points = 0
-        expired = self.wallet.expire_due(uow, now, limit)
-        for lot in expired:
-            account = uow.loyalty_accounts.find(lot.customer_id)
-            if account is None:
-                continue
-            self._entry(uow, "expire", account, lot.points, status="completed",
-                        balance=lot.balance_after, source="expiry", source_id=lot.reference,
-                        description="points expired", now=now)
-            account.events.append(PointsExpired(account.id, lot.points, lot.balance_after,
-                                                now))
-            points += lot.points
-        return JobReport(len(expired), points)
+    def expired(self, uow: Uow, customer_id: str, points: int, reference: str,
+                now: datetime) -> None:
+        """The ledger expired a lot of the customer's points (rule A2.11): the history says so
+        once."""
+        account = uow.loyalty_accounts.find(customer_id)
+        if account is None or self._done(uow, "expire", "expiry", reference, customer_id):
+            return
+        balance = self.wallet.balance(uow, customer_id)
+        self._entry(uow, "expire", account, points, status="completed", balance=balance,
+                    source="expiry", source_id=reference, description="points expired",
+                    now=now)
+        account.events.append(PointsExpired(account.id, points, balance, now))
 
     def recalculate_page(self, uow: Uow, after: str | None, size: int,
                          now: datetime) -> tuple[int, int, str | None]:
@@ -488,11 +486,6 @@ class ReleaseHandler(_Handler):
         return self._l.run(lambda uow, now: self._l.release_due(uow, cmd.limit, now))
 
 
-class ExpireHandler(_Handler):
-    def __call__(self, cmd: ExpirePoints) -> JobReport:
-        return self._l.run(lambda uow, now: self._l.expire(uow, cmd.limit, now))
-
-
 class RecalculateHandler(_Handler):
     """Every account, a page per transaction (short transactions, whatever the shop's size)."""
 
@@ -604,7 +597,7 @@ class OpenOnCustomerCreated(_Reaction):
     name = "loyalty.open_on_customer_created"
     event_type = "customer.created"
 
-    def __call__(self, envelope: Any, uow: Uow) -> None:
+    def __call__(self, envelope: EventEnvelope, uow: Uow) -> None:
         self._l.open(uow, str(envelope.payload["customer_id"]), True, self._l.clock.now())
 
 
@@ -614,7 +607,7 @@ class CloseOnCustomerDeleted(_Reaction):
     name = "loyalty.close_on_customer_deleted"
     event_type = "customer.deleted"
 
-    def __call__(self, envelope: Any, uow: Uow) -> None:
+    def __call__(self, envelope: EventEnvelope, uow: Uow) -> None:
         self._l.close_erased(uow, str(envelope.payload["customer_id"]), self._l.clock.now())
 
 
@@ -625,11 +618,11 @@ class EarnOnOrderDelivered(_Reaction):
     name = "loyalty.earn_on_order_delivered"
     event_type = "order.status_changed"
 
-    def wants(self, envelope: Any) -> bool:
+    def wants(self, envelope: EventEnvelope) -> bool:
         payload = envelope.payload
         return payload.get("new_status") in EARNING_STATUSES and bool(payload.get("customer_id"))
 
-    def __call__(self, envelope: Any, uow: Uow) -> None:
+    def __call__(self, envelope: EventEnvelope, uow: Uow) -> None:
         self._l.earn(uow, str(envelope.payload["order_id"]), self._l.clock.now())
 
 
@@ -639,8 +632,24 @@ class ReverseOnOrderCancelled(_Reaction):
     name = "loyalty.reverse_on_order_cancelled"
     event_type = "order.cancelled"
 
-    def __call__(self, envelope: Any, uow: Uow) -> None:
+    def __call__(self, envelope: EventEnvelope, uow: Uow) -> None:
         self._l.reverse_order(uow, str(envelope.payload["order_id"]), self._l.clock.now())
+
+
+class RecordExpiredPoints(_Reaction):
+    """`ledger.value_expired` of a points account → the history entry and
+    `loyalty.points_expired`, once (whoever ran the ledger's expiry job)."""
+
+    name = "loyalty.record_expired_points"
+    event_type = "ledger.value_expired"
+
+    def wants(self, envelope: EventEnvelope) -> bool:
+        return envelope.payload.get("kind") == "points"
+
+    def __call__(self, envelope: EventEnvelope, uow: Uow) -> None:
+        payload = envelope.payload
+        self._l.expired(uow, str(payload["owner"]), int(payload["amount"]), envelope.id,
+                        self._l.clock.now())
 
 
 class ReverseOnReturnCompleted(_Reaction):
@@ -650,7 +659,7 @@ class ReverseOnReturnCompleted(_Reaction):
     name = "loyalty.reverse_on_return_completed"
     event_type = "returns.return_completed"
 
-    def __call__(self, envelope: Any, uow: Uow) -> None:
+    def __call__(self, envelope: EventEnvelope, uow: Uow) -> None:
         payload = envelope.payload
         quantities: dict[str, int] = {}
         for item in payload.get("items", ()):

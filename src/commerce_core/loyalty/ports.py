@@ -6,8 +6,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Protocol
 
-from attrs import frozen
-
 from commerce_core.catalog.ports import ProductReadUnitOfWork
 from commerce_core.customer.ports import CustomerUnitOfWork
 from commerce_core.loyalty.model import (
@@ -28,7 +26,7 @@ from commerce_core.ordering.ports import OrderingUnitOfWork
 
 __all__ = [
     "AccountStatus", "Campaign", "CampaignKind", "CampaignRepository", "EarnedLine", "Earning",
-    "EarningRepository", "EarningStatus", "EntryRepository", "ExpiredPoints",
+    "EarningRepository", "EarningStatus", "EntryRepository",
     "LoyaltyAccount", "LoyaltyAccountRepository", "LoyaltyUnitOfWork", "PointsEntry",
     "PointsWallet", "Program", "ProgramRepository", "Referral", "ReferralRepository",
     "ReferralStatus", "Tier",
@@ -139,19 +137,11 @@ class LoyaltyUnitOfWork(ProductReadUnitOfWork, OrderingUnitOfWork, CustomerUnitO
     def loyalty_referrals(self) -> ReferralRepository: ...
 
 
-@frozen
-class ExpiredPoints:
-    customer_id: str
-    points: int
-    balance_after: int
-    reference: str  # what expired (a lot), for the history entry's id
-
-
 class PointsWallet(Protocol):
     """Where spendable points live: one points account per customer, written in the caller's
-    transaction (`uow`). Credits are lots expiring at `expires_at`; debits take the lots first
-    to expire; nothing goes below zero. Idempotent on (source, source_id): a repeat changes
-    nothing and answers as the first time."""
+    transaction (`uow`). Credits are lots expiring at `expires_at` (their expiry is the
+    ledger's job, reported by `ledger.value_expired`); takes spend the lots first to expire;
+    nothing goes below zero. Idempotent on (source, source_id)."""
 
     def balance(self, uow: Any, customer_id: str) -> int: ...
 
@@ -163,8 +153,4 @@ class PointsWallet(Protocol):
     def take(self, uow: Any, customer_id: str, points: int, *, source: str,
              source_id: str) -> tuple[int, int]:
         """Takes up to `points` (what is available, never more): (taken, balance after)."""
-        ...
-
-    def expire_due(self, uow: Any, now: datetime, limit: int) -> list[ExpiredPoints]:
-        """Takes the remainder of up to `limit` points lots whose time has come."""
         ...

@@ -25,7 +25,6 @@ class LoyaltyWiring:
             lc.ReverseOrderPoints: lh.ReverseOrderHandler(steps),
             lc.ReverseReturnedPoints: lh.ReverseReturnHandler(steps),
             lc.ReleaseDuePoints: lh.ReleaseHandler(steps),
-            lc.ExpirePoints: lh.ExpireHandler(steps),
             lc.RecalculateTiers: lh.RecalculateHandler(steps),
             lc.AdjustPoints: lh.AdjustHandler(steps),
             lc.SetAccountStatus: lh.SetStatusHandler(steps),
@@ -41,4 +40,4 @@ class LoyaltyWiring:
         return [Subscriber.of(reaction) for reaction in (
             lh.OpenOnCustomerCreated(steps), lh.CloseOnCustomerDeleted(steps),
             lh.EarnOnOrderDelivered(steps), lh.ReverseOnOrderCancelled(steps),
-            lh.ReverseOnReturnCompleted(steps))]
+            lh.ReverseOnReturnCompleted(steps), lh.RecordExpiredPoints(steps))]

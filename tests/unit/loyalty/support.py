@@ -26,7 +26,6 @@ __all__ = [
     "SHIRT_L",
     "SHIRT_M",
     "SOFA",
-    "DictWallet",
     "announce",
     "clock",
     "delivered",
@@ -39,7 +38,6 @@ __all__ = [
 
 
 def loyalty_shop(**kwargs: Any) -> Commerce:
-    kwargs.setdefault("points_wallet", DictWallet())
     return returns_shop(risk=10, **kwargs)
 
 
@@ -81,50 +79,6 @@ def redeliver(commerce: Commerce, event_type: str, times: int = 2, **match: Any)
 
 def later(commerce: Commerce, days: int) -> None:
     clock(commerce).advance(timedelta(days=days))
-
-
-class DictWallet:
-    """Points lots in a dict (not transactional): enough to exercise loyalty's rules before a
-    ledger is plugged in."""
-
-    def __init__(self) -> None:
-        self.lots: dict[str, list[list[Any]]] = {}  # customer → [lot id, points, expires_at]
-        self.seen: dict[tuple[str, str], Any] = {}
-
-    def balance(self, uow: Any, customer_id: str) -> int:
-        return sum(lot[1] for lot in self.lots.get(customer_id, []))
-
-    def credit(self, uow: Any, customer_id: str, points: int, *, source: str, source_id: str,
-               expires_at: Any) -> int:
-        if (source, source_id + customer_id) not in self.seen:
-            self.seen[(source, source_id + customer_id)] = True
-            self.lots.setdefault(customer_id, []).append(
-                [f"{source}:{source_id}", points, expires_at])
-        return self.balance(uow, customer_id)
-
-    def take(self, uow: Any, customer_id: str, points: int, *, source: str,
-             source_id: str) -> tuple[int, int]:
-        key = (source, source_id + customer_id)
-        if key in self.seen:
-            return self.seen[key], self.balance(uow, customer_id)
-        taken = 0
-        for lot in sorted(self.lots.get(customer_id, []), key=lambda x: x[2]):
-            part = min(lot[1], points - taken)
-            lot[1] -= part
-            taken += part
-        self.seen[key] = taken
-        return taken, self.balance(uow, customer_id)
-
-    def expire_due(self, uow: Any, now: Any, limit: int) -> list[Any]:
-        from commerce_core.loyalty.ports import ExpiredPoints
-        out = []
-        for customer, lots in self.lots.items():
-            for lot in lots:
-                if lot[1] and lot[2] is not None and lot[2] <= now:
-                    points, lot[1] = lot[1], 0
-                    out.append(ExpiredPoints(customer, points, self.balance(uow, customer),
-                                             lot[0]))
-        return out[:limit]
 
 
 def announce(commerce: Commerce, event_type: str, **payload: Any) -> None:

@@ -33,6 +33,7 @@ from adapters.sql.tables import (  # noqa: E402
     fulfillment,
     identity,
     inventory,
+    ledger,
     loyalty,
     messaging,
     notification,
@@ -50,7 +51,8 @@ from adapters.sql.tables import (  # noqa: E402
 
 __all__ = [
     "NAMING_CONVENTION", "audit", "cart", "catalog", "checkout", "customer", "fraud",
-    "fulfillment", "identity", "inventory", "loyalty", "messaging", "metadata", "notification",
+    "fulfillment", "identity", "inventory", "ledger", "loyalty", "messaging", "metadata",
+    "notification",
     "ordering", "payment", "pricing", "promotion", "returns", "search", "shipping",
     "shipping_methods", "tax", "webhooks",
 ]
