@@ -52,6 +52,11 @@ _UNIQUE: dict[str, tuple[type[CommerceError], str]] = {
     "uq_shipments_carrier_tracking_number": (
         DuplicateTrackingNumber, "the carrier's tracking number is already used"),
     "uq_shipping_methods_code": (DuplicateShippingMethod, "shipping method code in use"),
+    # Referral codes are drawn at random: a clash is retried like any concurrent duplicate.
+    "uq_loyalty_accounts_referral_code": (ConcurrencyConflict, "the referral code is taken"),
+    # A customer is referred once: a second referral is a concurrent duplicate.
+    "uq_loyalty_referrals_referee_id": (
+        ConcurrencyConflict, "the customer already has a referrer"),
 }
 
 
