@@ -27,9 +27,9 @@ ADJUST = [permit(Permission.LOYALTY_ADJUST)]
 CONFIGURE = [permit(Permission.LOYALTY_CONFIGURE)]
 
 MAX_POINTS = 100_000_000
-Points = Annotated[int, Integral, Field(strict=True, ge=0, le=MAX_POINTS)]
-Percent = Annotated[int, Integral, Field(strict=True, ge=100, le=1000,
-                                         description="A multiplier in percent: 120 is 1.2x")]
+Points = Annotated[int, Field(strict=True, ge=0, le=MAX_POINTS), Integral]
+Percent = Annotated[int, Field(strict=True, ge=100, le=1000,
+                               description="A multiplier in percent: 120 is 1.2x"), Integral]
 Key = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9_.:-]+$")]
 CustomerId = Annotated[str, Path(min_length=1, max_length=100)]
 CampaignId = Annotated[str, Path(min_length=1, max_length=100)]
@@ -44,7 +44,7 @@ MeDep = Annotated[str, Depends(_customer_id)]
 
 
 # -- bodies ----------------------------------------------------------------------------------
-class AccountOut(BaseModel):
+class LoyaltyAccountOut(BaseModel):
     customer_id: str
     status: str = Field(description="active, suspended or closed")
     balance: int = Field(description="Spendable points")
@@ -62,7 +62,7 @@ class AccountOut(BaseModel):
     referral_code: str | None
 
     @classmethod
-    def of(cls, v: AccountView) -> AccountOut:
+    def of(cls, v: AccountView) -> LoyaltyAccountOut:
         return cls(customer_id=v.customer_id, status=v.status, balance=v.balance,
                    pending_points=v.pending_points, lifetime_points=v.lifetime_points,
                    debt=v.debt, tier=v.tier, tier_name=v.tier_name, multiplier=v.multiplier,
@@ -72,7 +72,7 @@ class AccountOut(BaseModel):
                    referral_code=v.referral_code)
 
 
-class EntryOut(BaseModel):
+class LoyaltyEntryOut(BaseModel):
     kind: str = Field(description="earn, release, bonus, deduct, expire or adjust")
     points: int
     status: str = Field(description="pending (inside the return window) or completed")
@@ -84,13 +84,13 @@ class EntryOut(BaseModel):
     created_at: datetime
 
     @classmethod
-    def of(cls, e: PointsEntry) -> EntryOut:
+    def of(cls, e: PointsEntry) -> LoyaltyEntryOut:
         return cls(kind=e.kind, points=e.points, status=e.status,
                    balance_after=e.balance_after, source=e.source, source_id=e.source_id,
                    description=e.description, debt=e.debt, created_at=e.created_at)
 
 
-class ReferralOut(BaseModel):
+class LoyaltyReferralOut(BaseModel):
     id: str
     status: str
     referrer_points: int
@@ -100,35 +100,35 @@ class ReferralOut(BaseModel):
     completed_at: datetime | None
 
     @classmethod
-    def of(cls, r: Referral) -> ReferralOut:
+    def of(cls, r: Referral) -> LoyaltyReferralOut:
         return cls(id=r.id, status=r.status.value, referrer_points=r.referrer_points,
                    referee_points=r.referee_points, created_at=r.created_at,
                    expires_at=r.expires_at, completed_at=r.completed_at)
 
 
-class ReferralsOut(BaseModel):
+class LoyaltyReferralsOut(BaseModel):
     referral_code: str | None = Field(description="Mine, to share")
-    referrals: list[ReferralOut] = Field(description="Friends who used it, newest first")
+    referrals: list[LoyaltyReferralOut] = Field(description="Friends who used it, newest first")
 
 
-class CodeIn(RequestBody):
+class LoyaltyCodeIn(RequestBody):
     code: str = Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9]+$")
 
 
-class TierIo(BaseModel):
+class LoyaltyTierIo(BaseModel):
     code: str = Field(min_length=1, max_length=32, pattern=r"^[a-z][a-z0-9_]*$")
     name: str = Field(min_length=1, max_length=100)
-    threshold: Annotated[int, Integral, Field(strict=True, ge=0, le=10**15)]
+    threshold: Annotated[int, Field(strict=True, ge=0, le=10**15), Integral]
     multiplier: Percent
 
     @classmethod
-    def of(cls, t: Tier) -> TierIo:
+    def of(cls, t: Tier) -> LoyaltyTierIo:
         return cls(code=t.code, name=t.name, threshold=t.threshold, multiplier=t.multiplier)
 
 
-class ProgramOut(BaseModel):
+class LoyaltyProgramOut(BaseModel):
     currency: str
-    tiers: list[TierIo]
+    tiers: list[LoyaltyTierIo]
     category_multipliers: dict[str, int]
     earn_rates: dict[str, int] = Field(description="Minor units of a currency per point")
     welcome_points: int
@@ -139,8 +139,8 @@ class ProgramOut(BaseModel):
     updated_at: datetime
 
     @classmethod
-    def of(cls, p: Program) -> ProgramOut:
-        return cls(currency=p.currency, tiers=[TierIo.of(t) for t in p.tiers],
+    def of(cls, p: Program) -> LoyaltyProgramOut:
+        return cls(currency=p.currency, tiers=[LoyaltyTierIo.of(t) for t in p.tiers],
                    category_multipliers=dict(p.category_multipliers),
                    earn_rates=dict(p.earn_rates), welcome_points=p.welcome_points,
                    referrer_points=p.referrer_points, referee_points=p.referee_points,
@@ -148,37 +148,37 @@ class ProgramOut(BaseModel):
                    updated_at=p.updated_at)
 
 
-class ProgramIn(RequestBody):
+class LoyaltyProgramIn(RequestBody):
     """What is left out stays as it is."""
 
-    tiers: list[TierIo] | None = Field(None, min_length=1, max_length=10)
+    tiers: list[LoyaltyTierIo] | None = Field(None, min_length=1, max_length=10)
     category_multipliers: dict[Annotated[str, Field(min_length=1, max_length=100)],
                                Percent] | None = Field(None, max_length=500)
     earn_rates: dict[Annotated[str, Field(pattern=r"^[A-Z]{3}$")],
-                     Annotated[int, Integral, Field(strict=True, ge=1, le=10**9)]] | None = \
+                     Annotated[int, Field(strict=True, ge=1, le=10**9), Integral]] | None = \
         Field(None, min_length=1, max_length=50)
     welcome_points: Points | None = None
     referrer_points: Points | None = None
     referee_points: Points | None = None
-    referral_days: Annotated[int, Integral, Field(strict=True, ge=1, le=3650)] | None = None
-    expiry_months: Annotated[int, Integral, Field(strict=True, ge=1, le=120)] | None = None
+    referral_days: Annotated[int, Field(strict=True, ge=1, le=3650), Integral] | None = None
+    expiry_months: Annotated[int, Field(strict=True, ge=1, le=120), Integral] | None = None
 
 
-class CampaignIn(RequestBody):
+class LoyaltyCampaignIn(RequestBody):
     name: str = Field(min_length=1, max_length=200, pattern=r"\S")
     kind: Literal["multiplier", "bonus"]
     starts_at: Timestamp
     ends_at: Timestamp
     multiplier: Percent = 100
     bonus_points: Points = 0
-    min_purchase: Annotated[int, Integral, Field(strict=True, ge=0, le=10**15)] = 0
+    min_purchase: Annotated[int, Field(strict=True, ge=0, le=10**15), Integral] = 0
     currency: str = Field("VND", pattern=r"^[A-Z]{3}$")
     eligible_tiers: list[Annotated[str, Field(min_length=1, max_length=32)]] = Field(
         default_factory=list, max_length=10)
     budget: Points | None = Field(None, description="Points it may award in all")
 
 
-class CampaignOut(BaseModel):
+class LoyaltyCampaignOut(BaseModel):
     id: str
     name: str
     kind: str
@@ -194,7 +194,7 @@ class CampaignOut(BaseModel):
     active: bool
 
     @classmethod
-    def of(cls, c: Campaign) -> CampaignOut:
+    def of(cls, c: Campaign) -> LoyaltyCampaignOut:
         return cls(id=c.id, name=c.name, kind=c.kind.value, multiplier=c.multiplier,
                    bonus_points=c.bonus_points, min_purchase=c.min_purchase,
                    currency=c.currency, eligible_tiers=list(c.eligible_tiers),
@@ -202,56 +202,58 @@ class CampaignOut(BaseModel):
                    awarded=c.awarded, active=c.active)
 
 
-class AdjustmentIn(RequestBody):
-    points: Annotated[int, Integral, Field(strict=True, ge=-10_000_000, le=10_000_000,
-                                           description="Signed; not 0")]
+class LoyaltyAdjustmentIn(RequestBody):
+    points: Annotated[int, Field(strict=True, ge=-10_000_000, le=10_000_000,
+                                           description="Signed; not 0"), Integral]
     reason: str = Field(min_length=1, max_length=200, pattern=r"\S")
     reference: Key = Field(description="A repeat with the same reference changes nothing")
 
 
-class StatusIn(RequestBody):
+class LoyaltyStatusIn(RequestBody):
     status: Literal["active", "suspended", "closed"]
     reason: str = Field("", max_length=200)
 
 
 # -- /me ---------------------------------------------------------------------------------------
 @me.get("/me/loyalty", summary="My loyalty account: balance, tier and progress")
-def my_loyalty(commerce: CommerceDep, customer_id: MeDep) -> AccountOut:
-    return AccountOut.of(commerce.loyalty.account(customer_id))
+def my_loyalty(commerce: CommerceDep, customer_id: MeDep) -> LoyaltyAccountOut:
+    return LoyaltyAccountOut.of(commerce.loyalty.account(customer_id))
 
 
 @me.get("/me/loyalty/transactions", summary="My points history, newest first")
 def my_transactions(commerce: CommerceDep, customer_id: MeDep,
                     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-                    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0) -> list[EntryOut]:
-    return [EntryOut.of(e) for e in commerce.loyalty.transactions(customer_id, limit=limit,
+                    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
+                    ) -> list[LoyaltyEntryOut]:
+    return [LoyaltyEntryOut.of(e) for e in commerce.loyalty.transactions(customer_id, limit=limit,
                                                                   offset=offset)]
 
 
 @me.get("/me/loyalty/referrals", summary="My referral code and the friends who used it")
-def my_referrals(commerce: CommerceDep, customer_id: MeDep) -> ReferralsOut:
+def my_referrals(commerce: CommerceDep, customer_id: MeDep) -> LoyaltyReferralsOut:
     account = commerce.loyalty.account(customer_id)
-    return ReferralsOut(referral_code=account.referral_code,
-                        referrals=[ReferralOut.of(r)
+    return LoyaltyReferralsOut(referral_code=account.referral_code,
+                        referrals=[LoyaltyReferralOut.of(r)
                                    for r in commerce.loyalty.referrals(customer_id)])
 
 
 @me.post("/me/loyalty/referral", status_code=201,
          summary="Name the friend who referred me (before my first order)")
-def use_referral_code(body: CodeIn, commerce: CommerceDep, customer_id: MeDep) -> ReferralOut:
-    return ReferralOut.of(commerce.loyalty.use_referral_code(customer_id, body.code))
+def use_referral_code(body: LoyaltyCodeIn, commerce: CommerceDep,
+                      customer_id: MeDep) -> LoyaltyReferralOut:
+    return LoyaltyReferralOut.of(commerce.loyalty.use_referral_code(customer_id, body.code))
 
 
 # -- /admin/loyalty ------------------------------------------------------------------------------
 @admin.get("/program", summary="Earning rules and tiers", dependencies=READ)
-def get_program(commerce: CommerceDep) -> ProgramOut:
-    return ProgramOut.of(commerce.loyalty.program())
+def get_program(commerce: CommerceDep) -> LoyaltyProgramOut:
+    return LoyaltyProgramOut.of(commerce.loyalty.program())
 
 
 @admin.put("/program", summary="Change earning rules and tiers (orders from now on)",
            dependencies=CONFIGURE)
-def put_program(body: ProgramIn, commerce: CommerceDep) -> ProgramOut:
-    return ProgramOut.of(commerce.loyalty.update_program(
+def put_program(body: LoyaltyProgramIn, commerce: CommerceDep) -> LoyaltyProgramOut:
+    return LoyaltyProgramOut.of(commerce.loyalty.update_program(
         tiers=[Tier(t.code, t.name, t.threshold, t.multiplier) for t in body.tiers]
         if body.tiers is not None else None,
         category_multipliers=body.category_multipliers, earn_rates=body.earn_rates,
@@ -262,32 +264,33 @@ def put_program(body: ProgramIn, commerce: CommerceDep) -> ProgramOut:
 
 @admin.get("/campaigns", summary="Campaigns, newest first", dependencies=READ)
 def list_campaigns(commerce: CommerceDep,
-                   include_ended: bool = True) -> list[CampaignOut]:
-    return [CampaignOut.of(c) for c in commerce.loyalty.campaigns(include_ended=include_ended)]
+                   include_ended: bool = True) -> list[LoyaltyCampaignOut]:
+    return [LoyaltyCampaignOut.of(c)
+            for c in commerce.loyalty.campaigns(include_ended=include_ended)]
 
 
 @admin.post("/campaigns", status_code=201, summary="Create a campaign", dependencies=CONFIGURE)
-def create_campaign(body: CampaignIn, commerce: CommerceDep) -> CampaignOut:
-    return CampaignOut.of(commerce.loyalty.create_campaign(
+def create_campaign(body: LoyaltyCampaignIn, commerce: CommerceDep) -> LoyaltyCampaignOut:
+    return LoyaltyCampaignOut.of(commerce.loyalty.create_campaign(
         body.name, body.kind, body.starts_at, body.ends_at, multiplier=body.multiplier,
         bonus_points=body.bonus_points, min_purchase=body.min_purchase,
         currency=body.currency, eligible_tiers=body.eligible_tiers, budget=body.budget))
 
 
 @admin.get("/campaigns/{campaign_id}", summary="One campaign", dependencies=READ)
-def get_campaign(campaign_id: CampaignId, commerce: CommerceDep) -> CampaignOut:
-    return CampaignOut.of(commerce.loyalty.campaign(campaign_id))
+def get_campaign(campaign_id: CampaignId, commerce: CommerceDep) -> LoyaltyCampaignOut:
+    return LoyaltyCampaignOut.of(commerce.loyalty.campaign(campaign_id))
 
 
 @admin.post("/campaigns/{campaign_id}/end", summary="End a campaign now",
             dependencies=CONFIGURE)
-def end_campaign(campaign_id: CampaignId, commerce: CommerceDep) -> CampaignOut:
-    return CampaignOut.of(commerce.loyalty.end_campaign(campaign_id))
+def end_campaign(campaign_id: CampaignId, commerce: CommerceDep) -> LoyaltyCampaignOut:
+    return LoyaltyCampaignOut.of(commerce.loyalty.end_campaign(campaign_id))
 
 
 @admin.get("/accounts/{customer_id}", summary="A customer's account", dependencies=READ)
-def get_account(customer_id: CustomerId, commerce: CommerceDep) -> AccountOut:
-    return AccountOut.of(commerce.loyalty.account(customer_id))
+def get_account(customer_id: CustomerId, commerce: CommerceDep) -> LoyaltyAccountOut:
+    return LoyaltyAccountOut.of(commerce.loyalty.account(customer_id))
 
 
 @admin.get("/accounts/{customer_id}/transactions", summary="A customer's points history",
@@ -295,21 +298,23 @@ def get_account(customer_id: CustomerId, commerce: CommerceDep) -> AccountOut:
 def account_transactions(customer_id: CustomerId, commerce: CommerceDep,
                          limit: Annotated[int, Query(ge=1, le=200)] = 50,
                          offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
-                         ) -> list[EntryOut]:
-    return [EntryOut.of(e) for e in commerce.loyalty.transactions(customer_id, limit=limit,
+                         ) -> list[LoyaltyEntryOut]:
+    return [LoyaltyEntryOut.of(e) for e in commerce.loyalty.transactions(customer_id, limit=limit,
                                                                   offset=offset)]
 
 
 @admin.post("/accounts/{customer_id}/adjustments", status_code=201,
             summary="Correct a balance by hand (audited; never below zero)",
             dependencies=ADJUST)
-def adjust(customer_id: CustomerId, body: AdjustmentIn, commerce: CommerceDep) -> EntryOut:
-    return EntryOut.of(commerce.loyalty.adjust(customer_id, body.points, body.reason,
+def adjust(customer_id: CustomerId, body: LoyaltyAdjustmentIn,
+           commerce: CommerceDep) -> LoyaltyEntryOut:
+    return LoyaltyEntryOut.of(commerce.loyalty.adjust(customer_id, body.points, body.reason,
                                                body.reference))
 
 
 @admin.put("/accounts/{customer_id}/status", summary="Suspend, reactivate or close an account",
            dependencies=ADJUST)
-def set_status(customer_id: CustomerId, body: StatusIn, commerce: CommerceDep) -> AccountOut:
+def set_status(customer_id: CustomerId, body: LoyaltyStatusIn,
+               commerce: CommerceDep) -> LoyaltyAccountOut:
     commerce.loyalty.set_status(customer_id, body.status, body.reason)
-    return AccountOut.of(commerce.loyalty.account(customer_id))
+    return LoyaltyAccountOut.of(commerce.loyalty.account(customer_id))
