@@ -76,7 +76,8 @@ def history(
 def adjust(
     ctx: typer.Context,
     customer_id: str,
-    points: Annotated[int, typer.Argument(help="Signed: -200 takes 200 points")],
+    points: Annotated[int, typer.Argument(
+        help="Signed; a deduction after `--`: `adjust --reason ... --reference ... -- ID -200`")],
     reason: Annotated[str, typer.Option(help="Why (kept in the history and the audit)")],
     reference: Annotated[str, typer.Option(
         help="The ticket or case; the same reference again changes nothing")],
