@@ -3,6 +3,8 @@ ledger's tests), on memory adapters."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from commerce_core import Commerce
@@ -212,3 +214,24 @@ def walk(shop: Commerce, return_id: str) -> None:
     shop.returns.receive(return_id)
     (item,) = shop.returns.get(return_id).items
     shop.returns.inspect(return_id, (ItemInspection(item.id, item.quantity, "new", "restock"),))
+
+
+def test_returns_23_a_completed_full_return_takes_back_every_point_of_the_order_once() -> None:
+    shop = loyalty_shop()
+    goods(shop)
+    now = shop.ports.clock.now()
+    shop.loyalty.create_campaign("Bonus", "bonus", now - timedelta(days=1),
+                                 now + timedelta(days=1), bonus_points=100)
+    order_id = delivered(shop, (LAMP, 1))  # 2,345 + 100
+    return_id = shop.returns.request(order_id, [(line_id(shop, order_id, LAMP), 1)],
+                                     "defective", customer_id="c-1")
+    walk(shop, return_id)
+
+    shop.returns.complete(return_id)
+    shop.relay_outbox(1000)
+    redeliver(shop, "returns.return_completed", times=2)
+
+    account = shop.loyalty.account("c-1")
+    assert (account.pending_points, account.lifetime_points) == (0, 0)
+    assert [d["points"] for d in events_of(shop, "loyalty.points_deducted")] == [2_445]
+    assert account.tier == "bronze"
