@@ -11,6 +11,7 @@ from commerce_core.app import Ports
 from commerce_core.inventory.model import ReservationStatus
 from commerce_core.ordering.model import OrderStatus
 from commerce_core.shared.events import EventEnvelope
+from tests.ledger_support import books
 
 
 class SimulatedCrash(BaseException):
@@ -18,10 +19,12 @@ class SimulatedCrash(BaseException):
 
 
 def make_commerce(ports: Ports | None = None, **kwargs: Any) -> Commerce:
-    return Commerce(
+    commerce = Commerce(
         ports or bundle(gateway=ScriptedPaymentGateway(), clock=FrozenClock(), ids=SequentialIds()),
         **kwargs,
     )
+    books.watch(commerce.ports.uow)  # the ledger's books balance once the test is over
+    return commerce
 
 
 def gateway_of(commerce: Commerce) -> ScriptedPaymentGateway:

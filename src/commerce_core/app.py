@@ -25,6 +25,7 @@ from commerce_core.catalog.api import CatalogApi
 from commerce_core.catalog.commands import VariantSpec
 from commerce_core.catalog.wiring import CatalogWiring
 from commerce_core.checkout.api import CheckoutApi
+from commerce_core.checkout.steps import StoredValue
 from commerce_core.checkout.wiring import CheckoutWiring
 from commerce_core.customer.api import CustomersApi
 from commerce_core.customer.locations import Locations
@@ -36,6 +37,9 @@ from commerce_core.fraud.wiring import FraudWiring
 from commerce_core.fulfillment.api import FulfillmentApi
 from commerce_core.fulfillment.model import FulfillmentPolicy
 from commerce_core.fulfillment.wiring import FulfillmentWiring
+from commerce_core.giftcard.api import GiftCardsApi
+from commerce_core.giftcard.ports import GiftCardSettings
+from commerce_core.giftcard.wiring import GiftCardWiring
 from commerce_core.identity.api import IdentityApi
 from commerce_core.identity.handlers import IdentityPolicy
 from commerce_core.identity.ports import IdentityKit
@@ -58,7 +62,7 @@ from commerce_core.ordering.api import OrdersApi
 from commerce_core.ordering.customers import OrdersOfCustomer
 from commerce_core.ordering.wiring import OrderingWiring
 from commerce_core.payment.api import PaymentsApi
-from commerce_core.payment.ports import GatewayRouting
+from commerce_core.payment.ports import GatewayRouting, TenderPolicy
 from commerce_core.payment.routing import GatewayRouter
 from commerce_core.payment.wiring import PaymentWiring
 from commerce_core.ports import Ports, ShopUnitOfWork
@@ -108,7 +112,7 @@ class Commerce:
     `handle(command)` runs any command; the context attributes (`catalog`, `inventory`, `cart`,
     `checkout`, `orders`, `payments`, `fraud`, `fulfillment`, `pricing`, `promotions`, `tax`,
     `search`, `notifications`, `audit`, `customers`, `shipping`, `returns`, `webhooks`, `ledger`,
-    `loyalty`) offer the same use cases as plain methods, plus queries.
+    `giftcards`, `loyalty`) offer the same use cases as plain methods, plus queries.
     """
 
     def __init__(
@@ -132,6 +136,8 @@ class Commerce:
         shipping_rates_policy: RatesPolicy | None = None,
         loyalty_policy: LoyaltyPolicy | None = None,
         points_wallet: PointsWallet | None = None,
+        tender_policy: TenderPolicy | None = None,
+        gift_card_settings: GiftCardSettings | None = None,
     ) -> None:
         self.ports = ports
         self.reservation_policy = reservation_policy or ReservationPolicy()
@@ -151,9 +157,14 @@ class Commerce:
         # Fraud scores each order at checkout and holds the capture of those under review.
         self.risk_screen = RiskScreen(fraud_policy, ports.geoip, fraud_signals)
         fraud = FraudWiring(uow, clock)
+        # Paying with stored value: the tender rules and the gift card codes' pepper.
+        self.tender_policy = tender_policy or TenderPolicy()
+        self.gift_card_settings = gift_card_settings or GiftCardSettings()
         checkout = CheckoutWiring(uow, gateway, self.pricer, clock, ids,
                                   policy=self.reservation_policy, lease=checkout_lease,
-                                  retention=idempotency_retention, screen=self.risk_screen)
+                                  retention=idempotency_retention, screen=self.risk_screen,
+                                  stored_value=StoredValue(self.tender_policy,
+                                                           self.gift_card_settings))
         self.checkout_runner = checkout.runner
         # Customer sits below ordering: ordering answers its question about a customer's orders.
         self.locations = Locations(ports.locations) if ports.locations is not None else None
@@ -170,7 +181,7 @@ class Commerce:
             CatalogWiring(uow, clock, ids),
             InventoryWiring(uow, clock, ids, self.reservation_policy),
             OrderingWiring(uow, clock),
-            PaymentWiring(uow, gateway, clock, ids),
+            PaymentWiring(uow, gateway, clock, ids, self.tender_policy),
             FulfillmentWiring(uow, clock, ids, self.fulfillment_policy, hand_over),
             CartWiring(uow, clock, ids),
             checkout,
@@ -181,6 +192,7 @@ class Commerce:
             customer,
             WebhooksWiring(uow, clock, ids, ports.webhooks),
             LedgerWiring(uow, clock),
+            GiftCardWiring(uow, self.gift_card_settings, clock, ids),
             shipping,
             RatesWiring(uow, clock, ids, carriers=ports.carriers, cache=ports.rate_cache,
                         breakers=ports.carrier_breakers, goods=self._cart_goods,
@@ -188,7 +200,8 @@ class Commerce:
         ]
         self.return_policy = return_policy or ReturnPolicy()
         contexts.append(ReturnsWiring(uow, clock, ids, gateway, ports.carriers,
-                                      self.return_policy, return_risk))
+                                      self.return_policy, return_risk, self.tender_policy,
+                                      self.gift_card_settings))
         # Points stay pending for as long as the goods may be returned.
         self.loyalty_policy = attrs.evolve(loyalty_policy or LoyaltyPolicy(),
                                            pending_days=self.return_policy.window_days)
@@ -226,6 +239,7 @@ class Commerce:
         self.webhooks = WebhooksApi(handle, read)
         self.loyalty = LoyaltyApi(handle, read, loyalty.loyalty)
         self.ledger = LedgerApi(handle, read)
+        self.giftcards = GiftCardsApi(handle, read, self.gift_card_settings)
         self.shipping_rates = ShippingRatesApi(handle, read)
         self.shipping = ShippingApi(handle, read, rates=self.shipping_rates)
         self.search = SearchApi(handle, read, ports.search_index, clock, ids,

@@ -29,11 +29,12 @@ from commerce_core.fraud.model import Thresholds
 from commerce_core.fraud.ports import GeoIp
 from commerce_core.fraud.services import FraudPolicy
 from commerce_core.fulfillment.model import FulfillmentPolicy
+from commerce_core.giftcard.ports import GiftCardSettings
 from commerce_core.identity.ports import IdentityKit
 from commerce_core.inventory.model import ReservationPolicy
 from commerce_core.loyalty.handlers import LoyaltyPolicy
 from commerce_core.notification.ports import Channel, LinkUrls, NotificationPorts, Notifier
-from commerce_core.payment.ports import BreakerStore, GatewayRouting, PaymentGateway
+from commerce_core.payment.ports import BreakerStore, GatewayRouting, PaymentGateway, TenderPolicy
 from commerce_core.payment.routing import (
     BreakerPolicy,
     GatewayProfile,
@@ -476,6 +477,16 @@ def build_commerce(
         loyalty_policy=build_loyalty_policy(settings),
         shipping_rates_policy=RatesPolicy(
             budget=timedelta(milliseconds=settings.shipping_quote_budget_ms)),
+        tender_policy=TenderPolicy(
+            point_value=settings.loyalty_point_value,
+            min_points=settings.loyalty_min_redeem_points,
+            max_points_share=settings.loyalty_max_redeem_percent,
+            store_credit_days=settings.store_credit_days,
+            restored_points_days=settings.loyalty_restored_points_days),
+        gift_card_settings=GiftCardSettings(
+            pepper=(settings.gift_card_pepper.get_secret_value().encode()
+                    if settings.gift_card_pepper else b""),
+            store_credit_days=settings.store_credit_days),
     )
     register_extra_subscribers(commerce, settings.extra_subscribers)
     if tracer is not None:

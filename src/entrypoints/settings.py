@@ -181,6 +181,24 @@ class Settings(BaseSettings):
         None, description="Fernet key encrypting TOTP secrets at rest "
                           "(`python -c 'from cryptography.fernet import Fernet; "
                           "print(Fernet.generate_key().decode())'`)")
+    gift_card_pepper: SecretStr | None = Field(
+        None, description="The secret gift card codes are digested under (HMAC-SHA256) before "
+                          "they are stored; set it for a live shop and never change it (every "
+                          "issued code would become unknown). Unset: codes are digested "
+                          "without a pepper")
+    store_credit_days: int = Field(
+        365, ge=1, le=3650, description="Days store credit lasts (a refund as store credit, a "
+                                        "disabled gift card's refund, goodwill)")
+    loyalty_point_value: int = Field(
+        1, ge=1, le=1_000_000, description="Minor units of the shop's currency one loyalty "
+                                           "point pays at checkout")
+    loyalty_min_redeem_points: int = Field(
+        100, ge=1, description="Fewest points an order may be paid with")
+    loyalty_max_redeem_percent: int = Field(
+        50, ge=1, le=100, description="Most of an order's total points may pay, in percent")
+    loyalty_restored_points_days: int = Field(
+        730, ge=1, le=3650, description="Days points given back by a return or cancellation "
+                                        "last")
     identity_issuer: str = Field("commerce-core", min_length=1,
                                  description="`iss` of access tokens")
     identity_audience: str = Field("commerce-core", min_length=1,
@@ -490,6 +508,10 @@ class Settings(BaseSettings):
     rate_limit_search: str = Field(
         "120/min", description="Search and suggestions, per address (fails open)"
     )
+    rate_limit_giftcard_lookup: str = Field(
+        "10/min", description="Gift card balance lookups and binding by code, per address "
+        "(fails closed)"
+    )
     rate_limit_routes: str = Field(
         "", description="Per-route overrides on top of the API limit, by normalised route: "
         "`POST /orders=10/min; GET /search=120/min`"
@@ -518,7 +540,7 @@ class Settings(BaseSettings):
         "rate_limit_api", "rate_limit_login", "rate_limit_registration",
         "rate_limit_password_reset", "rate_limit_password_reset_account",
         "rate_limit_token_refresh", "rate_limit_checkout", "rate_limit_checkout_cart",
-        "rate_limit_search",
+        "rate_limit_search", "rate_limit_giftcard_lookup",
     )
     @classmethod
     def _rate_spec(cls, value: str) -> str:

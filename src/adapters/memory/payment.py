@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from adapters.memory.base import _Repository
-from commerce_core.payment.errors import PaymentNotFound, RefundNotFound
+from commerce_core.payment.errors import PaymentNotFound, RefundNotFound, TenderNotFound
 from commerce_core.payment.model import CAPTURABLE, Payment, Refund
+from commerce_core.payment.tenders import Tender
 from commerce_core.shared.errors import ConcurrencyConflict
 
 
@@ -52,3 +53,13 @@ class InMemoryRefundRepository(_Repository):
     def for_payment(self, payment_id: str) -> list[Refund]:
         rows = sorted(self._by("payment", payment_id), key=lambda r: (r.created_at, r.id))
         return [self._load(r) for r in rows]
+
+
+class InMemoryTenderRepository(_Repository):
+    kind = "tender"
+    not_found = TenderNotFound
+    indexed = (("order", lambda t: [t.order_id]),)
+
+    def of_order(self, order_id: str) -> list[Tender]:
+        rows = sorted(self._by("order", order_id), key=lambda t: (t.created_at, t.id))
+        return [self._load(t) for t in rows]

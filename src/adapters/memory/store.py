@@ -21,6 +21,7 @@ from adapters.memory.checkout import InMemoryCheckoutSagaRepository
 from adapters.memory.customer import InMemoryCustomerRepository, InMemorySegmentRepository
 from adapters.memory.fraud import InMemoryRiskAssessmentRepository
 from adapters.memory.fulfillment import InMemoryFulfillmentRepository, InMemoryPicklistRepository
+from adapters.memory.giftcard import InMemoryGiftCardRepository
 from adapters.memory.identity import (
     InMemoryAccountRepository,
     InMemoryAppClientRepository,
@@ -51,7 +52,11 @@ from adapters.memory.notification import (
 )
 from adapters.memory.ordering import InMemoryOrderRepository
 from adapters.memory.outbox import InMemoryInbox, InMemoryOutbox
-from adapters.memory.payment import InMemoryPaymentRepository, InMemoryRefundRepository
+from adapters.memory.payment import (
+    InMemoryPaymentRepository,
+    InMemoryRefundRepository,
+    InMemoryTenderRepository,
+)
 from adapters.memory.pricing import InMemoryPriceRepository, InMemoryPriceRuleRepository
 from adapters.memory.promotion import (
     InMemoryCampaignRepository,
@@ -101,6 +106,7 @@ class InMemoryUnitOfWork(TrackedUnitOfWork):
     orders = Slot(InMemoryOrderRepository.over)
     payments = Slot(InMemoryPaymentRepository.over)
     refunds = Slot(InMemoryRefundRepository.over)
+    tenders = Slot(InMemoryTenderRepository.over)
     risk_assessments = Slot(InMemoryRiskAssessmentRepository.over)
     fulfillments = Slot(InMemoryFulfillmentRepository.over)
     picklists = Slot(InMemoryPicklistRepository.over)
@@ -130,6 +136,7 @@ class InMemoryUnitOfWork(TrackedUnitOfWork):
     loyalty_entries = Slot(InMemoryEntryRepository.over)
     loyalty_campaigns = Slot(InMemoryLoyaltyCampaignRepository.over)
     loyalty_referrals = Slot(InMemoryReferralRepository.over)
+    gift_cards = Slot(InMemoryGiftCardRepository.over)
     stock = Slot(lambda s: InMemoryStockLevels(s.db, s.journal, s.clock, s.ids))
     ledger = Slot(lambda s: InMemoryStockLedger(s.db))
     promotion_usage = Slot(lambda s: InMemoryPromotionUsageLedger(s.db, s.journal))

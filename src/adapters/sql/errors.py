@@ -57,6 +57,13 @@ _UNIQUE: dict[str, tuple[type[CommerceError], str]] = {
     # A customer is referred once: a second referral is a concurrent duplicate.
     "uq_loyalty_referrals_referee_id": (
         ConcurrencyConflict, "the customer already has a referrer"),
+    # Two cards drawn with one code: the issue is retried with a new one.
+    "uq_gift_cards_code_digest": (ConcurrencyConflict, "a gift card has this code"),
+    # A posting or hold made twice at once: the retry finds the first.
+    "uq_value_postings_account_id_source_source_id_kind": (
+        ConcurrencyConflict, "this posting was made already"),
+    "uq_value_holds_account_id_reference": (ConcurrencyConflict, "this hold exists already"),
+    "uq_value_accounts_kind_owner_unit": (ConcurrencyConflict, "this account exists already"),
 }
 
 

@@ -11,11 +11,13 @@ from adapters.sql.codec import IGNORED, RowCodec, by_value, children, money
 from adapters.sql.columns import CodePointOrder
 from adapters.sql.tables.payment import (
     payment_disputes,
+    payment_tender_refunds,
+    payment_tenders,
     payment_transactions,
     payments,
     refunds,
 )
-from commerce_core.payment.errors import PaymentNotFound, RefundNotFound
+from commerce_core.payment.errors import PaymentNotFound, RefundNotFound, TenderNotFound
 from commerce_core.payment.model import (
     CAPTURABLE,
     Dispute,
@@ -28,6 +30,7 @@ from commerce_core.payment.model import (
     TransactionKind,
     TransactionStatus,
 )
+from commerce_core.payment.tenders import Tender, TenderKind, TenderRefund, TenderStatus
 
 PAYMENTS = AggregateMap[Payment](
     kind="payment",
@@ -109,3 +112,23 @@ class SqlRefundRepository(AggregateRepository[Refund]):
 
     def for_payment(self, payment_id: str) -> list[Refund]:
         return self._store.all(_REFUNDS_OF, {"payment_id": payment_id})
+
+
+TENDERS = AggregateMap[Tender](
+    kind="tender",
+    not_found=TenderNotFound,
+    codec=RowCodec(Tender, payment_tenders, kind=by_value(TenderKind),
+                   status=by_value(TenderStatus),
+                   refunds=children(payment_tender_refunds, TenderRefund), events=IGNORED),
+)
+
+_TENDERS_OF = (
+    sa.select(payment_tenders)
+    .where(payment_tenders.c.order_id == sa.bindparam("order_id"))
+    .order_by(payment_tenders.c.created_at, CodePointOrder(payment_tenders.c.id))
+)
+
+
+class SqlTenderRepository(AggregateRepository[Tender]):
+    def of_order(self, order_id: str) -> list[Tender]:
+        return self._store.all(_TENDERS_OF, {"order_id": order_id})

@@ -26,6 +26,7 @@ from adapters.sql.fulfillment import (
     SqlFulfillmentRepository,
     SqlPicklistRepository,
 )
+from adapters.sql.giftcard import GIFT_CARDS, SqlGiftCardRepository
 from adapters.sql.identity import (
     ACCOUNTS,
     APP_CLIENTS,
@@ -77,7 +78,14 @@ from adapters.sql.notification import (
 )
 from adapters.sql.ordering import ORDERS, SqlOrderRepository
 from adapters.sql.outbox import SqlInbox, SqlOutbox
-from adapters.sql.payment import PAYMENTS, REFUNDS, SqlPaymentRepository, SqlRefundRepository
+from adapters.sql.payment import (
+    PAYMENTS,
+    REFUNDS,
+    TENDERS,
+    SqlPaymentRepository,
+    SqlRefundRepository,
+    SqlTenderRepository,
+)
 from adapters.sql.pricing import (
     PRICE_RULES,
     PRICES,
@@ -161,6 +169,7 @@ class SqlUnitOfWork(TrackedUnitOfWork):
     orders = stored(SqlOrderRepository, ORDERS)
     payments = stored(SqlPaymentRepository, PAYMENTS)
     refunds = stored(SqlRefundRepository, REFUNDS)
+    tenders = stored(SqlTenderRepository, TENDERS)
     risk_assessments = stored(SqlRiskAssessmentRepository, RISK_ASSESSMENTS)
     fulfillments = stored(SqlFulfillmentRepository, FULFILLMENTS)
     picklists = stored(SqlPicklistRepository, PICKLISTS)
@@ -190,6 +199,7 @@ class SqlUnitOfWork(TrackedUnitOfWork):
     loyalty_entries = stored(SqlEntryRepository, ENTRIES)
     loyalty_campaigns = stored(SqlLoyaltyCampaignRepository, LOYALTY_CAMPAIGNS)
     loyalty_referrals = stored(SqlReferralRepository, REFERRALS)
+    gift_cards = stored(SqlGiftCardRepository, GIFT_CARDS)
     # Written at once, in the transaction, rather than on commit.
     stock = Slot(lambda s: SqlStockLevels(s.db, s.clock, s.ids))
     ledger = Slot(lambda s: SqlStockLedger(s.db))

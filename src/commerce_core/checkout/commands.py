@@ -42,6 +42,20 @@ class PlaceOrder:
     # must be this cart's, unexpired, for the cart as it is and for `ship_to`. None: no
     # shipping is charged.
     shipping_quote_id: str | None = None
+    # Stored value paying part or all of the order (ADR 0028), held in the checkout's first
+    # transaction and spent when it is confirmed: the gift card with `gift_card_code` (as much
+    # of the order as it covers, or `gift_card_amount` minor units), `store_credit_amount`
+    # minor units of the customer's store credit, `points` loyalty points. The gateway is asked
+    # for the rest only; an order they pay in full confirms without it.
+    gift_card_code: str | None = None
+    gift_card_amount: int | None = None
+    store_credit_amount: int | None = None
+    points: int | None = None
+
+    @property
+    def has_tenders(self) -> bool:
+        return (self.gift_card_code is not None or bool(self.store_credit_amount)
+                or bool(self.points))
 
     def tax_destination(self) -> TaxDestination | None:
         if self.destination is not None or self.ship_to is None:

@@ -105,8 +105,15 @@ class CheckoutSaga:
     # Stripe `pm_…`, never card data).
     client_ip: str | None = None
     payment_token: str | None = None
+    # What stored value (gift cards, store credit, points) pays of `total`, in minor units;
+    # the gateway is asked for the rest (`card_total`), or not at all.
+    stored_value: int = 0
     version: int = 0
     events: list[DomainEvent] = field(factory=list, repr=False)
+
+    @property
+    def card_total(self) -> Money:
+        return Money(self.total.amount - self.stored_value, self.total.currency)
 
     @classmethod
     def start(
@@ -169,10 +176,13 @@ class CheckoutSaga:
         self.lease_until = now + lease
         self.updated_at = now
 
-    def order_created(self, order_id: str, payment_id: str, reservation_ids: list[str]) -> None:
-        """What the first local transaction made, recorded in that same transaction."""
+    def order_created(self, order_id: str, payment_id: str | None, reservation_ids: list[str],
+                      stored_value: int = 0) -> None:
+        """What the first local transaction made, recorded in that same transaction. No
+        payment: stored value pays the whole order."""
         self.order_id, self.payment_id = order_id, payment_id
         self.reservation_ids = list(reservation_ids)
+        self.stored_value = stored_value
 
     def awaiting_payment(self, *, deadline: datetime, now: datetime) -> None:
         """The gateway waits for the shopper: nobody needs to take the saga over before

@@ -8,6 +8,7 @@ from typing import Protocol
 from commerce_core.cart.ports import CartUnitOfWork
 from commerce_core.checkout.model import CheckoutSaga
 from commerce_core.fraud.ports import FraudUnitOfWork
+from commerce_core.giftcard.ports import GiftCardUnitOfWork
 from commerce_core.inventory.ports import InventoryUnitOfWork
 from commerce_core.ordering.ports import OrderingUnitOfWork
 from commerce_core.payment.ports import PaymentUnitOfWork
@@ -40,7 +41,8 @@ class CheckoutSagaRepository(Protocol):
 
 class CheckoutUnitOfWork(
     CartUnitOfWork, InventoryUnitOfWork, FraudUnitOfWork, OrderingUnitOfWork, PaymentUnitOfWork,
-    PricingUnitOfWork, PromotionUnitOfWork, ShippingMethodsUnitOfWork, Protocol,
+    PricingUnitOfWork, PromotionUnitOfWork, ShippingMethodsUnitOfWork, GiftCardUnitOfWork,
+    Protocol,
 ):
     """The saga's local steps commit the coordinated contexts' changes together with the saga's
     progress, in one transaction (ADR 0003): pricing is read, promotion usage and the order's

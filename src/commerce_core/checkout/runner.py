@@ -76,6 +76,9 @@ class CheckoutSagaRunner:
             parts += (("billing", cmd.billing_country),)
         if cmd.shipping_quote_id is not None:
             parts += (("shipping_quote", cmd.shipping_quote_id),)
+        if cmd.has_tenders:
+            parts += (("tenders", cmd.gift_card_code, cmd.gift_card_amount,
+                       cmd.store_credit_amount, cmd.points),)
         if cmd.ship_to is not None:
             parts += (("ship_to", cmd.ship_to),)
             if cmd.destination is None:
@@ -159,6 +162,10 @@ class CheckoutSagaRunner:
         """Authorize, then confirm; or compensate whatever refused (a blocked risk first)."""
         try:
             self._steps.screen(saga, verdict)
+            if saga.payment_id is None:  # stored value pays it all: nothing to authorize
+                result = self._steps.confirm(saga.id, None, held)
+                self.probe("confirmed")
+                return result
             authorized = self._steps.authorize(saga, route)
             self.probe("payment_authorized")
             if authorized.pending:

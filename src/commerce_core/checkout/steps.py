@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
-from attrs import frozen
+from attrs import field, frozen
 
 from commerce_core.cart import services as carts
 from commerce_core.cart.queries import CartSnapshot
@@ -34,13 +34,22 @@ from commerce_core.fraud import services as fraud
 from commerce_core.fraud.errors import FraudBlocked
 from commerce_core.fraud.ports import GeoFacts, RiskRequest
 from commerce_core.fraud.queries import Decision, RiskVerdict
+from commerce_core.giftcard import services as giftcards
+from commerce_core.giftcard.ports import GiftCardSettings
 from commerce_core.inventory import services as stock
 from commerce_core.inventory.services import ReservationPolicy, StockRequest
+from commerce_core.ledger import services as ledger
+from commerce_core.ledger.ports import AccountKind
 from commerce_core.ordering import services as orders
 from commerce_core.ordering.queries import OrderSummary
 from commerce_core.payment import services as payments
-from commerce_core.payment.errors import PaymentDeclined, PaymentNotCompleted
-from commerce_core.payment.ports import AuthorizationRequest, GatewayRouting
+from commerce_core.payment.errors import PaymentDeclined, PaymentNotCompleted, TenderRefused
+from commerce_core.payment.ports import (
+    AuthorizationRequest,
+    GatewayRouting,
+    TenderKind,
+    TenderPolicy,
+)
 from commerce_core.pricing.errors import TaxDestinationRequired
 from commerce_core.pricing.ports import TaxCalculator
 from commerce_core.pricing.queries import CustomerContext, PriceBreakdown, ShippingSelection
@@ -51,12 +60,25 @@ from commerce_core.promotion.errors import PromotionNotApplicable
 from commerce_core.shared.clock import Clock
 from commerce_core.shared.errors import ConcurrencyConflict, ServiceUnavailable
 from commerce_core.shared.ids import IdGenerator
+from commerce_core.shared.money import Money
 from commerce_core.shared.uow import Held, UnitOfWorkFactory
 from commerce_core.shipping.ports import content_key
 
 log = logging.getLogger("commerce.checkout")
 
 PAYMENT_DEADLINE_MARGIN = timedelta(minutes=5)
+POINTS = "points"
+# The payment an order paid in full with stored value names (it has no gateway payment).
+STORED_VALUE = "stored_value"
+
+
+@frozen
+class StoredValue:
+    """What paying with stored value needs: the tender rules and the gift card settings (the
+    pepper the codes are digested under)."""
+
+    policy: TenderPolicy = field(factory=TenderPolicy)
+    gift_cards: GiftCardSettings = field(factory=GiftCardSettings)
 
 
 @frozen
@@ -110,8 +132,10 @@ class CheckoutSteps:
         lease: timedelta,
         retention: timedelta = timedelta(hours=24),
         screen: fraud.RiskScreen | None = None,
+        stored_value: StoredValue | None = None,
     ) -> None:
         self.uow, self._gateway, self._pricer = uow, gateway, pricer
+        self._value = stored_value or StoredValue()
         self._clock, self._ids = clock, ids
         self._policy, self.lease, self.retention = policy, lease, retention
         self._screen = screen if screen is not None and screen.enabled else None
@@ -194,20 +218,63 @@ class CheckoutSteps:
                 ship_to=cmd.ship_to,
                 shipping_method=shipping_method,
             )
-            route = payments.route(
-                self._gateway, method=saga.payment_method, currency=saga.currency,
-                country=cmd.destination.country_code if cmd.destination else None)
-            payment_id = payments.start(
-                uow, order_id=order_id, amount=saga.total, method=saga.payment_method,
-                gateway=route[0], idempotency_key=saga.authorization_key, now=now,
-                ids=self._ids,
-            )
-            saga.order_created(order_id, payment_id, [r.id for h in held for r in h.reservations])
+            stored = (self._hold_tenders(uow, cmd, saga, order_id, now) if cmd.has_tenders
+                      else 0)
+            route: tuple[str, ...] = ()
+            payment_id = None
+            if stored < saga.total.amount:
+                route = payments.route(
+                    self._gateway, method=saga.payment_method, currency=saga.currency,
+                    country=cmd.destination.country_code if cmd.destination else None)
+                payment_id = payments.start(
+                    uow, order_id=order_id, amount=saga.total - Money(stored, saga.currency),
+                    method=saga.payment_method, gateway=route[0],
+                    idempotency_key=saga.authorization_key, now=now, ids=self._ids,
+                )
+            saga.order_created(order_id, payment_id,
+                               [r.id for h in held for r in h.reservations], stored)
             self._record_promotions(uow, breakdown, order_id, saga.customer_id)
             verdict = self._assess(uow, screening, saga, order_id)
             uow.checkouts.add(saga)
             uow.commit()
             return Opened(saga, uow.held(), route, verdict)
+
+    def _hold_tenders(self, uow: CheckoutUnitOfWork, cmd: PlaceOrder, saga: CheckoutSaga,
+                      order_id: str, now: datetime) -> int:
+        """Hold the stored value the shopper pays with, in this transaction (all or nothing):
+        points first, then the gift card (as much as it covers of what is left, unless told),
+        then store credit. Returns the value held; the card pays the rest."""
+        total, customer = saga.total, saga.customer_id
+        left = total.amount
+        holds: list[payments.TenderHold] = []
+        value = self._value
+        if cmd.points:
+            if customer is None:
+                raise TenderRefused("paying with points needs a signed-in customer")
+            account = ledger.open_account(uow, AccountKind.POINTS, customer, POINTS)
+            worth = cmd.points * value.policy.point_value
+            holds.append(payments.TenderHold(TenderKind.POINTS, account.id, cmd.points, worth))
+            left -= worth
+        if cmd.gift_card_code is not None:
+            card = giftcards.card_account(uow, value.gift_cards, cmd.gift_card_code, customer,
+                                          now=now)
+            amount = (cmd.gift_card_amount if cmd.gift_card_amount is not None
+                      else min(card.available, max(left, 0)))
+            if amount <= 0:
+                raise TenderRefused("the gift card has nothing left to pay with",
+                                    available=card.available)
+            holds.append(payments.TenderHold(TenderKind.GIFT_CARD, card.id, amount, amount))
+            left -= amount
+        if cmd.store_credit_amount:
+            if customer is None:
+                raise TenderRefused("paying with store credit needs a signed-in customer")
+            account = giftcards.store_credit_account(uow, customer, total.currency)
+            holds.append(payments.TenderHold(TenderKind.STORE_CREDIT, account.id,
+                                             cmd.store_credit_amount, cmd.store_credit_amount))
+        return payments.hold_tenders(
+            uow, order_id=order_id, checkout_id=saga.id, total=total, holds=holds,
+            policy=value.policy, expires_at=now + self._policy.ttl(saga.payment_method),
+            now=now, ids=self._ids)
 
     def _shipping(self, uow: CheckoutUnitOfWork, cart: CartSnapshot, cmd: PlaceOrder,
                   now: datetime) -> tuple[ShippingSelection | None, str | None]:
@@ -315,7 +382,7 @@ class CheckoutSteps:
         assert saga.order_id is not None
         assert saga.payment_id is not None
         return payments.authorize(self._gateway, self.uow, AuthorizationRequest(
-            payment_id=saga.payment_id, order_id=saga.order_id, amount=saga.total,
+            payment_id=saga.payment_id, order_id=saga.order_id, amount=saga.card_total,
             method=saga.payment_method, idempotency_key=saga.authorization_key,
             customer_email=saga.email, payment_token=saga.payment_token,
             client_ip=saga.client_ip,
@@ -394,7 +461,8 @@ class CheckoutSteps:
         payments.release_late(self._gateway, self.uow, saga.payment_id, reference,
                               clock=self._clock)
 
-    def confirm(self, saga_id: str, reference: str, held: Held | None = None) -> PlacedOrder:
+    def confirm(self, saga_id: str, reference: str | None,
+                held: Held | None = None) -> PlacedOrder:
         """The second local transaction: payment, reservations, order and cart confirmed. A saga
         someone else moved on meanwhile fails it with `ConcurrencyConflict` (also when adopted
         from `held`: every adopted aggregate is written under the version it was read at)."""
@@ -408,11 +476,15 @@ class CheckoutSteps:
                 # Another process took the saga over and moved it on; it owns the outcome.
                 raise ConcurrencyConflict(f"checkout {saga_id} moved on", checkout_id=saga_id)
             assert saga.order_id is not None
-            assert saga.payment_id is not None
-            payments.authorized(uow, saga.payment_id, reference, now=now)
+            if saga.payment_id is not None:
+                assert reference is not None
+                payments.authorized(uow, saga.payment_id, reference, now=now)
+            if saga.stored_value:
+                payments.capture_tenders(uow, saga.order_id, now=now)
             stock.confirm(uow, saga.reservation_ids, order_id=saga.order_id, now=now,
                           reference=saga.id)
-            order = orders.confirm(uow, saga.order_id, saga.payment_id, now=now)
+            order = orders.confirm(uow, saga.order_id,
+                                   saga.payment_id or f"{STORED_VALUE}:{saga.id}", now=now)
             carts.complete(uow, saga.cart_id, order.order_id, order.total, now=now)
             saga.confirmed(now=now)
             uow.commit()
@@ -469,6 +541,8 @@ class CheckoutSteps:
             if saga.status is not SagaStatus.COMPENSATING:
                 return  # another process finished the compensation
             stock.release(uow, saga.reservation_ids, reason="checkout_failed", now=now)
+            if saga.order_id is not None and saga.stored_value:
+                payments.release_tenders(uow, saga.order_id, now=now)
             if saga.order_id is not None:
                 orders.cancel(uow, saga.order_id, code, changed_by="checkout", now=now)
             if saga.payment_id is not None:

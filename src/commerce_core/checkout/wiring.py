@@ -14,7 +14,7 @@ from commerce_core.checkout.handlers import (
 )
 from commerce_core.checkout.ports import CheckoutUnitOfWork
 from commerce_core.checkout.runner import CheckoutSagaRunner
-from commerce_core.checkout.steps import CheckoutSteps
+from commerce_core.checkout.steps import CheckoutSteps, StoredValue
 from commerce_core.fraud.services import RiskScreen
 from commerce_core.inventory.services import ReservationPolicy
 from commerce_core.payment.ports import GatewayRouting
@@ -30,9 +30,10 @@ class CheckoutWiring:
         self, uow: UnitOfWorkFactory[CheckoutUnitOfWork], gateway: GatewayRouting,
         pricer: CartPricer, clock: Clock, ids: IdGenerator, *, policy: ReservationPolicy,
         lease: timedelta, retention: timedelta, screen: RiskScreen | None = None,
+        stored_value: StoredValue | None = None,
     ) -> None:
         steps = CheckoutSteps(uow, gateway, pricer, clock, ids, policy=policy, lease=lease,
-                              retention=retention, screen=screen)
+                              retention=retention, screen=screen, stored_value=stored_value)
         self.runner = CheckoutSagaRunner(steps, clock)
 
     def handlers(self) -> Handlers:

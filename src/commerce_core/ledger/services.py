@@ -24,6 +24,7 @@ from commerce_core.ledger.ports import LedgerUnitOfWork
 __all__ = [
     "balance",
     "capture",
+    "check_unit",
     "credit",
     "debit",
     "expire_due",

@@ -99,3 +99,15 @@ class DisputeClosedAlready(Conflict):
 
 class InvalidDisputeOutcome(InvalidInput):
     code = "payment.invalid_dispute_outcome"
+
+
+class TenderRefused(BusinessRuleViolation):
+    """Stored value the checkout cannot take: below the points minimum, above the points
+    share of the order, more than the order owes, an account in another unit or of another
+    kind, the same account twice."""
+
+    code = "payment.tender_refused"
+
+
+class TenderNotFound(NotFound):
+    code = "payment.tender_not_found"

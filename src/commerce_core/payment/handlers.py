@@ -6,6 +6,7 @@ import logging
 from datetime import timedelta
 from typing import Any, cast
 
+from commerce_core.payment import services
 from commerce_core.payment.commands import (
     CapturePayment,
     ExpireAuthorizations,
@@ -35,6 +36,7 @@ from commerce_core.payment.model import (
     TransactionStatus,
 )
 from commerce_core.payment.ports import GatewayRouting, PartialCaptureGateway, PaymentUnitOfWork
+from commerce_core.payment.tenders import Tender, TenderKind, TenderPolicy, TenderStatus
 from commerce_core.shared.clock import Clock
 from commerce_core.shared.errors import ConcurrencyConflict
 from commerce_core.shared.events import EventEnvelope
@@ -399,11 +401,15 @@ class ReleasePaymentOnOrderCancelled:
     name = "payment.release_payment_on_order_cancelled"
     event_type = "order.cancelled"
 
-    def __init__(self, gateways: GatewayRouting, clock: Clock) -> None:
+    def __init__(self, gateways: GatewayRouting, clock: Clock,
+                 tenders: TenderPolicy | None = None) -> None:
         self._gateways, self._clock = gateways, clock
+        self._tenders = tenders or TenderPolicy()
 
     def __call__(self, envelope: EventEnvelope, uow: Any) -> None:
-        for payment in uow.payments.for_order(str(envelope.payload["order_id"])):
+        order_id = str(envelope.payload["order_id"])
+        self._restore_stored_value(uow, order_id)
+        for payment in uow.payments.for_order(order_id):
             now = self._clock.now()
             gateway = self._gateways.gateway(payment.gateway)
             if payment.status in (PaymentStatus.PENDING, *CAPTURABLE):
@@ -418,3 +424,26 @@ class ReleasePaymentOnOrderCancelled:
                         f"refund refused: {result.decline_code}", payment_id=payment.id
                     )
                 payment.refunded(now=now)
+
+    def _restore_stored_value(self, uow: Any, order_id: str) -> None:
+        """Stored value still held is freed; what was spent goes back whole to the account it
+        came from (points and store credit as new lots lasting the policy's days), once."""
+        now = self._clock.now()
+        tenders = services.tenders_of(uow, order_id)
+        if not tenders:
+            return
+        services.release_tenders(uow, order_id, now=now)
+        left = sum(t.value - t.refunded_value for t in tenders
+                   if t.status is TenderStatus.CAPTURED)
+        if left <= 0:
+            return
+        policy = self._tenders
+
+        def back(tender: Tender) -> services.RestoreTarget:
+            days = {TenderKind.POINTS: policy.restored_points_days,
+                    TenderKind.STORE_CREDIT: policy.store_credit_days}.get(tender.kind)
+            return services.RestoreTarget(
+                tender.account_id, None if days is None else now + timedelta(days=days))
+
+        services.refund_tenders(uow, order_id, source_id=f"cancel:{order_id}",
+                                amount=Money(left, tenders[0].currency), target=back, now=now)

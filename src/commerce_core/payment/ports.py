@@ -8,7 +8,14 @@ from typing import Protocol, TypeVar
 
 from attrs import frozen
 
+from commerce_core.ledger.ports import LedgerUnitOfWork
 from commerce_core.payment.model import Payment, Refund
+from commerce_core.payment.tenders import REFUND_ORDER as REFUND_ORDER
+from commerce_core.payment.tenders import Tender as Tender
+from commerce_core.payment.tenders import TenderKind as TenderKind
+from commerce_core.payment.tenders import TenderPolicy as TenderPolicy
+from commerce_core.payment.tenders import TenderRefund as TenderRefund
+from commerce_core.payment.tenders import TenderStatus as TenderStatus
 from commerce_core.shared.money import Money
 from commerce_core.shared.uow import UnitOfWork
 
@@ -218,9 +225,24 @@ class RefundRepository(Protocol):
         ...
 
 
-class PaymentUnitOfWork(UnitOfWork, Protocol):
+class TenderRepository(Protocol):
+    def add(self, tender: Tender) -> None: ...
+
+    def get(self, tender_id: str) -> Tender:
+        """The tender, or `TenderNotFound`."""
+        ...
+
+    def of_order(self, order_id: str) -> list[Tender]:
+        """The order's tenders, oldest first."""
+        ...
+
+
+class PaymentUnitOfWork(LedgerUnitOfWork, UnitOfWork, Protocol):
     @property
     def payments(self) -> PaymentRepository: ...
+
+    @property
+    def tenders(self) -> TenderRepository: ...
 
     @property
     def refunds(self) -> RefundRepository: ...

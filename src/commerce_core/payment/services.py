@@ -5,13 +5,19 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from enum import StrEnum
 
 from attrs import evolve, frozen
 
-from commerce_core.payment.errors import GatewayUnavailable, PaymentDeclined, RefundNotPossible
+from commerce_core.ledger import services as ledger
+from commerce_core.payment.errors import (
+    GatewayUnavailable,
+    PaymentDeclined,
+    RefundNotPossible,
+    TenderRefused,
+)
 from commerce_core.payment.model import REFUNDABLE, Payment, PaymentStatus, Refund, RefundStatus
 from commerce_core.payment.ports import (
     AuthorizationRequest,
@@ -19,6 +25,14 @@ from commerce_core.payment.ports import (
     GatewayRouting,
     PaymentGateway,
     PaymentUnitOfWork,
+)
+from commerce_core.payment.tenders import (
+    Tender,
+    TenderKind,
+    TenderPolicy,
+    TenderStatus,
+    check_points,
+    in_refund_order,
 )
 from commerce_core.shared.clock import Clock
 from commerce_core.shared.ids import IdGenerator
@@ -301,3 +315,99 @@ def open_dispute(uow: PaymentUnitOfWork, order_id: str) -> str | None:
         if dispute is not None:
             return dispute.id
     return None
+
+
+# -- stored value (ADR 0028) --------------------------------------------------------------------
+@frozen
+class TenderHold:
+    """Stored value a checkout pays with: `units` of the ledger account, worth `value` minor
+    units of the order's currency."""
+
+    kind: TenderKind
+    account_id: str
+    units: int
+    value: int
+
+
+@frozen
+class RestoreTarget:
+    """Where a refunded tender's value goes back to, and when that lot expires."""
+
+    account_id: str
+    expires_at: datetime | None = None
+
+
+def hold_tenders(uow: PaymentUnitOfWork, *, order_id: str, checkout_id: str, total: Money,
+                 holds: Sequence[TenderHold], policy: TenderPolicy, expires_at: datetime,
+                 now: datetime, ids: IdGenerator) -> int:
+    """Hold every tender's value on its ledger account under the checkout's id, all or
+    nothing (a refusal raises and the caller's transaction rolls back); returns their value,
+    which the card payment does not need to cover. Points follow the policy's rules."""
+    seen: set[str] = set()
+    covered = 0
+    for wanted in holds:
+        if wanted.account_id in seen:
+            raise TenderRefused("one account pays once per order", account_id=wanted.account_id)
+        seen.add(wanted.account_id)
+        account = ledger.get_account(uow, wanted.account_id)
+        unit = "points" if wanted.kind is TenderKind.POINTS else total.currency
+        if account.kind.value != wanted.kind.value or account.unit != unit:
+            raise TenderRefused(f"account {account.id} cannot pay a {wanted.kind.value} "
+                                f"tender in {total.currency}", account_id=account.id)
+        if wanted.kind is TenderKind.POINTS:
+            check_points(wanted.units, total, policy)
+        covered += wanted.value
+        if covered > total.amount:
+            raise TenderRefused(f"the stored value tendered is more than the order's "
+                                f"{total}", total=total.amount, tendered=covered)
+        ledger.hold(uow, account.id, wanted.units, reference=checkout_id,
+                    expires_at=expires_at)
+        uow.tenders.add(Tender(ids.new_id(), order_id, checkout_id, wanted.kind, account.id,
+                               wanted.units, wanted.value, total.currency, TenderStatus.HELD,
+                               now, now))
+    return covered
+
+
+def tenders_of(uow: PaymentUnitOfWork, order_id: str) -> list[Tender]:
+    return uow.tenders.of_order(order_id)
+
+
+def capture_tenders(uow: PaymentUnitOfWork, order_id: str, *, now: datetime) -> None:
+    """Spend what the order's tenders hold (its confirmation); once."""
+    for tender in sorted(uow.tenders.of_order(order_id), key=lambda t: t.account_id):
+        if tender.status is TenderStatus.HELD:
+            ledger.capture(uow, tender.account_id, tender.hold_reference, source="order",
+                           source_id=order_id)
+            tender.captured(now=now)
+
+
+def release_tenders(uow: PaymentUnitOfWork, order_id: str, *, now: datetime) -> None:
+    """Free what the order's tenders still hold (a failed checkout); once."""
+    for tender in uow.tenders.of_order(order_id):
+        if tender.status is TenderStatus.HELD:
+            ledger.release(uow, tender.account_id, tender.hold_reference)
+            tender.released(now=now)
+
+
+def refund_tenders(uow: PaymentUnitOfWork, order_id: str, *, source_id: str, amount: Money,
+                   target: Callable[[Tender], RestoreTarget], now: datetime) -> Money:
+    """Give `amount` back to the order's captured tenders in the refund order (points, gift
+    cards, store credit), each at most what it paid less what earlier refunds gave back;
+    returns what is left for the card. Once per `source_id` (a return, the cancellation):
+    a repeat finds its shares recorded and credits nothing twice (the ledger postings are keyed
+    by it too), so it returns the same rest."""
+    left = amount.amount
+    for tender in in_refund_order(uow.tenders.of_order(order_id)):
+        if tender.status is not TenderStatus.CAPTURED or left <= 0:
+            continue
+        done = tender.refund_of(source_id)
+        share = done if done is not None else tender.share(left)
+        if share.units > 0:
+            goes_to = target(tender)
+            ledger.credit(uow, goes_to.account_id, share.units, source="refund",
+                          source_id=f"{source_id}:{tender.id}", counter="restored",
+                          expires_at=goes_to.expires_at,
+                          memo=f"order {order_id}")
+            tender.refunded(source_id, share.units, share.value, now=now)
+        left -= share.value
+    return Money(max(left, 0), amount.currency)

@@ -15,7 +15,7 @@ from commerce_core.payment.commands import (
     RetryCaptures,
     VoidPayment,
 )
-from commerce_core.payment.ports import GatewayRouting, PaymentUnitOfWork
+from commerce_core.payment.ports import GatewayRouting, PaymentUnitOfWork, TenderPolicy
 from commerce_core.shared.bus import Handlers, Subscriber
 from commerce_core.shared.clock import Clock
 from commerce_core.shared.ids import IdGenerator
@@ -24,8 +24,9 @@ from commerce_core.shared.uow import UnitOfWorkFactory
 
 class PaymentWiring:
     def __init__(self, uow: UnitOfWorkFactory[PaymentUnitOfWork], gateways: GatewayRouting,
-                 clock: Clock, ids: IdGenerator) -> None:
+                 clock: Clock, ids: IdGenerator, tenders: TenderPolicy | None = None) -> None:
         self._uow, self._gateway, self._clock, self._ids = uow, gateways, clock, ids
+        self._tenders = tenders
 
     def handlers(self) -> Handlers:
         return {
@@ -44,4 +45,5 @@ class PaymentWiring:
         }
 
     def subscribers(self) -> list[Subscriber]:
-        return [Subscriber.of(ph.ReleasePaymentOnOrderCancelled(self._gateway, self._clock))]
+        return [Subscriber.of(ph.ReleasePaymentOnOrderCancelled(self._gateway, self._clock,
+                                                                self._tenders))]

@@ -52,13 +52,15 @@ class ReturnsApi:
     # -- commands -------------------------------------------------------------------------------
     def request(self, order_id: str, lines: Sequence[tuple[str, int]] | Sequence[ReturnLine],
                 reason: str, *, description: str = "", customer_id: str | None = None,
-                guest: bool = False, exchange_sku: str | None = None) -> str:
+                guest: bool = False, exchange_sku: str | None = None,
+                refund_method: str = "original_payment") -> str:
         """Ask to return units of order lines (`(order_item_id, quantity)` pairs); the new
-        return's id."""
+        return's id. `refund_method="store_credit"`: the refund becomes store credit."""
         asked = tuple(line if isinstance(line, ReturnLine) else ReturnLine(line[0], line[1])
                       for line in lines)
         return str(self._handle(RequestReturn(order_id, asked, reason, description,
-                                              customer_id, guest, exchange_sku)))
+                                              customer_id, guest, exchange_sku,
+                                              refund_method)))
 
     def approve(self, return_id: str, *, by: str = "staff",
                 refund_instead: bool = False) -> str:

@@ -29,6 +29,9 @@ class RequestReturn:
     customer_id: str | None = None
     guest: bool = False
     exchange_sku: str | None = None
+    # `original_payment`: back to what paid, in the refund order (ADR 0028); `store_credit`:
+    # the whole refund as the customer's store credit, at once on completion.
+    refund_method: str = "original_payment"
 
 
 @frozen

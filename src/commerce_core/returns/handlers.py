@@ -15,6 +15,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from commerce_core.catalog import services as catalog
+from commerce_core.giftcard import services as giftcards
+from commerce_core.giftcard.ports import GiftCardSettings
 from commerce_core.inventory import services as inventory
 from commerce_core.inventory.errors import InsufficientStock
 from commerce_core.ordering import services as ordering
@@ -22,6 +24,7 @@ from commerce_core.ordering.errors import InvalidTransition
 from commerce_core.ordering.queries import ReturnableOrder
 from commerce_core.payment import services as payment
 from commerce_core.payment.errors import RefundAboveLimit
+from commerce_core.payment.ports import Tender, TenderKind, TenderPolicy
 from commerce_core.returns.commands import (
     ApproveReturn,
     CancelReturn,
@@ -50,6 +53,7 @@ from commerce_core.returns.errors import (
 from commerce_core.returns.model import (
     OPEN,
     SELLER_FAULT,
+    STORE_CREDIT,
     VOID,
     Condition,
     Disposition,
@@ -207,7 +211,7 @@ class RequestReturnHandler(_Step):
             ret = Return.request(return_id=self._ids.new_id(), order=order, items=items,
                                  reason=reason, description=cmd.description,
                                  estimate=estimate, risk_score=score, now=now,
-                                 exchange=exchange)
+                                 exchange=exchange, refund_method=cmd.refund_method)
             if score > policy.auto_reject_above:
                 ret.reject("risk_score", by="system", now=now)
             uow.returns.add(ret)
@@ -590,8 +594,34 @@ class Refunds:
     A gateway that times out or is down leaves the refund pending in payment and the return
     `refund_failed`; the next attempt, under the same key, finishes that refund."""
 
-    def __init__(self, gateways: Any, policy: ReturnPolicy, clock: Clock) -> None:
+    def __init__(self, gateways: Any, policy: ReturnPolicy, clock: Clock,
+                 tenders: TenderPolicy | None = None,
+                 gift_cards: GiftCardSettings | None = None) -> None:
         self._gateways, self._policy, self._clock = gateways, policy, clock
+        self._tenders = tenders or TenderPolicy()
+        self._gift_cards = gift_cards or GiftCardSettings()
+
+    def _stored_value(self, uow: ReturnsUnitOfWork, ret: Return, now: datetime) -> Money:
+        """Store credit for the whole refund, or the order's stored value given back in the
+        refund order; what is left for the card (ADR 0028). Once per return: the ledger
+        postings and the tenders' shares are keyed by the return's id."""
+        total = ret.refund.total
+        if ret.refund_method == STORE_CREDIT:
+            assert ret.customer_id is not None
+            giftcards.grant_store_credit(uow, self._gift_cards, ret.customer_id, total,
+                                         reason="return", reference=ret.id, now=now)
+            return Money(0, total.currency)
+
+        def target(tender: Tender) -> payment.RestoreTarget:
+            if tender.kind is TenderKind.POINTS:
+                return payment.RestoreTarget(
+                    tender.account_id, now + timedelta(days=self._tenders.restored_points_days))
+            account_id, expires_at = giftcards.restore_account(
+                uow, self._gift_cards, tender.account_id, ret.customer_id, now=now)
+            return payment.RestoreTarget(account_id, expires_at)
+
+        return payment.refund_tenders(uow, ret.order_id, source_id=ret.id, amount=total,
+                                      target=target, now=now)
 
     def attempt(self, uow: ReturnsUnitOfWork, ret: Return) -> None:
         if not ret.refund_due:
@@ -605,10 +635,14 @@ class Refunds:
             ret.refund_paused(disputed, now=now)
             log.info("return %s: refund paused, chargeback %s is open", ret.id, disputed)
             return
+        card = self._stored_value(uow, ret, now)
+        if card.amount == 0:
+            ret.refunded(f"stored_value:{ret.id}", now=now)
+            return
         try:
             outcome = payment.refund_once(
                 uow, self._gateways, order_id=ret.order_id, idempotency_key=ret.refund_key,
-                amount=ret.refund.total, reason=f"return {ret.number}", now=now)
+                amount=card, reason=f"return {ret.number}", now=now)
         except ConcurrencyConflict:
             raise
         except CommerceError as error:

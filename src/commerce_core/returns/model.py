@@ -106,6 +106,10 @@ class Condition(StrEnum):
 
 SELLABLE = frozenset({Condition.NEW, Condition.LIKE_NEW, Condition.GOOD})
 
+# How a refund is paid (an exchange is set by the return itself).
+STORE_CREDIT = "store_credit"
+REFUND_METHODS = ("original_payment", STORE_CREDIT)
+
 
 class Disposition(StrEnum):
     RESTOCK = "restock"
@@ -372,16 +376,23 @@ class Return:
         cls, *, return_id: str, order: ReturnableOrder, items: Sequence[ReturnItem],
         reason: Reason, description: str, estimate: RefundBreakdown, risk_score: int,
         now: datetime, exchange: Exchange | None = None,
+        refund_method: str = "original_payment",
     ) -> Return:
         if not items:
             raise InvalidReturn("a return needs at least one item")
+        if refund_method not in REFUND_METHODS:
+            raise InvalidReturn(f"unknown refund method {refund_method!r}",
+                                accepted=list(REFUND_METHODS))
+        if refund_method == STORE_CREDIT and order.customer_id is None:
+            raise InvalidReturn("store credit needs a customer account; a guest's refund goes "
+                                "back to what paid")
         kind = ReturnType.EXCHANGE if exchange is not None else ReturnType.REFUND
         ret = cls(return_id, return_number(return_id, now), order.order_id, order.customer_id,
                   kind, reason, description, S.PENDING, order.currency, list(items), estimate,
                   risk_score, [], now, now, open_order_id=order.order_id,
                   status_changed_at=now,
                   payment_id=order.payment_id,
-                  refund_method="exchange" if exchange is not None else "original_payment",
+                  refund_method="exchange" if exchange is not None else refund_method,
                   exchange=exchange)
         ret.history.append(StatusEntry(None, S.PENDING.value, "customer", "requested", now))
         ret.events.append(ReturnRequested(

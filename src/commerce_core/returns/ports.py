@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Protocol
 
 from commerce_core.catalog.ports import ProductReadUnitOfWork
+from commerce_core.giftcard.ports import GiftCardUnitOfWork
 from commerce_core.inventory.ports import InventoryUnitOfWork
 from commerce_core.ordering.ports import OrderingUnitOfWork
 from commerce_core.payment.ports import PaymentUnitOfWork
@@ -48,6 +49,6 @@ class ReturnRepository(Protocol):
 
 
 class ReturnsUnitOfWork(ProductReadUnitOfWork, InventoryUnitOfWork, OrderingUnitOfWork,
-                        PaymentUnitOfWork, Protocol):
+                        PaymentUnitOfWork, GiftCardUnitOfWork, Protocol):
     @property
     def returns(self) -> ReturnRepository: ...

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from functools import partial
 
-from commerce_core.payment.ports import GatewayRouting
+from commerce_core.giftcard.ports import GiftCardSettings
+from commerce_core.payment.ports import GatewayRouting, TenderPolicy
 from commerce_core.returns import commands as rc
 from commerce_core.returns import handlers as rh
 from commerce_core.returns.model import ReturnPolicy, RiskScorer, default_risk_score
@@ -19,11 +20,13 @@ from commerce_core.shipping.ports import Carriers
 class ReturnsWiring:
     def __init__(self, uow: UnitOfWorkFactory[ReturnsUnitOfWork], clock: Clock,
                  ids: IdGenerator, gateways: GatewayRouting, carriers: Carriers | None,
-                 policy: ReturnPolicy, risk: RiskScorer | None = None) -> None:
+                 policy: ReturnPolicy, risk: RiskScorer | None = None,
+                 tenders: TenderPolicy | None = None,
+                 gift_cards: GiftCardSettings | None = None) -> None:
         self._uow, self._clock, self._ids, self._policy = uow, clock, ids, policy
         self._risk: RiskScorer = risk or partial(default_risk_score, policy=policy)
         self.label = rh.LabelBooker(uow, clock, policy, carriers)
-        self.refunds = rh.Refunds(gateways, policy, clock)
+        self.refunds = rh.Refunds(gateways, policy, clock, tenders, gift_cards)
 
     def handlers(self) -> Handlers:
         uow, clock, ids, policy = self._uow, self._clock, self._ids, self._policy

@@ -56,6 +56,9 @@ class Permission(StrEnum):
     LOYALTY_READ = "loyalty.read"
     LOYALTY_ADJUST = "loyalty.adjust"
     LOYALTY_CONFIGURE = "loyalty.configure"
+    GIFTCARDS_READ = "giftcards.read"
+    GIFTCARDS_MANAGE = "giftcards.manage"
+    LEDGER_READ = "ledger.read"
 
 
 ALL_PERMISSIONS: frozenset[str] = frozenset(p.value for p in Permission)

@@ -17,6 +17,7 @@ from entrypoints.cli import (
     events,
     fraud,
     fulfillment,
+    giftcards,
     identity,
     loyalty,
     notifications,
@@ -68,6 +69,8 @@ app.add_typer(search.app, name="search")
 app.add_typer(notifications.app, name="notifications")
 app.add_typer(webhooks.app, name="webhooks")
 app.add_typer(loyalty.app, name="loyalty")
+app.add_typer(giftcards.app, name="giftcards")
+app.add_typer(giftcards.ledger_app, name="ledger")
 app.add_typer(identity.users_app, name="users")
 app.add_typer(identity.roles_app, name="roles")
 app.command("login")(identity.login)

@@ -26,6 +26,7 @@ from entrypoints.http import (
     customers,
     fraud,
     fulfillment,
+    giftcards,
     health,
     identity,
     inventory,
@@ -107,7 +108,7 @@ def create_app(commerce: Commerce, settings: Settings,
                    checkout.router, orders.router, pricing.router, search.router,
                    webhooks.router, notifications.router, customers.me, customers.locations,
                    order_events.router, returns.router, shipping.router,
-                   shipping_rates.router, loyalty.me):
+                   shipping_rates.router, giftcards.router, loyalty.me):
         app.include_router(public, responses=PROBLEM_RESPONSES)
     # `/metrics` declares its permission on its route (see `entrypoints.http.metrics`).
     app.include_router(metrics_router, responses=PROBLEM_RESPONSES)
@@ -118,7 +119,7 @@ def create_app(commerce: Commerce, settings: Settings,
                      pricing.admin, search.admin, fraud.admin, payments.admin,
                      notifications.admin, audit.admin, customers.admin, order_events.admin,
                      returns.admin, webhooks_admin.admin, shipping.admin, shipping_rates.admin,
-                     loyalty.admin):
+                     giftcards.admin, loyalty.admin):
         app.include_router(operator, prefix="/admin",
                            dependencies=[Depends(staff_only), Depends(audit.audit_as_admin)],
                            responses=PROBLEM_RESPONSES)

@@ -251,7 +251,7 @@ class RateLimitMiddleware:
 FAIL_CLOSED: Mapping[str, bool] = {
     "api": False, "login": True, "registration": True, "password_reset": True,
     "password_reset_account": True, "token_refresh": False, "checkout": False,
-    "checkout_cart": False, "search": False,
+    "checkout_cart": False, "search": False, "giftcard_lookup": True,
 }
 
 

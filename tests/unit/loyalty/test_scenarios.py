@@ -1,5 +1,5 @@
-"""The loyalty spec's acceptance scenarios (Part A; 6-8 are the points tender's, in the value
-ledger's tests), on memory adapters."""
+"""The loyalty spec's acceptance scenarios (Part A; 6-8 pay with points the loyalty program
+gave, through the checkout's points tender), on memory adapters."""
 
 from __future__ import annotations
 
@@ -8,10 +8,14 @@ from datetime import timedelta
 import pytest
 
 from commerce_core import Commerce
+from commerce_core.checkout.commands import PlaceOrder
+from commerce_core.checkout.errors import CheckoutFailed
+from commerce_core.checkout.queries import PlacedOrder
 from commerce_core.loyalty.errors import ReferralRefused
 from commerce_core.ordering import services as ordering
+from commerce_core.payment.errors import PaymentDeclined, TenderRefused
 from commerce_core.returns.commands import ItemInspection
-from tests.shop import events_of, every_event
+from tests.shop import cart_with, events_of, every_event
 from tests.unit.loyalty.support import (
     LAMP,
     SHIRT_L,
@@ -25,6 +29,7 @@ from tests.unit.loyalty.support import (
     loyalty_shop,
     redeliver,
 )
+from tests.unit.returns.support import HOME, gateway
 
 
 def silver(shop: Commerce, customer: str = "c-1") -> None:
@@ -235,3 +240,56 @@ def test_returns_23_a_completed_full_return_takes_back_every_point_of_the_order_
     assert (account.pending_points, account.lifetime_points) == (0, 0)
     assert [d["points"] for d in events_of(shop, "loyalty.points_deducted")] == [2_445]
     assert account.tier == "bronze"
+
+
+def checkout(shop: Commerce, points: int) -> PlacedOrder:
+    placed: PlacedOrder = shop.handle(PlaceOrder(
+        cart_with(shop, (SHIRT_L, 1)), "card", email="lan@example.vn", customer_id="c-1",
+        ship_to=HOME, points=points))
+    return placed
+
+
+def test_6_a_balance_of_99_cannot_be_redeemed() -> None:
+    shop = loyalty_shop()
+    shop.loyalty.open("c-1", welcome=False)
+    shop.loyalty.adjust("c-1", 99, "goodwill", "t-1")
+
+    with pytest.raises(TenderRefused) as refused:
+        checkout(shop, 99)
+
+    assert refused.value.details["minimum"] == 100
+    assert balance(shop) == 99
+
+
+def test_7_points_pay_at_most_half_of_a_400000_dong_order() -> None:
+    shop = loyalty_shop()  # one point pays 1 ₫ (the default point value)
+    shop.loyalty.open("c-1", welcome=False)
+    shop.loyalty.adjust("c-1", 500_000, "goodwill", "t-1")
+
+    with pytest.raises(TenderRefused) as refused:
+        checkout(shop, 200_001)
+    placed = checkout(shop, 200_000)
+
+    assert placed.total.amount == 400_000
+    assert refused.value.details["maximum_value"] == 200_000
+    assert balance(shop) == 300_000
+
+
+def test_8_points_held_by_a_checkout_whose_payment_fails_come_back_once() -> None:
+    shop = loyalty_shop()
+    shop.loyalty.open("c-1", welcome=False)
+    shop.loyalty.adjust("c-1", 1_000, "goodwill", "t-1")
+    gateway(shop).script("decline")
+
+    request = PlaceOrder(cart_with(shop, (SHIRT_L, 1)), "card", email="lan@example.vn",
+                         customer_id="c-1", ship_to=HOME, points=500, idempotency_key="k-1")
+
+    with pytest.raises(PaymentDeclined):
+        shop.handle(request)
+    with pytest.raises(CheckoutFailed):
+        shop.handle(request)
+    shop.relay_outbox(1000)
+
+    assert balance(shop) == 1_000
+    account = shop.loyalty.account("c-1")
+    assert (account.debt, account.lifetime_points) == (0, 1_000)

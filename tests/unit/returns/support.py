@@ -15,6 +15,7 @@ from commerce_core.payment.errors import GatewayTimeout, GatewayUnavailable
 from commerce_core.payment.ports import GatewayResult
 from commerce_core.returns.model import ReturnPolicy, RiskFacts
 from commerce_core.shared.address import PostalAddress
+from tests.ledger_support import books
 from tests.shop import cart_with
 
 SHIRT_M, SHIRT_L, MUG = "LINEN-SHIRT-M", "LINEN-SHIRT-L", "RETRO-MUG"
@@ -64,6 +65,7 @@ def returns_shop(*, risk: int | None = 50, policy: ReturnPolicy = POLICY,
         commerce = Commerce(ports, return_policy=policy,
                             return_risk=FixedRisk(risk) if risk is not None else None,
                             **kwargs)
+    books.watch(commerce.ports.uow)
     commerce.inventory.create_warehouse("HCM", "Ho Chi Minh City")
     commerce.inventory.create_warehouse("HN", "Ha Noi")
     commerce.catalog.create_product(

@@ -31,6 +31,7 @@ from adapters.sql.tables import (  # noqa: E402
     customer,
     fraud,
     fulfillment,
+    giftcard,
     identity,
     inventory,
     ledger,
@@ -51,8 +52,7 @@ from adapters.sql.tables import (  # noqa: E402
 
 __all__ = [
     "NAMING_CONVENTION", "audit", "cart", "catalog", "checkout", "customer", "fraud",
-    "fulfillment", "identity", "inventory", "ledger", "loyalty", "messaging", "metadata",
-    "notification",
-    "ordering", "payment", "pricing", "promotion", "returns", "search", "shipping",
-    "shipping_methods", "tax", "webhooks",
+    "fulfillment", "giftcard", "identity", "inventory", "ledger", "loyalty", "messaging",
+    "metadata", "notification", "ordering", "payment", "pricing", "promotion", "returns",
+    "search", "shipping", "shipping_methods", "tax", "webhooks",
 ]

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from adapters.sql.tables import metadata
 from adapters.sql.tables.common import (
     amount,
+    counter,
     integer,
     key,
     long_text,
@@ -41,6 +42,8 @@ checkouts = sa.Table(
     text("payment_token", nullable=True),
     version(),
     sa.Index(None, "status", "lease_until"),
+    # 0023: what stored value (gift cards, store credit, points) pays of the total.
+    counter("stored_value"),
 )
 
 checkout_lines = sa.Table(

@@ -90,3 +90,30 @@ refunds = sa.Table(
     version(),
     sa.Index(None, "payment_id"),
 )
+
+# 0023: stored value an order is paid with (ADR 0028), and what refunds gave back of it.
+payment_tenders = sa.Table(
+    "payment_tenders", metadata,
+    key(),
+    text("order_id"),
+    text("checkout_id"),
+    text("kind"),
+    text("account_id"),
+    amount("units"),
+    amount("value"),
+    text("currency"),
+    text("status"),
+    timestamp("created_at"),
+    timestamp("updated_at"),
+    version(),
+    sa.Index(None, "order_id"),
+)
+
+payment_tender_refunds = sa.Table(
+    "payment_tender_refunds", metadata,
+    parent("tender_id", "payment_tenders"),
+    position(),
+    text("source_id"),
+    amount("units"),
+    amount("value"),
+)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 from pydantic import BaseModel, Field
 
@@ -10,7 +11,13 @@ from commerce_core.checkout.commands import PlaceOrder
 from commerce_core.checkout.model import CheckoutSaga
 from commerce_core.checkout.queries import PlacedOrder
 from commerce_core.shared.address import PostalAddress
-from entrypoints.http.schemas.common import EMAIL_FORMAT, MoneyOut, RequestBody
+from entrypoints.http.schemas.common import (
+    EMAIL_FORMAT,
+    MAX_AMOUNT,
+    Integral,
+    MoneyOut,
+    RequestBody,
+)
 
 
 class ShipTo(RequestBody):
@@ -62,6 +69,22 @@ class NewOrder(RequestBody):
         description="The shipping quote chosen (`POST /carts/{id}/shipping-rates`): the order "
                     "is charged its amount and ships to the address it was quoted for")
 
+    gift_card_code: str | None = Field(
+        None, min_length=16, max_length=24,
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9 \-]{14,22}[A-Za-z0-9]$",
+        description="Pay part (or all) with this gift card: as much as it covers, or "
+                    "`gift_card_amount`")
+    gift_card_amount: Annotated[int | None, Integral] = Field(
+        None, strict=True, ge=1, le=MAX_AMOUNT,
+        description="Minor units of the gift card to use (default: as much as it covers)")
+    store_credit_amount: Annotated[int | None, Integral] = Field(
+        None, strict=True, ge=1, le=MAX_AMOUNT,
+        description="Minor units of my store credit to pay with (signed-in customers)")
+    points: Annotated[int | None, Integral] = Field(
+        None, strict=True, ge=1, le=MAX_AMOUNT,
+        description="Loyalty points to pay with (signed-in customers; at least the minimum, "
+                    "worth at most the shop's share of the order)")
+
     def to_command(self, idempotency_key: str | None, client_ip: str | None = None,
                    ship_to: PostalAddress | None = None) -> PlaceOrder:
         return PlaceOrder(self.cart_id, self.payment_method, self.email,
@@ -70,7 +93,10 @@ class NewOrder(RequestBody):
                           card_fingerprint=self.card_fingerprint,
                           payment_token=self.payment_token,
                           ship_to=self.ship_to.to_address() if self.ship_to else ship_to,
-                          shipping_quote_id=self.shipping_quote_id)
+                          shipping_quote_id=self.shipping_quote_id,
+                          gift_card_code=self.gift_card_code,
+                          gift_card_amount=self.gift_card_amount,
+                          store_credit_amount=self.store_credit_amount, points=self.points)
 
 
 class PlacedOrderOut(BaseModel):

@@ -80,9 +80,44 @@ def upgrade() -> None:
                             name="uq_value_holds_account_id_reference"),
     )
     op.create_index("ix_value_holds_reference", "value_holds", ["reference"])
+    op.create_table(
+        "gift_cards",
+        _text("id"), _text("code_digest"), _text("last4"), _text("currency"),
+        _amount("initial_value"), _text("account_id"), _text("customer_id", True),
+        _text("status"), _time("issued_at"), _time("expires_at", True), _text("issued_by"),
+        sa.Column("note", sa.Text(), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name="pk_gift_cards"),
+        sa.UniqueConstraint("code_digest", name="uq_gift_cards_code_digest"),
+    )
+    op.create_index("ix_gift_cards_customer_id", "gift_cards", ["customer_id"])
+    op.create_index("ix_gift_cards_last4", "gift_cards", ["last4"])
+    op.create_table(
+        "payment_tenders",
+        _text("id"), _text("order_id"), _text("checkout_id"), _text("kind"),
+        _text("account_id"), _amount("units"), _amount("value"), _text("currency"),
+        _text("status"), _time("created_at"), _time("updated_at"),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name="pk_payment_tenders"),
+    )
+    op.create_index("ix_payment_tenders_order_id", "payment_tenders", ["order_id"])
+    op.create_table(
+        "payment_tender_refunds",
+        _text("tender_id"), sa.Column("position", sa.Integer(), nullable=False),
+        _text("source_id"), _amount("units"), _amount("value"),
+        sa.ForeignKeyConstraint(["tender_id"], ["payment_tenders.id"], ondelete="CASCADE",
+                                name="fk_payment_tender_refunds_tender_id_payment_tenders"),
+        sa.PrimaryKeyConstraint("tender_id", "position", name="pk_payment_tender_refunds"),
+    )
+    op.add_column("checkouts", sa.Column("stored_value", sa.BigInteger(), nullable=False,
+                                         server_default="0"))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("checkouts") as batch:
+        batch.drop_column("stored_value")
+    for table in ("payment_tender_refunds", "payment_tenders", "gift_cards"):
+        op.drop_table(table)
     for table in ("value_holds", "value_lots", "value_entries", "value_postings",
                   "value_accounts"):
         op.drop_table(table)
