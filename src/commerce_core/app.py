@@ -50,8 +50,8 @@ from commerce_core.inventory.wiring import InventoryWiring
 from commerce_core.ledger.api import LedgerApi
 from commerce_core.ledger.wiring import LedgerWiring
 from commerce_core.loyalty.api import LoyaltyApi
-from commerce_core.loyalty.handlers import LoyaltyPolicy
 from commerce_core.loyalty.ports import PointsWallet
+from commerce_core.loyalty.steps import LoyaltyPolicy
 from commerce_core.loyalty.wallet import LedgerWallet
 from commerce_core.loyalty.wiring import LoyaltyWiring
 from commerce_core.notification.api import NotificationsApi

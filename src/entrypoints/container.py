@@ -32,7 +32,7 @@ from commerce_core.fulfillment.model import FulfillmentPolicy
 from commerce_core.giftcard.ports import GiftCardSettings
 from commerce_core.identity.ports import IdentityKit
 from commerce_core.inventory.model import ReservationPolicy
-from commerce_core.loyalty.handlers import LoyaltyPolicy
+from commerce_core.loyalty.steps import LoyaltyPolicy
 from commerce_core.notification.ports import Channel, LinkUrls, NotificationPorts, Notifier
 from commerce_core.payment.ports import BreakerStore, GatewayRouting, PaymentGateway, TenderPolicy
 from commerce_core.payment.routing import (

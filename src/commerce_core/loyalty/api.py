@@ -10,10 +10,10 @@ from datetime import datetime
 from commerce_core.ledger.commands import ExpireDueValue
 from commerce_core.ledger.ports import Posting
 from commerce_core.loyalty import commands as lc
-from commerce_core.loyalty.handlers import Loyalty
 from commerce_core.loyalty.model import Campaign, Earning, PointsEntry, Program, Referral, Tier
 from commerce_core.loyalty.ports import LoyaltyUnitOfWork
 from commerce_core.loyalty.queries import AccountView, JobReport
+from commerce_core.loyalty.steps import Loyalty
 from commerce_core.shared.bus import Handle
 from commerce_core.shared.uow import UnitOfWorkFactory
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from commerce_core.loyalty import commands as lc
 from commerce_core.loyalty import handlers as lh
-from commerce_core.loyalty.handlers import Loyalty, LoyaltyPolicy
+from commerce_core.loyalty import reactions as lr
 from commerce_core.loyalty.ports import LoyaltyUnitOfWork, PointsWallet
+from commerce_core.loyalty.steps import Loyalty, LoyaltyPolicy
 from commerce_core.shared.bus import Handlers, Subscriber
 from commerce_core.shared.clock import Clock
 from commerce_core.shared.ids import IdGenerator
@@ -38,6 +39,6 @@ class LoyaltyWiring:
     def subscribers(self) -> list[Subscriber]:
         steps = self.loyalty
         return [Subscriber.of(reaction) for reaction in (
-            lh.OpenOnCustomerCreated(steps), lh.CloseOnCustomerDeleted(steps),
-            lh.EarnOnOrderDelivered(steps), lh.ReverseOnOrderCancelled(steps),
-            lh.ReverseOnReturnCompleted(steps), lh.RecordExpiredPoints(steps))]
+            lr.OpenOnCustomerCreated(steps), lr.CloseOnCustomerDeleted(steps),
+            lr.EarnOnOrderDelivered(steps), lr.ReverseOnOrderCancelled(steps),
+            lr.ReverseOnReturnCompleted(steps), lr.RecordExpiredPoints(steps))]
