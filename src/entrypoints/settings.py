@@ -375,7 +375,11 @@ class Settings(BaseSettings):
     )
     loyalty_jobs_interval_seconds: float = Field(
         3600, gt=0, description="How often the worker releases points whose return window "
-        "closed, expires old points and moves tiers as the 12-month window rolls"
+        "closed and moves tiers as the 12-month window rolls"
+    )
+    ledger_expiry_interval_seconds: float = Field(
+        3600, gt=0, description="How often the worker expires what is left of due lots of "
+        "stored value (points, gift cards, store credit)"
     )
     returns_carrier: str | None = Field(
         None, description="Carrier code return labels are booked with; unset: the first one"

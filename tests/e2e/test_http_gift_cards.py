@@ -147,3 +147,12 @@ def test_who_may_call_the_gift_card_routes(shop: Shop) -> None:
                    403, "auth.forbidden")
     assert_problem(shop.client.get("/admin/gift-cards/x", headers=viewer), 404,
                    "giftcard.not_found")
+
+
+def test_an_expiry_without_a_zone_is_utc_and_one_in_the_past_is_422(shop: Shop) -> None:
+    card = issued(shop, 1_000, expires_at="2999-01-01T00:00:00")
+    past = shop.client.post("/admin/gift-cards", headers=ADMIN,
+                            json={"amount": 1_000, "expires_at": "2000-01-01T00:00:00Z"})
+
+    assert card["expires_at"] == "2999-01-01T00:00:00Z"
+    assert_problem(past, 422, "giftcard.invalid")

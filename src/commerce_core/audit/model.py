@@ -23,7 +23,8 @@ from commerce_core.shared.principal import Principal
 GENESIS = "0" * 64
 """The `prev_hash` of the first entry."""
 
-_SECRET_WORDS = ("password", "secret", "token", "otp", "card_number", "cvc", "cvv")
+_SECRET_WORDS = ("password", "secret", "token", "otp", "card_number", "cvc", "cvv",
+                 "gift_card_code")
 REDACTED = "[redacted]"
 
 Json = Any  # str | int | bool | None | list[Json] | dict[str, Json]

@@ -485,6 +485,8 @@ class CheckoutSteps:
                           reference=saga.id)
             order = orders.confirm(uow, saga.order_id,
                                    saga.payment_id or f"{STORED_VALUE}:{saga.id}", now=now)
+            if saga.payment_id is None:  # captured with the holds: nothing left to capture
+                order = orders.mark_paid(uow, saga.order_id, now=now)
             carts.complete(uow, saga.cart_id, order.order_id, order.total, now=now)
             saga.confirmed(now=now)
             uow.commit()

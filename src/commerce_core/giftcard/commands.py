@@ -23,10 +23,11 @@ class IssueGiftCard:
 
 @frozen
 class BindGiftCard:
-    """The customer adds a card to their account by its code."""
+    """The customer adds a card to their account by its code (named so the audit trail
+    redacts it)."""
 
     customer_id: str
-    code: str
+    gift_card_code: str
 
 
 @frozen

@@ -60,7 +60,7 @@ class IssueGiftCardHandler(_Handler):
 class BindGiftCardHandler(_Handler):
     def __call__(self, cmd: BindGiftCard) -> GiftCardView:
         with self._uow() as uow:
-            card = uow.gift_cards.by_digest(self._settings.digest(cmd.code))
+            card = uow.gift_cards.by_digest(self._settings.digest(cmd.gift_card_code))
             if card is None:
                 raise GiftCardNotFound("no gift card has this code")
             card.bind(cmd.customer_id, now=self._clock.now())

@@ -79,6 +79,14 @@ def confirm(uow: OrderingUnitOfWork, order_id: str, payment_id: str, *,
     return _summary(order)
 
 
+def mark_paid(uow: OrderingUnitOfWork, order_id: str, *, now: datetime) -> OrderSummary:
+    """The order's money is in: an order stored value paid in full is paid when it is
+    confirmed, there being no gateway capture to wait for (idempotent)."""
+    order = uow.orders.get(order_id)
+    order.mark_paid(now=now)
+    return _summary(order)
+
+
 def cancel(uow: OrderingUnitOfWork, order_id: str, reason: str, *, changed_by: str,
            now: datetime) -> None:
     order = uow.orders.get(order_id)

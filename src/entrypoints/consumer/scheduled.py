@@ -6,7 +6,7 @@ due notifications (every 30 seconds, `FOR UPDATE SKIP LOCKED`), the customer job
 deletions, then the segment evaluator; daily), the shipping jobs (drafts booked every minute,
 shipments without news polled every 30 minutes), the return jobs (stale returns cancelled,
 failed refunds, restocks and labels retried; every 5 minutes), the loyalty jobs (points
-released after the return window, expired, tiers moved; hourly) and the sending of due webhook
+released after the return window, tiers moved; hourly) and the sending of due webhook
 deliveries (every 5 seconds, `FOR UPDATE SKIP LOCKED`). Every job is
 idempotent, so a second worker running them is harmless.
 """
@@ -69,15 +69,17 @@ class ScheduledJobs:
             return {"returns_expired": commerce.returns.expire_stale(),
                     "return_compensations": commerce.returns.retry_compensations()}
 
+        def ledger_expiry() -> dict[str, int]:
+            # Safe in several workers at once: each lot is re-read under its account's lock.
+            return {"value_lots_expired": len(commerce.ledger.expire_due())}
+
         loyalty = commerce.loyalty
 
         def loyalty_jobs() -> dict[str, int]:
-            released, expired = loyalty.release(), loyalty.expire()
-            tiers = loyalty.recalculate_tiers()
+            # Expiry is the ledger's job (below): loyalty hears of it by `ledger.value_expired`.
+            released, tiers = loyalty.release(), loyalty.recalculate_tiers()
             return {"loyalty_released": released.processed,
                     "loyalty_points_released": released.points,
-                    "loyalty_lots_expired": expired.processed,
-                    "loyalty_points_expired": expired.points,
                     "loyalty_tiers_changed": tiers.points}
 
         shipping = commerce.shipping
@@ -97,6 +99,7 @@ class ScheduledJobs:
             ("customer jobs", settings.customer_jobs_interval_seconds, customer_jobs),
             ("return jobs", settings.returns_jobs_interval_seconds, return_jobs),
             ("loyalty jobs", settings.loyalty_jobs_interval_seconds, loyalty_jobs),
+            ("ledger expiry", settings.ledger_expiry_interval_seconds, ledger_expiry),
         ]
         if commerce.ports.carriers is not None:
             self._jobs += [

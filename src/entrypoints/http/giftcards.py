@@ -4,7 +4,7 @@ so codes cannot be guessed by asking; a customer sees only their own cards and c
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
@@ -163,8 +163,11 @@ def my_store_credit(commerce: CommerceDep, customer_id: MeDep,
             summary="Issue a gift card: its code is in this answer only")
 def issue_gift_card(body: IssueIn, commerce: CommerceDep,
                     settings: SettingsDep) -> IssuedGiftCardOut:
+    expires_at = body.expires_at
+    if expires_at is not None and expires_at.tzinfo is None:
+        expires_at = expires_at.replace(tzinfo=UTC)  # an instant without a zone is UTC
     issued = commerce.giftcards.issue(Money(body.amount, body.currency or settings.currency),
-                                      customer_id=body.customer_id, expires_at=body.expires_at,
+                                      customer_id=body.customer_id, expires_at=expires_at,
                                       note=body.note)
     return IssuedGiftCardOut.issued(issued)
 

@@ -7,6 +7,9 @@ from datetime import timedelta
 
 import pytest
 
+from commerce_core.audit.model import REDACTED, to_json
+from commerce_core.checkout.commands import PlaceOrder
+from commerce_core.giftcard.commands import BindGiftCard
 from commerce_core.giftcard.errors import GiftCardNotFound, GiftCardUnusable, InvalidGiftCard
 from commerce_core.giftcard.model import digest
 from tests.shop import every_event
@@ -76,3 +79,10 @@ def test_store_credit_is_granted_once_and_expires_after_365_days() -> None:
     clock(shop).advance(timedelta(days=366))
     shop.ledger.expire_due()
     assert shop.giftcards.store_credit(CUSTOMER, "VND").balance == vnd(0)
+
+
+def test_the_audit_trail_never_keeps_a_gift_card_code() -> None:
+    bind = to_json(BindGiftCard(CUSTOMER, "ABCD-EFGH-JKMN-PQRS"))
+    order = to_json(PlaceOrder("cart-1", gift_card_code="ABCD-EFGH-JKMN-PQRS"))
+
+    assert bind["gift_card_code"] == order["gift_card_code"] == REDACTED

@@ -12,6 +12,7 @@ from commerce_core import Commerce
 from commerce_core.checkout.commands import PlaceOrder
 from commerce_core.ordering import services as ordering
 from commerce_core.payment.errors import PaymentNotFound
+from commerce_core.returns.handlers import Refunds
 from tests.shop import cart_with
 from tests.unit.ledger.support import (
     CUSTOMER,
@@ -75,8 +76,6 @@ def test_a_return_completed_twice_restores_each_source_once() -> None:
 
     return_id = returned(shop, order_id, 1)
     with shop.ports.uow() as uow:
-        from commerce_core.returns.handlers import Refunds  # the subscriber's own step
-
         ret = uow.returns.get(return_id)
         Refunds(shop.gateways, shop.return_policy, shop.ports.clock,
                 shop.tender_policy).attempt(uow, ret)
