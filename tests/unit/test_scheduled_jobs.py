@@ -23,6 +23,7 @@ def test_interval_jobs_run_at_once_then_only_when_their_interval_passed() -> Non
                                                    customer_jobs_interval_seconds=60,
                                                    returns_jobs_interval_seconds=60,
                                                    ledger_expiry_interval_seconds=60,
+                                                   loyalty_jobs_interval_seconds=60,
                                                    shipping_booking_interval_seconds=60,
                                                    shipping_poll_interval_seconds=60),
                          monotonic=lambda: now[0])
