@@ -17,10 +17,15 @@ The rules, each named by the function that enforces it:
   `to` is not before `from` (missing: today, and 30 days back), and they span at most 1100 days.
 - `a_dashboard_shows_a_year_at_most` (query): the dashboard's period, so made, spans at most
   366 days.
+- `loyalty_rules_are_coherent`: a tier table starts at 0 with rising thresholds and distinct
+  codes, the earn rates are keyed by currency codes and include the shop's; a campaign ends
+  after it starts, a bonus one awards at least a point, and it names no tier (the tier table
+  may have changed); an adjustment is not 0.
 """
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -156,7 +161,31 @@ def shipping_methods_are_coherent(body: Body, path: str) -> None:
         body["estimated_days_min"] = 0
 
 
-RULES = (webhook_targets_answer, webhooks_name_known_event_types, shipping_methods_are_coherent,
+def loyalty_rules_are_coherent(body: Body, path: str) -> None:
+    if path == "/admin/loyalty/program":
+        tiers = body.get("tiers")
+        if isinstance(tiers, list):
+            for n, tier in enumerate(t for t in tiers if isinstance(t, dict)):
+                tier["code"], tier["threshold"] = f"tier_{n}", n * 1000
+        rates = body.get("earn_rates")
+        if isinstance(rates, dict):
+            body["earn_rates"] = {k: v for k, v in rates.items()
+                                  if re.fullmatch(r"[A-Z]{3}", k) and isinstance(v, int)}
+            body["earn_rates"]["VND"] = 1000
+    elif path == "/admin/loyalty/campaigns":
+        if body.get("kind") == "bonus" and not body.get("bonus_points"):
+            body["bonus_points"] = 1
+        if "eligible_tiers" in body:
+            body["eligible_tiers"] = []
+        begins, ends = _instant(body.get("starts_at")), _instant(body.get("ends_at"))
+        if begins is not None and ends is not None and ends <= begins:
+            body["ends_at"] = (begins + timedelta(days=1)).isoformat()
+    elif path.startswith("/admin/loyalty/accounts/") and body.get("points") == 0:
+        body["points"] = 1
+
+
+RULES = (loyalty_rules_are_coherent, webhook_targets_answer, webhooks_name_known_event_types,
+         shipping_methods_are_coherent,
          windows_end_after_they_start, amounts_share_one_currency,
          a_sale_is_below_the_base_price, tiers_rise_strictly, skus_are_unique,
          max_level_is_not_below_min_level, passwords_follow_the_policy)
@@ -165,7 +194,8 @@ RULES = (webhook_targets_answer, webhooks_name_known_event_types, shipping_metho
 # The operations with such rules; a case hook on every operation would slow generation down.
 RULED = (r"^/admin/(campaigns|promotions|price-rules|prices(/\{price_id\})?|tax-rules|products"
          r"|stock/\{sku\}/\{warehouse\}/settings|users|webhooks(/\{subscription_id\}(/replay)?)?"
-         r"|shipping-methods(/\{code\})?|analytics/[a-z]+)$"
+         r"|shipping-methods(/\{code\})?|analytics/[a-z]+|loyalty/(program|campaigns"
+         r"|accounts/\{customer_id\}/adjustments))$"
          r"|^/auth/(register|password/reset)$")
 
 

@@ -51,6 +51,11 @@ from commerce_core.inventory.model import ReservationPolicy
 from commerce_core.inventory.wiring import InventoryWiring
 from commerce_core.ledger.api import LedgerApi
 from commerce_core.ledger.wiring import LedgerWiring
+from commerce_core.loyalty.api import LoyaltyApi
+from commerce_core.loyalty.ports import PointsWallet
+from commerce_core.loyalty.steps import LoyaltyPolicy
+from commerce_core.loyalty.wallet import LedgerWallet
+from commerce_core.loyalty.wiring import LoyaltyWiring
 from commerce_core.notification.api import NotificationsApi
 from commerce_core.notification.links import LinkDelivery
 from commerce_core.notification.model import Channel
@@ -113,7 +118,7 @@ class Commerce:
     `handle(command)` runs any command; the context attributes (`catalog`, `inventory`, `cart`,
     `checkout`, `orders`, `payments`, `fraud`, `fulfillment`, `pricing`, `promotions`, `tax`,
     `search`, `notifications`, `audit`, `customers`, `shipping`, `returns`, `webhooks`, `reviews`,
-    `analytics`, `ledger`, `giftcards`) offer the
+    `analytics`, `ledger`, `giftcards`, `loyalty`) offer the
     same use cases as plain methods, plus queries.
     """
 
@@ -137,6 +142,8 @@ class Commerce:
         shipment_policy: ShipmentPolicy | None = None,
         shipping_rates_policy: RatesPolicy | None = None,
         review_policy: ReviewPolicy | None = None,
+        loyalty_policy: LoyaltyPolicy | None = None,
+        points_wallet: PointsWallet | None = None,
         tender_policy: TenderPolicy | None = None,
         gift_card_settings: GiftCardSettings | None = None,
     ) -> None:
@@ -207,6 +214,13 @@ class Commerce:
         self.review_policy = review_policy or ReviewPolicy()
         contexts.append(ReviewWiring(uow, clock, ids, self.review_policy,
                                      self._returned_products))
+        # Points stay pending for as long as the goods may be returned.
+        self.loyalty_policy = attrs.evolve(loyalty_policy or LoyaltyPolicy(),
+                                           pending_days=self.return_policy.window_days)
+        # Spendable points live in the value ledger (an embedder may keep them elsewhere).
+        loyalty = LoyaltyWiring(uow, clock, ids, points_wallet or LedgerWallet(),
+                                self.loyalty_policy)
+        contexts.append(loyalty)
         kit = self._identity_kit()
         identity = (IdentityWiring(uow, kit, clock, ids, identity_policy)
                     if kit is not None else None)
@@ -237,6 +251,7 @@ class Commerce:
         self.webhooks = WebhooksApi(handle, read)
         self.reviews = ReviewsApi(handle, read)
         self.analytics = AnalyticsApi(handle, read, ports.analytics)
+        self.loyalty = LoyaltyApi(handle, read, loyalty.loyalty)
         self.ledger = LedgerApi(handle, read)
         self.giftcards = GiftCardsApi(handle, read, self.gift_card_settings)
         self.shipping_rates = ShippingRatesApi(handle, read)

@@ -16,6 +16,7 @@ from commerce_core.fulfillment.ports import FulfillmentUnitOfWork, ShipmentGatew
 from commerce_core.giftcard.ports import GiftCardUnitOfWork
 from commerce_core.identity.ports import IdentityKit, IdentityUnitOfWork
 from commerce_core.ledger.ports import LedgerUnitOfWork
+from commerce_core.loyalty.ports import LoyaltyUnitOfWork
 from commerce_core.notification.ports import NotificationPorts, NotificationUnitOfWork
 from commerce_core.payment.ports import BreakerStore, GatewayRouting, PaymentGateway
 from commerce_core.pricing.ports import ExchangeRates
@@ -40,10 +41,11 @@ from commerce_core.webhooks.ports import WebhookPorts, WebhooksUnitOfWork
 class ShopUnitOfWork(
     # The contexts whose units of work extend several others come first, so the union has one
     # method resolution order.
-    ReturnsUnitOfWork, ReviewUnitOfWork, ShipmentsUnitOfWork, CatalogUnitOfWork, CheckoutUnitOfWork,
-    FulfillmentUnitOfWork, TaxUnitOfWork, SearchUnitOfWork, NotificationUnitOfWork,
-    AuditUnitOfWork, CustomerUnitOfWork, IdentityUnitOfWork, WebhooksUnitOfWork,
-    ShippingMethodsUnitOfWork, AnalyticsUnitOfWork, GiftCardUnitOfWork, LedgerUnitOfWork,
+    ReturnsUnitOfWork, LoyaltyUnitOfWork, ReviewUnitOfWork, ShipmentsUnitOfWork,
+    CatalogUnitOfWork, CheckoutUnitOfWork, FulfillmentUnitOfWork, TaxUnitOfWork,
+    SearchUnitOfWork, NotificationUnitOfWork, AuditUnitOfWork, CustomerUnitOfWork,
+    IdentityUnitOfWork, WebhooksUnitOfWork, ShippingMethodsUnitOfWork, AnalyticsUnitOfWork,
+    GiftCardUnitOfWork, LedgerUnitOfWork,
     Protocol,
 ):
     """One transaction over every context's repositories: an adapter's unit of work satisfies

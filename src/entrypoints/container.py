@@ -35,6 +35,7 @@ from commerce_core.fulfillment.model import FulfillmentPolicy
 from commerce_core.giftcard.ports import GiftCardSettings
 from commerce_core.identity.ports import IdentityKit
 from commerce_core.inventory.model import ReservationPolicy
+from commerce_core.loyalty.steps import LoyaltyPolicy
 from commerce_core.notification.ports import Channel, LinkUrls, NotificationPorts, Notifier
 from commerce_core.payment.ports import BreakerStore, GatewayRouting, PaymentGateway, TenderPolicy
 from commerce_core.payment.routing import (
@@ -456,6 +457,29 @@ def build_review_policy(settings: Settings) -> ReviewPolicy:
     )
 
 
+def build_loyalty_policy(settings: Settings) -> LoyaltyPolicy:
+    """COMMERCE_LOYALTY_*; a malformed rate list stops the start with the setting's name."""
+    rates: dict[str, int] = {}
+    for item in _items(settings.loyalty_earn_rates):
+        currency, _, rate = item.partition("=")
+        try:
+            rates[currency.strip().upper()] = int(rate)
+        except ValueError as exc:
+            raise InvalidInput(f"COMMERCE_LOYALTY_EARN_RATES: {item!r} is not CUR=rate",
+                               setting="COMMERCE_LOYALTY_EARN_RATES") from exc
+        if len(currency.strip()) != 3 or rates[currency.strip().upper()] < 1:
+            raise InvalidInput(f"COMMERCE_LOYALTY_EARN_RATES: {item!r} is not CUR=rate",
+                               setting="COMMERCE_LOYALTY_EARN_RATES")
+    return LoyaltyPolicy(
+        currency=settings.currency, earn_rate=settings.loyalty_earn_rate, earn_rates=rates,
+        welcome_points=settings.loyalty_welcome_points,
+        referrer_points=settings.loyalty_referrer_points,
+        referee_points=settings.loyalty_referee_points,
+        referral_days=settings.loyalty_referral_days,
+        expiry_months=settings.loyalty_expiry_months,
+    )
+
+
 def build_fulfillment_policy(settings: Settings) -> FulfillmentPolicy:
     return FulfillmentPolicy(qc_sample_percent=settings.fulfillment_qc_sample_percent)
 
@@ -479,6 +503,7 @@ def build_commerce(
         fraud_policy=build_fraud_policy(settings),
         return_policy=build_return_policy(settings),
         review_policy=build_review_policy(settings),
+        loyalty_policy=build_loyalty_policy(settings),
         shipping_rates_policy=RatesPolicy(
             budget=timedelta(milliseconds=settings.shipping_quote_budget_ms)),
         tender_policy=TenderPolicy(

@@ -364,6 +364,33 @@ class Settings(BaseSettings):
         300, gt=0, description="How often the worker cancels stale returns and retries failed "
         "refunds, restocks and labels"
     )
+    # Loyalty (spec loyalty A2; docs/loyalty.md). Staff change the program later; these are
+    # its defaults until they do.
+    loyalty_earn_rate: int = Field(
+        1000, ge=1, le=10**9, description="Minor units of the shop's currency per point"
+    )
+    loyalty_earn_rates: str = Field(
+        "", description="Other currencies' rates, `USD=4,EUR=4` (minor units per point)"
+    )
+    loyalty_welcome_points: int = Field(
+        500, ge=0, le=100_000_000, description="Points on a new customer's account"
+    )
+    loyalty_referrer_points: int = Field(
+        1000, ge=0, le=100_000_000, description="Points to a referrer on the friend's first order"
+    )
+    loyalty_referee_points: int = Field(
+        500, ge=0, le=100_000_000, description="Points to the referred friend on that order"
+    )
+    loyalty_referral_days: int = Field(
+        90, ge=1, le=3650, description="Days a referral waits for the friend's first order"
+    )
+    loyalty_expiry_months: int = Field(
+        24, ge=1, le=120, description="Months after which earned points expire"
+    )
+    loyalty_jobs_interval_seconds: float = Field(
+        3600, gt=0, description="How often the worker releases points whose return window "
+        "closed and moves tiers as the 12-month window rolls"
+    )
     ledger_expiry_interval_seconds: float = Field(
         3600, gt=0, description="How often the worker expires what is left of due lots of "
         "stored value (points, gift cards, store credit)"

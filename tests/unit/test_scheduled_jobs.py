@@ -25,6 +25,7 @@ def test_interval_jobs_run_at_once_then_only_when_their_interval_passed() -> Non
                                                    customer_jobs_interval_seconds=60,
                                                    returns_jobs_interval_seconds=60,
                                                    ledger_expiry_interval_seconds=60,
+                                                   loyalty_jobs_interval_seconds=60,
                                                    shipping_booking_interval_seconds=60,
                                                    shipping_poll_interval_seconds=60),
                          monotonic=lambda: now[0])
@@ -41,7 +42,8 @@ def test_interval_jobs_run_at_once_then_only_when_their_interval_passed() -> Non
                           "authorizations_expired", "customers_deleted",
                           "customer_deletions_postponed", "segment_memberships_added",
                           "segment_memberships_removed", "returns_expired",
-                          "return_compensations", "value_lots_expired", "shipments_booked",
+                          "return_compensations", "value_lots_expired", "loyalty_released",
+                          "loyalty_points_released", "loyalty_tiers_changed", "shipments_booked",
                           "carrier_reports", "carrier_reports_applied"}
     assert set(second) == {"sla_breaches", "auto_completed", "picklists_expired"}
     assert set(third) == set(first)

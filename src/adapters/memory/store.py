@@ -39,6 +39,14 @@ from adapters.memory.inventory import (
     InMemoryWarehouseRepository,
 )
 from adapters.memory.ledger import InMemoryValueLedger
+from adapters.memory.loyalty import (
+    InMemoryEarningRepository,
+    InMemoryEntryRepository,
+    InMemoryLoyaltyAccountRepository,
+    InMemoryLoyaltyCampaignRepository,
+    InMemoryProgramRepository,
+    InMemoryReferralRepository,
+)
 from adapters.memory.notification import (
     InMemoryNotificationRepository,
     InMemoryPreferencesRepository,
@@ -126,6 +134,12 @@ class InMemoryUnitOfWork(TrackedUnitOfWork):
     rating_summaries = Slot(InMemoryRatingSummaryRepository.over)
     shipping_methods = Slot(InMemoryShippingMethodRepository.over)
     shipping_quotes = Slot(InMemoryShippingQuoteRepository.over)
+    loyalty_programs = Slot(InMemoryProgramRepository.over)
+    loyalty_accounts = Slot(InMemoryLoyaltyAccountRepository.over)
+    loyalty_earnings = Slot(InMemoryEarningRepository.over)
+    loyalty_entries = Slot(InMemoryEntryRepository.over)
+    loyalty_campaigns = Slot(InMemoryLoyaltyCampaignRepository.over)
+    loyalty_referrals = Slot(InMemoryReferralRepository.over)
     gift_cards = Slot(InMemoryGiftCardRepository.over)
     stock = Slot(lambda s: InMemoryStockLevels(s.db, s.journal, s.clock, s.ids))
     ledger = Slot(lambda s: InMemoryStockLedger(s.db))

@@ -55,6 +55,11 @@ _UNIQUE: dict[str, tuple[type[CommerceError], str]] = {
     "uq_shipping_methods_code": (DuplicateShippingMethod, "shipping method code in use"),
     # One live review per customer and product.
     "uq_reviews_live_key": (DuplicateReview, "the customer already reviewed this product"),
+    # Referral codes are drawn at random: a clash is retried like any concurrent duplicate.
+    "uq_loyalty_accounts_referral_code": (ConcurrencyConflict, "the referral code is taken"),
+    # A customer is referred once: a second referral is a concurrent duplicate.
+    "uq_loyalty_referrals_referee_id": (
+        ConcurrencyConflict, "the customer already has a referrer"),
     # Two cards drawn with one code: the issue is retried with a new one.
     "uq_gift_cards_code_digest": (ConcurrencyConflict, "a gift card has this code"),
     # A posting or hold made twice at once: the retry finds the first.

@@ -47,6 +47,24 @@ from adapters.sql.inventory import (
     SqlWarehouseRepository,
 )
 from adapters.sql.ledger import SqlValueLedger
+from adapters.sql.loyalty import (
+    ACCOUNTS as LOYALTY_ACCOUNTS,
+)
+from adapters.sql.loyalty import (
+    CAMPAIGNS as LOYALTY_CAMPAIGNS,
+)
+from adapters.sql.loyalty import (
+    EARNINGS,
+    ENTRIES,
+    PROGRAMS,
+    REFERRALS,
+    SqlEarningRepository,
+    SqlEntryRepository,
+    SqlLoyaltyAccountRepository,
+    SqlLoyaltyCampaignRepository,
+    SqlProgramRepository,
+    SqlReferralRepository,
+)
 from adapters.sql.movements import (
     ADJUSTMENTS,
     TRANSFERS,
@@ -184,6 +202,12 @@ class SqlUnitOfWork(TrackedUnitOfWork):
     rating_summaries = stored(SqlRatingSummaryRepository, RATING_SUMMARIES)
     shipping_methods = stored(SqlShippingMethodRepository, SHIPPING_METHODS)
     shipping_quotes = stored(SqlShippingQuoteRepository, SHIPPING_QUOTES)
+    loyalty_programs = stored(SqlProgramRepository, PROGRAMS)
+    loyalty_accounts = stored(SqlLoyaltyAccountRepository, LOYALTY_ACCOUNTS)
+    loyalty_earnings = stored(SqlEarningRepository, EARNINGS)
+    loyalty_entries = stored(SqlEntryRepository, ENTRIES)
+    loyalty_campaigns = stored(SqlLoyaltyCampaignRepository, LOYALTY_CAMPAIGNS)
+    loyalty_referrals = stored(SqlReferralRepository, REFERRALS)
     gift_cards = stored(SqlGiftCardRepository, GIFT_CARDS)
     # Written at once, in the transaction, rather than on commit.
     stock = Slot(lambda s: SqlStockLevels(s.db, s.clock, s.ids))

@@ -20,6 +20,7 @@ from entrypoints.cli import (
     fulfillment,
     giftcards,
     identity,
+    loyalty,
     notifications,
     orders,
     payments,
@@ -71,6 +72,7 @@ app.add_typer(pricing.coupons_app, name="coupons")
 app.add_typer(search.app, name="search")
 app.add_typer(notifications.app, name="notifications")
 app.add_typer(webhooks.app, name="webhooks")
+app.add_typer(loyalty.app, name="loyalty")
 app.add_typer(giftcards.app, name="giftcards")
 app.add_typer(giftcards.ledger_app, name="ledger")
 app.add_typer(identity.users_app, name="users")

@@ -5,7 +5,8 @@ lists; every 30 minutes), the release of expired idempotency keys (hourly), the 
 due notifications (every 30 seconds, `FOR UPDATE SKIP LOCKED`), the customer jobs (due
 deletions, then the segment evaluator; daily), the shipping jobs (drafts booked every minute,
 shipments without news polled every 30 minutes), the return jobs (stale returns cancelled,
-failed refunds, restocks and labels retried; every 5 minutes), the sending of due webhook
+failed refunds, restocks and labels retried; every 5 minutes), the loyalty jobs (points
+released after the return window, tiers moved; hourly), the sending of due webhook
 deliveries (every 5 seconds, `FOR UPDATE SKIP LOCKED`) and the analytics rollups (every 5
 minutes: only complete buckets are built, every one missed while the worker was down among
 them). Every job is idempotent, so a second worker running them is harmless.
@@ -73,6 +74,15 @@ class ScheduledJobs:
             # Safe in several workers at once: each lot is re-read under its account's lock.
             return {"value_lots_expired": len(commerce.ledger.expire_due())}
 
+        loyalty = commerce.loyalty
+
+        def loyalty_jobs() -> dict[str, int]:
+            # Expiry is the ledger's job (below): loyalty hears of it by `ledger.value_expired`.
+            released, tiers = loyalty.release(), loyalty.recalculate_tiers()
+            return {"loyalty_released": released.processed,
+                    "loyalty_points_released": released.points,
+                    "loyalty_tiers_changed": tiers.points}
+
         shipping = commerce.shipping
 
         def shipping_bookings() -> dict[str, int]:
@@ -89,6 +99,7 @@ class ScheduledJobs:
             ("payment jobs", settings.payment_jobs_interval_seconds, payment_jobs),
             ("customer jobs", settings.customer_jobs_interval_seconds, customer_jobs),
             ("return jobs", settings.returns_jobs_interval_seconds, return_jobs),
+            ("loyalty jobs", settings.loyalty_jobs_interval_seconds, loyalty_jobs),
             ("ledger expiry", settings.ledger_expiry_interval_seconds, ledger_expiry),
         ]
         if commerce.ports.carriers is not None:

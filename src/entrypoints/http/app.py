@@ -32,6 +32,7 @@ from entrypoints.http import (
     health,
     identity,
     inventory,
+    loyalty,
     notifications,
     order_events,
     orders,
@@ -110,7 +111,7 @@ def create_app(commerce: Commerce, settings: Settings,
                    checkout.router, orders.router, pricing.router, search.router,
                    webhooks.router, notifications.router, customers.me, customers.locations,
                    order_events.router, returns.router, shipping.router,
-                   shipping_rates.router, reviews.router, giftcards.router):
+                   shipping_rates.router, reviews.router, giftcards.router, loyalty.me):
         app.include_router(public, responses=PROBLEM_RESPONSES)
     # `/metrics` declares its permission on its route (see `entrypoints.http.metrics`).
     app.include_router(metrics_router, responses=PROBLEM_RESPONSES)
@@ -121,7 +122,8 @@ def create_app(commerce: Commerce, settings: Settings,
                      pricing.admin, search.admin, fraud.admin, payments.admin,
                      notifications.admin, audit.admin, customers.admin, order_events.admin,
                      returns.admin, webhooks_admin.admin, shipping.admin, shipping_rates.admin,
-                     reviews.admin, dashboard.admin, analytics.admin, giftcards.admin):
+                     reviews.admin, dashboard.admin, analytics.admin, giftcards.admin,
+                     loyalty.admin):
         app.include_router(operator, prefix="/admin",
                            dependencies=[Depends(staff_only), Depends(audit.audit_as_admin)],
                            responses=PROBLEM_RESPONSES)

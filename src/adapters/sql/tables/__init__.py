@@ -36,6 +36,7 @@ from adapters.sql.tables import (  # noqa: E402
     identity,
     inventory,
     ledger,
+    loyalty,
     messaging,
     notification,
     ordering,
@@ -53,7 +54,7 @@ from adapters.sql.tables import (  # noqa: E402
 
 __all__ = [
     "NAMING_CONVENTION", "analytics", "audit", "cart", "catalog", "checkout", "customer", "fraud",
-    "fulfillment", "giftcard", "identity", "inventory", "ledger", "messaging", "metadata",
-    "notification", "ordering", "payment", "pricing", "promotion", "returns", "review", "search",
-    "shipping", "shipping_methods", "tax", "webhooks",
+    "fulfillment", "giftcard", "identity", "inventory", "ledger", "loyalty", "messaging",
+    "metadata", "notification", "ordering", "payment", "pricing", "promotion", "returns",
+    "review", "search", "shipping", "shipping_methods", "tax", "webhooks",
 ]
