@@ -26,7 +26,7 @@ from tests.shop import every_event
 # looked up, the order (root and three child tables), the program, the account, the products
 # (root and two child tables), the campaigns, the points balance, the spend sum, then the
 # writes and the outbox. SQLite opens with `BEGIN IMMEDIATE` and asks for the outbox sequence.
-BUDGET = {"sqlite": (22, 1), "postgresql": (20, 1)}
+BUDGET = {"sqlite": (18, 1), "postgresql": (17, 1)}
 EARN = "loyalty.earn_on_order_delivered"
 
 

@@ -40,7 +40,7 @@ BUDGETS = {
     "sqlite": {
         "place order": (34, 2), "local steps": (25, 1), "confirm": (9, 1),
         "place order, risk keys": (35, 2), "add to cart": (8, 1),
-        "place order, shipping quote": (35, 2), "place order, gift card": (0, 0),
+        "place order, shipping quote": (35, 2), "place order, gift card": (55, 2),
         "show cart": (10, 3), "price cart": (11, 3), "reserve stock": (7, 1),
         "capture payment": (33, 7),
         "get order": (3, 1),
@@ -49,7 +49,7 @@ BUDGETS = {
     "postgresql": {
         "place order": (32, 2), "local steps": (24, 1), "confirm": (8, 1),
         "place order, risk keys": (33, 2), "add to cart": (7, 1),
-        "place order, shipping quote": (33, 2), "place order, gift card": (0, 0),
+        "place order, shipping quote": (33, 2), "place order, gift card": (53, 2),
         "show cart": (7, 3), "price cart": (8, 3), "reserve stock": (6, 1),
         "capture payment": (26, 7),
         "get order": (2, 1),
