@@ -6,7 +6,7 @@ analytics reads one at a time costs the same two, besides the inbox."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from datetime import timedelta
 from pathlib import Path
 
@@ -18,6 +18,7 @@ from adapters.memory import FrozenClock, ScriptedPaymentGateway, SequentialIds
 from adapters.sql import SqlUnitOfWorkFactory, bundle
 from commerce_core import Commerce
 from commerce_core.shared.events import EventEnvelope
+from tests.statements import Counted, counting
 from tests.unit.analytics.support import ANALYTICS, DAY1, Events, analytics_ports
 
 # (statements, transactions) by dialect: the batch's look-up and INSERT (SQLite opens its
@@ -28,34 +29,13 @@ ONE_DELIVERED = {"sqlite": (5, 1), "postgresql": (4, 1)}
 
 
 @attrs.define
-class Counted:
-    statements: int = 0
-    transactions: int = 0
-
-
-@attrs.define
 class Shop:
     commerce: Commerce
     engine: sa.Engine
     dialect: str
 
-    @contextmanager
-    def counting(self) -> Iterator[Counted]:
-        counted = Counted()
-
-        def statement(*_: object) -> None:
-            counted.statements += 1
-
-        def begin(*_: object) -> None:
-            counted.transactions += 1
-
-        sa.event.listen(self.engine, "before_cursor_execute", statement)
-        sa.event.listen(self.engine, "begin", begin)
-        try:
-            yield counted
-        finally:
-            sa.event.remove(self.engine, "before_cursor_execute", statement)
-            sa.event.remove(self.engine, "begin", begin)
+    def counting(self) -> AbstractContextManager[Counted]:
+        return counting(self.engine)
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])

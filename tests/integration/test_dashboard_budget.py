@@ -18,6 +18,7 @@ from adapters.sql import SqlUnitOfWorkFactory, bundle
 from commerce_core import Commerce, Money, VariantSpec
 from commerce_core.analytics.ports import AnalyticsPorts
 from entrypoints.dashboard import gather, period, render
+from tests.statements import counting
 
 # (statements, transactions): one read transaction per report (overview, revenue, orders,
 # funnel, returns, shipping); PostgreSQL sends fewer statements per transaction.
@@ -50,24 +51,11 @@ def shop(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Shop]:
 
 
 def counted(shop: Shop) -> tuple[int, int]:
-    figures = [0, 0]
-
-    def statement(*_: object) -> None:
-        figures[0] += 1
-
-    def begin(*_: object) -> None:
-        figures[1] += 1
-
-    sa.event.listen(shop.engine, "before_cursor_execute", statement)
-    sa.event.listen(shop.engine, "begin", begin)
-    try:
+    with counting(shop.engine) as figures:
         commerce = shop.commerce
         today = commerce.ports.clock.now().date()
         render(gather(commerce, period(commerce, date(today.year, today.month, 1), today)))
-    finally:
-        sa.event.remove(shop.engine, "before_cursor_execute", statement)
-        sa.event.remove(shop.engine, "begin", begin)
-    return figures[0], figures[1]
+    return figures.figures
 
 
 @pytest.mark.parametrize("orders", [1, 6])

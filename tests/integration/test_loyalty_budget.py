@@ -12,7 +12,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 
 from adapters.memory import FrozenClock, ScriptedPaymentGateway, SequentialIds
 from adapters.sql import SqlUnitOfWorkFactory, bundle
@@ -21,11 +20,12 @@ from commerce_core.checkout.commands import PlaceOrder
 from commerce_core.ordering import services as ordering
 from commerce_core.shared.events import EventEnvelope
 from tests.shop import every_event
+from tests.statements import counting
 
 # (statements, transactions) of one earn, by dialect: the inbox check and row, the earning
-# looked up, the order (root and three child tables), the program, the account, the products
-# (root and two child tables), the campaigns, the points balance, the spend sum, then the
-# writes and the outbox. SQLite opens with `BEGIN IMMEDIATE` and asks for the outbox sequence.
+# looked up, the order (root, then its child tables in one query), the program, the account,
+# the products (likewise), the campaigns, the points balance, the spend sum, then the writes
+# and the outbox. SQLite opens with `BEGIN IMMEDIATE`.
 BUDGET = {"sqlite": (18, 1), "postgresql": (17, 1)}
 EARN = "loyalty.earn_on_order_delivered"
 
@@ -76,24 +76,11 @@ def test_earning_an_orders_points_costs_the_same_whatever_its_lines(
     commerce.loyalty.open("c-1", welcome=False)
     envelope = delivered_event(commerce, lines)
     engine = commerce.ports.uow.engine  # type: ignore[attr-defined]
-    counted = {"statements": 0, "transactions": 0}
-
-    def statement(*_: object) -> None:
-        counted["statements"] += 1
-
-    def begin(*_: object) -> None:
-        counted["transactions"] += 1
-
-    sa.event.listen(engine, "before_cursor_execute", statement)
-    sa.event.listen(engine, "begin", begin)
-    try:
+    with counting(engine) as counted:
         failures = commerce.bus.deliver(envelope, only=[EARN])
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", statement)
-        sa.event.remove(engine, "begin", begin)
 
     assert failures == {}
     earning = commerce.loyalty.earning(envelope.payload["order_id"])
     assert earning is not None
     assert len(earning.lines) == lines
-    assert (counted["statements"], counted["transactions"]) == BUDGET[dialect]
+    assert counted.figures == BUDGET[dialect]

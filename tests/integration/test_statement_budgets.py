@@ -9,7 +9,7 @@ reason in the commit that does it.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 import attrs
@@ -23,6 +23,7 @@ from commerce_core.checkout.commands import PlaceOrder
 from commerce_core.pricing.ports import TaxDestination
 from commerce_core.shared.address import PostalAddress
 from commerce_core.shipping.methods import MethodSpec
+from tests.statements import Counted, counting
 
 # (statements, transactions) per use case and dialect; what each statement of place order is
 # for is in docs/adr/0034-statement-plan.md. Place order stores the order's risk assessment
@@ -58,38 +59,13 @@ BUDGETS = {
 
 
 @attrs.define
-class Counted:
-    statements: int = 0
-    transactions: int = 0
-
-    @property
-    def figures(self) -> tuple[int, int]:
-        return self.statements, self.transactions
-
-
-@attrs.define
 class Shop:
     commerce: Commerce
     engine: sa.Engine
     dialect: str
 
-    @contextmanager
-    def counting(self) -> Iterator[Counted]:
-        counted = Counted()
-
-        def statement(*_: object) -> None:
-            counted.statements += 1
-
-        def begin(*_: object) -> None:
-            counted.transactions += 1
-
-        sa.event.listen(self.engine, "before_cursor_execute", statement)
-        sa.event.listen(self.engine, "begin", begin)
-        try:
-            yield counted
-        finally:
-            sa.event.remove(self.engine, "before_cursor_execute", statement)
-            sa.event.remove(self.engine, "begin", begin)
+    def counting(self) -> AbstractContextManager[Counted]:
+        return counting(self.engine)
 
     def budget(self, use_case: str) -> tuple[int, int]:
         return BUDGETS[self.dialect][use_case]
