@@ -3,6 +3,8 @@ JSON Schema cannot state and the OpenAPI document states in the fields' descript
 else is changed, and bodies generated to be invalid are left alone.
 
 The rules, each named by the function that enforces it:
+- `a_gift_card_amount_names_its_card`: an order's `gift_card_amount` comes with its
+  `gift_card_code`.
 - `windows_end_after_they_start`: an end instant follows its start (campaigns, promotions, price
   rules, prices and their sales, tax rules); a price row with no `effective_from` starts now.
 - `amounts_share_one_currency`: every amount of a price row, a promotion or a product's variants
@@ -184,8 +186,13 @@ def loyalty_rules_are_coherent(body: Body, path: str) -> None:
         body["points"] = 1
 
 
-RULES = (loyalty_rules_are_coherent, webhook_targets_answer, webhooks_name_known_event_types,
-         shipping_methods_are_coherent,
+def a_gift_card_amount_names_its_card(body: Body, path: str) -> None:
+    if path == "/orders" and body.get("gift_card_code") is None:
+        body.pop("gift_card_amount", None)
+
+
+RULES = (a_gift_card_amount_names_its_card, loyalty_rules_are_coherent, webhook_targets_answer,
+         webhooks_name_known_event_types, shipping_methods_are_coherent,
          windows_end_after_they_start, amounts_share_one_currency,
          a_sale_is_below_the_base_price, tiers_rise_strictly, skus_are_unique,
          max_level_is_not_below_min_level, passwords_follow_the_policy)
@@ -196,7 +203,7 @@ RULED = (r"^/admin/(campaigns|promotions|price-rules|prices(/\{price_id\})?|tax-
          r"|stock/\{sku\}/\{warehouse\}/settings|users|webhooks(/\{subscription_id\}(/replay)?)?"
          r"|shipping-methods(/\{code\})?|analytics/[a-z]+|loyalty/(program|campaigns"
          r"|accounts/\{customer_id\}/adjustments))$"
-         r"|^/auth/(register|password/reset)$")
+         r"|^/auth/(register|password/reset)$|^/orders$")
 
 
 @schemathesis.hook.apply_to(path_regex=RULED)

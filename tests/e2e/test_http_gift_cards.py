@@ -157,3 +157,17 @@ def test_an_expiry_without_a_zone_is_utc_and_one_in_the_past_is_422(shop: Shop) 
 
     assert card["expires_at"] == "2999-01-01T00:00:00Z"
     assert_problem(past, 422, "giftcard.invalid")
+
+
+def test_a_gift_card_amount_without_its_code_is_422_and_changes_nothing(shop: Shop) -> None:
+    me = shop.customer("lan")
+    cart = shop.client.post("/carts", headers=me, json={}).json()["id"]
+    shop.client.post(f"/carts/{cart}/items", headers=me,
+                     json={"sku": "LINEN-SHIRT-M", "quantity": 1})
+
+    refused = shop.client.post("/orders", headers=me,
+                               json={"cart_id": cart, "gift_card_amount": 10_000})
+
+    assert_problem(refused, 422, "checkout.invalid_tenders")
+    assert "gift_card_code" in refused.json()["detail"]
+    assert shop.client.get(f"/carts/{cart}", headers=me).json()["status"] == "active"

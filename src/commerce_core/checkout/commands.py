@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from attrs import frozen
 
+from commerce_core.checkout.errors import InvalidTenders
 from commerce_core.pricing.ports import TaxDestination
 from commerce_core.shared.address import PostalAddress
 from commerce_core.shared.money import Money
@@ -51,6 +52,18 @@ class PlaceOrder:
     gift_card_amount: int | None = None
     store_credit_amount: int | None = None
     points: int | None = None
+
+    def check_tenders(self) -> None:
+        """Stored-value fields that say nothing coherent are refused before anything runs: an
+        amount for a gift card without its code, or a zero or negative amount."""
+        if self.gift_card_amount is not None and self.gift_card_code is None:
+            raise InvalidTenders(
+                "gift_card_amount needs the gift card's code (gift_card_code)",
+                field="gift_card_amount")
+        for name in ("gift_card_amount", "store_credit_amount", "points"):
+            value = getattr(self, name)
+            if value is not None and value <= 0:
+                raise InvalidTenders(f"{name} must be a positive number", field=name)
 
     @property
     def has_tenders(self) -> bool:

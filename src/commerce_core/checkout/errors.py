@@ -56,3 +56,10 @@ class ShippingAddressRequired(InvalidInput):
     """An order charged a shipping quote must say where it ships (the quote's address)."""
 
     code = "checkout.ship_to_required"
+
+
+class InvalidTenders(InvalidInput):
+    """Stored-value fields that say nothing coherent: a gift card amount without the card's
+    code, or an amount that is not positive."""
+
+    code = "checkout.invalid_tenders"

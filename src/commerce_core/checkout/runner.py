@@ -69,6 +69,7 @@ class CheckoutSagaRunner:
             raise InvalidIdempotencyKey(
                 f"an Idempotency-Key may not start with {KEYLESS_KEY_PREFIX!r} or "
                 f"{RELEASED_KEY_PREFIX!r}", idempotency_key=key)
+        cmd.check_tenders()
         parts: tuple[object, ...] = (cmd.cart_id, cmd.payment_method, cmd.email, cmd.customer_id)
         if cmd.destination is not None:  # keeps the hashes of address-less requests as they were
             parts += (cmd.destination,)
