@@ -3,6 +3,7 @@ JSON Schema cannot state and the OpenAPI document states in the fields' descript
 else is changed, and bodies generated to be invalid are left alone.
 
 The rules, each named by the function that enforces it:
+- `a_gift_card_expires_after_it_is_issued`: a new gift card's expiry is in the future.
 - `a_gift_card_amount_names_its_card`: an order's `gift_card_amount` comes with its
   `gift_card_code`.
 - `windows_end_after_they_start`: an end instant follows its start (campaigns, promotions, price
@@ -186,12 +187,24 @@ def loyalty_rules_are_coherent(body: Body, path: str) -> None:
         body["points"] = 1
 
 
+def a_gift_card_expires_after_it_is_issued(body: Body, path: str) -> None:
+    if path != "/admin/gift-cards" or not isinstance(body.get("expires_at"), str):
+        return
+    try:
+        expires = datetime.fromisoformat(body["expires_at"])
+    except ValueError:
+        return
+    if (expires if expires.tzinfo else expires.replace(tzinfo=UTC)) <= datetime.now(UTC):
+        body.pop("expires_at")
+
+
 def a_gift_card_amount_names_its_card(body: Body, path: str) -> None:
     if path == "/orders" and body.get("gift_card_code") is None:
         body.pop("gift_card_amount", None)
 
 
-RULES = (a_gift_card_amount_names_its_card, loyalty_rules_are_coherent, webhook_targets_answer,
+RULES = (a_gift_card_expires_after_it_is_issued, a_gift_card_amount_names_its_card,
+         loyalty_rules_are_coherent, webhook_targets_answer,
          webhooks_name_known_event_types, shipping_methods_are_coherent,
          windows_end_after_they_start, amounts_share_one_currency,
          a_sale_is_below_the_base_price, tiers_rise_strictly, skus_are_unique,
@@ -203,7 +216,7 @@ RULED = (r"^/admin/(campaigns|promotions|price-rules|prices(/\{price_id\})?|tax-
          r"|stock/\{sku\}/\{warehouse\}/settings|users|webhooks(/\{subscription_id\}(/replay)?)?"
          r"|shipping-methods(/\{code\})?|analytics/[a-z]+|loyalty/(program|campaigns"
          r"|accounts/\{customer_id\}/adjustments))$"
-         r"|^/auth/(register|password/reset)$|^/orders$")
+         r"|^/auth/(register|password/reset)$|^/orders$|^/admin/gift-cards$")
 
 
 @schemathesis.hook.apply_to(path_regex=RULED)

@@ -171,3 +171,11 @@ def test_a_gift_card_amount_without_its_code_is_422_and_changes_nothing(shop: Sh
     assert_problem(refused, 422, "checkout.invalid_tenders")
     assert "gift_card_code" in refused.json()["detail"]
     assert shop.client.get(f"/carts/{cart}", headers=me).json()["status"] == "active"
+
+
+@pytest.mark.parametrize("code", [
+    "0000-0000-0000-0000", "ABCD-EFGH-JKMN-PQR", "ABCD--EFGH-JKMN-PQRS"])
+def test_a_code_no_card_can_have_is_refused_by_its_shape(shop: Shop, code: str) -> None:
+    answer = shop.client.post("/gift-cards/balance", json={"code": code})
+
+    assert_problem(answer, 422, "request.invalid")

@@ -22,6 +22,7 @@ from entrypoints.http.schemas.common import (
     MAX_AMOUNT,
     MAX_OFFSET,
     Currency,
+    GiftCardCode,
     Integral,
     MoneyOut,
     RequestBody,
@@ -30,10 +31,6 @@ from entrypoints.http.schemas.common import (
 router = APIRouter(tags=["gift cards"])
 admin = APIRouter(tags=["gift cards admin"])
 
-# 16 characters of the card alphabet, in any case, grouped by dashes or spaces as printed.
-CODE = r"^[A-Za-z0-9][A-Za-z0-9 \-]{14,22}[A-Za-z0-9]$"
-Code = Annotated[str, Field(min_length=16, max_length=24, pattern=CODE,
-                            examples=["ABCD-EFGH-JKMN-PQRS"])]
 LOOKUP = Depends(rate_limited("giftcard_lookup"))
 
 
@@ -83,7 +80,7 @@ class StoreCreditOut(BaseModel):
 
 
 class CodeIn(RequestBody):
-    code: Code
+    code: GiftCardCode
 
 
 class IssueIn(RequestBody):

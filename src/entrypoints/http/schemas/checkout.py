@@ -14,6 +14,7 @@ from commerce_core.shared.address import PostalAddress
 from entrypoints.http.schemas.common import (
     EMAIL_FORMAT,
     MAX_AMOUNT,
+    GiftCardCode,
     Integral,
     MoneyOut,
     RequestBody,
@@ -69,10 +70,8 @@ class NewOrder(RequestBody):
         description="The shipping quote chosen (`POST /carts/{id}/shipping-rates`): the order "
                     "is charged its amount and ships to the address it was quoted for")
 
-    gift_card_code: str | None = Field(
-        None, min_length=16, max_length=24,
-        pattern=r"^[A-Za-z0-9][A-Za-z0-9 \-]{14,22}[A-Za-z0-9]$",
-        description="Pay part (or all) with this gift card: as much as it covers, or "
+    gift_card_code: GiftCardCode | None = Field(
+        None, description="Pay part (or all) with this gift card: as much as it covers, or "
                     "`gift_card_amount`")
     gift_card_amount: Annotated[int | None, Integral] = Field(
         None, strict=True, ge=1, le=MAX_AMOUNT,

@@ -175,5 +175,13 @@ def _day(value: object) -> date:
     return date.fromisoformat(value)
 
 
-Day = Annotated[date, BeforeValidator(_day),
-                WithJsonSchema({"type": "string", "format": "date", "pattern": DAY_FORMAT})]
+# The schema says `date` (what generators and clients read); the validator holds every day to
+# the pattern, so no number, `0` or other spelling is read as a day.
+Day = Annotated[date, BeforeValidator(_day), WithJsonSchema({"type": "string", "format": "date"})]
+
+# A gift card code as printed: 16 characters of the card alphabet (no 0/O, 1/I/L), any case,
+# a space or a dash between any two of them (`commerce_core.giftcard.model.normalise_code`).
+_CARD_CHARACTER = "[A-HJKMNP-Za-hjkmnp-z2-9]"
+GIFT_CARD_CODE: Final = rf"^{_CARD_CHARACTER}(?:[ \-]?{_CARD_CHARACTER}){{15}}$"
+GiftCardCode = Annotated[str, Field(min_length=16, max_length=31, pattern=GIFT_CARD_CODE,
+                                    examples=["ABCD-EFGH-JKMN-PQRS"])]
