@@ -30,11 +30,9 @@ import os
 import platform
 import statistics
 import subprocess
-import sys
 import time
 import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 
 import attrs
@@ -45,6 +43,7 @@ from adapters.redis import StreamLayout, bus_status
 from benchmarks import cpu, orders, raw
 from benchmarks.__main__ import DEFAULT_URL, fresh_schema
 from benchmarks.events import DEFAULT_REDIS_URL
+from benchmarks.events import workers as worker_processes
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -61,25 +60,6 @@ class ScaleRun:
     @property
     def per_second(self) -> float:
         return self.orders / self.seconds
-
-
-@contextmanager
-def _workers(count: int, env: dict[str, str]) -> Iterator[list[subprocess.Popen[bytes]]]:
-    processes = [
-        subprocess.Popen([sys.executable, "-m", "entrypoints.cli", "worker"], cwd=ROOT,
-                         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        for _ in range(count)
-    ]
-    try:
-        yield processes
-    finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
 
 
 def _backends(dsn: str) -> Callable[[], list[int]]:
@@ -143,7 +123,7 @@ def one_run(url: str, redis_url: str, count: int, clients: int, api: int, worker
             worker_env |= {"COMMERCE_DATABASE_URL": url, "COMMERCE_LOG_LEVEL": "WARNING",
                            "COMMERCE_SEED_SAMPLE_CATALOG": "false",
                            "COMMERCE_DATABASE_POOL_SIZE": "4", **env}
-            with _workers(workers, worker_env) as processes:
+            with worker_processes(workers, worker_env) as processes:
                 _wait(lambda: bool(bus_status(client, layout)["groups"]), "consuming",
                       [server, *processes])
                 carts = orders.prepare(base, count)
