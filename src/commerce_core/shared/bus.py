@@ -4,7 +4,8 @@ Events reach subscribers only after the transaction that recorded them committed
 outbox. In embedded mode the bus relays the events a command committed as soon as the command
 returns; in service mode a worker relays the outbox to a broker and consumers call `deliver`.
 Every subscriber runs in its own unit of work guarded by the inbox, so a duplicated delivery
-changes nothing; one failing subscriber is logged and does not stop the others.
+changes nothing; one failing subscriber is logged and does not stop the others. A subscriber
+that takes batches gets many events in one unit of work (ADR 0040).
 """
 
 from __future__ import annotations
@@ -326,6 +327,18 @@ class MessageBus:
                                       envelope.id)
                         failures.setdefault(envelope.id, {})[name] = f"{type(exc).__name__}: {exc}"
         return failures
+
+    def deliver_batch(self, name: str, envelopes: Sequence[EventEnvelope]) -> bool:
+        """Apply the events subscriber `name` wants in one unit of work, if it takes batches
+        (True: applied, or applied before); False if it does not take batches. A failure
+        propagates and nothing of the batch is kept: the caller then delivers one by one."""
+        group = [(s, e) for e in envelopes for s in self._subscribers.get(e.type, ())
+                 if s.name == name and s.wants(e)]
+        if any(s.batch is None for s, _ in group):
+            return False
+        if group:
+            self._apply_batch(name, group)
+        return True
 
     def _apply_batch(self, name: str,
                      group: Sequence[tuple[Subscriber, EventEnvelope]]) -> None:
