@@ -218,14 +218,41 @@ class MemoryTracker(Tracker):
     def loaded(self, kind: str, aggregate: Any) -> Any:
         return self.loaded_with(kind, aggregate, None)
 
+    # A commit flushes forty-odd repositories, each asking for its kind's new and changed
+    # aggregates; walking every tracked entry for each (a 50-line order tracks over a hundred)
+    # cost more than the flushes. The keys are grouped by kind once per size of the tracker:
+    # entries are only ever added (a replaced entry keeps its key) or all cleared.
+    _grouped: dict[str, list[tuple[str, str]]] | None = None
+    _grouped_at = -1
+
+    def _keys_of_kind(self, kind: str) -> list[tuple[str, str]]:
+        entries = self._entries
+        if self._grouped is None or self._grouped_at != len(entries):
+            grouped: dict[str, list[tuple[str, str]]] = {}
+            for key in entries:
+                grouped.setdefault(key[0], []).append(key)
+            self._grouped, self._grouped_at = grouped, len(entries)
+        return self._grouped.get(kind, [])
+
+    def new(self, kind: str) -> Iterator[Any]:
+        entries = self._entries
+        return (entries[key].aggregate for key in self._keys_of_kind(kind)
+                if entries[key].fingerprint is None)
+
     def changed(self, kind: str) -> Iterator[Any]:
-        for (k, _), entry in self._entries.items():
-            if k != kind or entry.fingerprint is None:
+        entries = self._entries
+        for key in self._keys_of_kind(kind):
+            entry = entries[key]
+            if entry.fingerprint is None:
                 continue
             now = fingerprint(entry.aggregate)
             if now != entry.fingerprint:
                 entry.written = now
                 yield entry.aggregate
+
+    def clear(self) -> None:
+        super().clear()
+        self._grouped = None
 
     def print_written(self, kind: str, aggregate: Any) -> Any:
         """The fingerprint a flush writes for a new or changed aggregate (kept as its baseline
@@ -290,15 +317,13 @@ class Journal:
     """How to undo what one transaction changed, newest first."""
 
     def __init__(self) -> None:
-        self._undo: list[Callable[[], None]] = []
+        # An undo step is a callable, or for `put` the (mapping, key, previous value) to put
+        # back: a tuple costs less to make than a closure, and a 50-line order puts hundreds.
+        self._undo: list[Callable[[], None] | tuple[dict[Any, Any], Any, Any]] = []
 
     def put(self, mapping: dict[Any, Any], key: Any, value: Any) -> None:
         """`mapping[key] = value`, undone by restoring the previous value (or its absence)."""
-        if key in mapping:
-            previous = mapping[key]
-            self._undo.append(lambda: mapping.__setitem__(key, previous))
-        else:
-            self._undo.append(lambda: mapping.pop(key, None))
+        self._undo.append((mapping, key, mapping.get(key, _ABSENT)))
         mapping[key] = value
 
     def then(self, undo: Callable[[], None]) -> None:
@@ -306,13 +331,22 @@ class Journal:
 
     def rollback(self) -> None:
         while self._undo:
-            self._undo.pop()()
+            step = self._undo.pop()
+            if isinstance(step, tuple):
+                mapping, key, previous = step
+                if previous is _ABSENT:
+                    mapping.pop(key, None)
+                else:
+                    mapping[key] = previous
+            else:
+                step()
 
     def forget(self) -> None:
         """The transaction committed: its changes stay."""
         self._undo.clear()
 
 
+_ABSENT: Any = object()  # what `Journal.put` found under a key the mapping did not hold
 KeysOf = Callable[[Any], Collection[str]]
 
 
@@ -368,7 +402,11 @@ class _Repository:
         return [rows[i] for i in sorted(self._index(name).get(key, ()))]
 
     def _keys(self) -> tuple[tuple[str, KeysOf], ...]:
-        return (*((name, keys_of) for name, keys_of, _ in self.unique), *self.indexed)
+        keys: tuple[tuple[str, KeysOf], ...] | None = type(self).__dict__.get("_all_keys")
+        if keys is None:  # once per class: the unique keys, then the `indexed` lookups
+            keys = (*((name, keys_of) for name, keys_of, _ in self.unique), *self.indexed)
+            type.__setattr__(type(self), "_all_keys", keys)
+        return keys
 
     def _written_print(self, aggregate: Any) -> Any:
         tracker = self._tracker
@@ -378,19 +416,29 @@ class _Repository:
 
     def _store(self, stored: Any, before: Any, print_: Any = None) -> None:
         """Write the row (and its fingerprint) and bring the indexes along, all undone on
-        rollback."""
-        self._journal.put(self._rows, stored.id, stored)
-        self._journal.put(self._db.prints.setdefault(self.kind, {}), stored.id, print_)
+        rollback. An index whose keys the row kept is left alone (most writes change a status,
+        not what a row is found by)."""
+        journal, row_id = self._journal, stored.id
+        journal.put(self._rows, row_id, stored)
+        journal.put(self._db.prints.setdefault(self.kind, {}), row_id, print_)
         for name, keys_of in self._keys():
+            new = keys_of(stored)
+            if type(new) is not list:
+                new = list(new)  # a generator would be spent by the first look
+            if before is not None:
+                old = list(keys_of(before))
+                if old == new:
+                    continue
+                gone, came = set(old) - set(new), set(new) - set(old)
+            else:
+                gone, came = set(), set(new)
             index = self._index(name)
-            old = set(keys_of(before)) if before is not None else set()
-            new = set(keys_of(stored))
-            for key in old - new:
-                index[key].discard(stored.id)
-                self._journal.then(functools.partial(_index_add, index, key, stored.id))
-            for key in new - old:
-                _index_add(index, key, stored.id)
-                self._journal.then(functools.partial(_index_discard, index, key, stored.id))
+            for key in gone:
+                index[key].discard(row_id)
+                journal.then(functools.partial(_index_add, index, key, row_id))
+            for key in came:
+                _index_add(index, key, row_id)
+                journal.then(functools.partial(_index_discard, index, key, row_id))
 
     # Written on flush under the journal; nothing to settle after the transaction ends.
     def after_commit(self) -> None: ...
