@@ -234,6 +234,10 @@ class MemoryTracker(Tracker):
             self._grouped, self._grouped_at = grouped, len(entries)
         return self._grouped.get(kind, [])
 
+    def tracks(self, kind: str) -> bool:
+        """Whether the transaction loaded or added anything of `kind`."""
+        return bool(self._keys_of_kind(kind))
+
     def new(self, kind: str) -> Iterator[Any]:
         entries = self._entries
         return (entries[key].aggregate for key in self._keys_of_kind(kind)
@@ -449,6 +453,9 @@ class _Repository:
         return list(self._rows.values())
 
     def flush(self) -> None:
+        tracker = self._tracker
+        if isinstance(tracker, MemoryTracker) and not tracker.tracks(self.kind):
+            return  # most of a commit's repositories hold nothing of it
         for aggregate in self._tracker.new(self.kind):
             if aggregate.id in self._rows:
                 raise ConcurrencyConflict(f"{self.kind} {aggregate.id} already exists")
