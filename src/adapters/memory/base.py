@@ -220,33 +220,36 @@ class MemoryTracker(Tracker):
 
     # A commit flushes forty-odd repositories, each asking for its kind's new and changed
     # aggregates; walking every tracked entry for each (a 50-line order tracks over a hundred)
-    # cost more than the flushes. The keys are grouped by kind once per size of the tracker:
-    # entries are only ever added (a replaced entry keeps its key) or all cleared.
+    # cost more than the flushes. The keys are grouped by kind again whenever the tracked keys
+    # may have changed: a new key is added last, so the count and the last key tell (a replaced
+    # entry keeps its key; `clear` drops the grouping).
     _grouped: dict[str, list[tuple[str, str]]] | None = None
-    _grouped_at = -1
+    _grouped_at: tuple[int, Any] = (-1, None)
 
     def _keys_of_kind(self, kind: str) -> list[tuple[str, str]]:
         entries = self._entries
-        if self._grouped is None or self._grouped_at != len(entries):
+        stamp = (len(entries), next(reversed(entries), None))
+        if self._grouped is None or self._grouped_at != stamp:
             grouped: dict[str, list[tuple[str, str]]] = {}
             for key in entries:
                 grouped.setdefault(key[0], []).append(key)
-            self._grouped, self._grouped_at = grouped, len(entries)
+            self._grouped, self._grouped_at = grouped, stamp
         return self._grouped.get(kind, [])
 
     def tracks(self, kind: str) -> bool:
         """Whether the transaction loaded or added anything of `kind`."""
         return bool(self._keys_of_kind(kind))
 
-    def new(self, kind: str) -> Iterator[Any]:
+    def _of_kind(self, kind: str) -> list[_Entry]:
         entries = self._entries
-        return (entries[key].aggregate for key in self._keys_of_kind(kind)
-                if entries[key].fingerprint is None)
+        found = [entries.get(key) for key in self._keys_of_kind(kind)]
+        return [entry for entry in found if entry is not None]
+
+    def new(self, kind: str) -> Iterator[Any]:
+        return (entry.aggregate for entry in self._of_kind(kind) if entry.fingerprint is None)
 
     def changed(self, kind: str) -> Iterator[Any]:
-        entries = self._entries
-        for key in self._keys_of_kind(kind):
-            entry = entries[key]
+        for entry in self._of_kind(kind):
             if entry.fingerprint is None:
                 continue
             now = fingerprint(entry.aggregate)
