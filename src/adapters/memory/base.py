@@ -218,14 +218,48 @@ class MemoryTracker(Tracker):
     def loaded(self, kind: str, aggregate: Any) -> Any:
         return self.loaded_with(kind, aggregate, None)
 
+    # A commit flushes forty-odd repositories, each asking for its kind's new and changed
+    # aggregates; walking every tracked entry for each (a 50-line order tracks over a hundred)
+    # cost more than the flushes. The keys are grouped by kind again whenever the tracked keys
+    # may have changed: a new key is added last, so the count and the last key tell (a replaced
+    # entry keeps its key; `clear` drops the grouping).
+    _grouped: dict[str, list[tuple[str, str]]] | None = None
+    _grouped_at: tuple[int, Any] = (-1, None)
+
+    def _keys_of_kind(self, kind: str) -> list[tuple[str, str]]:
+        entries = self._entries
+        stamp = (len(entries), next(reversed(entries), None))
+        if self._grouped is None or self._grouped_at != stamp:
+            grouped: dict[str, list[tuple[str, str]]] = {}
+            for key in entries:
+                grouped.setdefault(key[0], []).append(key)
+            self._grouped, self._grouped_at = grouped, stamp
+        return self._grouped.get(kind, [])
+
+    def tracks(self, kind: str) -> bool:
+        """Whether the transaction loaded or added anything of `kind`."""
+        return bool(self._keys_of_kind(kind))
+
+    def _of_kind(self, kind: str) -> list[_Entry]:
+        entries = self._entries
+        found = [entries.get(key) for key in self._keys_of_kind(kind)]
+        return [entry for entry in found if entry is not None]
+
+    def new(self, kind: str) -> Iterator[Any]:
+        return (entry.aggregate for entry in self._of_kind(kind) if entry.fingerprint is None)
+
     def changed(self, kind: str) -> Iterator[Any]:
-        for (k, _), entry in self._entries.items():
-            if k != kind or entry.fingerprint is None:
+        for entry in self._of_kind(kind):
+            if entry.fingerprint is None:
                 continue
             now = fingerprint(entry.aggregate)
             if now != entry.fingerprint:
                 entry.written = now
                 yield entry.aggregate
+
+    def clear(self) -> None:
+        super().clear()
+        self._grouped = None
 
     def print_written(self, kind: str, aggregate: Any) -> Any:
         """The fingerprint a flush writes for a new or changed aggregate (kept as its baseline
@@ -290,15 +324,13 @@ class Journal:
     """How to undo what one transaction changed, newest first."""
 
     def __init__(self) -> None:
-        self._undo: list[Callable[[], None]] = []
+        # An undo step is a callable, or for `put` the (mapping, key, previous value) to put
+        # back: a tuple costs less to make than a closure, and a 50-line order puts hundreds.
+        self._undo: list[Callable[[], None] | tuple[dict[Any, Any], Any, Any]] = []
 
     def put(self, mapping: dict[Any, Any], key: Any, value: Any) -> None:
         """`mapping[key] = value`, undone by restoring the previous value (or its absence)."""
-        if key in mapping:
-            previous = mapping[key]
-            self._undo.append(lambda: mapping.__setitem__(key, previous))
-        else:
-            self._undo.append(lambda: mapping.pop(key, None))
+        self._undo.append((mapping, key, mapping.get(key, _ABSENT)))
         mapping[key] = value
 
     def then(self, undo: Callable[[], None]) -> None:
@@ -306,13 +338,22 @@ class Journal:
 
     def rollback(self) -> None:
         while self._undo:
-            self._undo.pop()()
+            step = self._undo.pop()
+            if isinstance(step, tuple):
+                mapping, key, previous = step
+                if previous is _ABSENT:
+                    mapping.pop(key, None)
+                else:
+                    mapping[key] = previous
+            else:
+                step()
 
     def forget(self) -> None:
         """The transaction committed: its changes stay."""
         self._undo.clear()
 
 
+_ABSENT: Any = object()  # what `Journal.put` found under a key the mapping did not hold
 KeysOf = Callable[[Any], Collection[str]]
 
 
@@ -368,7 +409,11 @@ class _Repository:
         return [rows[i] for i in sorted(self._index(name).get(key, ()))]
 
     def _keys(self) -> tuple[tuple[str, KeysOf], ...]:
-        return (*((name, keys_of) for name, keys_of, _ in self.unique), *self.indexed)
+        keys: tuple[tuple[str, KeysOf], ...] | None = type(self).__dict__.get("_all_keys")
+        if keys is None:  # once per class: the unique keys, then the `indexed` lookups
+            keys = (*((name, keys_of) for name, keys_of, _ in self.unique), *self.indexed)
+            type.__setattr__(type(self), "_all_keys", keys)
+        return keys
 
     def _written_print(self, aggregate: Any) -> Any:
         tracker = self._tracker
@@ -378,19 +423,29 @@ class _Repository:
 
     def _store(self, stored: Any, before: Any, print_: Any = None) -> None:
         """Write the row (and its fingerprint) and bring the indexes along, all undone on
-        rollback."""
-        self._journal.put(self._rows, stored.id, stored)
-        self._journal.put(self._db.prints.setdefault(self.kind, {}), stored.id, print_)
+        rollback. An index whose keys the row kept is left alone (most writes change a status,
+        not what a row is found by)."""
+        journal, row_id = self._journal, stored.id
+        journal.put(self._rows, row_id, stored)
+        journal.put(self._db.prints.setdefault(self.kind, {}), row_id, print_)
         for name, keys_of in self._keys():
+            new = keys_of(stored)
+            if type(new) is not list:
+                new = list(new)  # a generator would be spent by the first look
+            if before is not None:
+                old = list(keys_of(before))
+                if old == new:
+                    continue
+                gone, came = set(old) - set(new), set(new) - set(old)
+            else:
+                gone, came = set(), set(new)
             index = self._index(name)
-            old = set(keys_of(before)) if before is not None else set()
-            new = set(keys_of(stored))
-            for key in old - new:
-                index[key].discard(stored.id)
-                self._journal.then(functools.partial(_index_add, index, key, stored.id))
-            for key in new - old:
-                _index_add(index, key, stored.id)
-                self._journal.then(functools.partial(_index_discard, index, key, stored.id))
+            for key in gone:
+                index[key].discard(row_id)
+                journal.then(functools.partial(_index_add, index, key, row_id))
+            for key in came:
+                _index_add(index, key, row_id)
+                journal.then(functools.partial(_index_discard, index, key, row_id))
 
     # Written on flush under the journal; nothing to settle after the transaction ends.
     def after_commit(self) -> None: ...
@@ -401,6 +456,9 @@ class _Repository:
         return list(self._rows.values())
 
     def flush(self) -> None:
+        tracker = self._tracker
+        if isinstance(tracker, MemoryTracker) and not tracker.tracks(self.kind):
+            return  # most of a commit's repositories hold nothing of it
         for aggregate in self._tracker.new(self.kind):
             if aggregate.id in self._rows:
                 raise ConcurrencyConflict(f"{self.kind} {aggregate.id} already exists")

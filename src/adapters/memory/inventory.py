@@ -122,8 +122,7 @@ class InMemoryStockLevels:
         after_on_hand, after_reserved = row.on_hand + on_hand, row.reserved + reserved
         if not 0 <= after_reserved <= after_on_hand:
             return None
-        self._put(sku, warehouse_id,
-                  attrs.evolve(row, on_hand=after_on_hand, reserved=after_reserved))
+        self._put(sku, warehouse_id, StockRow(after_on_hand, after_reserved, row.settings))
         movement = StockMovement.record(
             self._ids.new_id(), sku, warehouse_id, info, on_hand_change=on_hand,
             reserved_change=reserved, on_hand_after=after_on_hand,

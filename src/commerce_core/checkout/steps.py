@@ -185,10 +185,10 @@ class CheckoutSteps:
             if taxes is None:
                 taxes = self._taxes_within(uow, cmd, now)
             breakdown = self._price(uow, cart, items, cmd, taxes, customer_id, shipping)
+            priced = {ln.line_id: ln for ln in breakdown.lines}  # one lookup per line, not a scan
             lines = [
                 CheckoutLine(line.sku, items[line.sku].product_id, items[line.sku].name,
-                             line.quantity, breakdown.line(line.id).unit_price,
-                             line.warehouse_id)
+                             line.quantity, priced[line.id].unit_price, line.warehouse_id)
                 for line in cart.lines
             ]
             saga = CheckoutSaga.start(

@@ -130,9 +130,9 @@ def allocate(
             take(index, (Part(line.warehouse_id, line.quantity),))
 
     open_lines = [i for i, line in enumerate(lines) if line.warehouse_id is None]
+    need = _need(lines, open_lines)
     whole = [s for s in sites if all(
-        free.get((lines[i].sku, s.warehouse_id), 0) >= _need(lines, open_lines, i)
-        for i in open_lines)]
+        free.get((sku, s.warehouse_id), 0) >= units for sku, units in need.items())]
     if open_lines and whole:
         rank = {s.warehouse_id: score(s, 1, 1, destination) for s in whole}
         chosen = _best(whole, rank)
@@ -161,10 +161,13 @@ def allocate(
     return [parts for parts in plan if parts is not None]
 
 
-def _need(lines: Sequence[Line], open_lines: Sequence[int], index: int) -> int:
-    """Units of a line's SKU all open lines need together (two lines may share a SKU)."""
-    sku = lines[index].sku
-    return sum(lines[i].quantity for i in open_lines if lines[i].sku == sku)
+def _need(lines: Sequence[Line], open_lines: Sequence[int]) -> dict[str, int]:
+    """Units of each SKU all open lines need together (two lines may share a SKU), in the
+    order the SKUs first appear; summed once for the order, not again for each line."""
+    need: dict[str, int] = {}
+    for i in open_lines:
+        need[lines[i].sku] = need.get(lines[i].sku, 0) + lines[i].quantity
+    return need
 
 
 def _insufficient(line: Line, available: int, warehouse_id: str | None) -> InsufficientStock:

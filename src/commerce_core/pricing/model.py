@@ -254,6 +254,15 @@ class ResolvedPrice:
     on_sale: bool
 
 
+def points_by_product(points: Iterable[PricePoint]) -> dict[str, list[PricePoint]]:
+    """Price rows grouped by product, in their order: what `resolve_price` looks through for
+    one line is its product's rows, not every row of the cart."""
+    found: dict[str, list[PricePoint]] = {}
+    for point in points:
+        found.setdefault(point.product_id, []).append(point)
+    return found
+
+
 def resolve_price(
     points: Iterable[PricePoint],
     *,

@@ -26,7 +26,13 @@ from commerce_core.pricing.engine import (
     PricingWarning,
     price_cart,
 )
-from commerce_core.pricing.model import Price, PriceChange, PricePoint, resolve_price
+from commerce_core.pricing.model import (
+    Price,
+    PriceChange,
+    PricePoint,
+    points_by_product,
+    resolve_price,
+)
 from commerce_core.pricing.ports import (
     ExchangeRates,
     NoRulePolicy,
@@ -170,12 +176,13 @@ class CartPricer:
                       at: datetime) -> ExchangeRateTable:
         """Rates only for lines that have no price in the cart's currency."""
         pairs: set[str] = set()
+        by_product = points_by_product(points)
         for line in cart.lines:
-            found = resolve_price(points, product_id=line.product_id, sku=line.sku,
+            own = by_product.get(line.product_id, ())
+            found = resolve_price(own, product_id=line.product_id, sku=line.sku,
                                   warehouse_id=line.warehouse_id, currency=cart.currency, at=at)
             if found is None:
-                pairs |= {p.currency for p in points
-                          if p.product_id == line.product_id and p.currency != cart.currency}
+                pairs |= {p.currency for p in own if p.currency != cart.currency}
         rates: list[ExchangeRate] = [self._rates.rate(c, cart.currency) for c in sorted(pairs)]
         return ExchangeRateTable.of(rates)
 

@@ -187,7 +187,9 @@ class MessageBus:
 
     def wanted(self, envelope: EventEnvelope) -> bool:
         """Whether any in-process subscriber will act on this event."""
-        return any(s.wants(envelope) for s in self._subscribers.get(envelope.type, ()))
+        group = self._subscribers.get(envelope.type)
+        # Asked twice for every committed event; most types have no subscriber in-process.
+        return group is not None and any(s.wants(envelope) for s in group)
 
     # -- commands -------------------------------------------------------------------------------
     def handle(self, command: Any, *, correlation_id: str | None = None) -> Any:

@@ -21,7 +21,7 @@ checked: they are looked up, not written as given, or have their own format.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from typing import Any, Final
 
 import attrs
@@ -77,27 +77,66 @@ def card_numbers_in(text: str) -> list[str]:
 def refuse_card_numbers(command: object) -> None:
     """Raise `CardNumberRefused` naming the first field of `command` (an attrs instance, looked
     into through nested attrs instances, sequences and mappings) that holds a card number."""
-    for path, text in _texts(command, type(command).__name__):
-        if card_numbers_in(text):
-            raise CardNumberRefused(
-                f"{path} looks like a payment card number; card numbers are never accepted "
-                "or stored (the payment provider takes them on its own page)",
-                field=path,
-            )
+    found = _first_card(command, (type(command).__name__,))
+    if found is not None:
+        path = "".join(_unwind(found))
+        raise CardNumberRefused(
+            f"{path} looks like a payment card number; card numbers are never accepted "
+            "or stored (the payment provider takes them on its own page)",
+            field=path,
+        )
 
 
-def _texts(value: Any, path: str) -> Iterator[tuple[str, str]]:
+# Every command passes through here, so the walk does no work a text too short to hold a card
+# number (most of them) does not need: the path is kept as a chain of parts and written out only
+# for the field that is refused, and each class's fields to look at are chosen once.
+_Path = tuple[Any, ...]  # (parent path, part) or (root name,)
+_TEXT_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _unwind(path: _Path) -> list[str]:
+    parts: list[str] = []
+    while len(path) == 2:
+        path, part = path
+        parts.append(part)
+    parts.append(path[0])
+    return parts[::-1]
+
+
+def _text_fields(cls: type) -> tuple[str, ...]:
+    names = _TEXT_FIELDS.get(cls)
+    if names is None:
+        names = _TEXT_FIELDS[cls] = tuple(
+            f.name for f in attrs.fields(cls) if not _NOT_TEXT.search(f.name))
+    return names
+
+
+def _first_card(value: Any, path: _Path) -> _Path | None:
+    """The path of the first text under `value` holding a card number, in field order."""
     if isinstance(value, str):
-        yield path, value
-    elif attrs.has(type(value)):
-        for field in attrs.fields(type(value)):
-            if not _NOT_TEXT.search(field.name):
-                yield from _texts(getattr(value, field.name), f"{path}.{field.name}")
+        return path if len(value) >= _SHORTEST and card_numbers_in(value) else None
+    cls = type(value)
+    if value is None or cls in _SCALARS:
+        return None
+    if attrs.has(cls):
+        for name in _text_fields(cls):
+            found = _first_card(getattr(value, name), (path, f".{name}"))
+            if found is not None:
+                return found
     elif isinstance(value, Mapping):
         # Entries by position: a key could be the very number the message must not repeat.
         for position, (key, item) in enumerate(value.items()):
-            yield from _texts(key, f"{path}[{position}]")
-            yield from _texts(item, f"{path}[{position}]")
+            found = (_first_card(key, (path, f"[{position}]"))
+                     or _first_card(item, (path, f"[{position}]")))
+            if found is not None:
+                return found
     elif isinstance(value, (list, tuple, set, frozenset)):
         for position, item in enumerate(value):
-            yield from _texts(item, f"{path}[{position}]")
+            found = _first_card(item, (path, f"[{position}]"))
+            if found is not None:
+                return found
+    return None
+
+
+_SHORTEST: Final = 14  # the shortest card number `card_numbers_in` finds
+_SCALARS: Final = frozenset({int, float, bool})

@@ -39,11 +39,17 @@ class DomainEvent:
     @property
     def aggregate_id(self) -> str:
         """The id of the aggregate the fact is about: the event's first field."""
-        first = attrs.fields(type(self))[0]
-        return str(getattr(self, first.name))
+        cls = type(self)
+        name = _FIRST_FIELD.get(cls)
+        if name is None:
+            name = _FIRST_FIELD[cls] = attrs.fields(cls)[0].name
+        return str(getattr(self, name))
 
     def payload(self) -> JsonDict:
         return _attrs_json(self)
+
+
+_FIRST_FIELD: dict[type, str] = {}
 
 
 def to_json(value: Any) -> Any:
@@ -69,13 +75,31 @@ def _identity(value: Any) -> Any:
 
 
 def _attrs_json(value: Any) -> JsonDict:
-    names = _FIELD_NAMES.get(type(value))
-    if names is None:
-        names = _FIELD_NAMES[type(value)] = tuple(a.name for a in attrs.fields(type(value)))
-    return {name: to_json(getattr(value, name)) for name in names}
+    cls = type(value)
+    translate = _ATTRS_JSON.get(cls)
+    if translate is None:
+        translate = _ATTRS_JSON[cls] = _compile_attrs_json(cls)
+    result: JsonDict = translate(value)
+    return result
 
 
-_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+# An attrs value (every event, and the values inside) turns into JSON by a function written for
+# its class at first use: a dict display naming each field, a plain JSON value taken as it is and
+# the rest passed to `to_json`. A checkout turns about 300 values into JSON, several per line.
+_ATTRS_JSON: dict[type, Any] = {}
+
+
+def _compile_attrs_json(cls: type) -> Any:
+    names = tuple(a.name for a in attrs.fields(cls))
+    if not all(name.isidentifier() and not name.startswith("__") for name in names):
+        return lambda value: {name: to_json(getattr(value, name)) for name in names}
+    items = ", ".join(
+        f"{name!r}: v if type(v := value.{name}) in plain else to_json(v)" for name in names)
+    scope: dict[str, Any] = {"plain": _PLAIN, "to_json": to_json, "type": type}
+    # Field names of the shop's own attrs classes, never data (checked to be identifiers).
+    exec(compile(f"def translate(value):\n    return {{{items}}}\n",
+                 f"<event json: {cls.__qualname__}>", "exec"), scope)
+    return scope["translate"]
 
 
 def _translator(cls: type) -> Any:

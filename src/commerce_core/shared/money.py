@@ -82,22 +82,24 @@ class Money:
             )
 
     def __add__(self, other: Money) -> Money:
-        self._same(other)
-        return Money(self.amount + other.amount, self.currency)
+        if self.currency != other.currency:
+            self._same(other)
+        return _valid(self.amount + other.amount, self.currency)
 
     def __sub__(self, other: Money) -> Money:
-        self._same(other)
-        return Money(self.amount - other.amount, self.currency)
+        if self.currency != other.currency:
+            self._same(other)
+        return _valid(self.amount - other.amount, self.currency)
 
     def __mul__(self, factor: int) -> Money:
         if isinstance(factor, bool) or not isinstance(factor, int):
             return NotImplemented
-        return Money(self.amount * factor, self.currency)
+        return _valid(self.amount * factor, self.currency)
 
     __rmul__ = __mul__
 
     def __neg__(self) -> Money:
-        return Money(-self.amount, self.currency)
+        return _valid(-self.amount, self.currency)
 
     def __lt__(self, other: Money) -> bool:
         self._same(other)
@@ -145,13 +147,27 @@ class Money:
         order = sorted(range(len(weights)), key=lambda i: (-remainders[i], i))
         for i in order[:leftover]:
             shares[i] += 1
-        return [Money(sign * s, self.currency) for s in shares]
+        return [_valid(sign * s, self.currency) for s in shares]
 
     def __str__(self) -> str:
         return f"{self.to_decimal():,.{exponent(self.currency)}f} {self.currency}"
 
     def to_dict(self) -> dict[str, int | str]:
         return {"amount": self.amount, "currency": self.currency}
+
+
+_new = object.__new__
+_set = object.__setattr__
+
+
+def _valid(amount: int, currency: str) -> Money:
+    """Money from parts already known to be valid: an integer (never a bool) and the currency of
+    a Money that exists. Arithmetic on Money makes tens of thousands of amounts per large order;
+    checking again what its operands were checked for at construction was a visible share."""
+    money: Money = _new(Money)
+    _set(money, "amount", amount)
+    _set(money, "currency", currency)
+    return money
 
 
 def total(amounts: Sequence[Money], currency: str) -> Money:

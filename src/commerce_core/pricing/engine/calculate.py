@@ -43,7 +43,13 @@ from commerce_core.pricing.errors import (
     PriceNotFound,
     TaxDestinationRequired,
 )
-from commerce_core.pricing.model import LOOKUP_ORDER, ResolvedPrice, resolve_price
+from commerce_core.pricing.model import (
+    LOOKUP_ORDER,
+    PricePoint,
+    ResolvedPrice,
+    points_by_product,
+    resolve_price,
+)
 from commerce_core.pricing.ports import (
     LineTax,
     PromotionEvaluator,
@@ -89,11 +95,12 @@ def _check_input(cart: PricingInput) -> list[CartLineInput]:
 
 
 def _base_price(line: CartLineInput, cart: PricingInput, context: PricingContext, at: datetime,
-                prices: PriceCatalogue, rates: ExchangeRateTable,
+                points: Sequence[PricePoint], rates: ExchangeRateTable,
                 warnings: list[PricingWarning]) -> tuple[PriceSource, Money, Money]:
-    """The line's list and base unit price in the cart's currency (spec pricing rules 1-2)."""
+    """The line's list and base unit price in the cart's currency (spec pricing rules 1-2), from
+    the price rows of the line's product (`points`)."""
     def lookup(currency: str) -> ResolvedPrice | None:
-        return resolve_price(prices.prices, product_id=line.product_id, sku=line.sku,
+        return resolve_price(points, product_id=line.product_id, sku=line.sku,
                              warehouse_id=line.warehouse_id, currency=currency, at=at)
 
     found = lookup(cart.currency)
@@ -101,7 +108,7 @@ def _base_price(line: CartLineInput, cart: PricingInput, context: PricingContext
         source = PriceSource(found.point.price_id, found.level, found.on_sale)
         return source, found.list_price, found.unit_price
     # Only another currency has a price: convert it, and say so.
-    others = sorted({p.currency for p in prices.prices if p.product_id == line.product_id}
+    others = sorted({p.currency for p in points if p.product_id == line.product_id}
                     - {cart.currency})
     candidates = [r for r in (lookup(c) for c in others) if r is not None]
     if not candidates:
@@ -130,9 +137,13 @@ def _based_lines(lines: Sequence[CartLineInput], cart: PricingInput, customer: C
     units: Counter[tuple[str, str | None]] = Counter()
     for line in lines:
         units[(line.product_id, line.sku)] += line.quantity
+    # Each line looks at its own product's rows only: scanning every row of the cart's products
+    # for each line made pricing grow with the square of the lines.
+    by_product = points_by_product(prices.prices)
     based = []
     for line in lines:
-        source, list_unit, base_unit = _base_price(line, cart, context, at, prices, rates,
+        source, list_unit, base_unit = _base_price(line, cart, context, at,
+                                                   by_product.get(line.product_id, ()), rates,
                                                    warnings)
         subject = RuleSubject(
             product_id=line.product_id, sku=line.sku,
