@@ -27,9 +27,9 @@ from tests.statements import Counted, counting
 
 # (statements, transactions) per use case and dialect; what each statement of place order is
 # for is in docs/adr/0034-statement-plan.md; its reads of tax rules, promotions, price rules and
-# warehouses are one read of their versions when the engine has them cached (ADR 0036). Place order stores the order's risk assessment
-# with its other writes; with an email, IP or card to count by, one read of earlier
-# assessments more ("place order, risk keys"). Capture asks first
+# warehouses are one read of their versions when the engine has them cached (ADR 0036). Place
+# order stores the order's risk assessment with its other writes; with an email, IP or card to
+# count by, one read of earlier assessments more ("place order, risk keys"). Capture asks first
 # whether a risk review holds the order's money (one read in a transaction of its own). Each
 # payment change appends a ledger row; a payment is read with its ledger and its disputes (one
 # query for both); a capture is written down before the gateway is asked, so a lost answer is
