@@ -160,8 +160,8 @@ def stored(
 def referenced(
     repository: Callable[[AggregateStore[A], ReferenceReads], R], mapping: AggregateMap[A]
 ) -> Slot[R]:
-    """A repository of reference data: its read-only pricing reads go through the engine's
-    cache of reference rows (ADR 0036)."""
+    """A repository of reference data: the reads pricing and allocation make at every checkout
+    go through the engine's cache of reference rows (ADR 0036)."""
     return Slot(lambda scope: repository(
         AggregateStore(scope.db, scope.tracker, mapping), scope.reference))
 
