@@ -111,4 +111,4 @@ def test_local_commands_need_no_token(
 ) -> None:
     monkeypatch.delenv("COMMERCE_TOKEN")
 
-    assert "0026" in succeeded(commerce_cli("--database-url", database_url, "db", "current"))
+    assert "0027" in succeeded(commerce_cli("--database-url", database_url, "db", "current"))

@@ -115,7 +115,7 @@ def test_an_empty_database_is_at_no_revision_until_upgraded(url: str) -> None:
     sql.upgrade(url)
 
     assert before is None
-    assert sql.current_revision(url) == head_revision() == "0026"
+    assert sql.current_revision(url) == head_revision() == "0027"
     assert set(metadata.tables) | {"alembic_version"} == table_names(url) - ENGINE_SPECIFIC
 
 

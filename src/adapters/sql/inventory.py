@@ -8,9 +8,11 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
-from adapters.sql.aggregates import AggregateMap, AggregateRepository
+from adapters.sql.aggregates import AggregateMap, AggregateRepository, AggregateStore
 from adapters.sql.codec import IGNORED, RowCodec, by_value, child_values, column, flat
 from adapters.sql.columns import CodePointOrder
+from adapters.sql.reference import WAREHOUSES as WAREHOUSES_KIND
+from adapters.sql.reference import ReferenceReads, read
 from adapters.sql.tables.inventory import (
     distributor_regions,
     distributors,
@@ -61,11 +63,19 @@ _WAREHOUSES = (
 
 
 class SqlWarehouseRepository(AggregateRepository[Warehouse]):
+    def __init__(self, store: AggregateStore[Warehouse],
+                 reference: ReferenceReads | None = None) -> None:
+        super().__init__(store)
+        self._reference = reference
+
     def by_code(self, code: str) -> Warehouse | None:
         return self._store.first(_WAREHOUSE_BY_CODE, {"code": code})
 
     def list(self) -> list[Warehouse]:
-        return self._store.all(_WAREHOUSES)
+        """Through the reference cache: allocation reads this at every checkout. Each unit of
+        work decodes its own tracked warehouses from the cached rows (ADR 0036)."""
+        return self._store.load(read(self._reference, self._store.db, WAREHOUSES_KIND, "all",
+                                     _WAREHOUSES))
 
 
 # -- distributors -------------------------------------------------------------------------------

@@ -11,6 +11,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from adapters.sql.aggregates import AggregateMap, AggregateRepository, AggregateStore, Row
 from adapters.sql.codec import IGNORED, RowCodec, by_value, column, flat, money
+from adapters.sql.reference import PRICE_RULES as RULES_KIND
+from adapters.sql.reference import ReferenceReads, read
 from adapters.sql.tables.pricing import price_rules, price_sequences, prices
 from adapters.sql.terms import TERM
 from adapters.sql.transaction import SqlTransaction
@@ -121,8 +123,16 @@ _ALL_RULES = sa.select(price_rules)
 
 
 class SqlPriceRuleRepository(AggregateRepository[PriceRule]):
+    def __init__(self, store: AggregateStore[PriceRule],
+                 reference: ReferenceReads | None = None) -> None:
+        super().__init__(store)
+        self._reference = reference
+
     def live(self, at: datetime) -> list[PriceRule]:
-        rules = [r for r in self._store.all(_LIVE_RULES) if r.definition.live_at(at)]
+        """Pricing's read: the active rows from the reference cache, their window checked
+        against `at` here."""
+        rows = read(self._reference, self._store.db, RULES_KIND, "active", _LIVE_RULES)
+        rules = [r for r in self._store.load(rows) if r.definition.live_at(at)]
         return sorted(rules, key=lambda r: r.definition.order_key)
 
     def list(self) -> list[PriceRule]:

@@ -16,9 +16,11 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from adapters.sql.aggregates import AggregateMap, AggregateRepository, AggregateStore
+from adapters.sql.aggregates import AggregateMap, AggregateRepository, AggregateStore, Row
 from adapters.sql.codec import AS_JSON_LIST, IGNORED, RowCodec, by_value, column, flat, money
 from adapters.sql.pricing import upsert
+from adapters.sql.reference import PROMOTIONS as PROMOTIONS_KIND
+from adapters.sql.reference import ReferenceReads, read
 from adapters.sql.tables.promotion import (
     campaigns,
     coupon_customer_usage,
@@ -68,14 +70,25 @@ CAMPAIGNS = AggregateMap[Campaign](
 )
 
 
+_CAMPAIGNS_BY_IDS = (sa.select(campaigns)
+                     .where(campaigns.c.id.in_(sa.bindparam("ids", expanding=True)))
+                     .order_by(campaigns.c.id))
+
+
 class SqlCampaignRepository(AggregateRepository[Campaign]):
+    def __init__(self, store: AggregateStore[Campaign],
+                 reference: ReferenceReads | None = None) -> None:
+        super().__init__(store)
+        self._reference = reference
+
     def by_ids(self, campaign_ids: Collection[str]) -> list[Campaign]:
+        """Pricing's read (the campaigns of the live promotions), through the reference cache:
+        one entry per set of ids."""
         if not campaign_ids:
             return []
-        return self._store.all(
-            sa.select(campaigns).where(campaigns.c.id.in_(sorted(set(campaign_ids))))
-            .order_by(campaigns.c.id)
-        )
+        ids = tuple(sorted(set(campaign_ids)))
+        return self._store.load(read(self._reference, self._store.db, PROMOTIONS_KIND,
+                                     ("campaigns", ids), _CAMPAIGNS_BY_IDS, {"ids": list(ids)}))
 
     def list(self, *, active_only: bool = False) -> list[Campaign]:
         statement = sa.select(campaigns).order_by(campaigns.c.starts_at, campaigns.c.id)
@@ -105,18 +118,32 @@ PROMOTIONS = AggregateMap[Promotion](
 )
 
 
+_ACTIVE_PROMOTIONS = sa.select(promotions).where(promotions.c.is_active)
+
+
+def _open_at(row: Row, at: datetime) -> bool:
+    """The window `live` asks the database for, `starts_at <= at < ends_at`, on a cached row."""
+    return ((row.starts_at is None or row.starts_at <= at)
+            and (row.ends_at is None or row.ends_at > at))
+
+
 class SqlPromotionRepository(AggregateRepository[Promotion]):
+    def __init__(self, store: AggregateStore[Promotion],
+                 reference: ReferenceReads | None = None) -> None:
+        super().__init__(store)
+        self._reference = reference
+
     def for_campaign(self, campaign_id: str) -> list[Promotion]:
         found = self._store.all(
             sa.select(promotions).where(promotions.c.campaign_id == campaign_id))
         return sorted(found, key=lambda p: p.definition.order_key)
 
     def live(self, at: datetime) -> list[Promotion]:
-        c = promotions.c
-        found = self._store.all(sa.select(promotions).where(
-            c.is_active, sa.or_(c.starts_at.is_(None), c.starts_at <= at),
-            sa.or_(c.ends_at.is_(None), c.ends_at > at),
-        ))
+        """Pricing's read: the active rows from the reference cache, their window checked
+        against `at` here, before any is decoded."""
+        rows = read(self._reference, self._store.db, PROMOTIONS_KIND, "active",
+                    _ACTIVE_PROMOTIONS)
+        found = self._store.load([row for row in rows if _open_at(row, at)])
         return sorted(found, key=lambda p: p.definition.order_key)
 
     def by_ids(self, promotion_ids: Collection[str]) -> list[Promotion]:

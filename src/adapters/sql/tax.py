@@ -6,8 +6,9 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
-from adapters.sql.aggregates import AggregateMap, AggregateRepository
+from adapters.sql.aggregates import AggregateMap, AggregateRepository, AggregateStore
 from adapters.sql.codec import AS_JSON_LIST, IGNORED, RowCodec, column, flat
+from adapters.sql.reference import TAX, ReferenceReads, read
 from adapters.sql.tables.tax import tax_rules
 from commerce_core.tax.errors import TaxRuleNotFound
 from commerce_core.tax.model import TaxRule, TaxRuleDefinition
@@ -26,12 +27,21 @@ TAX_RULES = AggregateMap[TaxRule](
     ),
 )
 _C = tax_rules.c
+_FOR_COUNTRY = (sa.select(tax_rules).where(_C.country_code == sa.bindparam("country"))
+                .order_by(_C.created_at, _C.id))
 
 
 class SqlTaxRuleRepository(AggregateRepository[TaxRule]):
+    def __init__(self, store: AggregateStore[TaxRule],
+                 reference: ReferenceReads | None = None) -> None:
+        super().__init__(store)
+        self._reference = reference
+
     def for_country(self, country_code: str) -> list[TaxRule]:
-        return self._store.all(sa.select(tax_rules).where(_C.country_code == country_code)
-                               .order_by(_C.created_at, _C.id))
+        """Pricing's read, through the reference cache (one entry per country)."""
+        rows = read(self._reference, self._store.db, TAX, ("country", country_code),
+                    _FOR_COUNTRY, {"country": country_code})
+        return self._store.load(rows)
 
     def list(self) -> list[TaxRule]:
         return self._store.all(sa.select(tax_rules)

@@ -104,6 +104,7 @@ from adapters.sql.promotion import (
     SqlPromotionRepository,
     SqlPromotionUsageLedger,
 )
+from adapters.sql.reference import ReferenceCache, ReferenceReads
 from adapters.sql.returns import RETURNS, SqlReturnRepository
 from adapters.sql.review import (
     RATING_SUMMARIES,
@@ -144,6 +145,7 @@ class SqlScope:
     tracker: Tracker
     clock: Clock
     ids: IdGenerator
+    reference: ReferenceReads
 
 
 def stored(
@@ -153,6 +155,15 @@ def stored(
 ) -> Slot[R]:
     """An aggregate repository over its store: the store writes it on commit."""
     return Slot(lambda scope: repository(store(scope.db, scope.tracker, mapping)))
+
+
+def referenced(
+    repository: Callable[[AggregateStore[A], ReferenceReads], R], mapping: AggregateMap[A]
+) -> Slot[R]:
+    """A repository of reference data: the reads pricing and allocation make at every checkout
+    go through the engine's cache of reference rows (ADR 0036)."""
+    return Slot(lambda scope: repository(
+        AggregateStore(scope.db, scope.tracker, mapping), scope.reference))
 
 
 class SqlUnitOfWork(TrackedUnitOfWork):
@@ -166,7 +177,7 @@ class SqlUnitOfWork(TrackedUnitOfWork):
 
     products = stored(SqlProductRepository, PRODUCTS)
     categories = stored(SqlCategoryRepository, CATEGORIES)
-    warehouses = stored(SqlWarehouseRepository, WAREHOUSES)
+    warehouses = referenced(SqlWarehouseRepository, WAREHOUSES)
     distributors = stored(SqlDistributorRepository, DISTRIBUTORS)
     reservations = stored(SqlReservationRepository, RESERVATIONS)
     adjustments = stored(SqlAdjustmentRequestRepository, ADJUSTMENTS)
@@ -181,11 +192,11 @@ class SqlUnitOfWork(TrackedUnitOfWork):
     fulfillments = stored(SqlFulfillmentRepository, FULFILLMENTS)
     picklists = stored(SqlPicklistRepository, PICKLISTS)
     prices = stored(SqlPriceRepository, PRICES, PriceStore)
-    price_rules = stored(SqlPriceRuleRepository, PRICE_RULES)
-    campaigns = stored(SqlCampaignRepository, CAMPAIGNS)
-    promotions = stored(SqlPromotionRepository, PROMOTIONS)
+    price_rules = referenced(SqlPriceRuleRepository, PRICE_RULES)
+    campaigns = referenced(SqlCampaignRepository, CAMPAIGNS)
+    promotions = referenced(SqlPromotionRepository, PROMOTIONS)
     coupons = stored(SqlCouponRepository, COUPONS, CouponStore)
-    tax_rules = stored(SqlTaxRuleRepository, TAX_RULES)
+    tax_rules = referenced(SqlTaxRuleRepository, TAX_RULES)
     notifications = stored(SqlNotificationRepository, NOTIFICATIONS)
     notification_preferences = stored(SqlPreferencesRepository, PREFERENCES)
     customers = stored(SqlCustomerRepository, CUSTOMERS)
@@ -220,11 +231,14 @@ class SqlUnitOfWork(TrackedUnitOfWork):
     outbox = Slot(lambda s: SqlOutbox(s.db, s.clock))
     inbox = Slot(lambda s: SqlInbox(s.db, s.clock))
 
-    def __init__(self, engine: Engine, clock: Clock, ids: IdGenerator) -> None:
+    def __init__(self, engine: Engine, clock: Clock, ids: IdGenerator,
+                 reference: ReferenceCache | None = None) -> None:
         tracker = Tracker(ids, clock)
         super().__init__(tracker)
         self._db = SqlTransaction(engine)
-        self.scope = SqlScope(self._db, tracker, clock, ids)
+        # Without the factory's cache, one of its own: nothing is shared with another unit of work.
+        self._reference = ReferenceReads(self._db, reference or ReferenceCache())
+        self.scope = SqlScope(self._db, tracker, clock, ids, self._reference)
 
     @property
     def transaction(self) -> SqlTransaction:
@@ -233,23 +247,28 @@ class SqlUnitOfWork(TrackedUnitOfWork):
         return self._db
 
     def _commit_transaction(self) -> None:
+        self._reference.transaction_ended()
         self._db.commit()
 
     def _rollback_transaction(self) -> None:
+        self._reference.transaction_ended()
         self._db.rollback()
 
     def _end(self) -> None:
+        self._reference.transaction_ended()
         self._db.close()
 
 
 class SqlUnitOfWorkFactory:
-    """Opens units of work on one engine (and its connection pool)."""
+    """Opens units of work on one engine (and its connection pool); they share the engine's
+    cache of reference data, each checking it against the versions its transaction reads."""
 
     def __init__(self, engine: Engine, clock: Clock, ids: IdGenerator) -> None:
         self.engine, self._clock, self._ids = engine, clock, ids
+        self.reference = ReferenceCache()
 
     def __call__(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.engine, self._clock, self._ids)
+        return SqlUnitOfWork(self.engine, self._clock, self._ids, self.reference)
 
     def dispose(self) -> None:
         """Close the pooled connections (tests and shutdown)."""

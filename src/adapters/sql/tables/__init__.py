@@ -43,6 +43,7 @@ from adapters.sql.tables import (  # noqa: E402
     payment,
     pricing,
     promotion,
+    reference,
     returns,
     review,
     search,
@@ -55,6 +56,6 @@ from adapters.sql.tables import (  # noqa: E402
 __all__ = [
     "NAMING_CONVENTION", "analytics", "audit", "cart", "catalog", "checkout", "customer", "fraud",
     "fulfillment", "giftcard", "identity", "inventory", "ledger", "loyalty", "messaging",
-    "metadata", "notification", "ordering", "payment", "pricing", "promotion", "returns",
-    "review", "search", "shipping", "shipping_methods", "tax", "webhooks",
+    "metadata", "notification", "ordering", "payment", "pricing", "promotion", "reference",
+    "returns", "review", "search", "shipping", "shipping_methods", "tax", "webhooks",
 ]
