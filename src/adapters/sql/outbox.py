@@ -112,9 +112,14 @@ class SqlOutbox:
             }
             for envelope in envelopes
         ]
+        if self._db.is_postgres:
+            # Numbered by the identity column, in the order given; sent with the commit's
+            # other writes.
+            self._db.insert(outbox, rows, _INSERT)
+            return
         # On SQLite the unit of work's BEGIN IMMEDIATE holds the write lock, so no other
         # transaction can take the same numbers.
-        self._db.execute(_INSERT if self._db.is_postgres else _INSERT_NUMBERED, rows)
+        self._db.execute(_INSERT_NUMBERED, rows)
 
     def pending(self, limit: int) -> list[EventEnvelope]:
         statement = _PENDING_CLAIMED if self._db.is_postgres else _PENDING

@@ -260,7 +260,7 @@ class SqlStockLevels:
             return None
         movement = attrs.evolve(movement, on_hand_after=after.on_hand,
                                 reserved_after=after.reserved)
-        self._db.execute(_INSERT_MOVEMENT, _movement_row(movement))
+        self._db.insert(stock_movements, [_movement_row(movement)], _INSERT_MOVEMENT)
         return movement
 
     def change_many(self, changes: Sequence[StockChange]) -> builtins.list[StockMovement | None]:
@@ -311,8 +311,9 @@ class SqlStockLevels:
             )
             results[index] = movement
             recorded.append(_movement_row(movement))
-        if recorded:
-            self._db.execute(_INSERT_MOVEMENT, recorded)
+        # Queued with the transaction's other writes where they are batched: nothing waits
+        # for the ledger rows, and any later statement is sent after them.
+        self._db.insert(stock_movements, recorded, _INSERT_MOVEMENT)
 
     def items_for(self, skus: Collection[str], *, lock: bool = False) -> builtins.list[StockItem]:
         if not skus:

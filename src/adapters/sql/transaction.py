@@ -1,14 +1,22 @@
-"""A unit of work's connection: opened by the first statement, the one path all statements take."""
+"""A unit of work's connection: opened by the first statement, the one path all statements take.
+
+On PostgreSQL, writes whose answer nobody waits for (new rows, versioned updates of aggregates)
+are queued (`insert`, `update_versioned`) and sent as one statement (`adapters.sql.batch`) when
+the transaction commits, or before any other statement, which may depend on them. SQLite sends
+each at once, as before.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from typing import Any, NoReturn
 
+import sqlalchemy as sa
 from sqlalchemy.engine import Connection, CursorResult, Engine
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql.base import Executable
 
+from adapters.sql.batch import WriteBatch, check_counts
 from adapters.sql.errors import translate_failure
 
 Params = Mapping[str, Any] | Sequence[Mapping[str, Any]] | None
@@ -25,12 +33,27 @@ class SqlTransaction:
         self._engine = engine
         self.dialect = engine.dialect.name
         self._connection: Connection | None = None
+        self._batch = WriteBatch(engine.dialect) if self.dialect == "postgresql" else None
 
     @property
     def is_postgres(self) -> bool:
         return self.dialect == "postgresql"
 
+    @property
+    def batching(self) -> bool:
+        """Whether writes are queued and sent together (PostgreSQL) or sent at once."""
+        return self._batch is not None
+
     def execute(self, statement: Executable, params: Params = None) -> CursorResult[Any]:
+        """Run `statement` after the writes queued so far (it may read or refer to them)."""
+        if self._batch:
+            self.send_queued()
+        return self.execute_before_queued(statement, params)
+
+    def execute_before_queued(self, statement: Executable,
+                              params: Params = None) -> CursorResult[Any]:
+        """Run `statement` at once, ahead of the queued writes: for one that cannot depend on
+        them (a delete of child rows whose re-insert is queued)."""
         connection = self._connection
         if connection is None:
             connection = self._connection = self._engine.connect()
@@ -39,7 +62,49 @@ class SqlTransaction:
         except DBAPIError as exc:
             _raise_translated(exc)
 
+    def insert(self, table: sa.Table, rows: Sequence[Mapping[str, Any]],
+               statement: Executable | None = None) -> None:
+        """Insert `rows` into `table`: queued when batching, else at once (by `statement`,
+        `table.insert()` if not given)."""
+        if not rows:
+            return
+        if self._batch is not None:
+            self._batch.insert(table, rows)
+        else:
+            self.execute(table.insert() if statement is None else statement, rows)
+
+    def update_versioned(self, table: sa.Table, kind: str, rows: Sequence[Mapping[str, Any]],
+                         expected: Sequence[int]) -> None:
+        """Queue the update of root rows (each with its `id`, without `version`) where their
+        version is `expected`, bumping it; a row another transaction changed fails the send
+        (`ConcurrencyConflict`). Only when batching."""
+        assert self._batch is not None
+        if not self._batch.update(table, kind, rows, expected):
+            self.send_queued()
+            self._batch.update(table, kind, rows, expected)
+
+    def send_queued(self) -> None:
+        """Send the queued writes now, as one statement."""
+        batch = self._batch
+        if not batch:
+            return
+        assert batch is not None
+        text, params, checks = batch.take()
+        counts = self._exec_driver_sql(text, params).one()
+        check_counts(counts, checks)
+
+    def _exec_driver_sql(self, text: str, params: dict[str, Any]) -> CursorResult[Any]:
+        connection = self._connection
+        if connection is None:
+            connection = self._connection = self._engine.connect()
+        try:
+            return connection.exec_driver_sql(text, params)
+        except DBAPIError as exc:
+            _raise_translated(exc)
+
     def commit(self) -> None:
+        if self._batch:
+            self.send_queued()
         if self._connection is not None and self._connection.in_transaction():
             try:
                 self._connection.commit()
@@ -47,10 +112,14 @@ class SqlTransaction:
                 _raise_translated(exc)
 
     def rollback(self) -> None:
+        if self._batch is not None:
+            self._batch.clear()
         if self._connection is not None and self._connection.in_transaction():
             self._connection.rollback()
 
     def close(self) -> None:
+        if self._batch is not None:
+            self._batch.clear()
         connection, self._connection = self._connection, None
         if connection is not None:
             try:
