@@ -32,7 +32,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from commerce_core.app import Commerce
 from commerce_core.ports import Ports
-from commerce_core.shared.bus import Relay, Subscriber, SubscriberFn
+from commerce_core.shared.bus import BatchFn, Relay, Subscriber, SubscriberFn
 from commerce_core.shared.events import EventEnvelope
 
 TracingMode = Literal["off", "on", "console", "otlp"]
@@ -188,7 +188,18 @@ def instrument(commerce: Commerce, tracer: Tracer) -> None:
 
         return run
 
-    commerce.bus.instrument(command, subscribers=subscriber, relay=relay)
+    def batch(wired: Subscriber, fn: BatchFn) -> BatchFn:
+        title = f"events {wired.name}"
+
+        def run(envelopes: Sequence[EventEnvelope], uow: Any) -> None:
+            with tracer.start_as_current_span(title, kind=SpanKind.CONSUMER) as span:
+                span.set_attribute("commerce.subscriber", wired.name)
+                span.set_attribute("commerce.events", len(envelopes))
+                fn(envelopes, uow)
+
+        return run
+
+    commerce.bus.instrument(command, subscribers=subscriber, batches=batch, relay=relay)
 
 
 # -- HTTP -----------------------------------------------------------------------------------

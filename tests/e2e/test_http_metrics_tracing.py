@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+import attrs
 import pytest
 from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
@@ -21,6 +22,7 @@ from entrypoints.settings import Settings
 from entrypoints.tracing import TracingMiddleware, instrument, traced_ports
 from tests.e2e.conftest import OPERATOR_TOKEN, Api, seed_shop, settings
 from tests.e2e.tokens import shopper_client
+from tests.unit.analytics.support import ANALYTICS, analytics_ports
 
 
 @pytest.fixture
@@ -111,6 +113,31 @@ def test_the_subscribers_that_react_are_in_the_command_s_trace(
         assert unit.name == "unit_of_work"
         assert unit.parent is not None
         assert unit.parent.span_id == relay.context.span_id
+
+
+def test_a_batch_subscriber_is_one_span_for_the_events_of_a_pass(
+        tracer: Tracer, exporter: InMemorySpanExporter) -> None:
+    ports = attrs.evolve(adapters.memory.bundle(gateway=ScriptedPaymentGateway(),
+                                                clock=FrozenClock(), ids=SequentialIds()),
+                         analytics=analytics_ports())
+    commerce = Commerce(traced_ports(ports, tracer))
+    instrument(commerce, tracer)
+    seed_shop(commerce)
+    cart_id = commerce.cart.create("VND")
+    commerce.cart.add_item(cart_id, "LINEN-SHIRT-M", 1)
+    exporter.clear()
+
+    commerce.checkout.place_order(cart_id, idempotency_key="traced-batch")
+
+    spans = exporter.get_finished_spans()
+    (batch,) = [s for s in spans if s.name == f"events {ANALYTICS[0]}"]
+    attributes: dict[str, Any] = dict(batch.attributes or {})
+    assert attributes["commerce.subscriber"] == ANALYTICS[0]
+    assert attributes["commerce.events"] >= 5  # checkout started … completed, in one span
+    (relay,) = [s for s in spans if s.name == "relay"]
+    assert batch.context is not None
+    assert relay.context is not None
+    assert batch.context.trace_id == relay.context.trace_id
 
 
 def test_a_refused_command_is_an_error_span(traced_api: Api,

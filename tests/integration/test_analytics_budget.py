@@ -90,3 +90,27 @@ def test_an_event_delivered_alone_costs_the_inbox_and_the_batch_of_one(shop: Sho
         assert shop.commerce.bus.deliver(event, only=ANALYTICS) == {}
 
     assert (counted.statements, counted.transactions) == ONE_DELIVERED[shop.dialect]
+
+
+# The in-process relay hands analytics a pass's events at once: one transaction reads the
+# inbox for all of them, records the batch and writes their inbox rows; the relay then marks
+# them published in a transaction of its own.
+RELAYED = {"sqlite": (7, 2), "postgresql": (5, 2)}
+
+
+@pytest.mark.parametrize("count", [2, 40])
+def test_a_relayed_pass_costs_analytics_one_transaction_whatever_its_size(shop: Shop,
+                                                                          count: int) -> None:
+    e = Events()
+    events = [e.cart("cart.created", f"c{n}", DAY1 + timedelta(seconds=n), customer_id=None)
+              for n in range(count)]
+    assert all({s.name for s in shop.commerce.bus.subscribers()
+                if s.event_type == event.type} == set(ANALYTICS) for event in events)
+
+    with shop.counting() as counted:
+        assert shop.commerce.bus.relay(events) == count
+
+    assert (counted.statements, counted.transactions) == RELAYED[shop.dialect]
+    with shop.counting() as again:
+        assert shop.commerce.bus.relay(events) == count  # a redelivery: the inbox absorbs it
+    assert again.transactions == 2

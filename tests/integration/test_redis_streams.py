@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
+import attrs
 import pytest
 import redis
 
@@ -150,6 +151,73 @@ def test_a_failing_subscriber_dead_letters_after_exactly_n_attempts_then_replays
 
     assert recorder.applied == [5]
     assert dead_letters.list("test.recorder") == []
+
+
+class BatchRecorder(Recorder):
+    """A subscriber that takes batches (as analytics does); `bad` payloads fail it."""
+
+    def __init__(self, bad: int | None = None) -> None:
+        super().__init__()
+        self.batches: list[list[int]] = []
+        self.bad = bad
+
+    def __call__(self, envelope: EventEnvelope, uow: Any) -> None:
+        if envelope.payload["n"] == self.bad:
+            raise RuntimeError("the subscriber has a bug")
+        super().__call__(envelope, uow)
+
+    def batch(self, envelopes: Any, uow: Any) -> None:
+        numbers = [int(e.payload["n"]) for e in envelopes]
+        if self.bad in numbers:
+            raise RuntimeError("the subscriber has a bug")
+        self.batches.append(numbers)
+        self.applied.extend(numbers)
+
+
+def _wire_batch(recorder: BatchRecorder) -> Commerce:
+    commerce = make_commerce(dispatch_in_process=False)
+    commerce.bus.subscribe(Subscriber("test.batch", "order.noted", recorder,
+                                      batch=recorder.batch))
+    return commerce
+
+
+def test_a_batch_subscriber_applies_each_read_in_one_transaction(
+    client: redis.Redis, layout: StreamLayout
+) -> None:
+    recorder = BatchRecorder()
+    commerce = _wire_batch(recorder)
+    events = [_envelope("order.noted", "o1", n) for n in range(12)]
+    RedisStreamsPublisher(client, layout).publish(events)
+    consumer = StreamConsumer(client, commerce.bus, "test.batch", ["order.noted"], "c1",
+                              settings=attrs.evolve(SETTINGS, batch=5), layout=layout)
+
+    _drain(consumer)
+
+    assert recorder.batches == [[0, 1, 2, 3, 4], [5, 6, 7, 8, 9], [10, 11]]
+    assert recorder.calls == 0  # never one at a time
+    assert bus_status(client, layout)["groups"]["test.batch"]["pending"] == 0
+    with commerce.ports.uow() as uow:
+        assert uow.inbox.seen_among("test.batch", [e.id for e in events]) == {
+            e.id for e in events}
+
+
+def test_a_failing_batch_falls_back_to_single_entries_and_dead_letters_only_the_bad_one(
+    client: redis.Redis, layout: StreamLayout
+) -> None:
+    recorder = BatchRecorder(bad=2)
+    commerce = _wire_batch(recorder)
+    RedisStreamsPublisher(client, layout).publish(
+        [_envelope("order.noted", "o1", n) for n in range(4)])
+    consumer = StreamConsumer(client, commerce.bus, "test.batch", ["order.noted"], "c1",
+                              settings=SETTINGS, layout=layout)
+
+    _drain(consumer)
+
+    assert recorder.batches == []
+    assert recorder.applied == [0, 1, 3]
+    letters = DeadLetters(client, layout).list("test.batch")
+    assert [(d.attempts, d.envelope.payload) for d in letters] == [(3, {"n": 2})]
+    assert bus_status(client, layout)["groups"]["test.batch"]["pending"] == 0
 
 
 def test_two_subscribers_each_see_every_event(client: redis.Redis, layout: StreamLayout) -> None:

@@ -165,3 +165,71 @@ def test_an_event_every_subscriber_declines_costs_no_transaction_and_no_inbox_ro
         assert [uow.inbox.seen("test.cod_only", e.id) for e in confirmed] == [False, True]
         assert uow.outbox.stats()["pending"] == 0
     assert calls == [confirmed[1].id]
+
+
+class Recorder:
+    """A batch subscriber over several event types, as analytics is; `bad` events fail it."""
+
+    name = "test.recorder"
+
+    def __init__(self, bad: str = "") -> None:
+        self.batches: list[list[str]] = []
+        self.singles: list[str] = []
+        self.bad = bad
+
+    def __call__(self, envelope: EventEnvelope, uow: Any) -> None:
+        self._check([envelope])
+        self.singles.append(envelope.type)
+
+    def batch(self, envelopes: Any, uow: Any) -> None:
+        self._check(envelopes)
+        self.batches.append([e.type for e in envelopes])
+
+    def _check(self, envelopes: Any) -> None:
+        if any(e.type == self.bad for e in envelopes):
+            raise RuntimeError(f"cannot read {self.bad}")
+
+    def subscribe(self, commerce: Any, *types: str) -> None:
+        for event_type in types:
+            commerce.bus.subscribe(Subscriber(self.name, event_type, self, batch=self.batch))
+
+
+TYPES = ("checkout.started", "order.created", "order.confirmed", "checkout.completed")
+
+
+def test_a_batch_subscriber_gets_each_pass_of_the_relay_at_once() -> None:
+    commerce = make_commerce()
+    stock_shop(commerce)
+    recorder = Recorder()
+    recorder.subscribe(commerce, *TYPES)
+
+    commerce.checkout.place_order(cart_with(commerce, (SHIRT, 1)))
+
+    # A command's events are relayed once it returns: one call, one transaction for all.
+    assert [sorted(batch) for batch in recorder.batches] == [sorted(TYPES)]
+    assert recorder.singles == []
+    with commerce.ports.uow() as uow:
+        delivered = [e for e in every_event(uow) if e.type in TYPES]
+        assert all(uow.inbox.seen(recorder.name, e.id) for e in delivered)
+        assert uow.outbox.stats()["pending"] == 0
+
+    commerce.bus.relay(delivered)  # delivered again: the inbox absorbs it
+    assert len(recorder.batches) == 1
+
+
+def test_a_failing_batch_is_applied_one_event_at_a_time_and_only_the_bad_event_waits() -> None:
+    commerce = make_commerce()
+    stock_shop(commerce)
+    recorder = Recorder(bad="order.created")
+    recorder.subscribe(commerce, *TYPES)
+
+    commerce.checkout.place_order(cart_with(commerce, (SHIRT, 1)))
+
+    # The batch failed, so each event went through alone: all but the bad one.
+    assert recorder.batches == []
+    assert sorted(recorder.singles) == sorted(set(TYPES) - {"order.created"})
+    with commerce.ports.uow() as uow:
+        assert uow.outbox.stats()["pending"] == 1  # due again after a backoff
+        seen = {e.type: uow.inbox.seen(recorder.name, e.id) for e in every_event(uow)
+                if e.type in TYPES}
+    assert seen == {t: t != "order.created" for t in TYPES}

@@ -116,6 +116,13 @@ class InMemoryInbox:
     def seen(self, consumer: str, event_id: str) -> bool:
         return (consumer, event_id) in self._db.inbox
 
+    def seen_among(self, consumer: str, event_ids: Sequence[str]) -> set[str]:
+        return {e for e in event_ids if (consumer, e) in self._db.inbox}
+
+    def record_all(self, consumer: str, event_ids: Sequence[str]) -> None:
+        for event_id in event_ids:
+            self.record(consumer, event_id)
+
     def record(self, consumer: str, event_id: str) -> None:
         key = (consumer, event_id)
         if key in self._db.inbox:

@@ -202,17 +202,34 @@ class StreamConsumer:
         # Acknowledged once per batch rather than per entry: entries that are not ours (a stream
         # carries the types of many groups) and entries applied (their transaction committed;
         # a crash before the acknowledgement only means a redelivery the inbox absorbs).
-        others: list[str] = []
+        ours = [(entry_id, fields) for entry_id, fields in entries
+                if fields and fields.get("type") in self._types]
+        # Not ours, or trimmed while pending.
+        others = [entry_id for entry_id, fields in entries
+                  if not fields or fields.get("type") not in self._types]
         applied: list[str] = []
         try:
-            for entry_id, fields in entries:
-                if not fields or fields.get("type") not in self._types:
-                    others.append(entry_id)  # not ours, or trimmed while pending
-                elif self._handle(stream, entry_id, fields):
+            if len(ours) > 1 and self._in_one_batch(ours):
+                applied = [entry_id for entry_id, _ in ours]
+                for _ in applied:
+                    self._on_outcome(self.group, APPLIED)
+                return len(entries)
+            for entry_id, fields in ours:
+                if self._handle(stream, entry_id, fields):
                     applied.append(entry_id)
         finally:
             self._acknowledge(stream, others + applied, applied)
         return len(entries)
+
+    def _in_one_batch(self, entries: list[Entry]) -> bool:
+        """A subscriber that takes batches gets the read entries in one transaction; if that
+        fails, each entry goes the single way, with its attempts counted and its dead letter."""
+        try:
+            return self._bus.deliver_batch(self.group, [decode(f) for _, f in entries])
+        except Exception:
+            log.warning("%s failed on a batch of %d entries; applying them one by one",
+                        self.group, len(entries), exc_info=True)
+            return False
 
     def _acknowledge(self, stream: str, entry_ids: list[str], applied: list[str]) -> None:
         if not entry_ids:

@@ -38,6 +38,11 @@ from commerce_core.analytics.ports import (
 _FACT_FIELDS = tuple(c.name for c in ev.columns)
 _LETTER_FIELDS = tuple(c.name for c in dl.columns)
 _OLDEST_FIRST = (ev.c.occurred_at, CodePointOrder(ev.c.event_id))
+# Built once: the recording path runs for every relayed pass of events.
+_STORED_KEYS = sa.select(ev.c.event_id, ev.c.dedupe_key).where(sa.or_(
+    ev.c.event_id.in_(sa.bindparam("ids", expanding=True)),
+    ev.c.dedupe_key.in_(sa.bindparam("keys", expanding=True))))
+_INSERT_FACTS = ev.insert()
 
 
 def _fact(row: Any) -> Fact:
@@ -59,9 +64,7 @@ class SqlAnalyticsStore:
         for chunk in _chunks(facts):
             ids = [f.event_id for f in chunk]
             keys = [f.dedupe_key for f in chunk]
-            stored = self._db.execute(
-                sa.select(ev.c.event_id, ev.c.dedupe_key)
-                .where(sa.or_(ev.c.event_id.in_(ids), ev.c.dedupe_key.in_(keys)))).all()
+            stored = self._db.execute(_STORED_KEYS, {"ids": ids, "keys": keys}).all()
             seen = {r.event_id for r in stored} | {r.dedupe_key for r in stored}
             fresh: list[Fact] = []
             for fact in chunk:
@@ -70,8 +73,10 @@ class SqlAnalyticsStore:
                 seen.update((fact.event_id, fact.dedupe_key))
                 fresh.append(fact)
             if fresh:
-                self._db.execute(ev.insert().values(
-                    [{name: getattr(f, name) for name in _FACT_FIELDS} for f in fresh]))
+                # Many parameter sets, one statement: SQLAlchemy sends them as one multi-row
+                # INSERT without compiling a new statement per batch size.
+                self._db.execute(_INSERT_FACTS, [{name: getattr(f, name) for name in _FACT_FIELDS}
+                                                 for f in fresh])
             new += fresh
         return new
 

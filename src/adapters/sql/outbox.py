@@ -195,6 +195,10 @@ _i = inbox.c
 _SEEN = sa.select(sa.literal(1)).where(
     _i.consumer == sa.bindparam("p_consumer"), _i.event_id == sa.bindparam("p_event_id")
 )
+_SEEN_AMONG = sa.select(_i.event_id).where(
+    _i.consumer == sa.bindparam("p_consumer"),
+    _i.event_id.in_(sa.bindparam("p_event_ids", expanding=True)),
+)
 _RECORD = inbox.insert()
 
 
@@ -214,3 +218,16 @@ class SqlInbox:
             _RECORD,
             {"consumer": consumer, "event_id": event_id, "processed_at": self._clock.now()},
         )
+
+    def seen_among(self, consumer: str, event_ids: Sequence[str]) -> set[str]:
+        if not event_ids:
+            return set()
+        params = {"p_consumer": consumer, "p_event_ids": list(event_ids)}
+        return set(self._db.execute(_SEEN_AMONG, params).scalars())
+
+    def record_all(self, consumer: str, event_ids: Sequence[str]) -> None:
+        if not event_ids:
+            return
+        now = self._clock.now()
+        self._db.execute(_RECORD, [{"consumer": consumer, "event_id": event_id,
+                                    "processed_at": now} for event_id in event_ids])

@@ -78,6 +78,11 @@ class RecordAnalyticsEvent:
     def __call__(self, envelope: EventEnvelope, uow: Any) -> None:
         self._c.read_into(uow.analytics, [envelope])
 
+    def batch(self, envelopes: Sequence[EventEnvelope], uow: Any) -> None:
+        """Many events in one transaction: what the in-process relay hands a pass's events to
+        (facts only, no events sent on)."""
+        self._c.read_into(uow.analytics, envelopes)
+
 
 class RecordEventsHandler:
     def __init__(self, context: AnalyticsContext) -> None:

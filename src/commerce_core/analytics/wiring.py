@@ -59,4 +59,5 @@ class AnalyticsWiring:
         if c is None:
             return []
         record = RecordAnalyticsEvent(c)
-        return [Subscriber(record.name, event_type, record) for event_type in known_types()]
+        return [Subscriber(record.name, event_type, record, batch=record.batch)
+                for event_type in known_types()]

@@ -4,7 +4,8 @@ Events reach subscribers only after the transaction that recorded them committed
 outbox. In embedded mode the bus relays the events a command committed as soon as the command
 returns; in service mode a worker relays the outbox to a broker and consumers call `deliver`.
 Every subscriber runs in its own unit of work guarded by the inbox, so a duplicated delivery
-changes nothing; one failing subscriber is logged and does not stop the others.
+changes nothing; one failing subscriber is logged and does not stop the others. A subscriber
+that takes batches gets many events in one unit of work (ADR 0040).
 """
 
 from __future__ import annotations
@@ -20,7 +21,12 @@ from attrs import frozen
 from commerce_core.shared.cards import refuse_card_numbers
 from commerce_core.shared.clock import Clock
 from commerce_core.shared.errors import CommerceError
-from commerce_core.shared.events import Causality, EventEnvelope, current_causality
+from commerce_core.shared.events import (
+    NO_CAUSALITY,
+    Causality,
+    EventEnvelope,
+    current_causality,
+)
 from commerce_core.shared.ids import IdGenerator
 from commerce_core.shared.uow import (
     PendingWrite,
@@ -33,6 +39,7 @@ from commerce_core.shared.uow import committed_in_context as _committed
 log = logging.getLogger("commerce.bus")
 
 SubscriberFn = Callable[[EventEnvelope, Any], None]
+BatchFn = Callable[[Sequence[EventEnvelope], Any], None]
 Relay = Callable[[Sequence[EventEnvelope]], int]
 
 
@@ -70,6 +77,12 @@ class Subscriber:
     event_type: str
     fn: SubscriberFn
     wants: Callable[[EventEnvelope], bool] = lambda envelope: True
+    batch: BatchFn | None = None
+    """The same reaction to many events in one unit of work, for a subscriber whose effects
+    are only its own records (analytics' facts): the in-process relay hands it every event of
+    a pass it wants, under one transaction and one inbox read and write, instead of one
+    transaction per event. It must not send events on (they would have no single cause);
+    `fn` still serves single deliveries (broker consumers, dead-letter replays)."""
 
     @classmethod
     def of(cls, reaction: Reaction) -> Subscriber:
@@ -144,19 +157,30 @@ class MessageBus:
 
     def instrument(self, wrap: Callable[[type[Any], Callable[[Any], Any]], Callable[[Any], Any]],
                    *, subscribers: Callable[[Subscriber], SubscriberFn] | None = None,
+                   batches: Callable[[Subscriber, BatchFn], BatchFn] | None = None,
                    relay: Callable[[Relay], Relay] | None = None) -> None:
         """Replace every registered handler by `wrap(command_type, handler)` and, if given,
-        every subscriber's function by `subscribers(subscriber)` and the in-process relay by
-        `relay(relay)` (timing, tracing): done once the wiring is complete, by whoever serves
-        this bus."""
+        every subscriber's function by `subscribers(subscriber)`, every batch reaction by
+        `batches(subscriber, batch)` and the in-process relay by `relay(relay)` (timing,
+        tracing): done once the wiring is complete, by whoever serves this bus."""
         self._handlers = {t: wrap(t, h) for t, h in self._handlers.items()}
         if relay is not None:
             self.relay = relay(self.relay)  # type: ignore[method-assign, assignment]
-        if subscribers is not None:
+        if subscribers is not None or batches is not None:
             self._subscribers = {
-                event_type: [attrs.evolve(s, fn=subscribers(s)) for s in group]
+                event_type: [self._instrumented(s, subscribers, batches) for s in group]
                 for event_type, group in self._subscribers.items()
             }
+
+    @staticmethod
+    def _instrumented(subscriber: Subscriber,
+                      subscribers: Callable[[Subscriber], SubscriberFn] | None,
+                      batches: Callable[[Subscriber, BatchFn], BatchFn] | None) -> Subscriber:
+        fn = subscribers(subscriber) if subscribers is not None else subscriber.fn
+        batch = subscriber.batch
+        if batch is not None and batches is not None:
+            batch = batches(subscriber, batch)
+        return attrs.evolve(subscriber, fn=fn, batch=batch)
 
     def has_subscribers(self, event_type: str) -> bool:
         return event_type in self._subscribers
@@ -210,12 +234,17 @@ class MessageBus:
 
     # -- events ---------------------------------------------------------------------------------
     def deliver(
-        self, envelope: EventEnvelope, *, only: Sequence[str] | None = None
+        self, envelope: EventEnvelope, *, only: Sequence[str] | None = None,
+        batched: bool = True,
     ) -> dict[str, str]:
-        """Apply one event to its subscribers (each at most once); returns {subscriber: error}."""
+        """Apply one event to its subscribers (each at most once); returns {subscriber: error}.
+        With `batched=False` the subscribers that take batches are left out (the relay has
+        given them the event already)."""
         failures: dict[str, str] = {}
         for subscriber in self._subscribers.get(envelope.type, []):
             if only is not None and subscriber.name not in only:
+                continue
+            if not batched and subscriber.batch is not None:
                 continue
             if not subscriber.wants(envelope):
                 continue
@@ -256,8 +285,10 @@ class MessageBus:
             while queue:
                 done: list[str] = []
                 failed: dict[str, str] = {}
+                in_batches = self._deliver_batches(queue)
                 for envelope in queue:
-                    failures = self.deliver(envelope)
+                    failures = {**in_batches.get(envelope.id, {}),
+                                **self.deliver(envelope, batched=False)}
                     if failures:
                         failed[envelope.id] = "; ".join(f"{k}: {v}" for k, v in failures.items())
                     else:
@@ -271,6 +302,61 @@ class MessageBus:
             _committed.reset(token)
             in_process_subscribers.reset(filter_token)
         return delivered
+
+    def _deliver_batches(self, queue: Sequence[EventEnvelope]) -> dict[str, dict[str, str]]:
+        """Each batch subscriber's share of `queue` in one unit of work; {event id: {subscriber:
+        error}}. A batch that fails is applied again one event at a time, so one bad event
+        fails alone and the others are recorded."""
+        groups: dict[str, list[tuple[Subscriber, EventEnvelope]]] = {}
+        for envelope in queue:
+            for subscriber in self._subscribers.get(envelope.type, ()):
+                if subscriber.batch is not None and subscriber.wants(envelope):
+                    groups.setdefault(subscriber.name, []).append((subscriber, envelope))
+        failures: dict[str, dict[str, str]] = {}
+        for name, group in groups.items():
+            try:
+                self._apply_batch(name, group)
+            except Exception:
+                log.exception("subscriber %s failed on a batch of %d events; applying them one "
+                              "by one", name, len(group))
+                for subscriber, envelope in group:
+                    try:
+                        self._apply(subscriber, envelope)
+                    except Exception as exc:
+                        log.exception("subscriber %s failed on %s %s", name, envelope.type,
+                                      envelope.id)
+                        failures.setdefault(envelope.id, {})[name] = f"{type(exc).__name__}: {exc}"
+        return failures
+
+    def deliver_batch(self, name: str, envelopes: Sequence[EventEnvelope]) -> bool:
+        """Apply the events subscriber `name` wants in one unit of work, if it takes batches
+        (True: applied, or applied before); False if it does not take batches. A failure
+        propagates and nothing of the batch is kept: the caller then delivers one by one."""
+        group = [(s, e) for e in envelopes for s in self._subscribers.get(e.type, ())
+                 if s.name == name and s.wants(e)]
+        if any(s.batch is None for s, _ in group):
+            return False
+        if group:
+            self._apply_batch(name, group)
+        return True
+
+    def _apply_batch(self, name: str,
+                     group: Sequence[tuple[Subscriber, EventEnvelope]]) -> None:
+        # Subscribers sharing a name share one inbox key and, by contract, one batch reaction.
+        batch = group[0][0].batch
+        assert batch is not None
+        token = current_causality.set(NO_CAUSALITY)
+        try:
+            with self._uow() as uow:
+                applied = uow.inbox.seen_among(name, [e.id for _, e in group])
+                fresh = list({e.id: e for _, e in group if e.id not in applied}.values())
+                if not fresh:
+                    return
+                batch(fresh, uow)
+                uow.inbox.record_all(name, [e.id for e in fresh])
+                uow.commit()
+        finally:
+            current_causality.reset(token)
 
     def relay_pending(self, limit: int = 100) -> int:
         """One pass of the outbox relay for in-process delivery (the worker's loop calls this)."""

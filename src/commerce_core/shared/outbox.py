@@ -56,6 +56,15 @@ class Inbox(Protocol):
 
     def record(self, consumer: str, event_id: str) -> None: ...
 
+    def seen_among(self, consumer: str, event_ids: Sequence[str]) -> set[str]:
+        """Which of `event_ids` the consumer has applied (one read for a batch)."""
+        ...
+
+    def record_all(self, consumer: str, event_ids: Sequence[str]) -> None:
+        """`record` for each event (one write for a batch); any already recorded is a
+        `ConcurrencyConflict`, as for `record`."""
+        ...
+
 
 class EventPublisher(Protocol):
     """Hands committed events to their consumers (in-process subscribers or a broker).
