@@ -182,10 +182,10 @@ class AggregateStore(Generic[A]):
     # -- writing ------------------------------------------------------------------------------
     def flush(self) -> None:
         """Write this unit of work's new and changed aggregates (inside its transaction): queued
-        with the transaction's other writes when it batches them, unless a subclass overrides
-        `flush` (it may act on its writes' failures there, so they are sent at once)."""
+        with the transaction's other writes, unless a subclass overrides `flush` (it may act on
+        its writes' failures there, so they are sent at once)."""
         mapping, db = self._map, self.db
-        queued = db.batching and type(self).flush is AggregateStore.flush
+        queued = type(self).flush is AggregateStore.flush
         new = list(self._tracker.new(mapping.kind))
         if new:
             rows = [{**mapping.to_row(a), "version": a.version} for a in new]
