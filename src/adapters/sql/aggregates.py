@@ -88,6 +88,7 @@ class AggregateMap(Generic[A]):
             for child, key in zip(children, self.children.values(), strict=True)
         }
         self.child_insert = {child.name: child.insert() for child in children}
+        self.child_tables = {child.name: child for child in children}
 
     def to_row(self, aggregate: A) -> Values:
         """The root row without `version`: the store writes versions itself."""
@@ -180,26 +181,51 @@ class AggregateStore(Generic[A]):
 
     # -- writing ------------------------------------------------------------------------------
     def flush(self) -> None:
-        """Write this unit of work's new and changed aggregates (inside its transaction)."""
-        mapping = self._map
+        """Write this unit of work's new and changed aggregates (inside its transaction): queued
+        with the transaction's other writes, unless a subclass overrides `flush` (it may act on
+        its writes' failures there, so they are sent at once)."""
+        mapping, db = self._map, self.db
+        queued = type(self).flush is AggregateStore.flush
         new = list(self._tracker.new(mapping.kind))
         if new:
-            self.db.execute(mapping.insert, [{**mapping.to_row(a), "version": a.version}
-                                             for a in new])
+            rows = [{**mapping.to_row(a), "version": a.version} for a in new]
+            self._insert(mapping.table, mapping.insert, rows, queued)
             batched: dict[str, list[Values]] = {}
             for aggregate in new:
                 children = mapping.to_children(aggregate)
-                for name, rows in children.items():
-                    batched.setdefault(name, []).extend(rows)
+                for name, child_rows in children.items():
+                    batched.setdefault(name, []).extend(child_rows)
                 self._pending[aggregate.id] = children
-            for name, rows in batched.items():
-                if rows:
-                    self.db.execute(mapping.child_insert[name], rows)
+            for name, child_rows in batched.items():
+                self._insert(mapping.child_tables[name], mapping.child_insert[name],
+                             child_rows, queued)
         # In id order, so two transactions changing the same aggregates lock them in one order;
         # one statement for all of them (the driver reports the rows matched in total).
         changed = sorted(self._tracker.changed(mapping.kind), key=lambda a: a.id)
         if not changed:
             return
+        if queued:
+            db.update_versioned(mapping.table, mapping.kind,
+                                [mapping.to_row(a) for a in changed],
+                                [a.version for a in changed])
+        else:
+            self._update(changed)
+        self._bumped.extend(changed)
+        if mapping.children:
+            for aggregate in changed:
+                self._replace_children(aggregate, queued)
+
+    def _insert(self, table: sa.Table, statement: Executable, rows: list[Values],
+                queued: bool) -> None:
+        if not rows:
+            return
+        if queued:
+            self.db.insert(table, rows)
+        else:
+            self.db.execute(statement, rows)
+
+    def _update(self, changed: list[A]) -> None:
+        mapping = self._map
         updates = []
         for aggregate in changed:
             values = mapping.to_row(aggregate)
@@ -211,12 +237,8 @@ class AggregateStore(Generic[A]):
             raise ConcurrencyConflict(
                 f"{mapping.kind} {', '.join(ids)} was changed by someone else", ids=ids
             )
-        self._bumped.extend(changed)
-        if mapping.children:
-            for aggregate in changed:
-                self._replace_children(aggregate)
 
-    def _replace_children(self, aggregate: A) -> None:
+    def _replace_children(self, aggregate: A, queued: bool) -> None:
         mapping = self._map
         before: ChildRows = self._tracker.stored(mapping.kind, aggregate.id) or {}
         children = mapping.to_children(aggregate)
@@ -224,13 +246,19 @@ class AggregateStore(Generic[A]):
             old = before.get(name, [])
             if old == rows:
                 continue
+            table, insert = mapping.child_tables[name], mapping.child_insert[name]
             if rows[:len(old)] == old:
                 # Only appended (a status history grows this way): write just the new rows.
-                self.db.execute(mapping.child_insert[name], rows[len(old):])
+                self._insert(table, insert, rows[len(old):], queued)
                 continue
-            self.db.execute(mapping.child_delete[name], {"parent": aggregate.id})
-            if rows:
-                self.db.execute(mapping.child_insert[name], rows)
+            # The delete goes first, on its own: in one statement with the re-insert of the
+            # same keys the two would clash (both see the rows as they were).
+            delete = mapping.child_delete[name], {"parent": aggregate.id}
+            if queued:
+                self.db.execute_before_queued(*delete)
+            else:
+                self.db.execute(*delete)
+            self._insert(table, insert, rows, queued)
         self._pending[aggregate.id] = children
 
     def after_commit(self) -> None:

@@ -203,11 +203,13 @@ class SqlValueLedger:
         frm, to = (system.id, account.id) if sign > 0 else (account.id, system.id)
         posting = Posting(self._ids.new_id(), account.id, kind, amount, frm, to, source,
                           source_id, now, memo)
-        self._db.execute(value_postings.insert(), {
+        # Queued where the transaction batches its writes (any later statement is sent after
+        # them); a duplicate posting fails the commit as it failed this call.
+        self._db.insert(value_postings, [{
             "id": posting.id, "account_id": account.id, "kind": kind.value, "amount": amount,
             "from_account": frm, "to_account": to, "source": source, "source_id": source_id,
-            "memo": memo, "created_at": now})
-        self._db.execute(value_entries.insert(), [
+            "memo": memo, "created_at": now}])
+        self._db.insert(value_entries, [
             {"id": self._ids.new_id(), "posting_id": posting.id, "account_id": leg_account,
              "amount": leg, "balance_after": after, "kind": kind.value, "source": source,
              "source_id": source_id, "memo": memo, "created_at": now}
@@ -227,10 +229,10 @@ class SqlValueLedger:
         after = self._db.execute(_ADD, {"p_id": account_id, "p_delta": amount}).scalar_one()
         posting = self._post(account, after, EntryKind.CREDIT, amount, counter, source,
                              source_id, memo)
-        self._db.execute(value_lots.insert(), {
+        self._db.insert(value_lots, [{
             "id": self._ids.new_id(), "account_id": account_id, "posting_id": posting.id,
             "amount": amount, "remaining": amount, "expires_at": expires_at,
-            "created_at": posting.created_at})
+            "created_at": posting.created_at}])
         return posting
 
     def debit(self, account_id: str, amount: int, *, source: str, source_id: str,
@@ -261,10 +263,10 @@ class SqlValueLedger:
             raise self._refused(account_id, amount)
         held = Hold(self._ids.new_id(), account_id, reference, amount, HoldStatus.ACTIVE,
                     expires_at, self._clock.now())
-        self._db.execute(value_holds.insert(), {
+        self._db.insert(value_holds, [{
             "id": held.id, "account_id": account_id, "reference": reference,
             "amount": amount, "status": held.status.value, "expires_at": expires_at,
-            "created_at": held.created_at, "settled_at": None})
+            "created_at": held.created_at, "settled_at": None}])
         return held
 
     def hold_of(self, account_id: str, reference: str) -> Hold | None:

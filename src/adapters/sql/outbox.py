@@ -21,12 +21,6 @@ _ENVELOPE = (
     _o.id, _o.type, _o.version, _o.aggregate_id, _o.occurred_at, _o.correlation_id,
     _o.causation_id, _o.payload,
 )
-_INSERT = outbox.insert()
-# SQLite has no identity column: each row takes the next number inside its own INSERT (the rows
-# of one batch are executed one after the other, each seeing the one before), so numbering costs
-# no statement of its own.
-_INSERT_NUMBERED = outbox.insert().values(
-    seq=sa.select(sa.func.coalesce(sa.func.max(_o.seq), 0) + 1).scalar_subquery())
 _PENDING = (
     sa.select(*_ENVELOPE)
     .where(
@@ -112,9 +106,10 @@ class SqlOutbox:
             }
             for envelope in envelopes
         ]
-        # On SQLite the unit of work's BEGIN IMMEDIATE holds the write lock, so no other
-        # transaction can take the same numbers.
-        self._db.execute(_INSERT if self._db.is_postgres else _INSERT_NUMBERED, rows)
+        # Numbered in the order given, by the identity column on PostgreSQL and by the batch
+        # on SQLite (the unit of work's BEGIN IMMEDIATE holds the write lock, so no other
+        # transaction can take the same numbers); sent with the commit's other writes.
+        self._db.insert(outbox, rows, numbered="seq")
 
     def pending(self, limit: int) -> list[EventEnvelope]:
         statement = _PENDING_CLAIMED if self._db.is_postgres else _PENDING

@@ -179,7 +179,6 @@ def _movement_row(movement: StockMovement) -> dict[str, object]:
     }
 
 
-_INSERT_MOVEMENT = stock_movements.insert()
 
 # PostgreSQL: the guarded update and its ledger row as one statement (an UPDATE in a WITH).
 _LEDGER_COLUMNS = {
@@ -260,7 +259,7 @@ class SqlStockLevels:
             return None
         movement = attrs.evolve(movement, on_hand_after=after.on_hand,
                                 reserved_after=after.reserved)
-        self._db.execute(_INSERT_MOVEMENT, _movement_row(movement))
+        self._db.insert(stock_movements, [_movement_row(movement)])
         return movement
 
     def change_many(self, changes: Sequence[StockChange]) -> builtins.list[StockMovement | None]:
@@ -311,8 +310,9 @@ class SqlStockLevels:
             )
             results[index] = movement
             recorded.append(_movement_row(movement))
-        if recorded:
-            self._db.execute(_INSERT_MOVEMENT, recorded)
+        # Queued with the transaction's other writes where they are batched: nothing waits
+        # for the ledger rows, and any later statement is sent after them.
+        self._db.insert(stock_movements, recorded)
 
     def items_for(self, skus: Collection[str], *, lock: bool = False) -> builtins.list[StockItem]:
         if not skus:
