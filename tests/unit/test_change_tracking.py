@@ -12,6 +12,7 @@ import pytest
 from adapters import sql
 from adapters.memory import FrozenClock, ScriptedPaymentGateway, SequentialIds
 from commerce_core.catalog.model import Product, Variant
+from commerce_core.shared.events import DomainEvent
 from commerce_core.shared.money import Money
 from commerce_core.shared.uow import Tracker, _fingerprint, _immutable
 from tests.statements import counting
@@ -49,7 +50,7 @@ class Basket:
     seen_at: datetime
     note: Note | None = None
     version: int = 0
-    events: list[object] = attrs.Factory(list)
+    events: list[DomainEvent] = attrs.Factory(list)
 
 
 def _basket() -> Basket:
@@ -101,7 +102,7 @@ def test_every_change_is_seen(change: object, fields: list[str]) -> None:
 @pytest.mark.parametrize("change", [
     lambda b: None,
     lambda b: setattr(b, "version", 7),  # the store's, not state
-    lambda b: b.events.append("recorded"),  # the transaction's, not state
+    lambda b: b.events.append(Note("recorded", T0)),  # the transaction's, not state
     lambda b: setattr(b.lines[0], "price", Money(100, "VND")),  # an equal value, a new object
     lambda b: setattr(b, "seen_at", T0.astimezone(UTC)),
     lambda b: setattr(b, "tagged", Tagged("t", {"a": "1"})),
@@ -169,3 +170,16 @@ def test_on_sqlite_an_unchanged_aggregate_is_not_written_and_a_nested_change_is(
             assert again.version == 1
     finally:
         factory.dispose()
+
+
+@attrs.frozen
+class Condition:  # contains itself: decided without recursing for ever
+    name: str
+    any_of: tuple[Condition, ...] = ()
+
+
+def test_a_type_that_contains_itself_is_walked() -> None:
+    assert not _immutable(Condition)
+    rule = Condition("all", (Condition("a"), Condition("b")))
+    assert _fingerprint(rule) == ("all", (("a", ()), ("b", ())))
+    assert _fingerprint(rule) != _fingerprint(Condition("all", (Condition("a"),)))

@@ -255,10 +255,22 @@ def _read(name: str) -> str:
     return f"getattr(value, {name!r})"
 
 
-@functools.cache
+_IMMUTABLE: dict[type, bool] = {}
+
+
 def _immutable(cls: type) -> bool:
     """Whether values of `cls` never change: scalars, and frozen attrs classes comparing by value
     whose fields are all declared immutable (anything unsure counts as mutable)."""
+    known = _IMMUTABLE.get(cls)
+    if known is None:
+        # A type that contains itself (a tree of conditions) counts as mutable while it is being
+        # decided: walking a value that never changes costs time, never a missed change.
+        _IMMUTABLE[cls] = False
+        known = _IMMUTABLE[cls] = _decide_immutable(cls)
+    return known
+
+
+def _decide_immutable(cls: type) -> bool:
     if issubclass(cls, _SCALARS):
         return True
     if not attrs.has(cls) or cls.__eq__ is object.__eq__:
