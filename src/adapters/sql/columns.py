@@ -62,7 +62,8 @@ def _sqlite_text(value: datetime | None) -> str | None:
         raise ValueError(f"naive datetime {value!r}: the core works in aware UTC datetimes")
     if value.tzinfo is not UTC:
         value = value.astimezone(UTC)
-    return value.replace(tzinfo=None).isoformat(" ", "microseconds")
+    # The text without its "+00:00": the year has four digits, so the rest is 26 characters.
+    return value.isoformat(" ", "microseconds")[:26]
 
 
 class JsonText(sa.TypeDecorator[Any]):
