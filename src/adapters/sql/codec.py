@@ -23,6 +23,7 @@ named in `not_mapped`; columns written from a property are named in `computed`.
 
 from __future__ import annotations
 
+import keyword
 from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Any, Generic, Protocol, TypeVar
 
@@ -243,6 +244,10 @@ class _Shape:
     computed: tuple[tuple[str, Callable[[Any], object]], ...]  # column → its value of the object
     collections: tuple[_Collection, ...]
     or_default: frozenset[str]  # fields whose NULL reads as their default
+    # Encoding and decoding, written out for this shape (see `_compile`): they run for every row.
+    store: Callable[[Any, Values], None] = attrs.field(default=None, eq=False, repr=False)
+    load: Callable[[Row, Row, LoadedChildren, _Grouped], Any] = attrs.field(
+        default=None, eq=False, repr=False)
 
     @property
     def owned(self) -> tuple[str, ...]:
@@ -253,29 +258,75 @@ class _Shape:
     def shared(self) -> tuple[str, ...]:
         return tuple(c for _, p in self.parts for c in p.shared)
 
-    def store(self, obj: Any, row: Values) -> None:
-        for name, column in self.plain:
-            row[column] = getattr(obj, name)
-        for name, part in self.parts:
-            part.store(getattr(obj, name), row)
-        for column, compute in self.computed:
-            row[column] = compute(obj)
-
-    def load(self, row: Row, root: Row, loaded: LoadedChildren, grouped: _Grouped) -> Any:
-        values: Values = {name: getattr(row, column) for name, column in self.plain}
-        for name, part in self.parts:
-            value = part.load(row, root)
-            if value is not None or name not in self.or_default:
-                values[name] = value
+    def load_collections(self, values: Values, root: Row, loaded: LoadedChildren,
+                         grouped: _Grouped) -> None:
         for c in self.collections:
             rows = (loaded[c.table.name] if c.link is None
                     else grouped[c.table.name].get(values[c.link[1]], []))
             if c.codec is None:
                 values[c.field] = c.into([getattr(r, c.column) for r in rows])
             else:
-                values[c.field] = c.into(
-                    [c.codec.shape.load(r, root, loaded, grouped) for r in rows])
-        return self.cls(**values)
+                load = c.codec.shape.load
+                values[c.field] = c.into([load(r, root, loaded, grouped) for r in rows])
+
+
+def _compile(shape: _Shape) -> _Shape:
+    """`shape` with its `store` and `load` written out as Python source, field by field, and
+    compiled once: plain columns, Money and converted scalars inline, other parts called. The
+    same steps in the same order as the parts' own `store` and `load`."""
+    scope: dict[str, Any] = {"cls": shape.cls, "Money": Money, "getattr": getattr,
+                             "collections": shape.load_collections}
+    store = ["def store(obj, row):"]
+    load = ["def load(row, root, loaded, grouped):"]
+    load.append("    values = {" + ", ".join(
+        f"{name!r}: {_attribute('row', column)}" for name, column in shape.plain) + "}")
+    for name, column in shape.plain:
+        store.append(f"    row[{column!r}] = {_attribute('obj', name)}")
+    for n, (name, part) in enumerate(shape.parts):
+        scope[f"part{n}"] = part
+        store.append(f"    v = {_attribute('obj', name)}")
+        keep = f"    values[{name!r}] = v"
+        if name in shape.or_default:
+            keep = f"    if v is not None:\n    {keep}"
+        if isinstance(part, _Money):
+            amount, currency = part.amount, part.currency
+            store.append(f"    row[{amount!r}] = None if v is None else v.amount")
+            if not part.from_parent:
+                store.append(f"    if v is not None:\n        row[{currency!r}] = v.currency")
+                store.append(f"    else:\n        row.setdefault({currency!r}, None)")
+            load.append(f"    a = {_attribute('row', amount)}")
+            load.append(f"    c = {_attribute('root' if part.from_parent else 'row', currency)}")
+            load.append("    v = None if a is None or c is None else Money(a, c)")
+        elif isinstance(part, _Scalar):
+            scope[f"to{n}"], scope[f"from{n}"] = part.to_row, part.from_row
+            store.append(f"    row[{part.column!r}] = v" if part.to_row is None else
+                         f"    row[{part.column!r}] = v if v is None else to{n}(v)")
+            load.append(f"    v = {_attribute('row', part.column)}")
+            if part.from_row is not None:
+                load.append(f"    if v is not None:\n        v = from{n}(v)")
+        else:
+            store.append(f"    part{n}.store(v, row)")
+            load.append(f"    v = part{n}.load(row, root)")
+        load.append(keep)
+    for n, (column, _) in enumerate(shape.computed):
+        scope[f"compute{n}"] = shape.computed[n][1]
+        store.append(f"    row[{column!r}] = compute{n}(obj)")
+    if shape.collections:
+        load.append("    collections(values, root, loaded, grouped)")
+    load.append("    return cls(**values)")
+    store.append("    return None")
+    code = "\n".join(store) + "\n" + "\n".join(load)
+    exec(compile(code, f"<row codec of {shape.cls.__qualname__}>", "exec"), scope)
+    return attrs.evolve(shape, store=scope["store"], load=scope["load"])
+
+
+def _attribute(name: str, attribute: str) -> str:
+    """The source reading `attribute` of `name` (`getattr` for a name the compiler mangles or
+    a keyword)."""
+    if attribute.isidentifier() and not keyword.iskeyword(attribute) \
+            and not attribute.startswith("__"):
+        return f"{name}.{attribute}"
+    return f"getattr({name}, {attribute!r})"
 
 
 def _shape(cls: type[Any], fields: Mapping[str, Field], *, prefix: str, or_default: bool,
@@ -307,8 +358,8 @@ def _shape(cls: type[Any], fields: Mapping[str, Field], *, prefix: str, or_defau
             plain.append((field.name, part.column))
         else:
             parts.append((field.name, part))
-    return _Shape(cls, tuple(plain), tuple(parts), tuple(computed.items()), tuple(collections),
-                  frozenset(defaults))
+    return _compile(_Shape(cls, tuple(plain), tuple(parts), tuple(computed.items()),
+                           tuple(collections), frozenset(defaults)))
 
 
 def _part(name: str, override: Column | MoneyColumns | Flat, *, prefix: str, or_default: bool,
@@ -426,14 +477,15 @@ class RowCodec(Generic[T]):
         for c in self.shape.collections:
             pairs = [(owner, item) for owner in owners for item in getattr(owner, c.field)]
             rows: list[Values] = []
+            store = c.codec.shape.store if c.codec is not None else None
             for position, (owner, item) in enumerate(pairs):
                 row: Values = {c.parent: key, "position": position}
                 if c.link is not None:
                     row[c.link[0]] = getattr(owner, c.link[1])
-                if c.codec is None:
+                if store is None:
                     row[c.column] = item
                 else:
-                    c.codec.shape.store(item, row)
+                    store(item, row)
                 rows.append(row)
             out[c.table.name] = rows
             if c.codec is not None:

@@ -8,6 +8,7 @@ this module changes `on_hand` or `reserved` without a `stock_movements` row.
 from __future__ import annotations
 
 import builtins
+import functools
 from collections.abc import Callable, Collection, Sequence
 from datetime import date
 from typing import Any
@@ -60,6 +61,7 @@ _ITEMS_FOR = _LEVELS.where(s.sku.in_(sa.bindparam("p_skus", expanding=True)))
 _ITEMS_FOR_LOCKED = _ITEMS_FOR.with_for_update()
 
 
+@functools.lru_cache(maxsize=64)  # built once per size: building it costs more than running it
 def _change_of_many(count: int) -> sa.Update:
     """The guarded change of `count` distinct rows as one `UPDATE … RETURNING`: each row gets
     its own deltas (a CASE on its key) and its own guard, so a refused row leaves the others."""

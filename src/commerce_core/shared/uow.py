@@ -11,11 +11,18 @@ and says how to begin, commit, roll back and end its transaction.
 from __future__ import annotations
 
 import functools
+import types
+import typing
 from collections.abc import Callable, Iterator, Sequence
 from contextvars import ContextVar
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from enum import Enum
 from types import TracebackType
 from typing import Any, ClassVar, Generic, Protocol, Self, TypeVar, cast, overload
+from uuid import UUID
 
+import attr._make
 import attrs
 
 from commerce_core.shared.clock import Clock
@@ -35,6 +42,7 @@ class Aggregate(Protocol):
 
 
 A = TypeVar("A", bound=Aggregate)
+_FROZEN_SETATTR = getattr(attr._make, "_frozen_setattrs", None)
 R = TypeVar("R")
 
 
@@ -166,30 +174,147 @@ def announce_committed(envelopes: Sequence[EventEnvelope]) -> None:
         collected.extend(envelopes)
 
 
-def _snapshot(value: Any) -> Any:
-    """A comparable copy of an aggregate's state: tuples all the way down (cheaper than
-    `attrs.asdict`), leaving out recorded events."""
-    if isinstance(value, list | tuple):
-        return tuple(_snapshot(v) for v in value)
-    if isinstance(value, dict):
-        return tuple((k, _snapshot(v)) for k, v in value.items())
-    cls: Any = type(value)
+# -- change detection ------------------------------------------------------------------------
+# Every aggregate a transaction loads gets a fingerprint (a comparable snapshot of its state, its
+# recorded events and version left out); on flush a fresh one compared with it tells whether the
+# aggregate changed. That runs for every row of every aggregate a use case touches, so each type
+# gets its own fingerprint function, compiled once from its attrs fields (ADR 0038).
+#
+# A fingerprint keeps immutable values as they are instead of unfolding them into tuples: scalars,
+# and frozen attrs values whose fields are all immutable too (Money): equal values compare equal
+# and nothing has to be walked. A frozen value that holds something mutable (a dict of options)
+# is walked like any other object, so a change inside it is still seen. `_snapshot` unfolds a
+# fingerprint into the form `changes` reports (attrs values as tuples all the way down).
+_SCALARS = (str, int, float, bool, bytes, type(None), datetime, date, time, timedelta, Decimal,
+            Enum, UUID)
+_UNTRACKED = ("events", "version")  # the version belongs to the store, events to the transaction
+_AS_IS: set[type] = set()  # types a fingerprint keeps as they are
+_PRINTERS: dict[type, Callable[[Any], Any]] = {}
+
+
+def _fingerprint(value: Any) -> Any:
+    """A comparable snapshot of `value`'s state: tuples for its mutable parts, immutable values
+    kept as they are."""
+    cls = type(value)
+    if cls in _AS_IS:
+        return value
+    printer = _PRINTERS.get(cls)
+    if printer is None:
+        printer = _PRINTERS[cls] = _printer(cls)
+    return printer(value)
+
+
+def _printer(cls: type) -> Callable[[Any], Any]:
+    if _immutable(cls):
+        _AS_IS.add(cls)
+        return _same
+    if issubclass(cls, list | tuple):
+        return _print_sequence
+    if issubclass(cls, dict):
+        return _print_mapping
+    names = _field_names(cast(Any, cls))
+    if names is None:
+        _AS_IS.add(cls)  # not an attrs class: compared as it is, as before
+        return _same
+    if not names:
+        return _nothing
+    # One function per class, its fields read one by one; a field of a type already known to be
+    # kept as it is costs no call.
+    lines = ["def print_(value):"]
+    lines += [f"    v{i} = {_read(name)}" for i, name in enumerate(names)]
+    parts = ", ".join(f"v{i} if type(v{i}) in as_is else fingerprint(v{i})"
+                      for i in range(len(names)))
+    lines.append(f"    return ({parts},)")
+    scope: dict[str, Any] = {"as_is": _AS_IS, "fingerprint": _fingerprint, "type": type,
+                             "getattr": getattr}
+    exec(compile("\n".join(lines), f"<fingerprint of {cls.__qualname__}>", "exec"), scope)
+    printer: Callable[[Any], Any] = scope["print_"]
+    return printer
+
+
+def _print_sequence(value: Any) -> Any:
+    return tuple([v if type(v) in _AS_IS else _fingerprint(v) for v in value])
+
+
+def _print_mapping(value: Any) -> Any:
+    return tuple([(k, v if type(v) in _AS_IS else _fingerprint(v)) for k, v in value.items()])
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+def _nothing(value: Any) -> Any:
+    return ()
+
+
+def _read(name: str) -> str:
+    """The source reading field `name` of `value` (`getattr` for a name the compiler mangles)."""
+    if name.isidentifier() and not name.startswith("__"):
+        return f"value.{name}"
+    return f"getattr(value, {name!r})"
+
+
+_IMMUTABLE: dict[type, bool] = {}
+
+
+def _immutable(cls: type) -> bool:
+    """Whether values of `cls` never change: scalars, and frozen attrs classes comparing by value
+    whose fields are all declared immutable (anything unsure counts as mutable)."""
+    known = _IMMUTABLE.get(cls)
+    if known is None:
+        # A type that contains itself (a tree of conditions) counts as mutable while it is being
+        # decided: walking a value that never changes costs time, never a missed change.
+        _IMMUTABLE[cls] = False
+        known = _IMMUTABLE[cls] = _decide_immutable(cls)
+    return known
+
+
+def _decide_immutable(cls: type) -> bool:
+    if issubclass(cls, _SCALARS):
+        return True
+    if not attrs.has(cls) or cls.__eq__ is object.__eq__:
+        return False
+    if getattr(cls, "__setattr__", None) is not _FROZEN_SETATTR or _FROZEN_SETATTR is None:
+        return False
+    try:
+        hints = typing.get_type_hints(cls)
+    except Exception:  # an annotation that does not resolve here: walk the value instead
+        return False
+    return all(_immutable_hint(hints.get(a.name)) for a in attrs.fields(cls))
+
+
+def _immutable_hint(hint: Any) -> bool:
+    if hint is None or hint is Ellipsis:
+        return hint is Ellipsis
+    if isinstance(hint, type) and not typing.get_args(hint):
+        return _immutable(hint)
+    origin = typing.get_origin(hint)
+    if origin is typing.Literal:
+        return True
+    if origin in (typing.Union, types.UnionType, tuple, frozenset):
+        return all(_immutable_hint(arg) for arg in typing.get_args(hint))
+    return False
+
+
+def _snapshot(print_: Any) -> Any:
+    """A fingerprint as `changes` reports it: attrs values as tuples all the way down."""
+    if isinstance(print_, list | tuple):
+        return tuple(_snapshot(v) for v in print_)
+    if isinstance(print_, dict):
+        return tuple((k, _snapshot(v)) for k, v in print_.items())
+    cls: Any = type(print_)
     names = _field_names(cls)
     if names is None:
-        return value
-    return tuple(_snapshot(getattr(value, name)) for name in names)
+        return print_
+    return tuple(_snapshot(getattr(print_, name)) for name in names)
 
 
 @functools.cache
 def _field_names(cls: Any) -> tuple[str, ...] | None:
-    # The version belongs to the store, which moves it on commit: not a change of state.
     if not attrs.has(cls):
         return None
-    return tuple(a.name for a in attrs.fields(cls) if a.name not in ("events", "version"))
-
-
-def _fingerprint(aggregate: Any) -> Any:
-    return _snapshot(aggregate)
+    return tuple(a.name for a in attrs.fields(cls) if a.name not in _UNTRACKED)
 
 
 @attrs.define
@@ -261,10 +386,12 @@ class Tracker:
                 continue  # not an attrs class: no fields to name
             now = _fingerprint(entry.aggregate)
             if entry.fingerprint is None:
-                found.append(Change(kind, aggregate_id, None, dict(zip(names, now, strict=True))))
+                found.append(Change(kind, aggregate_id, None,
+                                    {n: _snapshot(v) for n, v in zip(names, now, strict=True)}))
             elif now != entry.fingerprint:
                 pairs = zip(names, entry.fingerprint, now, strict=True)
-                moved = [(name, old, new) for name, old, new in pairs if old != new]
+                moved = [(name, _snapshot(old), _snapshot(new)) for name, old, new in pairs
+                         if old != new]
                 found.append(Change(kind, aggregate_id, {n: old for n, old, _ in moved},
                                     {n: new for n, _, new in moved}))
         return found
