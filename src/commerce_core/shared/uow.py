@@ -22,7 +22,6 @@ from types import TracebackType
 from typing import Any, ClassVar, Generic, Protocol, Self, TypeVar, cast, overload
 from uuid import UUID
 
-import attr._make
 import attrs
 
 from commerce_core.shared.clock import Clock
@@ -42,7 +41,6 @@ class Aggregate(Protocol):
 
 
 A = TypeVar("A", bound=Aggregate)
-_FROZEN_SETATTR = getattr(attr._make, "_frozen_setattrs", None)
 R = TypeVar("R")
 
 
@@ -255,6 +253,13 @@ def _read(name: str) -> str:
     return f"getattr(value, {name!r})"
 
 
+@attrs.frozen
+class _Frozen:
+    value: int
+
+
+# What attrs installs as `__setattr__` on every frozen class: how a frozen class is recognised.
+_FROZEN_SETATTR = _Frozen.__setattr__
 _IMMUTABLE: dict[type, bool] = {}
 
 
@@ -275,7 +280,7 @@ def _decide_immutable(cls: type) -> bool:
         return True
     if not attrs.has(cls) or cls.__eq__ is object.__eq__:
         return False
-    if getattr(cls, "__setattr__", None) is not _FROZEN_SETATTR or _FROZEN_SETATTR is None:
+    if getattr(cls, "__setattr__", None) is not _FROZEN_SETATTR:
         return False
     try:
         hints = typing.get_type_hints(cls)
