@@ -223,8 +223,13 @@ def check_counts(found: Sequence[int], checks: Sequence[tuple[str, list[str], in
     """Raise `ConcurrencyConflict` when a versioned update matched fewer rows than it sent."""
     for count, (kind, ids, wanted) in zip(found, checks, strict=False):
         if count != wanted:
-            raise ConcurrencyConflict(
-                f"{kind} {', '.join(ids)} was changed by someone else", ids=list(ids))
+            raise lost_race(kind, ids)
+
+
+def lost_race(kind: str, ids: Sequence[str]) -> ConcurrencyConflict:
+    """What a versioned update that matched fewer rows than it was given raises."""
+    return ConcurrencyConflict(f"{kind} {', '.join(ids)} was changed by someone else",
+                               ids=list(ids))
 
 
 class SqliteScript:

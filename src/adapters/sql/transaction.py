@@ -15,9 +15,8 @@ from sqlalchemy.engine import Connection, CursorResult, Engine
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql.base import Executable
 
-from adapters.sql.batch import SqliteScript, WriteBatch, check_counts
+from adapters.sql.batch import SqliteScript, WriteBatch, check_counts, lost_race
 from adapters.sql.errors import translate_failure
-from commerce_core.shared.errors import ConcurrencyConflict
 
 Params = Mapping[str, Any] | Sequence[Mapping[str, Any]] | None
 
@@ -40,6 +39,12 @@ class SqlTransaction:
     def is_postgres(self) -> bool:
         return self.dialect == "postgresql"
 
+    def _connected(self) -> Connection:
+        """The unit of work's connection, borrowed from the pool by its first statement."""
+        if self._connection is None:
+            self._connection = self._engine.connect()
+        return self._connection
+
     def execute(self, statement: Executable, params: Params = None) -> CursorResult[Any]:
         """Run `statement` after the writes queued so far (it may read or refer to them)."""
         if self._batch:
@@ -50,9 +55,7 @@ class SqlTransaction:
                               params: Params = None) -> CursorResult[Any]:
         """Run `statement` at once, ahead of the queued writes: for one that cannot depend on
         them (a delete of child rows whose re-insert is queued)."""
-        connection = self._connection
-        if connection is None:
-            connection = self._connection = self._engine.connect()
+        connection = self._connected()
         try:
             return connection.execute(statement, params)
         except DBAPIError as exc:
@@ -87,9 +90,7 @@ class SqlTransaction:
 
     def _send_sqlite(self, batch: WriteBatch) -> None:
         script, payloads, checks = batch.take_sqlite()
-        connection = self._connection
-        if connection is None:
-            connection = self._connection = self._engine.connect()
+        connection = self._connected()
         created: set[str] = connection.info.setdefault("commerce_write_scripts", set())
         if script.view not in created:
             # Made once per connection, like a statement a driver prepares: temporary objects
@@ -107,14 +108,10 @@ class SqlTransaction:
             group = SqliteScript.conflict_group(str(exc.orig))
             if group is None:
                 _raise_translated(exc)
-            kind, ids = checks[group]
-            raise ConcurrencyConflict(f"{kind} {', '.join(ids)} was changed by someone else",
-                                      ids=list(ids)) from exc
+            raise lost_race(*checks[group]) from exc
 
     def _exec_driver_sql(self, text: str, params: dict[str, Any]) -> CursorResult[Any]:
-        connection = self._connection
-        if connection is None:
-            connection = self._connection = self._engine.connect()
+        connection = self._connected()
         try:
             return connection.exec_driver_sql(text, params)
         except DBAPIError as exc:
